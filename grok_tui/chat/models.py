@@ -1,0 +1,145 @@
+"""The conversation domain: sessions, messages, tool calls, citations, usage.
+
+These pydantic models are the source of truth for a conversation and are
+persisted as they are (`grok_tui/store/`). They do no I/O.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from grok_tui.chat.search import SearchSettings
+
+SCHEMA_VERSION = 1
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def now() -> float:
+    return time.time()
+
+
+class MessageStatus(StrEnum):
+    COMPLETE = "complete"
+    STREAMING = "streaming"  # on disk only as a checkpoint of a reply in progress
+    STOPPED = "stopped"  # the user pressed Esc; partial text kept
+    FAILED = "failed"  # the stream failed; partial text kept, `error` says why
+
+
+class Attachment(BaseModel):
+    """An image attached to a user message.
+
+    Kept as a reference: a URL, or a local file path (the store may copy the
+    file into the session's attachment folder). Never inlined as base64 on disk.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: Literal["image"] = "image"
+    source: Literal["url", "file"]
+    url: str | None = None  # for source == "url"
+    path: str | None = None  # for source == "file": absolute path
+    name: str = ""  # display name (file name or last URL segment)
+    mime_type: str | None = None  # image/png, image/jpeg
+    size_bytes: int | None = None
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    number: int  # display number, 1-based, reused for repeated URLs
+    url: str
+    title: str | None = None
+    start_index: int | None = None
+    end_index: int | None = None
+
+
+class ToolCall(BaseModel):
+    """One server-side tool call of an assistant turn, as shown in the tool log."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    call_id: str
+    name: str  # web_search, browse_page, x_keyword_search, view_image, ...
+    tool_kind: str  # grok_tui.api.events.ToolKind value
+    arguments: str = ""  # raw JSON text
+    phase: str = "started"  # grok_tui.api.events.ToolPhase value
+    started_at: float = Field(default_factory=now)
+    finished_at: float | None = None
+    sources: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+
+class Usage(BaseModel):
+    """Token usage and cost of one reply (see grok_tui.api.events.Usage)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    output_tokens: int = 0  # visible output, reasoning excluded
+    reasoning_tokens: int = 0
+    total_tokens: int = 0
+    image_input_tokens: int = 0
+    server_side_tool_calls: dict[str, int] = Field(default_factory=dict)
+    num_server_side_tools_used: int = 0
+    cost_usd: float | None = None
+
+
+class MessageError(BaseModel):
+    """Why a reply failed, as persisted (see grok_tui.api.errors.XAIError.to_dict)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: str
+    message: str
+    status: int | None = None
+    code: str | None = None
+    retry_after: float | None = None
+    retryable: bool = False
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(default_factory=new_id)
+    role: Literal["system", "user", "assistant"]
+    text: str = ""
+    created_at: float = Field(default_factory=now)
+    attachments: list[Attachment] = Field(default_factory=list)
+    # Assistant replies only:
+    model: str | None = None
+    response_id: str | None = None
+    status: MessageStatus = MessageStatus.COMPLETE
+    error: MessageError | None = None
+    reasoning: str = ""  # summary / reasoning_content, when the model shows it
+    reasoning_started_at: float | None = None
+    reasoning_seconds: float | None = None  # how long the model thought
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    usage: Usage | None = None
+    finished_at: float | None = None
+
+
+class Session(BaseModel):
+    """One conversation. Persisted as one JSON file with `schema_version`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=new_id)
+    title: str = ""
+    title_is_custom: bool = False  # True once the user renamed it
+    created_at: float = Field(default_factory=now)
+    updated_at: float = Field(default_factory=now)
+    model: str = "grok-4.3"
+    system_prompt: str = ""
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    messages: list[Message] = Field(default_factory=list)

@@ -1,0 +1,163 @@
+"""The `grok-tui` command line: the TUI, `ask`, `sessions` and `config`.
+
+Heavy modules (Textual, httpx) are imported only by the subcommand that needs
+them, so `--help` and `--version` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from grok_tui import __version__
+
+EXIT_OK = 0
+EXIT_API_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+DEFAULT_BASE_URL = "https://api.x.ai/v1"
+
+
+def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"API root including /v1, as the OpenAI SDK takes it (default {DEFAULT_BASE_URL})",
+    )
+    parser.add_argument("--model", metavar="NAME", help="model to use (default from config)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the offline demo backend (no key, no network)",
+    )
+    parser.add_argument(
+        "--api",
+        choices=("responses", "chat"),
+        help="wire API: responses (default; search tools) or chat (OpenAI-compatible completions)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grok-tui",
+        description=(
+            "A keyboard-first terminal client for xAI's Grok API. Without a subcommand it "
+            "opens the full-screen chat. The API key comes from XAI_API_KEY (or a .env file "
+            "in the working folder, or the config file); without one the app starts on the "
+            "offline demo backend."
+        ),
+        epilog=(
+            "Environment: XAI_API_KEY, GROK_TUI_CONFIG_DIR, GROK_TUI_DATA_DIR, "
+            "GROK_TUI_* settings (see `grok-tui config`)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"grok-tui {__version__}")
+    _add_connection_flags(parser)
+    parser.add_argument("--theme", metavar="NAME", help="theme name (a file stem in themes/)")
+    parser.add_argument(
+        "--continue",
+        dest="continue_last",
+        action="store_true",
+        help="reopen the most recent session",
+    )
+    parser.add_argument("--session", metavar="ID", help="open the session with this id")
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = sub.add_parser(
+        "ask",
+        help="ask one question headlessly; the answer goes to stdout",
+        description=(
+            "Stream one answer to stdout; tool calls, reasoning progress and a final "
+            "usage/cost line go to stderr. Exit codes: 0 success, 1 API error, "
+            "2 usage error (including invalid filters), 130 interrupted."
+        ),
+    )
+    ask.add_argument("prompt", help='the question; "-" reads it from standard input')
+    _add_connection_flags(ask)
+    ask.add_argument("--system", metavar="TEXT", help="system prompt")
+    ask.add_argument(
+        "--image",
+        metavar="PATH_OR_URL",
+        action="append",
+        default=[],
+        help="attach a PNG/JPEG file or an image URL (repeatable)",
+    )
+    ask.add_argument("--web-search", action="store_true", help="enable the web_search tool")
+    ask.add_argument("--x-search", action="store_true", help="enable the x_search tool")
+    ask.add_argument(
+        "--allow-domain", metavar="DOMAIN", action="append", default=[],
+        help="web search only these domains (max 5; implies --web-search)",
+    )
+    ask.add_argument(
+        "--exclude-domain", metavar="DOMAIN", action="append", default=[],
+        help="web search never these domains (max 5; implies --web-search)",
+    )
+    ask.add_argument(
+        "--allow-handle", metavar="HANDLE", action="append", default=[],
+        help="X search only these handles (max 10; implies --x-search)",
+    )
+    ask.add_argument(
+        "--exclude-handle", metavar="HANDLE", action="append", default=[],
+        help="X search never these handles (max 10; implies --x-search)",
+    )
+    ask.add_argument("--from-date", metavar="YYYY-MM-DD", help="X search from this date")
+    ask.add_argument("--to-date", metavar="YYYY-MM-DD", help="X search up to this date")
+    ask.add_argument(
+        "--image-understanding", action="store_true",
+        help="let the search tools look at images",
+    )
+    ask.add_argument(
+        "--video-understanding", action="store_true",
+        help="let X search look at videos (implies --x-search)",
+    )
+    ask.add_argument(
+        "--reasoning-effort", metavar="LEVEL",
+        help="none, low, medium, high or xhigh (where the model takes it)",
+    )
+    ask.add_argument("--max-turns", type=int, metavar="N", help="maximum agentic tool turns")
+    ask.add_argument("--json", action="store_true", help="print newline-delimited JSON events")
+    ask.add_argument(
+        "--schema", metavar="FILE",
+        help="structured output: a JSON schema file the answer must follow",
+    )
+
+    sessions = sub.add_parser("sessions", help="list or export saved sessions")
+    sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
+    sessions_sub.required = True
+    ls = sessions_sub.add_parser("list", help="list sessions, newest first")
+    ls.add_argument("--limit", type=int, default=50, help="how many to list (default 50)")
+    ls.add_argument("--search", metavar="TEXT", help="only sessions matching TEXT")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ex = sessions_sub.add_parser("export", help="export one session")
+    ex.add_argument("session_id", metavar="ID")
+    ex.add_argument("--format", choices=("md", "json"), default="md")
+    ex.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+
+    sub.add_parser("config", help="print where the config file is and the settings in force")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "ask":
+            from grok_tui.ask import run_ask
+
+            return run_ask(args)
+        if args.command == "sessions":
+            from grok_tui.store.cli import run_sessions
+
+            return run_sessions(args)
+        if args.command == "config":
+            from grok_tui.config import run_config_command
+
+            return run_config_command(args)
+        from grok_tui.ui.run import run_app
+
+        return run_app(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
