@@ -1,0 +1,52 @@
+"""Cleaning untrusted text (model output, tool arguments, URLs, titles, file names).
+
+Terminal escape sequences must never reach the terminal: ESC and the other C0
+and C1 control characters (except tab and newline) are removed where text
+enters the app, and again where text from disk is shown. Markup is a separate
+concern: the UI renders untrusted text through `Content`/`Text` objects, never
+as Textual or Rich markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except \t (0x09) and \n (0x0a), DEL, and C1 controls (0x80-0x9f).
+# Whole ANSI/OSC sequences are removed first so their printable tails
+# ("]0;title", "[2J") do not stay behind as garbage.
+_ANSI_SEQUENCE = re.compile(
+    r"""
+    \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?   # OSC ... BEL or ST (or unterminated)
+    | \x1b[P^_X][^\x1b]*(?:\x1b\\)?       # DCS / PM / APC / SOS ... ST
+    | \x1b\[[0-?]*[ -/]*[@-~]             # CSI
+    | \x9b[0-?]*[ -/]*[@-~]               # 8-bit CSI
+    | \x1b[@-Z\\-_]                       # other two-byte escapes
+    """,
+    re.VERBOSE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_QUICK_CHECK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_control(text: str) -> str:
+    """`text` without terminal escape sequences and control characters.
+
+    Tab and newline are kept; a CR of a CRLF pair is dropped (CR alone too).
+    Fast path: text without any control character is returned as is.
+    """
+    if not _QUICK_CHECK.search(text):
+        return text
+    text = _ANSI_SEQUENCE.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A cleaned single-line version of `text`, cut to `limit` characters."""
+    flat = " ".join(strip_control(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def is_safe_link(url: str) -> bool:
+    """Only http and https links may be opened."""
+    lowered = url.strip().lower()
+    return lowered.startswith("https://") or lowered.startswith("http://")
