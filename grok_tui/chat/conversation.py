@@ -1,0 +1,125 @@
+"""Small operations on a `Session`: adding turns, regenerate/edit, titles, totals.
+
+No I/O: saving is the store's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, Usage, now
+from grok_tui.sanitize import one_line
+
+TITLE_LIMIT = 60
+
+
+def touch(session: Session) -> None:
+    """Mark the session as changed now."""
+    session.updated_at = now()
+
+
+def title_from_text(text: str, limit: int = TITLE_LIMIT) -> str:
+    """A session title from a prompt: its first non-empty line, cleaned of
+    control characters, cut at a word boundary to about `limit` characters."""
+    first = ""
+    for line in text.splitlines():
+        if line.strip():
+            first = line
+            break
+    flat = one_line(first, limit=10_000)
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def add_user_message(
+    session: Session, text: str, attachments: Iterable[Attachment] = ()
+) -> Message:
+    """Append the user's message; the first one also names an untitled session."""
+    message = Message(role="user", text=text, attachments=list(attachments))
+    session.messages.append(message)
+    if not session.title_is_custom and not session.title.strip():
+        title = title_from_text(text)
+        if not title and message.attachments:
+            title = f"Image: {message.attachments[0].name}" if message.attachments[0].name else ""
+        session.title = title
+    touch(session)
+    return message
+
+
+def start_reply(session: Session, model: str) -> Message:
+    """Append an empty assistant reply in STREAMING state and return it."""
+    message = Message(role="assistant", model=model, status=MessageStatus.STREAMING)
+    session.messages.append(message)
+    touch(session)
+    return message
+
+
+def last_user_index(session: Session) -> int | None:
+    """Index of the last user message, or None when there is none."""
+    for i in range(len(session.messages) - 1, -1, -1):
+        if session.messages[i].role == "user":
+            return i
+    return None
+
+
+def last_user_message(session: Session) -> Message | None:
+    i = last_user_index(session)
+    return None if i is None else session.messages[i]
+
+
+def prepare_regenerate(session: Session) -> None:
+    """Drop everything after the last user message (its reply or replies), so
+    the same history is sent again. Nothing happens without a user message."""
+    i = last_user_index(session)
+    if i is None:
+        return
+    if len(session.messages) > i + 1:
+        del session.messages[i + 1 :]
+        touch(session)
+
+
+#: Name used in the contracts page.
+drop_last_reply = prepare_regenerate
+
+
+def prepare_edit_last(session: Session) -> tuple[str, list[Attachment]]:
+    """Remove the last user message and what follows it; return its text and
+    attachments for the prompt. Raises LookupError when there is no user message."""
+    i = last_user_index(session)
+    if i is None:
+        raise LookupError("there is no message of yours to edit")
+    message = session.messages[i]
+    del session.messages[i:]
+    touch(session)
+    return message.text, list(message.attachments)
+
+
+def session_totals(session: Session) -> Usage:
+    """Tokens and cost summed over the session's replies. `cost_usd` is None
+    when no reply reported a cost, else the sum of the known costs."""
+    total = Usage()
+    cost: float | None = None
+    tools: dict[str, int] = {}
+    for m in session.messages:
+        u = m.usage
+        if m.role != "assistant" or u is None:
+            continue
+        total.input_tokens += u.input_tokens
+        total.cached_input_tokens += u.cached_input_tokens
+        total.output_tokens += u.output_tokens
+        total.reasoning_tokens += u.reasoning_tokens
+        total.total_tokens += u.total_tokens
+        total.image_input_tokens += u.image_input_tokens
+        total.num_server_side_tools_used += u.num_server_side_tools_used
+        for k, v in u.server_side_tool_calls.items():
+            tools[k] = tools.get(k, 0) + v
+        if u.cost_usd is not None:
+            cost = (cost or 0.0) + u.cost_usd
+    total.server_side_tool_calls = tools
+    total.cost_usd = cost
+    return total

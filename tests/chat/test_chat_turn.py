@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from grok_tui.api import events as ev
+from grok_tui.api.errors import RequestCancelled, ServerError, StreamInterruptedError
+from grok_tui.chat.models import Message, MessageStatus
+from grok_tui.chat.turn import TurnRecorder, usage_from_api
+
+
+class FakeClock:
+    def __init__(self, start: float = 100.0) -> None:
+        self.t = start
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, dt: float) -> None:
+        self.t += dt
+
+
+def _recorder() -> tuple[Message, TurnRecorder, FakeClock, FakeClock]:
+    msg = Message(role="assistant", status=MessageStatus.STREAMING)
+    mono, wall = FakeClock(10.0), FakeClock(1_700_000_000.0)
+    return msg, TurnRecorder(msg, clock=mono, wall=wall), mono, wall
+
+
+def _feed(rec: TurnRecorder, events: list[ev.StreamEvent]) -> None:
+    for e in events:
+        rec.apply(e)
+
+
+def test_text_deltas_build_text_and_complete() -> None:
+    msg, rec, _, wall = _recorder()
+    api_usage = ev.Usage(input_tokens=10, output_tokens=5, total_tokens=15, cost_usd=0.001,
+                         server_side_tool_calls={"web_search": 1})
+    _feed(rec, [
+        ev.ResponseStarted(response_id="resp_1", model="grok-4.3"),
+        ev.TextDelta("Hel"),
+        ev.TextDelta("lo"),
+        ev.TextDelta(""),
+        ev.TextDelta(" world"),
+    ])
+    assert msg.text == "Hello world"  # current while streaming
+    assert msg.status == MessageStatus.STREAMING
+    rec.apply(ev.Completed(response_id="resp_1", model="grok-4.3-0101", text="Hello world",
+                           usage=api_usage))
+    assert msg.status == MessageStatus.COMPLETE
+    assert msg.response_id == "resp_1" and msg.model == "grok-4.3-0101"
+    assert msg.finished_at == wall.t
+    assert msg.usage is not None and msg.usage.total_tokens == 15
+    assert msg.usage.cost_usd == 0.001 and msg.usage.server_side_tool_calls == {"web_search": 1}
+    # the model's dump contains the streamed text
+    assert msg.model_dump(mode="json")["text"] == "Hello world"
+
+
+def test_many_deltas_text_exact() -> None:
+    msg, rec, _, _ = _recorder()
+    pieces = [f"w{i} " for i in range(20_000)]
+    for p in pieces:
+        rec.apply(ev.TextDelta(p))
+    assert msg.text == "".join(pieces)
+
+
+def test_completed_text_used_when_deltas_lost() -> None:
+    msg, rec, _, _ = _recorder()
+    rec.apply(ev.Completed(response_id=None, model=None, text="full \x1b[2Janswer"))
+    assert msg.text == "full answer"
+    assert msg.status == MessageStatus.COMPLETE
+
+
+def test_control_characters_stripped_from_text_reasoning_tools_citations() -> None:
+    msg, rec, _, _ = _recorder()
+    _feed(rec, [
+        ev.ReasoningDelta("think\x1b]0;pwned\x07ing"),
+        ev.TextDelta("a\x1b[31mred\x1b[0m\x07b"),
+        ev.ToolCallStarted("c1", "web\x1b[1msearch", ev.ToolKind.WEB_SEARCH, '{"q":"\x1bx"}'),
+        ev.ToolCallFinished("c1", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED,
+                            '{"q":"\x9b2Jy"}', sources=("https://a.example/\x1b[2J",),
+                            error=None),
+        ev.CitationAdded(url="https://a.example/\x07", title="T\x1b[5mitle"),
+    ])
+    assert msg.reasoning == "thinking"
+    assert msg.text == "aredb"
+    tc = msg.tool_calls[0]
+    assert "\x1b" not in tc.arguments and "\x9b" not in tc.arguments
+    assert tc.sources == ["https://a.example/"]
+    assert msg.citations[0].url == "https://a.example/"
+    assert msg.citations[0].title == "Title"
+
+
+def test_reasoning_timing_with_clock() -> None:
+    msg, rec, mono, wall = _recorder()
+    rec.apply(ev.ReasoningStarted())
+    assert msg.reasoning_started_at == wall.t
+    assert rec.is_reasoning
+    mono.advance(2.5)
+    assert rec.reasoning_elapsed == 2.5
+    rec.apply(ev.ReasoningDelta("hmm"))
+    mono.advance(1.0)
+    rec.apply(ev.ReasoningFinished(elapsed_s=99.0))  # our own clock wins
+    assert msg.reasoning_seconds == 3.5
+    assert not rec.is_reasoning
+    mono.advance(5)
+    rec.apply(ev.ReasoningDelta(" more"))  # late summary text still recorded
+    assert msg.reasoning == "hmm more"
+    assert msg.reasoning_seconds == 3.5
+
+
+def test_reasoning_ends_on_first_text_and_progress_only_thinking() -> None:
+    msg, rec, mono, _ = _recorder()
+    rec.apply(ev.ReasoningProgress(elapsed_s=1.0))  # hidden thinking, 1 s in already
+    mono.advance(2.0)
+    rec.apply(ev.TextDelta("answer"))
+    assert msg.reasoning_seconds == 3.0
+
+    msg2, rec2, _, _ = _recorder()
+    rec2.apply(ev.ReasoningFinished(elapsed_s=4.0))  # only the end was seen
+    assert msg2.reasoning_seconds == 4.0
+
+
+def test_reasoning_closed_by_terminal_event() -> None:
+    msg, rec, mono, _ = _recorder()
+    rec.apply(ev.ReasoningStarted())
+    mono.advance(7)
+    rec.finish_stopped()
+    assert msg.reasoning_seconds == 7 and msg.status == MessageStatus.STOPPED
+
+
+def test_tool_call_lifecycle() -> None:
+    msg, rec, _, wall = _recorder()
+    rec.apply(ev.ToolCallStarted("ws_1", "web_search", ev.ToolKind.WEB_SEARCH, ""))
+    tc = msg.tool_calls[0]
+    assert (tc.call_id, tc.name, tc.tool_kind, tc.phase) == ("ws_1", "web_search", "web_search",
+                                                             "started")
+    assert tc.started_at == wall.t
+    rec.apply(ev.ToolCallStarted("xs_2", "x_keyword_search", ev.ToolKind.X_SEARCH, ""))
+    wall.advance(1.5)
+    rec.apply(ev.ToolCallUpdated("ws_1", ev.ToolPhase.SEARCHING, arguments='{"query":"q"}'))
+    assert tc.phase == "searching" and tc.arguments == '{"query":"q"}'
+    rec.apply(ev.ToolCallUpdated("ws_1", ev.ToolPhase.SEARCHING))  # no args: keep them
+    assert tc.arguments == '{"query":"q"}'
+    rec.apply(ev.ToolCallFinished("ws_1", "web_search", ev.ToolKind.WEB_SEARCH,
+                                  ev.ToolPhase.COMPLETED, '{"query":"q"}',
+                                  sources=("https://a.example",)))
+    assert tc.phase == "completed" and tc.sources == ["https://a.example"]
+    assert tc.finished_at is not None and tc.finished_at - tc.started_at == 1.5
+    rec.apply(ev.ToolCallFinished("xs_2", "x_keyword_search", ev.ToolKind.X_SEARCH,
+                                  ev.ToolPhase.FAILED, "{}", error="rate \x1blimited"))
+    assert msg.tool_calls[1].phase == "failed" and msg.tool_calls[1].error == "rate limited"
+    # An update or finish for a call never announced still gets a row.
+    rec.apply(ev.ToolCallUpdated("ghost", ev.ToolPhase.SEARCHING))
+    assert [t.call_id for t in msg.tool_calls] == ["ws_1", "xs_2", "ghost"]
+
+
+def test_unfinished_tool_calls_closed_at_end() -> None:
+    msg, rec, _, _ = _recorder()
+    rec.apply(ev.ToolCallStarted("a", "web_search", ev.ToolKind.WEB_SEARCH, ""))
+    rec.apply(ev.Failed(error=StreamInterruptedError("dropped"), partial=True))
+    assert msg.tool_calls[0].phase == "incomplete"
+    assert msg.tool_calls[0].finished_at is not None
+
+
+def test_citations_numbered_by_first_appearance() -> None:
+    msg, rec, _, _ = _recorder()
+    _feed(rec, [
+        ev.CitationAdded(url="https://b.example", start_index=0, end_index=5),
+        ev.CitationAdded(url="https://a.example", title="A"),
+        ev.CitationAdded(url="https://b.example", start_index=10, end_index=15, title="B"),
+        ev.CitationAdded(url="https://b.example", start_index=0, end_index=5),  # exact repeat
+        ev.CitationAdded(url="https://c.example"),
+        ev.CitationAdded(url="https://a.example"),
+    ])
+    got = [(c.number, c.url, c.title, c.start_index, c.end_index) for c in msg.citations]
+    assert got == [
+        (1, "https://b.example", None, 0, 5),
+        (2, "https://a.example", "A", None, None),
+        (1, "https://b.example", "B", 10, 15),
+        (3, "https://c.example", None, None, None),
+    ]
+    assert rec.citation_number("https://c.example") == 3
+
+
+def test_failed_keeps_partial_text_and_error() -> None:
+    msg, rec, _, _ = _recorder()
+    rec.apply(ev.TextDelta("half an ans"))
+    err = ServerError("overloaded", status=503, code="unavailable")
+    rec.apply(ev.Failed(error=err, partial=True, text="half an ans"))
+    assert msg.status == MessageStatus.FAILED
+    assert msg.text == "half an ans"
+    assert msg.error is not None
+    assert msg.error.model_dump() == {
+        "type": "server", "message": "overloaded", "status": 503, "code": "unavailable",
+        "retry_after": None, "retryable": True,
+    }
+
+
+def test_failed_without_deltas_uses_event_text() -> None:
+    msg, rec, _, _ = _recorder()
+    rec.apply(ev.Failed(error=ServerError("x"), partial=True, text="seen"))
+    assert msg.text == "seen" and msg.status == MessageStatus.FAILED
+
+
+def test_cancelled_failure_is_a_stop() -> None:
+    msg, rec, _, _ = _recorder()
+    rec.apply(ev.TextDelta("abc"))
+    rec.apply(ev.Failed(error=RequestCancelled("cancelled"), partial=True, text="abc"))
+    assert msg.status == MessageStatus.STOPPED and msg.error is None and msg.text == "abc"
+
+
+def test_finish_stopped_keeps_text_and_ignores_later_events() -> None:
+    msg, rec, _, _ = _recorder()
+    rec.apply(ev.TextDelta("partial"))
+    rec.finish_stopped()
+    assert msg.status == MessageStatus.STOPPED and msg.text == "partial"
+    assert msg.finished_at is not None
+    rec.apply(ev.TextDelta(" more"))
+    rec.apply(ev.Completed(response_id="r", model="m", text="partial more"))
+    assert msg.text == "partial" and msg.status == MessageStatus.STOPPED
+    rec.finish_stopped()  # idempotent
+    assert msg.status == MessageStatus.STOPPED
+
+
+def test_retrying_counted_without_changing_text() -> None:
+    msg, rec, _, _ = _recorder()
+    e1 = ev.Retrying(attempt=1, delay_s=0.5, error=ServerError("503"))
+    e2 = ev.Retrying(attempt=2, delay_s=1.0, error=ServerError("503"))
+    rec.apply(e1)
+    rec.apply(e2)
+    assert rec.retries == 2 and rec.last_retry is e2
+    assert msg.text == "" and msg.status == MessageStatus.STREAMING
+
+
+def test_usage_updated_and_debug_ignored() -> None:
+    msg, rec, _, _ = _recorder()
+    rec.apply(ev.DebugEvent("skipped", raw_type="response.weird"))
+    rec.apply(ev.UsageUpdated(ev.Usage(input_tokens=3, reasoning_tokens=7)))
+    assert msg.usage is not None and msg.usage.reasoning_tokens == 7
+    assert msg.text == ""
+
+
+def test_usage_conversion_copies_every_field() -> None:
+    api = ev.Usage(1, 2, 3, 4, 10, 5, {"x_search": 2}, 6, 0.25)
+    u = usage_from_api(api)
+    assert u.model_dump() == {
+        "input_tokens": 1, "cached_input_tokens": 2, "output_tokens": 3, "reasoning_tokens": 4,
+        "total_tokens": 10, "image_input_tokens": 5, "server_side_tool_calls": {"x_search": 2},
+        "num_server_side_tools_used": 6, "cost_usd": 0.25,
+    }
