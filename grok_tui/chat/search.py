@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -63,6 +63,12 @@ def normalize_domain(raw: str) -> tuple[str, str | None]:
     lowered = lowered.rstrip(".")
     if " " in lowered or "\t" in lowered:
         raise SettingError(f"{raw.strip()!r} is not a domain (it contains spaces)")
+    if not lowered.isascii() and " " not in lowered:
+        try:
+            lowered = lowered.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise SettingError(f"{raw.strip()!r} is not a domain name like example.com") from None
+        notes.append("encoded the international name")
     labels = lowered.split(".")
     if len(labels) < 2 or not all(_LABEL_RE.match(label) for label in labels):
         raise SettingError(f"{raw.strip()!r} is not a domain name like example.com")
@@ -114,6 +120,25 @@ def _dedupe(values: list[str]) -> list[str]:
     return out
 
 
+def _from_api_lists(data: Any, allowed: str, excluded: str, mode: str, items: str, what: str) -> Any:
+    """Accept the API's spelling (`allowed_domains` / `excluded_domains`, ...) as input.
+
+    The API refuses both lists at once, and so do we: one rule, whoever asks
+    (the `ask` command's flags, a hand-written config file).
+    """
+    if not isinstance(data, dict) or (allowed not in data and excluded not in data):
+        return data
+    data = dict(data)
+    allow = data.pop(allowed, None) or []
+    exclude = data.pop(excluded, None) or []
+    if allow and exclude:
+        raise SettingError(f"{what} can be either allowed or excluded, not both at once")
+    if allow or exclude:
+        data[mode] = "allowed" if allow else "excluded"
+        data[items] = list(allow or exclude)
+    return data
+
+
 class WebSearchSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=False)
 
@@ -122,6 +147,13 @@ class WebSearchSettings(BaseModel):
     domains: list[str] = Field(default_factory=list)
     image_understanding: bool = False
     image_search: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _api_lists(cls, data: Any) -> Any:
+        return _from_api_lists(
+            data, "allowed_domains", "excluded_domains", "domain_mode", "domains", "domains"
+        )
 
     @field_validator("domains")
     @classmethod
@@ -145,6 +177,13 @@ class XSearchSettings(BaseModel):
     to_date: str | None = None
     image_understanding: bool = False
     video_understanding: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _api_lists(cls, data: Any) -> Any:
+        return _from_api_lists(
+            data, "allowed_x_handles", "excluded_x_handles", "handle_mode", "handles", "handles"
+        )
 
     @field_validator("handles")
     @classmethod
@@ -221,3 +260,57 @@ def validation_messages(error: ValidationError) -> dict[str, str]:
             msg = msg[len("Value error, ") :]
         out.setdefault(path or "settings", msg)
     return out
+
+
+def _filter_phrase(mode: str, items: list[str], noun: str, prefix: str = "") -> str:
+    if not items:
+        return ""
+    what = f"{prefix}{items[0]}" if len(items) == 1 else f"{len(items)} {noun}"
+    return f" {'only' if mode == 'allowed' else 'not'} {what}"
+
+
+def summary(settings: SearchSettings) -> str:
+    """A short line saying which search tools are on, for a status bar.
+
+    "search off", "web", "web only x.ai + X @xai since 2025-11-01",
+    "X not 3 handles 2025-11-01..2025-12-01". Values are validated ASCII.
+    """
+    parts: list[str] = []
+    web = settings.web
+    if web.enabled:
+        parts.append("web" + _filter_phrase(web.domain_mode, web.domains, "sites"))
+    x = settings.x
+    if x.enabled:
+        text = "X" + _filter_phrase(x.handle_mode, x.handles, "handles", "@")
+        if x.from_date and x.to_date:
+            text += f" {x.from_date}..{x.to_date}"
+        elif x.from_date:
+            text += f" since {x.from_date}"
+        elif x.to_date:
+            text += f" until {x.to_date}"
+        parts.append(text)
+    return " + ".join(parts) if parts else "search off"
+
+
+def reasoning_efforts_for(model: str) -> tuple[str, ...] | None:
+    """The reasoning efforts `model` takes: () when it refuses the field, None when unknown.
+
+    From xai-wire.md §7: grok-4 (0709) and grok-4-1-fast reject `reasoning_effort`;
+    non-reasoning models have no reasoning; grok-3-mini takes low/high; grok-4.3
+    none..high; grok-4.6 adds xhigh; on grok-4.20-multi-agent the effort picks the
+    agent count (low/medium/high/xhigh).
+    """
+    name = model.strip().lower()
+    if "non-reasoning" in name:
+        return ()
+    if name in ("grok-4", "grok-4-latest") or name.startswith(("grok-4-0709", "grok-4-1-fast")):
+        return ()
+    if name.startswith("grok-3-mini"):
+        return ("low", "high")
+    if name.startswith("grok-4.3"):
+        return ("none", "low", "medium", "high")
+    if name.startswith("grok-4.6"):
+        return REASONING_EFFORTS
+    if name.startswith("grok-4.20-multi-agent"):
+        return ("low", "medium", "high", "xhigh")
+    return None
