@@ -45,7 +45,8 @@ class Attachment(BaseModel):
     kind: Literal["image"] = "image"
     source: Literal["url", "file"]
     url: str | None = None  # for source == "url"
-    path: str | None = None  # for source == "file": absolute path
+    path: str | None = None  # for source == "file": absolute path (the store's copy once saved)
+    original_path: str | None = None  # where the user attached it from, when `path` is a copy
     name: str = ""  # display name (file name or last URL segment)
     mime_type: str | None = None  # image/png, image/jpeg
     size_bytes: int | None = None
