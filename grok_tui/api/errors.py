@@ -9,6 +9,11 @@ clear sentence and a next step (`user_message()`); that mapping lives here so
 
 from __future__ import annotations
 
+import email.utils as _email_utils
+import json as _json
+import re as _re
+import time as _time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -189,3 +194,135 @@ def error_from_dict(data: dict[str, Any]) -> XAIError:
         code=data.get("code"),
         retry_after=data.get("retry_after"),
     )
+
+
+# ---------------------------------------------------------------------------
+# Mapping HTTP answers and in-stream error payloads to typed errors.
+# ---------------------------------------------------------------------------
+
+_BILLING_RE = _re.compile(r"credits|spending limit", _re.I)
+_BAD_KEY_RE = _re.compile(r"incorrect api key|invalid api key", _re.I)
+_MAX_MESSAGE = 500
+
+
+def parse_retry_after(
+    headers: Mapping[str, str], now: Callable[[], float] = _time.time
+) -> float | None:
+    """Seconds to wait from `Retry-After` (seconds or an HTTP date) or
+    `retry-after-ms`; None when absent or unreadable."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = _email_utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now())
+
+
+def parse_error_body(body: bytes | str) -> tuple[str | None, str | None, str | None]:
+    """(code, message, type) from an error body: xAI's flat `{"code","error"}`,
+    OpenAI's nested `{"error":{"message","type","code"}}`, or plain text."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        data = _json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        return error_fields(data)
+    stripped = " ".join(text.split())
+    return None, (stripped[:_MAX_MESSAGE] or None), None
+
+
+def error_fields(data: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(code, message, type) of a parsed error object in any of the known shapes."""
+    err = data.get("error")
+    if isinstance(err, dict):
+        code = err.get("code")
+        return (
+            None if code is None else str(code),
+            _clip(err.get("message")),
+            None if err.get("type") is None else str(err.get("type")),
+        )
+    code = data.get("code")
+    message = err if isinstance(err, str) else data.get("message")
+    return (None if code is None else str(code), _clip(message), _opt_str(data.get("type")))
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _clip(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+def error_for_status(
+    status: int,
+    message: str | None,
+    *,
+    code: str | None = None,
+    retry_after: float | None = None,
+) -> XAIError:
+    """The typed error of an HTTP status and the server's message."""
+    msg = message or f"HTTP {status}"
+    kw: dict[str, Any] = {"status": status, "code": code, "retry_after": retry_after}
+    billing = bool(_BILLING_RE.search(msg))
+    if status == 401 or (status == 400 and _BAD_KEY_RE.search(msg)):
+        return AuthenticationError(msg, **kw)
+    if status == 403:
+        return BillingError(msg, **kw) if billing else PermissionDeniedError(msg, **kw)
+    if status == 404:
+        return NotFoundError(msg, **kw)
+    if status == 410:
+        return GoneError(msg, **kw)
+    if status == 429:
+        return BillingError(msg, **kw) if billing else RateLimitError(msg, **kw)
+    if status == 408:
+        return APITimeoutError(msg, **kw)
+    if status >= 500 or status == 200:
+        # 200 here means "a JSON error body instead of an event stream".
+        return ServerError(msg, **kw)
+    if 400 <= status < 500:
+        return InvalidRequestError(msg, **kw)
+    return ProtocolError(msg, **kw)
+
+
+def error_from_response(
+    status: int, body: bytes, headers: Mapping[str, str]
+) -> XAIError:
+    """The typed error of a whole non-stream HTTP answer."""
+    code, message, _type = parse_error_body(body)
+    return error_for_status(status, message, code=code, retry_after=parse_retry_after(headers))
+
+
+def error_from_stream(code: str | None, message: str | None, etype: str | None = None) -> XAIError:
+    """The typed error of an in-stream `error` event, a `response.failed`
+    payload or an in-band chat `{"error":{...}}` frame."""
+    msg = message or "The server reported an error in the stream"
+    key = f"{code or ''} {etype or ''}".lower()
+    if _BILLING_RE.search(msg):
+        return BillingError(msg, code=code)
+    if "rate_limit" in key or "rate limit" in msg.lower() or "capacity" in msg.lower():
+        return RateLimitError(msg, code=code)
+    if "invalid" in key or "bad_request" in key:
+        return InvalidRequestError(msg, code=code)
+    if "auth" in key:
+        return AuthenticationError(msg, code=code)
+    return ServerError(msg, code=code)

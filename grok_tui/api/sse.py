@@ -1,0 +1,102 @@
+"""SSE framing helpers shared by the client and the decoders.
+
+Framing itself is done by `httpx-sse` (`EventSource.aiter_sse()`); this module
+checks the content type before any SSE parsing (xAI may answer a streaming
+request with a 200 JSON error body), and gives the decoders one base class
+that turns a frame's `data` text into a parsed payload: `[DONE]` markers,
+empty keep-alive frames and invalid JSON are handled here, once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+from httpx_sse import EventSource
+
+from grok_tui.api.events import DebugEvent, ReasoningProgress, StreamEvent
+
+Clock = Callable[[], float]
+
+_loads = json.loads
+
+
+def content_type(response: httpx.Response) -> str:
+    """The media type of a response, lower-cased, without parameters."""
+    return response.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+def is_event_stream(response: httpx.Response) -> bool:
+    return content_type(response) == "text/event-stream"
+
+
+async def aiter_frames(response: httpx.Response) -> AsyncIterator[tuple[str, str]]:
+    """(event name, data) of each SSE frame of a streamed response.
+
+    The caller checks `is_event_stream` first; the event name is "" when the
+    frame had no `event:` line (httpx-sse reports that as "message")."""
+    async for sse in EventSource(response).aiter_sse():
+        name = sse.event
+        yield ("" if name == "message" else name), sse.data
+
+
+class FrameDecoder:
+    """Base of the two wire decoders: a pure state machine fed with SSE frames.
+
+    Subclasses implement `feed(payload, event_name)` and `finish()`. The
+    decoder never does I/O; `clock` measures reasoning time from the moment
+    the decoder was made (the request start)."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or time.monotonic
+        self._t0 = self._clock()
+        self._text: list[str] = []
+        #: True once a terminal event (Completed or Failed) was produced.
+        self.done = False
+        #: True once text, reasoning or a tool call was delivered.
+        self.content_started = False
+        #: True once any frame arrived.
+        self.got_frame = False
+
+    @property
+    def text(self) -> str:
+        """The visible answer so far."""
+        if len(self._text) > 1:
+            self._text[:] = ["".join(self._text)]
+        return self._text[0] if self._text else ""
+
+    def elapsed(self) -> float:
+        return round(self._clock() - self._t0, 3)
+
+    def feed_frame(self, event: str, data: str) -> list[StreamEvent]:
+        """Events of one SSE frame (`data` is the frame's joined data lines)."""
+        self.got_frame = True
+        if self.done:
+            return []
+        if not data:
+            # A frame with no data (e.g. `event: ping`): a keep-alive.
+            if not self.content_started:
+                return [ReasoningProgress(self.elapsed())]
+            return []
+        if data[0] == "[" and data.strip() == "[DONE]":
+            return self.on_done_marker()
+        try:
+            payload = _loads(data)
+        except ValueError:
+            return [DebugEvent(f"skipped a frame that is not JSON: {data[:80]!r}", event or None)]
+        if not isinstance(payload, dict):
+            return [DebugEvent("skipped a frame whose JSON is not an object", event or None)]
+        return self.feed(payload, event)
+
+    def feed(self, payload: dict[str, Any], event: str = "") -> list[StreamEvent]:
+        raise NotImplementedError
+
+    def on_done_marker(self) -> list[StreamEvent]:
+        raise NotImplementedError
+
+    def finish(self) -> list[StreamEvent]:
+        """Events at the end of the byte stream (EOF)."""
+        raise NotImplementedError

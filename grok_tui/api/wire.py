@@ -1,0 +1,152 @@
+"""`ChatRequest` -> the JSON body of `/v1/responses` or `/v1/chat/completions`.
+
+Empty filter lists, None and False fields are omitted (the API rejects some
+of them, and they mean "no filter" anyway). The chat body never carries
+`search_parameters` (HTTP 410 since 2026) nor tools (the search tools exist
+only on the Responses API); what a request asked for but the chat API cannot
+take is returned as notes, which the client reports as DebugEvents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grok_tui.api.request import ChatRequest, ImagePart, InputMessage, Tool, WebSearchTool
+
+
+def tool_json(tool: Tool) -> dict[str, Any]:
+    """The flat REST object of a search tool."""
+    if isinstance(tool, WebSearchTool):
+        out: dict[str, Any] = {"type": "web_search"}
+        if tool.allowed_domains:
+            out["allowed_domains"] = list(tool.allowed_domains)
+        if tool.excluded_domains:
+            out["excluded_domains"] = list(tool.excluded_domains)
+        if tool.enable_image_understanding:
+            out["enable_image_understanding"] = True
+        if tool.enable_image_search:
+            out["enable_image_search"] = True
+        return out
+    out = {"type": "x_search"}
+    if tool.allowed_x_handles:
+        out["allowed_x_handles"] = list(tool.allowed_x_handles)
+    if tool.excluded_x_handles:
+        out["excluded_x_handles"] = list(tool.excluded_x_handles)
+    if tool.from_date:
+        out["from_date"] = tool.from_date
+    if tool.to_date:
+        out["to_date"] = tool.to_date
+    if tool.enable_image_understanding:
+        out["enable_image_understanding"] = True
+    if tool.enable_video_understanding:
+        out["enable_video_understanding"] = True
+    return out
+
+
+def _responses_image(img: ImagePart) -> dict[str, Any]:
+    part: dict[str, Any] = {"type": "input_image", "image_url": img.url}
+    if img.detail:
+        part["detail"] = img.detail
+    return part
+
+
+def _responses_message(msg: InputMessage) -> dict[str, Any]:
+    if not msg.images:
+        return {"role": msg.role, "content": msg.text}
+    parts = [_responses_image(img) for img in msg.images]
+    if msg.text:
+        parts.append({"type": "input_text", "text": msg.text})
+    return {"role": msg.role, "content": parts}
+
+
+def responses_body(req: ChatRequest) -> dict[str, Any]:
+    """The `/v1/responses` body (streamed)."""
+    body: dict[str, Any] = {
+        "model": req.model,
+        "input": [_responses_message(m) for m in req.messages],
+    }
+    if req.instructions:
+        body["instructions"] = req.instructions
+    if req.previous_response_id:
+        body["previous_response_id"] = req.previous_response_id
+    if req.tools:
+        body["tools"] = [tool_json(t) for t in req.tools]
+    if req.reasoning_effort:
+        body["reasoning"] = {"effort": req.reasoning_effort}
+    if req.max_turns is not None:
+        body["max_turns"] = req.max_turns
+    if req.max_output_tokens is not None:
+        body["max_output_tokens"] = req.max_output_tokens
+    if req.store is not None:
+        body["store"] = req.store
+    if req.include:
+        body["include"] = list(req.include)
+    if req.json_schema is not None:
+        body["text"] = {
+            "format": {
+                "type": "json_schema",
+                "name": req.json_schema_name,
+                "schema": req.json_schema,
+                "strict": True,
+            }
+        }
+    if req.temperature is not None:
+        body["temperature"] = req.temperature
+    body.update(req.extra)
+    body["stream"] = True
+    return body
+
+
+def _chat_message(msg: InputMessage) -> dict[str, Any]:
+    if not msg.images:
+        return {"role": msg.role, "content": msg.text}
+    parts: list[dict[str, Any]] = []
+    for img in msg.images:
+        image_url: dict[str, Any] = {"url": img.url}
+        if img.detail:
+            image_url["detail"] = img.detail
+        parts.append({"type": "image_url", "image_url": image_url})
+    if msg.text:
+        parts.append({"type": "text", "text": msg.text})
+    return {"role": msg.role, "content": parts}
+
+
+def chat_body(req: ChatRequest) -> tuple[dict[str, Any], list[str]]:
+    """The `/v1/chat/completions` body (streamed, usage included) and notes on
+    what could not be sent."""
+    notes: list[str] = []
+    messages = [_chat_message(m) for m in req.messages]
+    if req.instructions:
+        messages.insert(0, {"role": "system", "content": req.instructions})
+    body: dict[str, Any] = {"model": req.model, "messages": messages}
+    if req.tools:
+        notes.append(
+            "search tools are only available on the Responses API; "
+            "they were not sent on chat completions"
+        )
+    if req.reasoning_effort:
+        body["reasoning_effort"] = req.reasoning_effort
+    if req.max_output_tokens is not None:
+        body["max_completion_tokens"] = req.max_output_tokens
+    if req.json_schema is not None:
+        body["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": req.json_schema_name, "schema": req.json_schema, "strict": True},
+        }
+    if req.temperature is not None:
+        body["temperature"] = req.temperature
+    for name, value in (
+        ("max_turns", req.max_turns),
+        ("store", req.store),
+        ("include", req.include or None),
+        ("previous_response_id", req.previous_response_id),
+    ):
+        if value is not None:
+            notes.append(f"{name} is a Responses API field; not sent on chat completions")
+    extra = dict(req.extra)
+    if extra.pop("search_parameters", None) is not None:
+        notes.append("search_parameters (retired Live Search) was not sent")
+    body.update(extra)
+    body["stream"] = True
+    body["stream_options"] = {"include_usage": True}
+    return body, notes
