@@ -1,0 +1,612 @@
+"""The fake xAI API's protocol logic, without sockets: routing, auth,
+validation, scenario choice and the answer (status, headers, body items).
+
+Error bodies use xAI's flat `{"code": ..., "error": ...}` shape with the
+message texts of xai-wire.md §6.2 (texts the spec does not give are marked
+as guesses below).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from grok_tui.fake import textgen
+from grok_tui.fake.catalog import MODELS, ModelEntry, resolve_model
+from grok_tui.fake.chat_api import ChatWriter
+from grok_tui.fake.request import ApiKind, ParsedRequest, parse
+from grok_tui.fake.responses_api import (
+    Plan,
+    ResponsesWriter,
+    Settings,
+    plan_search,
+    search_turn,
+    search_turn_shape_a,
+)
+from grok_tui.fake.wire import (
+    DROP,
+    BodyItem,
+    FakeResponse,
+    Pause,
+    RecordedRequest,
+    dumps,
+    json_body,
+    mask_key,
+)
+
+DEMO_API_KEY = "xai-demo-offline"
+
+TEAM_ID = "5ea6f6bd-7815-4b8a-9135-28b2d7ba6722"
+CODE_INVALID = "Client specified an invalid argument"
+CODE_UNAUTH = "The request does not have valid authentication credentials"
+CODE_PERMISSION = "The caller does not have permission to execute the specified operation"
+CODE_NOT_FOUND_MODEL = "Some resource has not been found"
+CODE_NOT_FOUND_ROUTE = "Some requested entity was not found"
+CODE_EXHAUSTED = "Some resource has been exhausted"
+CODE_UNAVAILABLE = "The service is currently unavailable"
+CODE_INTERNAL = "Internal error"  # guess
+
+MSG_ROUTE = (
+    "No handler found on route. Please double check your URL and consult "
+    "https://api.x.ai/docs for more information."
+)
+MSG_LIVE_SEARCH = (
+    "Live search is deprecated. Please switch to the Agent Tools API: "
+    "https://docs.x.ai/docs/guides/tools/overview"
+)
+MSG_BILLING = (
+    f"Your team {TEAM_ID} has either used all available credits or reached its monthly "
+    "spending limit. To continue making API requests, please purchase more credits or "
+    "raise your spending limit."
+)
+MSG_CAPACITY = "The service is temporarily at capacity. Please retry your request shortly."
+MSG_STREAM_UNAVAILABLE = (
+    "Service temporarily unavailable. The model did not respond to this request."
+)
+
+PARTIAL_TEXT = "The answer starts streaming here, and then"
+
+HTTP_ERROR_SCENARIOS = frozenset(
+    {
+        "error_401", "error_400_bad_key", "error_403", "error_404", "error_410", "error_422",
+        "error_429", "error_429_no_retry_after", "error_429_billing", "error_429_capacity",
+        "error_500", "error_503", "error_200_json",
+    }
+)
+STREAM_SCENARIOS = frozenset(
+    {
+        "plain", "markdown", "reasoning", "search", "search_shape_a", "image",
+        "error_event", "error_nested", "response_failed", "drop", "stall", "malformed",
+        "unknown_events",
+    }
+)
+SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_RATE_HEADERS = {
+    "x-ratelimit-limit-requests": "480",
+    "x-ratelimit-remaining-requests": "0",
+    "x-ratelimit-limit-tokens": "4000000",
+    "x-ratelimit-remaining-tokens": "0",
+}
+
+
+@dataclass
+class FakeConfig:
+    """Runtime-mutable behaviour switches of the fake (see docs/CONTRACTS.md)."""
+
+    api_key: str = "xai-test-key"
+    tokens_per_second: float | None = None
+    emit_event_lines: bool = False
+    emit_done_trailer: bool = False
+    rate_limit_headers: bool = True
+    stall_seconds: float = 30.0
+    markdown_tokens: int = 2000
+    chunk_chars: int = 4
+    usage_without_include: bool = False
+
+
+class HTTPError(Exception):
+    def __init__(self, status: int, code: str, message: str,
+                 headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def response(self) -> FakeResponse:
+        headers = {"content-type": "application/json"}
+        headers.update(self.headers)
+        return FakeResponse(self.status, headers,
+                            json_body({"code": self.code, "error": self.message}))
+
+
+def _json_response(obj: Any, status: int = 200) -> FakeResponse:
+    return FakeResponse(status, {"content-type": "application/json"}, json_body(obj))
+
+
+_GEN_ROUTES: dict[str, ApiKind] = {"/v1/responses": "responses", "/v1/chat/completions": "chat"}
+
+
+def _route(path: str) -> tuple[str, str | None] | None:
+    """(route name, path parameter) or None for an unknown route."""
+    if path in _GEN_ROUTES:
+        return path, None
+    if path in ("/v1/models", "/v1/language-models"):
+        return path, None
+    for prefix in ("/v1/models/", "/v1/language-models/"):
+        if path.startswith(prefix) and len(path) > len(prefix) and "/" not in path[len(prefix):]:
+            return prefix.rstrip("/") + "/{id}", path[len(prefix):]
+    return None
+
+
+class FakeXAI:
+    """The fake backend's logic. Thread-safe; `handle` is called per request."""
+
+    def __init__(
+        self,
+        config: FakeConfig | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        seed: int = 0,
+    ) -> None:
+        self.config = config if config is not None else FakeConfig()
+        self.clock = clock
+        self.seed = seed
+        self.requests: list[RecordedRequest] = []
+        self._queue: list[str] = []
+        self._lock = threading.Lock()
+        self._counter = 0
+
+    # ----- public helpers ------------------------------------------------
+    def queue_scenarios(self, names: list[str]) -> None:
+        unknown = [n for n in names if n not in SCENARIOS]
+        if unknown:
+            raise ValueError(f"unknown scenario(s): {', '.join(unknown)}")
+        with self._lock:
+            self._queue.extend(names)
+
+    @property
+    def queued(self) -> list[str]:
+        with self._lock:
+            return list(self._queue)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self._queue.clear()
+            self._counter = 0
+
+    # ----- the entry point -----------------------------------------------
+    def handle(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes
+    ) -> FakeResponse:
+        method = method.upper()
+        path = path.split("?", 1)[0]
+        hdrs = {k.lower(): v for k, v in headers.items()}
+        key = self._bearer(hdrs.get("authorization"))
+        auth_ok = key == self.config.api_key
+        recorded = dict(hdrs)
+        if "authorization" in recorded:
+            recorded["authorization"] = (
+                f"Bearer {mask_key(key)}" if key is not None else "***"
+            )
+        parsed_json: Any | None
+        try:
+            parsed_json = json.loads(body) if body else None
+        except (ValueError, UnicodeDecodeError):
+            parsed_json = None
+        route = _route(path)
+        with self._lock:
+            self.requests.append(RecordedRequest(method, path, recorded, parsed_json, auth_ok))
+            queued = self._queue.pop(0) if (self._queue and route is not None) else None
+        try:
+            return self._dispatch(method, path, route, hdrs, key, body, parsed_json, queued)
+        except HTTPError as err:
+            return err.response()
+
+    @staticmethod
+    def _bearer(value: str | None) -> str | None:
+        if not value:
+            return None
+        scheme, _, token = value.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return token.strip()
+
+    def _dispatch(
+        self,
+        method: str,
+        path: str,
+        route: tuple[str, str | None] | None,
+        hdrs: dict[str, str],
+        key: str | None,
+        body: bytes,
+        parsed_json: Any,
+        queued: str | None,
+    ) -> FakeResponse:
+        if route is None:
+            raise HTTPError(404, CODE_NOT_FOUND_ROUTE, MSG_ROUTE)
+        name, param = route
+        allowed = "POST" if name in _GEN_ROUTES else "GET"
+        if method != allowed:
+            # Message text is a guess; the docs only give the status (§6.1).
+            raise HTTPError(405, CODE_INVALID, f"Method {method} is not allowed on route {path}.",
+                            {"allow": allowed})
+        if queued in HTTP_ERROR_SCENARIOS:
+            return self._http_error(queued, key, parsed_json)
+        self._check_auth(key)
+        if allowed == "GET":
+            return self._get(name, param)
+        api = _GEN_ROUTES[name]
+        body_obj = self._read_body(hdrs, body, parsed_json, api)
+        model = resolve_model(body_obj["model"])
+        req = parse(api, body_obj, model)
+        scenario = queued
+        if scenario is None:
+            directive = req.scenario_directive
+            if directive in SCENARIOS:
+                scenario = directive
+        if scenario in HTTP_ERROR_SCENARIOS:
+            return self._http_error(scenario, key, body_obj)
+        if model is None:
+            raise HTTPError(404, CODE_NOT_FOUND_MODEL,
+                            f"The model {req.requested_model} does not exist.")
+        if scenario is None:
+            self._validate(req, model)
+            scenario = self._heuristic(req, model)
+        return self._answer(scenario, req, model)
+
+    # ----- auth, body ----------------------------------------------------
+    def _check_auth(self, key: str | None) -> None:
+        if key is None:
+            raise HTTPError(401, CODE_UNAUTH, "No credentials presented.")
+        if key != self.config.api_key:
+            raise HTTPError(
+                400, CODE_INVALID,
+                f"Incorrect API key provided: {mask_key(key)}. You can obtain an API key "
+                "from https://console.x.ai.",
+            )
+
+    @staticmethod
+    def _read_body(
+        hdrs: dict[str, str], body: bytes, parsed_json: Any, api: ApiKind
+    ) -> dict[str, Any]:
+        ctype = hdrs.get("content-type", "").split(";", 1)[0].strip().lower()
+        if not body:
+            # Texts for 415/422 are guesses in the style of the server framework (§6.1).
+            raise HTTPError(415, CODE_INVALID,
+                            "Request body is empty. Expected a JSON object with "
+                            "`Content-Type: application/json`.")
+        if ctype != "application/json":
+            raise HTTPError(415, CODE_INVALID,
+                            "Expected request with `Content-Type: application/json`")
+        if parsed_json is None:
+            raise HTTPError(422, CODE_INVALID,
+                            "Failed to deserialize the JSON body into the target type: "
+                            "expected value at line 1 column 1")
+        if not isinstance(parsed_json, dict):
+            raise HTTPError(422, CODE_INVALID,
+                            "Failed to deserialize the JSON body into the target type: "
+                            "invalid type: expected struct at line 1 column 1")
+        required = ("model", "input") if api == "responses" else ("model", "messages")
+        for fld in required:
+            if fld not in parsed_json:
+                raise HTTPError(422, CODE_INVALID,
+                                "Failed to deserialize the JSON body into the target type: "
+                                f"missing field `{fld}` at line 1 column 1")
+        if not isinstance(parsed_json["model"], str):
+            raise HTTPError(422, CODE_INVALID,
+                            "Failed to deserialize the JSON body into the target type: "
+                            "model: invalid type: expected a string at line 1 column 1")
+        second = parsed_json[required[1]]
+        ok = isinstance(second, list) or (api == "responses" and isinstance(second, str))
+        if not ok:
+            raise HTTPError(422, CODE_INVALID,
+                            "Failed to deserialize the JSON body into the target type: "
+                            f"{required[1]}: invalid type at line 1 column 1")
+        return parsed_json
+
+    # ----- validation (§2.1, §2.6, §3.3, §8 checklist) --------------------
+    def _validate(self, req: ParsedRequest, model: ModelEntry) -> None:
+        body = req.body
+        if "search_parameters" in body:
+            raise HTTPError(410, CODE_NOT_FOUND_ROUTE, MSG_LIVE_SEARCH)
+        if req.image_count and not model.images:
+            raise HTTPError(400, CODE_INVALID,  # guess: text not captured
+                            f"Model {model.id} does not support image input.")
+        if req.effort is not None:
+            param = "reasoningEffort"
+            if model.efforts is None:
+                raise HTTPError(400, CODE_INVALID,
+                                f"Model {model.id} does not support parameter {param}.")
+            if req.effort not in model.efforts:
+                raise HTTPError(
+                    400, CODE_INVALID,
+                    f"Invalid reasoning effort '{req.effort}' for model {model.id}. "
+                    f"Supported values: {', '.join(model.efforts)}.",
+                )
+        if model.reasoning != "none" and model.rejects_penalties:
+            for fld, camel in (("presence_penalty", "presencePenalty"),
+                               ("frequency_penalty", "frequencyPenalty"), ("stop", "stop")):
+                if body.get(fld) is not None:
+                    raise HTTPError(400, CODE_INVALID,
+                                    f"Argument not supported on this model: {camel}")
+        self._validate_messages(req)
+        if req.web_tool is not None:
+            self._validate_list_pair(req.web_tool, "web_search", "allowed_domains",
+                                     "excluded_domains", 5, "domains")
+        if req.x_tool is not None:
+            self._validate_list_pair(req.x_tool, "x_search", "allowed_x_handles",
+                                     "excluded_x_handles", 10, "handles")
+            dates: dict[str, _dt.date] = {}
+            for fld in ("from_date", "to_date"):
+                value = req.x_tool.get(fld)
+                if value is None:
+                    continue
+                try:
+                    if not isinstance(value, str) or not _ISO_DATE.match(value):
+                        raise ValueError
+                    dates[fld] = _dt.date.fromisoformat(value)
+                except ValueError:
+                    raise HTTPError(
+                        400, CODE_INVALID,
+                        f"Invalid request content: x_search.{fld} must be an ISO-8601 date "
+                        f"(YYYY-MM-DD), got {dumps(value)}.",
+                    ) from None
+            if len(dates) == 2 and dates["from_date"] > dates["to_date"]:
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: x_search.from_date must not be "
+                                "after x_search.to_date.")
+
+    @staticmethod
+    def _validate_list_pair(tool: dict[str, Any], tname: str, a: str, b: str, limit: int,
+                            what: str) -> None:
+        va, vb = tool.get(a), tool.get(b)
+        for fld, value in ((a, va), (b, vb)):
+            if value is not None and not isinstance(value, list):
+                raise HTTPError(422, CODE_INVALID,
+                                "Failed to deserialize the JSON body into the target type: "
+                                f"tools: {fld}: invalid type: expected a sequence")
+            if isinstance(value, list) and len(value) > limit:
+                raise HTTPError(
+                    400, CODE_INVALID,
+                    f"Invalid request content: {tname}.{fld} can contain at most {limit} "
+                    f"{what}, got {len(value)}.",
+                )
+        if va and vb:
+            raise HTTPError(400, CODE_INVALID,
+                            f"Invalid request content: {tname} cannot set both {a} and {b}.")
+
+    @staticmethod
+    def _validate_messages(req: ParsedRequest) -> None:
+        items = req.body.get("messages" if req.api == "chat" else "input")
+        if not isinstance(items, list):
+            return
+        if req.api == "chat" and not items:
+            raise HTTPError(400, CODE_INVALID,
+                            "Invalid request content: The messages must not be empty.")
+        for item in items:
+            if not isinstance(item, dict) or "role" not in item:
+                continue
+            content = item.get("content")
+            if item.get("role") == "assistant" and (item.get("tool_calls") or content == ""):
+                continue
+            if content is None or content == [] or content == "":
+                raise HTTPError(
+                    400, CODE_INVALID,
+                    "Invalid request content: Each message must have at least one content "
+                    "element.",
+                )
+
+    # ----- choosing ------------------------------------------------------
+    @staticmethod
+    def _heuristic(req: ParsedRequest, model: ModelEntry) -> str:
+        text = req.prompt.lower()
+        words = set(re.findall(r"[a-z]+", text))
+        if req.api == "responses" and req.search_enabled and words & {
+            "search", "news", "latest", "today"
+        }:
+            return "search"
+        if words & {"think", "reason", "prove", "reasoning"} or model.reasoning == "visible":
+            return "reasoning"
+        if req.image_count:
+            return "image"
+        if words & {"markdown", "long", "table", "code", "essay"}:
+            return "markdown"
+        return "plain"
+
+    # ----- answers -------------------------------------------------------
+    def _next_ids(self) -> tuple[str, int]:
+        with self._lock:
+            self._counter += 1
+            n = self._counter
+        rng = random.Random(f"{self.seed}:{n}")
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4)), n
+
+    def _settings(self) -> Settings:
+        c = self.config
+        return Settings(
+            tokens_per_second=c.tokens_per_second, emit_event_lines=c.emit_event_lines,
+            emit_done_trailer=c.emit_done_trailer, stall_seconds=c.stall_seconds,
+            chunk_chars=c.chunk_chars, markdown_tokens=c.markdown_tokens,
+            usage_without_include=c.usage_without_include,
+        )
+
+    def _plan(self, scenario: str, req: ParsedRequest, model: ModelEntry) -> Plan:
+        prompt = req.prompt
+        seed = textgen.seed_of(prompt)
+        hidden_tokens = 0 if model.reasoning == "none" else 40 + seed % 120
+        if scenario == "markdown":
+            tokens = req.tokens_directive or self.config.markdown_tokens
+            text = textgen.markdown_answer(tokens)
+        elif scenario == "reasoning":
+            text = textgen.reasoning_answer(prompt)
+        elif scenario == "image":
+            text = textgen.image_answer(req.image_count, prompt)
+        elif scenario == "search":
+            text = ("Search is only available on the Responses API with the web_search or "
+                    "x_search tool enabled, so here is an answer without sources.\n\n"
+                    + textgen.plain_answer(prompt))
+        else:
+            text = textgen.plain_answer(prompt)
+        plan = Plan(text=text, reasoning_tokens=hidden_tokens)
+        if model.reasoning != "none" and (scenario == "reasoning" or model.reasoning == "visible"):
+            plan.reasoning = textgen.reasoning_summary(prompt)
+            plan.reasoning_tokens = textgen.tokens_of(plan.reasoning) * 3 + 17
+        return plan
+
+    def _answer(self, scenario: str, req: ParsedRequest, model: ModelEntry) -> FakeResponse:
+        rid, n = self._next_ids()
+        created = int(self.clock())
+        settings = self._settings()
+        sse = {"content-type": "text/event-stream"}
+        if req.api == "responses":
+            w = ResponsesWriter(req, settings, rid, created)
+            if scenario in ("search", "search_shape_a") and req.search_enabled:
+                sp = plan_search(req, n)
+                reasoning_tokens = 0 if model.reasoning == "none" else 300 + n % 400
+                turn = search_turn if scenario == "search" else search_turn_shape_a
+                frames, final = turn(w, sp, reasoning_tokens)
+                if req.stream:
+                    return FakeResponse(200, sse, frames)
+                for _ in frames:
+                    pass
+                return _json_response(final)
+            plan = self._plan(scenario, req, model)
+            if req.stream:
+                return FakeResponse(200, sse, self._responses_stream(scenario, w, plan))
+            return self._non_stream(scenario, w.final_text_response(plan))
+        cw = ChatWriter(req, settings, rid, created)
+        plan = self._plan(scenario, req, model)
+        if req.api == "chat" and plan.reasoning is not None and model.reasoning != "visible":
+            plan.reasoning = None
+        hidden = 6 if (scenario == "reasoning" and model.reasoning == "hidden") else 0
+        if req.stream:
+            return FakeResponse(200, sse, self._chat_stream(scenario, cw, plan, hidden))
+        return self._non_stream(scenario, cw.completion(plan))
+
+    @staticmethod
+    def _responses_stream(scenario: str, w: ResponsesWriter, plan: Plan) -> Iterator[BodyItem]:
+        if scenario == "error_event" or scenario == "error_nested":
+            return w.error_event(PARTIAL_TEXT)
+        if scenario == "response_failed":
+            return w.failed(PARTIAL_TEXT)
+        if scenario == "drop":
+            return w.drop(PARTIAL_TEXT)
+        if scenario == "stall":
+            return w.text_turn(plan, stall_after=2)
+        if scenario == "malformed":
+            return w.malformed(plan)
+        if scenario == "unknown_events":
+            return w.unknown_events(plan)
+        return w.text_turn(plan)
+
+    @staticmethod
+    def _chat_stream(scenario: str, cw: ChatWriter, plan: Plan, hidden: int
+                     ) -> Iterator[BodyItem]:
+        if scenario in ("error_event", "error_nested", "response_failed"):
+            return cw.error_nested(PARTIAL_TEXT)
+        if scenario == "drop":
+            return cw.drop(PARTIAL_TEXT)
+        if scenario == "stall":
+            return cw.turn(plan, hidden, stall_after=2)
+        if scenario == "malformed":
+            return cw.malformed(plan)
+        if scenario == "unknown_events":
+            return cw.unknown_events(plan)
+        return cw.turn(plan, hidden)
+
+    def _non_stream(self, scenario: str, final: dict[str, Any]) -> FakeResponse:
+        jtype = {"content-type": "application/json"}
+        data = json_body(final)
+        if scenario in ("error_event", "error_nested", "response_failed"):
+            return HTTPError(503, CODE_UNAVAILABLE, MSG_STREAM_UNAVAILABLE).response()
+        if scenario == "drop":
+            return FakeResponse(200, jtype, iter([data[: len(data) // 2], DROP]))
+        if scenario == "stall":
+            return FakeResponse(200, jtype, iter([Pause(self.config.stall_seconds), data]))
+        if scenario == "malformed":
+            return FakeResponse(200, jtype, data[: len(data) - 7])
+        if scenario == "unknown_events":
+            extra = dict(final)
+            extra["x_future_field"] = {"kind": "unknown"}
+            return _json_response(extra)
+        return FakeResponse(200, jtype, data)
+
+    # ----- HTTP error scenarios ------------------------------------------
+    def _http_error(self, name: str, key: str | None, body: Any) -> FakeResponse:
+        model = body.get("model") if isinstance(body, dict) else None
+        model_name = model if isinstance(model, str) and model else "grok-9"
+        entry = resolve_model(model_name)
+        canonical = entry.id if entry else model_name
+        if name == "error_200_json":
+            return _json_response({"code": CODE_UNAVAILABLE,
+                                   "error": "Timed out waiting for first token"})
+        if name == "error_401":
+            err = HTTPError(401, CODE_UNAUTH, "No credentials presented.")
+        elif name == "error_400_bad_key":
+            err = HTTPError(400, CODE_INVALID,
+                            f"Incorrect API key provided: {mask_key(key or 'xai-wrong-key')}. "
+                            "You can obtain an API key from https://console.x.ai.")
+        elif name == "error_403":
+            err = HTTPError(403, CODE_PERMISSION,
+                            f"The API key does not have permission to use the model "
+                            f"{canonical}. Ask your team admin to grant access in "
+                            "https://console.x.ai.")
+        elif name == "error_404":
+            err = HTTPError(404, CODE_NOT_FOUND_MODEL, f"The model {model_name} does not exist.")
+        elif name == "error_410":
+            err = HTTPError(410, CODE_NOT_FOUND_ROUTE, MSG_LIVE_SEARCH)
+        elif name == "error_422":
+            err = HTTPError(422, CODE_INVALID,
+                            "Failed to deserialize the JSON body into the target type: "
+                            "missing field `model` at line 1 column 2")
+        elif name in ("error_429", "error_429_no_retry_after"):
+            headers: dict[str, str] = {}
+            if name == "error_429" and self.config.rate_limit_headers:
+                headers = {"retry-after": "1", **_RATE_HEADERS}
+            err = HTTPError(
+                429, CODE_EXHAUSTED,
+                f"Too many tokens for team {TEAM_ID} and model {canonical}. Your team's rate "
+                "limit is — Tokens per Minute (actual/limit): 65605/16000. You can view your "
+                "team rate limits at https://console.x.ai.",
+                headers,
+            )
+        elif name == "error_429_billing":
+            err = HTTPError(429, CODE_EXHAUSTED, MSG_BILLING)
+        elif name == "error_429_capacity":
+            err = HTTPError(429, CODE_EXHAUSTED, MSG_CAPACITY)
+        elif name == "error_500":
+            err = HTTPError(500, CODE_INTERNAL, "Internal server error. Please retry your request.")
+        else:  # error_503
+            err = HTTPError(503, CODE_UNAVAILABLE, MSG_CAPACITY)
+        return err.response()
+
+    # ----- GET endpoints (§5.1, §5.2) --------------------------------------
+    def _get(self, name: str, param: str | None) -> FakeResponse:
+        if name == "/v1/models":
+            return _json_response({"data": [m.model_json() for m in MODELS], "object": "list"})
+        if name == "/v1/language-models":
+            return _json_response({"models": [m.language_model_json() for m in MODELS]})
+        entry = resolve_model(param or "")
+        if entry is None:
+            raise HTTPError(404, CODE_NOT_FOUND_MODEL, f"The model {param} does not exist.")
+        if name == "/v1/models/{id}":
+            return _json_response(entry.model_json())
+        return _json_response(entry.language_model_json())
+
+
+def demo_fake(tokens_per_second: float = 120.0) -> FakeXAI:
+    """The backend `grok-tui --demo` uses: accepts DEMO_API_KEY, realistic pace."""
+    return FakeXAI(FakeConfig(api_key=DEMO_API_KEY, tokens_per_second=tokens_per_second,
+                              stall_seconds=5.0))

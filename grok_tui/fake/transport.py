@@ -1,0 +1,55 @@
+"""FakeXAI as an in-process httpx transport (for `--demo` and tests)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+
+from grok_tui.fake.core import FakeXAI
+from grok_tui.fake.wire import BodyItem, Drop, Pause
+
+
+class _FakeStream(httpx.AsyncByteStream):
+    def __init__(self, items: Iterator[BodyItem]) -> None:
+        self._items = items
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for item in self._items:
+            if isinstance(item, Pause):
+                await asyncio.sleep(item.seconds)
+            elif isinstance(item, Drop):
+                raise httpx.RemoteProtocolError(
+                    "peer closed connection without sending complete message body "
+                    "(incomplete chunked read)"
+                )
+            elif item:
+                yield item
+                # Let other tasks (the UI) run between frames, as a socket would.
+                await asyncio.sleep(0)
+
+    async def aclose(self) -> None:
+        close = getattr(self._items, "close", None)
+        if close is not None:
+            close()
+
+
+class FakeTransport(httpx.AsyncBaseTransport):
+    """Answers httpx requests with FakeXAI, no sockets. Drops raise
+    `httpx.RemoteProtocolError` mid-body like a cut connection."""
+
+    def __init__(self, fake: FakeXAI) -> None:
+        self.fake = fake
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.headers.raw}
+        path = request.url.raw_path.decode("ascii")
+        resp = self.fake.handle(request.method, path, headers, body)
+        if resp.streaming:
+            stream = _FakeStream(iter(resp.iter_body()))
+            return httpx.Response(resp.status, headers=resp.headers, stream=stream,
+                                  request=request)
+        return httpx.Response(resp.status, headers=resp.headers, content=resp.body,
+                              request=request)
