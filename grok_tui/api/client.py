@@ -222,7 +222,8 @@ class XAIClient:
                         if error is None:
                             return
                     else:
-                        async for sse in EventSource(resp).aiter_sse():
+                        frames = EventSource(resp).aiter_sse()
+                        async for sse in frames:
                             name = sse.event
                             events = decoder.feed_frame("" if name == "message" else name, sse.data)
                             if decoder.done:
@@ -238,6 +239,7 @@ class XAIClient:
                                     if isinstance(ev, Failed):
                                         self._redact(ev.error)
                                     yield ev
+                                await _drain(frames)
                                 return
                             for ev in events:
                                 yield ev
@@ -334,6 +336,21 @@ class XAIClient:
             return resp.json()
         except ValueError:
             raise ProtocolError(f"{path} did not answer with JSON") from None
+
+
+async def _drain(frames: AsyncIterator[object], limit: int = 64, seconds: float = 1.0) -> None:
+    """Read what follows the terminal event (a `[DONE]` trailer, the chunked
+    end) so the connection can be reused instead of being reset; bounded in
+    frames and time, since a server may keep a finished stream open."""
+    try:
+        async with asyncio.timeout(seconds):
+            n = 0
+            async for _ in frames:
+                n += 1
+                if n >= limit:
+                    break
+    except (TimeoutError, httpx.HTTPError):
+        pass
 
 
 async def _read_limited(resp: httpx.Response) -> bytes:
