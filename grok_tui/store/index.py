@@ -1,0 +1,256 @@
+"""The listing and full-text search index beside the session files (SQLite + FTS5).
+
+The JSON files are the source of truth; this index is a cache that `sync`
+brings up to date from the files' modification times and sizes. It can be
+deleted at any time (it is rebuilt), and a different index version is simply
+rebuilt. WAL mode and a busy timeout let several grok-tui processes share it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+INDEX_VERSION = "1"
+BUSY_TIMEOUT_MS = 10_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions(
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL DEFAULT 0,
+    updated_at REAL NOT NULL DEFAULT 0,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    first_line TEXT NOT NULL DEFAULT '',
+    damaged TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_by_updated ON sessions(updated_at DESC);
+CREATE INDEX IF NOT EXISTS sessions_by_title ON sessions(title COLLATE NOCASE);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """What the index knows of one session file."""
+
+    id: str
+    mtime_ns: int
+    size: int
+    title: str
+    model: str
+    created_at: float
+    updated_at: float
+    message_count: int
+    first_line: str
+    damaged: str | None
+    body: str = ""  # full text for search (not read back)
+
+
+_COLUMNS = "id, mtime_ns, size, title, model, created_at, updated_at, message_count, first_line, damaged"
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression from what the user typed: every word must
+    appear (as a prefix), quoted so FTS syntax characters are taken literally."""
+    words = [w for w in text.replace('"', " ").split() if w]
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+class SessionIndex:
+    """A thread-safe handle on the index database (one connection, one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # explicit transactions only
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # another process is switching it at this moment; it will be WAL
+        conn.execute("PRAGMA synchronous = NORMAL")
+        with self._write(conn):
+            version = None
+            has_meta = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+            ).fetchone()
+            if has_meta:
+                row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+                version = row[0] if row else None
+            if version != INDEX_VERSION:
+                # Another layout (or a half-made file): it is only a cache, rebuild it.
+                for table in ("fts", "sessions", "meta"):
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+            # (executescript would commit our transaction: statements one by one.)
+            for stmt in _SCHEMA.split(";"):
+                if stmt.strip():
+                    conn.execute(stmt)
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (INDEX_VERSION,)
+            )
+        return conn
+
+    @contextmanager
+    def _write(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        c = conn if conn is not None else self._conn
+        with self._lock:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                yield c
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+            else:
+                c.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- reading -------------------------------------------------------------
+
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """id -> (mtime_ns, size) of every indexed file."""
+        with self._lock:
+            return {
+                r[0]: (r[1], r[2])
+                for r in self._conn.execute("SELECT id, mtime_ns, size FROM sessions")
+            }
+
+    def get(self, session_id: str) -> IndexRow | None:
+        with self._lock:
+            r = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        return IndexRow(*r) if r else None
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+    def list(
+        self,
+        sort: str = "updated",
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        include_damaged: bool = True,
+    ) -> list[IndexRow]:
+        order = "updated_at DESC, id" if sort == "updated" else "title COLLATE NOCASE, updated_at DESC"
+        where = "" if include_damaged else "WHERE damaged IS NULL "
+        sql = f"SELECT {_COLUMNS} FROM sessions {where}ORDER BY {order} LIMIT ? OFFSET ?"
+        with self._lock:
+            rows = self._conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
+        return [IndexRow(*r) for r in rows]
+
+    def search(
+        self, query: str, sort: str = "updated", limit: int | None = None, offset: int = 0
+    ) -> list[tuple[IndexRow, str]]:
+        """Rows matching `query` in title or text, each with a snippet of the match."""
+        match = fts_query(query)
+        if match is None:
+            return [(r, "") for r in self.list(sort, limit, offset)]
+        order = (
+            "s.updated_at DESC, s.id" if sort == "updated" else "s.title COLLATE NOCASE, s.updated_at DESC"
+        )
+        cols = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
+        with self._lock:
+            # Pick the page first; snippets only for the rows shown.
+            rows = self._conn.execute(
+                f"SELECT s.rid, {cols} FROM fts JOIN sessions s ON s.rid = fts.rowid "
+                f"WHERE fts MATCH ? ORDER BY {order} LIMIT ? OFFSET ?",
+                (match, -1 if limit is None else limit, offset),
+            ).fetchall()
+            out: list[tuple[IndexRow, str]] = []
+            for r in rows:
+                snip = self._conn.execute(
+                    "SELECT snippet(fts, -1, '', '', '…', 12) FROM fts "
+                    "WHERE fts MATCH ? AND rowid = ?",
+                    (match, r[0]),
+                ).fetchone()
+                out.append((IndexRow(*r[1:]), snip[0] if snip else ""))
+        return out
+
+    # -- writing -------------------------------------------------------------
+
+    def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self._lock:
+            return [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+                    (escaped + "%", limit),
+                )
+            ]
+
+    def upsert_many(self, rows: Iterable[IndexRow]) -> None:
+        with self._write() as c:
+            for row in rows:
+                self._upsert(c, row)
+
+    def upsert(self, row: IndexRow, still_current: Callable[[], bool] | None = None) -> None:
+        """Index one row; with `still_current`, only if it says (inside the
+        write transaction) that the file is still the one the row describes."""
+        with self._write() as c:
+            if still_current is None or still_current():
+                self._upsert(c, row)
+
+    def _upsert(self, c: sqlite3.Connection, row: IndexRow) -> None:
+        old = c.execute("SELECT rid FROM sessions WHERE id = ?", (row.id,)).fetchone()
+        values = (
+            row.mtime_ns, row.size, row.title, row.model, row.created_at, row.updated_at,
+            row.message_count, row.first_line, row.damaged,
+        )
+        if old is None:
+            cur = c.execute(
+                "INSERT INTO sessions(mtime_ns, size, title, model, created_at, updated_at, "
+                "message_count, first_line, damaged, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (*values, row.id),
+            )
+            rid = cur.lastrowid
+        else:
+            rid = old[0]
+            c.execute(
+                "UPDATE sessions SET mtime_ns=?, size=?, title=?, model=?, created_at=?, "
+                "updated_at=?, message_count=?, first_line=?, damaged=? WHERE rid=?",
+                (*values, rid),
+            )
+            c.execute("DELETE FROM fts WHERE rowid = ?", (rid,))
+        if row.damaged is None:
+            c.execute(
+                "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (rid, row.title, row.body)
+            )
+
+    def remove_many(self, ids: Iterable[str]) -> None:
+        with self._write() as c:
+            for session_id in ids:
+                old = c.execute("SELECT rid FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                if old is not None:
+                    c.execute("DELETE FROM fts WHERE rowid = ?", (old[0],))
+                    c.execute("DELETE FROM sessions WHERE rid = ?", (old[0],))
+
+    def remove(self, session_id: str) -> None:
+        self.remove_many((session_id,))

@@ -1,0 +1,558 @@
+"""`SessionStore`: sessions as JSON files under a data folder, with an index.
+
+Layout under `root` (normally `grok_tui.paths.data_dir()`):
+
+    sessions/<id>.json         one file per session (the source of truth)
+    trash/<id>.json            deleted sessions, until the trash is emptied
+    attachments/<id>/...       copies of local images attached in that session
+    index.sqlite3 (+ -wal)     listing/search cache, rebuilt from the files
+
+Attachments: when a session is saved, every local image a message references
+is copied into `attachments/<session id>/` and the message's `path` is pointed
+at the copy (the user's path is kept in `original_path`). A session then keeps
+its images when the user moves or deletes the originals, the folder is a plain
+place the user can open, and the JSON stays small (no inlined base64). Images
+whose original has vanished before the first save keep their old path.
+
+Thread safety: `save`/`save_snapshot` may run in a worker thread while the UI
+thread lists or loads; the index connection is guarded by a lock and every
+file write is atomic. The caller must not hand `save` a Session another thread
+is mutating: dump it on its own thread (`session.model_dump(mode="json")`) and
+pass the dict to `save_snapshot`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from grok_tui.chat.export import session_to_markdown
+from grok_tui.chat.models import SCHEMA_VERSION, Session, new_id, now
+from grok_tui.sanitize import one_line
+from grok_tui.store.files import (
+    TMP_SUFFIX,
+    DamagedSessionError,
+    SessionImportError,
+    SessionNotFound,
+    StoreError,
+    encode_document,
+    fsync_dir,
+    parse_document,
+    parse_session_bytes,
+    read_session_file,
+)
+from grok_tui.store.index import IndexRow, SessionIndex
+
+SortKey = Literal["updated", "title"]
+
+#: Temporary files older than this are leftovers of a killed writer.
+STALE_TMP_SECONDS = 3600.0
+#: Rows written to the index per transaction while refreshing.
+REFRESH_BATCH = 500
+
+_BAD_ID_CHARS = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def is_valid_id(session_id: str) -> bool:
+    """Whether `session_id` can name a file in the sessions folder."""
+    return (
+        0 < len(session_id) <= 200
+        and not session_id.startswith(".")
+        and not _BAD_ID_CHARS.search(session_id)
+        and session_id.strip() == session_id
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One row of the session list. `damaged` is the reason when the file
+    cannot be read (then title is the file name and the counts are zero)."""
+
+    id: str
+    title: str
+    model: str
+    created_at: float
+    updated_at: float
+    message_count: int
+    first_line: str
+    snippet: str
+    damaged: str | None
+    path: Path
+
+
+def _row_from_document(
+    session_id: str, stamp: tuple[int, int], doc: dict[str, Any]
+) -> IndexRow:
+    messages = doc.get("messages") or []
+    first_line = ""
+    texts: list[str] = []
+    for m in messages:
+        text = m.get("text") or ""
+        texts.append(text)
+        if not first_line and m.get("role") == "user" and text.strip():
+            first_line = one_line(text, 200)
+    title = one_line(doc.get("title") or "", 200)
+    return IndexRow(
+        id=session_id,
+        mtime_ns=stamp[0],
+        size=stamp[1],
+        title=title,
+        model=one_line(str(doc.get("model") or ""), 100),
+        created_at=float(doc.get("created_at") or 0.0),
+        updated_at=float(doc.get("updated_at") or 0.0),
+        message_count=len(messages),
+        first_line=first_line,
+        damaged=None,
+        body="\n".join(texts),
+    )
+
+
+def _damaged_row(session_id: str, stamp: tuple[int, int], reason: str) -> IndexRow:
+    mtime = stamp[0] / 1e9
+    return IndexRow(
+        id=session_id,
+        mtime_ns=stamp[0],
+        size=stamp[1],
+        title=one_line(f"{session_id}.json", 200),
+        model="",
+        created_at=mtime,
+        updated_at=mtime,
+        message_count=0,
+        first_line="",
+        damaged=reason,
+    )
+
+
+def _safe_file_name(name: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "image"
+    return cleaned[-80:]
+
+
+class SessionStore:
+    """Sessions on disk. Opening it brings the index up to date (`refresh`)."""
+
+    def __init__(self, root: Path, *, refresh: bool = True) -> None:
+        self.root = Path(root)
+        self.sessions_dir = self.root / "sessions"
+        self.trash_dir = self.root / "trash"
+        self.attachments_dir = self.root / "attachments"
+        for folder in (self.sessions_dir, self.trash_dir, self.attachments_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.index_path = self.root / "index.sqlite3"
+        self.index = self._open_index()
+        if refresh:
+            self.refresh()
+
+    def _open_index(self) -> SessionIndex:
+        try:
+            return SessionIndex(self.index_path)
+        except sqlite3.DatabaseError:
+            # Not a database (damaged cache): it holds nothing the files do not.
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{self.index_path}{suffix}")
+                except FileNotFoundError:
+                    pass
+            return SessionIndex(self.index_path)
+
+    def close(self) -> None:
+        self.index.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- paths ----------------------------------------------------------------
+
+    def path_for(self, session_id: str) -> Path:
+        if not is_valid_id(session_id):
+            raise SessionNotFound(session_id)
+        return self.sessions_dir / f"{session_id}.json"
+
+    def _trash_path(self, session_id: str) -> Path:
+        if not is_valid_id(session_id):
+            raise SessionNotFound(session_id)
+        return self.trash_dir / f"{session_id}.json"
+
+    # -- index sync -------------------------------------------------------------
+
+    def _scan(self) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        cutoff = time.time() - STALE_TMP_SECONDS
+        with os.scandir(self.sessions_dir) as it:
+            for entry in it:
+                name = entry.name
+                if name.startswith("."):
+                    if name.endswith(TMP_SUFFIX):
+                        try:
+                            if entry.stat().st_mtime < cutoff:
+                                os.unlink(entry.path)
+                        except OSError:
+                            pass
+                    continue
+                if not name.endswith(".json"):
+                    continue
+                try:
+                    if not entry.is_file():
+                        continue
+                    st = entry.stat()
+                except OSError:
+                    continue
+                sid = name[:-5]
+                if is_valid_id(sid):
+                    found[sid] = (st.st_mtime_ns, st.st_size)
+        return found
+
+    def _read_row(self, session_id: str) -> IndexRow | None:
+        """The index row of a session file as it is now (None if it vanished)."""
+        path = self.sessions_dir / f"{session_id}.json"
+        try:
+            with path.open("rb") as fh:
+                st = os.fstat(fh.fileno())
+                raw = fh.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            try:
+                st = path.stat()
+            except OSError:
+                return None
+            return _damaged_row(
+                session_id, (st.st_mtime_ns, st.st_size), f"cannot be read: {exc.strerror or exc}"
+            )
+        stamp = (st.st_mtime_ns, st.st_size)
+        try:
+            doc, _session = parse_document(raw)
+        except ValueError as exc:
+            return _damaged_row(session_id, stamp, str(exc))
+        return _row_from_document(session_id, stamp, doc)
+
+    def refresh(self) -> int:
+        """Bring the index up to date with the files (added, changed, deleted
+        by hand or by another process). Returns how many entries changed."""
+        on_disk = self._scan()
+        indexed = self.index.stamps()
+        changed = [sid for sid, stamp in on_disk.items() if indexed.get(sid) != stamp]
+        removed = [sid for sid in indexed if sid not in on_disk]
+        for start in range(0, len(changed), REFRESH_BATCH):
+            rows: list[IndexRow] = []
+            gone: list[str] = []
+            for sid in changed[start : start + REFRESH_BATCH]:
+                row = self._read_row(sid)
+                if row is None:
+                    gone.append(sid)
+                else:
+                    rows.append(row)
+            self.index.upsert_many(rows)
+            removed.extend(gone)
+        if removed:
+            self.index.remove_many(removed)
+        return len(changed) + len(removed)
+
+    # -- reading ----------------------------------------------------------------
+
+    def load(self, session_id: str) -> Session:
+        """The session with this id. Raises SessionNotFound, or
+        DamagedSessionError(path, reason) when the file cannot be used."""
+        path = self.path_for(session_id)
+        try:
+            return read_session_file(path)
+        except FileNotFoundError:
+            raise SessionNotFound(session_id) from None
+
+    def exists(self, session_id: str) -> bool:
+        return is_valid_id(session_id) and self.path_for(session_id).is_file()
+
+    def _summary(self, row: IndexRow, snippet: str = "") -> SessionSummary:
+        return SessionSummary(
+            id=row.id,
+            title=row.title,
+            model=row.model,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            message_count=row.message_count,
+            first_line=row.first_line,
+            snippet=snippet,
+            damaged=row.damaged,
+            path=self.sessions_dir / f"{row.id}.json",
+        )
+
+    def list_sessions(
+        self,
+        query: str | None = None,
+        sort: SortKey = "updated",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SessionSummary]:
+        """Sessions newest first (or by title). With `query`, only those whose
+        title or text contains every word (prefix match), each with a snippet."""
+        if query and query.strip():
+            return [self._summary(r, s) for r, s in self.index.search(query, sort, limit, offset)]
+        return [self._summary(r) for r in self.index.list(sort, limit, offset)]
+
+    def count(self) -> int:
+        return self.index.count()
+
+    def most_recent(self) -> SessionSummary | None:
+        """The most recently updated readable session."""
+        rows = self.index.list("updated", 1, 0, include_damaged=False)
+        return self._summary(rows[0]) if rows else None
+
+    def resolve_id(self, prefix: str) -> str:
+        """A full id from an id or a unique prefix of one (for the command line)."""
+        if self.exists(prefix):
+            return prefix
+        matches = self.index.ids_with_prefix(prefix) if prefix else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise SessionNotFound(f"{prefix} (ambiguous: {len(matches)} sessions start so)")
+        raise SessionNotFound(prefix)
+
+    # -- writing ----------------------------------------------------------------
+
+    def save(self, session: Session) -> None:
+        """Set `updated_at`, write the session atomically and index it.
+        Local image attachments are copied into the session's folder and the
+        session's references are pointed at the copies."""
+        session.updated_at = now()
+        data = session.model_dump(mode="json")
+        self._write(data, touch=False)
+        # Point the live objects at the copies the snapshot now references.
+        for m_obj, m_dict in zip(session.messages, data.get("messages") or []):
+            for a_obj, a_dict in zip(m_obj.attachments, m_dict.get("attachments") or []):
+                if a_obj.path != a_dict.get("path"):
+                    a_obj.path = a_dict.get("path")
+                    a_obj.original_path = a_dict.get("original_path")
+
+    def save_snapshot(self, data: dict[str, Any], *, touch: bool = True) -> None:
+        """Write a `Session.model_dump(mode="json")` taken on another thread.
+        The dict is used (and its attachment paths updated) in place."""
+        self._write(data, touch=touch)
+
+    def _write(self, data: dict[str, Any], *, touch: bool) -> None:
+        session_id = str(data.get("id") or "")
+        path = self.path_for(session_id)
+        self._refuse_if_damaged(session_id, path)
+        if touch:
+            data["updated_at"] = now()
+        data["schema_version"] = SCHEMA_VERSION
+        self._copy_attachments(session_id, data)
+        payload = encode_document(data)
+        stamp = self._atomic_write(path, payload)
+        row = _row_from_document(session_id, stamp, data)
+
+        def still_current() -> bool:
+            try:
+                st = path.stat()
+            except OSError:
+                return False
+            return (st.st_mtime_ns, st.st_size) == stamp
+
+        self.index.upsert(row, still_current=still_current)
+
+    def _refuse_if_damaged(self, session_id: str, path: Path) -> None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return
+        row = self.index.get(session_id)
+        if row is not None and (row.mtime_ns, row.size) == (st.st_mtime_ns, st.st_size):
+            reason = row.damaged
+        else:
+            fresh = self._read_row(session_id)
+            reason = fresh.damaged if fresh is not None else None
+            if fresh is not None:
+                self.index.upsert(fresh)
+        if reason is not None:
+            raise DamagedSessionError(
+                path, f"not overwriting a damaged session file ({reason})"
+            )
+
+    @staticmethod
+    def _atomic_write(path: Path, payload: bytes) -> tuple[int, int]:
+        """Atomic write (see files.atomic_write); returns the new file's stamp."""
+        folder = path.parent
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=TMP_SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+                st = os.fstat(fh.fileno())
+            os.replace(tmp_name, path)
+        except BaseException:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+            raise
+        fsync_dir(folder)
+        return (st.st_mtime_ns, st.st_size)
+
+    def _copy_attachments(self, session_id: str, data: dict[str, Any]) -> None:
+        folder = self.attachments_dir / session_id
+        for m in data.get("messages") or []:
+            for i, att in enumerate(m.get("attachments") or []):
+                if att.get("source") != "file" or not att.get("path"):
+                    continue
+                src = Path(att["path"])
+                if src.parent == folder:
+                    continue
+                name = f"{str(m.get('id') or 'm')[:12]}-{i}-{_safe_file_name(src.name)}"
+                dest = folder / name
+                try:
+                    if not dest.is_file() or dest.stat().st_size != src.stat().st_size:
+                        if not src.is_file():
+                            continue
+                        folder.mkdir(parents=True, exist_ok=True)
+                        self._atomic_write(dest, src.read_bytes())
+                except OSError:
+                    continue  # the original is unreadable: keep the reference as it is
+                att["original_path"] = att.get("original_path") or str(src)
+                att["path"] = str(dest)
+
+    def rename(self, session_id: str, title: str) -> Session:
+        """Give the session a title of the user's (kept from then on)."""
+        session = self.load(session_id)
+        session.title = one_line(title, 200)
+        session.title_is_custom = True
+        self._write(session.model_dump(mode="json"), touch=False)
+        return session
+
+    def duplicate(self, session_id: str) -> Session:
+        """A copy of the session under a new id (attachments copied too)."""
+        original = self.load(session_id)
+        copy = original.model_copy(deep=True)
+        copy.id = new_id()
+        copy.title = one_line(f"{original.title or 'Untitled'} (copy)", 200)
+        copy.created_at = now()
+        self.save(copy)
+        return copy
+
+    # -- trash ------------------------------------------------------------------
+
+    def delete(self, session_id: str) -> None:
+        """Move the session to the trash (damaged files too)."""
+        path = self.path_for(session_id)
+        target = self._trash_path(session_id)
+        try:
+            os.replace(path, target)
+        except FileNotFoundError:
+            raise SessionNotFound(session_id) from None
+        try:
+            os.utime(target)  # the trash is listed by deletion time
+        except OSError:
+            pass
+        fsync_dir(self.sessions_dir)
+        fsync_dir(self.trash_dir)
+        self.index.remove(session_id)
+
+    def list_trash(self) -> list[SessionSummary]:
+        """Deleted sessions, most recently deleted first."""
+        out: list[tuple[float, SessionSummary]] = []
+        with os.scandir(self.trash_dir) as it:
+            for entry in it:
+                if entry.name.startswith(".") or not entry.name.endswith(".json"):
+                    continue
+                sid = entry.name[:-5]
+                try:
+                    st = entry.stat()
+                    raw = Path(entry.path).read_bytes()
+                except OSError:
+                    continue
+                stamp = (st.st_mtime_ns, st.st_size)
+                try:
+                    session = parse_session_bytes(raw)
+                    row = _row_from_document(sid, stamp, session.model_dump(mode="json"))
+                except ValueError as exc:
+                    row = _damaged_row(sid, stamp, str(exc))
+                summary = dataclasses.replace(self._summary(row), path=Path(entry.path))
+                out.append((st.st_mtime, summary))
+        out.sort(key=lambda t: t[0], reverse=True)
+        return [s for _, s in out]
+
+    def restore(self, session_id: str) -> str:
+        """Bring a session back from the trash; returns its id (a new one if a
+        live session has taken the old id meanwhile)."""
+        source = self._trash_path(session_id)
+        if not source.is_file():
+            raise SessionNotFound(session_id)
+        target = self.path_for(session_id)
+        if target.exists():
+            session = read_session_file(source)
+            session.id = new_id()
+            self.save(session)
+            source.unlink()
+            return session.id
+        os.replace(source, target)
+        fsync_dir(self.trash_dir)
+        fsync_dir(self.sessions_dir)
+        row = self._read_row(session_id)
+        if row is not None:
+            self.index.upsert(row)
+        return session_id
+
+    def empty_trash(self) -> int:
+        """Delete the trashed sessions for good (and their attachment copies)."""
+        removed = 0
+        with os.scandir(self.trash_dir) as it:
+            entries = [e for e in it if e.name.endswith(".json") and not e.name.startswith(".")]
+        for entry in entries:
+            sid = entry.name[:-5]
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed += 1
+            if is_valid_id(sid) and not (self.sessions_dir / f"{sid}.json").exists():
+                shutil.rmtree(self.attachments_dir / sid, ignore_errors=True)
+        fsync_dir(self.trash_dir)
+        return removed
+
+    # -- export / import ------------------------------------------------------------
+
+    def export_markdown(self, session_id: str) -> str:
+        return session_to_markdown(self.load(session_id))
+
+    def export_json(self, session_id: str) -> str:
+        return json.dumps(self.load(session_id).model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+    def import_json(self, text: str) -> Session:
+        """Add a session from exported JSON (validated; migrated if older).
+        It gets a new id when its id is taken (live or in the trash) or unusable."""
+        try:
+            session = parse_session_bytes(text.encode("utf-8"))
+        except ValueError as exc:
+            raise SessionImportError(str(exc)) from None
+        sid = session.id
+        if (
+            not is_valid_id(sid)
+            or (self.sessions_dir / f"{sid}.json").exists()
+            or (self.trash_dir / f"{sid}.json").exists()
+        ):
+            session.id = new_id()
+        self.save(session)
+        return session
+
+
+__all__ = [
+    "DamagedSessionError",
+    "SessionImportError",
+    "SessionNotFound",
+    "SessionStore",
+    "SessionSummary",
+    "StoreError",
+    "is_valid_id",
+]
