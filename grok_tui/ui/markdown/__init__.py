@@ -1,0 +1,1 @@
+"""Incremental Markdown splitting and rendering for the streaming message widget."""

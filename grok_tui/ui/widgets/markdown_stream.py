@@ -1,0 +1,355 @@
+"""`StreamingMarkdown`: one widget per message, rendering Markdown as it streams.
+
+Cost model (see bench/bench_render.py):
+- `append` only buffers; a timer coalesces flushes (at most ~20 per second,
+  fewer when a flush is slow).
+- A flush feeds the buffered text to a `BlockStream`: pieces that can no longer
+  change are rendered once to cached `Strip`s; only the small open tail is
+  re-parsed and re-rendered. An open code fence is highlighted in chunks of
+  completed lines that are kept, so only the last few lines are highlighted
+  again on each flush.
+- Painting uses the line API (`render_line`), O(visible lines).
+- A document given complete (constructor, `update`) is split and rendered
+  lazily: its height is estimated until it is first painted.
+- A resize re-renders the document once at the new width.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widget import Widget
+
+from grok_tui.sanitize import is_safe_link, strip_control
+from grok_tui.ui.markdown.blocks import (
+    BlockStream,
+    OpenFence,
+    Piece,
+    last_fenced_code,
+    needs_separator,
+)
+from grok_tui.ui.markdown.render import (
+    LINK_META,
+    blank_code_line,
+    render_code_lines,
+    render_piece,
+)
+
+FLUSH_INTERVAL = 0.05  # seconds between coalesced renders while streaming (at least)
+MAX_FLUSH_INTERVAL = 0.25
+FENCE_CHUNK = 12  # completed code lines highlighted together and kept
+
+
+class _FenceTail:
+    """Cached rendering of the open fence in the tail."""
+
+    __slots__ = ("fence", "width", "theme", "done", "strips")
+
+    def __init__(self, fence: OpenFence, width: int, theme: str) -> None:
+        self.fence = fence
+        self.width = width
+        self.theme = theme
+        self.done = 0
+        self.strips: list[Strip] = []
+
+
+class StreamingMarkdown(Widget):
+    """A Markdown document that can grow by `append` in time linear in its length."""
+
+    DEFAULT_CSS = """
+    StreamingMarkdown {
+        height: auto;
+        width: 1fr;
+    }
+    """
+
+    def __init__(
+        self,
+        markdown: str = "",
+        *,
+        code_theme: str = "monokai",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._code_theme = code_theme
+        self._pending: list[str] = []
+        self._timer: Timer | None = None
+        self._interval = FLUSH_INTERVAL
+        self._reset(strip_control(markdown), finished=bool(markdown))
+
+    # ----------------------------------------------------------------- state
+
+    def _reset(self, markdown: str, *, finished: bool) -> None:
+        self._stream = BlockStream()
+        self._pieces: list[Piece] = []
+        # A complete document is split on first use (lazy); None once split.
+        self._lazy: str | None = markdown if markdown else None
+        self._finished = finished
+        self._pending.clear()
+        self._width = 0  # width the caches below were rendered at (0: none)
+        self._lines: list[Strip] = []  # rendered final pieces
+        self._rendered = 0  # number of pieces in self._lines
+        self._last_kind: str | None = None  # kind of the last rendered piece
+        self._tail_lines: list[Strip] = []
+        self._tail_dirty = True
+        self._fence_tail: _FenceTail | None = None
+        self._estimate: tuple[int, int] = (-1, 0)
+        self._laid_out_height = -1
+
+    def _split_lazy(self) -> None:
+        if self._lazy is not None:
+            self._stream.feed(self._lazy)
+            self._pieces = self._stream.advance(final=True)
+            self._lazy = None
+
+    @property
+    def source(self) -> str:
+        """The Markdown text received so far (cleaned of control characters)."""
+        if self._lazy is not None:
+            return self._lazy
+        return self._stream.source + "".join(self._pending)
+
+    @property
+    def is_finished(self) -> bool:
+        return self._finished
+
+    @property
+    def code_theme(self) -> str:
+        return self._code_theme
+
+    @code_theme.setter
+    def code_theme(self, theme: str) -> None:
+        if theme != self._code_theme:
+            self._code_theme = theme
+            self._invalidate()
+
+    @property
+    def line_count(self) -> int:
+        """Rendered lines at the current width (an estimate until first rendered)."""
+        width = self.size.width
+        if width and self._width == width:
+            return len(self._lines) + len(self._tail_lines)
+        return self._estimate_height(width or 80)
+
+    # ------------------------------------------------------------------ API
+
+    def append(self, text: str) -> None:
+        """Add text to the document; rendering happens later, coalesced."""
+        text = strip_control(text)
+        if not text:
+            return
+        if self._finished:
+            self._reopen()
+        self._pending.append(text)
+        self._schedule()
+
+    def finish(self) -> None:
+        """Render everything now and mark the document complete."""
+        self._cancel_timer()
+        if self._finished:
+            return
+        self._finished = True
+        self._flush(final=True)
+
+    def update(self, markdown: str) -> None:
+        """Replace the whole document with the complete document `markdown`."""
+        self._cancel_timer()
+        self._reset(strip_control(markdown), finished=True)
+        self.refresh(layout=True)
+
+    def last_code_block(self) -> str | None:
+        """Content of the last fenced code block (for "copy last code block")."""
+        return last_fenced_code(self.source)
+
+    def rendered_lines(self, width: int | None = None) -> list[Strip]:
+        """All rendered lines at `width` (default: the current width), without widget styles."""
+        width = width or self.size.width or 80
+        self._ensure_rendered(width)
+        return self._lines + self._tail_lines
+
+    # ----------------------------------------------------------- streaming
+
+    def _reopen(self) -> None:
+        source = self.source
+        self._reset("", finished=False)
+        self._stream.feed(source)
+        self._pieces = self._stream.advance(final=False)
+
+    def _schedule(self) -> None:
+        if self._timer is None and self.is_attached:
+            self._timer = self.set_timer(self._interval, self._on_timer, name="markdown-flush")
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        started = time.perf_counter()
+        self._flush(final=False)
+        cost = time.perf_counter() - started
+        # Keep rendering to a bounded share of the CPU when flushes are slow.
+        self._interval = min(MAX_FLUSH_INTERVAL, max(FLUSH_INTERVAL, cost * 3))
+        if self._pending:
+            self._schedule()
+
+    def on_mount(self) -> None:
+        if self._pending:
+            self._schedule()
+
+    def on_unmount(self) -> None:
+        self._cancel_timer()
+
+    def _flush(self, *, final: bool) -> None:
+        self._split_lazy()
+        if self._pending:
+            self._stream.feed("".join(self._pending))
+            self._pending.clear()
+        first_changed = len(self._lines)
+        self._pieces.extend(self._stream.advance(final=final))
+        self._tail_dirty = True
+        width = self.size.width
+        if not width or not self.is_attached:
+            return
+        old_height = len(self._lines) + len(self._tail_lines) if self._width == width else -1
+        self._ensure_rendered(width)
+        height = len(self._lines) + len(self._tail_lines)
+        if height != old_height or height != self._laid_out_height:
+            self.refresh(layout=True)
+        else:
+            self.refresh(Region(0, first_changed, width, max(1, height - first_changed)))
+
+    # ------------------------------------------------------------ rendering
+
+    def _invalidate(self) -> None:
+        self._width = 0
+        self._fence_tail = None
+        self.refresh(layout=True)
+
+    def _ensure_rendered(self, width: int) -> None:
+        if width <= 0:
+            return
+        self._split_lazy()
+        if self._width != width:
+            self._width = width
+            self._lines = []
+            self._rendered = 0
+            self._last_kind = None
+            self._tail_dirty = True
+            self._fence_tail = None
+        console = self.app.console
+        theme = self._code_theme
+        lines = self._lines
+        pieces = self._pieces
+        while self._rendered < len(pieces):
+            piece = pieces[self._rendered]
+            if needs_separator(self._last_kind, piece.kind, piece.gap):
+                lines.append(Strip.blank(width))
+            lines.extend(render_piece(console, piece.text, piece.kind, width, theme))
+            self._last_kind = piece.kind
+            self._rendered += 1
+        if self._tail_dirty:
+            self._tail_lines = self._render_tail(width)
+            self._tail_dirty = False
+
+    def _render_tail(self, width: int) -> list[Strip]:
+        if self._finished:
+            return []
+        console = self.app.console
+        theme = self._code_theme
+        stream = self._stream
+        fence = stream.fence
+        tail: list[Strip] = []
+        if fence is None:
+            self._fence_tail = None
+            last_kind = self._last_kind
+            for piece in stream.provisional():
+                if needs_separator(last_kind, piece.kind, piece.gap):
+                    tail.append(Strip.blank(width))
+                tail.extend(render_piece(console, piece.text, piece.kind, width, theme))
+                last_kind = piece.kind
+            return tail
+        if needs_separator(self._last_kind, "fence", fence.gap):
+            tail.append(Strip.blank(width))
+        cache = self._fence_tail
+        if cache is None or cache.fence is not fence or cache.width != width or cache.theme != theme:
+            cache = self._fence_tail = _FenceTail(fence, width, theme)
+        language = fence.opener.language
+        code = fence.code
+        while len(code) - cache.done >= FENCE_CHUNK:
+            chunk = code[cache.done : cache.done + FENCE_CHUNK]
+            cache.strips.extend(render_code_lines(console, chunk, language, width, theme))
+            cache.done += FENCE_CHUNK
+        live = code[cache.done :]
+        partial = stream.partial
+        if partial:
+            live = [*live, partial]
+        blank = blank_code_line(width, theme)
+        tail.append(blank)
+        tail.extend(cache.strips)
+        tail.extend(render_code_lines(console, live, language, width, theme))
+        tail.append(blank)
+        return tail
+
+    def _estimate_height(self, width: int) -> int:
+        if self._estimate[0] == width:
+            return self._estimate[1]
+        width = max(1, width)
+        total = 0
+        for line in self.source.split("\n"):
+            total += max(1, -(-len(line) // width))
+        self._estimate = (width, total)
+        return total
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width <= 0:
+            return 0
+        if self._width != width and self._finished:
+            # Finished documents render lazily, when painted.
+            height = self._estimate_height(width)
+        else:
+            self._ensure_rendered(width)
+            height = len(self._lines) + len(self._tail_lines)
+        self._laid_out_height = height
+        return height
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if width <= 0:
+            return Strip.blank(0)
+        if self._width != width or self._tail_dirty:
+            self._ensure_rendered(width)
+            if len(self._lines) + len(self._tail_lines) != self._laid_out_height:
+                self.call_later(self.refresh, layout=True)
+        lines = self._lines
+        if y < len(lines):
+            strip = lines[y]
+        else:
+            index = y - len(lines)
+            tail = self._tail_lines
+            strip = tail[index] if index < len(tail) else Strip.blank(width)
+        return strip.adjust_cell_length(width).apply_style(self.rich_style)
+
+    # ---------------------------------------------------------------- links
+
+    def on_click(self, event: events.Click) -> None:
+        style: Style = event.style
+        url = style.meta.get(LINK_META) if style.meta else None
+        if not isinstance(url, str):
+            return
+        event.stop()
+        if is_safe_link(url):
+            self.app.open_url(url)
+        else:
+            self.notify("Only http(s) links can be opened.", severity="warning", markup=False)
