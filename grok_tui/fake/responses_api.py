@@ -344,12 +344,15 @@ class ResponsesWriter:
         yield self.ev("response.output_item.done", item=done_item, output_index=0)
         yield self.ev("response.rate_limits.updated", rate_limits=[])
         yield from self.message_start(1)
-        deltas = list(self.text_deltas(plan.text, 1))
-        half = len(deltas) // 2
-        yield from deltas[:half]
-        yield self.ev("response.output_text.hint", item_id=f"msg_{self.rid}", output_index=1,
-                      hint="unknown")
-        yield from deltas[half:]
+        half = len(textgen.chunk_text(plan.text, self.s.chunk_chars)) // 2
+        sent = 0
+        for item in self.text_deltas(plan.text, 1):
+            yield item
+            if isinstance(item, bytes):
+                sent += 1
+                if sent == half:
+                    yield self.ev("response.output_text.hint", item_id=f"msg_{self.rid}",
+                                  output_index=1, hint="unknown")
         yield from self.message_end(plan.text, 1, [])
         output = [done_item, self.message_done(plan.text, [])]
         yield from self.completed(output, self.usage(plan))
