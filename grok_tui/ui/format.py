@@ -1,0 +1,318 @@
+"""Shared formatting for the UI: token counts, dollars, durations, tool-call
+argument summaries and the one-line summary of the search settings.
+
+Pure functions on plain values (no Textual import), so they are cheap to test
+and reuse in `grok-tui ask` output as well. Everything that takes untrusted text
+(tool arguments, names) returns it cleaned with `strip_control`; callers still
+render the result as `Content`/`Text`, never as markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from grok_tui.chat.search import SearchSettings
+from grok_tui.sanitize import one_line, strip_control
+
+# -- numbers ----------------------------------------------------------------
+
+
+def format_tokens(count: int | None) -> str:
+    """A compact token count: `950`, `1.2k`, `30.3k`, `1.25M`."""
+    if count is None:
+        return "–"
+    n = int(count)
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    if n < 1000:
+        return f"{sign}{n}"
+    if n < 100_000:
+        return f"{sign}{n / 1000:.1f}k".replace(".0k", "k")
+    if n < 1_000_000:
+        return f"{sign}{round(n / 1000)}k"
+    return f"{sign}{n / 1_000_000:.2f}M".replace(".00M", "M")
+
+
+def format_cost(usd: float | None) -> str:
+    """Dollars with enough precision to be useful for API prices.
+
+    `None` (the server did not say) -> `"–"`; 0 -> `$0`; under a cent -> four
+    significant decimals (`$0.0163`), tiny values `<$0.0001`; else cents.
+    """
+    if usd is None:
+        return "–"
+    if usd == 0:
+        return "$0"
+    if usd < 0:
+        return "-" + format_cost(-usd)
+    if usd < 0.0001:
+        return "<$0.0001"
+    if usd < 1:
+        return f"${usd:.4f}"
+    return f"${usd:,.2f}"
+
+
+def format_price_per_m(usd_per_m: float | None) -> str:
+    """A price per 1M tokens: `$1.25`, `$0.075`, `$15`; `–` when unknown."""
+    if usd_per_m is None:
+        return "–"
+    if usd_per_m == int(usd_per_m):
+        return f"${int(usd_per_m)}"
+    text = f"{usd_per_m:.4f}".rstrip("0")
+    if len(text.split(".")[1]) < 2:
+        text = f"{usd_per_m:.2f}"
+    return f"${text}"
+
+
+def format_duration(seconds: float | None) -> str:
+    """A short duration: `0.4 s`, `12 s`, `1 m 05 s`, `2 h 03 m`."""
+    if seconds is None:
+        return "–"
+    s = max(0.0, float(seconds))
+    if s < 10:
+        return f"{s:.1f} s"
+    whole = int(s)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, sec = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} m {sec:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} m"
+
+
+def format_whole_seconds(seconds: float) -> str:
+    """Seconds for a live ticker: `0 s`, `12 s`, `1 m 05 s` (no decimals, so it
+    changes once per tick)."""
+    whole = int(max(0.0, seconds))
+    if whole < 60:
+        return f"{whole} s"
+    return format_duration(whole)
+
+
+# -- tool-call arguments ----------------------------------------------------
+
+
+def parse_arguments(text: str | None) -> dict[str, Any] | None:
+    """The arguments JSON as a dict, or None when it is empty, partial or not an
+    object (arguments stream in and may be cut anywhere)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+_PARTIAL_STRING = re.compile(r'"(query|url|image_url|video_url|post_id|code|user|handle|q)"\s*:\s*"((?:[^"\\]|\\.)*)')
+
+#: Which argument keys summarize which tool, in order of preference.
+_SUMMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "web_search": ("query", "q"),
+    "web_search_with_snippets": ("query", "q"),
+    "browse_page": ("url",),
+    "open_page": ("url",),
+    "x_keyword_search": ("query",),
+    "x_semantic_search": ("query",),
+    "x_user_search": ("query", "user", "handle", "username"),
+    "x_thread_fetch": ("post_id", "url", "id", "tweet_id"),
+    "view_image": ("image_url", "url"),
+    "view_x_video": ("video_url", "url"),
+    "code_execution": ("code",),
+    "code_interpreter": ("code",),
+}
+
+
+def _clean(value: Any) -> Any:
+    """`value` (parsed JSON) with control characters stripped from every string,
+    so re-dumped JSON shows text, not `\\u001b` escapes of terminal sequences."""
+    if isinstance(value, str):
+        return strip_control(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {strip_control(str(k)): _clean(v) for k, v in value.items()}
+    return value
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def summarize_arguments(name: str, arguments: str | None, limit: int = 120) -> str:
+    """A short, single-line, cleaned summary of a tool call's arguments.
+
+    web_search -> the query; browse_page -> the URL; x_*_search -> the query;
+    x_user_search -> the user query/handle; x_thread_fetch -> the post id;
+    view_image / view_x_video -> the URL; code execution -> the first line of
+    code; anything else -> the compact JSON. Partial JSON (while streaming)
+    yields what can be read so far; invalid JSON yields the raw text.
+    """
+    keys = _SUMMARY_KEYS.get(name)
+    if keys is None and name.startswith("code"):
+        keys = ("code",)
+    args = parse_arguments(arguments)
+    if args is not None:
+        if keys:
+            for key in keys:
+                value = args.get(key)
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    text = str(value)
+                    if key == "code":
+                        text = _first_line(text)
+                    return one_line(text, limit)
+        if not args:
+            return ""
+        compact = json.dumps(_clean(args), ensure_ascii=False, separators=(",", ":"))
+        return one_line(compact, limit)
+    if not arguments:
+        return ""
+    # Partial or invalid JSON: try to pull a known string field out of it.
+    if keys:
+        for m in _PARTIAL_STRING.finditer(arguments):
+            if m.group(1) in keys:
+                raw = m.group(2)
+                try:
+                    text = json.loads(f'"{raw}"')
+                except ValueError:
+                    text = raw
+                if m.group(1) == "code":
+                    text = _first_line(text)
+                return one_line(text, limit)
+    return one_line(arguments, limit)
+
+
+def pretty_arguments(arguments: str | None) -> str:
+    """The full arguments for the expanded view: pretty JSON when it parses,
+    else the raw text; cleaned of control characters either way."""
+    if not arguments:
+        return ""
+    try:
+        value = json.loads(arguments)
+    except (ValueError, RecursionError):
+        return strip_control(arguments)
+    return strip_control(json.dumps(_clean(value), ensure_ascii=False, indent=2))
+
+
+# -- usage ------------------------------------------------------------------
+
+
+class UsageLike(Protocol):
+    """What the summaries read from `chat.models.Usage` or `api.events.Usage`."""
+
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    total_tokens: int
+    server_side_tool_calls: Mapping[str, int] | dict[str, int]
+    num_server_side_tools_used: int
+    cost_usd: float | None
+
+
+def total_tokens(usage: UsageLike) -> int:
+    """Total tokens of a usage (the sum of its parts when total is missing)."""
+    if usage.total_tokens:
+        return usage.total_tokens
+    return usage.input_tokens + usage.output_tokens + usage.reasoning_tokens
+
+
+def tool_calls_by_kind(
+    usage: UsageLike | None, tool_kinds: Iterable[str] = ()
+) -> tuple[int, list[tuple[str, int]]]:
+    """(total tool calls, [(kind, count), ...]) for a turn's summary line.
+
+    Counts come from the usage's billable `server_side_tool_calls` when the
+    server reported them, else from the recorded calls' kinds. The total is the
+    largest of the server's `num_server_side_tools_used`, the billable sum and
+    the number of recorded calls (view_image and view_x_video are token-billed,
+    so they appear only in the total)."""
+    kinds = list(tool_kinds)
+    by_kind: dict[str, int] = {}
+    if usage is not None and usage.server_side_tool_calls:
+        for kind, count in usage.server_side_tool_calls.items():
+            if count:
+                by_kind[strip_control(str(kind))] = int(count)
+    else:
+        for kind in kinds:
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+    billable = sum(by_kind.values())
+    total = max(billable, len(kinds), usage.num_server_side_tools_used if usage else 0)
+    return total, sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# -- search settings ----------------------------------------------------------
+
+
+def _list_summary(items: list[str], prefix: str = "", exclude: bool = False) -> str:
+    if not items:
+        return ""
+    mark = "-" if exclude else ""
+    first = f"{mark}{prefix}{items[0]}"
+    return first if len(items) == 1 else f"{first} +{len(items) - 1}"
+
+
+def search_summary(settings: SearchSettings | None) -> str:
+    """A compact one-line summary of which search tools are on and how filters
+    narrow them, e.g. `web: x.ai +1  X: @xai 2025-11-01..`.
+
+    - nothing enabled: `search off`
+    - web on without filters: `web`; allowed domains `web: x.ai +1`; excluded
+      domains `web: -reddit.com`
+    - X on: `X`, `X: @xai +2`, `X: -@spam`, dates `2025-11-01..2025-12-01`,
+      `2025-11-01..` (from only), `..2025-12-01` (to only)
+    - image/video understanding add `+img` / `+video`
+    - a reasoning effort other than the model default adds `effort: high`
+    """
+    if settings is None:
+        return "search off"
+    parts: list[str] = []
+    web = settings.web
+    if web.enabled:
+        text = "web"
+        domains = _list_summary(web.domains, exclude=web.domain_mode == "excluded")
+        if domains:
+            text += f": {domains}"
+        extras = []
+        if web.image_understanding:
+            extras.append("+img")
+        if web.image_search:
+            extras.append("+imgsearch")
+        if extras:
+            text += " " + " ".join(extras)
+        parts.append(text)
+    x = settings.x
+    if x.enabled:
+        text = "X"
+        filters: list[str] = []
+        handles = _list_summary(x.handles, prefix="@", exclude=x.handle_mode == "excluded")
+        if handles:
+            filters.append(handles)
+        if x.from_date or x.to_date:
+            filters.append(f"{x.from_date or ''}..{x.to_date or ''}")
+        if filters:
+            text += ": " + " ".join(filters)
+        extras = []
+        if x.image_understanding:
+            extras.append("+img")
+        if x.video_understanding:
+            extras.append("+video")
+        if extras:
+            text += " " + " ".join(extras)
+        parts.append(text)
+    if not parts:
+        parts.append("search off")
+    if settings.reasoning_effort:
+        parts.append(f"effort: {settings.reasoning_effort}")
+    return strip_control("  ".join(parts))

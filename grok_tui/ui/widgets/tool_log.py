@@ -1,0 +1,795 @@
+"""The tool-call / reasoning log: one line per server-side tool call, per turn.
+
+`ToolLog` is a line-API widget (a `ScrollView` that renders only the visible
+lines), so a session of hundreds of turns loads without mounting a widget per
+row, and a live event touches one row in O(1).
+
+Every row is rendered from the assistant `Message` the `TurnRecorder` updates
+(`tool_calls`, `reasoning_started_at`, `reasoning_seconds`, `usage`,
+`citations`, `status`), so the live view and a view rebuilt from a saved
+session are the same. Only "retrying" rows are live-only (retries are not
+persisted).
+
+Public API (all methods run on the UI thread):
+
+- `ToolLog(*, clock=time.time, name=None, id=None, classes=None)`; `clock`
+  gives wall time, used for the elapsed time of running calls.
+- `begin_turn(message, prompt_text) -> None` — a turn header (the time of
+  `message.created_at` and the user's prompt on one line). Call when the
+  assistant reply `message` is created, before its events arrive.
+- `apply(event, message) -> None` — update the rows from one stream event
+  *after* `TurnRecorder.apply(event)` has updated `message`. Handles
+  ToolCallStarted/Updated/Finished, ReasoningStarted/Progress/Finished,
+  Retrying, UsageUpdated and Completed/Failed (which end the turn with a
+  summary line); every other event (text deltas) is a no-op. Starts the turn
+  implicitly if `begin_turn` was not called.
+- `end_turn(message) -> None` — finish the turn: add (or refresh) its summary
+  line (tool calls by kind from the usage, sources, tokens, cost, duration;
+  "stopped"/"failed: reason" when so). Idempotent; call it after Esc
+  (`TurnRecorder.finish_stopped()`), it is called for you on Completed/Failed.
+- `load_messages(messages) -> None` — replace the log with the turns of a saved
+  session (every assistant message; its prompt is the user message before it).
+- `clear() -> None`.
+- `toggle_row(index=None) -> None` — expand/collapse a row (the cursor row by
+  default) to show the full arguments (pretty JSON), the sources and the
+  error; reasoning rows show the reasoning text.
+- `tick() -> None` — refresh the running rows (elapsed time); a 1 s interval
+  timer calls it while anything runs, and stops when nothing does.
+- Read-only: `row_count`, `line_count`, `cursor` (row index or None),
+  `plain_lines() -> list[str]` (the text of every line, for tests/debugging).
+
+Keys (when focused): up/down move between rows, Enter/Space expand or
+collapse, Home/End jump; a click on a row selects and toggles it.
+
+Untrusted text (tool names, arguments, URLs, errors, the prompt) is cleaned
+with `strip_control` and rendered through `Content`, never markup.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.timer import Timer
+
+from grok_tui.api import events as ev
+from grok_tui.chat.models import Message, MessageStatus, ToolCall
+from grok_tui.sanitize import one_line, strip_control
+from grok_tui.ui.format import (
+    format_cost,
+    format_duration,
+    format_tokens,
+    format_whole_seconds,
+    plural,
+    pretty_arguments,
+    summarize_arguments,
+    tool_calls_by_kind,
+    total_tokens,
+)
+
+RowKind = Literal["header", "reasoning", "tool", "retry", "summary"]
+
+_RUNNING_PHASES = frozenset({"started", "searching"})
+_PHASE_CLASS = {
+    "started": "tool-log--started",
+    "searching": "tool-log--running",
+    "completed": "tool-log--done",
+    "failed": "tool-log--failed",
+    "incomplete": "tool-log--failed",
+}
+_PHASE_ICON = {
+    "started": "○",
+    "searching": "◔",
+    "completed": "✓",
+    "failed": "✗",
+    "incomplete": "–",
+}
+_RETRY_WORDS = {
+    "rate_limited": "rate limited",
+    "server": "server error",
+    "timeout": "timed out",
+    "connection": "connection failed",
+    "stream_interrupted": "stream interrupted",
+}
+
+
+@dataclass(eq=False, slots=True)
+class _Row:
+    kind: RowKind
+    turn: _Turn
+    call_id: str = ""
+    name: str = ""  # fallback tool name until the ToolCall is found
+    text: str = ""  # retry rows: their text
+    expanded: bool = False
+    index: int = 0  # position in ToolLog._rows
+    line: int = 0  # first line in ToolLog._line_map
+    height: int = 1
+    details: list[Content] | None = None  # cached expanded lines
+    details_width: int = -1
+
+
+@dataclass(eq=False, slots=True)
+class _Turn:
+    message: Message
+    prompt: str
+    rows: list[_Row] = field(default_factory=list)
+    tools: dict[str, _Row] = field(default_factory=dict)
+    tool_index: dict[str, ToolCall] = field(default_factory=dict)
+    scanned: int = 0
+    reasoning: _Row | None = None
+    summary: _Row | None = None
+    live: bool = False
+
+    def tool_call(self, call_id: str) -> ToolCall | None:
+        """The ToolCall of `call_id` in the message (amortized O(1))."""
+        tc = self.tool_index.get(call_id)
+        if tc is not None:
+            return tc
+        calls = self.message.tool_calls
+        if self.scanned > len(calls):  # the list was replaced
+            self.scanned = 0
+            self.tool_index.clear()
+        for tc in calls[self.scanned :]:
+            self.tool_index.setdefault(tc.call_id, tc)
+        self.scanned = len(calls)
+        return self.tool_index.get(call_id)
+
+
+def _format_clock(stamp: float, now: float) -> str:
+    t = time.localtime(stamp)
+    if time.localtime(now)[:3] == t[:3]:
+        return time.strftime("%H:%M:%S", t)
+    return time.strftime("%Y-%m-%d %H:%M", t)
+
+
+class ToolLog(ScrollView, can_focus=True):
+    """The per-turn log of tool calls, reasoning and turn summaries (see the
+    module docstring for the public API)."""
+
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "tool-log--header",
+        "tool-log--dim",
+        "tool-log--name",
+        "tool-log--started",
+        "tool-log--running",
+        "tool-log--done",
+        "tool-log--failed",
+        "tool-log--summary",
+        "tool-log--detail",
+        "tool-log--cursor",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Previous row", show=False),
+        Binding("down", "cursor_down", "Next row", show=False),
+        Binding("home", "cursor_first", "First row", show=False),
+        Binding("end", "cursor_last", "Last row", show=False),
+        Binding("enter,space", "toggle", "Expand", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.clock = clock
+        self._turns: list[_Turn] = []
+        self._turn_by_id: dict[str, _Turn] = {}
+        self._rows: list[_Row] = []
+        self._line_map: list[_Row] = []
+        self._live_rows: set[_Row] = set()
+        self._timer: Timer | None = None
+        self._cursor: int | None = None
+        self._follow = True
+
+    # -- public read-only ----------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_map)
+
+    @property
+    def cursor(self) -> int | None:
+        return self._cursor
+
+    @property
+    def is_ticking(self) -> bool:
+        """Whether the 1 s elapsed-time timer runs."""
+        return self._timer is not None
+
+    def plain_lines(self) -> list[str]:
+        """The plain text of every line at the current width."""
+        width = self._width()
+        out: list[str] = []
+        for row in self._rows:
+            for sub in range(row.height):
+                out.append(self._row_line(row, sub, width).plain.rstrip())
+        return out
+
+    # -- public API ------------------------------------------------------------
+
+    def begin_turn(self, message: Message, prompt_text: str) -> None:
+        """Start a turn for the assistant reply `message`, headed by `prompt_text`."""
+        existing = self._turn_by_id.get(message.id)
+        if existing is not None:
+            existing.message = message
+            existing.prompt = one_line(prompt_text, 300)
+            existing.live = True
+            self._refresh_row(existing.rows[0])
+            return
+        turn = self._new_turn(message, prompt_text)
+        turn.live = True
+        self._append_turn(turn)
+
+    def apply(self, event: ev.StreamEvent, message: Message) -> None:
+        """Update the rows of `message`'s turn from one event (O(1) per event)."""
+        handler = self._HANDLERS.get(type(event))
+        if handler is None:
+            return
+        turn = self._turn_by_id.get(message.id)
+        if turn is None:
+            self.begin_turn(message, "")
+            turn = self._turn_by_id[message.id]
+        elif turn.message is not message:
+            turn.message = message
+            turn.tool_index.clear()
+            turn.scanned = 0
+        handler(self, turn, event)
+
+    def end_turn(self, message: Message) -> None:
+        """Finish `message`'s turn: add or refresh its summary line."""
+        turn = self._turn_by_id.get(message.id)
+        if turn is None:
+            self.begin_turn(message, "")
+            turn = self._turn_by_id[message.id]
+        turn.message = message
+        turn.live = False
+        for row in turn.rows:
+            if row in self._live_rows:
+                self._live_rows.discard(row)
+                row.details = None
+                self._refresh_row(row)
+        self._update_timer()
+        if turn.reasoning is not None:
+            self._refresh_row(turn.reasoning)
+        if turn.summary is None:
+            turn.summary = _Row("summary", turn)
+            self._add_row(turn, turn.summary)
+        else:
+            turn.summary.details = None
+            self._refresh_height(turn.summary)
+            self._refresh_row(turn.summary)
+
+    def load_messages(self, messages: Iterable[Message]) -> None:
+        """Replace the log with the turns of a saved session."""
+        self._reset()
+        prompt = ""
+        for msg in messages:
+            if msg.role == "user":
+                prompt = msg.text
+                continue
+            if msg.role != "assistant":
+                continue
+            turn = self._new_turn(msg, prompt)
+            prompt = ""
+            if msg.reasoning_started_at is not None or msg.reasoning_seconds is not None:
+                turn.reasoning = _Row("reasoning", turn)
+                turn.rows.append(turn.reasoning)
+            for tc in msg.tool_calls:
+                if tc.call_id in turn.tools:
+                    continue
+                row = _Row("tool", turn, call_id=tc.call_id, name=tc.name)
+                turn.tools[tc.call_id] = row
+                turn.rows.append(row)
+            if msg.status != MessageStatus.STREAMING or msg.finished_at is not None:
+                turn.summary = _Row("summary", turn)
+                turn.rows.append(turn.summary)
+            self._turns.append(turn)
+            self._turn_by_id[msg.id] = turn
+        self._rebuild()
+        self._follow = True
+        self.scroll_end(animate=False, immediate=False)
+
+    def clear(self) -> None:
+        """Remove every turn."""
+        self._reset()
+        self._rebuild()
+
+    def toggle_row(self, index: int | None = None) -> None:
+        """Expand or collapse row `index` (default: the cursor row)."""
+        if index is None:
+            index = self._cursor
+        if index is None or not 0 <= index < len(self._rows):
+            return
+        row = self._rows[index]
+        if not self._expandable(row):
+            return
+        row.expanded = not row.expanded
+        row.details = None
+        self._rebuild()
+
+    def tick(self) -> None:
+        """Refresh the rows whose elapsed time runs; stop the timer when none do."""
+        for row in list(self._live_rows):
+            if not self._is_running(row):
+                self._live_rows.discard(row)
+            self._refresh_row(row)
+        self._update_timer()
+
+    # -- event handlers ----------------------------------------------------------
+
+    def _on_tool_started(self, turn: _Turn, event: ev.ToolCallStarted) -> None:
+        self._tool_row(turn, event.call_id, event.name)
+
+    def _on_tool_updated(self, turn: _Turn, event: ev.ToolCallUpdated) -> None:
+        row = self._tool_row(turn, event.call_id, "")
+        row.details = None
+        self._refresh_row(row)
+
+    def _on_tool_finished(self, turn: _Turn, event: ev.ToolCallFinished) -> None:
+        row = self._tool_row(turn, event.call_id, event.name)
+        self._live_rows.discard(row)
+        row.details = None
+        if row.expanded:
+            self._refresh_height(row)
+        self._refresh_row(row)
+        self._update_timer()
+
+    def _on_reasoning(
+        self, turn: _Turn, event: ev.ReasoningStarted | ev.ReasoningProgress
+    ) -> None:
+        row = turn.reasoning
+        if row is None:
+            row = turn.reasoning = _Row("reasoning", turn)
+            self._add_row(turn, row)
+        if turn.live and turn.message.reasoning_seconds is None:
+            self._live_rows.add(row)
+            self._update_timer()
+        self._refresh_row(row)
+
+    def _on_reasoning_finished(self, turn: _Turn, event: ev.ReasoningFinished) -> None:
+        row = turn.reasoning
+        if row is None:
+            row = turn.reasoning = _Row("reasoning", turn)
+            self._add_row(turn, row)
+        self._live_rows.discard(row)
+        self._refresh_row(row)
+        self._update_timer()
+
+    def _on_retrying(self, turn: _Turn, event: ev.Retrying) -> None:
+        error = event.error
+        kind = getattr(error, "kind", "error")
+        reason = _RETRY_WORDS.get(kind) or one_line(getattr(error, "message", "") or kind, 80)
+        delay = format_whole_seconds(event.delay_s) if event.delay_s >= 1 else f"{event.delay_s:.1f} s"
+        text = f"retrying in {delay}: {reason} (attempt {event.attempt})"
+        self._add_row(turn, _Row("retry", turn, text=strip_control(text)))
+
+    def _on_usage(self, turn: _Turn, event: ev.UsageUpdated) -> None:
+        if turn.reasoning is not None:
+            self._refresh_row(turn.reasoning)
+        if turn.summary is not None:
+            turn.summary.details = None
+            self._refresh_height(turn.summary)
+            self._refresh_row(turn.summary)
+
+    def _on_terminal(self, turn: _Turn, event: ev.Completed | ev.Failed) -> None:
+        self.end_turn(turn.message)
+
+    _HANDLERS: ClassVar[dict[type, Callable[[ToolLog, _Turn, ev.StreamEvent], None]]] = {
+        ev.ToolCallStarted: _on_tool_started,  # type: ignore[dict-item]
+        ev.ToolCallUpdated: _on_tool_updated,  # type: ignore[dict-item]
+        ev.ToolCallFinished: _on_tool_finished,  # type: ignore[dict-item]
+        ev.ReasoningStarted: _on_reasoning,  # type: ignore[dict-item]
+        ev.ReasoningProgress: _on_reasoning,  # type: ignore[dict-item]
+        ev.ReasoningFinished: _on_reasoning_finished,  # type: ignore[dict-item]
+        ev.Retrying: _on_retrying,  # type: ignore[dict-item]
+        ev.UsageUpdated: _on_usage,  # type: ignore[dict-item]
+        ev.Completed: _on_terminal,  # type: ignore[dict-item]
+        ev.Failed: _on_terminal,  # type: ignore[dict-item]
+    }
+
+    # -- rows ----------------------------------------------------------------------
+
+    def _new_turn(self, message: Message, prompt_text: str) -> _Turn:
+        turn = _Turn(message=message, prompt=one_line(prompt_text, 300))
+        turn.rows.append(_Row("header", turn))
+        return turn
+
+    def _tool_row(self, turn: _Turn, call_id: str, name: str) -> _Row:
+        row = turn.tools.get(call_id)
+        if row is None:
+            row = _Row("tool", turn, call_id=call_id, name=strip_control(name))
+            turn.tools[call_id] = row
+            self._add_row(turn, row)
+        elif name and not row.name:
+            row.name = strip_control(name)
+        if turn.live and self._is_running(row):
+            self._live_rows.add(row)
+            self._update_timer()
+        self._refresh_row(row)
+        return row
+
+    def _append_turn(self, turn: _Turn) -> None:
+        self._turns.append(turn)
+        self._turn_by_id[turn.message.id] = turn
+        for row in turn.rows:
+            self._append_row(row)
+        self._after_growth()
+
+    def _add_row(self, turn: _Turn, row: _Row) -> None:
+        """Add `row` at the end of `turn` (before its summary line)."""
+        if turn.summary is not None and row is not turn.summary:
+            turn.rows.insert(len(turn.rows) - 1, row)
+            self._rebuild()
+            return
+        turn.rows.append(row)
+        if self._turns and self._turns[-1] is turn:
+            self._append_row(row)
+            self._after_growth()
+        else:
+            self._rebuild()
+
+    def _append_row(self, row: _Row) -> None:
+        row.index = len(self._rows)
+        row.line = len(self._line_map)
+        row.height = self._height(row)
+        self._rows.append(row)
+        self._line_map.extend([row] * row.height)
+
+    def _after_growth(self) -> None:
+        follow = self._follow and self._cursor is None
+        self.virtual_size = Size(0, len(self._line_map))
+        if follow:
+            self.scroll_end(animate=False, immediate=False)
+        self.refresh()
+
+    def _rebuild(self) -> None:
+        """Recompute row indices and the line map (O(rows); user actions only)."""
+        self._rows = []
+        self._line_map = []
+        for turn in self._turns:
+            for row in turn.rows:
+                self._append_row(row)
+        if self._cursor is not None and self._cursor >= len(self._rows):
+            self._cursor = len(self._rows) - 1 if self._rows else None
+        self.virtual_size = Size(0, len(self._line_map))
+        self.refresh()
+
+    def _reset(self) -> None:
+        self._turns = []
+        self._turn_by_id = {}
+        self._rows = []
+        self._line_map = []
+        self._live_rows.clear()
+        self._cursor = None
+        self._update_timer()
+
+    def _refresh_row(self, row: _Row) -> None:
+        if self._rows and row.index < len(self._rows) and self._rows[row.index] is row:
+            self.refresh_lines(row.line, row.height)
+
+    def _refresh_height(self, row: _Row) -> None:
+        height = self._height(row)
+        if height == row.height:
+            return
+        if self._rows and self._rows[-1] is row:  # the common case: the live turn's end
+            del self._line_map[row.line :]
+            row.height = height
+            self._line_map.extend([row] * height)
+            self._after_growth()
+        else:
+            self._rebuild()
+
+    def _is_running(self, row: _Row) -> bool:
+        turn = row.turn
+        if not turn.live:
+            return False
+        if row.kind == "tool":
+            tc = turn.tool_call(row.call_id)
+            return tc is None or (tc.finished_at is None and tc.phase in _RUNNING_PHASES)
+        if row.kind == "reasoning":
+            return turn.message.reasoning_seconds is None
+        return False
+
+    def _update_timer(self) -> None:
+        if self._live_rows and self._timer is None and self.is_attached:
+            self._timer = self.set_interval(1.0, self.tick, name="tool-log-tick")
+        elif not self._live_rows and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def on_mount(self) -> None:
+        self._update_timer()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # -- expanded rows ---------------------------------------------------------
+
+    def _expandable(self, row: _Row) -> bool:
+        if row.kind == "tool":
+            return True
+        if row.kind == "reasoning":
+            return bool(row.turn.message.reasoning.strip())
+        return False
+
+    def _width(self) -> int:
+        width = self.scrollable_content_region.width
+        return width if width > 0 else 80
+
+    def _height(self, row: _Row) -> int:
+        if row.kind == "summary":
+            return len(self._summary_lines(row, self._width()))
+        if not row.expanded:
+            return 1
+        return 1 + len(self._details(row, self._width()))
+
+    def _summary_lines(self, row: _Row, width: int) -> list[Content]:
+        """The summary of a turn, wrapped to `width` (cached per width)."""
+        if row.details is not None and row.details_width == width:
+            return row.details
+        content = self._summary_content(row.turn.message)
+        lines = content.wrap(max(10, width - 4))
+        out = [lines[0]] + [Content("    ") + line for line in lines[1:]]
+        row.details = out
+        row.details_width = width
+        return out
+
+    def _details(self, row: _Row, width: int) -> list[Content]:
+        if row.details is not None and row.details_width == width:
+            return row.details
+        detail = self._style("tool-log--detail")
+        indent = 6
+        inner = max(10, width - indent)
+        lines: list[Content] = []
+
+        def add(text: str, style: Style = detail) -> None:
+            for raw in text.splitlines() or [""]:
+                for piece in Content(raw).expand_tabs(4).fold(inner):
+                    lines.append(Content(" " * indent) + piece.stylize(style))
+
+        turn = row.turn
+        if row.kind == "tool":
+            tc = turn.tool_call(row.call_id)
+            if tc is None:
+                add("(no arguments yet)")
+            else:
+                add(f"tool: {tc.name}  ({tc.tool_kind})  id: {tc.call_id}")
+                args = pretty_arguments(tc.arguments)
+                add(args if args else "(no arguments)")
+                if tc.sources:
+                    add("sources:")
+                    for url in tc.sources:
+                        add(f"  {strip_control(url)}")
+                if tc.error:
+                    add(f"error: {strip_control(tc.error)}", self._style("tool-log--failed"))
+        elif row.kind == "reasoning":
+            add(strip_control(turn.message.reasoning.strip()))
+        row.details = lines
+        row.details_width = width
+        return lines
+
+    # -- rendering -------------------------------------------------------------------
+
+    def _style(self, component: str) -> Style:
+        return self.get_visual_style(component, partial=True)  # type: ignore[return-value]
+
+    def _row_line(self, row: _Row, sub: int, width: int) -> Content:
+        if row.kind == "summary":
+            lines = self._summary_lines(row, width)
+            return lines[sub] if sub < len(lines) else Content("")
+        if sub > 0:
+            details = self._details(row, width)
+            return details[sub - 1] if sub - 1 < len(details) else Content("")
+        if row.kind == "header":
+            return self._header_line(row, width)
+        if row.kind == "tool":
+            return self._tool_line(row, width)
+        if row.kind == "reasoning":
+            return self._reasoning_line(row, width)
+        if row.kind == "retry":
+            return Content.assemble(
+                "  ", ("↻ ", self._style("tool-log--running")), (row.text, self._style("tool-log--dim"))
+            ).truncate(width, ellipsis=True)
+        return Content("")
+
+    def _header_line(self, row: _Row, width: int) -> Content:
+        turn = row.turn
+        stamp = _format_clock(turn.message.created_at, self.clock())
+        prompt = turn.prompt or "(reply)"
+        return Content.assemble(
+            ("▍", self._style("tool-log--header")),
+            (stamp, self._style("tool-log--dim")),
+            "  ",
+            (prompt, self._style("tool-log--header")),
+        ).truncate(width, ellipsis=True)
+
+    def _tool_line(self, row: _Row, width: int) -> Content:
+        turn = row.turn
+        tc = turn.tool_call(row.call_id)
+        if tc is None:
+            name, phase, summary, elapsed = row.name or "tool", "started", "", ""
+        else:
+            name = tc.name or row.name or "tool"
+            phase = tc.phase
+            if phase in _RUNNING_PHASES and not turn.live and tc.finished_at is None:
+                phase = "incomplete"
+            summary = summarize_arguments(tc.name, tc.arguments)
+            if tc.finished_at is not None:
+                elapsed = format_duration(tc.finished_at - tc.started_at)
+            elif turn.live:
+                elapsed = format_whole_seconds(self.clock() - tc.started_at)
+            else:
+                elapsed = ""
+        phase_style = self._style(_PHASE_CLASS.get(phase, "tool-log--dim"))
+        marker = "▾" if row.expanded else "▸"
+        right = Content.assemble(
+            (phase, phase_style), " ", (f"{elapsed:>7}", self._style("tool-log--dim"))
+        )
+        left = Content.assemble(
+            "  ",
+            (marker, self._style("tool-log--dim")),
+            " ",
+            (_PHASE_ICON.get(phase, "·"), phase_style),
+            " ",
+            (strip_control(name), self._style("tool-log--name")),
+            "  ",
+            summary,
+        )
+        room = width - right.cell_length - 1
+        if room < 12:
+            return left.truncate(width, ellipsis=True)
+        return left.truncate(room, ellipsis=True, pad=True) + " " + right
+
+    def _reasoning_line(self, row: _Row, width: int) -> Content:
+        msg = row.turn.message
+        marker = ("▾ " if row.expanded else "▸ ") if msg.reasoning.strip() else "  "
+        if msg.reasoning_seconds is not None:
+            text = f"thought for {format_duration(msg.reasoning_seconds)}"
+            if msg.usage is not None and msg.usage.reasoning_tokens:
+                text += f" · {format_tokens(msg.usage.reasoning_tokens)} tokens"
+            style = self._style("tool-log--done")
+        elif row.turn.live and msg.reasoning_started_at is not None:
+            text = f"thinking… {format_whole_seconds(self.clock() - msg.reasoning_started_at)}"
+            style = self._style("tool-log--running")
+        elif row.turn.live:
+            text = "thinking…"
+            style = self._style("tool-log--running")
+        else:
+            text = "thinking (unfinished)"
+            style = self._style("tool-log--dim")
+        return Content.assemble(
+            "  ", (marker, self._style("tool-log--dim")), ("◆ ", style), (text, style)
+        ).truncate(width, ellipsis=True)
+
+    def summary_text(self, message: Message) -> str:
+        """The summary line of a finished turn, as plain text."""
+        return self._summary_content(message).plain
+
+    def _summary_content(self, message: Message) -> Content:
+        usage = message.usage
+        status = message.status
+        parts: list[str] = []
+        if status == MessageStatus.FAILED:
+            reason = message.error.message if message.error else "unknown error"
+            head, head_class = f"✗ failed: {one_line(reason, 120)}", "tool-log--failed"
+        elif status == MessageStatus.STOPPED:
+            head, head_class = "■ stopped", "tool-log--dim"
+        elif status == MessageStatus.STREAMING:
+            head, head_class = "… interrupted", "tool-log--dim"
+        else:
+            head, head_class = "✓ done", "tool-log--done"
+        if usage is not None and usage.cost_usd is not None:
+            parts.append(format_cost(usage.cost_usd))
+        if usage is not None:
+            parts.append(f"{format_tokens(total_tokens(usage))} tokens")
+        count, by_kind = tool_calls_by_kind(usage, (tc.tool_kind for tc in message.tool_calls))
+        if count:
+            kinds = ", ".join(f"{strip_control(k)} {n}" for k, n in by_kind)
+            parts.append(plural(count, "tool call") + (f" ({kinds})" if kinds else ""))
+        sources = {c.url for c in message.citations}
+        for tc in message.tool_calls:
+            sources.update(tc.sources)
+        if sources:
+            parts.append(plural(len(sources), "source"))
+        if message.finished_at is not None and message.finished_at >= message.created_at:
+            parts.append(format_duration(message.finished_at - message.created_at))
+        tail = " · ".join(parts)
+        return Content.assemble(
+            "  ",
+            (head, self._style(head_class)),
+            (" · " if tail else "", self._style("tool-log--summary")),
+            (tail, self._style("tool-log--summary")),
+        )
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width()
+        line_no = self.scroll_offset.y + y
+        if not 0 <= line_no < len(self._line_map):
+            return Strip.blank(width, self.get_visual_style().rich_style)
+        row = self._line_map[line_no]
+        if row.index == self._cursor:
+            base = self.get_visual_style("tool-log--cursor")
+        else:
+            base = self.get_visual_style()
+        content = self._row_line(row, line_no - row.line, width)
+        strip = Strip(content.render_segments(base), content.cell_length)  # type: ignore[arg-type]
+        return strip.extend_cell_length(width, base.rich_style).crop(0, width)
+
+    # -- keys and mouse --------------------------------------------------------------
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._rows:
+            return
+        index = max(0, min(len(self._rows) - 1, index))
+        old = self._cursor
+        self._cursor = index
+        self._follow = index == len(self._rows) - 1
+        if old is not None and old < len(self._rows):
+            self._refresh_row(self._rows[old])
+        row = self._rows[index]
+        self._refresh_row(row)
+        self.scroll_to_region(
+            Region(0, row.line, 1, row.height), animate=False, force=True, immediate=True
+        )
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(len(self._rows) - 1 if self._cursor is None else self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(len(self._rows) - 1 if self._cursor is None else self._cursor + 1)
+
+    def action_cursor_first(self) -> None:
+        self._move_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self._move_cursor(len(self._rows) - 1)
+
+    def action_toggle(self) -> None:
+        if self._cursor is None:
+            self.action_cursor_last()
+        self.toggle_row()
+        if self._cursor is not None:
+            self._move_cursor(self._cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line_no = self.scroll_offset.y + offset.y
+        if 0 <= line_no < len(self._line_map):
+            row = self._line_map[line_no]
+            self._move_cursor(row.index)
+            self.toggle_row(row.index)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Summary lines wrap and expanded rows fold: their heights follow the width.
+        self._rebuild()
+
+    def on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self.refresh()

@@ -1,0 +1,357 @@
+"""ToolLog: rows from a scripted event stream (Transcript C style), elapsed time,
+expansion, summary lines, reload from saved messages, untrusted text; and the
+argument summaries of grok_tui.ui.format."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.app import App, ComposeResult
+
+from grok_tui.api import events as ev
+from grok_tui.api.errors import RateLimitError, ServerError
+from grok_tui.chat.models import Message, MessageStatus
+from grok_tui.chat.turn import TurnRecorder
+from grok_tui.ui.format import pretty_arguments, summarize_arguments, tool_calls_by_kind
+from grok_tui.ui.widgets.tool_log import ToolLog
+
+INJECT = "[@click=app.quit]x[/]"
+XS_ARGS = '{"query":"from:xai grok 4.1 fast","limit":20,"mode":"Latest"}'
+WS_ARGS = '{"query":"xAI Grok 4.1 Fast"}'
+IMG_ARGS = json.dumps({"image_url": f"https://x.ai/{INJECT}.png"})
+ODD_ARGS = json.dumps({"a": 1, "b": "\x1b]0;pwned\x07tail " + INJECT})
+
+
+class Clock:
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Host(App[None]):
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield ToolLog(clock=self.clock)
+
+
+class Turn:
+    """Feeds events to a TurnRecorder and the ToolLog, as the chat screen does."""
+
+    def __init__(self, log: ToolLog, clock: Clock, prompt: str = "What did xAI ship?") -> None:
+        self.clock = clock
+        self.log = log
+        self.message = Message(role="assistant", created_at=clock.now)
+        self.recorder = TurnRecorder(self.message, clock=clock, wall=clock)
+        log.begin_turn(self.message, prompt)
+
+    def feed(self, *events: ev.StreamEvent, step: float = 1.0) -> None:
+        for event in events:
+            self.clock.now += step
+            self.recorder.apply(event)
+            self.log.apply(event, self.message)
+
+
+USAGE = ev.Usage(
+    input_tokens=27236,
+    cached_input_tokens=4585,
+    output_tokens=1986,
+    reasoning_tokens=1091,
+    total_tokens=30313,
+    server_side_tool_calls={"web_search": 1, "x_search": 1},
+    num_server_side_tools_used=4,
+    cost_usd=0.01629795,
+)
+
+FIRST_HALF: list[ev.StreamEvent] = [
+    ev.Retrying(attempt=1, delay_s=2.0, error=RateLimitError("slow down", status=429)),
+    ev.ReasoningStarted(),
+    ev.ToolCallStarted("ctc_xs", "x_keyword_search", ev.ToolKind.X_SEARCH, ""),
+    ev.ToolCallUpdated("ctc_xs", ev.ToolPhase.SEARCHING, XS_ARGS),
+    ev.ToolCallStarted("ws_1", "web_search", ev.ToolKind.WEB_SEARCH, ""),
+    ev.ToolCallUpdated("ws_1", ev.ToolPhase.SEARCHING),
+    ev.ToolCallFinished(
+        "ctc_xs", "x_keyword_search", ev.ToolKind.X_SEARCH, ev.ToolPhase.COMPLETED, XS_ARGS
+    ),
+    ev.ToolCallStarted("vi_1", "view_image", ev.ToolKind.VIEW_IMAGE, IMG_ARGS),
+    ev.ToolCallStarted("u_1", "mystery_tool", ev.ToolKind.UNKNOWN, ODD_ARGS),
+]
+SECOND_HALF: list[ev.StreamEvent] = [
+    ev.ToolCallFinished(
+        "ws_1",
+        "web_search",
+        ev.ToolKind.WEB_SEARCH,
+        ev.ToolPhase.COMPLETED,
+        WS_ARGS,
+        sources=("https://x.ai/news/grok-4-1-fast",),
+    ),
+    ev.ToolCallFinished("vi_1", "view_image", ev.ToolKind.VIEW_IMAGE, ev.ToolPhase.COMPLETED, IMG_ARGS),
+    ev.ToolCallFinished(
+        "u_1", "mystery_tool", ev.ToolKind.UNKNOWN, ev.ToolPhase.FAILED, ODD_ARGS, error="boom"
+    ),
+    ev.ReasoningFinished(5.0),
+    ev.TextDelta("xAI released Grok 4.1 Fast."),
+    ev.CitationAdded("https://x.ai/news/grok-4-1-fast"),
+    ev.CitationAdded("https://x.com/i/status/1991284813727474073"),
+    ev.UsageUpdated(USAGE),
+    ev.Completed("resp_1", "grok-4-1-fast-reasoning", "xAI released Grok 4.1 Fast.", usage=USAGE),
+]
+
+
+def line_with(lines: list[str], needle: str) -> str:
+    found = [line for line in lines if needle in line]
+    assert found, f"no line with {needle!r} in:\n" + "\n".join(lines)
+    return found[0]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+async def test_rows_appear_update_and_finish(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        assert log.row_count == 1  # the header
+        turn.feed(*FIRST_HALF)
+        await pilot.pause()
+        lines = log.plain_lines()
+        assert "What did xAI ship?" in lines[0]
+        assert "retrying in 2 s: rate limited (attempt 1)" in line_with(lines, "retrying")
+        assert "thinking… " in line_with(lines, "◆")
+        xs = line_with(lines, "x_keyword_search")
+        assert "from:xai grok 4.1 fast" in xs and "completed" in xs
+        ws = line_with(lines, "web_search")
+        assert "searching" in ws
+        assert "started" in line_with(lines, "view_image")
+        assert log.is_ticking
+
+        turn.feed(*SECOND_HALF)
+        await pilot.pause()
+        lines = log.plain_lines()
+        ws = line_with(lines, "web_search")
+        assert "xAI Grok 4.1 Fast" in ws and "completed" in ws
+        assert "failed" in line_with(lines, "mystery_tool")
+        assert "thought for" in line_with(lines, "◆") and "1.1k tokens" in line_with(lines, "◆")
+        assert not log.is_ticking  # nothing runs: no timer
+        # header, retry, reasoning, 4 tools, summary
+        assert log.row_count == 8
+
+
+async def test_text_deltas_do_not_touch_rows(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(100, 30)):
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        before = (log.row_count, log.line_count)
+        turn.feed(*[ev.TextDelta("tok ")] * 50, ev.CitationAdded("https://x.ai"))
+        assert (log.row_count, log.line_count) == before
+
+
+async def test_elapsed_time_ticks_while_running(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        assert not log.is_ticking
+        turn.feed(ev.ToolCallStarted("ws_1", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS), step=0)
+        assert log.is_ticking
+        assert line_with(log.plain_lines(), "web_search").endswith("0 s")
+        clock.now += 12.4
+        log.tick()
+        await pilot.pause()
+        assert line_with(log.plain_lines(), "web_search").endswith("12 s")
+        turn.feed(
+            ev.ToolCallFinished(
+                "ws_1", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED, WS_ARGS
+            ),
+            step=0.6,
+        )
+        assert not log.is_ticking
+        assert line_with(log.plain_lines(), "web_search").endswith("13 s")  # 13.0 s final
+
+
+async def test_expand_shows_full_arguments_and_sources(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        turn.feed(*FIRST_HALF, *SECOND_HALF)
+        log.focus()
+        await pilot.pause()
+        lines_before = log.line_count
+        # From the end: summary, mystery_tool, view_image, web_search.
+        await pilot.press("up", "up", "up", "up")
+        assert "web_search" in log.plain_lines()[log._rows[log.cursor].line]
+        await pilot.press("enter")
+        lines = log.plain_lines()
+        assert log.line_count > lines_before
+        assert '"query": "xAI Grok 4.1 Fast"' in "\n".join(lines)
+        assert "https://x.ai/news/grok-4-1-fast" in line_with(lines, "  https://x.ai/news")
+        await pilot.press("space")
+        assert log.line_count == lines_before
+        # The failed unknown tool shows its error when expanded (by click).
+        row = next(r for r in log._rows if r.kind == "tool" and r.call_id == "u_1")
+        await pilot.click(ToolLog, offset=(10, row.line - int(log.scroll_offset.y)))
+        text = "\n".join(log.plain_lines())
+        assert "error: boom" in text
+        assert '"a": 1' in text
+
+
+async def test_summary_line_from_usage(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(160, 30)):
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        turn.feed(*FIRST_HALF, *SECOND_HALF)
+        summary = log.plain_lines()[-1]
+        assert summary.startswith("  ✓ done")
+        assert "$0.0163" in summary
+        assert "30.3k tokens" in summary
+        assert "4 tool calls (web_search 1, x_search 1)" in summary
+        assert "2 sources" in summary
+
+
+async def test_failed_and_stopped_turns(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(120, 30)):
+        log = app.query_one(ToolLog)
+        failed = Turn(log, clock, "first")
+        failed.feed(ev.Failed(ServerError("upstream exploded", status=500), partial=False))
+        assert "✗ failed: upstream exploded" in log.plain_lines()[-1]
+        stopped = Turn(log, clock, "second")
+        stopped.feed(ev.ToolCallStarted("ws", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS))
+        assert log.is_ticking
+        stopped.recorder.finish_stopped()
+        log.end_turn(stopped.message)
+        log.end_turn(stopped.message)  # idempotent
+        lines = log.plain_lines()
+        assert "■ stopped" in lines[-1]
+        assert sum("■ stopped" in line for line in lines) == 1
+        assert "incomplete" in line_with(lines, "web_search")
+        assert not log.is_ticking
+
+
+async def test_reload_from_messages_matches_live_view(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(120, 40)):
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        turn.feed(*FIRST_HALF, *SECOND_HALF)
+        live = [line for line in log.plain_lines() if "retrying" not in line]
+        # Round-trip through JSON, as the store does.
+        user = Message(role="user", text="What did xAI ship?")
+        saved = [Message.model_validate_json(m.model_dump_json()) for m in (user, turn.message)]
+        log.clear()
+        assert log.row_count == 0
+        log.load_messages(saved)
+        assert log.plain_lines() == live
+        assert not log.is_ticking
+
+
+async def test_load_many_turns_is_line_based(clock: Clock) -> None:
+    messages: list[Message] = []
+    for i in range(200):
+        messages.append(Message(role="user", text=f"question {i}"))
+        reply = Message(role="assistant", text="answer", status=MessageStatus.COMPLETE)
+        rec = TurnRecorder(reply, clock=clock, wall=clock)
+        for j in range(3):
+            rec.apply(ev.ToolCallStarted(f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS))
+            rec.apply(
+                ev.ToolCallFinished(
+                    f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED, WS_ARGS
+                )
+            )
+        rec.apply(ev.Completed("r", "m", "answer", usage=USAGE))
+        messages.append(reply)
+    app = Host(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        log.load_messages(messages)
+        await pilot.pause()
+        assert log.row_count == 200 * 5
+        assert len(log.children) == 0  # no widget per row
+        assert "question 199" in "\n".join(log.plain_lines()[-6:])
+        assert log.scroll_offset.y == log.max_scroll_y > 0  # shows the latest turn
+
+
+async def test_untrusted_text_is_literal(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock, prompt=f"prompt {INJECT} \x1b[2J end")
+        turn.feed(*FIRST_HALF, *SECOND_HALF)
+        await pilot.pause()
+        lines = log.plain_lines()
+        assert f"prompt {INJECT}  end" in lines[0] or f"prompt {INJECT} end" in lines[0]
+        assert f"https://x.ai/{INJECT}.png" in line_with(lines, "view_image")
+        odd = line_with(lines, "mystery_tool")
+        assert INJECT in odd and "\x1b" not in odd and "pwned" not in odd
+        # Clicking on the injected text must not run the action (the app keeps running).
+        row = next(r for r in log._rows if r.kind == "tool" and r.call_id == "vi_1")
+        await pilot.click(ToolLog, offset=(31, row.line - int(log.scroll_offset.y)))
+        await pilot.pause()
+        assert app.is_running
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+
+
+# -- format helpers -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("web_search", '{"query":"what is xAI","num_results":5}', "what is xAI"),
+        ("browse_page", '{"url":"https://x.ai/news"}', "https://x.ai/news"),
+        ("x_keyword_search", XS_ARGS, "from:xai grok 4.1 fast"),
+        ("x_semantic_search", '{"query":"grok news","limit":20}', "grok news"),
+        ("x_user_search", '{"query":"elon"}', "elon"),
+        ("x_thread_fetch", '{"post_id":"1991284813727474073"}', "1991284813727474073"),
+        ("view_image", '{"image_url":"https://i.x/a.png"}', "https://i.x/a.png"),
+        ("view_x_video", '{"video_url":"https://v.x/1.mp4"}', "https://v.x/1.mp4"),
+        ("code_execution", '{"code":"\\nimport math\\nprint(1)"}', "import math"),
+        ("code_interpreter", '{"code":"print(17*19)"}', "print(17*19)"),
+        ("mystery", '{"b": 2, "a": [1, 2]}', '{"b":2,"a":[1,2]}'),
+        ("web_search", '{"query":"partial que', "partial que"),  # streaming, cut
+        ("web_search", "not json {", "not json {"),
+        ("web_search", "", ""),
+        ("web_search", "[1,2]", "[1,2]"),
+    ],
+)
+def test_summarize_arguments(name: str, args: str, expected: str) -> None:
+    assert summarize_arguments(name, args) == expected
+
+
+def test_summaries_are_one_clean_line() -> None:
+    args = json.dumps({"query": "a\nb\x1b[31m red\x07 " + "z" * 300})
+    out = summarize_arguments("web_search", args)
+    assert "\n" not in out and "\x1b" not in out and "\x07" not in out
+    assert out.startswith("a b red") and len(out) == 120 and out.endswith("…")
+
+
+def test_pretty_arguments() -> None:
+    assert pretty_arguments('{"a":1}') == '{\n  "a": 1\n}'
+    assert pretty_arguments('{"a":') == '{"a":'
+    # Terminal sequences inside JSON strings are removed, not shown as \\u001b escapes.
+    assert pretty_arguments('{"a":"\\u001b[2Jx\\u0007"}') == '{\n  "a": "x"\n}'
+
+
+def test_tool_calls_by_kind_prefers_usage_then_recorded_calls() -> None:
+    from grok_tui.chat.models import Usage
+
+    usage = Usage(server_side_tool_calls={"x_search": 2, "web_search": 1, "mcp": 0},
+                  num_server_side_tools_used=5)
+    assert tool_calls_by_kind(usage, ["web_search"]) == (5, [("x_search", 2), ("web_search", 1)])
+    assert tool_calls_by_kind(None, ["web_search", "view_image", "web_search"]) == (
+        3,
+        [("web_search", 2), ("view_image", 1)],
+    )
+    assert tool_calls_by_kind(Usage(), []) == (0, [])
