@@ -1,0 +1,205 @@
+"""The grok-tui Textual app: backend, store, themes, key map, command palette.
+
+`GrokApp` holds what outlives one chat (the API backend, the session store,
+the settings, the prompt history) and shows `ChatScreen`. Everything can be
+injected, so tests build it with a client over the fake backend and a store
+in a temp folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from grok_tui.chat.models import Session
+from grok_tui.ui.backend import Backend
+from grok_tui.ui.keymap import bindings_for
+from grok_tui.ui.screens.chat import ChatScreen
+from grok_tui.ui.widgets.prompt_input import PromptHistory
+
+if TYPE_CHECKING:
+    from grok_tui.api.client import XAIClient
+    from grok_tui.config import Settings
+
+
+#: (title, help, chat-screen action) for the command palette.
+CHAT_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("New chat", "Start a new conversation", "new_chat"),
+    ("Regenerate last reply", "Send the same history again for a new answer", "regenerate"),
+    ("Edit last message", "Take your last message back into the prompt to edit and resend",
+     "edit_last"),
+    ("Stop reply", "Stop the streaming reply (Esc)", "cancel"),
+    ("Copy message", "Copy the highlighted message, or the last reply", "copy_message"),
+    ("Copy last code block", "Copy the last code block of the highlighted message or last reply",
+     "copy_code"),
+    ("Choose model", "Pick the model from the API's model list", "pick_model"),
+    ("Edit system prompt", "Set the system prompt of this chat", "system_prompt"),
+    ("Attach image", "Attach a PNG/JPEG file or an image URL to the next message", "attach"),
+    ("Clear attachments", "Remove the images attached to the next message",
+     "clear_attachments"),
+    ("Enter API key", "Use an xAI API key (for this session or saved)", "api_key"),
+    ("Toggle tool log", "Show or hide the tool-call and reasoning log", "toggle_tool_log"),
+    ("Toggle search settings", "Show or hide the search settings pane", "toggle_search"),
+    ("Wider side pane", "Make the side pane wider", "grow_pane"),
+    ("Narrower side pane", "Make the side pane narrower", "shrink_pane"),
+    ("Sessions", "Browse saved sessions", "sessions"),
+)
+
+
+class ChatCommands(Provider):
+    """The chat actions in the command palette."""
+
+    def _commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
+        screen = self.screen
+        if not isinstance(screen, ChatScreen):
+            return
+        for title, help_text, action in CHAT_COMMANDS:
+            yield title, help_text, partial(screen.run_action, action)
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+class GrokApp(App[None]):
+    """The full-screen chat client."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "grok-tui"
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
+    COMMANDS = App.COMMANDS | {ChatCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        backend: Backend | None = None,
+        client: XAIClient | None = None,
+        store: Any = None,
+        session: Session | None = None,
+        history: PromptHistory | None = None,
+        warnings: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        if settings is None:
+            from grok_tui.config import Settings as _Settings
+
+            settings = _Settings()
+        self.settings = settings
+        if backend is None:
+            if client is not None:
+                backend = Backend(client=client, demo=False)
+            else:
+                from grok_tui.ui.backend import backend_from_settings
+
+                backend = backend_from_settings(settings)
+        self.backend = backend
+        self.store = store
+        self.model = session.model if session is not None else settings.model
+        self._initial_session = session
+        self.history = history if history is not None else PromptHistory()
+        self.startup_warnings = list(warnings)
+        self._old_clients: list[Any] = []
+
+    # -- screens ----------------------------------------------------------------
+
+    def new_session(self) -> Session:
+        return Session(model=self.model, search=self.settings.search.model_copy(deep=True))
+
+    def get_default_screen(self) -> ChatScreen:
+        session = self._initial_session or self.new_session()
+        return ChatScreen(session, history=self.history)
+
+    @property
+    def chat(self) -> ChatScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen):
+                return screen
+        raise LookupError("no chat screen")
+
+    def on_mount(self) -> None:
+        from grok_tui.ui.themes import register_themes
+
+        warnings = register_themes(self, select=self.settings.theme)
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+        for text in [*self.startup_warnings, *warnings]:
+            self.notify(text, severity="warning", markup=False, timeout=8)
+
+    # -- backend ------------------------------------------------------------------
+
+    def remember_model(self, model: str) -> None:
+        self.model = model
+
+    def use_api_key(self, key: str, *, save: bool = False) -> None:
+        """Switch to the real API with `key` (kept for this run; saved to the
+        config file, mode 0600, when `save`)."""
+        from grok_tui.config import DEFAULT_BASE_URL, mask_key
+        from grok_tui.ui.backend import real_backend
+
+        key = key.strip()
+        if not key:
+            return
+        base_url = self.settings.base_url or DEFAULT_BASE_URL
+        old = self.backend
+        self.backend = real_backend(key, base_url=base_url, api=self.settings.api,
+                                    settings=self.settings)
+        self._old_clients.append(old.client)
+        self.chat.refresh_backend_banner()
+        self.chat._refresh_status()
+        if save:
+            self.run_worker(self._save_key(key), group="config", exit_on_error=False)
+        else:
+            self.notify(f"Using API key {mask_key(key)} for this session.", markup=False)
+
+    async def _save_key(self, key: str) -> None:
+        from grok_tui.config import ConfigError, mask_key, save_api_key
+
+        try:
+            await asyncio.to_thread(save_api_key, key)
+        except (ConfigError, OSError) as exc:
+            self.notify(f"Could not save the key: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Saved API key {mask_key(key)} to the config file (mode 0600).",
+                    markup=False)
+
+    # -- app actions ---------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from grok_tui.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Stop a streaming reply (kept as stopped), save the chat, then exit."""
+        try:
+            chat = self.chat
+        except LookupError:
+            self.exit()
+            return
+        await chat.shutdown()
+        self.exit()
+
+    def action_pick_theme(self) -> None:
+        self.search_themes()
+
+    async def on_unmount(self) -> None:
+        for client in [*self._old_clients, self.backend.client]:
+            try:
+                await client.aclose()
+            except Exception:
+                pass

@@ -1,0 +1,698 @@
+"""The chat screen: conversation, side panes, prompt, status bar, and the stream.
+
+One Textual worker per chat (`group="stream"`, exclusive) consumes
+`client.stream(build_request(session))`; each event goes through
+`TurnRecorder.apply` (the session is the source of truth) and then to cheap,
+O(1) widget updates: text to `StreamingMarkdown.append`, tool rows to the tool
+log, state to the status bar. Esc cancels the worker (the client's
+`async with` closes the HTTP response) and the partial reply stays, marked
+stopped. The session is checkpointed at most once a second while streaming
+and at the end of every turn, dumped on the UI thread and written in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from grok_tui.api import events as ev
+from grok_tui.api.errors import XAIError
+from grok_tui.chat import conversation as conv
+from grok_tui.chat.attachments import AttachmentError, attachment_from_input
+from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
+from grok_tui.chat.request import build_request
+from grok_tui.chat.turn import TurnRecorder
+from grok_tui.sanitize import one_line, strip_control
+from grok_tui.ui.keymap import bindings_for
+from grok_tui.ui.widgets.conversation import Conversation
+from grok_tui.ui.widgets.message_view import MessageView, attachment_chip
+from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
+
+if TYPE_CHECKING:
+    from grok_tui.ui.app import GrokApp
+    from grok_tui.ui.backend import Backend
+
+#: Seconds between checkpoints of a streaming reply.
+CHECKPOINT_INTERVAL = 1.0
+#: Below this width the side pane stacks under the conversation.
+NARROW_WIDTH = 100
+SIDE_MIN, SIDE_MAX, SIDE_STEP = 24, 100, 4
+
+
+class Checkpointer:
+    """Writes session snapshots in a thread, one at a time, newest wins.
+
+    `save(session)` dumps the session to a dict on the caller's (UI) thread,
+    which is cheap and consistent, and hands the write to a thread. While a
+    write runs, a newer snapshot waits in a single slot (older ones are
+    dropped), so writes never pile up or land out of order.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._pending: dict[str, Any] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.writes = 0
+        self._saved_ids: set[str] = set()
+        self.last_error: str | None = None
+
+    def save(self, session: Session) -> None:
+        if self.store is None:
+            return
+        if not session.messages and session.id not in self._saved_ids:
+            return  # never write empty chats nobody typed into
+        self._saved_ids.add(session.id)
+        self._pending = session.model_dump(mode="json")
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        while self._pending is not None:
+            data, self._pending = self._pending, None
+            try:
+                await asyncio.to_thread(self._write, data)
+                self.writes += 1
+            except Exception as exc:  # a full disk must not end the chat
+                self.last_error = f"{type(exc).__name__}: {exc}"
+
+    def _write(self, data: dict[str, Any]) -> None:
+        store = self.store
+        if hasattr(store, "save_snapshot"):
+            store.save_snapshot(data)
+        else:
+            store.save(Session.model_validate(data))
+
+    async def flush(self) -> None:
+        """Wait for the pending writes (tests, quitting)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+
+@dataclass
+class Unsent:
+    """A prompt whose request never started (restored into the prompt)."""
+
+    text: str
+    attachments: list[Attachment]
+
+
+class _PlainStatus(Static):
+    """TEMPORARY stand-in until the status bar widget lands."""
+
+    DEFAULT_CSS = "_PlainStatus { height: 1; background: $panel; padding: 0 1; }"
+
+    def __init__(self, id: str) -> None:
+        super().__init__("", id=id, markup=False)
+        self.fields: dict[str, Any] = {}
+
+    def update_status(self, **fields: Any) -> None:
+        self.fields.update(fields)
+        self._show()
+
+    def set_state(self, state: str, detail: str | None = None) -> None:
+        self.fields["state"] = state if not detail else f"{state}: {detail}"
+        self._show()
+
+    def _show(self) -> None:
+        f = self.fields
+        totals = f.get("totals")
+        tokens = f" · {totals.total_tokens} tokens" if totals is not None else ""
+        self.update(Content(f"{f.get('model', '')} · {f.get('state', '')}{tokens}"))
+
+
+class ChatScreen(Screen[None]):
+    """The main screen."""
+
+    CSS_PATH = "chat.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("chat")
+    AUTO_FOCUS = "#prompt"
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        history: PromptHistory | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.history = history if history is not None else PromptHistory()
+        self.attachments: list[Attachment] = []
+        self.recorder: TurnRecorder | None = None
+        self.streaming_message: Message | None = None
+        self.stream_state = "idle"
+        self.unsent: Unsent | None = None
+        self._last_checkpoint = 0.0
+        self._side_width = 44
+        self._side_visible = True
+        self._search_visible = False
+        self._tick_timer: Any = None
+        self.checkpointer = Checkpointer(None)
+
+    # -- app access ----------------------------------------------------------
+
+    @property
+    def grok(self) -> GrokApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def backend(self) -> Backend:
+        return self.grok.backend
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one("#conversation", Conversation)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one("#prompt", PromptInput)
+
+    @property
+    def is_streaming(self) -> bool:
+        return self.streaming_message is not None
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="banner", markup=False)
+        with Horizontal(id="body"):
+            with Vertical(id="chat-column"):
+                yield Conversation(id="conversation")
+                yield Static("", id="notice", markup=False)
+                yield Static("", id="attachments", markup=False)
+                yield PromptInput(id="prompt", history=self.history)
+            with Vertical(id="side"):
+                yield self._make_tool_log()
+                yield Container(id="search-pane")
+        yield self._make_status_bar()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def _make_tool_log(self) -> Any:
+        from grok_tui.ui.widgets.tool_log import ToolLog
+
+        return ToolLog(id="tool-log")
+
+    def _make_status_bar(self) -> Any:
+        try:
+            from grok_tui.ui.widgets.status_bar import StatusBar
+        except ImportError:
+            return _PlainStatus(id="status")
+        return StatusBar(id="status")
+
+    async def on_mount(self) -> None:
+        self.checkpointer = Checkpointer(self.grok.store)
+        self._side_visible = self.grok.settings.show_tool_log if self.grok.settings else True
+        self.query_one("#search-pane").display = False
+        self.query_one("#notice").display = False
+        self._apply_layout(self.app.size.width)
+        self._refresh_chips()
+        self.refresh_backend_banner()
+        self._tool_log().load_messages(self.session.messages)
+        await self.conversation.load(self.session.messages)
+        self._refresh_status()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int) -> None:
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        side = self.query_one("#side")
+        tool_log = self.query_one("#tool-log")
+        search = self.query_one("#search-pane")
+        tool_log.display = self._side_visible
+        search.display = self._search_visible
+        side.display = self._side_visible or self._search_visible
+        if narrow:
+            side.styles.width = "100%"
+            side.styles.height = max(6, min(self._side_width // 3, 20))
+        else:
+            side.styles.width = min(self._side_width, max(SIDE_MIN, width - 40))
+            side.styles.height = "1fr"
+
+    # -- status / banner ------------------------------------------------------
+
+    def refresh_backend_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        backend = self.backend
+        if backend.demo:
+            reason = backend.demo_reason or "--demo"
+            if reason == "--demo":
+                text = (
+                    "Demo mode (--demo): replies come from the offline demo backend, "
+                    "not from Grok. Alt+K enters an API key."
+                )
+            else:
+                text = (
+                    f"Demo mode ({reason}): replies come from the offline demo backend, "
+                    "not from Grok. Press Alt+K to enter an xAI API key."
+                )
+            banner.update(Content(text))
+            banner.display = True
+        else:
+            banner.display = False
+
+    def _status_bar(self) -> Any:
+        return self.query_one("#status")
+
+    def _refresh_status(self) -> None:
+        bar = self._status_bar()
+        bar.update_status(
+            model=self.session.model,
+            search=self.session.search,
+            state=self.stream_state,
+            totals=conv.session_totals(self.session),
+            demo=self.backend.demo,
+        )
+
+    def _set_state(self, state: str, detail: str | None = None) -> None:
+        if state == self.stream_state and detail is None:
+            return
+        self.stream_state = state
+        self._status_bar().set_state(state, detail)
+
+    # -- notices --------------------------------------------------------------
+
+    def show_notice(self, text: str, *, error: bool = True) -> None:
+        """A one-line notice above the prompt (untrusted parts already cleaned)."""
+        notice = self.query_one("#notice", Static)
+        notice.update(Content(strip_control(text)))
+        notice.set_class(error, "-error")
+        notice.display = True
+
+    def clear_notice(self) -> None:
+        self.query_one("#notice", Static).display = False
+
+    def _notify(self, text: str, *, severity: str = "information") -> None:
+        self.app.notify(strip_control(text), severity=severity, markup=False)  # type: ignore[arg-type]
+
+    # -- sending --------------------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    async def _on_submit(self, event: PromptInput.Submitted) -> None:
+        event.stop()
+        await self.send(event.text)
+
+    async def send(self, text: str) -> bool:
+        """Send `text` with the current attachments; False when nothing was sent."""
+        if not text.strip():
+            return False
+        if self.is_streaming:
+            self._notify("A reply is still streaming: Esc stops it.", severity="warning")
+            return False
+        attachments = list(self.attachments)
+        session = self.session
+        user = conv.add_user_message(session, text, attachments)
+        try:
+            request = build_request(session, api=self.backend.client.api)
+        except AttachmentError as exc:
+            session.messages.pop()
+            self.show_notice(f"Not sent: {exc.reason}")
+            return False
+        self.unsent = None
+        self.clear_notice()
+        self.history.add(text)
+        self.prompt.clear()
+        self.attachments.clear()
+        self._refresh_chips()
+        await self.conversation.add_message(user)
+        await self._start_reply(request, restore=Unsent(text, attachments))
+        return True
+
+    async def _start_reply(self, request: Any, *, restore: Unsent | None) -> None:
+        reply = conv.start_reply(self.session, request.model)
+        view = await self.conversation.add_message(reply)
+        self.conversation.follow()
+        self.streaming_message = reply
+        self._set_state("waiting")
+        last_user = conv.last_user_message(self.session)
+        self._tool_log().begin_turn(reply, last_user.text if last_user is not None else "")
+        self.checkpointer.save(self.session)
+        self._last_checkpoint = time.monotonic()
+        if self._tick_timer is None:
+            self._tick_timer = self.set_interval(1.0, self._tick)
+        self.stream_reply(request, reply, view, restore)
+
+    def _tool_log(self) -> Any:
+        return self.query_one("#tool-log")
+
+    @work(exclusive=True, group="stream", exit_on_error=False)
+    async def stream_reply(
+        self, request: Any, reply: Message, view: MessageView, restore: Unsent | None
+    ) -> None:
+        recorder = TurnRecorder(reply)
+        self.recorder = recorder
+        last: ev.StreamEvent | None = None
+        try:
+            async for event in self.backend.client.stream(request):
+                recorder.apply(event)
+                self._dispatch(event, reply, view, recorder)
+                last = event
+                now = time.monotonic()
+                if now - self._last_checkpoint >= CHECKPOINT_INTERVAL:
+                    self._last_checkpoint = now
+                    self.checkpointer.save(self.session)
+        except asyncio.CancelledError:
+            recorder.finish_stopped()
+            self._end_turn(reply, view, None, restore)
+            raise
+        except Exception as exc:  # a bug below must not lose the partial reply
+            from grok_tui.api.errors import ProtocolError
+
+            recorder.apply(ev.Failed(ProtocolError(f"Internal error: {exc}"), partial=True))
+            last = None
+        if not recorder.finished:
+            recorder.finish_stopped()
+        self._end_turn(reply, view, last, restore)
+
+    def _dispatch(
+        self, event: ev.StreamEvent, reply: Message, view: MessageView, recorder: TurnRecorder
+    ) -> None:
+        """One event to the widgets. Must stay O(1) and cheap (one call per token)."""
+        kind = event.kind
+        if kind == "text_delta":
+            view.append_text(strip_control(event.text))  # type: ignore[union-attr]
+            if self.stream_state != "streaming":
+                self._set_state("streaming")
+                view.refresh_meta()
+            return
+        if kind == "reasoning_delta":
+            # The tool log only times thinking; the text goes to the reply.
+            view.refresh_meta()
+            if self.stream_state != "thinking":
+                self._set_state("thinking")
+            return
+        self._tool_log().apply(event, reply)
+        if kind in ("reasoning_started", "reasoning_progress"):
+            if self.stream_state != "thinking":
+                self._set_state("thinking")
+            view.refresh_meta()
+        elif kind == "reasoning_finished":
+            view.refresh_meta()
+        elif kind in ("tool_call_started", "tool_call_updated"):
+            if self.stream_state != "searching":
+                self._set_state("searching")
+        elif kind in ("citation_added", "usage_updated", "response_started"):
+            view.refresh_meta()
+            if kind == "usage_updated":
+                self._refresh_status()
+        elif kind == "retrying":
+            assert isinstance(event, ev.Retrying)
+            self._set_state(
+                "retrying",
+                f"retry {event.attempt} in {event.delay_s:.0f} s: {one_line(event.error.summary(), 80)}",
+            )
+
+    def _tick(self) -> None:
+        """Once a second while streaming: live thinking time."""
+        recorder, reply = self.recorder, self.streaming_message
+        if recorder is None or reply is None:
+            return
+        if recorder.is_reasoning:
+            view = self.conversation.view_for(reply)
+            if view is not None:
+                view.live_reasoning_seconds = recorder.reasoning_elapsed
+                view.refresh_meta()
+
+    def _end_turn(
+        self,
+        reply: Message,
+        view: MessageView,
+        last: ev.StreamEvent | None,
+        restore: Unsent | None,
+    ) -> None:
+        self.streaming_message = None
+        self.recorder = None
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+            self._tick_timer = None
+        view.live_reasoning_seconds = None
+        view.finish()
+        self._tool_log().end_turn(reply)
+        status = reply.status
+        if status == MessageStatus.FAILED and isinstance(last, ev.Failed):
+            err = last.error
+            nothing = not last.partial and not reply.text.strip() and not reply.tool_calls
+            if nothing and restore is not None:
+                self.call_later(self._restore_unsent, reply, restore, err)
+            self._set_state("error", one_line(err.summary(), 120))
+        elif status == MessageStatus.STOPPED:
+            self._set_state("stopped")
+        elif status == MessageStatus.FAILED:
+            self._set_state("error")
+        else:
+            self._set_state("idle")
+        conv.touch(self.session)
+        self.checkpointer.save(self.session)
+        self._refresh_status()
+
+    async def _restore_unsent(self, reply: Message, restore: Unsent, err: XAIError) -> None:
+        """The request never started: take the turn back out of the conversation
+        and put the text and attachments back into the prompt."""
+        msgs = self.session.messages
+        if len(msgs) >= 2 and msgs[-1] is reply:
+            del msgs[-2:]
+            await self.conversation.truncate(len(msgs))
+        self.unsent = restore
+        prompt = self.prompt
+        if not prompt.text.strip():
+            prompt.set_text(restore.text)
+            self.attachments = list(restore.attachments)
+            self._refresh_chips()
+        self.show_notice(
+            f"✖ Not sent — {one_line(err.user_message(), 300)} "
+            "Your message is back in the prompt (Enter or Ctrl+R resends)."
+        )
+        self.checkpointer.save(self.session)
+        self.prompt.focus()
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        """Esc: stop the streaming reply; otherwise leave the message highlight."""
+        if self.is_streaming:
+            self.workers.cancel_group(self, "stream")
+            return
+        if self.conversation.has_focus or self.conversation.highlighted is not None:
+            self.conversation.highlighted = None
+            self.prompt.focus()
+
+    async def action_new_chat(self) -> None:
+        if self.is_streaming:
+            await self._stop_and_wait()
+        self.checkpointer.save(self.session)
+        session = self.grok.new_session()
+        await self.load_session(session)
+        self._notify("New chat.")
+
+    async def load_session(self, session: Session) -> None:
+        self.session = session
+        self.unsent = None
+        self.clear_notice()
+        self._tool_log().load_messages(session.messages)
+        await self.conversation.load(session.messages)
+        self._set_state("idle")
+        self._refresh_status()
+        self.prompt.focus()
+
+    async def _stop_and_wait(self) -> None:
+        workers = [w for w in self.workers if w.group == "stream" and w.node is self]
+        self.workers.cancel_group(self, "stream")
+        for w in workers:
+            try:
+                await w.wait()
+            except Exception:
+                pass
+
+    async def action_regenerate(self) -> None:
+        """Regenerate the last reply (also: retry a failed one, or resend an unsent prompt)."""
+        if self.is_streaming:
+            self._notify("A reply is still streaming: Esc stops it.", severity="warning")
+            return
+        if self.unsent is not None and self.prompt.text.strip():
+            await self.send(self.prompt.text)
+            return
+        session = self.session
+        if conv.last_user_index(session) is None:
+            self._notify("Nothing to regenerate yet.", severity="warning")
+            return
+        conv.prepare_regenerate(session)
+        await self.conversation.truncate(len(session.messages))
+        try:
+            request = build_request(session, api=self.backend.client.api)
+        except AttachmentError as exc:
+            self.show_notice(f"Cannot regenerate: {exc.reason}")
+            return
+        self.clear_notice()
+        await self._start_reply(request, restore=None)
+
+    async def action_edit_last(self) -> None:
+        """Take the last message of yours (and what followed) back into the prompt."""
+        if self.is_streaming:
+            await self._stop_and_wait()
+        try:
+            text, attachments = conv.prepare_edit_last(self.session)
+        except LookupError as exc:
+            self._notify(str(exc).capitalize() + ".", severity="warning")
+            return
+        await self.conversation.truncate(len(self.session.messages))
+        self.prompt.set_text(text)
+        self.attachments = attachments
+        self._refresh_chips()
+        self.checkpointer.save(self.session)
+        self.prompt.focus()
+        self._notify("Editing your last message: Enter resends it.")
+
+    def _target_index(self) -> int | None:
+        c = self.conversation
+        if c.highlighted is not None:
+            return c.highlighted
+        return c.last_reply_index()
+
+    def action_copy_message(self) -> None:
+        index = self._target_index()
+        if index is None:
+            self._notify("Nothing to copy yet.", severity="warning")
+            return
+        text = self.session.messages[index].text
+        self.app.copy_to_clipboard(text)
+        self._notify(f"Copied the message ({len(text):,} characters).")
+
+    async def action_copy_code(self) -> None:
+        index = self._target_index()
+        if index is None:
+            self._notify("Nothing to copy yet.", severity="warning")
+            return
+        view = await self.conversation.ensure_view(index)
+        code = view.last_code_block() if view is not None else None
+        if not code:
+            self._notify("That message has no code block.", severity="warning")
+            return
+        self.app.copy_to_clipboard(code)
+        self._notify(f"Copied the code block ({len(code.splitlines())} lines).")
+
+    def action_pick_model(self) -> None:
+        from grok_tui.ui.screens.model_picker import ModelPicker
+
+        def chosen(model: str | None) -> None:
+            if model:
+                self.set_model(model)
+
+        self.app.push_screen(ModelPicker(self.backend.client, current=self.session.model), chosen)
+
+    def set_model(self, model: str) -> None:
+        self.session.model = strip_control(model)
+        self.grok.remember_model(self.session.model)
+        self._refresh_status()
+        self.checkpointer.save(self.session)
+        self._notify(f"Model: {self.session.model}")
+
+    def action_system_prompt(self) -> None:
+        from grok_tui.ui.screens.system_prompt import SystemPromptEditor
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.session.system_prompt = text
+                self.checkpointer.save(self.session)
+                self._notify("System prompt set." if text.strip() else "System prompt cleared.")
+
+        self.app.push_screen(SystemPromptEditor(self.session.system_prompt), done)
+
+    def action_attach(self) -> None:
+        from grok_tui.ui.screens.attach_image import AttachImage
+
+        def done(value: str | None) -> None:
+            if value:
+                self.attach(value)
+
+        self.app.push_screen(AttachImage(), done)
+
+    def attach(self, path_or_url: str) -> Attachment | None:
+        """Attach an image; on refusal show the reason and return None."""
+        try:
+            att = attachment_from_input(path_or_url)
+        except AttachmentError as exc:
+            self.show_notice(f"✖ Not attached: {exc.reason}")
+            self._notify(f"Not attached: {exc.reason}", severity="error")
+            return None
+        self.attachments.append(att)
+        self.clear_notice()
+        self._refresh_chips()
+        return att
+
+    def action_clear_attachments(self) -> None:
+        had = len(self.attachments)
+        self.attachments.clear()
+        self._refresh_chips()
+        if had:
+            self._notify(f"Removed {had} attachment{'s' if had != 1 else ''}.")
+
+    def _refresh_chips(self) -> None:
+        chips = self.query_one("#attachments", Static)
+        if not self.attachments:
+            chips.display = False
+            return
+        text = "   ".join(attachment_chip(a) for a in self.attachments)
+        chips.update(Content(f"{text}   (Alt+X clears)"))
+        chips.display = True
+
+    def action_api_key(self) -> None:
+        from grok_tui.ui.screens.api_key import ApiKeyDialog
+
+        def done(result: Any) -> None:
+            if result:
+                key, save = result
+                self.grok.use_api_key(key, save=save)
+
+        self.app.push_screen(ApiKeyDialog(), done)
+
+    def action_toggle_tool_log(self) -> None:
+        self._side_visible = not self._side_visible
+        self._apply_layout(self.app.size.width)
+
+    def action_toggle_search(self) -> None:
+        self._search_visible = not self._search_visible
+        self._apply_layout(self.app.size.width)
+        if self._search_visible:
+            pane = self.query_one("#search-pane")
+            if pane.children:
+                pane.children[0].focus()
+
+    def action_grow_pane(self) -> None:
+        self._resize_side(SIDE_STEP)
+
+    def action_shrink_pane(self) -> None:
+        self._resize_side(-SIDE_STEP)
+
+    def _resize_side(self, delta: int) -> None:
+        if not (self._side_visible or self._search_visible):
+            self._side_visible = True
+        self._side_width = max(SIDE_MIN, min(SIDE_MAX, self._side_width + delta))
+        self._apply_layout(self.app.size.width)
+
+    def action_sessions(self) -> None:
+        self._notify("The session browser is not available yet.", severity="warning")
+
+    # -- conversation events -----------------------------------------------------
+
+    @on(Conversation.Highlighted)
+    def _on_highlight(self, event: Conversation.Highlighted) -> None:
+        event.stop()
+
+    async def shutdown(self) -> None:
+        """Before the app exits: stop the stream and write the session."""
+        if self.is_streaming:
+            await self._stop_and_wait()
+        self.checkpointer.save(self.session)
+        await self.checkpointer.flush()
+

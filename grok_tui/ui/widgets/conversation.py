@@ -1,0 +1,321 @@
+"""The scrolling conversation: message views, lazy history, a keyboard highlight.
+
+Opening a long session must be quick, and the number of widgets drives the
+cost of everything in Textual. So only the newest messages are mounted as full
+`MessageView`s; older ones sit in `ArchiveChunk` placeholders (one cheap widget
+per `CHUNK_SIZE` messages, with a height estimated from the text, painted as
+plain text). A chunk turns into real message views when it scrolls into view
+or the highlight moves into it; the scroll position is corrected so the text
+the user is reading does not jump.
+
+Following the stream: the view is *anchored* to the bottom (Textual's
+`anchor()`), which a user scroll releases and scrolling back to the end
+restores, so a reader who scrolled up is not yanked down.
+
+When the conversation has focus, Up/Down move a highlight between messages;
+copy and other per-message actions act on the highlighted message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import events
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message as TMessage
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from grok_tui.chat.models import Message
+from grok_tui.sanitize import strip_control
+from grok_tui.ui.widgets.message_view import MessageView
+
+#: Messages mounted as full views when a session opens.
+LIVE_WINDOW = 12
+#: Messages per archive placeholder.
+CHUNK_SIZE = 10
+#: Rows of slack above/below the viewport inside which chunks are expanded.
+EXPAND_MARGIN = 4
+
+
+def _estimate_rows(message: Message, width: int) -> int:
+    """Rough rendered height of a message at `width` cells (header, text, margin)."""
+    width = max(20, width)
+    rows = 2  # header + bottom margin
+    for line in message.text.split("\n"):
+        rows += max(1, -(-len(line) // width))
+    if message.role == "assistant" and message.usage is not None:
+        rows += 1
+    if message.citations:
+        rows += 1 + len({c.number for c in message.citations})
+    return rows
+
+
+class ArchiveChunk(Widget):
+    """A placeholder for `CHUNK_SIZE` older messages, shown as plain text.
+
+    Its height is estimated (no text layout at mount time); it paints the
+    plain text of its messages line by line, clipped, until it is expanded.
+    """
+
+    DEFAULT_CSS = """
+    ArchiveChunk {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, start: int, messages: Sequence[Message], width: int) -> None:
+        super().__init__()
+        self.start = start
+        self.messages = list(messages)
+        self._rows = sum(_estimate_rows(m, width - 2) for m in self.messages)
+        self._lines: list[str] | None = None
+
+    @property
+    def stop(self) -> int:
+        return self.start + len(self.messages)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._rows
+
+    def _plain_lines(self) -> list[str]:
+        if self._lines is None:
+            lines: list[str] = []
+            for m in self.messages:
+                lines.append("You" if m.role == "user" else f"Grok · {m.model or ''}")
+                lines.extend(strip_control(m.text).replace("\t", "    ").split("\n"))
+                lines.append("")
+            self._lines = lines
+        return self._lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._plain_lines()
+        width = self.content_size.width
+        if y >= len(lines) or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        text = Content(lines[y]).truncate(width)
+        segments = list(text.render_segments(self.visual_style))
+        return Strip(segments, text.cell_length).adjust_cell_length(width, self.rich_style)
+
+
+class Conversation(VerticalScroll, can_focus=True):
+    """The list of message views of one session."""
+
+    DEFAULT_CSS = """
+    Conversation {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("up", "highlight(-1)", "Previous message", show=False, id="conversation.prev"),
+        Binding("down", "highlight(1)", "Next message", show=False, id="conversation.next"),
+        Binding("k", "highlight(-1)", show=False),
+        Binding("j", "highlight(1)", show=False),
+        Binding("home", "highlight_first", show=False),
+        Binding("end", "highlight_last", show=False),
+        Binding("r", "toggle_reasoning", "Reasoning", show=False, id="conversation.reasoning"),
+        Binding("escape", "leave", show=False),
+    ]
+
+    highlighted: reactive[int | None] = reactive(None, init=False)
+
+    class Highlighted(TMessage):
+        def __init__(self, index: int | None) -> None:
+            super().__init__()
+            self.index = index
+
+    class Leave(TMessage):
+        """Escape pressed while the conversation had focus (give focus back to the prompt)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._messages: list[Message] = []
+        self._views: dict[str, MessageView] = {}
+        self._expand_scheduled = False
+
+    # -- loading -----------------------------------------------------------
+
+    @property
+    def messages(self) -> list[Message]:
+        return self._messages
+
+    async def load(self, messages: list[Message]) -> None:
+        """Show `messages` (the session's list; read, not copied): the newest
+        as views, the rest as archive placeholders."""
+        await self.remove_children()
+        self._views.clear()
+        self._messages = messages
+        self.highlighted = None
+        n = len(messages)
+        live_from = max(0, n - LIVE_WINDOW)
+        width = self.content_size.width or (self.app.size.width - 4)
+        widgets: list[Widget] = []
+        for start in range(0, live_from, CHUNK_SIZE):
+            stop = min(start + CHUNK_SIZE, live_from)
+            widgets.append(ArchiveChunk(start, messages[start:stop], width))
+        for i in range(live_from, n):
+            widgets.append(self._new_view(i))
+        if widgets:
+            await self.mount_all(widgets)
+        self.anchor()
+
+    def _new_view(self, index: int) -> MessageView:
+        message = self._messages[index]
+        view = MessageView(message, index=index)
+        self._views[message.id] = view
+        return view
+
+    async def add_message(self, message: Message) -> MessageView:
+        """Append a view for a message just added to the session list."""
+        index = next(
+            (i for i in range(len(self._messages) - 1, -1, -1) if self._messages[i] is message),
+            None,
+        )
+        if index is None:
+            self._messages.append(message)
+            index = len(self._messages) - 1
+        view = self._new_view(index)
+        await self.mount(view)
+        return view
+
+    async def truncate(self, count: int) -> None:
+        """Remove the views of messages at index >= `count` (the session list
+        was already cut to that length)."""
+        doomed = [w for w in self.children if isinstance(w, MessageView) and w.index >= count]
+        for w in doomed:
+            self._views.pop(w.message.id, None)
+        if doomed:
+            await self.remove_children(doomed)
+        if self.highlighted is not None and self.highlighted >= count:
+            self.highlighted = None
+
+    def view_for(self, message: Message) -> MessageView | None:
+        return self._views.get(message.id)
+
+    def view_at(self, index: int) -> MessageView | None:
+        if 0 <= index < len(self._messages):
+            return self._views.get(self._messages[index].id)
+        return None
+
+    @property
+    def archived_count(self) -> int:
+        return sum(len(c.messages) for c in self.query_children(ArchiveChunk))
+
+    # -- lazy expansion ----------------------------------------------------
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._schedule_expand()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._schedule_expand()
+
+    def _schedule_expand(self) -> None:
+        if not self._expand_scheduled:
+            self._expand_scheduled = True
+            self.call_after_refresh(self._expand_visible)
+
+    async def _expand_visible(self) -> None:
+        self._expand_scheduled = False
+        top = self.scroll_y - EXPAND_MARGIN
+        bottom = self.scroll_y + self.scrollable_content_region.height + EXPAND_MARGIN
+        for chunk in list(self.query_children(ArchiveChunk)):
+            region = chunk.virtual_region
+            if region.bottom >= top and region.y <= bottom:
+                await self.expand_chunk(chunk)
+
+    async def expand_chunk(self, chunk: ArchiveChunk) -> None:
+        """Replace a placeholder by real message views, keeping the reading position."""
+        if not chunk.is_attached:
+            return
+        region = chunk.virtual_region
+        old_height = region.height
+        above = region.y < self.scroll_y  # the chunk starts above the viewport
+        views = [self._new_view(i) for i in range(chunk.start, chunk.stop)]
+        await self.mount_all(views, before=chunk)
+        await chunk.remove()
+        if above:
+            scroll_before = self.scroll_y
+
+            def fix() -> None:
+                new_height = sum(v.outer_size.height for v in views)
+                self.scroll_to(
+                    y=scroll_before + (new_height - old_height), animate=False, immediate=True
+                )
+
+            self.call_after_refresh(fix)
+
+    async def ensure_view(self, index: int) -> MessageView | None:
+        """The view of message `index`, expanding its placeholder if needed."""
+        view = self.view_at(index)
+        if view is not None:
+            return view
+        for chunk in self.query_children(ArchiveChunk):
+            if chunk.start <= index < chunk.stop:
+                await self.expand_chunk(chunk)
+                break
+        return self.view_at(index)
+
+    # -- highlight ---------------------------------------------------------
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        if old is not None:
+            v = self.view_at(old)
+            if v is not None:
+                v.remove_class("-highlight")
+        if new is not None:
+            v = self.view_at(new)
+            if v is not None:
+                v.add_class("-highlight")
+                self.scroll_to_widget(v, animate=False, top=v.outer_size.height > self.size.height)
+        self.post_message(self.Highlighted(new))
+
+    async def _move_highlight(self, index: int) -> None:
+        if not self._messages:
+            return
+        index = max(0, min(index, len(self._messages) - 1))
+        await self.ensure_view(index)
+        self.highlighted = index
+
+    async def action_highlight(self, step: int) -> None:
+        if self.highlighted is None:
+            await self._move_highlight(len(self._messages) - 1)
+        else:
+            await self._move_highlight(self.highlighted + step)
+
+    async def action_highlight_first(self) -> None:
+        await self._move_highlight(0)
+
+    async def action_highlight_last(self) -> None:
+        await self._move_highlight(len(self._messages) - 1)
+
+    def action_toggle_reasoning(self) -> None:
+        index = self.highlighted
+        if index is None:
+            index = self.last_reply_index()
+        if index is None:
+            return
+        view = self.view_at(index)
+        if view is not None and not view.toggle_reasoning():
+            self.app.bell()
+
+    def action_leave(self) -> None:
+        self.highlighted = None
+        self.post_message(self.Leave())
+
+    def last_reply_index(self) -> int | None:
+        for i in range(len(self._messages) - 1, -1, -1):
+            if self._messages[i].role == "assistant":
+                return i
+        return None
+
+    def follow(self) -> None:
+        """Re-anchor to the bottom (after the user sent a new prompt)."""
+        self.anchor()

@@ -1,0 +1,337 @@
+"""One message of the conversation: its chrome around the text.
+
+A user message shows its text (plain, never markup) and attachment chips. An
+assistant reply shows a header (model, state), the reasoning line (collapsed by
+default: the summary when the model gave one, else "thought for N s"), the
+answer as streaming Markdown, the numbered sources, and a footer with usage
+and cost, or why the reply stopped or failed (with the retry key).
+
+Every piece of text here is untrusted and is shown through `Content` objects
+built from `strip_control`-ed strings, never parsed as markup.
+
+Per-delta work is O(1): `append_text` forwards to `StreamingMarkdown.append`;
+everything else (header, reasoning, sources, usage) is refreshed at most ten
+times a second through `refresh_meta()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message as TMessage
+from textual.style import Style
+from textual.widget import Widget
+from textual.widgets import Static
+
+from grok_tui.chat.models import Attachment, Citation, Message, MessageStatus, Usage
+from grok_tui.sanitize import is_safe_link, one_line, strip_control
+from grok_tui.ui.format import format_cost, format_duration
+
+if TYPE_CHECKING:
+    from grok_tui.api.errors import XAIError
+
+META_INTERVAL = 0.1
+
+
+def plain(text: str) -> Content:
+    """Untrusted text as inert `Content` (no markup, no control characters)."""
+    return Content(strip_control(text))
+
+
+def error_of(message: Message) -> XAIError | None:
+    """The typed error of a failed reply (rebuilt from what was persisted)."""
+    if message.error is None:
+        return None
+    from grok_tui.api.errors import error_from_dict
+
+    return error_from_dict(message.error.model_dump())
+
+
+def error_sentence(message: Message) -> str:
+    err = error_of(message)
+    if err is None:
+        return "The reply failed."
+    return one_line(err.user_message(), limit=400)
+
+
+def fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def usage_line(usage: Usage | None) -> str:
+    """`in 1,234 (cached 1,000) · out 456 · reasoning 789 · web_search×2 · $0.0123`."""
+    if usage is None:
+        return ""
+    parts = [f"in {fmt_int(usage.input_tokens)}"]
+    if usage.cached_input_tokens:
+        parts[0] += f" (cached {fmt_int(usage.cached_input_tokens)})"
+    parts.append(f"out {fmt_int(usage.output_tokens)}")
+    if usage.reasoning_tokens:
+        parts.append(f"reasoning {fmt_int(usage.reasoning_tokens)}")
+    tools = ", ".join(
+        f"{one_line(name, 40)}×{count}" for name, count in sorted(usage.server_side_tool_calls.items())
+    )
+    if tools:
+        parts.append(f"tools {tools}")
+    elif usage.num_server_side_tools_used:
+        parts.append(f"tools ×{usage.num_server_side_tools_used}")
+    if usage.cost_usd is not None:
+        parts.append(format_cost(usage.cost_usd))
+    return " · ".join(parts)
+
+
+def reasoning_line(message: Message, *, expanded: bool, live_seconds: float | None = None) -> str:
+    """The one-line reasoning summary of a reply, or "" when there was no thinking."""
+    seconds = message.reasoning_seconds if message.reasoning_seconds is not None else live_seconds
+    tokens = message.usage.reasoning_tokens if message.usage else 0
+    bits: list[str] = []
+    if seconds is not None:
+        thinking = message.status == MessageStatus.STREAMING and message.reasoning_seconds is None
+        bits.append(f"{'thinking' if thinking else 'thought'} for {format_duration(seconds)}")
+    if tokens:
+        bits.append(f"{fmt_int(tokens)} reasoning tokens")
+    if message.reasoning:
+        arrow = "▾" if expanded else "▸"
+        detail = f" ({', '.join(bits)})" if bits else ""
+        return f"{arrow} Reasoning{detail}"
+    if not bits:
+        return ""
+    text = ", ".join(bits)
+    return text[0].upper() + text[1:]
+
+
+def sources_content(citations: Iterable[Citation]) -> Content:
+    """Numbered sources, one a line; http(s) URLs are terminal hyperlinks."""
+    seen: dict[int, Citation] = {}
+    for c in citations:
+        seen.setdefault(c.number, c)
+    if not seen:
+        return Content("")
+    parts: list[Content | str | tuple[str, Style | str]] = [("Sources", "bold")]
+    for number in sorted(seen):
+        c = seen[number]
+        url = one_line(c.url, 300)
+        title = one_line(c.title, 120) if c.title else ""
+        parts.append(f"\n[{number}] ")
+        if title:
+            parts.append(f"{title} — ")
+        if is_safe_link(url):
+            parts.append((url, Style(underline=True, link=url)))
+        else:
+            parts.append(url)
+    return Content.assemble(*parts)
+
+
+def attachment_chip(att: Attachment) -> str:
+    name = one_line(att.name or att.url or att.path or "image", 60)
+    size = ""
+    if att.size_bytes:
+        kib = att.size_bytes / 1024
+        size = f" {kib / 1024:.1f} MiB" if kib >= 1024 else f" {math.ceil(kib)} KiB"
+    return f"🖼 {name}{size}"
+
+
+def _make_body(text: str, *, streaming: bool, code_theme: str) -> Widget:
+    """The answer widget: `StreamingMarkdown` (lazily rendered, linear streaming)."""
+    from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
+
+    widget = StreamingMarkdown(text, code_theme=code_theme, classes="msg-body")
+    if not streaming:
+        widget.finish()
+    return widget
+
+
+class MessageView(Vertical):
+    """The view of one `Message` (user or assistant)."""
+
+    DEFAULT_CSS = """
+    MessageView {
+        height: auto;
+        padding: 0 1;
+        margin: 0 0 1 0;
+    }
+    """
+
+    class ToggleReasoning(TMessage):
+        def __init__(self, view: MessageView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, message: Message, *, index: int) -> None:
+        role_class = "-user" if message.role == "user" else "-assistant"
+        super().__init__(classes=role_class)
+        self.message = message
+        self.index = index
+        self.reasoning_expanded = False
+        self.live_reasoning_seconds: float | None = None
+        self._meta_timer_pending = False
+        self._body: Widget | None = None
+        self._shown_reasoning_len = -1
+
+    # -- compose -----------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        msg = self.message
+        yield Static(self._header(), classes="msg-header", markup=False)
+        if msg.role == "assistant":
+            yield _ReasoningLine("", classes="msg-reasoning-line", markup=False)
+            yield Static("", classes="msg-reasoning", markup=False)
+            self._body = _make_body(
+                msg.text,
+                streaming=msg.status == MessageStatus.STREAMING,
+                code_theme=_code_theme(self),
+            )
+            yield self._body
+            yield Static("", classes="msg-sources", markup=False)
+            yield Static("", classes="msg-footer", markup=False)
+        else:
+            if msg.attachments:
+                yield Static(
+                    plain("   ".join(attachment_chip(a) for a in msg.attachments)),
+                    classes="msg-attachments",
+                    markup=False,
+                )
+            self._body = Static(plain(msg.text), classes="msg-body msg-user-text", markup=False)
+            yield self._body
+
+    def on_mount(self) -> None:
+        self._apply_meta()
+
+    # -- public API --------------------------------------------------------
+
+    @property
+    def body(self) -> Widget | None:
+        return self._body
+
+    def append_text(self, text: str) -> None:
+        """Stream a piece of the answer into the body (O(1))."""
+        body = self._body
+        if body is not None and text:
+            body.append(text)  # type: ignore[attr-defined]
+
+    def refresh_meta(self) -> None:
+        """Schedule a refresh of header, reasoning, sources and footer (coalesced)."""
+        if self._meta_timer_pending or not self.is_mounted:
+            return
+        self._meta_timer_pending = True
+        self.set_timer(META_INTERVAL, self._flush_meta)
+
+    def finish(self) -> None:
+        """The reply ended (any status): finish the body and refresh everything now."""
+        body = self._body
+        if body is not None and self.message.role == "assistant":
+            body.finish()  # type: ignore[attr-defined]
+        self._apply_meta()
+
+    def toggle_reasoning(self) -> bool:
+        """Expand or collapse the reasoning text; False when there is none."""
+        if not self.message.reasoning:
+            return False
+        self.reasoning_expanded = not self.reasoning_expanded
+        self._apply_meta()
+        return True
+
+    def source_text(self) -> str:
+        """The message as the user would copy it (Markdown source for replies)."""
+        return self.message.text
+
+    def last_code_block(self) -> str | None:
+        body = self._body
+        if body is not None and hasattr(body, "last_code_block"):
+            return body.last_code_block()  # type: ignore[no-any-return]
+        return None
+
+    # -- rendering ---------------------------------------------------------
+
+    def _flush_meta(self) -> None:
+        self._meta_timer_pending = False
+        self._apply_meta()
+
+    def _header(self) -> Content:
+        msg = self.message
+        if msg.role == "user":
+            return Content.assemble(("You", "bold"))
+        model = one_line(msg.model or "", 60)
+        parts: list[Content | str | tuple[str, Style | str]] = [("Grok", "bold")]
+        if model:
+            parts.append(f" · {model}")
+        status = msg.status
+        if status == MessageStatus.STREAMING:
+            parts.append(("  ● streaming", "italic"))
+        elif status == MessageStatus.STOPPED:
+            parts.append(("  ■ stopped", "italic"))
+        elif status == MessageStatus.FAILED:
+            parts.append(("  ✖ failed", "bold"))
+        return Content.assemble(*parts)
+
+    def _apply_meta(self) -> None:
+        if not self.is_mounted:
+            return
+        msg = self.message
+        self.set_class(msg.status == MessageStatus.STREAMING, "-streaming")
+        self.set_class(msg.status == MessageStatus.FAILED, "-failed")
+        self.set_class(msg.status == MessageStatus.STOPPED, "-stopped")
+        self.query_one(".msg-header", Static).update(self._header())
+        if msg.role != "assistant":
+            return
+        line = reasoning_line(
+            msg, expanded=self.reasoning_expanded, live_seconds=self.live_reasoning_seconds
+        )
+        rl = self.query_one(_ReasoningLine)
+        rl.display = bool(line)
+        rl.set_class(bool(msg.reasoning), "-expandable")
+        rl.update(Content(line))
+        rbody = self.query_one(".msg-reasoning", Static)
+        show_reasoning = self.reasoning_expanded and bool(msg.reasoning)
+        rbody.display = show_reasoning
+        if show_reasoning and len(msg.reasoning) != self._shown_reasoning_len:
+            self._shown_reasoning_len = len(msg.reasoning)
+            rbody.update(plain(msg.reasoning))
+        sources = self.query_one(".msg-sources", Static)
+        sources.display = bool(msg.citations)
+        if msg.citations:
+            sources.update(sources_content(msg.citations))
+        footer = self.query_one(".msg-footer", Static)
+        content = self._footer()
+        footer.display = bool(content.plain)
+        footer.update(content)
+
+    def _footer(self) -> Content:
+        msg = self.message
+        usage = usage_line(msg.usage)
+        if msg.status == MessageStatus.FAILED:
+            parts: list[Content | str | tuple[str, Style | str]] = [
+                ("✖ ", "bold"),
+                error_sentence(msg),
+                ("  (Ctrl+R retry)", "italic"),
+            ]
+            if usage:
+                parts.append(f"\n{usage}")
+            return Content.assemble(*parts)
+        if msg.status == MessageStatus.STOPPED:
+            text = "■ Stopped — the partial reply is kept. (Ctrl+R regenerate)"
+            return Content(f"{text}\n{usage}" if usage else text)
+        return Content(usage)
+
+
+def _code_theme(widget: Widget) -> str:
+    from grok_tui.ui.themes import code_theme_of
+
+    try:
+        return code_theme_of(widget.app)
+    except Exception:
+        return "monokai"
+
+
+class _ReasoningLine(Static):
+    """The clickable "▸ Reasoning (thought for 3 s)" line."""
+
+    def on_click(self) -> None:
+        view = next((a for a in self.ancestors if isinstance(a, MessageView)), None)
+        if view is not None:
+            view.toggle_reasoning()

@@ -1,0 +1,79 @@
+"""Fixtures for the UI tests: a fake xAI backend, an app over it, and helpers
+that await conditions instead of sleeping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grok_tui.api.client import RetryPolicy, XAIClient
+from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
+from grok_tui.ui.backend import Backend
+
+TEST_KEY = "xai-test-key-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real home folder; never pick up a real key."""
+    monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("XAI_API_KEY", raising=False)
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def fake() -> FakeXAI:
+    """A fake backend that streams as fast as it can."""
+    return FakeXAI(FakeConfig(api_key=TEST_KEY, stall_seconds=30.0))
+
+
+@pytest.fixture
+def backend(fake: FakeXAI) -> Backend:
+    client = XAIClient(
+        TEST_KEY,
+        "http://fake.invalid/v1",
+        transport=FakeTransport(fake),
+        retry=RetryPolicy(max_retries=0),
+    )
+    return Backend(client=client, demo=False, fake=fake)
+
+
+class _MemoryStore:
+    """Records what the app saves (the real store is tested on its own)."""
+
+    def __init__(self) -> None:
+        self.saved: list[dict[str, Any]] = []
+
+    def save_snapshot(self, data: dict[str, Any]) -> None:
+        self.saved.append(data)
+
+
+@pytest.fixture
+def store() -> _MemoryStore:
+    return _MemoryStore()
+
+
+@pytest.fixture
+def make_app(backend: Backend, store: _MemoryStore) -> Iterator[Callable[..., Any]]:
+    from grok_tui.ui.app import GrokApp
+
+    def factory(**kw: Any) -> GrokApp:
+        kw.setdefault("backend", backend)
+        kw.setdefault("store", store)
+        return GrokApp(**kw)
+
+    yield factory
+
+
+async def wait_for(pilot: Any, predicate: Callable[[], bool], *, steps: int = 400,
+                   what: str = "condition") -> None:
+    """Let the app run until `predicate()` is true (bounded; no fixed sleeps)."""
+    for _ in range(steps):
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
