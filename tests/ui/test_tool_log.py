@@ -13,6 +13,7 @@ from grok_tui.api import events as ev
 from grok_tui.api.errors import RateLimitError, ServerError
 from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.chat.turn import TurnRecorder
+from grok_tui.ui.themes import theme_variable_defaults
 from grok_tui.ui.format import pretty_arguments, summarize_arguments, tool_calls_by_kind
 from grok_tui.ui.widgets.tool_log import ToolLog
 
@@ -35,6 +36,9 @@ class Host(App[None]):
     def __init__(self, clock: Clock) -> None:
         super().__init__()
         self.clock = clock
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return theme_variable_defaults()
 
     def compose(self) -> ComposeResult:
         yield ToolLog(clock=self.clock)
@@ -355,3 +359,20 @@ def test_tool_calls_by_kind_prefers_usage_then_recorded_calls() -> None:
         [("web_search", 2), ("view_image", 1)],
     )
     assert tool_calls_by_kind(Usage(), []) == (0, [])
+
+
+async def test_status_colours_come_from_theme_variables(clock: Clock) -> None:
+    from textual.color import Color
+
+    app = Host(clock)
+    async with app.run_test(size=(80, 20)):
+        log = app.query_one(ToolLog)
+        variables = app.get_css_variables()
+        for phase_class, var in [
+            ("tool-log--started", "tool-started"),
+            ("tool-log--running", "tool-running"),
+            ("tool-log--done", "tool-done"),
+            ("tool-log--failed", "tool-failed"),
+        ]:
+            style = log.get_visual_style(phase_class, partial=True)
+            assert style.foreground == Color.parse(variables[var]), phase_class
