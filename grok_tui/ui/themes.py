@@ -65,7 +65,8 @@ TEXTUAL_BUILTIN_THEMES: tuple[str, ...] = (
     "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula",
     "tokyo-night", "monokai", "flexoki", "catppuccin-latte", "catppuccin-frappe",
     "catppuccin-macchiato", "solarized-light", "solarized-dark", "rose-pine",
-    "rose-pine-moon", "rose-pine-dawn", "atom-one-dark", "atom-one-light", "textual-ansi",
+    "rose-pine-moon", "rose-pine-dawn", "atom-one-dark", "atom-one-light", "ansi-dark",
+    "ansi-light",
 )
 
 _FALLBACK = {"warning": "#ffa62b", "error": "#ba3c5b", "success": "#4EBF71"}
@@ -138,6 +139,34 @@ def _color(value: Any, key: str) -> str:
     return value.strip()
 
 
+_ALPHA_RE = re.compile(r"^(?P<color>.+?)(?:\s+(?P<alpha>\d+(?:\.\d+)?)%)?$")
+
+
+def _variable_value(name: str, value: Any) -> str:
+    """Check a `[variables]` value: a color (optionally "COLOR 30%") or, for
+    `*-style` variables, text-style words. A bad value would break the CSS
+    at the moment the theme is switched to, so it is refused here."""
+    if not isinstance(value, str) or not value.strip():
+        raise ThemeError(f"variables.{name} must be a non-empty string, got {value!r}")
+    text = value.strip()
+    if name == "code-theme":
+        raise ThemeError("set the code style with code_theme = \"...\", not in [variables]")
+    if name.endswith("-style"):
+        from textual.css.constants import VALID_STYLE_FLAGS
+
+        bad = [w for w in text.split() if w not in VALID_STYLE_FLAGS]
+        if bad:
+            raise ThemeError(f"variables.{name} = {value!r}: {bad[0]!r} is not a text style")
+        return text
+    m = _ALPHA_RE.match(text)
+    assert m is not None
+    alpha = m.group("alpha")
+    if alpha is not None and float(alpha) > 100:
+        raise ThemeError(f"variables.{name} = {value!r}: the percentage must be 0-100")
+    _color(m.group("color"), f"variables.{name}")
+    return text
+
+
 def _blend(a: str, b: str, factor: float) -> str:
     from textual.color import Color
 
@@ -191,11 +220,7 @@ def theme_from_data(name: str, data: dict[str, Any], *, path: Path | None = None
         raise ThemeError("[variables] must be a table of name = \"value\"")
     variables = derived_variables(colors, dark)
     for var, value in raw_vars.items():
-        if not isinstance(value, str):
-            raise ThemeError(f"variables.{var} must be a string, got {value!r}")
-        if var in GROK_VARIABLES:
-            value = _color(value, f"variables.{var}")
-        variables[str(var)] = value
+        variables[str(var)] = _variable_value(str(var), value)
     variables["code-theme"] = code_theme
     textual_theme = Theme(
         name=name,
