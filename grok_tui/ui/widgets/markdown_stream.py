@@ -158,6 +158,13 @@ class StreamingMarkdown(Widget):
         self._finished = True
         self._flush(final=True)
 
+    def flush(self) -> None:
+        """Render the text appended so far now (the document stays open)."""
+        if self._finished:
+            return
+        self._cancel_timer()
+        self._flush(final=False)
+
     def update(self, markdown: str) -> None:
         """Replace the whole document with the complete document `markdown`."""
         self._cancel_timer()

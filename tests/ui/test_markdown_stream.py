@@ -1,0 +1,352 @@
+"""StreamingMarkdown: streamed rendering equals whole-document rendering, markup
+and links are inert unless http(s), incremental work stays bounded."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.segment import Segment
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.strip import Strip
+
+import grok_tui.ui.widgets.markdown_stream as ms
+from grok_tui.ui.markdown.blocks import BlockStream, Piece, split_document
+from grok_tui.ui.markdown.render import LINK_META, render_piece
+from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
+
+FENCE = "```python\ndef f(x):\n    s = '''multi\n    line'''\n    return x + 1\n```\n"
+CORPUS = [
+    "# Title\n\nSome *emphasis*, **strong**, `code` and a [link](https://x.ai).\n",
+    "Intro line:\n- one\n- two\n  - nested a\n  - nested b\n- three\n\nAfter the list.\n",
+    "1. first\n2. second\n\n3. third (loose)\n10. tenth\n\n- other list\n",
+    "> quoted *text*\n> more\nlazy continuation\n\n> second quote\n",
+    "| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 | 4 |\n\ntext after table\n",
+    "## Code\n\n" + FENCE + "\nand after\n",
+    "Text\n~~~\nunclosed tilde fence\n  indented\n",
+    "para one\nstill para\n\n---\n\n***\nSetext\n===\n\nSub\n---\n",
+    "- item\n\n  ```bash\n  echo hi\n  ```\n- item 2\n\n    indented code\n",
+    "Cite [[1]](https://a.example/1) and [[2]](https://b.example/2).\n\n#not heading\n#\n",
+    "```\nfence at start\n```\n```js\nlet a = 1;\n```\n````\n```\nnested ticks\n````\n",
+    "Literal [@click=app.quit]x[/] and [bold red]red[/] and [link=file:///etc/passwd]x[/link]\n",
+]
+
+HOST_SIZE = (80, 30)
+
+
+class Host(App[None]):
+    def __init__(self, *docs: str, streaming: bool = False) -> None:
+        super().__init__()
+        self.docs = docs
+        self.streaming = streaming
+        self.opened: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="log"):
+            for index, doc in enumerate(self.docs):
+                yield StreamingMarkdown(doc, id=f"m{index}")
+            if self.streaming:
+                yield StreamingMarkdown(id="live")
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        self.opened.append(url)
+
+
+def lines_of(strips: list[Strip]) -> list[list[Segment]]:
+    return [list(strip) for strip in strips]
+
+
+def stream_pieces(doc: str, cuts: list[int], advance_every: int) -> list[Piece]:
+    stream = BlockStream()
+    pieces: list[Piece] = []
+    previous = 0
+    for index, cut in enumerate([*sorted(cuts), len(doc)]):
+        stream.feed(doc[previous:cut])
+        previous = cut
+        if index % advance_every == 0:
+            pieces.extend(stream.advance())
+    pieces.extend(stream.advance(final=True))
+    assert stream.source == doc
+    return pieces
+
+
+documents = st.lists(st.sampled_from(CORPUS), min_size=1, max_size=4).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), doc=documents, advance_every=st.integers(1, 3))
+def test_streamed_pieces_equal_whole_document_pieces(data: st.DataObject, doc: str, advance_every: int) -> None:
+    cuts = data.draw(st.lists(st.integers(0, len(doc)), max_size=40))
+    assert stream_pieces(doc, cuts, advance_every) == split_document(doc)
+
+
+def test_every_single_character_split_gives_the_same_pieces() -> None:
+    doc = "".join(CORPUS)
+    assert stream_pieces(doc, list(range(len(doc))), 1) == split_document(doc)
+
+
+def test_pieces_cover_every_non_blank_line() -> None:
+    doc = "".join(CORPUS)
+    covered = "".join(piece.text for piece in split_document(doc))
+    assert [line for line in covered.splitlines() if line.strip()] == [
+        line for line in doc.splitlines() if line.strip()
+    ]
+
+
+async def test_streamed_render_equals_whole_render_in_the_widget() -> None:
+    app = Host("", streaming=True)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        live = app.query_one("#live", StreamingMarkdown)
+        reference = app.query_one("#m0", StreamingMarkdown)
+        width = live.size.width
+        assert width > 0
+
+        @settings(
+            max_examples=40,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture],
+        )
+        @given(data=st.data(), doc=documents)
+        def check(data: st.DataObject, doc: str) -> None:
+            cuts = sorted(data.draw(st.lists(st.integers(0, len(doc)), max_size=30)))
+            flush_at = data.draw(st.sets(st.integers(0, len(cuts))))
+            live.update("")
+            previous = 0
+            for index, cut in enumerate([*cuts, len(doc)]):
+                live.append(doc[previous:cut])
+                previous = cut
+                if index in flush_at:
+                    live.flush()
+            live.finish()
+            reference.update(doc)
+            assert live.source == doc
+            assert lines_of(live.rendered_lines(width)) == lines_of(reference.rendered_lines(width))
+
+        check()
+        await pilot.pause()
+
+
+async def test_timer_coalesces_appends_and_finish_renders_the_tail(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = ms.render_piece
+
+    def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
+        calls.append(source)
+        return real(console, source, kind, width, theme)
+
+    monkeypatch.setattr(ms, "render_piece", counting)
+    app = Host(streaming=True)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        live = app.query_one("#live", StreamingMarkdown)
+        for token in ["Hel", "lo *wor", "ld*\n\n", "Sec", "ond"]:
+            live.append(token)
+        assert calls == []  # append only buffers
+        for _ in range(100):
+            if any("Hello" in line.text for line in live.rendered_lines()):
+                break
+            await pilot.pause(0.02)
+        texts = [line.text.rstrip() for line in live.rendered_lines()]
+        assert "Hello world" in texts
+        assert not live.is_finished
+        live.finish()
+        assert live.is_finished
+        texts = [line.text.rstrip() for line in live.rendered_lines()]
+        assert texts == ["Hello world", "", "Second"]
+        await pilot.pause()
+        assert live.size.height == 3
+
+
+async def test_markup_in_the_source_is_shown_literally_and_inert() -> None:
+    doc = CORPUS[-1] + "\n# [@click=app.quit]heading[/]\n\n- [bold]item[/bold]\n\n`[@click=app.bell]`\n"
+    app = Host(doc)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        widget = app.query_one("#m0", StreamingMarkdown)
+        await pilot.pause()
+        lines = widget.rendered_lines()
+        text = "\n".join(line.text for line in lines)
+        for literal in ("[@click=app.quit]x[/]", "[bold red]red[/]", "[link=file:///etc/passwd]x[/link]",
+                        "[@click=app.quit]heading[/]", "[bold]item[/bold]", "[@click=app.bell]"):
+            assert literal in text
+        for line in lines:
+            for segment in line:
+                style = segment.style
+                if style is not None:
+                    assert "@click" not in style.meta
+                    assert style.link is None
+        # Click on the would-be action: nothing happens, the app keeps running.
+        row = next(y for y, line in enumerate(lines) if "[@click=app.quit]x" in line.text)
+        column = lines[row].text.index("[@click=app.quit]x") + 3
+        await pilot.click(widget, offset=(column, row))
+        await pilot.pause()
+        assert app.is_running
+        assert app.opened == []
+
+
+def find_text(lines: list[Strip], needle: str) -> tuple[int, int, dict[str, Any]]:
+    for y, line in enumerate(lines):
+        x = 0
+        for segment in line:
+            if needle in segment.text:
+                meta = segment.style.meta if segment.style else {}
+                return x + segment.text.index(needle), y, meta
+            x += segment.cell_length
+    raise AssertionError(f"{needle!r} not rendered")
+
+
+async def test_only_http_links_open_on_click() -> None:
+    doc = (
+        "A [web](https://example.com/page) link.\n\n"
+        "An [ftp](ftp://example.com/file) link.\n\n"
+        "A [file](file:///etc/passwd) link and [js](javascript:alert(1)).\n\n"
+        "Cited [[3]](http://cite.example/3).\n"
+    )
+    app = Host(doc)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        widget = app.query_one("#m0", StreamingMarkdown)
+        await pilot.pause()
+        lines = widget.rendered_lines()
+
+        x, y, meta = find_text(lines, "web")
+        assert meta == {LINK_META: "https://example.com/page"}
+        await pilot.click(widget, offset=(x, y))
+        assert app.opened == ["https://example.com/page"]
+
+        x, y, meta = find_text(lines, "ftp")
+        assert meta == {LINK_META: "ftp://example.com/file"}
+        await pilot.click(widget, offset=(x, y))
+        assert app.opened == ["https://example.com/page"]
+
+        # markdown-it refuses file: and javascript: destinations: plain text.
+        for needle in ("[file](file:///etc/passwd)", "[js](javascript:alert(1))"):
+            x, y, meta = find_text(lines, needle)
+            assert meta == {}
+            await pilot.click(widget, offset=(x + 1, y))
+        assert app.opened == ["https://example.com/page"]
+
+        # Citation markers render compactly as [N], linked.
+        x, y, meta = find_text(lines, "[3]")
+        assert meta == {LINK_META: "http://cite.example/3"}
+        assert "cite.example" not in lines[y].text
+        await pilot.click(widget, offset=(x + 1, y))
+        assert app.opened[-1] == "http://cite.example/3"
+
+
+async def test_resize_rewraps() -> None:
+    doc = " ".join(["word"] * 60) + "\n"
+    app = Host(doc)
+    async with app.run_test(size=(80, 30)) as pilot:
+        widget = app.query_one("#m0", StreamingMarkdown)
+        await pilot.pause()
+        wide = widget.rendered_lines()
+        assert len(wide) == widget.size.height
+        await pilot.resize_terminal(40, 30)
+        await pilot.pause()
+        narrow = widget.rendered_lines()
+        assert len(narrow) > len(wide)
+        assert all(line.cell_length <= widget.size.width for line in narrow)
+        assert widget.size.height == len(narrow)
+
+
+async def test_last_code_block_and_update() -> None:
+    app = Host("no code here\n")
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        widget = app.query_one("#m0", StreamingMarkdown)
+        assert widget.last_code_block() is None
+        widget.update("```py\nfirst\n```\n\n- item\n\n  ```sh\n  second line\n  ```\n")
+        await pilot.pause()
+        assert widget.last_code_block() == "second line\n"
+        assert widget.is_finished
+        assert widget.source.startswith("```py")
+        assert "second line" in "\n".join(line.text for line in widget.rendered_lines())
+        assert "no code" not in "\n".join(line.text for line in widget.rendered_lines())
+
+
+async def test_control_characters_are_stripped_at_the_boundary() -> None:
+    app = Host(streaming=True)
+    async with app.run_test(size=HOST_SIZE):
+        live = app.query_one("#live", StreamingMarkdown)
+        live.append("\x1b]0;pwned\x07safe \x1b[2Jtext\x9b\n")
+        live.finish()
+        assert live.source == "safe text\n"
+
+
+async def test_saved_messages_render_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    real = ms.render_piece
+
+    def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
+        rendered.append(source)
+        return real(console, source, kind, width, theme)
+
+    monkeypatch.setattr(ms, "render_piece", counting)
+    doc = "".join(f"Paragraph {n} of a saved answer.\n\n" for n in range(10))
+    app = Host(*[doc] * 100)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        await pilot.pause()
+        # Only the messages on screen were rendered (10 pieces each, maybe at two
+        # widths as the scrollbar appears), not all 100 (1,000 pieces).
+        assert 0 < len(rendered) <= 60
+        last = app.query_one("#m99", StreamingMarkdown)
+        app.query_one("#log", VerticalScroll).scroll_end(animate=False)
+        await pilot.pause()
+        await pilot.pause()
+        assert last.line_count == len(last.rendered_lines()) == 19
+        assert len(rendered) <= 120
+
+
+async def test_open_fence_is_not_rehighlighted_from_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes: list[int] = []
+    real = ms.render_code_lines
+
+    def recording(console: Console, code: list[str], language: str, width: int, theme: str) -> list[Strip]:
+        sizes.append(len(code))
+        return real(console, code, language, width, theme)
+
+    monkeypatch.setattr(ms, "render_code_lines", recording)
+    app = Host(streaming=True)
+    async with app.run_test(size=HOST_SIZE):
+        live = app.query_one("#live", StreamingMarkdown)
+        live.append("Code:\n\n```python\n")
+        for n in range(200):
+            live.append(f"x_{n} = {n}\n")
+            live.flush()
+        assert sizes and max(sizes) <= ms.FENCE_CHUNK + 1
+        streamed = "\n".join(line.text for line in live.rendered_lines())
+        assert "x_199 = 199" in streamed and "x_0 = 0" in streamed
+        live.append("```\n")
+        live.finish()
+        text = [line.text.strip() for line in live.rendered_lines()]
+        assert text[2] == "" and text[3] == "x_0 = 0" and text[-2] == "x_199 = 199"
+
+
+def test_render_piece_is_plain_text_for_markup() -> None:
+    console = Console(width=60)
+    strips = render_piece(console, "[red]x[/red] **b**\n", "block", 60, "monokai")
+    assert strips[0].text.rstrip() == "[red]x[/red] b"
+
+
+async def test_code_theme_change_rerenders() -> None:
+    app = Host(FENCE)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        widget = app.query_one("#m0", StreamingMarkdown)
+        await pilot.pause()
+        before = lines_of(widget.rendered_lines())
+        widget.code_theme = "github-dark"
+        after = lines_of(widget.rendered_lines())
+        assert before != after
+        assert [line.text for line in widget.rendered_lines()] == [
+            "".join(segment.text for segment in line) for line in before
+        ]
+
+
+def test_random_chunking_matches_for_the_whole_corpus() -> None:
+    doc = "".join(CORPUS) * 2
+    rng = random.Random(7)
+    for _ in range(20):
+        cuts = sorted(rng.sample(range(len(doc)), 60))
+        assert stream_pieces(doc, cuts, rng.randint(1, 4)) == split_document(doc)
