@@ -1,0 +1,47 @@
+"""Building sessions for store tests."""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+from grok_tui.chat.conversation import add_user_message, start_reply
+from grok_tui.chat.models import MessageStatus, Session, Usage
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def make_session(prompt: str = "hello", answer: str = "hi there", **kw: object) -> Session:
+    s = Session(**kw)  # type: ignore[arg-type]
+    add_user_message(s, prompt)
+    r = start_reply(s, s.model)
+    r.text = answer
+    r.status = MessageStatus.COMPLETE
+    r.usage = Usage(input_tokens=3, output_tokens=2, total_tokens=5, cost_usd=0.001)
+    return s
+
+
+def subprocess_env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env["GROK_TUI_DATA_DIR"] = str(data_dir)
+    env["GROK_TUI_CONFIG_DIR"] = str(data_dir.parent / "config")
+    return env
+
+
+PYTHON = sys.executable
+
+
+def tiny_png() -> bytes:
+    """A real 1x1 PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00\xff\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")

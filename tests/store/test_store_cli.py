@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from grok_tui.store import SessionStore
+
+from .helpers import PYTHON, make_session, subprocess_env
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PYTHON, "-m", "grok_tui", "sessions", *args],
+        capture_output=True, text=True, env=subprocess_env(root), timeout=60,
+    )
+
+
+@pytest.fixture
+def filled(root: Path) -> dict[str, str]:
+    with SessionStore(root) as store:
+        a = make_session("how do lifetimes work", "Lifetimes name borrow scopes.")
+        a.title = "Rust lifetimes"
+        store.save(a)
+        b = make_session("pasta", "Boil water \x1b[2Jfirst.")
+        b.title = "Cooking"
+        store.save(b)
+    (root / "sessions" / "broken.json").write_text("{nope")
+    return {"a": a.id, "b": b.id}
+
+
+def test_list_plain_and_json(root: Path, filled: dict[str, str]) -> None:
+    r = _run(root, "list")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert any(filled["a"] in ln and "Rust lifetimes" in ln for ln in lines)
+    assert any("broken" in ln and "DAMAGED" in ln for ln in lines)
+    assert "\x1b" not in r.stdout
+    j = _run(root, "list", "--json", "--limit", "2")
+    data = json.loads(j.stdout)
+    assert len(data) == 2 and {"id", "title", "damaged", "snippet", "path"} <= set(data[0])
+
+
+def test_list_search(root: Path, filled: dict[str, str]) -> None:
+    r = _run(root, "list", "--search", "borrow", "--json")
+    data = json.loads(r.stdout)
+    assert [d["id"] for d in data] == [filled["a"]]
+    assert "borrow" in data[0]["snippet"].lower()
+    r2 = _run(root, "list", "--search", "nothingmatches")
+    assert r2.returncode == 0 and r2.stdout == "" and "no sessions" in r2.stderr
+
+
+def test_export_md_json_and_output_file(root: Path, filled: dict[str, str], tmp_path: Path) -> None:
+    md = _run(root, "export", filled["b"])
+    assert md.returncode == 0 and md.stdout.startswith("# Cooking") and "\x1b" not in md.stdout
+    js = _run(root, "export", filled["a"], "--format", "json")
+    assert json.loads(js.stdout)["id"] == filled["a"]
+    out = tmp_path / "out.md"
+    r = _run(root, "export", filled["a"][:10], "-o", str(out))  # a unique prefix is enough
+    assert r.returncode == 0 and out.read_text().startswith("# Rust lifetimes")
+
+
+def test_export_errors(root: Path, filled: dict[str, str]) -> None:
+    r = _run(root, "export", "doesnotexist")
+    assert r.returncode == 2 and "no session with id" in r.stderr and r.stdout == ""
+    d = _run(root, "export", "broken")
+    assert d.returncode == 1 and "not valid JSON" in d.stderr
