@@ -78,10 +78,9 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
         _spec("chat.api_key", "alt+k", "api_key", "chat", "API key", show=False),
         _spec("pane.toggle_tool_log", "f2", "toggle_tool_log", "chat", "Tool log"),
         _spec("pane.toggle_search", "f3", "toggle_search", "chat", "Search"),
-        _spec("pane.grow", "alt+right,alt+equals_sign", "grow_pane", "chat", "Wider pane",
-              show=False),
-        _spec("pane.shrink", "alt+left,alt+minus", "shrink_pane", "chat", "Narrower pane",
-              show=False),
+        # Not alt+=/alt+-: Textual reads ESC = and ESC - as macOS Option characters.
+        _spec("pane.grow", "alt+right", "grow_pane", "chat", "Wider pane", show=False),
+        _spec("pane.shrink", "alt+left", "shrink_pane", "chat", "Narrower pane", show=False),
         _spec("sessions.browser", "f4,ctrl+b", "sessions", "chat", "Sessions"),
     )
 }
@@ -129,6 +128,8 @@ def check_key(key: str) -> str | None:
     for mod in mods:
         if mod.lower() not in _MODIFIERS:
             return f"unknown modifier {mod!r} (use {', '.join(_MODIFIERS)})"
+    if not name:
+        return "an empty key name after '+'"
     if len(name) != 1:
         name = name.lower()
     if not _valid_key_name(name):

@@ -1,0 +1,238 @@
+"""Key bindings: the default table, validation of `[keys]`, remapping through App.set_keymap."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.keys import Keys, _normalize_key_list
+from textual.widgets import Static, TextArea
+
+from grok_tui.ui.keymap import (
+    DEFAULT_BINDINGS,
+    binding,
+    bindings_for,
+    check_key,
+    effective_keys,
+    keymap_from_config,
+    normalize_keys,
+)
+
+#: Keys the prompt (TextArea) binds itself; our defaults must not take them.
+TEXTAREA_KEYS = {
+    key
+    for b in TextArea.BINDINGS
+    if isinstance(b, Binding)
+    for key in b.key.split(",")
+}
+
+
+def test_ids_are_stable_and_consistent() -> None:
+    for bid, spec in DEFAULT_BINDINGS.items():
+        assert spec.id == bid
+        assert bid.count(".") >= 1 and bid == bid.lower()
+        assert spec.scope in ("app", "chat", "prompt")
+        assert check_key(spec.keys.split(",")[0]) is None
+        for key in spec.keys.split(","):
+            assert check_key(key) is None, (bid, key)
+
+
+def test_defaults_have_no_clashes_and_validate() -> None:
+    keymap, warnings = keymap_from_config({bid: s.keys for bid, s in DEFAULT_BINDINGS.items()})
+    assert warnings == []
+    assert keymap == {bid: normalize_keys(s.keys) for bid, s in DEFAULT_BINDINGS.items()}
+
+
+def test_defaults_work_without_kitty_protocol() -> None:
+    """Shift+Enter and Ctrl+Shift+letter exist only with the Kitty protocol."""
+    for bid, spec in DEFAULT_BINDINGS.items():
+        keys = spec.keys.split(",")
+        legacy = [
+            k for k in keys
+            if not (k.startswith("ctrl+shift+") or k in {"shift+enter"})
+        ]
+        assert legacy, f"{bid} has no binding that legacy terminals can send"
+
+
+_LEGACY_SPECIAL = {
+    "enter": "\r", "escape": "\x1b", "question_mark": "?", "f1": "\x1bOP", "f2": "\x1bOQ",
+    "f3": "\x1bOR", "f4": "\x1bOS", "f5": "\x1b[15~", "alt+right": "\x1b[1;3C",
+    "alt+left": "\x1b[1;3D",
+}
+
+
+def _legacy_bytes(key: str) -> str | None:
+    """What a terminal without the Kitty protocol sends for `key` (None: it cannot)."""
+    if key in _LEGACY_SPECIAL:
+        return _LEGACY_SPECIAL[key]
+    mods, _, name = key.rpartition("+")
+    if mods == "ctrl" and len(name) == 1 and name.isalpha():
+        return chr(ord(name) - 96)
+    if mods == "alt" and len(name) == 1 and name.isalpha():
+        return "\x1b" + name
+    return None
+
+
+def test_every_binding_has_a_key_legacy_terminals_send() -> None:
+    """Feed the bytes a plain xterm sends through Textual's parser: the key comes back."""
+    from textual._xterm_parser import XTermParser
+
+    for bid, spec in DEFAULT_BINDINGS.items():
+        working = []
+        for key in spec.keys.split(","):
+            data = _legacy_bytes(key)
+            if data is None:
+                continue
+            parser = XTermParser()
+            events = [*parser.feed(data), *parser.feed("")]
+            if [getattr(e, "key", None) for e in events] == [key]:
+                working.append(key)
+        assert working, f"{bid} ({spec.keys}) cannot be typed in a legacy terminal"
+
+
+def test_defaults_leave_the_prompt_editing_keys_alone() -> None:
+    for bid, spec in DEFAULT_BINDINGS.items():
+        if spec.scope == "prompt":
+            continue
+        taken = set(spec.keys.split(",")) & TEXTAREA_KEYS
+        assert not taken, f"{bid} takes {taken} from the prompt"
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("ctrl+S", "ctrl+s"),
+        ("?", "question_mark"),
+        ("f2, ctrl+t", "f2,ctrl+t"),
+        ("alt+=", "alt+equals_sign"),
+        ("alt+-", "alt+minus"),
+        ("Escape", "escape"),
+        ("shift+Enter", "shift+enter"),
+        ("A", "A"),
+    ],
+)
+def test_normalize_keys_matches_textual(raw: str, normalized: str) -> None:
+    assert normalize_keys(raw) == normalized
+    # Textual's own normalization (set_keymap) agrees on plain keys; it leaves "alt+-"
+    # as is, which never matches the "alt+minus" its parser reports, so we normalize first.
+    if raw == raw.lower() and "+" not in raw:
+        assert _normalize_key_list(raw) == normalized
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["ctrl+s", "f12", "escape", "question_mark", "?", "alt+equals_sign", "ctrl+shift+y",
+     "pagedown", "space", "full_stop", "a", "super+c"],
+)
+def test_check_key_accepts_textual_keys(key: str) -> None:
+    assert check_key(key) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("", "empty"),
+        ("ctrl+", "empty"),
+        ("cmd+s", "unknown modifier 'cmd'"),
+        ("ctrl+nonsense", "unknown key name 'nonsense'"),
+        ("f99", "unknown key name 'f99'"),
+        ("ctrl s", "unknown key name"),
+    ],
+)
+def test_check_key_rejects(key: str, why: str) -> None:
+    problem = check_key(key)
+    assert problem is not None and why in problem
+
+
+def test_named_keys_cover_textual_keys() -> None:
+    # "ctrl-at" is a legacy alias spelled with a dash; Textual reports ctrl+at.
+    specials = {k.value for k in Keys if not k.value.startswith("<") and k.value != "ctrl-at"}
+    for key in specials:
+        assert check_key(key) is None, key
+
+
+def test_keymap_from_config_warnings() -> None:
+    keymap, warnings = keymap_from_config(
+        {
+            "chat.new": "ctrl+g",
+            "new": "ctrl+n",
+            "pane.toggle_search": ["f7", "?"],
+            "app.help": "hyper+bogus",
+            "chat.model": 5,
+        }
+    )
+    assert keymap == {"chat.new": "ctrl+g", "pane.toggle_search": "f7,question_mark"}
+    assert len(warnings) == 3
+    assert "'new'" in warnings[0] and "chat.new" in warnings[0]  # did-you-mean
+    assert "app.help" in warnings[1] and "'f1,question_mark'" in warnings[1]
+    assert "chat.model" in warnings[2]
+
+
+def test_keymap_clash_is_reported() -> None:
+    keymap, warnings = keymap_from_config({"chat.new": "f2"})
+    assert keymap == {"chat.new": "f2"}
+    assert len(warnings) == 1 and "pane.toggle_tool_log" in warnings[0]
+    # Swapping two keys is not a clash.
+    _, warnings = keymap_from_config({"chat.new": "f2", "pane.toggle_tool_log": "ctrl+n"})
+    assert warnings == []
+
+
+def test_binding_objects() -> None:
+    b = binding("pane.toggle_tool_log")
+    assert (b.key, b.action, b.id, b.show) == ("f2", "toggle_tool_log", "pane.toggle_tool_log", True)
+    assert binding("app.quit").priority is True
+    assert binding("chat.new", action="screen.fresh").action == "screen.fresh"
+    scoped = bindings_for("prompt")
+    assert {b.id for b in scoped} == {"chat.send", "chat.newline"}
+    assert effective_keys({"chat.new": "ctrl+g"})["chat.new"] == "ctrl+g"
+    assert effective_keys()["chat.new"] == "ctrl+n"
+
+
+class KeyApp(App[None]):
+    BINDINGS = bindings_for("app")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ran: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield ChatArea()
+
+    def action_help(self) -> None:
+        self.ran.append("help")
+
+    def action_pick_theme(self) -> None:
+        self.ran.append("theme")
+
+
+class ChatArea(Static, can_focus=True):
+    BINDINGS = bindings_for("chat")
+
+    def action_toggle_tool_log(self) -> None:
+        self.app.ran.append("tool_log")  # type: ignore[attr-defined]
+
+    def action_new_chat(self) -> None:
+        self.app.ran.append("new_chat")  # type: ignore[attr-defined]
+
+
+async def test_default_keys_run_their_actions() -> None:
+    app = KeyApp()
+    async with app.run_test() as pilot:
+        app.query_one(ChatArea).focus()
+        await pilot.press("f2", "ctrl+n", "f1", "f5", "question_mark")
+        assert app.ran == ["tool_log", "new_chat", "help", "theme", "help"]
+
+
+async def test_remapped_key_runs_and_old_key_does_not() -> None:
+    keymap, warnings = keymap_from_config(
+        {"pane.toggle_tool_log": "f9", "app.help": "ctrl+g", "chat.new": ["alt+n"]}
+    )
+    assert warnings == []
+    app = KeyApp()
+    async with app.run_test() as pilot:
+        app.set_keymap(keymap)
+        app.query_one(ChatArea).focus()
+        await pilot.press("f2", "f1", "question_mark", "ctrl+n")
+        assert app.ran == []
+        await pilot.press("f9", "ctrl+g", "alt+n")
+        assert app.ran == ["tool_log", "help", "new_chat"]
