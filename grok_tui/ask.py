@@ -1,0 +1,454 @@
+"""`grok-tui ask`: one question, answered headlessly on the same client as the TUI.
+
+The answer streams to stdout. Tool calls (one line each), reasoning progress,
+retries, notes, sources and a final usage/cost line go to stderr. With
+`--json` every event is printed to stdout as one JSON object per line
+(`event_to_dict`). Everything is checked before any request is sent; exit
+codes: 0 ok, 1 API error, 2 usage/validation error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
+from grok_tui.api.events import (
+    CitationAdded,
+    Completed,
+    DebugEvent,
+    Failed,
+    ReasoningDelta,
+    ReasoningFinished,
+    ReasoningProgress,
+    ReasoningStarted,
+    Retrying,
+    StreamEvent,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    ToolCallUpdated,
+    Usage,
+    event_to_dict,
+)
+from grok_tui.api.request import ApiKind, ChatRequest, ImagePart, InputMessage
+from grok_tui.cli import DEFAULT_BASE_URL, EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from grok_tui.sanitize import one_line, strip_control
+
+MAX_SCHEMA_BYTES = 1024 * 1024
+#: The retry policy of `ask` (tests swap in one that does not sleep).
+RETRY_POLICY = RetryPolicy()
+
+
+class UsageProblem(Exception):
+    """A usage or validation error: printed as is, exit code 2."""
+
+
+@dataclass(slots=True)
+class AskPlan:
+    """Everything `ask` will do, decided before any request."""
+
+    request: ChatRequest
+    api: ApiKind
+    base_url: str
+    api_key: str | None
+    demo: bool
+    timeouts: Timeouts
+    demo_rate: float = 120.0
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Building the request from the flags
+
+
+def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
+    prompt: str = args.prompt
+    if prompt == "-":
+        prompt = stdin.read()
+    if not prompt.strip():
+        raise UsageProblem("the prompt is empty")
+    return prompt
+
+
+def search_settings_from_flags(args: argparse.Namespace) -> Any:
+    """A validated `SearchSettings` from the flags; raises UsageProblem with the
+    validator's own sentences."""
+    from grok_tui.chat.search import SearchSettings, validation_messages
+
+    web_on = bool(args.web_search or args.allow_domain or args.exclude_domain)
+    x_on = bool(
+        args.x_search
+        or args.allow_handle
+        or args.exclude_handle
+        or args.video_understanding
+        or args.from_date
+        or args.to_date
+    )
+    data: dict[str, Any] = {
+        "web": {
+            "enabled": web_on,
+            "allowed_domains": list(args.allow_domain),
+            "excluded_domains": list(args.exclude_domain),
+            "image_understanding": bool(args.image_understanding),
+        },
+        "x": {
+            "enabled": x_on,
+            "allowed_x_handles": list(args.allow_handle),
+            "excluded_x_handles": list(args.exclude_handle),
+            "from_date": args.from_date,
+            "to_date": args.to_date,
+            "image_understanding": bool(args.image_understanding),
+            "video_understanding": bool(args.video_understanding),
+        },
+        "reasoning_effort": args.reasoning_effort,
+        "max_turns": args.max_turns,
+    }
+    try:
+        return SearchSettings.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{path}: {msg}" for path, msg in validation_messages(exc).items()]
+        raise UsageProblem("invalid search settings:\n  " + "\n  ".join(lines)) from None
+
+
+def search_tools_for(settings: Any) -> tuple[Any, ...]:
+    from grok_tui.chat.request import search_tools
+
+    return search_tools(settings)
+
+
+def image_parts(values: list[str]) -> tuple[ImagePart, ...]:
+    from grok_tui.chat.attachments import AttachmentError, attachment_from_input, image_part_for
+
+    parts: list[ImagePart] = []
+    for value in values:
+        try:
+            parts.append(image_part_for(attachment_from_input(value)))
+        except AttachmentError as exc:
+            raise UsageProblem(f"cannot attach {one_line(value, 120)!r}: {exc.reason}") from None
+    return tuple(parts)
+
+
+def read_schema(path_text: str) -> tuple[dict[str, Any], str]:
+    path = Path(path_text).expanduser()
+    shown = strip_control(str(path))
+    try:
+        if path.stat().st_size > MAX_SCHEMA_BYTES:
+            raise UsageProblem(f"the schema file {shown} is larger than 1 MiB")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageProblem(f"schema file not found: {shown}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageProblem(f"cannot read the schema file {shown}: {exc}") from None
+    try:
+        schema = json.loads(text)
+    except ValueError as exc:
+        raise UsageProblem(f"the schema file {shown} is not valid JSON: {exc}") from None
+    if not isinstance(schema, dict):
+        raise UsageProblem(f"the schema file {shown} must hold a JSON object")
+    name = schema.get("title") if isinstance(schema.get("title"), str) else None
+    safe = "".join(c if c.isalnum() or c in "_-" else "_" for c in (name or "response"))[:64]
+    return schema, safe or "response"
+
+
+def build_plan(
+    args: argparse.Namespace, stdin: TextIO, environ: dict[str, str] | None = None
+) -> AskPlan:
+    from grok_tui.config import load_settings
+
+    prompt = read_prompt(args, stdin)
+    settings, warnings = load_settings(args, environ)
+    search = search_settings_from_flags(args)
+    images = image_parts(list(args.image))
+    schema, schema_name = read_schema(args.schema) if args.schema else (None, "response")
+    api: ApiKind = settings.api
+    api_key = settings.key_value()
+    demo = bool(args.demo)
+    if not demo and api_key is None and settings.base_url.rstrip("/") == DEFAULT_BASE_URL:
+        raise UsageProblem(
+            "no API key: set XAI_API_KEY (or put it in a .env file or the config file), "
+            "or try the offline demo with --demo"
+        )
+    tools = search_tools_for(search)
+    notes = list(warnings)
+    if tools and api == "chat":
+        notes.append("web/X search needs the Responses API; the tools are not sent with --api chat")
+    messages = (InputMessage("user", prompt, images=images),)
+    request = ChatRequest(
+        model=settings.model,
+        messages=messages,
+        instructions=None,
+        tools=tools if api == "responses" else (),
+        reasoning_effort=search.reasoning_effort,
+        max_turns=search.max_turns if (api == "responses" and tools) else None,
+        json_schema=schema,
+        json_schema_name=schema_name,
+    )
+    if args.system:
+        if api == "responses":
+            request = _replace(request, instructions=args.system)
+        else:
+            request = _replace(request, messages=(InputMessage("system", args.system), *messages))
+    t = settings.timeouts
+    return AskPlan(
+        request=request,
+        api=api,
+        base_url=settings.base_url,
+        api_key=api_key,
+        demo=demo,
+        timeouts=Timeouts(connect=t.connect, read=t.read, write=t.write),
+        demo_rate=settings.demo_rate,
+        notes=notes,
+    )
+
+
+def _replace(request: ChatRequest, **changes: Any) -> ChatRequest:
+    import dataclasses
+
+    return dataclasses.replace(request, **changes)
+
+
+# ---------------------------------------------------------------------------
+# Printing the stream
+
+
+def summarize_arguments(arguments: str, limit: int = 80) -> str:
+    """A short, clean, single-line view of a tool call's argument JSON."""
+    if not arguments:
+        return ""
+    try:
+        data = json.loads(arguments)
+    except ValueError:
+        return one_line(arguments, limit)
+    if isinstance(data, dict):
+        for key in ("query", "url", "video_url", "image_url", "code", "prompt", "handle", "username"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                return one_line(value, limit)
+        parts = [f"{k}={v}" for k, v in data.items() if isinstance(v, (str, int, float))]
+        return one_line(" ".join(parts), limit)
+    return one_line(str(data), limit)
+
+
+def usage_line(usage: Usage | None, seconds: float) -> str:
+    if usage is None:
+        return f"done in {seconds:.1f}s (no usage reported)"
+    parts = [f"tokens in {usage.input_tokens:,}"]
+    if usage.cached_input_tokens:
+        parts[-1] += f" (cached {usage.cached_input_tokens:,})"
+    parts.append(f"out {usage.output_tokens:,}")
+    if usage.reasoning_tokens:
+        parts.append(f"reasoning {usage.reasoning_tokens:,}")
+    if usage.server_side_tool_calls:
+        tools = ", ".join(f"{k}×{v}" for k, v in sorted(usage.server_side_tool_calls.items()))
+        parts.append(f"tools {tools}")
+    if usage.cost_usd is not None:
+        parts.append(f"${usage.cost_usd:.6f}".rstrip("0").rstrip("."))
+    parts.append(f"{seconds:.1f}s")
+    return " · ".join(parts)
+
+
+class Printer:
+    """Turns events into stdout/stderr output; returns the exit code at the end."""
+
+    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool, clock: Any = time.monotonic) -> None:
+        self.out = out
+        self.err = err
+        self.as_json = as_json
+        self.clock = clock
+        self.t0 = clock()
+        self.err_tty = bool(getattr(err, "isatty", lambda: False)())
+        self.progress_open = False
+        self.last_progress = -1
+        self.think_t0: float | None = None
+        self.tool_t0: dict[str, float] = {}
+        self.tool_names: dict[str, str] = {}
+        self.tool_args: dict[str, str] = {}
+        self.citations: list[CitationAdded] = []
+        self.wrote_text = False
+        self.text_ends_newline = True
+        self.exit_code = EXIT_OK
+
+    # -- low level --
+    def note(self, line: str) -> None:
+        self._close_progress()
+        self.err.write(line + "\n")
+        self.err.flush()
+
+    def _close_progress(self) -> None:
+        if self.progress_open:
+            self.err.write("\r\x1b[K")
+            self.progress_open = False
+
+    def _progress(self) -> None:
+        if self.think_t0 is None:
+            self.think_t0 = self.clock()
+        secs = int(self.clock() - self.t0)
+        if secs == self.last_progress:
+            return
+        self.last_progress = secs
+        if self.err_tty:
+            self.err.write(f"\r\x1b[Kthinking… {secs}s")
+            self.err.flush()
+            self.progress_open = True
+        elif secs % 5 == 0:
+            self.err.write(f"thinking… {secs}s\n")
+            self.err.flush()
+
+    # -- events --
+    def handle(self, ev: StreamEvent) -> None:
+        if self.as_json:
+            self.out.write(json.dumps(event_to_dict(ev), ensure_ascii=False) + "\n")
+            self.out.flush()
+            if isinstance(ev, Failed):
+                self.exit_code = EXIT_API_ERROR
+                self.note(f"error: {ev.error.user_message()}")
+            return
+        if isinstance(ev, TextDelta):
+            self._close_progress()
+            text = strip_control(ev.text)
+            if text:
+                self.out.write(text)
+                self.out.flush()
+                self.wrote_text = True
+                self.text_ends_newline = text.endswith("\n")
+        elif isinstance(ev, (ReasoningStarted, ReasoningDelta, ReasoningProgress)):
+            if not self.wrote_text:
+                self._progress()
+        elif isinstance(ev, ReasoningFinished):
+            if self.think_t0 is not None and not self.wrote_text:
+                self.note(f"thought for {self.clock() - self.think_t0:.1f}s")
+        elif isinstance(ev, ToolCallStarted):
+            self.tool_t0[ev.call_id] = self.clock()
+            self.tool_names[ev.call_id] = ev.name
+            self.tool_args[ev.call_id] = ev.arguments
+        elif isinstance(ev, ToolCallUpdated):
+            if ev.arguments is not None:
+                self.tool_args[ev.call_id] = ev.arguments
+        elif isinstance(ev, ToolCallFinished):
+            started = self.tool_t0.pop(ev.call_id, self.clock())
+            self.tool_names.pop(ev.call_id, None)
+            self.tool_args.pop(ev.call_id, None)
+            self._tool_line(ev.name, ev.arguments, ev.phase.value, self.clock() - started, ev.error)
+        elif isinstance(ev, CitationAdded):
+            if all(c.url != ev.url for c in self.citations):
+                self.citations.append(ev)
+        elif isinstance(ev, Retrying):
+            self.note(
+                f"retrying in {ev.delay_s:.1f}s (attempt {ev.attempt}): {ev.error.summary()}"
+            )
+        elif isinstance(ev, DebugEvent):
+            if ev.raw_type == "request":
+                self.note(f"note: {ev.message}")
+        elif isinstance(ev, Completed):
+            self._end_text()
+            self._sources()
+            if ev.status != "completed":
+                reason = f" ({ev.finish_reason})" if ev.finish_reason else ""
+                self.note(f"note: the answer is {ev.status}{reason}")
+            self.note(usage_line(ev.usage, self.clock() - self.t0))
+        elif isinstance(ev, Failed):
+            self._end_text()
+            self._unfinished_tools()
+            self._sources()
+            if ev.partial:
+                self.note("note: the answer above is partial")
+            self.note(f"error: {ev.error.user_message()}")
+            self.exit_code = EXIT_API_ERROR
+
+    def _tool_line(self, name: str, args: str, phase: str, secs: float, error: str | None) -> None:
+        summary = summarize_arguments(args)
+        shown = f" {summary!r}" if summary else ""
+        tail = f": {one_line(error, 120)}" if error else ""
+        self.note(f"tool {one_line(name, 40)}{shown} {phase} {secs:.1f}s{tail}")
+
+    def _unfinished_tools(self) -> None:
+        for call_id, t in list(self.tool_t0.items()):
+            self._tool_line(
+                self.tool_names.get(call_id, "tool"),
+                self.tool_args.get(call_id, ""),
+                "interrupted",
+                self.clock() - t,
+                None,
+            )
+        self.tool_t0.clear()
+
+    def _end_text(self) -> None:
+        self._close_progress()
+        if self.wrote_text and not self.text_ends_newline:
+            self.out.write("\n")
+            self.out.flush()
+            self.text_ends_newline = True
+
+    def _sources(self) -> None:
+        if not self.citations:
+            return
+        self.note("sources:")
+        for i, c in enumerate(self.citations, 1):
+            title = (
+                f" {one_line(c.title, 80)}"
+                if c.title and c.title != c.url and not c.title.isdigit()
+                else ""
+            )
+            self.note(f"  [{i}]{title} {one_line(c.url, 300)}")
+
+
+# ---------------------------------------------------------------------------
+# Running
+
+
+async def stream_plan(plan: AskPlan, printer: Printer) -> int:
+    transport = None
+    api_key = plan.api_key
+    base_url = plan.base_url
+    if plan.demo:
+        from grok_tui.fake import DEMO_API_KEY, FakeTransport, demo_fake
+
+        transport = FakeTransport(demo_fake(plan.demo_rate))
+        api_key = DEMO_API_KEY
+        base_url = DEFAULT_BASE_URL
+    for note in plan.notes:
+        printer.note(f"note: {note}")
+    async with XAIClient(
+        api_key,
+        base_url,
+        api=plan.api,
+        timeouts=plan.timeouts,
+        retry=RETRY_POLICY,
+        transport=transport,
+    ) as client:
+        async for ev in client.stream(plan.request):
+            printer.handle(ev)
+    return printer.exit_code
+
+
+def run_ask(
+    args: argparse.Namespace,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """The `ask` subcommand; returns the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        plan = build_plan(args, stdin or sys.stdin)
+    except UsageProblem as exc:
+        err.write(f"grok-tui ask: {exc}\n")
+        return EXIT_USAGE
+    printer = Printer(out, err, as_json=bool(args.json))
+    try:
+        return asyncio.run(stream_plan(plan, printer))
+    except KeyboardInterrupt:
+        printer._end_text()
+        err.write("interrupted\n")
+        return EXIT_INTERRUPTED
