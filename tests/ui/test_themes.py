@@ -199,3 +199,11 @@ def test_config_accepts_user_theme_names(tmp_path: Path) -> None:
         None, environ={"GROK_TUI_CONFIG_DIR": str(cdir)}, cwd=tmp_path
     )
     assert warnings == [] and settings.theme == "mine"
+
+
+def test_themes_are_package_data() -> None:
+    """`grok_tui/themes` (a link to the top-level folder) is what a wheel installs."""
+    from importlib.resources import files
+
+    shipped = {p.name for p in files("grok_tui").joinpath("themes").iterdir()}
+    assert {f"{name}.toml" for name in REQUIRED_SHIPPED} <= shipped
