@@ -83,7 +83,8 @@ class ChatWriter:
             yield from self.pace(piece)
             yield self.delta(content=piece)
 
-    def finish(self, plan: Plan, reason: str = "stop") -> Iterator[BodyItem]:
+    def finish(self, plan: Plan) -> Iterator[BodyItem]:
+        reason = "length" if plan.truncated else "stop"
         yield self.chunk([{"index": 0, "delta": {}, "finish_reason": reason}])
         if self.req.include_usage or self.s.usage_without_include:
             yield self.chunk([], self.usage(plan))
@@ -111,7 +112,8 @@ class ChatWriter:
             "object": "chat.completion",
             "created": self.created,
             "model": self.req.model_name,
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": message,
+                         "finish_reason": "length" if plan.truncated else "stop"}],
             "usage": self.usage(plan),
             "system_fingerprint": self.fingerprint,
         }

@@ -463,7 +463,27 @@ class FakeXAI:
         if model.reasoning != "none" and (scenario == "reasoning" or model.reasoning == "visible"):
             plan.reasoning = textgen.reasoning_summary(prompt)
             plan.reasoning_tokens = textgen.tokens_of(plan.reasoning) * 3 + 17
+        self._apply_limit(req, plan)
         return plan
+
+    @staticmethod
+    def _apply_limit(req: ParsedRequest, plan: Plan) -> None:
+        """Cut the text at the request's output limit. On Responses the limit
+        includes reasoning tokens; on chat `max_completion_tokens` (or the
+        deprecated `max_tokens`) counts visible output only (§2.1, §3.1)."""
+        body = req.body
+        if req.api == "responses":
+            limit = body.get("max_output_tokens")
+            budget = limit - plan.reasoning_tokens if isinstance(limit, int) else None
+        else:
+            limit = body.get("max_completion_tokens", body.get("max_tokens"))
+            budget = limit if isinstance(limit, int) else None
+        if budget is None:
+            return
+        budget = max(1, budget)
+        if textgen.tokens_of(plan.text) > budget:
+            plan.text = plan.text[: budget * textgen.CHARS_PER_TOKEN]
+            plan.truncated = True
 
     def _answer(self, scenario: str, req: ParsedRequest, model: ModelEntry) -> FakeResponse:
         rid, n = self._next_ids()

@@ -41,6 +41,7 @@ class Plan:
     reasoning: str | None = None  # visible summary text, when shown
     reasoning_tokens: int = 0
     extra_input_tokens: int = 0  # search results fed back to the model, images
+    truncated: bool = False  # cut by max_output_tokens / max_completion_tokens
 
 
 def usage_counts(req: ParsedRequest, plan: Plan) -> tuple[int, int, int]:
@@ -252,10 +253,21 @@ class ResponsesWriter:
         yield from self.text_deltas(text, index)
         yield from self.message_end(text, index, annotations)
 
-    def completed(self, output: list[Any], usage: dict[str, Any]) -> Iterator[BodyItem]:
-        yield self.ev("response.completed", response=self.snapshot("completed", output, usage))
+    def completed(
+        self, output: list[Any], usage: dict[str, Any], truncated: bool = False
+    ) -> Iterator[BodyItem]:
+        if truncated:
+            yield self.ev("response.incomplete", response=self.incomplete(output, usage))
+        else:
+            yield self.ev("response.completed",
+                          response=self.snapshot("completed", output, usage))
         if self.s.emit_done_trailer:
             yield sse_data("[DONE]")
+
+    def incomplete(self, output: list[Any], usage: dict[str, Any]) -> dict[str, Any]:
+        r = self.snapshot("incomplete", output, usage)
+        r["incomplete_details"] = {"reason": "max_output_tokens"}
+        return r
 
     # ----- scenarios -----------------------------------------------------
     def text_turn(self, plan: Plan, stall_after: int | None = None) -> Iterator[BodyItem]:
@@ -274,13 +286,15 @@ class ResponsesWriter:
             yield item
         yield from self.message_end(plan.text, index, [])
         output.append(self.message_done(plan.text, []))
-        yield from self.completed(output, self.usage(plan))
+        yield from self.completed(output, self.usage(plan), plan.truncated)
 
     def final_text_response(self, plan: Plan) -> dict[str, Any]:
         output: list[Any] = []
         if plan.reasoning is not None:
             output.append(self.reasoning_done(plan.reasoning))
         output.append(self.message_done(plan.text, []))
+        if plan.truncated:
+            return self.incomplete(output, self.usage(plan))
         return self.snapshot("completed", output, self.usage(plan))
 
     def partial(self, text: str) -> Iterator[BodyItem]:

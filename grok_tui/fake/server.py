@@ -30,6 +30,8 @@ class _Server(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.connections: set[socket.socket] = set()
         self.conn_lock = threading.Lock()
+        self.active_streams = 0
+        self.idle = threading.Condition(self.conn_lock)
         super().__init__(addr, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -86,8 +88,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("transfer-encoding", "chunked")
         self.send_header("cache-control", "no-cache")
         self.end_headers()
-        self.wfile.flush()
+        with self.server.idle:
+            self.server.active_streams += 1
         try:
+            self._stream(resp)
+        finally:
+            with self.server.idle:
+                self.server.active_streams -= 1
+                self.server.idle.notify_all()
+
+    def _stream(self, resp: Any) -> None:
+        try:
+            self.wfile.flush()
             for item in resp.iter_body():
                 if self.server.stopping.is_set():
                     raise _ClientGone
@@ -183,6 +195,20 @@ class FakeServer:
             thread.join(timeout=5)
         self._server = None
         self._thread = None
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Block until no stream is being written (e.g. after a client went
+        away mid-stall). False on timeout."""
+        server = self._server
+        if server is None:
+            return True
+        with server.idle:
+            return server.idle.wait_for(lambda: server.active_streams == 0, timeout)
+
+    @property
+    def active_streams(self) -> int:
+        server = self._server
+        return 0 if server is None else server.active_streams
 
     def __enter__(self) -> FakeServer:
         return self.start()

@@ -18,21 +18,39 @@ def make_fake(**config: Any) -> FakeXAI:
     return FakeXAI(FakeConfig(**config), clock=lambda: FIXED_NOW)
 
 
-@pytest.fixture
-def fake() -> FakeXAI:
-    return make_fake()
+@pytest.fixture(scope="session")
+def _shared() -> Iterator[tuple[FakeXAI, FakeServer]]:
+    # One loopback server for the whole session (starting one per test costs
+    # more than the test); `fake` resets its state before each test.
+    shared = make_fake()
+    with FakeServer(shared) as srv:
+        yield shared, srv
 
 
 @pytest.fixture
-def server(fake: FakeXAI) -> Iterator[FakeServer]:
-    with FakeServer(fake) as srv:
-        yield srv
+def fake(_shared: tuple[FakeXAI, FakeServer]) -> FakeXAI:
+    shared, srv = _shared
+    assert srv.wait_idle(5.0)
+    shared.reset()
+    shared.config = FakeConfig()
+    return shared
 
 
 @pytest.fixture
-def client(server: FakeServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, headers=AUTH, timeout=10) as c:
+def server(fake: FakeXAI, _shared: tuple[FakeXAI, FakeServer]) -> FakeServer:
+    return _shared[1]
+
+
+@pytest.fixture(scope="session")
+def _shared_client(_shared: tuple[FakeXAI, FakeServer]) -> Iterator[httpx.Client]:
+    # httpx.Client() builds an SSL context: noticeable per test, so share it.
+    with httpx.Client(base_url=_shared[1].url, headers=AUTH, timeout=10) as c:
         yield c
+
+
+@pytest.fixture
+def client(server: FakeServer, _shared_client: httpx.Client) -> httpx.Client:
+    return _shared_client
 
 
 def sse_frames(body: bytes) -> list[str]:

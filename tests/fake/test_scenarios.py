@@ -501,3 +501,44 @@ def test_stall_structure(fake: FakeXAI) -> None:
     assert Pause(12.5) in items
     i = items.index(Pause(12.5))
     assert i >= 2 and items[-1] == b"data: [DONE]\n\n"
+
+
+def test_stall_ends_when_the_client_disconnects(fake: FakeXAI, server: FakeServer) -> None:
+    fake.config.stall_seconds = 60.0
+    with httpx.Client(headers=AUTH) as client:
+        with client.stream("POST", server.url + "/responses",
+                           json=responses_body("scenario:stall")) as r:
+            got = bytearray()
+            for chunk in r.iter_raw():
+                got += chunk
+                if got.count(b"output_text.delta") >= 2:
+                    break
+            assert server.active_streams == 1
+    # The client closed the connection mid-stall: the server's writer ends now.
+    assert server.wait_idle(timeout=5.0)
+    assert server.active_streams == 0
+
+
+def test_max_output_tokens_gives_response_incomplete(client: httpx.Client) -> None:
+    frames = json_frames(_stream(client, "/responses", responses_body(
+        "scenario:markdown", model="grok-4-1-fast-non-reasoning",
+        max_output_tokens=50)).content)
+    assert_responses_stream(frames, "response.incomplete")
+    final = frames[-1]["response"]
+    assert final["status"] == "incomplete"
+    assert final["incomplete_details"] == {"reason": "max_output_tokens"}
+    assert final["max_output_tokens"] == 50
+    assert len(_text(frames)) <= 50 * 4
+    nonstream = client.post("/responses", json=responses_body(
+        "scenario:markdown", max_output_tokens=400, stream=False)).json()
+    assert nonstream["status"] == "incomplete"
+
+
+def test_chat_max_completion_tokens_gives_finish_length(client: httpx.Client) -> None:
+    raw = sse_frames(_stream(client, "/chat/completions", chat_body(
+        "write a long essay", max_completion_tokens=20)).content)
+    frames = [json.loads(f) for f in raw[:-1]]
+    finishing = [f["choices"][0] for f in frames if f["choices"]
+                 and "finish_reason" in f["choices"][0]]
+    assert finishing == [{"index": 0, "delta": {}, "finish_reason": "length"}]
+    assert frames[-1]["usage"]["completion_tokens"] == 20
