@@ -11,7 +11,7 @@ anything; no `@click` action is ever produced.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
@@ -20,33 +20,100 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import CodeBlock, Heading, ListElement, ListItem, Markdown
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
+from rich.cells import cell_len
+from rich.syntax import Syntax, SyntaxTheme
+from rich.text import Text
 from textual.strip import Strip
 
 from grok_tui.ui.markdown.blocks import parser, split_fence
 
 LINK_META = "md_link"
+TAB_SIZE = 4
 
 
 @lru_cache(maxsize=64)
-def _lexer(name: str) -> Lexer | None:
-    if not name:
-        return None
-    try:
-        return get_lexer_by_name(name)
-    except ClassNotFound:
-        return None
+def _lexer(name: str) -> Lexer:
+    options = {"stripnl": False, "ensurenl": True, "tabsize": TAB_SIZE}
+    if name:
+        try:
+            return get_lexer_by_name(name, **options)
+        except ClassNotFound:
+            pass
+    return get_lexer_by_name("text", **options)
 
 
-def _syntax(code: str, language: str, theme: str, padding: int | tuple[int, int]) -> Syntax:
-    lexer = _lexer(language.lower())
-    return Syntax(code, lexer if lexer is not None else "text", theme=theme, word_wrap=True, padding=padding)
+@lru_cache(maxsize=16)
+def _syntax_theme(theme: str) -> SyntaxTheme:
+    return Syntax.get_theme(theme)
 
 
 @lru_cache(maxsize=16)
 def code_background(theme: str) -> Style:
     """The background style of the code theme (for the padding lines of code blocks)."""
-    return Syntax.get_theme(theme).get_background_style()
+    return _syntax_theme(theme).get_background_style()
+
+
+_token_styles: dict[tuple[str, Any], Style] = {}
+
+
+def _token_style(theme: str, token_type: Any) -> Style:
+    key = (theme, token_type)
+    style = _token_styles.get(key)
+    if style is None:
+        style = code_background(theme) + _syntax_theme(theme).get_style_for_token(token_type)
+        _token_styles[key] = style
+    return style
+
+
+def code_lines_segments(
+    console: Console, code_lines: list[str], language: str, width: int, code_theme: str
+) -> list[list[Segment]]:
+    """Highlighted code lines, each padded to `width` with one cell of margin each side.
+
+    Lines longer than the width are wrapped. Pygments runs once over all lines.
+    """
+    if width <= 2 or not code_lines:
+        return []
+    background = code_background(code_theme)
+    inner = width - 2
+    margin = Segment(" ", background)
+    code = "\n".join(code_lines).expandtabs(TAB_SIZE) + "\n"
+    out: list[list[Segment]] = []
+    line: list[tuple[str, Style]] = []
+
+    def emit(parts: list[tuple[str, Style]]) -> None:
+        length = sum(cell_len(text) for text, _ in parts)
+        if length <= inner:
+            row = [margin, *(Segment(text, style) for text, style in parts)]
+            row.append(Segment(" " * (inner - length + 1), background))
+            out.append(row)
+            return
+        text = Text(end="", no_wrap=False, overflow="fold")
+        for part, style in parts:
+            text.append(part, style)
+        for wrapped in text.wrap(console, inner, overflow="fold"):
+            wrapped.rstrip_end(inner)
+            segments = list(wrapped.render(console, end=""))
+            length = sum(segment.cell_length for segment in segments)
+            out.append([margin, *segments, Segment(" " * (inner - length + 1), background)])
+
+    for token_type, value in _lexer(language.lower()).get_tokens(code):
+        style = _token_style(code_theme, token_type)
+        if "\n" not in value:
+            if value:
+                line.append((value, style))
+            continue
+        pieces = value.split("\n")
+        for piece in pieces[:-1]:
+            if piece:
+                line.append((piece, style))
+            emit(line)
+            line = []
+        if pieces[-1]:
+            line.append((pieces[-1], style))
+    if line:
+        emit(line)
+    return out
 
 
 class _LeftHeading(Heading):
@@ -58,7 +125,13 @@ class _Code(CodeBlock):
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         code = str(self.text).rstrip("\n")
-        yield _syntax(code, self.lexer_name, self.theme, 1)
+        width = options.max_width
+        background = code_background(self.theme)
+        blank = [Segment(" " * width, background)]
+        new_line = Segment.line()
+        for row in [blank, *code_lines_segments(console, code.split("\n"), self.lexer_name, width, self.theme), blank]:
+            yield from row
+            yield new_line
 
 
 class _Item(ListItem):
@@ -164,11 +237,7 @@ def render_code_lines(
     console: Console, code_lines: list[str], language: str, width: int, code_theme: str
 ) -> list[Strip]:
     """Highlighted code lines (no padding lines above/below)."""
-    if width <= 0 or not code_lines:
-        return []
-    syntax = _syntax("\n".join(code_lines), language, code_theme, (0, 1))
-    lines = console.render_lines(syntax, _options(console, width), pad=True)
-    return _to_strips(lines, width, trim=False)
+    return [Strip(row, width) for row in code_lines_segments(console, code_lines, language, width, code_theme)]
 
 
 def render_fence(console: Console, source: str, width: int, code_theme: str) -> list[Strip]:
