@@ -105,3 +105,39 @@ def test_server_url_and_restart() -> None:
     finally:
         srv.stop()
     srv.stop()  # idempotent
+
+
+def test_fake_never_imports_the_api_package() -> None:
+    import ast
+    from pathlib import Path
+
+    import grok_tui.fake
+
+    pkg = Path(grok_tui.fake.__file__).parent
+    for path in pkg.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert not name.startswith("grok_tui.api"), f"{path.name} imports {name}"
+
+
+def test_concurrent_requests_are_all_recorded_with_unique_ids(
+    fake: FakeXAI, client: httpx.Client, server: FakeServer
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int) -> str:
+        with httpx.Client(headers=AUTH) as c:
+            r = c.post(server.url + "/responses",
+                       json={"model": "grok-4.3", "input": f"hi {i}"})
+            return str(r.json()["id"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(one, range(16)))
+    assert len(set(ids)) == 16
+    assert len(fake.requests) == 16

@@ -542,3 +542,20 @@ def test_chat_max_completion_tokens_gives_finish_length(client: httpx.Client) ->
                  and "finish_reason" in f["choices"][0]]
     assert finishing == [{"index": 0, "delta": {}, "finish_reason": "length"}]
     assert frames[-1]["usage"]["completion_tokens"] == 20
+
+
+def test_non_streaming_fault_variants(fake: FakeXAI, client: httpx.Client) -> None:
+    body = chat_body("scenario:drop", stream=False)
+    with pytest.raises(httpx.RemoteProtocolError):
+        client.post("/chat/completions", json=body)
+    r = client.post("/responses", json=responses_body("scenario:malformed", stream=False))
+    assert r.status_code == 200
+    with pytest.raises(ValueError):
+        json.loads(r.content)
+    r = client.post("/responses", json=responses_body("scenario:error_event", stream=False))
+    assert r.status_code == 503
+    items = list(fake.handle("POST", "/v1/responses", {**AUTH, "content-type": "application/json"},
+                             json.dumps(responses_body("scenario:stall", stream=False)).encode()
+                             ).iter_body())
+    assert items[0] == Pause(fake.config.stall_seconds)
+    assert json.loads(items[1])["status"] == "completed"
