@@ -1,0 +1,442 @@
+"""The search settings form, driven from the keyboard in a tiny host app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, RadioSet, Select, Static, Switch
+
+from grok_tui.chat.search import SearchSettings
+from grok_tui.ui.widgets.list_editor import ItemList, ListEditor
+from grok_tui.ui.widgets.search_form import SearchForm
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))
+
+
+class Host(App[None]):
+    CSS = "SearchForm { width: 38; }"
+
+    def __init__(self, settings: SearchSettings | None = None, model: str | None = None) -> None:
+        super().__init__()
+        self.initial = settings
+        self.model = model
+        self.changes: list[SearchSettings] = []
+
+    def compose(self) -> ComposeResult:
+        yield SearchForm(self.initial, model=self.model)
+
+    def on_search_form_changed(self, event: SearchForm.Changed) -> None:
+        self.changes.append(event.settings)
+
+    @property
+    def form(self) -> SearchForm:
+        return self.query_one(SearchForm)
+
+
+def web_on(**web: object) -> SearchSettings:
+    return SearchSettings.model_validate({"web": {"enabled": True, **web}})
+
+
+def x_on(**x: object) -> SearchSettings:
+    return SearchSettings.model_validate({"x": {"enabled": True, **x}})
+
+
+async def type_in(
+    pilot: Pilot[None], widget: Input, text: str, *, enter: bool = False, keys: bool = False
+) -> None:
+    """Append `text` to the input (key by key when `keys`), then press Enter if asked."""
+    widget.focus()
+    await pilot.pause()
+    if keys:
+        await pilot.press("end", *text)
+    else:
+        widget.value += text
+        widget.cursor_position = len(widget.value)
+    if enter:
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+def editor(app: Host, editor_id: str) -> ListEditor:
+    return app.form.query_one(f"#{editor_id}", ListEditor)
+
+
+def message_of(ed: ListEditor) -> str:
+    return str(ed.query_one(".list-editor--message", Static).render())
+
+
+def shown(app: Host, static_id: str) -> str:
+    label = app.form.query_one(f"#{static_id}", Static)
+    return str(label.render()) if label.display else ""
+
+
+# ---- switches and flags ----------------------------------------------------------------
+
+
+async def test_space_toggles_web_search_and_posts_changed() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        switch = app.form.query_one("#web-enabled", Switch)
+        assert app.form.query_one("#web-options").disabled
+        switch.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.form.settings.web.enabled is True
+        assert [c.web.enabled for c in app.changes] == [True]
+        assert not app.form.query_one("#web-options").disabled
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.form.settings.web.enabled is False
+        assert [c.web.enabled for c in app.changes] == [True, False]
+        assert app.form.query_one("#web-options").disabled
+
+
+async def test_x_search_switch_and_all_image_video_flags() -> None:
+    app = Host(SearchSettings.model_validate({"web": {"enabled": True}}))
+    async with app.run_test() as pilot:
+        app.form.query_one("#x-enabled", Switch).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.form.settings.x.enabled
+        for box_id in ("web-images", "web-image-search", "x-images", "x-videos"):
+            app.form.query_one(f"#{box_id}", Checkbox).focus()
+            await pilot.press("space")
+            await pilot.pause()
+        s = app.form.settings
+        assert s.web.image_understanding and s.web.image_search
+        assert s.x.image_understanding and s.x.video_understanding
+        assert len(app.changes) == 5
+        assert app.changes[-1] == s
+
+
+async def test_tools_off_keeps_filters_but_disables_their_controls() -> None:
+    app = Host(web_on(domains=["x.ai"]))
+    async with app.run_test() as pilot:
+        app.form.query_one("#web-enabled", Switch).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        s = app.form.settings
+        assert not s.web.enabled and not s.x.enabled and not s.any_enabled
+        assert s.web.domains == ["x.ai"]
+        # Tab skips the disabled options: from the web switch to the X switch.
+        await pilot.press("tab")
+        assert app.focused is app.form.query_one("#x-enabled", Switch)
+
+
+# ---- domain and handle lists -------------------------------------------------------------
+
+
+async def test_enter_adds_a_domain_with_a_visible_normalization_note() -> None:
+    app = Host(web_on())
+    async with app.run_test() as pilot:
+        ed = editor(app, "web-domains")
+        await type_in(pilot, ed.input, "https://x.ai/docs", enter=True, keys=True)
+        assert app.form.settings.web.domains == ["x.ai"]
+        assert app.changes[-1].web.domains == ["x.ai"]
+        note = message_of(ed)
+        assert "x.ai" in note and "removed https://" in note and "removed the path" in note
+        assert ed.input.value == ""
+        assert not app.form.has_errors
+
+
+async def test_duplicates_are_collapsed_with_a_note() -> None:
+    app = Host(web_on(domains=["x.ai"]))
+    async with app.run_test() as pilot:
+        ed = editor(app, "web-domains")
+        await type_in(pilot, ed.input, "X.AI", enter=True)
+        assert app.form.settings.web.domains == ["x.ai"]
+        assert "x.ai is already in the list" in message_of(ed)
+        assert app.changes == []
+
+
+async def test_sixth_domain_is_refused_and_the_text_stays() -> None:
+    five = ["a.com", "b.com", "c.com", "d.com", "e.com"]
+    app = Host(web_on(domains=five))
+    async with app.run_test() as pilot:
+        ed = editor(app, "web-domains")
+        await type_in(pilot, ed.input, "f.com", enter=True)
+        assert app.form.settings.web.domains == five
+        assert ed.input.value == "f.com"
+        assert app.form.has_errors
+        assert "at most 5 domains" in app.form.errors["web.domains"]
+        assert "at most 5 domains" in message_of(ed)
+        assert ed.input.has_class("-invalid")
+        assert app.changes == []
+        # Removing one makes room; Enter again adds the kept text.
+        items = ed.query_one(ItemList)
+        items.focus()
+        items.highlighted = 0
+        await pilot.press("delete")
+        await pilot.pause()
+        assert app.form.settings.web.domains == five[1:]
+        await type_in(pilot, ed.input, "", enter=True)
+        assert app.form.settings.web.domains == [*five[1:], "f.com"]
+        assert not app.form.has_errors
+
+
+async def test_bad_domains_are_refused_in_words() -> None:
+    app = Host(web_on())
+    async with app.run_test() as pilot:
+        ed = editor(app, "web-domains")
+        await type_in(pilot, ed.input, "not a domain", enter=True)
+        assert "contains spaces" in app.form.errors["web.domains"]
+        assert ed.input.value == "not a domain"
+        assert app.form.settings.web.domains == []
+        ed.input.value = ""
+        await pilot.pause()
+        assert not app.form.has_errors  # the refused text was erased
+
+
+async def test_several_domains_at_once_separated_by_commas() -> None:
+    app = Host(web_on())
+    async with app.run_test() as pilot:
+        ed = editor(app, "web-domains")
+        await type_in(pilot, ed.input, "x.ai, docs.x.ai", enter=True)
+        assert app.form.settings.web.domains == ["x.ai", "docs.x.ai"]
+        assert len(app.changes) == 1
+
+
+async def test_backspace_removes_the_highlighted_domain() -> None:
+    app = Host(web_on(domains=["a.com", "b.com", "c.com"]))
+    async with app.run_test() as pilot:
+        items = editor(app, "web-domains").query_one(ItemList)
+        items.focus()
+        items.highlighted = 1
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.form.settings.web.domains == ["a.com", "c.com"]
+        assert app.changes[-1].web.domains == ["a.com", "c.com"]
+        assert items.option_count == 2
+
+
+async def test_allowed_and_excluded_switch_with_the_keyboard() -> None:
+    app = Host(web_on(domains=["x.ai"]))
+    async with app.run_test() as pilot:
+        radio = app.form.query_one("#web-mode", RadioSet)
+        radio.focus()
+        await pilot.press("right", "space")
+        await pilot.pause()
+        s = app.form.settings
+        assert (s.web.domain_mode, s.web.domains) == ("excluded", ["x.ai"])
+        await pilot.press("left", "space")
+        await pilot.pause()
+        assert app.form.settings.web.domain_mode == "allowed"
+        assert [c.web.domain_mode for c in app.changes] == ["excluded", "allowed"]
+
+
+async def test_handles_lose_the_at_and_bad_ones_are_refused() -> None:
+    app = Host(x_on())
+    async with app.run_test() as pilot:
+        ed = editor(app, "x-handles")
+        await type_in(pilot, ed.input, "@xai", enter=True)
+        assert app.form.settings.x.handles == ["xai"]
+        assert "removed the leading @" in message_of(ed)
+        await type_in(pilot, ed.input, "no spaces!", enter=True)
+        assert "not a valid X handle" in app.form.errors["x.handles"]
+        assert ed.input.value == "no spaces!"
+        assert app.form.settings.x.handles == ["xai"]
+
+
+async def test_eleventh_handle_is_refused() -> None:
+    ten = [f"user{i}" for i in range(10)]
+    app = Host(x_on(handles=ten, handle_mode="excluded"))
+    async with app.run_test() as pilot:
+        ed = editor(app, "x-handles")
+        await type_in(pilot, ed.input, "@one_more", enter=True)
+        assert "at most 10 handles" in app.form.errors["x.handles"]
+        assert app.form.settings.x.handles == ten
+        assert ed.input.value == "@one_more"
+
+
+async def test_list_items_and_messages_are_not_markup() -> None:
+    app = Host(x_on())
+    async with app.run_test() as pilot:
+        ed = editor(app, "x-handles")
+        await type_in(pilot, ed.input, "[@click=app.quit]x[/]", enter=True)
+        await pilot.pause()
+        assert app.is_running
+        assert "[@click=app.quit]x[/]" in message_of(ed)
+
+
+# ---- dates -------------------------------------------------------------------------------
+
+
+async def test_dates_apply_and_bad_ones_keep_the_last_valid_value() -> None:
+    app = Host(x_on())
+    async with app.run_test() as pilot:
+        from_input = app.form.query_one("#x-from", Input)
+        to_input = app.form.query_one("#x-to", Input)
+        await type_in(pilot, from_input, "2025-11-01", keys=True)
+        await type_in(pilot, to_input, "2025-12-01")
+        s = app.form.settings
+        assert (s.x.from_date, s.x.to_date) == ("2025-11-01", "2025-12-01")
+        assert app.changes[-1] == s
+        # A bad date: shown in words, not sent, typed text kept.
+        to_input.value = "2025-13-01"
+        await pilot.pause()
+        assert "not a real calendar date" in shown(app, "x-dates-error")
+        assert "x.dates" in app.form.errors
+        assert app.form.settings.x.to_date == "2025-12-01"
+        assert to_input.value == "2025-13-01"
+        assert to_input.has_class("-invalid")
+        # From after to: refused, both stay as they were.
+        to_input.value = "2025-10-01"
+        await pilot.pause()
+        assert "after the to-date" in shown(app, "x-dates-error")
+        assert app.form.settings.x.to_date == "2025-12-01"
+        # Fixing clears the error and applies.
+        from_input.value = "2025-09-01"
+        await pilot.pause()
+        assert shown(app, "x-dates-error") == ""
+        assert not app.form.has_errors
+        s = app.form.settings
+        assert (s.x.from_date, s.x.to_date) == ("2025-09-01", "2025-10-01")
+        # Clearing a date removes it.
+        from_input.value = ""
+        await pilot.pause()
+        assert app.form.settings.x.from_date is None
+
+
+async def test_half_typed_date_is_an_error_until_complete() -> None:
+    app = Host(x_on(from_date="2025-01-01"))
+    async with app.run_test() as pilot:
+        from_input = app.form.query_one("#x-from", Input)
+        from_input.value = "2025-0"  # as if the user erased the end of the date
+        await pilot.pause()
+        assert "YYYY-MM-DD" in shown(app, "x-dates-error")
+        assert app.form.settings.x.from_date == "2025-01-01"
+        await type_in(pilot, from_input, "2-03", keys=True)
+        assert app.form.settings.x.from_date == "2025-02-03"
+        assert not app.form.has_errors
+
+
+# ---- model-side options --------------------------------------------------------------------
+
+
+async def test_reasoning_effort_and_max_turns() -> None:
+    app = Host(model="grok-4.3")
+    async with app.run_test() as pilot:
+        assert "grok-4.3 takes none, low, medium, high" in shown(app, "effort-note")
+        app.form.query_one("#effort", Select).value = "high"
+        await pilot.pause()
+        assert app.form.settings.reasoning_effort == "high"
+        app.form.query_one("#effort", Select).value = "xhigh"
+        await pilot.pause()
+        assert "does not take 'xhigh'" in shown(app, "effort-note")
+        app.form.query_one("#effort", Select).value = "default"
+        await pilot.pause()
+        assert app.form.settings.reasoning_effort is None
+
+        turns = app.form.query_one("#max-turns", Input)
+        await type_in(pilot, turns, "5")
+        assert app.form.settings.max_turns == 5
+        await type_in(pilot, turns, "00", keys=True)  # 50 is valid on the way to 500
+        assert "between 1 and 100" in shown(app, "max-turns-error")
+        assert app.form.settings.max_turns == 50
+        assert turns.value == "500"
+        turns.value = ""
+        await pilot.pause()
+        assert app.form.settings.max_turns is None
+        assert not app.form.has_errors
+        assert [c.reasoning_effort for c in app.changes[:3]] == ["high", "xhigh", None]
+        assert [c.max_turns for c in app.changes[3:]] == [5, 50, None]
+
+
+async def test_effort_note_for_a_model_without_effort() -> None:
+    app = Host(model="grok-4-0709")
+    async with app.run_test():
+        assert "takes no reasoning effort" in shown(app, "effort-note")
+        app.form.set_model("grok-4.5")
+        assert shown(app, "effort-note") == ""
+
+
+# ---- loading --------------------------------------------------------------------------------
+
+
+async def test_set_settings_loads_every_control_without_posting_changed() -> None:
+    app = Host()
+    loaded = SearchSettings.model_validate(
+        {
+            "web": {
+                "enabled": True,
+                "domain_mode": "excluded",
+                "domains": ["x.ai"],
+                "image_understanding": True,
+            },
+            "x": {
+                "enabled": True,
+                "handles": ["xai"],
+                "from_date": "2025-01-01",
+                "to_date": "2025-02-01",
+                "video_understanding": True,
+            },
+            "reasoning_effort": "low",
+            "max_turns": 7,
+        }
+    )
+    async with app.run_test() as pilot:
+        app.form.query_one("#x-to", Input).value = "nope"
+        await pilot.pause()
+        assert app.form.has_errors
+        app.form.set_settings(loaded)
+        await pilot.pause()
+        assert app.changes == []
+        assert app.form.settings == loaded
+        assert not app.form.has_errors
+        f = app.form
+        assert f.query_one("#web-enabled", Switch).value
+        assert f.query_one("#web-excluded").value  # type: ignore[attr-defined]
+        assert editor(app, "web-domains").items == ["x.ai"]
+        assert f.query_one("#web-images", Checkbox).value
+        assert editor(app, "x-handles").items == ["xai"]
+        assert f.query_one("#x-from", Input).value == "2025-01-01"
+        assert f.query_one("#x-to", Input).value == "2025-02-01"
+        assert f.query_one("#x-videos", Checkbox).value
+        assert f.query_one("#effort", Select).value == "low"
+        assert f.query_one("#max-turns", Input).value == "7"
+        # A preset the user picked is announced.
+        f.set_settings(SearchSettings(), post=True)
+        await pilot.pause()
+        assert app.changes == [SearchSettings()]
+        assert not f.query_one("#web-enabled", Switch).value
+
+
+async def test_tab_walks_the_enabled_controls_in_order() -> None:
+    app = Host(
+        SearchSettings.model_validate(
+            {"web": {"enabled": True, "domains": ["x.ai"]}, "x": {"enabled": True}}
+        )
+    )
+    async with app.run_test(size=(80, 30)) as pilot:
+        app.form.focus_first()
+        await pilot.pause()
+        order: list[str] = []
+        for _ in range(15):
+            focused = app.focused
+            assert focused is not None
+            order.append(focused.id or type(focused).__name__)
+            await pilot.press("tab")
+        assert order == [
+            "web-enabled",
+            "web-mode",
+            "Input",
+            "ItemList",
+            "web-images",
+            "web-image-search",
+            "x-enabled",
+            "x-mode",
+            "Input",
+            "x-from",
+            "x-to",
+            "x-images",
+            "x-videos",
+            "effort",
+            "max-turns",
+        ]
