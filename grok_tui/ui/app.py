@@ -77,7 +77,7 @@ class ChatCommands(Provider):
 class GrokApp(App[None]):
     """The full-screen chat client."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/chat.tcss"]
     TITLE = "grok-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
     COMMANDS = App.COMMANDS | {ChatCommands}

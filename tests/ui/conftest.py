@@ -69,6 +69,11 @@ def make_app(backend: Backend, store: _MemoryStore) -> Iterator[Callable[..., An
     yield factory
 
 
+@pytest.fixture
+def test_key() -> str:
+    return TEST_KEY
+
+
 async def wait_for(pilot: Any, predicate: Callable[[], bool], *, steps: int = 400,
                    what: str = "condition") -> None:
     """Let the app run until `predicate()` is true (bounded; no fixed sleeps)."""

@@ -38,6 +38,8 @@ from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.message_view import MessageView, attachment_chip
 from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
+from grok_tui.ui.widgets.status_bar import StatusBar
+from grok_tui.ui.widgets.tool_log import ToolLog
 
 if TYPE_CHECKING:
     from grok_tui.ui.app import GrokApp
@@ -107,34 +109,12 @@ class Unsent:
     attachments: list[Attachment]
 
 
-class _PlainStatus(Static):
-    """TEMPORARY stand-in until the status bar widget lands."""
-
-    DEFAULT_CSS = "_PlainStatus { height: 1; background: $panel; padding: 0 1; }"
-
-    def __init__(self, id: str) -> None:
-        super().__init__("", id=id, markup=False)
-        self.fields: dict[str, Any] = {}
-
-    def update_status(self, **fields: Any) -> None:
-        self.fields.update(fields)
-        self._show()
-
-    def set_state(self, state: str, detail: str | None = None) -> None:
-        self.fields["state"] = state if not detail else f"{state}: {detail}"
-        self._show()
-
-    def _show(self) -> None:
-        f = self.fields
-        totals = f.get("totals")
-        tokens = f" · {totals.total_tokens} tokens" if totals is not None else ""
-        self.update(Content(f"{f.get('model', '')} · {f.get('state', '')}{tokens}"))
-
-
 class ChatScreen(Screen[None]):
     """The main screen."""
 
-    CSS_PATH = "chat.tcss"
+    # chat.tcss is loaded by the app (GrokApp.CSS_PATH): the app's default
+    # screen does not load a screen's own CSS_PATH, and the rules style the
+    # screen itself (`ChatScreen.-narrow ...`), which scoping would prevent.
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("chat")
     AUTO_FOCUS = "#prompt"
 
@@ -155,6 +135,8 @@ class ChatScreen(Screen[None]):
         self._last_checkpoint = 0.0
         self._side_width = 44
         self._side_visible = True
+        self._side_visible_narrow = False
+        self._side_height = 10
         self._search_visible = False
         self._tick_timer: Any = None
         self.checkpointer = Checkpointer(None)
@@ -197,16 +179,10 @@ class ChatScreen(Screen[None]):
         yield self._make_status_bar()
         yield Footer(compact=True, show_command_palette=False)
 
-    def _make_tool_log(self) -> Any:
-        from grok_tui.ui.widgets.tool_log import ToolLog
-
+    def _make_tool_log(self) -> ToolLog:
         return ToolLog(id="tool-log")
 
-    def _make_status_bar(self) -> Any:
-        try:
-            from grok_tui.ui.widgets.status_bar import StatusBar
-        except ImportError:
-            return _PlainStatus(id="status")
+    def _make_status_bar(self) -> StatusBar:
         return StatusBar(id="status")
 
     async def on_mount(self) -> None:
@@ -224,18 +200,23 @@ class ChatScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._apply_layout(event.size.width)
 
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
     def _apply_layout(self, width: int) -> None:
+        """Wide: the side pane is a column on the right. Narrow (< 100 columns):
+        it stacks under the chat, and starts hidden (F2 shows it)."""
         narrow = width < NARROW_WIDTH
         self.set_class(narrow, "-narrow")
         side = self.query_one("#side")
-        tool_log = self.query_one("#tool-log")
-        search = self.query_one("#search-pane")
-        tool_log.display = self._side_visible
-        search.display = self._search_visible
-        side.display = self._side_visible or self._search_visible
+        tool_visible = self._side_visible_narrow if narrow else self._side_visible
+        self.query_one("#tool-log").display = tool_visible
+        self.query_one("#search-pane").display = self._search_visible
+        side.display = tool_visible or self._search_visible
         if narrow:
             side.styles.width = "100%"
-            side.styles.height = max(6, min(self._side_width // 3, 20))
+            side.styles.height = self._side_height
         else:
             side.styles.width = min(self._side_width, max(SIDE_MIN, width - 40))
             side.styles.height = "1fr"
@@ -262,24 +243,26 @@ class ChatScreen(Screen[None]):
         else:
             banner.display = False
 
-    def _status_bar(self) -> Any:
-        return self.query_one("#status")
+    def _status_bar(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
 
     def _refresh_status(self) -> None:
+        """Model, search tools, session totals and the demo marker."""
         bar = self._status_bar()
-        bar.update_status(
-            model=self.session.model,
-            search=self.session.search,
-            state=self.stream_state,
-            totals=conv.session_totals(self.session),
-            demo=self.backend.demo,
-        )
+        bar.set_model(self.session.model)
+        bar.set_search(self.session.search)
+        bar.set_totals(conv.session_totals(self.session))
+        bar.set_demo(self.backend.demo)
 
-    def _set_state(self, state: str, detail: str | None = None) -> None:
-        if state == self.stream_state and detail is None:
+    def _set_state(
+        self, state: str, detail: str | None = None, *, seconds: float | None = None
+    ) -> None:
+        """The turn's state in the status bar: idle, sending, thinking,
+        searching, streaming, retrying, stopped, failed."""
+        if state == self.stream_state and detail is None and seconds is None:
             return
         self.stream_state = state
-        self._status_bar().set_state(state, detail)
+        self._status_bar().set_state(state, detail or "", seconds=seconds)
 
     # -- notices --------------------------------------------------------------
 
@@ -334,7 +317,7 @@ class ChatScreen(Screen[None]):
         view = await self.conversation.add_message(reply)
         self.conversation.follow()
         self.streaming_message = reply
-        self._set_state("waiting")
+        self._set_state("sending")
         last_user = conv.last_user_message(self.session)
         self._tool_log().begin_turn(reply, last_user.text if last_user is not None else "")
         self.checkpointer.save(self.session)
@@ -343,8 +326,8 @@ class ChatScreen(Screen[None]):
             self._tick_timer = self.set_interval(1.0, self._tick)
         self.stream_reply(request, reply, view, restore)
 
-    def _tool_log(self) -> Any:
-        return self.query_one("#tool-log")
+    def _tool_log(self) -> ToolLog:
+        return self.query_one("#tool-log", ToolLog)
 
     @work(exclusive=True, group="stream", exit_on_error=False)
     async def stream_reply(
@@ -390,16 +373,18 @@ class ChatScreen(Screen[None]):
             # The tool log only times thinking; the text goes to the reply.
             view.refresh_meta()
             if self.stream_state != "thinking":
-                self._set_state("thinking")
+                self._set_state("thinking", seconds=recorder.reasoning_elapsed or 0.0)
             return
         self._tool_log().apply(event, reply)
         if kind in ("reasoning_started", "reasoning_progress"):
             if self.stream_state != "thinking":
-                self._set_state("thinking")
+                self._set_state("thinking", seconds=recorder.reasoning_elapsed or 0.0)
             view.refresh_meta()
         elif kind == "reasoning_finished":
             view.refresh_meta()
-        elif kind in ("tool_call_started", "tool_call_updated"):
+        elif kind == "tool_call_started":
+            self._set_state("searching", one_line(event.name, 40))  # type: ignore[union-attr]
+        elif kind == "tool_call_updated":
             if self.stream_state != "searching":
                 self._set_state("searching")
         elif kind in ("citation_added", "usage_updated", "response_started"):
@@ -409,8 +394,7 @@ class ChatScreen(Screen[None]):
         elif kind == "retrying":
             assert isinstance(event, ev.Retrying)
             self._set_state(
-                "retrying",
-                f"retry {event.attempt} in {event.delay_s:.0f} s: {one_line(event.error.summary(), 80)}",
+                "retrying", one_line(event.error.summary(), 80), seconds=event.delay_s
             )
 
     def _tick(self) -> None:
@@ -445,11 +429,12 @@ class ChatScreen(Screen[None]):
             nothing = not last.partial and not reply.text.strip() and not reply.tool_calls
             if nothing and restore is not None:
                 self.call_later(self._restore_unsent, reply, restore, err)
-            self._set_state("error", one_line(err.summary(), 120))
+            self._set_state("failed", one_line(err.summary(), 120))
         elif status == MessageStatus.STOPPED:
             self._set_state("stopped")
         elif status == MessageStatus.FAILED:
-            self._set_state("error")
+            reason = reply.error.message if reply.error is not None else ""
+            self._set_state("failed", one_line(reason, 120))
         else:
             self._set_state("idle")
         conv.touch(self.session)
@@ -657,7 +642,10 @@ class ChatScreen(Screen[None]):
         self.app.push_screen(ApiKeyDialog(), done)
 
     def action_toggle_tool_log(self) -> None:
-        self._side_visible = not self._side_visible
+        if self.narrow:
+            self._side_visible_narrow = not self._side_visible_narrow
+        else:
+            self._side_visible = not self._side_visible
         self._apply_layout(self.app.size.width)
 
     def action_toggle_search(self) -> None:
@@ -675,9 +663,15 @@ class ChatScreen(Screen[None]):
         self._resize_side(-SIDE_STEP)
 
     def _resize_side(self, delta: int) -> None:
-        if not (self._side_visible or self._search_visible):
-            self._side_visible = True
-        self._side_width = max(SIDE_MIN, min(SIDE_MAX, self._side_width + delta))
+        """Wider/narrower side pane (taller/shorter when stacked)."""
+        if self.narrow:
+            self._side_visible_narrow = self._side_visible_narrow or not self._search_visible
+            limit = max(4, self.app.size.height - 10)
+            self._side_height = max(4, min(limit, self._side_height + delta // 2))
+        else:
+            if not (self._side_visible or self._search_visible):
+                self._side_visible = True
+            self._side_width = max(SIDE_MIN, min(SIDE_MAX, self._side_width + delta))
         self._apply_layout(self.app.size.width)
 
     def action_sessions(self) -> None:

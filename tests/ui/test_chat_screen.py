@@ -1,0 +1,501 @@
+"""Pilot tests of the chat screen against the fake xAI backend."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from grok_tui.chat.models import Citation, Message, MessageStatus, Session, Usage
+from grok_tui.fake import FakeServer, FakeXAI
+from grok_tui.ui.app import GrokApp
+from grok_tui.ui.widgets.conversation import ArchiveChunk, Conversation
+from grok_tui.ui.widgets.message_view import MessageView
+
+TEST_KEY = "xai-test-key-0123456789abcdef"
+
+
+async def wait_for(pilot: Any, predicate: Any, *, steps: int = 400, what: str = "condition") -> None:
+    """Let the app run until `predicate()` is true (bounded; no fixed sleeps)."""
+    for _ in range(steps):
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _input_texts(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(role, text) of the messages of a recorded /v1/responses request."""
+    out: list[tuple[str, str]] = []
+    for item in body["input"]:
+        content = item["content"]
+        if isinstance(content, str):
+            out.append((item["role"], content))
+        else:
+            texts = [p.get("text", "") for p in content if p.get("type") in ("input_text", "text")]
+            out.append((item["role"], "".join(texts)))
+    return out
+
+
+def _gen_requests(fake: FakeXAI) -> list[Any]:
+    return [r for r in fake.requests if r.method == "POST"]
+
+
+async def _send(pilot: Any, app: GrokApp, text: str) -> None:
+    chat = app.chat
+    chat.prompt.set_text(text)
+    chat.prompt.focus()
+    await pilot.press("enter")
+
+
+async def _until_idle(pilot: Any, app: GrokApp) -> None:
+    chat = app.chat
+    await wait_for(pilot, lambda: not chat.is_streaming, what="the reply to end")
+
+
+def _plain(widget: Static) -> str:
+    content = widget.content
+    return content.plain if hasattr(content, "plain") else str(content)
+
+
+async def test_send_prompt_streams_reply(make_app: Any, fake: FakeXAI, store: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        await _send(pilot, app, "hello there")
+        await _until_idle(pilot, app)
+        msgs = chat.session.messages
+        assert [m.role for m in msgs] == ["user", "assistant"]
+        reply = msgs[1]
+        assert reply.status == MessageStatus.COMPLETE
+        assert "hello there" in reply.text
+        view = chat.conversation.view_for(reply)
+        assert view is not None
+        assert view.body.source == reply.text  # type: ignore[union-attr]
+        footer = view.query_one(".msg-footer", Static)
+        assert footer.display and "in " in _plain(footer) and "out " in _plain(footer)
+        # The prompt was cleared and the request carried the prompt.
+        assert chat.prompt.text == ""
+        assert _input_texts(_gen_requests(fake)[0].json) == [("user", "hello there")]
+        # Saved: a checkpoint at the start and the final state at the end.
+        await chat.checkpointer.flush()
+        assert store.saved
+        assert store.saved[-1]["messages"][1]["status"] == "complete"
+
+
+async def test_search_turn_fills_tool_log_and_citations(make_app: Any, fake: FakeXAI) -> None:
+    session = Session()
+    session.search.web.enabled = True
+    session.search.x.enabled = True
+    app = make_app(session=session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        chat = app.chat
+        await _send(pilot, app, "scenario:search what is new at xAI")
+        await _until_idle(pilot, app)
+        reply = chat.session.messages[-1]
+        assert reply.status == MessageStatus.COMPLETE
+        assert reply.tool_calls, "the search scenario makes tool calls"
+        assert reply.citations
+        lines = "\n".join(chat.query_one("#tool-log").plain_lines())
+        for tc in reply.tool_calls:
+            assert tc.name in lines
+        view = chat.conversation.view_for(reply)
+        assert view is not None
+        sources = view.query_one(".msg-sources", Static)
+        assert sources.display
+        text = _plain(sources)
+        assert "Sources" in text
+        assert "[1]" in text and reply.citations[0].url in text
+
+
+async def test_escape_stops_and_keeps_partial(make_app: Any, fake: FakeXAI) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        fake.queue_scenarios(["stall"])
+        await _send(pilot, app, "tell me something")
+        await wait_for(
+            pilot,
+            lambda: chat.streaming_message is not None and chat.streaming_message.text != "",
+            what="the first text",
+        )
+        partial = chat.streaming_message.text  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await _until_idle(pilot, app)
+        reply = chat.session.messages[-1]
+        assert reply.status == MessageStatus.STOPPED
+        assert reply.text == partial
+        view = chat.conversation.view_for(reply)
+        assert view is not None and view.has_class("-stopped")
+        assert "Stopped" in _plain(view.query_one(".msg-footer", Static))
+        assert chat.stream_state == "stopped"
+
+
+async def test_error_before_start_restores_prompt(make_app: Any, fake: FakeXAI) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        fake.queue_scenarios(["error_500"])
+        await _send(pilot, app, "my carefully typed question")
+        await _until_idle(pilot, app)
+        await wait_for(pilot, lambda: chat.prompt.text != "", what="the prompt to come back")
+        assert chat.prompt.text == "my carefully typed question"
+        assert chat.session.messages == []
+        notice = chat.query_one("#notice", Static)
+        assert notice.display
+        assert "HTTP 500" in _plain(notice)
+        assert chat.stream_state == "failed"
+        # Retry resends the restored prompt.
+        await pilot.press("ctrl+r")
+        await _until_idle(pilot, app)
+        await wait_for(pilot, lambda: len(chat.session.messages) == 2, what="the resend")
+        assert chat.session.messages[-1].status == MessageStatus.COMPLETE
+        assert len(_gen_requests(fake)) == 2
+
+
+async def test_midstream_error_keeps_partial_with_message(make_app: Any, fake: FakeXAI) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        fake.queue_scenarios(["error_event"])
+        await _send(pilot, app, "start then fail")
+        await _until_idle(pilot, app)
+        reply = chat.session.messages[-1]
+        assert reply.status == MessageStatus.FAILED
+        assert reply.text  # the partial text stays
+        view = chat.conversation.view_for(reply)
+        assert view is not None
+        footer = _plain(view.query_one(".msg-footer", Static))
+        assert "✖" in footer and "retry" in footer.lower()
+        assert reply.error is not None and reply.error.message in footer
+        # Ctrl+R retries: the failed reply is replaced by a complete one.
+        await pilot.press("ctrl+r")
+        await _until_idle(pilot, app)
+        await wait_for(
+            pilot, lambda: chat.session.messages[-1].status == MessageStatus.COMPLETE,
+            what="the retry",
+        )
+        assert [m.role for m in chat.session.messages] == ["user", "assistant"]
+
+
+async def test_regenerate_sends_same_history(make_app: Any, fake: FakeXAI) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        await _send(pilot, app, "first question")
+        await _until_idle(pilot, app)
+        await _send(pilot, app, "second question")
+        await _until_idle(pilot, app)
+        second_body = _gen_requests(fake)[-1].json
+        first_reply_id = chat.session.messages[-1].id
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: len(_gen_requests(fake)) == 3, what="the regenerate request")
+        await _until_idle(pilot, app)
+        regen_body = _gen_requests(fake)[-1].json
+        assert _input_texts(regen_body) == _input_texts(second_body)
+        assert len(chat.session.messages) == 4
+        assert chat.session.messages[-1].id != first_reply_id
+        assert len(chat.conversation.query(MessageView)) == 4
+
+
+async def test_edit_last_and_resend(make_app: Any, fake: FakeXAI) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        await _send(pilot, app, "first question")
+        await _until_idle(pilot, app)
+        await _send(pilot, app, "second qestion")
+        await _until_idle(pilot, app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert chat.prompt.text == "second qestion"
+        assert len(chat.session.messages) == 2
+        assert len(chat.conversation.query(MessageView)) == 2
+        chat.prompt.set_text("second question")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(_gen_requests(fake)) == 3, what="the resend")
+        await _until_idle(pilot, app)
+        texts = _input_texts(_gen_requests(fake)[-1].json)
+        assert [t for _, t in texts if _ == "user"] == ["first question", "second question"]
+        assert "second qestion" not in str(texts)
+
+
+MARKUP = "[@click=app.quit]x[/] [bold red]boom[/] [link=https://evil]y[/link]"
+
+
+async def test_markup_in_model_output_is_literal(make_app: Any, fake: FakeXAI) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        chat = app.chat
+        await _send(pilot, app, f"echo {MARKUP} \x1b]2;pwned\x07 \x1b[2J end")
+        await _until_idle(pilot, app)
+        reply = chat.session.messages[-1]
+        assert "[@click=app.quit]x[/]" in reply.text
+        assert "\x1b" not in reply.text
+        view = chat.conversation.view_for(reply)
+        assert view is not None
+        lines = "".join(
+            seg.text for strip in view.body.rendered_lines(140) for seg in strip  # type: ignore[union-attr]
+        )
+        assert "[@click=app.quit]x[/]" in lines and "[bold red]boom[/]" in lines
+        user_view = chat.conversation.view_for(chat.session.messages[0])
+        assert user_view is not None
+        assert MARKUP in _plain(user_view.query_one(".msg-user-text", Static))
+        # Clicking the rendered "x" must not quit: the app is still running.
+        await pilot.click(user_view.query_one(".msg-user-text", Static), offset=(7, 0))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_untrusted_metadata_renders_literally(make_app: Any) -> None:
+    """Model name, reasoning, citation titles/URLs and error text are never markup."""
+    evil = "[@click=app.quit]q[/]"
+    reply = Message(
+        role="assistant",
+        text="plain answer",
+        model=f"grok {evil}",
+        reasoning=f"thinking {evil} \x1b[31mred",
+        reasoning_seconds=2.0,
+        citations=[Citation(number=1, url=f"https://a.example/{evil}", title=f"T {evil}"),
+                   Citation(number=2, url="javascript:alert(1)", title="[bold]x")],
+        usage=Usage(input_tokens=10, output_tokens=5, server_side_tool_calls={evil: 1}),
+        status=MessageStatus.FAILED,
+    )
+    from grok_tui.chat.models import MessageError
+
+    reply.error = MessageError(type="server", message=f"bad {evil} \x1b]52;c;aGk=\x07")
+    session = Session(messages=[Message(role="user", text=evil), reply])
+    app = make_app(session=session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        chat = app.chat
+        view = chat.conversation.view_for(reply)
+        assert view is not None
+        view.toggle_reasoning()
+        await pilot.pause()
+        texts = [_plain(s) for s in view.query(Static)]
+        joined = "\n".join(texts)
+        assert f"grok {evil}" in joined
+        assert f"thinking {evil} red" in joined
+        assert f"T {evil}" in joined and "[bold]x" in joined
+        assert f"bad {evil}" in joined
+        assert "\x1b" not in joined
+        # The non-http link is shown but is not a hyperlink.
+        sources = view.query_one(".msg-sources", Static).content
+        links = {span.style.link for span in sources.spans if hasattr(span.style, "link")}
+        assert "javascript:alert(1)" not in links
+        assert app.is_running
+
+
+async def test_attach_refusals_and_success(make_app: Any, fake: FakeXAI, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.png"
+    text_file = tmp_path / "notes.png"
+    text_file.write_text("not an image")
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as fh:
+        fh.write(PNG_1PX)
+        fh.truncate(20 * 1024 * 1024 + 1)
+    good = tmp_path / "pixel.png"
+    good.write_bytes(PNG_1PX)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        notice = chat.query_one("#notice", Static)
+        assert chat.attach(str(missing)) is None
+        assert "not found" in _plain(notice)
+        assert chat.attach(str(text_file)) is None
+        assert "not a PNG or JPEG" in _plain(notice)
+        assert chat.attach(str(huge)) is None
+        assert "20 MiB" in _plain(notice)
+        assert chat.attachments == []
+        assert chat.attach(str(good)) is not None
+        await pilot.pause()
+        chips = chat.query_one("#attachments", Static)
+        assert chips.display and "pixel.png" in _plain(chips)
+        await _send(pilot, app, "what is in this image")
+        await _until_idle(pilot, app)
+        body = _gen_requests(fake)[-1].json
+        parts = body["input"][-1]["content"]
+        images = [p for p in parts if p.get("type") == "input_image"]
+        assert images and images[0]["image_url"].startswith("data:image/png;base64,")
+        assert chat.attachments == [] and not chips.display
+        # Clearing attachments.
+        chat.attach(str(good))
+        await pilot.press("alt+x")
+        assert chat.attachments == []
+
+
+async def test_narrow_layout_80_columns(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.chat
+        await pilot.pause()
+        assert chat.has_class("-narrow")
+        conv = chat.query_one(Conversation)
+        prompt = chat.prompt
+        assert conv.region.width >= 76
+        assert prompt.region.width >= 76
+        assert prompt.region.bottom <= 24 and prompt.region.height >= 3
+        side = chat.query_one("#side")
+        assert not side.display  # hidden by default when narrow
+        await pilot.press("f2")
+        await pilot.pause()
+        # Shown, stacked under the chat, not beside it.
+        assert side.display
+        assert side.region.y >= prompt.region.bottom
+        assert side.region.width >= 76
+        assert prompt.region.height >= 3 and conv.region.height >= 1
+        height = side.region.height
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert side.region.height == height + 2
+    async with make_app().run_test(size=(160, 40)) as pilot:
+        chat = pilot.app.chat
+        await pilot.pause()
+        assert not chat.has_class("-narrow")
+        side = chat.query_one("#side")
+        before = side.region.width
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert side.region.width == before + 4
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not side.display
+        await pilot.press("f3")
+        await pilot.pause()
+        assert side.display and chat.query_one("#search-pane").display
+
+
+def _big_session(n: int) -> Session:
+    msgs: list[Message] = []
+    for i in range(n):
+        if i % 2 == 0:
+            msgs.append(Message(role="user", text=f"question {i}"))
+        else:
+            msgs.append(
+                Message(role="assistant", text=f"## Answer {i}\n\nSome *text* with `code`.\n\n"
+                        "```python\nprint(1)\n```\n", model="grok-4.3",
+                        usage=Usage(input_tokens=10, output_tokens=20))
+            )
+    return Session(messages=msgs)
+
+
+async def test_long_session_opens_lazily_and_navigates(make_app: Any) -> None:
+    session = _big_session(1000)
+    app = make_app(session=session)
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        conv = chat.conversation
+        await pilot.pause()
+        views = conv.query(MessageView)
+        assert len(views) <= 20
+        assert conv.query(ArchiveChunk)
+        assert conv.archived_count + len(views) == 1000
+        # Keyboard highlight: focus the conversation, walk up, jump to the top.
+        conv.focus()
+        await pilot.press("up")
+        assert conv.highlighted == 999
+        await pilot.press("up")
+        assert conv.highlighted == 998
+        await pilot.press("home")
+        await pilot.pause()
+        assert conv.highlighted == 0
+        first = conv.view_at(0)
+        assert first is not None and first.has_class("-highlight")
+        # Copy acts on the highlighted message.
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("alt+y")
+        assert copied == ["question 0"]
+        await pilot.press("down")
+        await pilot.press("alt+c")
+        assert copied[-1] == "print(1)\n"
+
+
+async def test_copy_defaults_to_last_reply(make_app: Any) -> None:
+    session = _big_session(4)
+    app = make_app(session=session)
+    async with app.run_test(size=(140, 40)) as pilot:
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("alt+y")
+        assert copied == [session.messages[3].text]
+
+
+async def test_new_chat_and_command_palette(make_app: Any, fake: FakeXAI) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        await _send(pilot, app, "hello")
+        await _until_idle(pilot, app)
+        old_id = chat.session.id
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"New chat")
+        await wait_for(pilot, lambda: app.screen.query("CommandList"), what="palette hits")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat.session.id != old_id, what="the new chat")
+        assert chat.session.messages == []
+        assert not chat.conversation.query(MessageView)
+
+
+async def test_demo_banner_and_switching_to_a_key(tmp_path: Path) -> None:
+    from grok_tui.config import Settings
+    from grok_tui.ui.backend import demo_backend
+
+    settings = Settings(demo=True, demo_reason="no API key")
+    app = GrokApp(settings=settings, backend=demo_backend(reason="no API key"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        banner = chat.query_one("#banner", Static)
+        assert banner.display
+        assert "Demo mode" in _plain(banner) and "no API key" in _plain(banner)
+        key = "xai-" + "k" * 40
+        app.use_api_key(key, save=True)
+        await wait_for(pilot, lambda: (tmp_path / "config" / "config.toml").exists(),
+                       what="the config file")
+        await app.workers.wait_for_complete()
+        assert not banner.display
+        assert not app.backend.demo
+        cfg = tmp_path / "config" / "config.toml"
+        assert stat.S_IMODE(os.stat(cfg).st_mode) == 0o600
+        assert key in cfg.read_text()
+
+
+async def test_loopback_server_roundtrip(tmp_path: Path) -> None:
+    """The network path: a real XAIClient over a loopback FakeServer."""
+    from grok_tui.api.client import XAIClient
+    from grok_tui.fake import FakeConfig
+    from grok_tui.ui.backend import Backend
+
+    fake = FakeXAI(FakeConfig(api_key=TEST_KEY))
+    with FakeServer(fake) as server:
+        client = XAIClient(TEST_KEY, server.url)
+        app = GrokApp(backend=Backend(client=client, demo=False))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await _send(pilot, app, "over the network")
+            await _until_idle(pilot, app)
+            reply = app.chat.session.messages[-1]
+            assert reply.status == MessageStatus.COMPLETE
+            assert reply.text and reply.usage is not None
+            posts = [r for r in fake.requests if r.method == "POST"]
+            assert len(posts) == 1 and posts[0].auth_ok
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_layout_fits_prompt_and_status(make_app: Any, width: int) -> None:
+    app = make_app()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        status = app.chat.query_one("#status")
+        assert status.region.height >= 1
+        assert status.region.bottom <= 24
