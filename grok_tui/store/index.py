@@ -8,6 +8,7 @@ rebuilt. WAL mode and a busy timeout let several grok-tui processes share it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -70,6 +71,26 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words)
 
 
+def make_snippet(text: str, words: list[str], width: int = 90) -> str:
+    """A one-line excerpt of `text` around the first word starting with one of
+    `words` (case-insensitive), like FTS5's prefix match; "" when none occurs."""
+    if not text or not words:
+        return ""
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE
+    )
+    m = pattern.search(text)
+    if m is None:
+        return ""
+    start = max(0, m.start() - width // 3)
+    end = min(len(text), start + width)
+    if start > 0:
+        space = text.find(" ", start, m.start())
+        start = space + 1 if space != -1 else start
+    excerpt = " ".join(text[start:end].split())
+    return ("…" if start > 0 else "") + excerpt + ("…" if end < len(text) else "")
+
+
 class SessionIndex:
     """A thread-safe handle on the index database (one connection, one lock)."""
 
@@ -91,26 +112,64 @@ class SessionIndex:
         except sqlite3.OperationalError:
             pass  # another process is switching it at this moment; it will be WAL
         conn.execute("PRAGMA synchronous = NORMAL")
+        if self._version(conn) == INDEX_VERSION:
+            return conn  # the usual case: no write on open
         with self._write(conn):
-            version = None
-            has_meta = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
-            ).fetchone()
-            if has_meta:
-                row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-                version = row[0] if row else None
-            if version != INDEX_VERSION:
+            if self._version(conn) != INDEX_VERSION:
                 # Another layout (or a half-made file): it is only a cache, rebuild it.
                 for table in ("fts", "sessions", "meta"):
                     conn.execute(f"DROP TABLE IF EXISTS {table}")
-            # (executescript would commit our transaction: statements one by one.)
-            for stmt in _SCHEMA.split(";"):
-                if stmt.strip():
-                    conn.execute(stmt)
-            conn.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (INDEX_VERSION,)
-            )
+                # (executescript would commit our transaction: statements one by one.)
+                for stmt in _SCHEMA.split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)",
+                    (INDEX_VERSION,),
+                )
         return conn
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection) -> str | None:
+        has_meta = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if not has_meta:
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        return row[0] if row else None
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str, *, only_if: str | None = None) -> bool:
+        """Set a meta value; with `only_if`, only when the current value is that
+        (checked inside the write transaction). Returns whether it was set."""
+        with self._write() as c:
+            if only_if is not None:
+                row = c.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+                if row is None or row[0] != only_if:
+                    return False
+            c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
+        return True
+
+    def delete_meta(self, key: str) -> None:
+        with self._write() as c:
+            c.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    def bodies(self, rids: list[int]) -> dict[int, tuple[str, str]]:
+        """rowid -> (title, body) of the given index rows."""
+        out: dict[int, tuple[str, str]] = {}
+        with self._lock:
+            for rid in rids:
+                row = self._conn.execute(
+                    "SELECT title, body FROM fts WHERE rowid = ?", (rid,)
+                ).fetchone()
+                if row is not None:
+                    out[rid] = (row[0], row[1])
+        return out
 
     @contextmanager
     def _write(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
@@ -183,14 +242,12 @@ class SessionIndex:
                 f"WHERE fts MATCH ? ORDER BY {order} LIMIT ? OFFSET ?",
                 (match, -1 if limit is None else limit, offset),
             ).fetchall()
-            out: list[tuple[IndexRow, str]] = []
-            for r in rows:
-                snip = self._conn.execute(
-                    "SELECT snippet(fts, -1, '', '', '…', 12) FROM fts "
-                    "WHERE fts MATCH ? AND rowid = ?",
-                    (match, r[0]),
-                ).fetchone()
-                out.append((IndexRow(*r[1:]), snip[0] if snip else ""))
+        bodies = self.bodies([r[0] for r in rows])
+        words = [w for w in query.replace('"', " ").split() if w]
+        out: list[tuple[IndexRow, str]] = []
+        for r in rows:
+            title, body = bodies.get(r[0], ("", ""))
+            out.append((IndexRow(*r[1:]), make_snippet(body, words) or make_snippet(title, words)))
         return out
 
     # -- writing -------------------------------------------------------------

@@ -195,3 +195,22 @@ def test_stray_files_ignored_and_stale_tmp_cleaned(root: Path) -> None:
     with SessionStore(root) as store:
         assert store.list_sessions() == []
     assert fresh_tmp.exists() and not old_tmp.exists()
+
+
+def test_quick_open_skips_scan_only_when_folder_unchanged(root: Path) -> None:
+    with SessionStore(root) as store:
+        a = make_session("alpha")
+        store.save(a)
+    path = root / "sessions" / f"{a.id}.json"
+    doc = json.loads(path.read_text())
+    doc["title"] = "rewritten in place"
+    path.write_text(json.dumps(doc))  # in place: the folder does not change
+    with SessionStore(root) as store:
+        assert store.list_sessions()[0].title != "rewritten in place"  # quick open trusted it
+        assert store.load(a.id).title == "rewritten in place"  # load reads the file itself
+        assert store.refresh() == 1  # the full check finds it
+        assert store.list_sessions()[0].title == "rewritten in place"
+    b = make_session("beta")
+    (root / "sessions" / f"{b.id}.json").write_text(b.model_dump_json())  # a new entry
+    with SessionStore(root) as store:
+        assert {r.id for r in store.list_sessions()} == {a.id, b.id}
