@@ -102,6 +102,8 @@ class StreamingMarkdown(Widget):
         self._fence_tail: _FenceTail | None = None
         self._estimate: tuple[int, int] = (-1, 0)
         self._laid_out_height = -1
+        self._base_style: Style | None = None
+        self._styled: dict[int, tuple[Strip, Strip]] = {}  # y -> (strip, strip with widget style)
 
     def _split_lazy(self) -> None:
         if self._lazy is not None:
@@ -252,6 +254,7 @@ class StreamingMarkdown(Widget):
             self._last_kind = None
             self._tail_dirty = True
             self._fence_tail = None
+            self._styled.clear()
         console = self.app.console
         theme = self._code_theme
         lines = self._lines
@@ -346,7 +349,20 @@ class StreamingMarkdown(Widget):
             index = y - len(lines)
             tail = self._tail_lines
             strip = tail[index] if index < len(tail) else Strip.blank(width)
-        return strip.adjust_cell_length(width).apply_style(self.rich_style)
+        cached = self._styled.get(y)
+        if cached is not None and cached[0] is strip:
+            return cached[1]
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        styled = strip.adjust_cell_length(width).apply_style(base)
+        self._styled[y] = (strip, styled)
+        return styled
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+        self._styled.clear()
 
     # ---------------------------------------------------------------- links
 
