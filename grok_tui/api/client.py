@@ -254,6 +254,8 @@ class XAIClient:
                                 for ev in events:
                                     yield ev
                                 return
+            except httpx.InvalidURL as exc:
+                error = APIConnectionError(f"Invalid API URL {url!r}: {exc}")
             except httpx.HTTPError as exc:
                 error = self._map_exception(exc, got_response=got_response)
                 if isinstance(error, APITimeoutError) and decoder.got_frame:

@@ -1,7 +1,7 @@
 """SSE framing helpers shared by the client and the decoders.
 
-Framing itself is done by `httpx-sse` (`EventSource.aiter_sse()`); this module
-checks the content type before any SSE parsing (xAI may answer a streaming
+Framing itself is done by `httpx-sse` (`EventSource.aiter_sse()`, in the
+client); this module checks the content type before any SSE parsing (xAI may answer a streaming
 request with a 200 JSON error body), and gives the decoders one base class
 that turns a frame's `data` text into a parsed payload: `[DONE]` markers,
 empty keep-alive frames and invalid JSON are handled here, once.
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource
 
 from grok_tui.api.events import DebugEvent, ReasoningProgress, StreamEvent
 
@@ -31,16 +30,6 @@ def content_type(response: httpx.Response) -> str:
 
 def is_event_stream(response: httpx.Response) -> bool:
     return content_type(response) == "text/event-stream"
-
-
-async def aiter_frames(response: httpx.Response) -> AsyncIterator[tuple[str, str]]:
-    """(event name, data) of each SSE frame of a streamed response.
-
-    The caller checks `is_event_stream` first; the event name is "" when the
-    frame had no `event:` line (httpx-sse reports that as "message")."""
-    async for sse in EventSource(response).aiter_sse():
-        name = sse.event
-        yield ("" if name == "message" else name), sse.data
 
 
 class FrameDecoder:

@@ -41,7 +41,6 @@ from grok_tui.api.events import (
 from grok_tui.api.request import (
     ApiKind,
     ChatRequest,
-    ImagePart,
     InputMessage,
     WebSearchTool,
     XSearchTool,

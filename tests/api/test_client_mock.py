@@ -233,3 +233,8 @@ async def test_chat_fixture_through_client_counts_one_request() -> None:
     events = await collect(make_client(transport, api="chat"))
     assert isinstance(events[-1], Completed) and len(seen) == 1
     assert seen[0].url.path == "/v1/chat/completions"
+
+
+async def test_invalid_base_url_is_a_failed_event_not_an_exception() -> None:
+    events = await collect(make_client(scripted([])[0], base_url="http://[::1/v1"))
+    assert len(events) == 1 and isinstance(events[0], Failed)
