@@ -31,23 +31,24 @@ This module never imports Textual.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import re
 import stat
 import sys
-import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from grok_tui import paths
 from grok_tui.chat.search import SearchSettings, validation_messages
+
+if TYPE_CHECKING:
+    import argparse
 
 DEFAULT_MODEL = "grok-4.3"
 DEFAULT_BASE_URL = "https://api.x.ai/v1"
@@ -679,6 +680,8 @@ def ensure_config_file(path: Path | None = None) -> Path:
 
 
 def _atomic_write(path: Path, text: str, *, mode: int) -> None:
+    import tempfile  # not needed at start-up
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
     try:

@@ -207,3 +207,18 @@ def test_themes_are_package_data() -> None:
 
     shipped = {p.name for p in files("grok_tui").joinpath("themes").iterdir()}
     assert {f"{name}.toml" for name in REQUIRED_SHIPPED} <= shipped
+
+
+def test_docs_example_theme_loads(user_dir: Path) -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "themes.md").read_text()
+    blocks = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    assert len(blocks) == 2
+    for i, block in enumerate(blocks):
+        (user_dir / f"doc{i}.toml").write_text(block)
+    themes, warnings = load_themes(user_dir)
+    assert warnings == []
+    full = themes["doc0"].textual_theme
+    assert full.variables["button-focus-text-style"] == "bold reverse"
+    assert themes["doc0"].code_theme == "github-dark"
