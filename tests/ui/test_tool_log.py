@@ -376,3 +376,14 @@ async def test_status_colours_come_from_theme_variables(clock: Clock) -> None:
         ]:
             style = log.get_visual_style(phase_class, partial=True)
             assert style.foreground == Color.parse(variables[var]), phase_class
+
+
+async def test_narrow_pane_drops_the_phase_word(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(50, 20)):
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        turn.feed(*FIRST_HALF)
+        ws = line_with(log.plain_lines(), "web_search")
+        assert "searching" not in ws and ws.endswith(" s") and len(ws) <= 50
+        assert all(len(line) <= 50 for line in log.plain_lines())

@@ -645,9 +645,12 @@ class ToolLog(ScrollView, can_focus=True):
                 elapsed = ""
         phase_style = self._style(_PHASE_CLASS.get(phase, "tool-log--dim"))
         marker = "▾" if row.expanded else "▸"
-        right = Content.assemble(
-            (phase, phase_style), " ", (f"{elapsed:>7}", self._style("tool-log--dim"))
-        )
+        if width >= 60:
+            right = Content.assemble(
+                (phase, phase_style), " ", (f"{elapsed:>7}", self._style("tool-log--dim"))
+            )
+        else:  # narrow pane: the icon's colour tells the phase
+            right = Content.assemble((f"{elapsed:>7}", self._style("tool-log--dim")))
         left = Content.assemble(
             "  ",
             (marker, self._style("tool-log--dim")),
