@@ -499,3 +499,45 @@ async def test_layout_fits_prompt_and_status(make_app: Any, width: int) -> None:
         status = app.chat.query_one("#status")
         assert status.region.height >= 1
         assert status.region.bottom <= 24
+
+
+async def test_dialogs_model_system_prompt_attach(
+    make_app: Any, fake: FakeXAI, tmp_path: Path
+) -> None:
+    """The keys open the real dialogs and their results reach the next request."""
+    good = tmp_path / "pixel.png"
+    good.write_bytes(PNG_1PX)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        # Model picker (Ctrl+O): the list comes from the API; type an id, Enter.
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ModelPickerScreen",
+                       what="the model picker")
+        await pilot.press(*"grok-3-mini")
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is chat, what="the picker to close")
+        assert chat.session.model == "grok-3-mini"
+        # System prompt (Ctrl+S opens the editor; Ctrl+S in it saves).
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "TextEditorScreen",
+                       what="the editor")
+        await pilot.press(*"Be brief.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is chat, what="the editor to close")
+        assert chat.session.system_prompt == "Be brief."
+        # Attach (Ctrl+T): a path, Enter.
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AttachScreen",
+                       what="the attach dialog")
+        app.screen.query_one("#path").value = str(good)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is chat, what="the attach dialog to close")
+        assert [a.name for a in chat.attachments] == ["pixel.png"]
+        await _send(pilot, app, "describe")
+        await _until_idle(pilot, app)
+        body = _gen_requests(fake)[-1].json
+        assert body["model"] == "grok-3-mini"
+        assert body["instructions"] == "Be brief."
+        assert any(p.get("type") == "input_image" for p in body["input"][-1]["content"])

@@ -567,13 +567,14 @@ class ChatScreen(Screen[None]):
         self._notify(f"Copied the code block ({len(code.splitlines())} lines).")
 
     def action_pick_model(self) -> None:
-        from grok_tui.ui.screens.model_picker import ModelPicker
+        from grok_tui.ui.screens.model_picker import ModelPickerScreen
 
         def chosen(model: str | None) -> None:
             if model:
                 self.set_model(model)
 
-        self.app.push_screen(ModelPicker(self.backend.client, current=self.session.model), chosen)
+        picker = ModelPickerScreen(self.backend.client.list_models, current=self.session.model)
+        self.app.push_screen(picker, chosen)
 
     def set_model(self, model: str) -> None:
         self.session.model = strip_control(model)
@@ -583,7 +584,7 @@ class ChatScreen(Screen[None]):
         self._notify(f"Model: {self.session.model}")
 
     def action_system_prompt(self) -> None:
-        from grok_tui.ui.screens.system_prompt import SystemPromptEditor
+        from grok_tui.ui.screens.text_editor import TextEditorScreen
 
         def done(text: str | None) -> None:
             if text is not None:
@@ -591,16 +592,21 @@ class ChatScreen(Screen[None]):
                 self.checkpointer.save(self.session)
                 self._notify("System prompt set." if text.strip() else "System prompt cleared.")
 
-        self.app.push_screen(SystemPromptEditor(self.session.system_prompt), done)
+        editor = TextEditorScreen(
+            "System prompt",
+            self.session.system_prompt,
+            hint="Sent with every request of this chat. Ctrl+S saves, Esc cancels.",
+        )
+        self.app.push_screen(editor, done)
 
     def action_attach(self) -> None:
-        from grok_tui.ui.screens.attach_image import AttachImage
+        from grok_tui.ui.screens.attach import AttachScreen
 
         def done(value: str | None) -> None:
             if value:
                 self.attach(value)
 
-        self.app.push_screen(AttachImage(), done)
+        self.app.push_screen(AttachScreen(), done)
 
     def attach(self, path_or_url: str) -> Attachment | None:
         """Attach an image; on refusal show the reason and return None."""
@@ -632,14 +638,16 @@ class ChatScreen(Screen[None]):
         chips.display = True
 
     def action_api_key(self) -> None:
-        from grok_tui.ui.screens.api_key import ApiKeyDialog
+        from grok_tui.ui.screens.api_key import ApiKeyScreen
 
         def done(result: Any) -> None:
             if result:
                 key, save = result
                 self.grok.use_api_key(key, save=save)
 
-        self.app.push_screen(ApiKeyDialog(), done)
+        current = None if self.backend.demo else self.grok.settings.key_value()
+        dialog = ApiKeyScreen(current_key=current, config_path=self.grok.settings.config_path)
+        self.app.push_screen(dialog, done)
 
     def action_toggle_tool_log(self) -> None:
         if self.narrow:
