@@ -19,21 +19,29 @@ EXIT_INTERRUPTED = 130
 DEFAULT_BASE_URL = "https://api.x.ai/v1"
 
 
-def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
+def _add_connection_flags(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    # On a subcommand the defaults are SUPPRESS, so `grok-tui --model X ask ...`
+    # keeps X instead of the subparser overwriting it with None.
+    extra = {"default": argparse.SUPPRESS} if sub else {}
     parser.add_argument(
         "--base-url",
         metavar="URL",
         help=f"API root including /v1, as the OpenAI SDK takes it (default {DEFAULT_BASE_URL})",
+        **extra,
     )
-    parser.add_argument("--model", metavar="NAME", help="model to use (default from config)")
+    parser.add_argument(
+        "--model", metavar="NAME", help="model to use (default from config)", **extra
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
         help="use the offline demo backend (no key, no network)",
+        **extra,
     )
     parser.add_argument(
         "--api",
         choices=("responses", "chat"),
+        **extra,
         help="wire API: responses (default; search tools) or chat (OpenAI-compatible completions)",
     )
 
@@ -75,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     ask.add_argument("prompt", help='the question; "-" reads it from standard input')
-    _add_connection_flags(ask)
+    _add_connection_flags(ask, sub=True)
     ask.add_argument("--system", metavar="TEXT", help="system prompt")
     ask.add_argument(
         "--image",
