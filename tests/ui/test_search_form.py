@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
@@ -18,6 +19,15 @@ from grok_tui.ui.widgets.search_form import SearchForm
 def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))
+
+
+async def wait_for(pilot: Pilot[None], predicate: Any, *, what: str = "condition") -> None:
+    """Let the app run until `predicate()` is true (bounded; no fixed sleeps)."""
+    for _ in range(500):
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Host(App[None]):
@@ -440,3 +450,223 @@ async def test_tab_walks_the_enabled_controls_in_order() -> None:
             "effort",
             "max-turns",
         ]
+
+
+# ---- end to end: the form inside the real app, the request the fake backend got ----------------
+#
+# The chat screen's `#search-pane` is meant to hold the form and to keep
+# `session.search` in step with `SearchForm.Changed`. Until it does, these
+# tests mount a stand-in: the same form, whose own Changed handler does what
+# the chat screen will do (see the report of the search-form work).
+
+
+class StandInForm(SearchForm):
+    """The form plus the chat screen's part: Changed -> session.search."""
+
+    def on_search_form_changed(self, event: SearchForm.Changed) -> None:
+        self.screen.session.search = event.settings  # type: ignore[attr-defined]
+
+
+async def open_form(pilot: Pilot[None], app: Any) -> SearchForm:
+    """Show the search pane with its key (F3) and return the form in it."""
+    await pilot.press("f3")
+    await pilot.pause()
+    chat = app.chat
+    pane = chat.query_one("#search-pane")
+    assert pane.display
+    forms = pane.query(SearchForm)
+    if forms:
+        return forms.first()
+    form = StandInForm(chat.session.search, model=chat.session.model)
+    await pane.mount(form)
+    await pilot.pause()
+    return form
+
+
+async def send_and_get_body(pilot: Pilot[None], app: Any, fake: Any, text: str = "hello") -> dict[str, Any]:
+    chat = app.chat
+    before = len([r for r in fake.requests if r.method == "POST"])
+    chat.prompt.set_text(f"scenario:plain {text}")  # a short reply keeps the test fast
+    chat.prompt.focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: len([r for r in fake.requests if r.method == "POST"]) > before,
+                   what="the request")
+    await wait_for(pilot, lambda: not chat.is_streaming, what="the reply to end")
+    body = [r for r in fake.requests if r.method == "POST"][-1].json
+    assert isinstance(body, dict)
+    return body
+
+
+async def press_on(pilot: Pilot[None], widget: Any, *keys: str) -> None:
+    widget.focus()
+    await pilot.pause()
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def test_e2e_web_search_with_an_allowed_domain(make_app: Any, fake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        await press_on(pilot, form.query_one("#web-enabled"), "space")
+        await type_in(pilot, editor_of(form, "web-domains").input, "https://x.ai/docs", enter=True)
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [{"type": "web_search", "allowed_domains": ["x.ai"]}]
+        assert "max_turns" not in body and "reasoning" not in body
+
+
+async def test_e2e_excluded_domains_and_image_flags(make_app: Any, fake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        await press_on(pilot, form.query_one("#web-enabled"), "space")
+        await type_in(pilot, editor_of(form, "web-domains").input, "reddit.com, quora.com", enter=True)
+        await press_on(pilot, form.query_one("#web-mode"), "right", "space")
+        await press_on(pilot, form.query_one("#web-images"), "space")
+        await press_on(pilot, form.query_one("#web-image-search"), "space")
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [
+            {
+                "type": "web_search",
+                "excluded_domains": ["reddit.com", "quora.com"],
+                "enable_image_understanding": True,
+                "enable_image_search": True,
+            }
+        ]
+
+
+async def test_e2e_x_search_handles_dates_and_media_flags(make_app: Any, fake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        await press_on(pilot, form.query_one("#x-enabled"), "space")
+        await type_in(pilot, editor_of(form, "x-handles").input, "@xai", enter=True)
+        await type_in(pilot, editor_of(form, "x-handles").input, "@elonmusk", enter=True)
+        await type_in(pilot, form.query_one("#x-from", Input), "2025-11-01")
+        await type_in(pilot, form.query_one("#x-to", Input), "2025-12-01")
+        await press_on(pilot, form.query_one("#x-images"), "space")
+        await press_on(pilot, form.query_one("#x-videos"), "space")
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [
+            {
+                "type": "x_search",
+                "allowed_x_handles": ["xai", "elonmusk"],
+                "from_date": "2025-11-01",
+                "to_date": "2025-12-01",
+                "enable_image_understanding": True,
+                "enable_video_understanding": True,
+            }
+        ]
+        # Excluded instead, only a to-date, both searches, effort and turns.
+        await press_on(pilot, form.query_one("#x-mode"), "right", "space")
+        form.query_one("#x-from", Input).value = ""
+        await press_on(pilot, form.query_one("#web-enabled"), "space")
+        form.query_one("#effort", Select).value = "high"
+        await type_in(pilot, form.query_one("#max-turns", Input), "3")
+        body = await send_and_get_body(pilot, app, fake, "again")
+        assert body["tools"] == [
+            {"type": "web_search"},
+            {
+                "type": "x_search",
+                "excluded_x_handles": ["xai", "elonmusk"],
+                "to_date": "2025-12-01",
+                "enable_image_understanding": True,
+                "enable_video_understanding": True,
+            },
+        ]
+        assert body["reasoning"] == {"effort": "high"}
+        assert body["max_turns"] == 3
+
+
+async def test_e2e_tools_off_sends_no_tools_key(make_app: Any, fake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        await press_on(pilot, form.query_one("#web-enabled"), "space")
+        await type_in(pilot, form.query_one("#max-turns", Input), "4")
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [{"type": "web_search"}] and body["max_turns"] == 4
+        await press_on(pilot, form.query_one("#web-enabled"), "space")
+        body = await send_and_get_body(pilot, app, fake, "no search now")
+        assert "tools" not in body
+        assert "max_turns" not in body
+
+
+async def test_e2e_invalid_input_then_send_uses_the_last_valid_settings(
+    make_app: Any, fake: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        await press_on(pilot, form.query_one("#web-enabled"), "space")
+        await type_in(pilot, editor_of(form, "web-domains").input, "a.com, b.com, c.com, d.com, e.com", enter=True)
+        await press_on(pilot, form.query_one("#x-enabled"), "space")
+        await type_in(pilot, form.query_one("#x-from", Input), "2025-11-01")
+        # Now the bad ones: a sixth domain, a bad handle, a to-date before the from-date.
+        await type_in(pilot, editor_of(form, "web-domains").input, "f.com", enter=True)
+        await type_in(pilot, editor_of(form, "x-handles").input, "not a handle", enter=True)
+        await type_in(pilot, form.query_one("#x-to", Input), "2025-10-01")
+        assert set(form.errors) == {"web.domains", "x.handles", "x.dates"}
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [
+            {"type": "web_search", "allowed_domains": ["a.com", "b.com", "c.com", "d.com", "e.com"]},
+            {"type": "x_search", "from_date": "2025-11-01"},
+        ]
+        # Nothing typed was thrown away.
+        assert editor_of(form, "web-domains").input.value == "f.com"
+        assert editor_of(form, "x-handles").input.value == "not a handle"
+        assert form.query_one("#x-to", Input).value == "2025-10-01"
+
+
+async def test_e2e_preset_applied_from_the_palette(make_app: Any, fake: Any) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    from grok_tui.ui.presets import PresetCommands, PresetStore
+
+    app = make_app()
+    store = PresetStore()
+    store.save(
+        "news from @xai",
+        SearchSettings.model_validate(
+            {"x": {"enabled": True, "handles": ["xai"], "from_date": "2025-11-01"}, "max_turns": 2}
+        ),
+    )
+    app.preset_store = store
+    if PresetCommands not in app.COMMANDS:
+        app.COMMANDS = app.COMMANDS | {PresetCommands}  # stand-in for the app's registration
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        app.action_command_palette()
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        palette.query_one(Input).value = "Search preset: news"
+        commands = palette.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count > 0 and commands.highlighted == 0,
+                       what="palette hits")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.settings.x.enabled, what="the preset")
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [
+            {"type": "x_search", "allowed_x_handles": ["xai"], "from_date": "2025-11-01"}
+        ]
+        assert body["max_turns"] == 2
+
+
+async def test_e2e_form_shows_the_settings_of_a_reopened_session(make_app: Any) -> None:
+    from grok_tui.chat.models import Session
+
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        if isinstance(form, StandInForm):
+            pytest.skip("the chat screen does not mount SearchForm yet (load_session cannot reach it)")
+        saved = web_on(domains=["x.ai"])
+        await app.chat.load_session(Session(search=saved))
+        await pilot.pause()
+        assert form.settings == saved
+        assert editor_of(form, "web-domains").items == ["x.ai"]
+
+
+def editor_of(form: SearchForm, editor_id: str) -> ListEditor:
+    return form.query_one(f"#{editor_id}", ListEditor)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import ValidationError
 from textual import on
@@ -202,6 +202,12 @@ class SearchForm(VerticalScroll, can_focus=False):
     def focus_first(self) -> None:
         """Focus the first control (the web search switch)."""
         self.query_one("#web-enabled", Switch).focus()
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """The form itself takes no focus: focusing it focuses its first control."""
+        if self.children:
+            self.query_one("#web-enabled", Switch).focus(scroll_visible)
+        return self
 
     def set_model(self, model: str | None) -> None:
         """Tell the form which model is chosen (for the reasoning-effort note)."""
