@@ -67,7 +67,7 @@ class AuthenticationError(XAIError):
     """401 (missing/invalid credentials) or 400 "Incorrect API key"."""
 
     kind = "auth"
-    hint = "Check XAI_API_KEY (Ctrl+K in the app to enter a key)."
+    hint = "Check XAI_API_KEY, or enter a key in the app (command palette: \"API key\")."
 
 
 class PermissionDeniedError(XAIError):
