@@ -120,6 +120,15 @@ class GrokApp(App[None]):
     def new_session(self) -> Session:
         return Session(model=self.model, search=self.settings.search.model_copy(deep=True))
 
+    @property
+    def initial_session(self) -> Session | None:
+        """The session the app opens with (None: a new chat)."""
+        return self._initial_session
+
+    @property
+    def chat_session_id(self) -> str | None:
+        return self._initial_session.id if self._initial_session is not None else None
+
     def get_default_screen(self) -> ChatScreen:
         session = self._initial_session or self.new_session()
         return ChatScreen(session, history=self.history)

@@ -541,3 +541,31 @@ async def test_dialogs_model_system_prompt_attach(
         assert body["model"] == "grok-3-mini"
         assert body["instructions"] == "Be brief."
         assert any(p.get("type") == "input_image" for p in body["input"][-1]["content"])
+
+
+async def test_real_store_saves_and_continue_reopens(backend: Any, tmp_path: Path) -> None:
+    from grok_tui.cli import build_parser
+    from grok_tui.store import SessionStore
+    from grok_tui.ui.run import StartError, build_app
+
+    store = SessionStore(tmp_path / "data")
+    app = GrokApp(backend=backend, store=store)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _send(pilot, app, "remember this")
+        await _until_idle(pilot, app)
+        checkpointer = app.chat.checkpointer
+        await checkpointer.flush()
+        session_id = app.chat.session.id
+    store.close()
+    assert checkpointer.last_error is None and checkpointer.writes >= 2
+
+    resumed = build_app(build_parser().parse_args(["--demo", "--continue"]))
+    assert resumed.chat_session_id == session_id
+    loaded = resumed.initial_session
+    assert loaded is not None
+    assert [m.role for m in loaded.messages] == ["user", "assistant"]
+    assert loaded.messages[1].status == MessageStatus.COMPLETE
+    by_id = build_app(build_parser().parse_args(["--demo", "--session", session_id[:8]]))
+    assert by_id.chat_session_id == session_id
+    with pytest.raises(StartError):
+        build_app(build_parser().parse_args(["--demo", "--session", "doesnotexist"]))

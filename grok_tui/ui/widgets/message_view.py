@@ -117,6 +117,8 @@ def sources_content(citations: Iterable[Citation]) -> Content:
         c = seen[number]
         url = one_line(c.url, 300)
         title = one_line(c.title, 120) if c.title else ""
+        if title.strip("[]() ").isdigit():
+            title = ""  # servers send the citation number as its title
         parts.append(f"\n[{number}] ")
         if title:
             parts.append(f"{title} — ")
