@@ -1,0 +1,134 @@
+"""End to end: the real `grok-tui --demo` console script in tmux.
+
+Types a prompt, reads the streamed reply from the screen, stops a reply with
+Esc, and quits; then checks the session was saved to the data folder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TMUX = shutil.which("tmux")
+GROK = Path(sys.executable).with_name("grok-tui")
+
+if TMUX is None:
+    pytest.skip("tmux is not installed", allow_module_level=True)
+if not GROK.exists():
+    pytest.skip(f"{GROK} is not installed (pip install -e .)", allow_module_level=True)
+
+
+class Tmux:
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def run(self, *args: str) -> str:
+        out = subprocess.run(
+            [TMUX or "tmux", "-L", self.socket, *args],
+            check=True, capture_output=True, text=True, timeout=10,
+        )
+        return out.stdout
+
+    def send(self, *keys: str) -> None:
+        self.run("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", self.session, "-l", text)
+
+    def alive(self) -> bool:
+        probe = subprocess.run(
+            [TMUX or "tmux", "-L", self.socket, "has-session", "-t", self.session],
+            capture_output=True, timeout=10,
+        )
+        return probe.returncode == 0
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.session)
+
+    def wait(self, predicate: Callable[[str], bool], what: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if predicate(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
+
+
+@pytest.fixture
+def app_in_tmux(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
+    socket = f"grok-e2e-{uuid.uuid4().hex[:8]}"
+    tmux = Tmux(socket, "e2e")
+    data = tmp_path / "data"
+    env = {
+        "GROK_TUI_CONFIG_DIR": str(tmp_path / "config"),
+        "GROK_TUI_DATA_DIR": str(data),
+        "GROK_TUI_DEMO_RATE": "400",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
+    subprocess.run(
+        [TMUX or "tmux", "-L", socket, "new-session", "-d", "-s", "e2e", "-x", "160",
+         "-y", "48", *env_args, f"env -u XAI_API_KEY {GROK} --demo"],
+        check=True, timeout=10, cwd=tmp_path,
+    )
+    try:
+        yield tmux, data
+    finally:
+        subprocess.run([TMUX or "tmux", "-L", socket, "kill-server"], capture_output=True,
+                       timeout=10)
+
+
+def test_demo_prompt_reply_stop_and_quit(app_in_tmux: tuple[Tmux, Path]) -> None:
+    tmux, data = app_in_tmux
+    tmux.wait(lambda s: "Demo mode" in s and "DEMO" in s, "the app to start")
+    tmux.type("hello from tmux")
+    tmux.wait(lambda s: "hello from tmux" in s, "the typed prompt")
+    tmux.send("Enter")
+    screen = tmux.wait(lambda s: "in " in s and "out " in s and "idle" in s, "the full reply")
+    assert "Grok" in screen and "You" in screen
+    assert "hello from tmux" in screen
+
+    # A long reply, stopped with Esc: the partial text stays, marked stopped.
+    tmux.type("write a long markdown essay")
+    tmux.send("Enter")
+    tmux.wait(lambda s: "streaming" in s, "the long reply to stream")
+    time.sleep(0.5)
+    tmux.send("Escape")
+    screen = tmux.wait(lambda s: "Stopped" in s, "the stop marker")
+    assert "stopped" in screen
+
+    # Multiline prompt: Ctrl+J inserts a newline, Enter sends both lines.
+    tmux.type("line one")
+    tmux.send("C-j")
+    tmux.type("line two")
+    screen = tmux.wait(lambda s: "line two" in s, "the second prompt line")
+    tmux.send("Enter")
+    tmux.wait(lambda s: s.count("line one") >= 1 and "idle" in s, "the multiline reply")
+
+    tmux.send("C-q")
+    # The app exits (its tmux session ends) after saving the chat.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and tmux.alive():
+        time.sleep(0.1)
+    assert not tmux.alive(), "the app did not quit on Ctrl+Q"
+    files = list((data / "sessions").glob("*.json"))
+    assert len(files) == 1
+    saved = json.loads(files[0].read_text())
+    roles = [m["role"] for m in saved["messages"]]
+    assert roles == ["user", "assistant"] * 3
+    assert saved["messages"][3]["status"] == "stopped"
+    assert saved["messages"][4]["text"] == "line one\nline two"
+    assert saved["messages"][5]["status"] == "complete"
