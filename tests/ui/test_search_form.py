@@ -670,3 +670,19 @@ async def test_e2e_form_shows_the_settings_of_a_reopened_session(make_app: Any) 
 
 def editor_of(form: SearchForm, editor_id: str) -> ListEditor:
     return form.query_one(f"#{editor_id}", ListEditor)
+
+
+async def test_two_loads_in_one_tick_leave_the_last_one_and_post_nothing() -> None:
+    app = Host()
+    first = SearchSettings.model_validate(
+        {"web": {"enabled": True, "image_understanding": True}, "max_turns": 3}
+    )
+    second = SearchSettings.model_validate({"x": {"enabled": True}, "reasoning_effort": "low"})
+    async with app.run_test() as pilot:
+        app.form.set_settings(first)
+        app.form.set_settings(second)
+        await pilot.pause()
+        assert app.form.settings == second
+        assert app.changes == []
+        assert not app.form.query_one("#web-enabled", Switch).value
+        assert not app.form.query_one("#web-images", Checkbox).value

@@ -276,21 +276,27 @@ class SearchForm(VerticalScroll, can_focus=False):
 
     @on(Switch.Changed, "#web-enabled")
     def _web_enabled(self, event: Switch.Changed) -> None:
-        self.query_one("#web-options").disabled = not event.value
-        self._apply("web.enabled", {"web.enabled": event.value})
+        value = event.switch.value  # the widget now, not a stale event
+        self.query_one("#web-options").disabled = not value
+        self._apply("web.enabled", {"web.enabled": value})
 
     @on(Switch.Changed, "#x-enabled")
     def _x_enabled(self, event: Switch.Changed) -> None:
-        self.query_one("#x-options").disabled = not event.value
-        self._apply("x.enabled", {"x.enabled": event.value})
+        value = event.switch.value
+        self.query_one("#x-options").disabled = not value
+        self._apply("x.enabled", {"x.enabled": value})
 
     @on(RadioSet.Changed, "#web-mode")
     def _web_mode(self, event: RadioSet.Changed) -> None:
+        if not event.pressed.value:
+            return  # stale: a later load pressed the other button
         mode = "excluded" if event.pressed.id == "web-excluded" else "allowed"
         self._apply("web.domain_mode", {"web.domain_mode": mode})
 
     @on(RadioSet.Changed, "#x-mode")
     def _x_mode(self, event: RadioSet.Changed) -> None:
+        if not event.pressed.value:
+            return
         mode = "excluded" if event.pressed.id == "x-excluded" else "allowed"
         self._apply("x.handle_mode", {"x.handle_mode": mode})
 
@@ -311,7 +317,7 @@ class SearchForm(VerticalScroll, can_focus=False):
             "x-videos": "x.video_understanding",
         }.get(event.checkbox.id or "")
         if path:
-            self._apply(path, {path: event.value})
+            self._apply(path, {path: event.checkbox.value})
 
     @on(Input.Changed, "#x-from, #x-to")
     def _dates(self, event: Input.Changed) -> None:
@@ -350,7 +356,7 @@ class SearchForm(VerticalScroll, can_focus=False):
 
     @on(Input.Changed, "#max-turns")
     def _max_turns(self, event: Input.Changed) -> None:
-        text = event.value.strip()
+        text = event.input.value.strip()
         if not text:
             self._apply("max_turns", {"max_turns": None})
             return
@@ -364,7 +370,8 @@ class SearchForm(VerticalScroll, can_focus=False):
 
     @on(Select.Changed, "#effort")
     def _effort(self, event: Select.Changed) -> None:
-        value = event.value if isinstance(event.value, str) else DEFAULT_EFFORT
+        current = event.select.value
+        value = current if isinstance(current, str) else DEFAULT_EFFORT
         self._apply("reasoning_effort", {"reasoning_effort": None if value == DEFAULT_EFFORT else value})
         self._show_effort_note()
 
