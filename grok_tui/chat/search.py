@@ -262,36 +262,6 @@ def validation_messages(error: ValidationError) -> dict[str, str]:
     return out
 
 
-def _filter_phrase(mode: str, items: list[str], noun: str, prefix: str = "") -> str:
-    if not items:
-        return ""
-    what = f"{prefix}{items[0]}" if len(items) == 1 else f"{len(items)} {noun}"
-    return f" {'only' if mode == 'allowed' else 'not'} {what}"
-
-
-def summary(settings: SearchSettings) -> str:
-    """A short line saying which search tools are on, for a status bar.
-
-    "search off", "web", "web only x.ai + X @xai since 2025-11-01",
-    "X not 3 handles 2025-11-01..2025-12-01". Values are validated ASCII.
-    """
-    parts: list[str] = []
-    web = settings.web
-    if web.enabled:
-        parts.append("web" + _filter_phrase(web.domain_mode, web.domains, "sites"))
-    x = settings.x
-    if x.enabled:
-        text = "X" + _filter_phrase(x.handle_mode, x.handles, "handles", "@")
-        if x.from_date and x.to_date:
-            text += f" {x.from_date}..{x.to_date}"
-        elif x.from_date:
-            text += f" since {x.from_date}"
-        elif x.to_date:
-            text += f" until {x.to_date}"
-        parts.append(text)
-    return " + ".join(parts) if parts else "search off"
-
-
 def reasoning_efforts_for(model: str) -> tuple[str, ...] | None:
     """The reasoning efforts `model` takes: () when it refuses the field, None when unknown.
 

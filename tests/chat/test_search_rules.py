@@ -1,7 +1,7 @@
 """The additions to grok_tui.chat.search made for the search form.
 
-(API-spelled list input refusing both lists, international domain names, the
-status-bar summary, which reasoning efforts a model takes.)
+(API-spelled list input refusing both lists, international domain names,
+which reasoning efforts a model takes.)
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from grok_tui.chat.search import (
     SearchSettings,
     normalize_domain,
     reasoning_efforts_for,
-    summary,
     validation_messages,
 )
 
@@ -46,25 +45,6 @@ def test_international_domain_becomes_punycode_with_a_note() -> None:
     host, note = normalize_domain("Bücher.de")
     assert host == "xn--bcher-kva.de"
     assert note is not None and "international" in note
-
-
-def test_summary_names_the_tools_and_filters() -> None:
-    assert summary(SearchSettings()) == "search off"
-    s = SearchSettings.model_validate(
-        {
-            "web": {"enabled": True, "domains": ["x.ai"]},
-            "x": {
-                "enabled": True,
-                "handle_mode": "excluded",
-                "handles": ["a", "b", "c"],
-                "from_date": "2025-11-01",
-                "to_date": "2025-12-01",
-            },
-        }
-    )
-    assert summary(s) == "web only x.ai + X not 3 handles 2025-11-01..2025-12-01"
-    only_x = SearchSettings.model_validate({"x": {"enabled": True, "to_date": "2025-12-01"}})
-    assert summary(only_x) == "X until 2025-12-01"
 
 
 @pytest.mark.parametrize(
