@@ -273,6 +273,8 @@ async def run_case(impl: str, mode: str, reply: str, earlier: list[str], cap: fl
                 await stream.stop()
             elif isinstance(widget, StreamingMarkdown):
                 widget.finish()
+                while not widget.is_rendered:  # time-budgeted steps may continue
+                    await asyncio.sleep(0.002)
             await pilot.pause()
             end = time.perf_counter()
             result.total = end - start
@@ -289,6 +291,8 @@ async def run_case(impl: str, mode: str, reply: str, earlier: list[str], cap: fl
                 list(s) for s in reference.rendered_lines(width)
             ]
         if not finished:
+            if stream is not None and stream._task is not None:
+                stream._task.cancel()
             app.exit()
     return result
 

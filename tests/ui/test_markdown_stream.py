@@ -350,3 +350,24 @@ def test_random_chunking_matches_for_the_whole_corpus() -> None:
     for _ in range(20):
         cuts = sorted(rng.sample(range(len(doc)), 60))
         assert stream_pieces(doc, cuts, rng.randint(1, 4)) == split_document(doc)
+
+
+async def test_flush_work_is_time_budgeted_and_completes_in_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ms, "FLUSH_BUDGET", 0.0)  # one piece per step
+    doc = "".join(f"Paragraph {n}.\n\n" for n in range(8)) + "tail"
+    app = Host(doc, streaming=True)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        live = app.query_one("#live", StreamingMarkdown)
+        live.append(doc)
+        live.flush()
+        assert not live.is_rendered
+        assert [line.text.strip() for line in live._lines] == ["Paragraph 0."]
+        for _ in range(200):
+            if live.is_rendered:
+                break
+            await pilot.pause(0.01)
+        assert live.is_rendered
+        live.finish()
+        reference = app.query_one("#m0", StreamingMarkdown)
+        width = live.size.width
+        assert lines_of(live.rendered_lines(width)) == lines_of(reference.rendered_lines(width))

@@ -1,7 +1,7 @@
 """`StreamingMarkdown`: one widget per message, rendering Markdown as it streams.
 
 Cost model (see bench/bench_render.py):
-- `append` only buffers; a timer coalesces flushes (at most ~20 per second,
+- `append` only buffers; a timer coalesces flushes (at most 12.5 per second,
   fewer when a flush is slow).
 - A flush feeds the buffered text to a `BlockStream`: pieces that can no longer
   change are rendered once to cached `Strip`s; only the small open tail is
@@ -40,8 +40,10 @@ from grok_tui.ui.markdown.render import (
     render_piece,
 )
 
-FLUSH_INTERVAL = 0.05  # seconds between coalesced renders while streaming (at least)
+FLUSH_INTERVAL = 0.08  # seconds between coalesced renders while streaming (at least): <= 12.5/s
 MAX_FLUSH_INTERVAL = 0.25
+FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
+CONTINUE_DELAY = 0.005
 FENCE_CHUNK = 12  # completed code lines highlighted together and kept
 
 
@@ -159,6 +161,7 @@ class StreamingMarkdown(Widget):
             return
         self._finished = True
         self._flush(final=True)
+        self._continue_if_needed()
 
     def flush(self) -> None:
         """Render the text appended so far now (the document stays open)."""
@@ -166,6 +169,12 @@ class StreamingMarkdown(Widget):
             return
         self._cancel_timer()
         self._flush(final=False)
+        self._continue_if_needed()
+
+    @property
+    def is_rendered(self) -> bool:
+        """Whether everything received so far is rendered (at the current width)."""
+        return not self._pending and self._rendered == len(self._pieces) and not self._tail_dirty
 
     def update(self, markdown: str) -> None:
         """Replace the whole document with the complete document `markdown`."""
@@ -203,12 +212,20 @@ class StreamingMarkdown(Widget):
     def _on_timer(self) -> None:
         self._timer = None
         started = time.perf_counter()
-        self._flush(final=False)
+        self._flush(final=self._finished)
         cost = time.perf_counter() - started
         # Keep rendering to a bounded share of the CPU when flushes are slow.
         self._interval = min(MAX_FLUSH_INTERVAL, max(FLUSH_INTERVAL, cost * 3))
-        if self._pending:
+        if not self._continue_if_needed() and self._pending:
             self._schedule()
+
+    def _continue_if_needed(self) -> bool:
+        """Schedule the rest of a flush that ran out of its time budget."""
+        if self.is_rendered or not self.is_attached or not self._width:
+            return False
+        if self._timer is None:
+            self._timer = self.set_timer(CONTINUE_DELAY, self._on_timer, name="markdown-render")
+        return True
 
     def on_mount(self) -> None:
         if self._pending:
@@ -229,12 +246,17 @@ class StreamingMarkdown(Widget):
         if not width or not self.is_attached:
             return
         old_height = len(self._lines) + len(self._tail_lines) if self._width == width else -1
-        self._ensure_rendered(width)
+        self._ensure_rendered(width, FLUSH_BUDGET)
         height = len(self._lines) + len(self._tail_lines)
-        if height != old_height or height != self._laid_out_height:
+        if old_height < 0:
             self.refresh(layout=True)
         else:
-            self.refresh(Region(0, first_changed, width, max(1, height - first_changed)))
+            # Repaint only the lines that may have changed; lay out only when the height changed.
+            end = max(height, old_height)
+            self.refresh(
+                Region(0, first_changed, width, max(1, end - first_changed)),
+                layout=height != self._laid_out_height,
+            )
 
     # ------------------------------------------------------------ rendering
 
@@ -243,7 +265,8 @@ class StreamingMarkdown(Widget):
         self._fence_tail = None
         self.refresh(layout=True)
 
-    def _ensure_rendered(self, width: int) -> None:
+    def _ensure_rendered(self, width: int, budget: float | None = None) -> None:
+        """Render what is not rendered yet; with a `budget` (seconds), stop early when it is spent."""
         if width <= 0:
             return
         self._split_lazy()
@@ -259,7 +282,15 @@ class StreamingMarkdown(Widget):
         theme = self._code_theme
         lines = self._lines
         pieces = self._pieces
+        deadline = time.perf_counter() + budget if budget is not None else None
+        first = self._rendered
         while self._rendered < len(pieces):
+            if deadline is not None and self._rendered > first and time.perf_counter() > deadline:
+                # The rest comes in the next steps (at least one piece per step);
+                # the old tail is stale meanwhile.
+                self._tail_lines = []
+                self._tail_dirty = True
+                return
             piece = pieces[self._rendered]
             if needs_separator(self._last_kind, piece.kind, piece.gap):
                 lines.append(Strip.blank(width))
@@ -325,11 +356,15 @@ class StreamingMarkdown(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if width <= 0:
             return 0
-        if self._width != width and self._finished:
-            # Finished documents render lazily, when painted.
-            height = self._estimate_height(width)
+        if self._width != width:
+            if self._finished:
+                # Finished documents render lazily, when painted.
+                height = self._estimate_height(width)
+            else:
+                self._ensure_rendered(width)
+                height = len(self._lines) + len(self._tail_lines)
         else:
-            self._ensure_rendered(width)
+            # Progress while streaming is driven by the (time-budgeted) flushes.
             height = len(self._lines) + len(self._tail_lines)
         self._laid_out_height = height
         return height
@@ -338,7 +373,7 @@ class StreamingMarkdown(Widget):
         width = self.size.width
         if width <= 0:
             return Strip.blank(0)
-        if self._width != width or self._tail_dirty:
+        if self._width != width:
             self._ensure_rendered(width)
             if len(self._lines) + len(self._tail_lines) != self._laid_out_height:
                 self.call_later(self.refresh, layout=True)
