@@ -36,7 +36,7 @@ from grok_tui.api.request import (
 )
 from grok_tui.chat.attachments import image_part_for
 from grok_tui.chat.models import Message, MessageStatus, Session
-from grok_tui.chat.search import SearchSettings
+from grok_tui.chat.search import SearchSettings, reasoning_efforts_for
 
 
 def search_tools(settings: SearchSettings) -> tuple[WebSearchTool | XSearchTool, ...]:
@@ -118,12 +118,18 @@ def build_request(
     messages.extend(_input_message(m) for m in history_messages(session, upto))
     settings = session.search
     tools: tuple[Tool, ...] = search_tools(settings) if api == "responses" else ()
+    chosen_model = model or session.model
+    effort = settings.reasoning_effort
+    if effort is not None and reasoning_efforts_for(chosen_model) == ():
+        # The model refuses the field outright (HTTP 400): the session's effort
+        # setting stays, but is not sent to this model.
+        effort = None
     return ChatRequest(
-        model=model or session.model,
+        model=chosen_model,
         messages=tuple(messages),
         instructions=session.system_prompt if (system and api == "responses") else None,
         tools=tools,
-        reasoning_effort=settings.reasoning_effort,
+        reasoning_effort=effort,
         max_turns=settings.max_turns if (api == "responses" and tools) else None,
     )
 

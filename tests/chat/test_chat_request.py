@@ -218,3 +218,14 @@ def test_max_turns_not_sent_without_tools() -> None:
     s = _session(search=SearchSettings(max_turns=3))
     add_user_message(s, "hi")
     assert build_request(s).max_turns is None
+
+
+def test_reasoning_effort_is_not_sent_to_models_that_refuse_it() -> None:
+    from grok_tui.chat.models import Session
+    from grok_tui.chat.request import build_request
+    from grok_tui.chat.search import SearchSettings
+
+    session = Session(model="grok-4-1-fast-reasoning", search=SearchSettings(reasoning_effort="high"))
+    assert build_request(session).reasoning_effort is None
+    assert session.search.reasoning_effort == "high"  # the setting itself is kept
+    assert build_request(session, model="grok-4.3").reasoning_effort == "high"
