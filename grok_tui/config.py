@@ -764,11 +764,19 @@ def _split_dotted(text: str) -> tuple[str, ...]:
     while i < len(text):
         ch = text[i]
         if ch in "\"'":
-            end = text.find(ch, i + 1)
-            if end == -1:
-                end = len(text)
+            end = i + 1
+            while end < len(text) and text[end] != ch:
+                # Basic strings escape with a backslash; literal strings don't.
+                end += 2 if (ch == '"' and text[end] == "\\") else 1
+            end = min(end, len(text))
             inner = text[i + 1 : end]
-            buf += json.loads(f'"{inner}"') if ch == '"' else inner
+            if ch == '"':
+                try:
+                    buf += json.loads(f'"{inner}"')
+                except ValueError:
+                    buf += inner
+            else:
+                buf += inner
             i = end + 1
             continue
         if ch == ".":

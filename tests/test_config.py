@@ -523,3 +523,16 @@ def test_main_config_subcommand(
     monkeypatch.chdir(tmp_path)
     assert main(["config"]) == 0
     assert "config file:" in capsys.readouterr().out
+
+
+def test_save_setting_handles_quotes_in_table_names(tmp_path) -> None:
+    import tomllib
+
+    from grok_tui.chat.search import SearchSettings
+    from grok_tui.config import save_setting
+
+    path = tmp_path / "config.toml"
+    save_setting(("presets", 'q"uote'), SearchSettings().model_dump(), path=path)
+    save_setting(("presets", "other"), SearchSettings().model_dump(), path=path)
+    save_setting(("presets", 'q"uote'), None, path=path)
+    assert list(tomllib.loads(path.read_text())["presets"]) == ["other"]
