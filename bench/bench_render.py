@@ -1,6 +1,7 @@
 """Benchmark: StreamingMarkdown vs Textual's Markdown.get_stream() (MarkdownStream).
 
 Run: .venv/bin/python bench/bench_render.py [--quick] [--repeats N] [--cap SECONDS]
+     .venv/bin/python bench/bench_render.py --app [--quick]   (the real app, see below)
 
 A headless host app at 120x40: a VerticalScroll (anchored to the bottom) with a
 few earlier finished answers and the streaming answer, and a prompt TextArea.
@@ -16,6 +17,12 @@ time from the first token until the complete document is rendered and painted,
 lag after the last token, CPU seconds (time.process_time), CPU % of one core
 (paced), keystroke latency p50/p99, peak RSS growth. The baseline is measured
 in the same run; long baseline runs are capped.
+
+`--app` drives the real `GrokApp` (chat screen, message views, status bar,
+tool log) against the loopback fake server (`markdown` scenario, `tokens:N` in
+the prompt, 4-character chunks), at full speed and at 150 tokens/s: time from
+send to first text, to rendered, lag after the stream ended, CPU, key latency
+in the prompt. The network, SSE decoding and the turn recorder are included.
 """
 
 from __future__ import annotations
@@ -313,13 +320,99 @@ def fmt(value: float | None, unit: str = "s", digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}{unit}"
 
 
+async def run_app_case(tokens: int, rate: float | None) -> Result:
+    import os
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix="bench-render-")
+    os.environ["GROK_TUI_CONFIG_DIR"] = os.path.join(tmp, "config")
+    os.environ["GROK_TUI_DATA_DIR"] = os.path.join(tmp, "data")
+    os.environ.pop("XAI_API_KEY", None)
+
+    from grok_tui.api.client import RetryPolicy, XAIClient
+    from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
+    from grok_tui.ui.app import GrokApp
+    from grok_tui.ui.backend import Backend
+
+    key = "xai-bench-key-0123456789abcdef"
+
+    import grok_tui.ui.app as app_module
+
+    app_dir = Path(app_module.__file__).parent
+
+    class BenchApp(GrokApp):
+        CSS_PATH = [app_dir / path for path in GrokApp.CSS_PATH]  # type: ignore[union-attr]
+        key_handled = asyncio.Event()
+
+        def on_text_area_changed(self, event: TextArea.Changed) -> None:
+            self.key_handled.set()
+
+    result = Result("real app", "full" if rate is None else f"{rate:.0f}/s", tokens)
+    fake = FakeXAI(FakeConfig(api_key=key, tokens_per_second=rate, markdown_tokens=tokens, chunk_chars=4))
+    with FakeServer(fake) as server:
+        client = XAIClient(key, server.url, retry=RetryPolicy(max_retries=0))
+        app = BenchApp(backend=Backend(client=client, demo=False))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            chat = app.chat
+            stop = asyncio.Event()
+            cpu0 = time.process_time()
+            start = time.perf_counter()
+            await chat.send(f"scenario:markdown tokens:{tokens} please")
+            reply = chat.session.messages[-1]
+            view = chat.conversation.view_for(reply)
+            assert view is not None
+            body = view.body
+            assert isinstance(body, StreamingMarkdown)
+            prober = asyncio.create_task(probe_keys(app, stop, result, rss_mb()))  # type: ignore[arg-type]
+            first = None
+            while chat.is_streaming:
+                if first is None and body.source:
+                    first = time.perf_counter()
+                await asyncio.sleep(0.005)
+            stream_end = time.perf_counter()
+            while not body.is_rendered:
+                await asyncio.sleep(0.002)
+            await pilot.pause()
+            end = time.perf_counter()
+            result.total = end - (first or start)
+            result.lag = end - stream_end
+            result.wall = end - start
+            result.cpu = time.process_time() - cpu0
+            result.done_tokens = len(body.source) // TOKEN_CHARS
+            stop.set()
+            await prober
+            print(
+                f"  app    {tokens:6} {result.mode:6} send->first={fmt((first or start) - start)} "
+                f"first->rendered={fmt(result.total)} lag={fmt(result.lag)} cpu={result.cpu:.2f}s "
+                f"({100 * result.cpu / result.wall:.0f}%) keys p50={pct(result.keys, 0.5) * 1000:.0f}ms "
+                f"p99={pct(result.keys, 0.99) * 1000:.0f}ms chars={len(body.source)}",
+                flush=True,
+            )
+        await client.aclose()
+    return result
+
+
+async def app_main(quick: bool) -> None:
+    cases: list[tuple[int, float | None]] = (
+        [(2000, None), (600, 150.0)] if quick else [(2000, None), (20000, None), (2000, 150.0)]
+    )
+    print(f"real GrokApp vs loopback fake server, {SIZE[0]}x{SIZE[1]}, 4-char chunks")
+    for tokens, rate in cases:
+        await run_app_case(tokens, rate)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cap", type=float, default=60.0, help="baseline time limit per run (s)")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--app", action="store_true", help="drive the real app against the fake server")
     args = parser.parse_args()
+    if args.app:
+        await app_main(args.quick)
+        return
 
     if args.quick:
         full_sizes, paced_sizes, repeats, cap = [2000], [600], 1, min(args.cap, 30.0)
