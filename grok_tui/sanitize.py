@@ -25,17 +25,33 @@ _ANSI_SEQUENCE = re.compile(
     re.VERBOSE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_QUICK_CHECK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_QUICK_CHECK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def fix_surrogates(text: str) -> str:
+    """`text` with surrogate code points resolved: a high+low pair becomes the
+    character it encodes, a lone one becomes U+FFFD.
+
+    Lone surrogates come from JSON `\\ud800` escapes (a server that split an
+    emoji's UTF-16 pair) and from `surrogateescape`-decoded bytes (file names);
+    they cannot be encoded as UTF-8, so writing them to the terminal or to a
+    session file would fail."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def strip_control(text: str) -> str:
     """`text` without terminal escape sequences and control characters.
 
     Tab and newline are kept; a CR of a CRLF pair is dropped (CR alone too).
+    Lone surrogates become U+FFFD (see `fix_surrogates`).
     Fast path: text without any control character is returned as is.
     """
     if not _QUICK_CHECK.search(text):
         return text
+    text = fix_surrogates(text)
     text = _ANSI_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
 

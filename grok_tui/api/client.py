@@ -43,7 +43,7 @@ from grok_tui.api.errors import (
 from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
 from grok_tui.api.models import ModelInfo, parse_model_list
 from grok_tui.api.request import ApiKind, ChatRequest
-from grok_tui.api.sse import Clock, FrameDecoder, content_type
+from grok_tui.api.sse import Clock, FrameDecoder, content_type, loads
 from grok_tui.api.wire import chat_body, responses_body
 
 DEFAULT_BASE_URL = "https://api.x.ai/v1"
@@ -216,7 +216,14 @@ class XAIClient:
                         error = error_from_response(resp.status_code, raw, resp.headers)
                     elif content_type(resp) != "text/event-stream":
                         raw = await _read_limited(resp)
-                        events, error = self._non_stream_body(decoder, raw, content_type(resp))
+                        try:
+                            events, error = self._non_stream_body(
+                                decoder, raw, content_type(resp)
+                            )
+                        except Exception as exc:  # noqa: BLE001 - a decoder bug
+                            failed = decoder.internal_error(exc)[-1]
+                            assert isinstance(failed, Failed)
+                            events, error = [], failed.error
                         for ev in events:
                             yield ev
                         if error is None:
@@ -225,7 +232,7 @@ class XAIClient:
                         frames = EventSource(resp).aiter_sse()
                         async for sse in frames:
                             name = sse.event
-                            events = decoder.feed_frame("" if name == "message" else name, sse.data)
+                            events = decoder.feed_frame_safely("" if name == "message" else name, sse.data)
                             if decoder.done:
                                 last = events[-1]
                                 if isinstance(last, Failed) and self._may_retry(
@@ -244,7 +251,7 @@ class XAIClient:
                             for ev in events:
                                 yield ev
                         else:
-                            events = decoder.finish()
+                            events = decoder.finish_safely()
                             last = events[-1] if events else None
                             if isinstance(last, Failed) and self._may_retry(
                                 last.error, decoder, attempt
@@ -285,7 +292,7 @@ class XAIClient:
         """A 200 answer that is not an event stream: an error body (retryable
         "unavailable"), or a whole non-streamed response (decoded as one)."""
         try:
-            data = json.loads(raw)
+            data = loads(raw)
         except ValueError:
             snippet = " ".join(raw[:200].decode("utf-8", "replace").split())
             return [], ProtocolError(
@@ -335,7 +342,7 @@ class XAIClient:
         if resp.status_code != 200:
             raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
         try:
-            return resp.json()
+            return loads(resp.content)
         except ValueError:
             raise ProtocolError(f"{path} did not answer with JSON") from None
 

@@ -176,7 +176,7 @@ def _item_sources(item: dict[str, Any]) -> tuple[str, ...]:
     action = item.get("action")
     urls: list[str] = []
     if isinstance(action, dict):
-        for src in action.get("sources") or ():
+        for src in _seq(action.get("sources")):
             if isinstance(src, dict) and isinstance(src.get("url"), str):
                 urls.append(src["url"])
         if action.get("type") == "open_page" and isinstance(action.get("url"), str):
@@ -300,7 +300,7 @@ class ResponsesDecoder(FrameDecoder):
         delta = p.get("delta")
         if not delta or not isinstance(delta, str):
             return []
-        item_id = p.get("item_id")
+        item_id = _sid(p.get("item_id"))
         if item_id is not None and item_id not in self._text_items:
             self._text_items.add(item_id)
         self._text.append(delta)
@@ -389,11 +389,11 @@ class ResponsesDecoder(FrameDecoder):
         if itype == "message":
             self._message_done(item, out)
         elif itype == "reasoning":
-            item_id = item.get("id")
+            item_id = _sid(item.get("id"))
             if item_id not in self._reasoning_seen_delta:
                 summary = "".join(
                     s.get("text", "")
-                    for s in item.get("summary") or ()
+                    for s in _seq(item.get("summary"))
                     if isinstance(s, dict) and isinstance(s.get("text"), str)
                 )
                 if summary:
@@ -432,8 +432,8 @@ class ResponsesDecoder(FrameDecoder):
         return out
 
     def _message_done(self, item: dict[str, Any], out: list[StreamEvent]) -> None:
-        item_id = item.get("id")
-        for part in item.get("content") or ():
+        item_id = _sid(item.get("id"))
+        for part in _seq(item.get("content")):
             if not isinstance(part, dict):
                 continue
             if item_id not in self._text_items:
@@ -444,7 +444,7 @@ class ResponsesDecoder(FrameDecoder):
                     self.content_started = True
                     out.append(TextDelta(text))
             if item_id not in self._cited_items:
-                for ann in part.get("annotations") or ():
+                for ann in _seq(part.get("annotations")):
                     if isinstance(ann, dict):
                         cit = citation_from(ann)
                         if cit is not None:
@@ -454,7 +454,7 @@ class ResponsesDecoder(FrameDecoder):
             self._cited_items.add(item_id)
 
     def _on_text_done(self, p: dict[str, Any]) -> list[StreamEvent]:
-        item_id = p.get("item_id")
+        item_id = _sid(p.get("item_id"))
         text = p.get("text")
         if item_id in self._text_items or not isinstance(text, str) or not text:
             return []
@@ -556,10 +556,10 @@ class ResponsesDecoder(FrameDecoder):
         else:
             status = "completed"
         # Items that only appear in the final snapshot (no streamed events).
-        for item in resp.get("output") or ():
+        for item in _seq(resp.get("output")):
             if isinstance(item, dict):
                 itype = item.get("type")
-                if itype == "message" and item.get("id") not in self._text_items:
+                if itype == "message" and _sid(item.get("id")) not in self._text_items:
                     self._message_done(item, out)
                 elif isinstance(itype, str) and itype.endswith("_call"):
                     if self._tool_id(item, {}) not in self._tools:
@@ -612,6 +612,16 @@ class ResponsesDecoder(FrameDecoder):
                 _str_or_none(p.get("message")),
             )
         )
+
+
+def _sid(value: Any) -> str | None:
+    """An item id as a set key: ids of any other JSON type count as absent."""
+    return value if isinstance(value, str) else None
+
+
+def _seq(value: Any) -> list[Any]:
+    """A JSON array field, or nothing when the server sent another type."""
+    return value if isinstance(value, list) else []
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -16,6 +16,8 @@ import time as _time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from grok_tui.sanitize import fix_surrogates
+
 
 class XAIError(Exception):
     """Base class of every client error."""
@@ -239,12 +241,12 @@ def parse_error_body(body: bytes | str) -> tuple[str | None, str | None, str | N
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
         data = _json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict):
         return error_fields(data)
-    stripped = " ".join(text.split())
-    return None, (stripped[:_MAX_MESSAGE] or None), None
+    stripped = fix_surrogates(" ".join(text.split())[:_MAX_MESSAGE])
+    return None, (stripped or None), None
 
 
 def error_fields(data: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
@@ -269,7 +271,10 @@ def _opt_str(value: Any) -> str | None:
 def _clip(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value)
+    try:
+        text = fix_surrogates(str(value))
+    except ValueError:  # an int too long to print (over sys.get_int_max_str_digits())
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
 
 

@@ -10,6 +10,7 @@ empty keep-alive frames and invalid JSON are handled here, once.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,10 +18,62 @@ from typing import Any
 import httpx
 
 from grok_tui.api.events import DebugEvent, ReasoningProgress, StreamEvent
+from grok_tui.sanitize import fix_surrogates
 
 Clock = Callable[[], float]
 
+#: Start of the message of the `ProtocolError` a decoder bug becomes.
+INTERNAL_ERROR_PREFIX = "grok-tui could not decode the server's stream (an internal error)"
+
 _loads = json.loads
+# A `\\uD800`-`\\uDFFF` escape: the parsed payload may hold lone surrogates.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads(data: str | bytes) -> Any:
+    """`json.loads` for untrusted wire text: ValueError for anything that is
+    not JSON (also JSON nested too deeply to parse), and strings in the result
+    never hold lone surrogates (an escaped surrogate pair split by the server
+    becomes U+FFFD instead of text that cannot be written out)."""
+    # Bytes are decoded here: `json.loads(bytes)` would let UTF-8-encoded
+    # surrogates through (it decodes with "surrogatepass").
+    text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    try:
+        value = _loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if _ESCAPED_SURROGATE.search(text):
+        value = _repair_strings(value)
+    return value
+
+
+def _repair_strings(value: Any) -> Any:
+    """`value` with `fix_surrogates` applied to every string (iterative: the
+    value may be nested as deep as the parser allows)."""
+    if isinstance(value, str):
+        return fix_surrogates(value)
+    root = [value]
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k in list(node):
+                v = node[k]
+                fixed_key = fix_surrogates(k)
+                if isinstance(v, str):
+                    v = fix_surrogates(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+                if fixed_key != k:
+                    del node[k]
+                node[fixed_key] = v
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str):
+                    node[i] = fix_surrogates(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+    return root[0]
 
 
 def content_type(response: httpx.Response) -> str:
@@ -73,7 +126,7 @@ class FrameDecoder:
         if data[0] == "[" and data.strip() == "[DONE]":
             return self.on_done_marker()
         try:
-            payload = _loads(data)
+            payload = loads(data)
         except ValueError:
             return [DebugEvent(f"skipped a frame that is not JSON: {data[:80]!r}", event or None)]
         if not isinstance(payload, dict):
@@ -82,6 +135,31 @@ class FrameDecoder:
 
     def feed(self, payload: dict[str, Any], event: str = "") -> list[StreamEvent]:
         raise NotImplementedError
+
+    def feed_frame_safely(self, event: str, data: str) -> list[StreamEvent]:
+        """`feed_frame`, but an exception inside the decoder (a bug, met with
+        input nobody foresaw) ends the stream with a `Failed(ProtocolError)`
+        instead of escaping to the caller."""
+        try:
+            return self.feed_frame(event, data)
+        except Exception as exc:  # noqa: BLE001 - the stream must end typed
+            return self.internal_error(exc)
+
+    def finish_safely(self) -> list[StreamEvent]:
+        try:
+            return self.finish()
+        except Exception as exc:  # noqa: BLE001
+            return self.internal_error(exc)
+
+    def internal_error(self, exc: BaseException) -> list[StreamEvent]:
+        from grok_tui.api.errors import ProtocolError
+        from grok_tui.api.events import Failed
+
+        self.done = True
+        error = ProtocolError(
+            f"{INTERNAL_ERROR_PREFIX} ({type(exc).__name__}); please report it"
+        )
+        return [Failed(error=error, partial=self.content_started, text=self.text)]
 
     def on_done_marker(self) -> list[StreamEvent]:
         raise NotImplementedError

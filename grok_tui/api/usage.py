@@ -8,6 +8,7 @@ payload at hand; otherwise the API's documented habit is assumed.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from grok_tui.api.events import ToolKind, Usage
@@ -35,8 +36,20 @@ def _int(value: Any) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        return int(value) if math.isfinite(value) else 0
     return 0
+
+
+def _usd(value: Any, per_usd: float) -> float | None:
+    """A cost in USD from a count of `1/per_usd` units; None when absent,
+    not a number, or not a finite float (huge or `NaN` values a server sent)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        cost = value / per_usd
+    except OverflowError:
+        return None
+    return cost if math.isfinite(cost) else None
 
 
 def _details(raw: dict[str, Any], key: str) -> dict[str, Any]:
@@ -78,14 +91,9 @@ def normalize_usage(raw: dict[str, Any], *, reasoning_in_output: bool) -> Usage:
         kind = _TOOL_USAGE_KEYS.get(key) or (key[: -len("_calls")] if key.endswith("_calls") else key)
         tools[kind] = tools.get(kind, 0) + n
 
-    cost: float | None = None
-    ticks = raw.get("cost_in_usd_ticks")
-    if isinstance(ticks, (int, float)) and not isinstance(ticks, bool):
-        cost = ticks / TICKS_PER_USD
-    else:
-        nano = raw.get("cost_in_nano_usd")
-        if isinstance(nano, (int, float)) and not isinstance(nano, bool):
-            cost = nano / 1e9
+    cost = _usd(raw.get("cost_in_usd_ticks"), TICKS_PER_USD)
+    if cost is None:
+        cost = _usd(raw.get("cost_in_nano_usd"), 1e9)
 
     return Usage(
         input_tokens=inp,
