@@ -10,6 +10,7 @@ as Textual or Rich markup.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 controls except \t (0x09) and \n (0x0a), DEL, and C1 controls (0x80-0x9f).
 # Whole ANSI/OSC sequences are removed first so their printable tails
@@ -40,6 +41,36 @@ def fix_surrogates(text: str) -> str:
     if not _SURROGATE.search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def fix_surrogates_deep(value: Any) -> Any:
+    """Parsed JSON `value` with `fix_surrogates` applied to every string and
+    key, in place where it can (iterative: the value may be nested as deep as
+    the JSON parser allows)."""
+    if isinstance(value, str):
+        return fix_surrogates(value)
+    root = [value]
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k in list(node):
+                v = node[k]
+                fixed_key = fix_surrogates(k)
+                if isinstance(v, str):
+                    v = fix_surrogates(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+                if fixed_key != k:
+                    del node[k]
+                node[fixed_key] = v
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str):
+                    node[i] = fix_surrogates(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+    return root[0]
 
 
 def strip_control(text: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from grok_tui.api.events import DebugEvent, ReasoningProgress, StreamEvent
-from grok_tui.sanitize import fix_surrogates
+from grok_tui.sanitize import fix_surrogates_deep
 
 Clock = Callable[[], float]
 
@@ -43,37 +43,8 @@ def loads(data: str | bytes) -> Any:
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     if _ESCAPED_SURROGATE.search(text):
-        value = _repair_strings(value)
+        value = fix_surrogates_deep(value)
     return value
-
-
-def _repair_strings(value: Any) -> Any:
-    """`value` with `fix_surrogates` applied to every string (iterative: the
-    value may be nested as deep as the parser allows)."""
-    if isinstance(value, str):
-        return fix_surrogates(value)
-    root = [value]
-    stack: list[Any] = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for k in list(node):
-                v = node[k]
-                fixed_key = fix_surrogates(k)
-                if isinstance(v, str):
-                    v = fix_surrogates(v)
-                elif isinstance(v, (dict, list)):
-                    stack.append(v)
-                if fixed_key != k:
-                    del node[k]
-                node[fixed_key] = v
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                if isinstance(v, str):
-                    node[i] = fix_surrogates(v)
-                elif isinstance(v, (dict, list)):
-                    stack.append(v)
-    return root[0]
 
 
 def content_type(response: httpx.Response) -> str:

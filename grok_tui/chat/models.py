@@ -6,12 +6,13 @@ persisted as they are (`grok_tui/store/`). They do no I/O.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from grok_tui.chat.search import SearchSettings
 
@@ -24,6 +25,24 @@ def new_id() -> str:
 
 def now() -> float:
     return time.time()
+
+
+#: The latest time a timestamp may hold (year 3000): every later value, like
+#: an infinite or NaN one, cannot be formatted as a date.
+MAX_TIMESTAMP = 32_503_680_000.0
+
+
+def clamp_timestamp(value: float) -> float:
+    """A Unix time that `datetime.fromtimestamp` can format: NaN becomes 0,
+    and values are kept between 0 and `MAX_TIMESTAMP`."""
+    if math.isnan(value):
+        return 0.0
+    return min(max(value, 0.0), MAX_TIMESTAMP)
+
+
+#: Seconds since the epoch; hand-edited or foreign files with infinite, NaN or
+#: absurd values load clamped instead of crashing the code that shows dates.
+Timestamp = Annotated[float, AfterValidator(clamp_timestamp)]
 
 
 class MessageStatus(StrEnum):
@@ -72,8 +91,8 @@ class ToolCall(BaseModel):
     tool_kind: str  # grok_tui.api.events.ToolKind value
     arguments: str = ""  # raw JSON text
     phase: str = "started"  # grok_tui.api.events.ToolPhase value
-    started_at: float = Field(default_factory=now)
-    finished_at: float | None = None
+    started_at: Timestamp = Field(default_factory=now)
+    finished_at: Timestamp | None = None
     sources: list[str] = Field(default_factory=list)
     error: str | None = None
 
@@ -113,7 +132,7 @@ class Message(BaseModel):
     id: str = Field(default_factory=new_id)
     role: Literal["system", "user", "assistant"]
     text: str = ""
-    created_at: float = Field(default_factory=now)
+    created_at: Timestamp = Field(default_factory=now)
     attachments: list[Attachment] = Field(default_factory=list)
     # Assistant replies only:
     model: str | None = None
@@ -121,12 +140,12 @@ class Message(BaseModel):
     status: MessageStatus = MessageStatus.COMPLETE
     error: MessageError | None = None
     reasoning: str = ""  # summary / reasoning_content, when the model shows it
-    reasoning_started_at: float | None = None
+    reasoning_started_at: Timestamp | None = None
     reasoning_seconds: float | None = None  # how long the model thought
     tool_calls: list[ToolCall] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     usage: Usage | None = None
-    finished_at: float | None = None
+    finished_at: Timestamp | None = None
 
 
 class Session(BaseModel):
@@ -138,8 +157,8 @@ class Session(BaseModel):
     id: str = Field(default_factory=new_id)
     title: str = ""
     title_is_custom: bool = False  # True once the user renamed it
-    created_at: float = Field(default_factory=now)
-    updated_at: float = Field(default_factory=now)
+    created_at: Timestamp = Field(default_factory=now)
+    updated_at: Timestamp = Field(default_factory=now)
     model: str = "grok-4.3"
     system_prompt: str = ""
     search: SearchSettings = Field(default_factory=SearchSettings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from grok_tui.chat.models import SCHEMA_VERSION, Session
+from grok_tui.sanitize import fix_surrogates_deep
+
+# A `\\uD800`-`\\uDFFF` escape: the parsed document may hold lone surrogates.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 TMP_SUFFIX = ".tmp"
 
@@ -79,7 +84,8 @@ def _v0_to_v1(doc: dict[str, Any]) -> dict[str, Any]:
         if new not in out and old in out:
             out[new] = out.pop(old)
     messages = []
-    for m in out.get("messages") or []:
+    old = out.get("messages")
+    for m in old if isinstance(old, list) else []:
         if isinstance(m, dict):
             m = dict(m)
             if "text" not in m and "content" in m:
@@ -157,6 +163,10 @@ def parse_document(raw: bytes) -> tuple[dict[str, Any], Session]:
         raise ValueError("not valid JSON: nested too deeply") from None
     if not isinstance(doc, dict):
         raise ValueError(f"not a session (a JSON {type(doc).__name__}, not an object)")
+    if _ESCAPED_SURROGATE.search(text):
+        # Lone surrogates (another tool's `\\ud800` escapes) cannot be written
+        # as UTF-8 again: they become U+FFFD, in the file too once saved.
+        doc = fix_surrogates_deep(doc)
     doc = migrate(doc)
     return doc, session_from_document(doc)
 
@@ -186,7 +196,12 @@ def read_session_file(path: Path) -> Session:
 
 def encode_document(data: dict[str, Any]) -> bytes:
     # Compact separators: a 500-message session is written often while streaming.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (e.g. from a surrogateescape-decoded file name)
+        # cannot be UTF-8: escape it, and loading turns it into U+FFFD.
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def fsync_dir(folder: Path) -> None:

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grok_tui.chat.export import session_to_markdown
-from grok_tui.chat.models import SCHEMA_VERSION, Session, new_id, now
-from grok_tui.sanitize import one_line
+from grok_tui.chat.models import SCHEMA_VERSION, Session, clamp_timestamp, new_id, now
+from grok_tui.sanitize import fix_surrogates, one_line
 from grok_tui.store.files import (
     TMP_SUFFIX,
     DamagedSessionError,
@@ -108,13 +108,23 @@ def _row_from_document(
         size=stamp[1],
         title=title,
         model=one_line(str(doc.get("model") or ""), 100),
-        created_at=float(doc.get("created_at") or 0.0),
-        updated_at=float(doc.get("updated_at") or 0.0),
+        created_at=_time_of(doc.get("created_at")),
+        updated_at=_time_of(doc.get("updated_at")),
         message_count=len(messages),
         first_line=first_line,
         damaged=None,
-        body="\n".join(texts),
+        body=fix_surrogates("\n".join(texts)),
     )
+
+
+def _time_of(value: Any) -> float:
+    """A validated document's timestamp as the model reads it (a string
+    number is accepted by validation; NaN, infinities and absurd values are
+    clamped so the list can format them as dates)."""
+    try:
+        return clamp_timestamp(float(value or 0.0))
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _damaged_row(session_id: str, stamp: tuple[int, int], reason: str) -> IndexRow:
