@@ -11,6 +11,7 @@ from grok_tui.store.files import (
     SessionImportError,
     SessionNotFound,
     StoreError,
+    StoreWriteError,
     atomic_write,
     migrate,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "SessionStore",
     "SessionSummary",
     "StoreError",
+    "StoreWriteError",
     "atomic_write",
     "is_valid_id",
     "migrate",

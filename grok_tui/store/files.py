@@ -8,6 +8,7 @@ until the user saves); a newer version, bad JSON or wrong types make the file
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -47,6 +48,27 @@ class DamagedSessionError(StoreError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class StoreWriteError(StoreError, OSError):
+    """A session could not be written (disk full, read-only, permissions).
+    The previous file is left as it was; `str()` is one sentence for the user."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        if cause.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            why = "the disk is full"
+        elif cause.errno in (errno.EROFS,):
+            why = "the disk is read-only"
+        elif cause.errno in (errno.EACCES, errno.EPERM):
+            why = "permission denied"
+        else:
+            why = (cause.strerror or type(cause).__name__).lower()
+        super().__init__(cause.errno, f"Could not save the session: {why} ({path}).")
+        self.path = path
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 class SessionImportError(StoreError):

@@ -44,6 +44,7 @@ from grok_tui.store.files import (
     SessionImportError,
     SessionNotFound,
     StoreError,
+    StoreWriteError,
     encode_document,
     fsync_dir,
     parse_document,
@@ -380,7 +381,10 @@ class SessionStore:
         self._copy_attachments(session_id, data)
         payload = encode_document(data)
         before = self._dir_stamp()
-        stamp = self._atomic_write(path, payload)
+        try:
+            stamp = self._atomic_write(path, payload)
+        except OSError as exc:
+            raise StoreWriteError(path, exc) from exc
         after = self._dir_stamp()
         row = _row_from_document(session_id, stamp, data)
 
@@ -391,11 +395,17 @@ class SessionStore:
                 return False
             return (st.st_mtime_ns, st.st_size) == stamp
 
-        self.index.upsert(row, still_current=still_current)
-        if after != before:
-            # Our own rename changed the folder: keep the quick open valid if
-            # the index was in step with the folder just before it.
-            self.index.set_meta(_DIR_STAMP_KEY, after, only_if=before)
+        try:
+            self.index.upsert(row, still_current=still_current)
+            if after != before:
+                # Our own rename changed the folder: keep the quick open valid if
+                # the index was in step with the folder just before it.
+                self.index.set_meta(_DIR_STAMP_KEY, after, only_if=before)
+        except sqlite3.Error:
+            # The session is saved; only the cache missed it (e.g. the disk
+            # filled up between the two writes). The folder stamp was not
+            # advanced, so the next refresh rescans and catches up.
+            pass
 
     def _refuse_if_damaged(self, session_id: str, path: Path) -> None:
         try:
@@ -589,5 +599,6 @@ __all__ = [
     "SessionStore",
     "SessionSummary",
     "StoreError",
+    "StoreWriteError",
     "is_valid_id",
 ]
