@@ -371,3 +371,16 @@ async def test_flush_work_is_time_budgeted_and_completes_in_steps(monkeypatch: p
         reference = app.query_one("#m0", StreamingMarkdown)
         width = live.size.width
         assert lines_of(live.rendered_lines(width)) == lines_of(reference.rendered_lines(width))
+
+
+async def test_code_theme_change_keeps_the_height_of_finished_messages() -> None:
+    doc = "Intro paragraph.\n\n" + FENCE + "\n" + "x " * 300 + "\n"
+    app = Host(doc)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        widget = app.query_one("#m0", StreamingMarkdown)
+        await pilot.pause()
+        height = widget.size.height
+        widget.code_theme = "github-dark"
+        assert widget.line_count == height  # known before the lazy re-render
+        await pilot.pause()
+        assert widget.size.height == height == len(widget.rendered_lines())

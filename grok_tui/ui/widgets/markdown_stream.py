@@ -239,6 +239,7 @@ class StreamingMarkdown(Widget):
         if self._pending:
             self._stream.feed("".join(self._pending))
             self._pending.clear()
+            self._estimate = (-1, 0)
         first_changed = len(self._lines)
         self._pieces.extend(self._stream.advance(final=final))
         self._tail_dirty = True
@@ -261,6 +262,9 @@ class StreamingMarkdown(Widget):
     # ------------------------------------------------------------ rendering
 
     def _invalidate(self) -> None:
+        # Colours change, line counts do not: keep the height for the lazy re-render.
+        if self._width:
+            self._estimate = (self._width, len(self._lines) + len(self._tail_lines))
         self._width = 0
         self._fence_tail = None
         self.refresh(layout=True)
