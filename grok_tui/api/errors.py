@@ -48,7 +48,8 @@ class XAIError(Exception):
         return f"{self.summary()} {self.hint}".strip()
 
     def summary(self) -> str:
-        prefix = f"HTTP {self.status}: " if self.status else ""
+        # A 200 carrying an error body is not news to the user ("HTTP 200" reads as success).
+        prefix = f"HTTP {self.status}: " if self.status and self.status != 200 else ""
         return f"{prefix}{self.message.rstrip('.')}."
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,164 @@
+"""The client-level fault matrix: every fault the fake can produce, what the
+client reports, and what is kept. Shared by `test_fault_matrix.py` and
+`make_fault_matrix.py` (which writes docs/fault-matrix.md from it)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
+from grok_tui.api.errors import XAIError
+from grok_tui.api.events import Completed, Failed, StreamEvent
+from grok_tui.api.request import ChatRequest, InputMessage
+from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
+
+KEY = "xai-SECRET-canary-1234567890"
+READ_TIMEOUT = 0.4
+
+
+@dataclass(frozen=True)
+class FaultCase:
+    name: str  # what the user meets, for the table
+    scenario: str | None  # the fake's scenario; None = special (see `special`)
+    kind: str  # expected XAIError.kind ("" = the stream completes)
+    partial: bool = False  # content delivered before the fault is kept
+    special: str = ""  # "closed_port" | "wrong_key"
+    status: int | None = None
+
+
+CASES: tuple[FaultCase, ...] = (
+    FaultCase("401 no credentials", "error_401", "auth", status=401),
+    FaultCase("400 incorrect API key (wrong key sent)", None, "auth", special="wrong_key",
+              status=400),
+    FaultCase("403 no permission for the model", "error_403", "permission", status=403),
+    FaultCase("404 unknown model", "error_404", "not_found", status=404),
+    FaultCase("410 Live Search retired", "error_410", "gone", status=410),
+    FaultCase("422 malformed request body", "error_422", "invalid_request", status=422),
+    FaultCase("429 rate limit with Retry-After", "error_429", "rate_limited", status=429),
+    FaultCase("429 rate limit without Retry-After", "error_429_no_retry_after",
+              "rate_limited", status=429),
+    FaultCase("429 at capacity", "error_429_capacity", "rate_limited", status=429),
+    FaultCase("429 credits used up", "error_429_billing", "billing", status=429),
+    FaultCase("500 internal error", "error_500", "server", status=500),
+    FaultCase("503 unavailable", "error_503", "server", status=503),
+    FaultCase("200 with a JSON error body", "error_200_json", "server", status=200),
+    FaultCase("`error` event mid-stream", "error_event", "server", partial=True),
+    FaultCase("nested `{\"error\":{...}}` frame mid-stream", "error_nested", "server",
+              partial=True),
+    FaultCase("`response.failed` mid-stream", "response_failed", "server", partial=True),
+    FaultCase("connection dropped mid-stream", "drop", "stream_interrupted", partial=True),
+    FaultCase(f"stall past the read timeout ({READ_TIMEOUT:g} s)", "stall", "timeout",
+              partial=True),
+    FaultCase("server not listening (closed port)", None, "connection",
+              special="closed_port"),
+    FaultCase("malformed SSE frames mixed in", "malformed", ""),
+    FaultCase("unknown event and item types", "unknown_events", ""),
+)
+
+
+@dataclass
+class Outcome:
+    case: FaultCase
+    events: list[StreamEvent]
+    error: XAIError | None
+    user_message: str
+    kept_text: str
+    recovered: bool | None  # next request on the same client succeeded (None: n/a)
+
+
+def request(text: str) -> ChatRequest:
+    return ChatRequest(model="grok-4.3", messages=(InputMessage("user", text),))
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_server() -> FakeServer:
+    return FakeServer(FakeXAI(FakeConfig(api_key=KEY, stall_seconds=2.0)))
+
+
+async def _collect(client: XAIClient, req: ChatRequest) -> list[StreamEvent]:
+    out: list[StreamEvent] = []
+    async for ev in client.stream(req):
+        out.append(ev)
+    return out
+
+
+async def run_case(server: FakeServer, case: FaultCase) -> Outcome:
+    server.fake.reset()
+    base_url = server.url
+    key = KEY
+    if case.special == "closed_port":
+        base_url = f"http://127.0.0.1:{closed_port()}/v1"
+    elif case.special == "wrong_key":
+        key = "xai-SECRET-canary-WRONG-9876543210"
+    elif case.scenario is not None:
+        server.fake.queue_scenarios([case.scenario])
+    client = XAIClient(key, base_url, timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
+                       retry=RetryPolicy(max_retries=0))
+    async with client:
+        events = await asyncio.wait_for(_collect(client, request("hello")), 15)
+        last = events[-1]
+        error = last.error if isinstance(last, Failed) else None
+        kept = last.text if isinstance(last, Failed) else ""
+        recovered: bool | None = None
+        if case.special != "closed_port":
+            if case.special == "wrong_key":
+                client._api_key = KEY  # the user fixed the key
+            again = await asyncio.wait_for(_collect(client, request("hello again")), 15)
+            recovered = isinstance(again[-1], Completed)
+    return Outcome(case, events, error, error.user_message() if error else "", kept, recovered)
+
+
+def run_all() -> list[Outcome]:
+    async def main() -> list[Outcome]:
+        with make_server() as server:
+            return [await run_case(server, c) for c in CASES]
+
+    return asyncio.run(main())
+
+
+def _cell(text: str) -> str:
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def matrix_markdown(outcomes: list[Outcome]) -> str:
+    lines = [
+        "# Fault matrix (client level)",
+        "",
+        "Generated by `tests/hardening/make_fault_matrix.py` from the cases in",
+        "`tests/hardening/fault_cases.py`; `tests/hardening/test_fault_matrix.py` fails",
+        "when this file is out of date. Each fault is produced by the loopback fake",
+        "server (`grok_tui.fake`), streamed with `XAIClient.stream` (retries off, read",
+        f"timeout {READ_TIMEOUT:g} s), and then a second request on the same client checks",
+        "that it recovers once the fault is gone. UI columns are added by the UI fault matrix.",
+        "",
+        "| fault | error kind | what the user sees (`user_message()`) | what is kept | next request |",
+        "|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        kind = f"`{o.error.kind}` ({type(o.error).__name__})" if o.error else "none (completes)"
+        seen = _cell(o.user_message) if o.error else "the full answer"
+        if o.error is None:
+            kept = "everything (bad frames skipped)"
+        elif o.kept_text:
+            kept = f"partial text ({len(o.kept_text)} chars)"
+        else:
+            kept = "nothing was delivered"
+        nxt = {True: "succeeds", False: "FAILS", None: "n/a"}[o.recovered]
+        lines.append(f"| {_cell(o.case.name)} | {kind} | {seen} | {kept} | {nxt} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def describe(o: Outcome) -> dict[str, Any]:
+    return {"case": o.case.name, "kind": o.error.kind if o.error else None,
+            "message": o.user_message, "kept": o.kept_text, "recovered": o.recovered}
