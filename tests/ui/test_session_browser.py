@@ -24,6 +24,7 @@ from grok_tui.ui.screens.session_browser import (
     column_widths,
     default_export_stem,
     export_stem,
+    focus_snippet,
 )
 from grok_tui.ui.session_commands import SessionCommands
 from tests.store.helpers import make_session
@@ -149,6 +150,7 @@ async def test_filter_by_message_text_shows_snippet(
         assert titles(browser) == ["alpha question"]
         assert "zebra crossed" in browser.rows[0].snippet
         assert "zebra crossed the road" in table_text(browser)
+        assert "Match" in table_text(browser).splitlines()[0]
         detail = str(browser.query_one("#detail", Static).render())
         assert "zebra crossed" in detail
         await type_filter(pilot, browser, "nothingmatchesthis")
@@ -573,3 +575,10 @@ def test_complete_path(tmp_path: Path) -> None:
     assert complete_path("exp", tmp_path, (".json",)) == "exports/"
     assert complete_path("export.", tmp_path, (".json",)) == "export.json"
     assert complete_path("zzz", tmp_path) is None
+
+
+def test_focus_snippet_brings_the_match_into_a_narrow_column() -> None:
+    text = "a " * 40 + "zebra at the end"
+    cut = focus_snippet(text, ["zeb"], 20)
+    assert cut.startswith("…") and cut.index("zebra") < 18
+    assert focus_snippet("zebra first", ["zeb"], 20) == "zebra first"

@@ -48,6 +48,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from grok_tui.sanitize import one_line
 from grok_tui.store import (
@@ -138,6 +139,19 @@ def highlight(text: str, words: list[str], base: str = "", mark: str = "bold rev
     return out
 
 
+def focus_snippet(snippet: str, words: list[str], width: int) -> str:
+    """`snippet` cut at the front so its first match shows in `width` cells."""
+    if not words or width <= 8:
+        return snippet
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")",
+                         re.IGNORECASE)
+    m = pattern.search(snippet)
+    if m is None or m.end() <= width - 2:
+        return snippet
+    start = max(0, m.start() - width // 4)
+    return "…" + snippet[start:].lstrip("…")
+
+
 def default_export_stem(summary: SessionSummary, folder: Path) -> Path:
     """`folder/grok-<title words>-<date>` (no suffix), unique for .md and .json."""
     slug = re.sub(r"[^\w]+", "-", summary.title.lower(), flags=re.UNICODE).strip("-_")[:48]
@@ -212,11 +226,11 @@ def _matches(summary: SessionSummary, words: list[str]) -> bool:
 _SESSION_KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "open"), ("Esc", "back"), ("F2", "rename"), ("F8", "delete"),
     ("Alt+C", "duplicate"), ("F6", "export"), ("F7", "import"), ("F3", "sort"),
-    ("F9", "trash"), ("↑↓ PgUp PgDn", "move"), ("Ctrl+P", "commands"),
+    ("F9", "trash"), ("↑↓/PgUp/PgDn", "move"), ("Ctrl+P", "commands"),
 )
 _TRASH_KEYS: tuple[tuple[str, str], ...] = (
     ("F8", "restore"), ("Alt+E", "empty trash"), ("F9/Esc", "back to sessions"),
-    ("F3", "sort"), ("↑↓ PgUp PgDn", "move"), ("Ctrl+P", "commands"),
+    ("F3", "sort"), ("↑↓/PgUp/PgDn", "move"), ("Ctrl+P", "commands"),
 )
 
 
@@ -381,12 +395,17 @@ class SessionBrowserScreen(Screen[BrowserResult]):
     def _apply(self, rows: list[SessionSummary], *, replace: bool, total: int | None,
                complete: bool) -> None:
         table = self.table
+        words = query_words(self.query_text)
         if replace:
             table.clear()
             self.rows = []
             self._ids = set()
             self.total = total
-        words = query_words(self.query_text)
+            label = "Match" if words and self.mode == "sessions" else "First line"
+            column = table.columns[ColumnKey("line")]
+            if column.label.plain != label:
+                column.label = Text(label)
+                table.refresh()
         for summary in rows:
             if summary.id in self._ids:
                 continue  # the order changed between two pages
@@ -415,6 +434,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
             title = highlight(label, words, base="bold" if current else "")
             snippet = one_line(s.snippet, 300) if words else ""
             if snippet:
+                snippet = focus_snippet(snippet, words, self._widths.get("line", 80))
                 line = highlight(snippet, words, base="italic")
             else:
                 line = highlight(one_line(s.first_line, 300), words, base="dim")
