@@ -93,7 +93,20 @@ def one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+# Inside a link: controls, whitespace, lone surrogates, and the invisible
+# format characters (zero-width, bidi overrides) that disguise where it goes.
+_LINK_BAD = re.compile(
+    "[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f"
+    "\u3000\ufeff\ud800-\udfff]"
+)
+
+
 def is_safe_link(url: str) -> bool:
-    """Only http and https links may be opened."""
-    lowered = url.strip().lower()
-    return lowered.startswith("https://") or lowered.startswith("http://")
+    """Only http and https links to a host may be opened. Surrounding spaces
+    and newlines are tolerated; any other control or invisible character (a
+    leading ESC, an embedded newline, a bidi override) refuses the link."""
+    url = url.strip(" \t\r\n")
+    if _LINK_BAD.search(url):
+        return False
+    scheme, sep, rest = url.partition("://")
+    return bool(sep) and scheme.lower() in ("http", "https") and rest[:1] not in ("", "/", "\\")
