@@ -7,64 +7,20 @@ Esc, and quits; then checks the session was saved to the data folder.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.tmux_harness import GROK, TMUX, Tmux, skip_reason
+
 pytestmark = pytest.mark.e2e
 
-TMUX = shutil.which("tmux")
-GROK = Path(sys.executable).with_name("grok-tui")
-
-if TMUX is None:
-    pytest.skip("tmux is not installed", allow_module_level=True)
-if not GROK.exists():
-    pytest.skip(f"{GROK} is not installed (pip install -e .)", allow_module_level=True)
-
-
-class Tmux:
-    def __init__(self, socket: str, session: str) -> None:
-        self.socket = socket
-        self.session = session
-
-    def run(self, *args: str) -> str:
-        out = subprocess.run(
-            [TMUX or "tmux", "-L", self.socket, *args],
-            check=True, capture_output=True, text=True, timeout=10,
-        )
-        return out.stdout
-
-    def send(self, *keys: str) -> None:
-        self.run("send-keys", "-t", self.session, *keys)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", self.session, "-l", text)
-
-    def alive(self) -> bool:
-        probe = subprocess.run(
-            [TMUX or "tmux", "-L", self.socket, "has-session", "-t", self.session],
-            capture_output=True, timeout=10,
-        )
-        return probe.returncode == 0
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", self.session)
-
-    def wait(self, predicate: Callable[[str], bool], what: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if predicate(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
+if skip_reason() is not None:
+    pytest.skip(skip_reason() or "", allow_module_level=True)
 
 
 @pytest.fixture
