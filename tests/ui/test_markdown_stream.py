@@ -33,6 +33,7 @@ CORPUS = [
     "- item\n\n  ```bash\n  echo hi\n  ```\n- item 2\n\n    indented code\n",
     "Cite [[1]](https://a.example/1) and [[2]](https://b.example/2).\n\n#not heading\n#\n",
     "```\nfence at start\n```\n```js\nlet a = 1;\n```\n````\n```\nnested ticks\n````\n",
+    "```\nunclosed fence, blank lines after\n\n\n",
     "Literal [@click=app.quit]x[/] and [bold red]red[/] and [link=file:///etc/passwd]x[/link]\n",
 ]
 

@@ -211,7 +211,13 @@ class BlockStream:
                     if not final:
                         break
                     close_end = complete_len
-                done.append(Piece(tail[fence.start : close_end], "fence", fence.gap))
+                text = tail[fence.start : close_end]
+                if final:  # an unclosed fence ends at its last non-blank line, as in split_spans
+                    lines = text.splitlines(keepends=True)
+                    while len(lines) > 1 and not lines[-1].strip():
+                        lines.pop()
+                    text = "".join(lines)
+                done.append(Piece(text, "fence", fence.gap))
                 self.fence = None
                 self._cut(close_end)
                 continue
