@@ -81,7 +81,9 @@ documents = st.lists(st.sampled_from(CORPUS), min_size=1, max_size=4).map("".joi
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data(), doc=documents, advance_every=st.integers(1, 3))
-def test_streamed_pieces_equal_whole_document_pieces(data: st.DataObject, doc: str, advance_every: int) -> None:
+def test_streamed_pieces_equal_whole_document_pieces(
+    data: st.DataObject, doc: str, advance_every: int
+) -> None:
     cuts = data.draw(st.lists(st.integers(0, len(doc)), max_size=40))
     assert stream_pieces(doc, cuts, advance_every) == split_document(doc)
 
@@ -132,7 +134,9 @@ async def test_streamed_render_equals_whole_render_in_the_widget() -> None:
         await pilot.pause()
 
 
-async def test_timer_coalesces_appends_and_finish_renders_the_tail(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_timer_coalesces_appends_and_finish_renders_the_tail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     calls: list[str] = []
     real = ms.render_piece
 
@@ -163,15 +167,25 @@ async def test_timer_coalesces_appends_and_finish_renders_the_tail(monkeypatch: 
 
 
 async def test_markup_in_the_source_is_shown_literally_and_inert() -> None:
-    doc = CORPUS[-1] + "\n# [@click=app.quit]heading[/]\n\n- [bold]item[/bold]\n\n`[@click=app.bell]`\n"
+    doc = (
+        CORPUS[-1]
+        + "\n# [@click=app.quit]heading[/]\n\n- [bold]item[/bold]\n\n`[@click=app.bell]`\n"
+    )
     app = Host(doc)
     async with app.run_test(size=HOST_SIZE) as pilot:
         widget = app.query_one("#m0", StreamingMarkdown)
         await pilot.pause()
         lines = widget.rendered_lines()
         text = "\n".join(line.text for line in lines)
-        for literal in ("[@click=app.quit]x[/]", "[bold red]red[/]", "[link=file:///etc/passwd]x[/link]",
-                        "[@click=app.quit]heading[/]", "[bold]item[/bold]", "[@click=app.bell]"):
+        literals = (
+            "[@click=app.quit]x[/]",
+            "[bold red]red[/]",
+            "[link=file:///etc/passwd]x[/link]",
+            "[@click=app.quit]heading[/]",
+            "[bold]item[/bold]",
+            "[@click=app.bell]",
+        )
+        for literal in literals:
             assert literal in text
         for line in lines:
             for segment in line:
@@ -300,11 +314,15 @@ async def test_saved_messages_render_lazily(monkeypatch: pytest.MonkeyPatch) -> 
         assert len(rendered) <= 120
 
 
-async def test_open_fence_is_not_rehighlighted_from_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_open_fence_is_not_rehighlighted_from_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     sizes: list[int] = []
     real = ms.render_code_lines
 
-    def recording(console: Console, code: list[str], language: str, width: int, theme: str) -> list[Strip]:
+    def recording(
+        console: Console, code: list[str], language: str, width: int, theme: str
+    ) -> list[Strip]:
         sizes.append(len(code))
         return real(console, code, language, width, theme)
 
@@ -353,7 +371,9 @@ def test_random_chunking_matches_for_the_whole_corpus() -> None:
         assert stream_pieces(doc, cuts, rng.randint(1, 4)) == split_document(doc)
 
 
-async def test_flush_work_is_time_budgeted_and_completes_in_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_flush_work_is_time_budgeted_and_completes_in_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(ms, "FLUSH_BUDGET", 0.0)  # one piece per step
     doc = "".join(f"Paragraph {n}.\n\n" for n in range(8)) + "tail"
     app = Host(doc, streaming=True)

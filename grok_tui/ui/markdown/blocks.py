@@ -110,7 +110,7 @@ _KINDS = {
 
 
 def split_spans(lines: list[str]) -> list[Span]:
-    """The pieces of the document made of `lines` (each ending with a newline, except maybe the last)."""
+    """The pieces of the document made of `lines` (each with its newline, maybe not the last)."""
     tokens = parser().parse("".join(lines))
     spans: list[Span] = []
     in_list = False
@@ -230,7 +230,8 @@ class BlockStream:
             n_final = len(spans) if final or spans[-1].closed else len(spans) - 1
             prev_end = 0
             for span in spans[:n_final]:
-                done.append(Piece("".join(lines[span.start : span.end]), span.kind, span.start > prev_end))
+                text = "".join(lines[span.start : span.end])
+                done.append(Piece(text, span.kind, span.start > prev_end))
                 prev_end = span.end
             offset = sum(len(line) for line in lines[:prev_end])
             last = spans[-1]
@@ -276,7 +277,8 @@ class BlockStream:
         pieces: list[Piece] = []
         prev_end = 0
         for span in split_spans(lines):
-            pieces.append(Piece("".join(lines[span.start : span.end]), span.kind, span.start > prev_end))
+            text = "".join(lines[span.start : span.end])
+            pieces.append(Piece(text, span.kind, span.start > prev_end))
             prev_end = span.end
         return pieces
 

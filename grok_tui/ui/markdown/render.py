@@ -117,7 +117,9 @@ def code_lines_segments(
 
 
 class _LeftHeading(Heading):
-    LEVEL_ALIGN: ClassVar[dict[str, str]] = {f"h{level}": "left" for level in range(1, 7)}  # type: ignore[assignment]
+    LEVEL_ALIGN: ClassVar[dict[str, str]] = {  # type: ignore[assignment]
+        f"h{level}": "left" for level in range(1, 7)
+    }
 
 
 class _Code(CodeBlock):
@@ -129,7 +131,8 @@ class _Code(CodeBlock):
         background = code_background(self.theme)
         blank = [Segment(" " * width, background)]
         new_line = Segment.line()
-        for row in [blank, *code_lines_segments(console, code.split("\n"), self.lexer_name, width, self.theme), blank]:
+        rows = code_lines_segments(console, code.split("\n"), self.lexer_name, width, self.theme)
+        for row in [blank, *rows, blank]:
             yield from row
             yield new_line
 
@@ -195,7 +198,8 @@ def _unlink(style: Style) -> Style:
     replaced = _link_styles.get(style)
     if replaced is None:
         link = style.link
-        replaced = style.clear_meta_and_links() + Style(underline=True) + Style.from_meta({LINK_META: link})
+        inert = style.clear_meta_and_links() + Style(underline=True)
+        replaced = inert + Style.from_meta({LINK_META: link})
         if len(_link_styles) > 4096:
             _link_styles.clear()
         _link_styles[style] = replaced
@@ -214,7 +218,9 @@ def _to_strips(lines: list[list[Segment]], width: int, trim: bool = True) -> lis
     for line in lines:
         if any(style is not None and style._link for _, style, _ in line):
             line = [
-                Segment(text, _unlink(style), control) if style is not None and style._link else Segment(text, style, control)
+                Segment(text, _unlink(style), control)
+                if style is not None and style._link
+                else Segment(text, style, control)
                 for text, style, control in line
             ]
         strips.append(Strip(line, width))
@@ -237,7 +243,8 @@ def render_code_lines(
     console: Console, code_lines: list[str], language: str, width: int, code_theme: str
 ) -> list[Strip]:
     """Highlighted code lines (no padding lines above/below)."""
-    return [Strip(row, width) for row in code_lines_segments(console, code_lines, language, width, code_theme)]
+    rows = code_lines_segments(console, code_lines, language, width, code_theme)
+    return [Strip(row, width) for row in rows]
 
 
 def render_fence(console: Console, source: str, width: int, code_theme: str) -> list[Strip]:
@@ -247,7 +254,10 @@ def render_fence(console: Console, source: str, width: int, code_theme: str) -> 
     return [blank, *render_code_lines(console, code, opener.language, width, code_theme), blank]
 
 
-def render_piece(console: Console, source: str, kind: str, width: int, code_theme: str) -> list[Strip]:
+def render_piece(
+    console: Console, source: str, kind: str, width: int, code_theme: str
+) -> list[Strip]:
+    """One piece (see `blocks`) rendered at `width` cells."""
     if width <= 0:
         return []
     if kind == "fence":

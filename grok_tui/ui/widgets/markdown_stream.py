@@ -270,7 +270,7 @@ class StreamingMarkdown(Widget):
         self.refresh(layout=True)
 
     def _ensure_rendered(self, width: int, budget: float | None = None) -> None:
-        """Render what is not rendered yet; with a `budget` (seconds), stop early when it is spent."""
+        """Render what is not rendered yet; with a `budget` (seconds), stop once it is spent."""
         if width <= 0:
             return
         self._split_lazy()
@@ -325,7 +325,12 @@ class StreamingMarkdown(Widget):
         if needs_separator(self._last_kind, "fence", fence.gap):
             tail.append(Strip.blank(width))
         cache = self._fence_tail
-        if cache is None or cache.fence is not fence or cache.width != width or cache.theme != theme:
+        if (
+            cache is None
+            or cache.fence is not fence
+            or cache.width != width
+            or cache.theme != theme
+        ):
             cache = self._fence_tail = _FenceTail(fence, width, theme)
         language = fence.opener.language
         code = fence.code
