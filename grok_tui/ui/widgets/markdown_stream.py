@@ -41,7 +41,7 @@ from grok_tui.ui.markdown.render import (
 )
 
 FLUSH_INTERVAL = 0.08  # seconds between coalesced renders while streaming (at least): <= 12.5/s
-MAX_FLUSH_INTERVAL = 0.25
+MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share bounded
 FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
 CONTINUE_DELAY = 0.005
 FENCE_CHUNK = 12  # completed code lines highlighted together and kept
