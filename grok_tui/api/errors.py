@@ -19,6 +19,11 @@ from typing import Any
 from grok_tui.sanitize import fix_surrogates
 
 
+# Sentence boundary: ., ! or ? then whitespace then a capital letter ("grok-4.3."
+# and URLs don't split; "xa***10. You can" does).
+_SENTENCE_END = _re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 class XAIError(Exception):
     """Base class of every client error."""
 
@@ -48,9 +53,15 @@ class XAIError(Exception):
         return f"{self.summary()} {self.hint}".strip()
 
     def summary(self) -> str:
+        """The first sentence of the server's message, with the HTTP status."""
         # A 200 carrying an error body is not news to the user ("HTTP 200" reads as success).
         prefix = f"HTTP {self.status}: " if self.status and self.status != 200 else ""
-        return f"{prefix}{self.message.rstrip('.')}."
+        first = _SENTENCE_END.split(self.message.strip(), maxsplit=1)[0]
+        return f"{prefix}{first.rstrip('.')}."
+
+    def detail(self) -> str:
+        """The server's whole message (may be several sentences), for a details line."""
+        return self.message.strip()
 
     def to_dict(self) -> dict[str, Any]:
         return {
