@@ -118,8 +118,19 @@ class Tmux:
 
 @contextmanager
 def tmux_server(prefix: str = "grok-e2e", session: str = "e2e") -> Iterator[Tmux]:
-    """A Tmux on a fresh socket; the server is killed on exit."""
+    """A Tmux on a fresh socket; the server is killed on exit.
+
+    A placeholder session keeps the server up between runs: without it the
+    server exits when the app's session ends, and a `new-session` issued
+    while it is exiting can land on the dying server (the session then gets
+    the default 80x24 size, or vanishes).
+    """
     tmux = Tmux(f"{prefix}-{os.getpid()}-{uuid.uuid4().hex[:8]}", session)
+    subprocess.run(
+        [TMUX or "tmux", "-L", tmux.socket, "new-session", "-d", "-s", "keepalive",
+         "-x", "20", "-y", "5", "exec sleep 86400"],
+        check=True, timeout=10,
+    )
     try:
         yield tmux
     finally:
@@ -140,6 +151,11 @@ def app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def grok_command(*args: str, keep_key: bool = False) -> str:
     """A shell command line that execs the installed grok-tui with `args`
-    (so the pane pid is grok-tui's), without the user's XAI_API_KEY."""
-    unset = "" if keep_key else "-u XAI_API_KEY "
+    (so the pane pid is grok-tui's), without the user's XAI_API_KEY.
+
+    COLUMNS/LINES are dropped: the tmux server copies its environment from the
+    process that started it, and a test runner's COLUMNS=80 would make the
+    app ignore the pane size (shutil.get_terminal_size reads them first).
+    """
+    unset = "-u COLUMNS -u LINES " + ("" if keep_key else "-u XAI_API_KEY ")
     return f"exec env {unset}{shlex.quote(str(GROK))} {' '.join(map(shlex.quote, args))}"
