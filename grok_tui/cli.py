@@ -110,8 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--exclude-handle", metavar="HANDLE", action="append", default=[],
         help="X search never these handles (max 10; implies --x-search)",
     )
-    ask.add_argument("--from-date", metavar="YYYY-MM-DD", help="X search from this date")
-    ask.add_argument("--to-date", metavar="YYYY-MM-DD", help="X search up to this date")
+    ask.add_argument(
+        "--from-date", metavar="YYYY-MM-DD", help="X search from this date (implies --x-search)"
+    )
+    ask.add_argument(
+        "--to-date", metavar="YYYY-MM-DD", help="X search up to this date (implies --x-search)"
+    )
     ask.add_argument(
         "--image-understanding", action="store_true",
         help="let the search tools look at images",
