@@ -176,7 +176,10 @@ async def test_midstream_error_keeps_partial_with_message(make_app: Any, fake: F
         assert view is not None
         footer = _plain(view.query_one(".msg-footer", Static))
         assert "✖" in footer and "retry" in footer.lower()
-        assert reply.error is not None and reply.error.message in footer
+        from grok_tui.api.errors import error_from_dict
+
+        assert reply.error is not None
+        assert error_from_dict(reply.error.model_dump()).user_message() in footer
         # Ctrl+R retries: the failed reply is replaced by a complete one.
         await pilot.press("ctrl+r")
         await _until_idle(pilot, app)

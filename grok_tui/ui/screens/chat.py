@@ -193,9 +193,15 @@ class ChatScreen(Screen[None]):
         self._apply_layout(self.app.size.width)
         self._refresh_chips()
         self.refresh_backend_banner()
-        self._tool_log().load_messages(self.session.messages)
         await self.conversation.load(self.session.messages)
         self._refresh_status()
+        # The log of a long session costs a few hundred ms to build: after
+        # the first frame, so the conversation shows at once.
+        self.call_after_refresh(self._load_tool_log)
+
+    def _load_tool_log(self) -> None:
+        if not self.is_streaming:
+            self._tool_log().load_messages(self.session.messages)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_layout(event.size.width)

@@ -231,13 +231,15 @@ class Conversation(VerticalScroll, can_focus=True):
             if region.bottom >= top and region.y <= bottom:
                 await self.expand_chunk(chunk)
 
-    async def expand_chunk(self, chunk: ArchiveChunk) -> None:
-        """Replace a placeholder by real message views, keeping the reading position."""
+    async def expand_chunk(self, chunk: ArchiveChunk, *, keep_position: bool = True) -> None:
+        """Replace a placeholder by real message views; with `keep_position`,
+        correct the scroll offset so the text being read does not move."""
         if not chunk.is_attached:
             return
         region = chunk.virtual_region
         old_height = region.height
-        above = region.y < self.scroll_y  # the chunk starts above the viewport
+        # The chunk starts above the viewport: its growth would push the text down.
+        above = keep_position and region.y < self.scroll_y
         views = [self._new_view(i) for i in range(chunk.start, chunk.stop)]
         await self.mount_all(views, before=chunk)
         await chunk.remove()
@@ -259,7 +261,7 @@ class Conversation(VerticalScroll, can_focus=True):
             return view
         for chunk in self.query_children(ArchiveChunk):
             if chunk.start <= index < chunk.stop:
-                await self.expand_chunk(chunk)
+                await self.expand_chunk(chunk, keep_position=False)
                 break
         return self.view_at(index)
 
@@ -274,8 +276,14 @@ class Conversation(VerticalScroll, can_focus=True):
             v = self.view_at(new)
             if v is not None:
                 v.add_class("-highlight")
-                self.scroll_to_widget(v, animate=False, top=v.outer_size.height > self.size.height)
+                # After the layout (the view may have just been mounted).
+                self.call_after_refresh(self._scroll_to_view, v)
         self.post_message(self.Highlighted(new))
+
+    def _scroll_to_view(self, view: MessageView) -> None:
+        if view.is_attached:
+            tall = view.outer_size.height > self.scrollable_content_region.height
+            self.scroll_to_widget(view, animate=False, top=tall, immediate=True)
 
     async def _move_highlight(self, index: int) -> None:
         if not self._messages:
