@@ -572,3 +572,25 @@ async def test_real_store_saves_and_continue_reopens(backend: Any, tmp_path: Pat
     assert by_id.chat_session_id == session_id
     with pytest.raises(StartError):
         build_app(build_parser().parse_args(["--demo", "--session", "doesnotexist"]))
+
+
+async def test_f4_session_browser_opens_a_saved_session(backend: Any, tmp_path: Path) -> None:
+    from grok_tui.store import SessionStore
+
+    store = SessionStore(tmp_path / "data")
+    old = Session(title="older chat", messages=[Message(role="user", text="old question"),
+                                                 Message(role="assistant", text="old answer")])
+    store.save(old)
+    app = GrokApp(backend=backend, store=store)
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SessionBrowserScreen",
+                       what="the session browser")
+        await wait_for(pilot, lambda: bool(app.screen.query("DataTable")), what="the list")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat.session.id == old.id, what="the session to open")
+        assert [m.text for m in chat.session.messages] == ["old question", "old answer"]
+        assert len(chat.conversation.query(MessageView)) == 2
+    store.close()

@@ -88,6 +88,12 @@ class Checkpointer:
             except Exception as exc:  # a full disk must not end the chat
                 self.last_error = f"{type(exc).__name__}: {exc}"
 
+    def forget(self, session_id: str) -> None:
+        """The session was deleted: never write it again (that would restore it)."""
+        self._saved_ids.discard(session_id)
+        if self._pending is not None and self._pending.get("id") == session_id:
+            self._pending = None
+
     def _write(self, data: dict[str, Any]) -> None:
         store = self.store
         if hasattr(store, "save_snapshot"):
@@ -688,8 +694,44 @@ class ChatScreen(Screen[None]):
             self._side_width = max(SIDE_MIN, min(SIDE_MAX, self._side_width + delta))
         self._apply_layout(self.app.size.width)
 
-    def action_sessions(self) -> None:
-        self._notify("The session browser is not available yet.", severity="warning")
+    async def action_sessions(self) -> None:
+        """F4: the session browser; open the chosen session here."""
+        store = self.grok.store
+        if store is None or not hasattr(store, "list_sessions"):
+            self._notify("Sessions are not saved in this run (no session store).",
+                         severity="warning")
+            return
+        from grok_tui.ui.screens.session_browser import SessionBrowserScreen
+
+        if self.session.messages:
+            self.checkpointer.save(self.session)
+            await self.checkpointer.flush()
+        browser = SessionBrowserScreen(store, self.session.id)
+
+        async def done(result: Any) -> None:
+            renamed = getattr(browser, "renamed_current", None)
+            if renamed:
+                self.session.title = renamed
+                self.session.title_is_custom = True
+            if not result:
+                return
+            action, session_id = result
+            if action == "deleted-current":
+                self.checkpointer.forget(self.session.id)
+                await self.load_session(self.grok.new_session())
+                return
+            if action == "open" and session_id != self.session.id:
+                if self.is_streaming:
+                    await self._stop_and_wait()
+                try:
+                    session = await asyncio.to_thread(store.load, session_id)
+                except Exception as exc:
+                    self._notify(f"Cannot open that session: {exc}", severity="error")
+                    return
+                self.checkpointer.save(self.session)
+                await self.load_session(session)
+
+        self.app.push_screen(browser, done)
 
     # -- conversation events -----------------------------------------------------
 

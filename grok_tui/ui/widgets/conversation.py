@@ -164,7 +164,9 @@ class Conversation(VerticalScroll, can_focus=True):
             widgets.append(self._new_view(i))
         if widgets:
             await self.mount_all(widgets)
-        self.anchor()
+        # Anchor once the new views are laid out (before, the content height
+        # is unknown and the offset would be computed from nothing).
+        self.call_after_refresh(self.anchor)
 
     def _new_view(self, index: int) -> MessageView:
         message = self._messages[index]
