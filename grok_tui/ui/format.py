@@ -1,5 +1,5 @@
-"""Shared formatting for the UI: token counts, dollars, durations, tool-call
-argument summaries and the one-line summary of the search settings.
+"""Shared formatting for the UI: token counts, dollars, durations, timestamps,
+tool-call argument summaries and the one-line summary of the search settings.
 
 Pure functions on plain values (no Textual import), so they are cheap to test
 and reuse in `grok-tui ask` output as well. Everything that takes untrusted text
@@ -9,7 +9,9 @@ render the result as `Content`/`Text`, never as markup.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
@@ -91,6 +93,80 @@ def format_whole_seconds(seconds: float) -> str:
     if whole < 60:
         return f"{whole} s"
     return format_duration(whole)
+
+
+# -- timestamps ---------------------------------------------------------------
+
+#: What a timestamp that cannot be shown (missing, NaN, inf, out of range) shows.
+NO_TIME = "—"
+
+#: 9999-12-31 23:59:59 UTC: the last second `datetime` can represent.
+_MAX_TIMESTAMP = 253_402_300_799.0
+
+
+def local_time(ts: object) -> dt.datetime | None:
+    """The local, timezone-aware time of a Unix timestamp, or None when `ts` is
+    not a usable one: not a number, NaN, ±inf, zero or negative (unknown), or
+    beyond year 9999. Never raises, whatever a session file or server says."""
+    if isinstance(ts, bool):
+        return None
+    try:
+        value = float(ts)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not math.isfinite(value) or value <= 0 or value > _MAX_TIMESTAMP:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(value).astimezone()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _now(now: object) -> dt.datetime | None:
+    if now is None:
+        return dt.datetime.now().astimezone()
+    if isinstance(now, dt.datetime):
+        return now if now.tzinfo is not None else now.astimezone()
+    return local_time(now)
+
+
+def format_clock(ts: object, now: object = None) -> str:
+    """A turn's time: `14:05:09` on the day of `now` (a timestamp or datetime;
+    default: the current time), `2025-11-20 14:05` on another day; `—` when
+    `ts` is not a usable timestamp."""
+    when = local_time(ts)
+    if when is None:
+        return NO_TIME
+    current = _now(now)
+    if current is not None and when.date() == current.date():
+        return when.strftime("%H:%M:%S")
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def format_when(ts: object, now: object = None) -> str:
+    """A short local time for lists: `14:05` today, `Mon 14:05` within the last
+    six days, `Mar 03` this year, `2024-03-03` before; `—` when `ts` is not a
+    usable timestamp. `now` is a timestamp or datetime (default: the current
+    time)."""
+    when = local_time(ts)
+    if when is None:
+        return NO_TIME
+    current = _now(now)
+    if current is None:
+        return when.strftime("%Y-%m-%d")
+    if when.date() == current.date():
+        return when.strftime("%H:%M")
+    if abs((current.date() - when.date()).days) < 6 and when <= current:
+        return when.strftime("%a %H:%M")
+    if when.year == current.year:
+        return when.strftime("%b %d")
+    return when.strftime("%Y-%m-%d")
+
+
+def format_date(ts: object, missing: str = NO_TIME) -> str:
+    """The local date `2025-11-20`, or `missing` when `ts` is not usable."""
+    when = local_time(ts)
+    return missing if when is None else when.strftime("%Y-%m-%d")
 
 
 # -- tool-call arguments ----------------------------------------------------

@@ -5,6 +5,7 @@ argument summaries of grok_tui.ui.format."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
@@ -387,3 +388,72 @@ async def test_narrow_pane_drops_the_phase_word(clock: Clock) -> None:
         ws = line_with(log.plain_lines(), "web_search")
         assert "searching" not in ws and ws.endswith(" s") and len(ws) <= 50
         assert all(len(line) <= 50 for line in log.plain_lines())
+
+
+# -- timestamps -----------------------------------------------------------------
+
+BAD_TIMESTAMPS = [
+    float("nan"), float("inf"), float("-inf"), 1e300, 1e19, 253_402_300_800.0, -1.0, -1e18,
+    0, None, "soon", True, 10**400,
+]
+
+
+@pytest.mark.parametrize("ts", BAD_TIMESTAMPS, ids=repr)
+def test_bad_timestamps_show_a_dash(ts: object) -> None:
+    from grok_tui.ui.format import NO_TIME, format_clock, format_date, format_when, local_time
+
+    assert local_time(ts) is None
+    assert format_clock(ts, 1_700_000_000.0) == NO_TIME == "—"
+    assert format_when(ts) == NO_TIME
+    assert format_date(ts) == NO_TIME
+    assert format_date(ts, missing="undated") == "undated"
+
+
+def test_timestamps_format_by_distance_from_now() -> None:
+    import datetime as dt
+
+    from grok_tui.ui.format import format_clock, format_date, format_when
+
+    now = dt.datetime(2025, 11, 20, 15, 0, 0).astimezone()
+    at = dt.datetime(2025, 11, 20, 14, 5, 9).astimezone().timestamp()
+    assert format_clock(at, now) == "14:05:09"
+    assert format_clock(at, now.timestamp()) == "14:05:09"
+    assert format_clock(at - 86400, now) == "2025-11-19 14:05"
+    assert format_clock(at, float("nan")) == "2025-11-20 14:05"  # a bad clock: the full date
+    assert format_when(at, now) == "14:05"
+    assert format_when(at - 2 * 86400, now) == "Tue 14:05"
+    assert format_when(at - 30 * 86400, now) == "Oct 21"
+    assert format_when(at - 400 * 86400, now) == "2024-10-16"
+    assert format_when(at, float("inf")) == "2025-11-20"
+    assert format_date(at) == "2025-11-20"
+    # The last representable second still formats.
+    assert format_date(253_402_300_799.0 - 86400 * 2).startswith("9999-12-")
+
+
+def test_session_browser_dates_are_guarded(tmp_path: Path) -> None:
+    from grok_tui.store import SessionSummary
+    from grok_tui.ui.screens import session_browser as sb
+
+    assert sb.format_when(float("nan")) == "—"
+    assert sb.format_when(-1e300) == "—"
+    summary = SessionSummary(
+        id="s1", title="Hi there", model="m", created_at=float("nan"), updated_at=float("inf"),
+        message_count=0, first_line="", snippet="", damaged=None, path=tmp_path / "s1.json",
+    )
+    assert sb.default_export_stem(summary, tmp_path).name == "grok-hi-there-undated"
+
+
+async def test_header_with_a_bad_timestamp_shows_a_dash(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(100, 20)) as pilot:
+        log = app.query_one(ToolLog)
+        for stamp in (float("nan"), float("inf"), -1e300, 1e300):
+            msg = Message(role="assistant", text="x", status=MessageStatus.COMPLETE)
+            msg.created_at = stamp
+            msg.finished_at = stamp
+            log.load_messages([Message(role="user", text="when?"), msg])
+            await pilot.pause()
+            lines = log.plain_lines()
+            assert lines[0].startswith("▍—  when?"), lines
+            assert lines[-1].startswith("  ✓ done")
+        assert app.is_running

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -58,6 +57,7 @@ from grok_tui.store import (
     SessionSummary,
     StoreError,
 )
+from grok_tui.ui.format import format_date, format_when
 from grok_tui.ui.screens.confirm import ConfirmScreen, InputScreen, PathSuggester
 from grok_tui.ui.session_commands import SessionCommands
 
@@ -90,26 +90,6 @@ _ERRORS = (StoreError, OSError, ValueError)
 
 
 # -- pure helpers (tested directly) ------------------------------------------------
-
-
-def format_when(ts: float, now: dt.datetime | None = None) -> str:
-    """Short local time: "14:05" today, "Mon 14:05" this week, "Mar 03" this
-    year, "2024-03-03" before."""
-    if ts <= 0:
-        return "?"
-    when = dt.datetime.fromtimestamp(ts).astimezone()
-    current = now or dt.datetime.now().astimezone()
-    if when.date() == current.date():
-        return when.strftime("%H:%M")
-    if timedelta_days(current, when) < 6 and when <= current:
-        return when.strftime("%a %H:%M")
-    if when.year == current.year:
-        return when.strftime("%b %d")
-    return when.strftime("%Y-%m-%d")
-
-
-def timedelta_days(a: dt.datetime, b: dt.datetime) -> int:
-    return abs((a.date() - b.date()).days)
 
 
 def column_widths(total: int) -> dict[str, int]:
@@ -156,7 +136,7 @@ def default_export_stem(summary: SessionSummary, folder: Path) -> Path:
     """`folder/grok-<title words>-<date>` (no suffix), unique for .md and .json."""
     slug = re.sub(r"[^\w]+", "-", summary.title.lower(), flags=re.UNICODE).strip("-_")[:48]
     slug = slug.strip("-_") or "session"
-    day = dt.datetime.fromtimestamp(summary.updated_at or 0).strftime("%Y-%m-%d")
+    day = format_date(summary.updated_at, missing="undated")
     stem = folder / f"grok-{slug}-{day}"
     n = 2
     candidate = stem

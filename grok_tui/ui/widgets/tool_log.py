@@ -66,6 +66,7 @@ from grok_tui.api import events as ev
 from grok_tui.chat.models import Message, MessageStatus, ToolCall
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.format import (
+    format_clock,
     format_cost,
     format_duration,
     format_tokens,
@@ -143,13 +144,6 @@ class _Turn:
             self.tool_index.setdefault(tc.call_id, tc)
         self.scanned = len(calls)
         return self.tool_index.get(call_id)
-
-
-def _format_clock(stamp: float, now: float) -> str:
-    t = time.localtime(stamp)
-    if time.localtime(now)[:3] == t[:3]:
-        return time.strftime("%H:%M:%S", t)
-    return time.strftime("%Y-%m-%d %H:%M", t)
 
 
 class ToolLog(ScrollView, can_focus=True):
@@ -617,7 +611,7 @@ class ToolLog(ScrollView, can_focus=True):
 
     def _header_line(self, row: _Row, width: int) -> Content:
         turn = row.turn
-        stamp = _format_clock(turn.message.created_at, self.clock())
+        stamp = format_clock(turn.message.created_at, self.clock())
         prompt = turn.prompt or "(reply)"
         return Content.assemble(
             ("▍", self._style("tool-log--header")),
