@@ -239,11 +239,12 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> tuple[int, int]:
     """Write `data` to `path` so that a crash leaves the old or the new file.
 
     Temporary file in the same folder, written, flushed and fsynced, renamed
     over the target, then the folder fsynced so the rename itself is durable.
+    Returns the new file's (mtime_ns, size) stamp.
     """
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=TMP_SUFFIX)
@@ -252,6 +253,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+            st = os.fstat(fh.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         try:
@@ -260,3 +262,4 @@ def atomic_write(path: Path, data: bytes) -> None:
             pass
         raise
     fsync_dir(folder)
+    return (st.st_mtime_ns, st.st_size)

@@ -29,7 +29,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ from grok_tui.store.files import (
     SessionNotFound,
     StoreError,
     StoreWriteError,
+    atomic_write,
     encode_document,
     fsync_dir,
     parse_document,
@@ -427,24 +427,9 @@ class SessionStore:
 
     @staticmethod
     def _atomic_write(path: Path, payload: bytes) -> tuple[int, int]:
-        """Atomic write (see files.atomic_write); returns the new file's stamp."""
-        folder = path.parent
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=TMP_SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-                st = os.fstat(fh.fileno())
-            os.replace(tmp_name, path)
-        except BaseException:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-            raise
-        fsync_dir(folder)
-        return (st.st_mtime_ns, st.st_size)
+        """Atomic write (files.atomic_write); returns the new file's stamp.
+        A method so tests can inject write failures."""
+        return atomic_write(path, payload)
 
     def _copy_attachments(self, session_id: str, data: dict[str, Any]) -> None:
         folder = self.attachments_dir / session_id
