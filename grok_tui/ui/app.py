@@ -20,6 +20,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from grok_tui.chat.models import Session
 from grok_tui.ui.backend import Backend
 from grok_tui.ui.keymap import bindings_for
+from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.widgets.prompt_input import PromptHistory
 
@@ -45,7 +46,8 @@ CHAT_COMMANDS: tuple[tuple[str, str, str], ...] = (
      "clear_attachments"),
     ("Enter API key", "Use an xAI API key (for this session or saved)", "api_key"),
     ("Toggle tool log", "Show or hide the tool-call and reasoning log", "toggle_tool_log"),
-    ("Toggle search settings", "Show or hide the search settings pane", "toggle_search"),
+    ("Search settings", "Open the search settings pane and focus it (again: close it)",
+     "search_settings"),
     ("Wider side pane", "Make the side pane wider", "grow_pane"),
     ("Narrower side pane", "Make the side pane narrower", "shrink_pane"),
     ("Sessions", "Browse saved sessions", "sessions"),
@@ -74,13 +76,24 @@ class ChatCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
+class ChatPresetCommands(PresetCommands):
+    """Search presets for the chat screen: a preset applies even before the
+    search pane was first opened (the form is created for it, hidden)."""
+
+    def _form(self) -> Any:
+        screen = self.screen
+        if isinstance(screen, ChatScreen):
+            return screen.search_form_now()
+        return super()._form()
+
+
 class GrokApp(App[None]):
     """The full-screen chat client."""
 
     CSS_PATH = ["app.tcss", "screens/chat.tcss"]
     TITLE = "grok-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
-    COMMANDS = App.COMMANDS | {ChatCommands}
+    COMMANDS = App.COMMANDS | {ChatCommands, ChatPresetCommands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -114,6 +127,8 @@ class GrokApp(App[None]):
         self.history = history if history is not None else PromptHistory()
         self.startup_warnings = list(warnings)
         self._old_clients: list[Any] = []
+        #: Named search presets (PresetCommands reads it); edits settings.presets in place.
+        self.preset_store = PresetStore(self.settings.presets, config_path=self.settings.config_path)
 
     # -- screens ----------------------------------------------------------------
 

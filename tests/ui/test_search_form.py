@@ -454,17 +454,10 @@ async def test_tab_walks_the_enabled_controls_in_order() -> None:
 
 # ---- end to end: the form inside the real app, the request the fake backend got ----------------
 #
-# The chat screen's `#search-pane` is meant to hold the form and to keep
-# `session.search` in step with `SearchForm.Changed`. Until it does, these
-# tests mount a stand-in: the same form, whose own Changed handler does what
-# the chat screen will do (see the report of the search-form work).
-
-
-class StandInForm(SearchForm):
-    """The form plus the chat screen's part: Changed -> session.search."""
-
-    def on_search_form_changed(self, event: SearchForm.Changed) -> None:
-        self.screen.session.search = event.settings  # type: ignore[attr-defined]
+# The chat screen mounts the form in `#search-pane` the first time F3 opens it
+# and keeps `session.search` in step with `SearchForm.Changed`. The form is
+# driven with the keyboard (focus, type, press) and each test checks the exact
+# JSON the fake backend received.
 
 
 async def open_form(pilot: Pilot[None], app: Any) -> SearchForm:
@@ -474,12 +467,10 @@ async def open_form(pilot: Pilot[None], app: Any) -> SearchForm:
     chat = app.chat
     pane = chat.query_one("#search-pane")
     assert pane.display
-    forms = pane.query(SearchForm)
-    if forms:
-        return forms.first()
-    form = StandInForm(chat.session.search, model=chat.session.model)
-    await pane.mount(form)
-    await pilot.pause()
+    form = pane.query_one(SearchForm)
+    assert chat.search_form is form
+    await wait_for(pilot, lambda: form.query("#web-enabled").first().has_focus,
+                   what="F3 to focus the form")
     return form
 
 
@@ -504,23 +495,49 @@ async def press_on(pilot: Pilot[None], widget: Any, *keys: str) -> None:
     await pilot.pause()
 
 
-async def test_e2e_web_search_with_an_allowed_domain(make_app: Any, fake: Any) -> None:
+async def type_keys(pilot: Pilot[None], widget: Input, text: str, *, enter: bool = False) -> None:
+    """Type `text` into `widget` key by key (Enter after it if asked)."""
+    await type_in(pilot, widget, text, enter=enter, keys=True)
+
+
+async def test_e2e_web_search_with_an_allowed_domain(make_app: Any, fake: Any, store: Any) -> None:
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
+        assert app.chat.search_form is None  # not built at start-up
         form = await open_form(pilot, app)
-        await press_on(pilot, form.query_one("#web-enabled"), "space")
-        await type_in(pilot, editor_of(form, "web-domains").input, "https://x.ai/docs", enter=True)
+        await pilot.press("space")  # the web switch has the focus
+        await type_keys(pilot, editor_of(form, "web-domains").input, "https://x.ai/docs", enter=True)
+        assert app.chat.session.search.web.domains == ["x.ai"]
+        assert "web: x.ai" in app.chat.query_one("#status").plain
         body = await send_and_get_body(pilot, app, fake)
         assert body["tools"] == [{"type": "web_search", "allowed_domains": ["x.ai"]}]
         assert "max_turns" not in body and "reasoning" not in body
+        await app.chat.checkpointer.flush()
+        assert store.saved[-1]["search"]["web"]["domains"] == ["x.ai"]
+
+
+async def test_e2e_each_web_flag_alone(make_app: Any, fake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        await pilot.press("space")
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [{"type": "web_search"}]
+        await press_on(pilot, form.query_one("#web-images"), "space")
+        body = await send_and_get_body(pilot, app, fake, "images")
+        assert body["tools"] == [{"type": "web_search", "enable_image_understanding": True}]
+        await press_on(pilot, form.query_one("#web-images"), "space")
+        await press_on(pilot, form.query_one("#web-image-search"), "space")
+        body = await send_and_get_body(pilot, app, fake, "image search")
+        assert body["tools"] == [{"type": "web_search", "enable_image_search": True}]
 
 
 async def test_e2e_excluded_domains_and_image_flags(make_app: Any, fake: Any) -> None:
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         form = await open_form(pilot, app)
-        await press_on(pilot, form.query_one("#web-enabled"), "space")
-        await type_in(pilot, editor_of(form, "web-domains").input, "reddit.com, quora.com", enter=True)
+        await pilot.press("space")
+        await type_keys(pilot, editor_of(form, "web-domains").input, "reddit.com, quora.com", enter=True)
         await press_on(pilot, form.query_one("#web-mode"), "right", "space")
         await press_on(pilot, form.query_one("#web-images"), "space")
         await press_on(pilot, form.query_one("#web-image-search"), "space")
@@ -540,13 +557,19 @@ async def test_e2e_x_search_handles_dates_and_media_flags(make_app: Any, fake: A
     async with app.run_test(size=(160, 50)) as pilot:
         form = await open_form(pilot, app)
         await press_on(pilot, form.query_one("#x-enabled"), "space")
-        await type_in(pilot, editor_of(form, "x-handles").input, "@xai", enter=True)
-        await type_in(pilot, editor_of(form, "x-handles").input, "@elonmusk", enter=True)
-        await type_in(pilot, form.query_one("#x-from", Input), "2025-11-01")
-        await type_in(pilot, form.query_one("#x-to", Input), "2025-12-01")
+        await type_keys(pilot, editor_of(form, "x-handles").input, "@xai", enter=True)
+        await type_keys(pilot, editor_of(form, "x-handles").input, "@elonmusk", enter=True)
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [{"type": "x_search", "allowed_x_handles": ["xai", "elonmusk"]}]
+        await type_keys(pilot, form.query_one("#x-from", Input), "2025-11-01")
+        body = await send_and_get_body(pilot, app, fake, "from")
+        assert body["tools"] == [
+            {"type": "x_search", "allowed_x_handles": ["xai", "elonmusk"], "from_date": "2025-11-01"}
+        ]
+        await type_keys(pilot, form.query_one("#x-to", Input), "2025-12-01")
         await press_on(pilot, form.query_one("#x-images"), "space")
         await press_on(pilot, form.query_one("#x-videos"), "space")
-        body = await send_and_get_body(pilot, app, fake)
+        body = await send_and_get_body(pilot, app, fake, "to")
         assert body["tools"] == [
             {
                 "type": "x_search",
@@ -559,10 +582,13 @@ async def test_e2e_x_search_handles_dates_and_media_flags(make_app: Any, fake: A
         ]
         # Excluded instead, only a to-date, both searches, effort and turns.
         await press_on(pilot, form.query_one("#x-mode"), "right", "space")
-        form.query_one("#x-from", Input).value = ""
+        await press_on(pilot, form.query_one("#x-from", Input), "end", "ctrl+u")
         await press_on(pilot, form.query_one("#web-enabled"), "space")
-        form.query_one("#effort", Select).value = "high"
-        await type_in(pilot, form.query_one("#max-turns", Input), "3")
+        effort = form.query_one("#effort", Select)
+        await press_on(pilot, effort, "enter")
+        await pilot.press("down", "down", "down", "down", "enter")  # model default, none, low, medium, high
+        await wait_for(pilot, lambda: effort.value == "high", what="the effort to be chosen")
+        await type_keys(pilot, form.query_one("#max-turns", Input), "3")
         body = await send_and_get_body(pilot, app, fake, "again")
         assert body["tools"] == [
             {"type": "web_search"},
@@ -582,8 +608,8 @@ async def test_e2e_tools_off_sends_no_tools_key(make_app: Any, fake: Any) -> Non
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         form = await open_form(pilot, app)
-        await press_on(pilot, form.query_one("#web-enabled"), "space")
-        await type_in(pilot, form.query_one("#max-turns", Input), "4")
+        await pilot.press("space")
+        await type_keys(pilot, form.query_one("#max-turns", Input), "4")
         body = await send_and_get_body(pilot, app, fake)
         assert body["tools"] == [{"type": "web_search"}] and body["max_turns"] == 4
         await press_on(pilot, form.query_one("#web-enabled"), "space")
@@ -598,14 +624,14 @@ async def test_e2e_invalid_input_then_send_uses_the_last_valid_settings(
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         form = await open_form(pilot, app)
-        await press_on(pilot, form.query_one("#web-enabled"), "space")
+        await pilot.press("space")
         await type_in(pilot, editor_of(form, "web-domains").input, "a.com, b.com, c.com, d.com, e.com", enter=True)
         await press_on(pilot, form.query_one("#x-enabled"), "space")
-        await type_in(pilot, form.query_one("#x-from", Input), "2025-11-01")
+        await type_keys(pilot, form.query_one("#x-from", Input), "2025-11-01")
         # Now the bad ones: a sixth domain, a bad handle, a to-date before the from-date.
-        await type_in(pilot, editor_of(form, "web-domains").input, "f.com", enter=True)
-        await type_in(pilot, editor_of(form, "x-handles").input, "not a handle", enter=True)
-        await type_in(pilot, form.query_one("#x-to", Input), "2025-10-01")
+        await type_keys(pilot, editor_of(form, "web-domains").input, "f.com", enter=True)
+        await type_keys(pilot, editor_of(form, "x-handles").input, "not a handle", enter=True)
+        await type_keys(pilot, form.query_one("#x-to", Input), "2025-10-01")
         assert set(form.errors) == {"web.domains", "x.handles", "x.dates"}
         body = await send_and_get_body(pilot, app, fake)
         assert body["tools"] == [
@@ -618,54 +644,144 @@ async def test_e2e_invalid_input_then_send_uses_the_last_valid_settings(
         assert form.query_one("#x-to", Input).value == "2025-10-01"
 
 
-async def test_e2e_preset_applied_from_the_palette(make_app: Any, fake: Any) -> None:
+NEWS = SearchSettings.model_validate(
+    {"x": {"enabled": True, "handles": ["xai"], "from_date": "2025-11-01"}, "max_turns": 2}
+)
+
+
+async def run_palette_command(pilot: Pilot[None], app: Any, query: str) -> None:
     from textual.command import CommandList, CommandPalette
 
-    from grok_tui.ui.presets import PresetCommands, PresetStore
+    app.action_command_palette()
+    await pilot.pause()
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    palette.query_one(Input).value = query
+    commands = palette.query_one(CommandList)
+    await wait_for(pilot, lambda: commands.option_count > 0 and commands.highlighted == 0,
+                   what="palette hits")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), what="palette closed")
 
-    app = make_app()
-    store = PresetStore()
-    store.save(
-        "news from @xai",
-        SearchSettings.model_validate(
-            {"x": {"enabled": True, "handles": ["xai"], "from_date": "2025-11-01"}, "max_turns": 2}
-        ),
-    )
-    app.preset_store = store
-    if PresetCommands not in app.COMMANDS:
-        app.COMMANDS = app.COMMANDS | {PresetCommands}  # stand-in for the app's registration
+
+async def test_e2e_preset_applied_from_the_palette(make_app: Any, fake: Any, store: Any) -> None:
+    from grok_tui.config import Settings
+    from grok_tui.ui.presets import PresetCommands
+
+    settings = Settings(presets={"news from @xai": NEWS})
+    app = make_app(settings=settings)
+    assert any(isinstance(c, type) and issubclass(c, PresetCommands) for c in app.COMMANDS)
     async with app.run_test(size=(160, 50)) as pilot:
+        assert app.preset_store.names() == ["news from @xai"]
         form = await open_form(pilot, app)
-        app.action_command_palette()
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
-        palette.query_one(Input).value = "Search preset: news"
-        commands = palette.query_one(CommandList)
-        await wait_for(pilot, lambda: commands.option_count > 0 and commands.highlighted == 0,
-                       what="palette hits")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: form.settings.x.enabled, what="the preset")
+        await run_palette_command(pilot, app, "Search preset: news")
+        await wait_for(pilot, lambda: app.chat.session.search == NEWS, what="the preset")
+        assert form.settings == NEWS
+        assert editor_of(form, "x-handles").items == ["xai"]
+        assert "X: @xai" in app.chat.query_one("#status").plain
         body = await send_and_get_body(pilot, app, fake)
         assert body["tools"] == [
             {"type": "x_search", "allowed_x_handles": ["xai"], "from_date": "2025-11-01"}
         ]
         assert body["max_turns"] == 2
+        await app.chat.checkpointer.flush()
+        assert store.saved[-1]["search"]["x"]["handles"] == ["xai"]
 
 
-async def test_e2e_form_shows_the_settings_of_a_reopened_session(make_app: Any) -> None:
+async def test_e2e_preset_applies_before_the_pane_was_ever_opened(make_app: Any, fake: Any) -> None:
+    from grok_tui.config import Settings
+
+    app = make_app(settings=Settings(presets={"news from @xai": NEWS}))
+    async with app.run_test(size=(160, 50)) as pilot:
+        assert app.chat.search_form is None
+        await run_palette_command(pilot, app, "Search preset: news")
+        await wait_for(pilot, lambda: app.chat.session.search == NEWS, what="the preset")
+        assert not app.chat.query_one("#search-pane").display  # still closed
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [
+            {"type": "x_search", "allowed_x_handles": ["xai"], "from_date": "2025-11-01"}
+        ]
+        form = await open_form(pilot, app)
+        assert form.query_one("#x-enabled", Switch).value
+        assert editor_of(form, "x-handles").items == ["xai"]
+
+
+async def test_e2e_palette_search_settings_opens_focuses_and_closes(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        chat = app.chat
+        await run_palette_command(pilot, app, "Search settings")
+        form = chat.search_form
+        assert form is not None and chat.query_one("#search-pane").display
+        await wait_for(pilot, lambda: form.query_one("#web-enabled").has_focus, what="focus")
+        # Open but the prompt has the focus: the command focuses the form again.
+        chat.prompt.focus()
+        await run_palette_command(pilot, app, "Search settings")
+        await wait_for(pilot, lambda: form.query_one("#web-enabled").has_focus, what="focus")
+        # With the focus in the form it closes the pane, and the prompt gets the focus.
+        await run_palette_command(pilot, app, "Search settings")
+        assert not chat.query_one("#search-pane").display
+        await wait_for(pilot, lambda: chat.prompt.has_focus, what="the prompt's focus")
+
+
+async def test_e2e_form_shows_the_settings_of_a_reopened_session(make_app: Any, store: Any) -> None:
     from grok_tui.chat.models import Session
 
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         form = await open_form(pilot, app)
-        if isinstance(form, StandInForm):
-            pytest.skip("the chat screen does not mount SearchForm yet (load_session cannot reach it)")
         saved = web_on(domains=["x.ai"])
-        await app.chat.load_session(Session(search=saved))
+        writes = len(store.saved)
+        await app.chat.load_session(Session(search=saved, model="grok-3-mini"))
         await pilot.pause()
         assert form.settings == saved
+        assert app.chat.session.search == saved
         assert editor_of(form, "web-domains").items == ["x.ai"]
+        assert form.query_one("#web-enabled", Switch).value
+        assert "grok-3-mini" in str(form.query_one("#effort-note", Static).render())
+        await app.chat.checkpointer.flush()
+        assert len(store.saved) == writes  # loading is not a change to save
+
+
+async def test_e2e_new_chat_starts_from_the_configured_defaults(make_app: Any, fake: Any) -> None:
+    from grok_tui.config import Settings
+
+    defaults = web_on(domains=["docs.x.ai"])
+    app = make_app(settings=Settings(search=defaults))
+    async with app.run_test(size=(160, 50)) as pilot:
+        assert app.chat.session.search == defaults
+        form = await open_form(pilot, app)
+        await press_on(pilot, form.query_one("#x-enabled"), "space")
+        assert app.chat.session.search.x.enabled
+        await app.chat.action_new_chat()
+        await pilot.pause()
+        assert app.chat.session.search == defaults
+        assert form.settings == defaults
+        assert not form.query_one("#x-enabled", Switch).value
+        assert app.settings.search == defaults  # the defaults were not edited in place
+        body = await send_and_get_body(pilot, app, fake)
+        assert body["tools"] == [{"type": "web_search", "allowed_domains": ["docs.x.ai"]}]
+
+
+async def test_e2e_form_created_later_starts_from_the_current_session(make_app: Any) -> None:
+    from grok_tui.chat.models import Session
+
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        saved = x_on(handles=["xai"])
+        await app.chat.load_session(Session(search=saved))
+        form = await open_form(pilot, app)
+        assert form.settings == saved
+        assert editor_of(form, "x-handles").items == ["xai"]
+
+
+async def test_e2e_model_change_reaches_the_form(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await open_form(pilot, app)
+        app.chat.set_model("grok-3-mini")
+        await pilot.pause()
+        assert "grok-3-mini" in str(form.query_one("#effort-note", Static).render())
 
 
 def editor_of(form: SearchForm, editor_id: str) -> ListEditor:

@@ -38,6 +38,7 @@ from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.message_view import MessageView, attachment_chip
 from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
+from grok_tui.ui.widgets.search_form import SearchForm
 from grok_tui.ui.widgets.status_bar import StatusBar
 from grok_tui.ui.widgets.tool_log import ToolLog
 
@@ -146,6 +147,9 @@ class ChatScreen(Screen[None]):
         self._search_visible = False
         self._tick_timer: Any = None
         self.checkpointer = Checkpointer(None)
+        #: The search settings form, created the first time the pane opens.
+        self._search_form: SearchForm | None = None
+        self._form_mount: Any = None  # its AwaitMount until awaited
 
     # -- app access ----------------------------------------------------------
 
@@ -197,6 +201,8 @@ class ChatScreen(Screen[None]):
         self.query_one("#search-pane").display = False
         self.query_one("#notice").display = False
         self._apply_layout(self.app.size.width)
+        if self._search_visible:
+            await self.ensure_search_form()
         self._refresh_chips()
         self.refresh_backend_banner()
         await self.conversation.load(self.session.messages)
@@ -495,6 +501,10 @@ class ChatScreen(Screen[None]):
     async def load_session(self, session: Session) -> None:
         self.session = session
         self.unsent = None
+        form = self._search_form
+        if form is not None:
+            form.set_settings(session.search)
+            form.set_model(session.model)
         self.clear_notice()
         self._tool_log().load_messages(session.messages)
         await self.conversation.load(session.messages)
@@ -591,6 +601,8 @@ class ChatScreen(Screen[None]):
     def set_model(self, model: str) -> None:
         self.session.model = strip_control(model)
         self.grok.remember_model(self.session.model)
+        if self._search_form is not None:
+            self._search_form.set_model(self.session.model)
         self._refresh_status()
         self.checkpointer.save(self.session)
         self._notify(f"Model: {self.session.model}")
@@ -668,13 +680,73 @@ class ChatScreen(Screen[None]):
             self._side_visible = not self._side_visible
         self._apply_layout(self.app.size.width)
 
-    def action_toggle_search(self) -> None:
+    # -- search settings -------------------------------------------------------------
+
+    @property
+    def search_form(self) -> SearchForm | None:
+        """The search settings form, or None until the pane was first opened."""
+        return self._search_form
+
+    def search_form_now(self) -> SearchForm:
+        """The form, created (and its mount started) if it does not exist yet.
+
+        A new form starts from the current session's settings; it accepts
+        `set_settings` before its controls exist (they are built from them).
+        """
+        form = self._search_form
+        if form is None:
+            form = SearchForm(self.session.search, model=self.session.model, id="search-form")
+            self._search_form = form
+            self._form_mount = self.query_one("#search-pane").mount(form)
+        return form
+
+    async def ensure_search_form(self) -> SearchForm:
+        """The form, mounted (mounting costs ~200 ms: only when first needed)."""
+        form = self.search_form_now()
+        pending = self._form_mount
+        if pending is not None:
+            self._form_mount = None
+            await pending
+        return form
+
+    async def action_toggle_search(self) -> None:
+        """F3: show (and focus) or hide the search settings pane."""
         self._search_visible = not self._search_visible
-        self._apply_layout(self.app.size.width)
         if self._search_visible:
-            pane = self.query_one("#search-pane")
-            if pane.children:
-                pane.children[0].focus()
+            form = await self.ensure_search_form()
+            self._apply_layout(self.app.size.width)
+            form.focus()
+        else:
+            form = self._search_form
+            focused = self.focused
+            self._apply_layout(self.app.size.width)
+            if form is not None and focused is not None and form in focused.ancestors:
+                self.prompt.focus()
+
+    async def action_search_settings(self) -> None:
+        """The palette's "Search settings": open the pane and focus the form;
+        when the form already has the focus, close the pane."""
+        form = self._search_form
+        focused = self.focused
+        in_form = form is not None and focused is not None and form in focused.ancestors
+        if self._search_visible and not in_form:
+            (await self.ensure_search_form()).focus()
+            return
+        await self.action_toggle_search()
+
+    @on(SearchForm.Changed)
+    def _on_search_changed(self, event: SearchForm.Changed) -> None:
+        """A new valid state of the form: it is this session's search settings."""
+        event.stop()
+        form = self._search_form
+        # The form's current settings, not the event's: a Changed still queued
+        # when another session was loaded must not carry the old settings over.
+        settings = form.settings if form is not None else event.settings
+        if settings == self.session.search:
+            return
+        self.session.search = settings
+        self._status_bar().set_search(settings)
+        self.checkpointer.save(self.session)
 
     def action_grow_pane(self) -> None:
         self._resize_side(SIDE_STEP)
