@@ -594,3 +594,68 @@ async def test_f4_session_browser_opens_a_saved_session(backend: Any, tmp_path: 
         assert [m.text for m in chat.session.messages] == ["old question", "old answer"]
         assert len(chat.conversation.query(MessageView)) == 2
     store.close()
+
+
+class _FlakyStore:
+    """A store whose saves fail (disk full) until `full` is set to False."""
+
+    def __init__(self) -> None:
+        self.full = True
+        self.saved: list[dict[str, Any]] = []
+        self.attempts = 0
+
+    def save_snapshot(self, data: dict[str, Any]) -> None:
+        import errno
+
+        from grok_tui.store import StoreWriteError
+
+        self.attempts += 1
+        if self.full:
+            raise StoreWriteError(
+                Path("/data/sessions/abc.json"), OSError(errno.ENOSPC, "No space left on device")
+            )
+        self.saved.append(data)
+
+
+async def test_save_failure_is_shown_once_until_a_save_succeeds(
+    make_app: Any, fake: FakeXAI
+) -> None:
+    store = _FlakyStore()
+    app = make_app(store=store)
+    notes: list[tuple[str, dict[str, Any]]] = []
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.notify = lambda message, **kw: notes.append((message, kw))  # type: ignore[method-assign]
+        chat = app.chat
+        label = chat.query_one("#save-error", Static)
+        assert not label.display
+        await _send(pilot, app, "scenario:plain first")
+        await _until_idle(pilot, app)
+        await chat.checkpointer.flush()
+        assert store.attempts >= 2 and store.saved == []
+        errors = [(m, kw) for m, kw in notes if kw.get("severity") == "error"]
+        assert len(errors) == 1, notes  # once, not once per failed write
+        message, kw = errors[0]
+        assert message.startswith("Could not save the session: the disk is full (/data/sessions/abc.json).")
+        assert kw["markup"] is False
+        assert label.display
+        assert str(label.render()) == "✖ not saved: the disk is full"
+        assert chat.checkpointer.last_error is not None
+        # The chat in memory is intact and goes on.
+        assert [m.role for m in chat.session.messages] == ["user", "assistant"]
+        assert chat.session.messages[-1].status == MessageStatus.COMPLETE
+        # The disk has room again: the next save succeeds and the marker goes.
+        store.full = False
+        await _send(pilot, app, "scenario:plain second")
+        await _until_idle(pilot, app)
+        await chat.checkpointer.flush()
+        await pilot.pause()
+        assert not label.display
+        assert chat.checkpointer.last_error is None
+        assert len(store.saved[-1]["messages"]) == 4
+        # A new failure later is reported again.
+        store.full = True
+        await _send(pilot, app, "scenario:plain third")
+        await _until_idle(pilot, app)
+        await chat.checkpointer.flush()
+        assert len([n for n in notes if n[1].get("severity") == "error"]) == 2
+        assert label.display

@@ -13,7 +13,9 @@ and at the end of every turn, dumped on the UI thread and written in a thread.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -53,6 +55,23 @@ NARROW_WIDTH = 100
 SIDE_MIN, SIDE_MAX, SIDE_STEP = 24, 100, 4
 
 
+def save_error_text(exc: BaseException) -> str:
+    """One sentence for a failed save (the store's own, else a generic one)."""
+    from grok_tui.store import StoreError
+
+    text = one_line(strip_control(str(exc)), 300)
+    if isinstance(exc, StoreError) and text:
+        return text
+    return f"Could not save the session: {text or type(exc).__name__}."
+
+
+def short_save_error(error: str) -> str:
+    """The status-bar form: `✖ not saved: the disk is full`."""
+    why = error.removeprefix("Could not save the session: ").rstrip(".")
+    why = re.sub(r"\s*\([^()]*\)$", "", why)  # the path is in the notification
+    return f"✖ not saved: {one_line(why, 40)}"
+
+
 class Checkpointer:
     """Writes session snapshots in a thread, one at a time, newest wins.
 
@@ -62,13 +81,19 @@ class Checkpointer:
     dropped), so writes never pile up or land out of order.
     """
 
-    def __init__(self, store: Any) -> None:
+    def __init__(
+        self, store: Any, *, on_result: Callable[[str | None], None] | None = None
+    ) -> None:
+        """`on_result(error)` is called on the loop after each write: the
+        failed save's sentence, or None when it succeeded."""
         self.store = store
         self._pending: dict[str, Any] | None = None
         self._task: asyncio.Task[None] | None = None
         self.writes = 0
         self._saved_ids: set[str] = set()
+        #: Why the last save failed (one sentence), None once a save succeeds.
         self.last_error: str | None = None
+        self.on_result = on_result
 
     def save(self, session: Session) -> None:
         if self.store is None:
@@ -85,9 +110,13 @@ class Checkpointer:
             data, self._pending = self._pending, None
             try:
                 await asyncio.to_thread(self._write, data)
-                self.writes += 1
             except Exception as exc:  # a full disk must not end the chat
-                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.last_error = save_error_text(exc)
+            else:
+                self.writes += 1
+                self.last_error = None
+            if self.on_result is not None:
+                self.on_result(self.last_error)
 
     def forget(self, session_id: str) -> None:
         """The session was deleted: never write it again (that would restore it)."""
@@ -150,6 +179,8 @@ class ChatScreen(Screen[None]):
         #: The search settings form, created the first time the pane opens.
         self._search_form: SearchForm | None = None
         self._form_mount: Any = None  # its AwaitMount until awaited
+        #: The failed save already notified (None: the last save succeeded).
+        self._save_error_shown: str | None = None
 
     # -- app access ----------------------------------------------------------
 
@@ -186,7 +217,9 @@ class ChatScreen(Screen[None]):
             with Vertical(id="side"):
                 yield self._make_tool_log()
                 yield Container(id="search-pane")
-        yield self._make_status_bar()
+        with Horizontal(id="status-row"):
+            yield self._make_status_bar()
+            yield Static("", id="save-error", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def _make_tool_log(self) -> ToolLog:
@@ -196,7 +229,8 @@ class ChatScreen(Screen[None]):
         return StatusBar(id="status")
 
     async def on_mount(self) -> None:
-        self.checkpointer = Checkpointer(self.grok.store)
+        self.checkpointer = Checkpointer(self.grok.store, on_result=self._save_result)
+        self.query_one("#save-error").display = False
         self._side_visible = self.grok.settings.show_tool_log if self.grok.settings else True
         self.query_one("#search-pane").display = False
         self.query_one("#notice").display = False
@@ -283,6 +317,26 @@ class ChatScreen(Screen[None]):
         self._status_bar().set_state(state, detail or "", seconds=seconds)
 
     # -- notices --------------------------------------------------------------
+
+    def _save_result(self, error: str | None) -> None:
+        """After each session write: a failure is notified once (until a save
+        succeeds again) and stays in the status row; the chat in memory is kept."""
+        if not self.is_mounted:
+            return
+        label = self.query_one("#save-error", Static)
+        if error is None:
+            label.display = False
+            self._save_error_shown = None
+            return
+        label.update(Content(short_save_error(error)))
+        label.tooltip = error
+        label.display = True
+        if self._save_error_shown is None:
+            self._save_error_shown = error
+            self._notify(
+                f"{error} The chat is kept in memory; it is saved again with the next change.",
+                severity="error",
+            )
 
     def show_notice(self, text: str, *, error: bool = True) -> None:
         """A one-line notice above the prompt (untrusted parts already cleaned)."""
