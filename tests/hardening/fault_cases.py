@@ -1,6 +1,8 @@
-"""The client-level fault matrix: every fault the fake can produce, what the
-client reports, and what is kept. Shared by `test_fault_matrix.py` and
-`make_fault_matrix.py` (which writes docs/fault-matrix.md from it)."""
+"""The fault matrix: every fault the fake can produce, what the client
+reports, what the running app shows and what it keeps. Shared by
+`test_fault_matrix.py` (client level), `tests/ui/test_fault_matrix_app.py`
+(the app, through Pilot) and `make_fault_matrix.py` (which writes
+docs/fault-matrix.md from both)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import asyncio
 import re
 import socket
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
 from grok_tui.api.errors import XAIError
@@ -17,6 +19,7 @@ from grok_tui.api.request import ChatRequest, InputMessage
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 
 KEY = "xai-SECRET-canary-1234567890"
+WRONG_KEY = "xai-SECRET-canary-WRONG-9876543210"
 READ_TIMEOUT = 0.4
 
 
@@ -60,6 +63,80 @@ CASES: tuple[FaultCase, ...] = (
 )
 
 
+# ---------------------------------------------------------------------------
+# The app level (tests/ui/test_fault_matrix_app.py drives GrokApp through Pilot
+# against the loopback fake, with a real SessionStore, and asserts these rows).
+
+#: Retries of the app's client in the UI matrix (its sleep is a no-op).
+UI_MAX_RETRIES = 2
+#: The notice above the prompt when a request failed before any content arrived.
+UI_NOTICE = ("✖ Not sent — {message} Your message is back in the prompt "
+             "(Enter or Ctrl+R resends).")
+#: The first footer line of a reply that failed after content arrived.
+UI_FOOTER = "✖ {message}  (Ctrl+R retry)"
+
+#: notice: nothing arrived - the turn is taken out and the prompt restored;
+#: reply: content arrived - the partial reply stays, marked failed;
+#: answer: the turn completes.
+Surface = Literal["notice", "reply", "answer"]
+
+
+@dataclass(frozen=True)
+class UiCase:
+    case: FaultCase
+    surface: Surface
+    retries: int = 0  # retries the client makes (one tool-log row each)
+    queue: tuple[str, ...] = ()  # the fake's scenarios for this turn
+
+    @property
+    def name(self) -> str:
+        return self.case.name
+
+    @property
+    def client_level(self) -> bool:
+        """Also a row of the client-level matrix (CASES)."""
+        return self.case in CASES
+
+
+# What the app does for each client-level case: where the error shows and how
+# often the client retries before giving up (retryable errors before content).
+_UI_TABLE: dict[str, tuple[Surface, int]] = {
+    "401 no credentials": ("notice", 0),
+    "400 incorrect API key (wrong key sent)": ("notice", 0),
+    "403 no permission for the model": ("notice", 0),
+    "404 unknown model": ("notice", 0),
+    "410 Live Search retired": ("notice", 0),
+    "422 malformed request body": ("notice", 0),
+    "429 rate limit with Retry-After": ("notice", UI_MAX_RETRIES),
+    "429 rate limit without Retry-After": ("notice", UI_MAX_RETRIES),
+    "429 at capacity": ("notice", UI_MAX_RETRIES),
+    "429 credits used up": ("notice", 0),
+    "500 internal error": ("notice", UI_MAX_RETRIES),
+    "503 unavailable": ("notice", UI_MAX_RETRIES),
+    "200 with a JSON error body": ("notice", UI_MAX_RETRIES),
+    "`error` event mid-stream": ("reply", 0),
+    "nested `{\"error\":{...}}` frame mid-stream": ("reply", 0),
+    "`response.failed` mid-stream": ("reply", 0),
+    "connection dropped mid-stream": ("reply", 0),
+    f"stall past the read timeout ({READ_TIMEOUT:g} s)": ("reply", 0),
+    "server not listening (closed port)": ("notice", UI_MAX_RETRIES),
+    "malformed SSE frames mixed in": ("answer", 0),
+    "unknown event and item types": ("answer", 0),
+}
+
+#: A retry that succeeds: the user sees the answer, the tool log the retry.
+RETRY_SUCCEEDS = FaultCase("503 once, then the retry succeeds", "error_503", "", status=503)
+
+UI_CASES: tuple[UiCase, ...] = (
+    *(
+        UiCase(c, _UI_TABLE[c.name][0], _UI_TABLE[c.name][1],
+               (c.scenario,) * (_UI_TABLE[c.name][1] + 1) if c.scenario else ())
+        for c in CASES
+    ),
+    UiCase(RETRY_SUCCEEDS, "answer", 1, ("error_503",)),
+)
+
+
 @dataclass
 class Outcome:
     case: FaultCase
@@ -98,7 +175,7 @@ async def run_case(server: FakeServer, case: FaultCase) -> Outcome:
     if case.special == "closed_port":
         base_url = f"http://127.0.0.1:{closed_port()}/v1"
     elif case.special == "wrong_key":
-        key = "xai-SECRET-canary-WRONG-9876543210"
+        key = WRONG_KEY
     elif case.scenario is not None:
         server.fake.queue_scenarios([case.scenario])
     client = XAIClient(key, base_url, timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
