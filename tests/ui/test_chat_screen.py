@@ -659,3 +659,55 @@ async def test_save_failure_is_shown_once_until_a_save_succeeds(
         await chat.checkpointer.flush()
         assert len([n for n in notes if n[1].get("severity") == "error"]) == 2
         assert label.display
+
+
+def _reply(**kw: Any) -> Message:
+    kw.setdefault("status", MessageStatus.COMPLETE)
+    return Message(role="assistant", text="Hi.", model="grok-4", **kw)
+
+
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        # Hidden reasoning that took no time and no tokens: no line at all.
+        ({"reasoning_seconds": 0.0}, ""),
+        ({"reasoning_seconds": 0.04, "usage": Usage(input_tokens=5, output_tokens=2)}, ""),
+        ({"reasoning_seconds": 0.099}, ""),
+        # There was reasoning: time, tokens or text.
+        ({"reasoning_seconds": 0.1}, "Thought for 0.1 s"),
+        ({"reasoning_seconds": 2.0}, "Thought for 2.0 s"),
+        ({"reasoning_seconds": 0.0, "usage": Usage(reasoning_tokens=42)}, "42 reasoning tokens"),
+        ({"reasoning_seconds": 3.0, "usage": Usage(reasoning_tokens=1200)},
+         "Thought for 3.0 s, 1,200 reasoning tokens"),
+        ({"reasoning": "Let me think.", "reasoning_seconds": 0.0}, "▸ Reasoning"),
+        ({}, ""),
+    ],
+)
+def test_reasoning_line_only_when_there_was_reasoning(kw: dict[str, Any], expected: str) -> None:
+    from grok_tui.ui.widgets.message_view import reasoning_line
+
+    assert reasoning_line(_reply(**kw), expanded=False) == expected
+
+
+def test_reasoning_line_live_thinking_shows_from_the_start() -> None:
+    from grok_tui.ui.widgets.message_view import reasoning_line
+
+    reply = _reply(status=MessageStatus.STREAMING)
+    assert reasoning_line(reply, expanded=False, live_seconds=0.0) == "Thinking for 0.0 s"
+    assert reasoning_line(reply, expanded=False) == ""
+
+
+async def test_instant_hidden_reasoning_shows_no_thought_line(make_app: Any) -> None:
+    reply = _reply(reasoning_seconds=0.0, usage=Usage(input_tokens=3, output_tokens=2))
+    session = Session(messages=[Message(role="user", text="hi"), reply])
+    app = make_app(session=session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.chat.conversation.view_for(reply)
+        assert view is not None
+        line = view.query_one(".msg-reasoning-line", Static)
+        assert not line.display
+        # The footer of a loaded reply shows its usage from the first frame.
+        footer = view.query_one(".msg-footer", Static)
+        assert footer.display and _plain(footer).startswith("in 3 · out 2")
+        assert "Thought" not in _plain(line)

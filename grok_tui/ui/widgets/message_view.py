@@ -85,13 +85,23 @@ def usage_line(usage: Usage | None) -> str:
     return " · ".join(parts)
 
 
+#: Shorter reasoning than this, with no text and no tokens, was no reasoning.
+MIN_REASONING_SECONDS = 0.1
+
+
 def reasoning_line(message: Message, *, expanded: bool, live_seconds: float | None = None) -> str:
-    """The one-line reasoning summary of a reply, or "" when there was no thinking."""
+    """The one-line reasoning summary of a reply, or "" when there was no thinking.
+
+    A reply had reasoning when it has reasoning text, reasoning tokens in its
+    usage, or took at least 0.1 s to think; a model with hidden reasoning that
+    answers a plain prompt at once gets no "thought for 0.0 s" line. While the
+    model is thinking, the live time is always shown.
+    """
+    thinking = message.status == MessageStatus.STREAMING and message.reasoning_seconds is None
     seconds = message.reasoning_seconds if message.reasoning_seconds is not None else live_seconds
     tokens = message.usage.reasoning_tokens if message.usage else 0
     bits: list[str] = []
-    if seconds is not None:
-        thinking = message.status == MessageStatus.STREAMING and message.reasoning_seconds is None
+    if seconds is not None and (thinking or seconds >= MIN_REASONING_SECONDS):
         bits.append(f"{'thinking' if thinking else 'thought'} for {format_duration(seconds)}")
     if tokens:
         bits.append(f"{fmt_int(tokens)} reasoning tokens")
@@ -202,7 +212,8 @@ class MessageView(Vertical):
             yield self._body
 
     def on_mount(self) -> None:
-        self._apply_meta()
+        # `is_mounted` only turns True after the Mount handlers ran.
+        self._render_meta()
 
     # -- public API --------------------------------------------------------
 
@@ -274,6 +285,9 @@ class MessageView(Vertical):
     def _apply_meta(self) -> None:
         if not self.is_mounted:
             return
+        self._render_meta()
+
+    def _render_meta(self) -> None:
         msg = self.message
         self.set_class(msg.status == MessageStatus.STREAMING, "-streaming")
         self.set_class(msg.status == MessageStatus.FAILED, "-failed")
