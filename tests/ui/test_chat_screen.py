@@ -711,3 +711,55 @@ async def test_instant_hidden_reasoning_shows_no_thought_line(make_app: Any) -> 
         footer = view.query_one(".msg-footer", Static)
         assert footer.display and _plain(footer).startswith("in 3 · out 2")
         assert "Thought" not in _plain(line)
+
+
+class _BurstClient:
+    """A client whose stream is all buffered: it never waits for anything."""
+
+    api = "responses"
+
+    def __init__(self, events: int) -> None:
+        self.events = events
+        self.yielded = 0
+
+    async def stream(self, request: Any) -> Any:
+        from grok_tui.api import events as ev
+
+        yield ev.ResponseStarted(response_id="r1", model="grok-4")
+        for _ in range(self.events):
+            self.yielded += 1
+            yield ev.TextDelta("word ")
+        yield ev.Completed(response_id="r1", model="grok-4", text="word " * self.events)
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_stream_worker_yields_to_the_loop_on_buffered_data(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of buffered events must not hold the event loop until its end."""
+    import asyncio
+
+    import grok_tui.ui.screens.chat as chat_module
+    from grok_tui.ui.backend import Backend
+
+    client = _BurstClient(2000)
+    app = make_app(backend=Backend(client=client, demo=False))  # type: ignore[arg-type]
+    monkeypatch.setattr(chat_module, "YIELD_EVERY", 0.0)  # yield after every event
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen: list[int] = []
+
+        async def other_task() -> None:
+            while not seen or seen[-1] < client.events:
+                seen.append(client.yielded)
+                await asyncio.sleep(0)
+
+        probe = asyncio.get_running_loop().create_task(other_task())
+        await app.chat.send("go")
+        await _until_idle(pilot, app)
+        probe.cancel()
+        # The other task ran many times while the stream was being consumed.
+        during = [n for n in seen if 0 < n < client.events]
+        assert len(during) > 100, seen[:20]
+        assert app.chat.session.messages[-1].text == "word " * 2000

@@ -50,6 +50,11 @@ if TYPE_CHECKING:
 
 #: Seconds between checkpoints of a streaming reply.
 CHECKPOINT_INTERVAL = 1.0
+#: The stream worker yields to the event loop after this much processing:
+#: buffered (loopback, fast) data is consumed without awaiting anything that
+#: blocks, which would starve key handling, timers and screen updates.
+YIELD_EVERY = 0.008
+YIELD_ROUNDS = 4
 #: Below this width the side pane stacks under the conversation.
 NARROW_WIDTH = 100
 SIDE_MIN, SIDE_MAX, SIDE_STEP = 24, 100, 4
@@ -408,6 +413,8 @@ class ChatScreen(Screen[None]):
         recorder = TurnRecorder(reply)
         self.recorder = recorder
         last: ev.StreamEvent | None = None
+        clock = time.perf_counter
+        slice_start = clock()
         try:
             async for event in self.backend.client.stream(request):
                 recorder.apply(event)
@@ -417,6 +424,14 @@ class ChatScreen(Screen[None]):
                 if now - self._last_checkpoint >= CHECKPOINT_INTERVAL:
                     self._last_checkpoint = now
                     self.checkpointer.save(self.session)
+                if clock() - slice_start >= YIELD_EVERY:
+                    # Let keys, timers and rendering run. A key passes through
+                    # a few message queues (app, screen, widget), one hop per
+                    # loop iteration: a few iterations, each nearly free when
+                    # nothing else is ready.
+                    for _ in range(YIELD_ROUNDS):
+                        await asyncio.sleep(0)
+                    slice_start = clock()
         except asyncio.CancelledError:
             recorder.finish_stopped()
             self._end_turn(reply, view, None, restore)
