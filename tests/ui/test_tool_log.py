@@ -457,3 +457,189 @@ async def test_header_with_a_bad_timestamp_shows_a_dash(clock: Clock) -> None:
             assert lines[0].startswith("▍—  when?"), lines
             assert lines[-1].startswith("  ✓ done")
         assert app.is_running
+
+
+# -- lazy loading of long sessions ------------------------------------------------
+
+
+def long_session(clock: Clock, turns: int) -> list[Message]:
+    """`turns` saved turns: a prompt, reasoning, 1-3 tool calls and a summary
+    each (summaries of different lengths, so heights vary)."""
+    messages: list[Message] = []
+    for i in range(turns):
+        messages.append(Message(role="user", text=f"question {i}"))
+        reply = Message(role="assistant", text="answer", created_at=clock.now)
+        rec = TurnRecorder(reply, clock=clock, wall=clock)
+        rec.apply(ev.ReasoningStarted())
+        rec.apply(ev.ReasoningFinished(1.0))
+        for j in range(1 + i % 3):
+            rec.apply(ev.ToolCallStarted(f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS))
+            rec.apply(
+                ev.ToolCallFinished(
+                    f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED,
+                    WS_ARGS, sources=tuple(f"https://x.ai/{i}/{k}" for k in range(i % 4)),
+                )
+            )
+        rec.apply(ev.Completed("r", "m", "answer", usage=USAGE if i % 2 else None))
+        messages.append(reply)
+    return messages
+
+
+def visible(log: ToolLog) -> list[object]:
+    top = int(log.scroll_y)
+    return log._line_map[top : top + log.scrollable_content_region.height]
+
+
+async def test_long_session_loads_the_newest_turns_only(clock: Clock) -> None:
+    messages = long_session(clock, 300)
+    app = Host(clock)
+    async with app.run_test(size=(60, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        log.load_messages(messages)
+        await pilot.pause()
+        assert 250 < log.pending_turns < 295  # only a few screens were measured
+        # header, reasoning, tool calls, summary
+        assert log.row_count == sum(3 + 1 + i % 3 for i in range(300))
+        assert None not in visible(log)
+        assert log.scroll_offset.y == log.max_scroll_y > 0
+        assert "question 299" in "\n".join(log.plain_lines()[-8:])
+        # Every line is still there to read (lazy turns are measured for it).
+        lines = log.plain_lines()
+        assert lines[0].endswith("question 0")
+        assert log.pending_turns > 0  # reading them did not place them
+
+
+async def test_scrolling_up_measures_older_turns_without_moving_the_view(clock: Clock) -> None:
+    messages = long_session(clock, 60)
+    app = Host(clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        log = app.query_one(ToolLog)
+        log.load_messages(messages)
+        await pilot.pause()
+        eager = log.plain_lines()
+        assert log.pending_turns > 0
+        steps = 0
+        while log.scroll_y > 0:
+            top = int(log.scroll_y)
+            row = log._line_map[top]
+            assert row is not None
+            sub = top - row.line
+            log.scroll_to(y=top - 11, animate=False, immediate=True)
+            await pilot.pause()
+            # The row that was at the top moved down by the 11 lines scrolled.
+            assert row.line + sub == int(log.scroll_y) + min(11, top), steps
+            assert None not in visible(log)
+            steps += 1
+        assert log.pending_turns == 0
+        assert log.plain_lines() == eager  # the same lines as measured at once
+        assert log.plain_lines()[0].endswith("question 0")
+        assert len(log._line_map) == len(eager) == log.line_count
+
+
+async def test_home_and_scrollbar_jumps_reach_the_first_turn(clock: Clock) -> None:
+    messages = long_session(clock, 200)
+    app = Host(clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        log = app.query_one(ToolLog)
+        log.load_messages(messages)
+        log.focus()
+        await pilot.pause()
+        await pilot.press("home")
+        await pilot.pause()
+        assert log.pending_turns == 0
+        assert log.cursor == 0 and log.scroll_y == 0
+        assert log.plain_lines()[0].endswith("question 0")
+
+        log.load_messages(long_session(clock, 200))  # new messages: loaded again
+        await pilot.pause()
+        assert log.pending_turns > 0 and log.cursor is None
+        log.scroll_to(y=0, animate=False, immediate=True)  # a drag to the top
+        await pilot.pause()
+        assert log.pending_turns == 0 and log.scroll_y == 0
+        assert None not in visible(log)
+        first = log._line_map[0]
+        assert first is not None and first.kind == "header" and first.turn.prompt == "question 0"
+
+
+async def test_animated_page_up_into_lazy_turns(clock: Clock) -> None:
+    messages = long_session(clock, 60)
+    app = Host(clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.animation_level = "full"
+        log = app.query_one(ToolLog)
+        log.load_messages(messages)
+        await pilot.pause()
+        pending = log.pending_turns
+        for _ in range(12):
+            log.scroll_page_up(animate=True, duration=0.01)
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            assert None not in visible(log)
+        assert log.pending_turns < pending
+        assert app.is_running
+
+
+async def test_resize_with_lazy_turns_keeps_the_view_filled(clock: Clock) -> None:
+    messages = long_session(clock, 150)
+    app = Host(clock)
+    async with app.run_test(size=(100, 12)) as pilot:
+        log = app.query_one(ToolLog)
+        log.load_messages(messages)
+        await pilot.pause()
+        await pilot.resize_terminal(40, 60)
+        await pilot.pause()
+        assert None not in visible(log)
+        assert "question 149" in "\n".join(log.plain_lines()[-10:])
+        assert log.scroll_offset.y == log.max_scroll_y
+        lines = log.plain_lines()
+        assert all(len(line) <= 40 for line in lines)
+
+
+async def test_loading_the_same_messages_again_is_a_no_op(clock: Clock) -> None:
+    messages = long_session(clock, 50)
+    app = Host(clock)
+    async with app.run_test(size=(80, 20)) as pilot:
+        log = app.query_one(ToolLog)
+        log.load_messages(messages)
+        await pilot.pause()
+        rows = list(log._rows)
+        log.toggle_row(len(rows) - 2)  # the last tool call: expanded
+        expanded_lines = log.line_count
+        log.load_messages(list(messages))  # same messages (a new list): nothing to do
+        assert all(a is b for a, b in zip(log._rows, rows, strict=True))
+        assert log.line_count == expanded_lines
+
+        # Anything that changed the log or the messages makes it a real load.
+        live = Message(role="assistant")
+        log.begin_turn(live, "live")
+        log.load_messages(messages)
+        assert log.row_count == len(rows) and log._rows[0] is not rows[0]
+        rows = list(log._rows)
+        messages[-2].text = "edited prompt"
+        log.load_messages(messages)
+        assert log._rows[0] is not rows[0]
+        assert "edited prompt" in log.plain_lines()[-6]
+        rows = list(log._rows)
+        messages.append(Message(role="user", text="more"))
+        messages.append(Message(role="assistant", text="x", status=MessageStatus.COMPLETE))
+        log.load_messages(messages)
+        assert log.row_count == len(rows) + 2
+
+
+async def test_live_turn_after_a_lazy_load(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        log.load_messages(long_session(clock, 200))
+        await pilot.pause()
+        pending = log.pending_turns
+        assert pending > 0
+        turn = Turn(log, clock, "live question")
+        turn.feed(*FIRST_HALF, *SECOND_HALF)
+        await pilot.pause()
+        assert log.pending_turns == pending  # live updates never measure old turns
+        lines = log.plain_lines()
+        assert "live question" in lines[-10] or "live question" in "\n".join(lines[-12:])
+        assert lines[-1].startswith("  ✓ done")
+        assert None not in visible(log)
+        assert log.scroll_offset.y == log.max_scroll_y

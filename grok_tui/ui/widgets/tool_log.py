@@ -95,6 +95,12 @@ _PHASE_ICON = {
     "failed": "✗",
     "incomplete": "–",
 }
+#: Lines of the newest turns measured at once by `load_messages` (at least
+#: three viewports); older turns are measured when scrolled near.
+_TAIL_MIN_LINES = 100
+#: A load key: per message (identity, role, prompt text, shape of its rows).
+_LoadKey = list[tuple[int, str, str | None, int, bool, bool]]
+
 _RETRY_WORDS = {
     "rate_limited": "rate limited",
     "server": "server error",
@@ -113,8 +119,8 @@ class _Row:
     text: str = ""  # retry rows: their text
     expanded: bool = False
     index: int = 0  # position in ToolLog._rows
-    line: int = 0  # first line in ToolLog._line_map
-    height: int = 1
+    line: int = 0  # first line in ToolLog._line_map (rows of lazy turns: stale)
+    height: int = 1  # lines (rows of lazy turns: stale)
     details: list[Content] | None = None  # cached expanded lines
     details_width: int = -1
 
@@ -124,6 +130,7 @@ class _Turn:
     message: Message
     prompt: str
     rows: list[_Row] = field(default_factory=list)
+    index: int = 0  # position in ToolLog._turns
     tools: dict[str, _Row] = field(default_factory=dict)
     tool_index: dict[str, ToolCall] = field(default_factory=dict)
     scanned: int = 0
@@ -186,7 +193,19 @@ class ToolLog(ScrollView, can_focus=True):
         self._turns: list[_Turn] = []
         self._turn_by_id: dict[str, _Turn] = {}
         self._rows: list[_Row] = []
-        self._line_map: list[_Row] = []
+        # Line -> row. Lazy loading: the turns `_turns[:_lazy_turns]` (rows
+        # `_rows[:_lazy_rows]`) are not measured yet; the first `_pad` lines
+        # (None) stand in for them, an estimate. Measuring the last lazy turn
+        # fills the bottom of the pad, so the rows below do not move, until
+        # the pad runs out or the last lazy turn is measured.
+        self._line_map: list[_Row | None] = []
+        self._lazy_turns = 0
+        self._lazy_rows = 0
+        self._pad = 0
+        self._summary_stats = (0, 0, 0)  # (width, lines, summaries) measured
+        self._adjusting = False
+        self._visible_check = False
+        self._loaded_key: _LoadKey | None = None
         self._live_rows: set[_Row] = set()
         self._timer: Timer | None = None
         self._cursor: int | None = None
@@ -207,16 +226,23 @@ class ToolLog(ScrollView, can_focus=True):
         return self._cursor
 
     @property
+    def pending_turns(self) -> int:
+        """How many of the oldest turns are not measured yet (lazy loading)."""
+        return self._lazy_turns
+
+    @property
     def is_ticking(self) -> bool:
         """Whether the 1 s elapsed-time timer runs."""
         return self._timer is not None
 
     def plain_lines(self) -> list[str]:
-        """The plain text of every line at the current width."""
+        """The plain text of every line at the current width (lazy turns too,
+        without placing them)."""
         width = self._width()
         out: list[str] = []
         for row in self._rows:
-            for sub in range(row.height):
+            height = self._height(row) if row.index < self._lazy_rows else row.height
+            for sub in range(height):
                 out.append(self._row_line(row, sub, width).plain.rstrip())
         return out
 
@@ -225,6 +251,7 @@ class ToolLog(ScrollView, can_focus=True):
     def begin_turn(self, message: Message, prompt_text: str) -> None:
         """Start a turn for the assistant reply `message`, headed by `prompt_text`."""
         existing = self._turn_by_id.get(message.id)
+        self._loaded_key = None
         if existing is not None:
             existing.message = message
             existing.prompt = one_line(prompt_text, 300)
@@ -275,7 +302,16 @@ class ToolLog(ScrollView, can_focus=True):
             self._refresh_row(turn.summary)
 
     def load_messages(self, messages: Iterable[Message]) -> None:
-        """Replace the log with the turns of a saved session."""
+        """Replace the log with the turns of a saved session.
+
+        Cheap for long sessions: only the newest turns (a few screens) are
+        measured now; older ones when scrolled near (or the cursor reaches
+        them). Loading the same messages again (same objects, same shape) while
+        nothing changed the log in between is a no-op."""
+        messages = list(messages)
+        key = self._load_key(messages)
+        if key == self._loaded_key:
+            return
         self._reset()
         prompt = ""
         for msg in messages:
@@ -298,11 +334,36 @@ class ToolLog(ScrollView, can_focus=True):
             if msg.status != MessageStatus.STREAMING or msg.finished_at is not None:
                 turn.summary = _Row("summary", turn)
                 turn.rows.append(turn.summary)
+            turn.index = len(self._turns)
             self._turns.append(turn)
             self._turn_by_id[msg.id] = turn
+        # Measure the newest turns (their heights are cached per width), the
+        # rest stays lazy behind an estimated pad.
+        need = max(_TAIL_MIN_LINES, 3 * self.scrollable_content_region.height)
+        lazy, lines = len(self._turns), 0
+        while lazy > 0 and lines < need:
+            lazy -= 1
+            lines += sum(self._height(row) for row in self._turns[lazy].rows)
+        self._lazy_turns = lazy
+        self._pad = self._estimate(self._turns[:lazy])
         self._rebuild()
         self._follow = True
+        self._loaded_key = key
         self.scroll_end(animate=False, immediate=False)
+
+    @staticmethod
+    def _load_key(messages: list[Message]) -> _LoadKey:
+        return [
+            (
+                id(m),
+                m.role,
+                m.text if m.role == "user" else None,
+                len(m.tool_calls),
+                m.reasoning_started_at is not None or m.reasoning_seconds is not None,
+                m.status != MessageStatus.STREAMING or m.finished_at is not None,
+            )
+            for m in messages
+        ]
 
     def clear(self) -> None:
         """Remove every turn."""
@@ -315,6 +376,7 @@ class ToolLog(ScrollView, can_focus=True):
             index = self._cursor
         if index is None or not 0 <= index < len(self._rows):
             return
+        self._materialize_to(index)
         row = self._rows[index]
         if not self._expandable(row):
             return
@@ -424,6 +486,8 @@ class ToolLog(ScrollView, can_focus=True):
         return row
 
     def _append_turn(self, turn: _Turn) -> None:
+        self._loaded_key = None
+        turn.index = len(self._turns)
         self._turns.append(turn)
         self._turn_by_id[turn.message.id] = turn
         for row in turn.rows:
@@ -432,6 +496,7 @@ class ToolLog(ScrollView, can_focus=True):
 
     def _add_row(self, turn: _Turn, row: _Row) -> None:
         """Add `row` at the end of `turn` (before its summary line)."""
+        self._loaded_key = None
         if turn.summary is not None and row is not turn.summary:
             turn.rows.insert(len(turn.rows) - 1, row)
             self._rebuild()
@@ -445,9 +510,13 @@ class ToolLog(ScrollView, can_focus=True):
 
     def _append_row(self, row: _Row) -> None:
         row.index = len(self._rows)
+        self._rows.append(row)
+        self._place(row)
+
+    def _place(self, row: _Row) -> None:
+        """Measure `row` and add its lines at the end of the line map."""
         row.line = len(self._line_map)
         row.height = self._height(row)
-        self._rows.append(row)
         self._line_map.extend([row] * row.height)
 
     def _after_growth(self) -> None:
@@ -457,13 +526,27 @@ class ToolLog(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=False)
         self.refresh()
 
-    def _rebuild(self) -> None:
-        """Recompute row indices and the line map (O(rows); user actions only)."""
-        self._rows = []
-        self._line_map = []
+    def _rebuild(self, *, reestimate: bool = False) -> None:
+        """Recompute row indices and the line map (O(rows); user actions only).
+        Lazy turns keep the pad (re-estimated when `reestimate`, e.g. when the
+        width changed), so the measured rows keep their lines."""
+        rows: list[_Row] = []
+        lazy_rows = 0
         for turn in self._turns:
             for row in turn.rows:
-                self._append_row(row)
+                row.index = len(rows)
+                rows.append(row)
+            if turn.index < self._lazy_turns:
+                lazy_rows = len(rows)
+        self._lazy_rows = lazy_rows
+        if not self._lazy_turns:
+            self._pad = 0
+        elif reestimate or self._pad < 1:
+            self._pad = self._estimate(self._turns[: self._lazy_turns])
+        self._rows = rows
+        self._line_map = [None] * self._pad
+        for row in rows[lazy_rows:]:
+            self._place(row)
         if self._cursor is not None and self._cursor >= len(self._rows):
             self._cursor = len(self._rows) - 1 if self._rows else None
         self.virtual_size = Size(0, len(self._line_map))
@@ -474,15 +557,22 @@ class ToolLog(ScrollView, can_focus=True):
         self._turn_by_id = {}
         self._rows = []
         self._line_map = []
+        self._lazy_turns = self._lazy_rows = self._pad = 0
+        self._loaded_key = None
         self._live_rows.clear()
         self._cursor = None
         self._update_timer()
 
     def _refresh_row(self, row: _Row) -> None:
-        if self._rows and row.index < len(self._rows) and self._rows[row.index] is row:
+        if (
+            self._lazy_rows <= row.index < len(self._rows)
+            and self._rows[row.index] is row
+        ):
             self.refresh_lines(row.line, row.height)
 
     def _refresh_height(self, row: _Row) -> None:
+        if row.index < self._lazy_rows:
+            return  # measured when its turn is
         height = self._height(row)
         if height == row.height:
             return
@@ -493,6 +583,109 @@ class ToolLog(ScrollView, can_focus=True):
             self._after_growth()
         else:
             self._rebuild()
+
+    # -- lazy turns ------------------------------------------------------------
+
+    def _estimate(self, turns: list[_Turn]) -> int:
+        """Estimated lines of `turns` (at least 1 when there are any): one per
+        row, summaries as high as the average one measured at this width."""
+        if not turns:
+            return 0
+        width, lines, count = self._summary_stats
+        per_summary = lines / count if count and width == self._width() else 2.0
+        rows = summaries = 0
+        for turn in turns:
+            rows += len(turn.rows)
+            summaries += turn.summary is not None
+        return max(1, rows - summaries + round(summaries * per_summary))
+
+    def _materialize_last(self) -> int:
+        """Measure the newest lazy turn and give it lines; returns how many
+        lines were inserted above the measured rows (0 when the turn fits in
+        the pad, which then shrinks; else the pad is re-estimated for the
+        turns still lazy and everything below moves)."""
+        turn = self._turns[self._lazy_turns - 1]
+        heights = [self._height(row) for row in turn.rows]
+        total = sum(heights)
+        self._lazy_turns -= 1
+        self._lazy_rows -= len(turn.rows)
+        old_pad = self._pad
+        if self._lazy_turns and total < old_pad:
+            line = self._pad = old_pad - total
+            for row, height in zip(turn.rows, heights):
+                row.line, row.height = line, height
+                self._line_map[line : line + height] = [row] * height
+                line += height
+            return 0
+        pad = self._estimate(self._turns[: self._lazy_turns])
+        head: list[_Row | None] = [None] * pad
+        for row, height in zip(turn.rows, heights):
+            row.line, row.height = len(head), height
+            head.extend([row] * height)
+        delta = len(head) - old_pad
+        for row in self._rows[self._lazy_rows + len(turn.rows) :]:
+            row.line += delta
+        self._line_map[:old_pad] = head
+        self._pad = pad
+        self.virtual_size = Size(0, len(self._line_map))
+        return delta
+
+    def _materialize_to(self, index: int) -> None:
+        """Measure the lazy turns down to row `index`, keeping the view on the
+        rows it shows."""
+        delta = 0
+        while self._lazy_turns and index < self._lazy_rows:
+            delta += self._materialize_last()
+        if delta:
+            self._shift_scroll(self.scroll_y + delta)
+        self.refresh()
+
+    def _cover(self, top: float) -> int:
+        """Measure lazy turns until the view at line `top` (and a screen above
+        it) shows measured rows; returns the lines inserted above."""
+        margin = max(1, self.scrollable_content_region.height)
+        delta = 0
+        while self._lazy_turns and self._pad > top + delta - margin:
+            delta += self._materialize_last()
+        return delta
+
+    def _shift_scroll(self, y: float) -> None:
+        """Scroll to `y` at once (lines were inserted above the view), also
+        when an animated scroll runs (it ends where it was headed, moved)."""
+        self._adjusting = True
+        try:
+            animator = self.app.animator
+            if animator.is_being_animated(self, "scroll_y"):
+                y = self.scroll_target_y + (y - self.scroll_y)
+                animator.force_stop_animation(self, "scroll_y")
+            self.virtual_size = Size(0, len(self._line_map))
+            self.scroll_target_y = y
+            self.scroll_y = y
+        finally:
+            self._adjusting = False
+        self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self._lazy_turns and not self._adjusting:
+            lazy = self._lazy_turns
+            delta = self._cover(new_value)
+            if delta:
+                margin = max(1, self.scrollable_content_region.height)
+                jumped_to_top = new_value <= 0 and old_value - new_value > margin
+                self._shift_scroll(0 if jumped_to_top else new_value + delta)
+                return
+            if lazy != self._lazy_turns:
+                self.refresh()
+        super().watch_scroll_y(old_value, new_value)
+
+    def _cover_view(self) -> None:
+        """Measure what the view shows (after a resize or a load into a view
+        taller than the newest turns)."""
+        self._visible_check = False
+        if self._lazy_turns:
+            delta = self._cover(self.scroll_y)
+            if delta:
+                self._shift_scroll(self.scroll_y + delta)
 
     def _is_running(self, row: _Row) -> bool:
         turn = row.turn
@@ -549,6 +742,10 @@ class ToolLog(ScrollView, can_focus=True):
         out = [lines[0]] + [Content("    ") + line for line in lines[1:]]
         row.details = out
         row.details_width = width
+        stats_width, total, count = self._summary_stats
+        if stats_width != width:
+            total = count = 0
+        self._summary_stats = (width, total + len(out), count + 1)
         return out
 
     def _details(self, row: _Row, width: int) -> list[Content]:
@@ -724,9 +921,12 @@ class ToolLog(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self._width()
         line_no = self.scroll_offset.y + y
-        if not 0 <= line_no < len(self._line_map):
+        row = self._line_map[line_no] if 0 <= line_no < len(self._line_map) else None
+        if row is None:
+            if 0 <= line_no < self._pad and not self._visible_check:
+                self._visible_check = True  # a lazy turn shows: measure it next
+                self.call_after_refresh(self._cover_view)
             return Strip.blank(width, self.get_visual_style().rich_style)
-        row = self._line_map[line_no]
         if row.index == self._cursor:
             base = self.get_visual_style("tool-log--cursor")
         else:
@@ -741,6 +941,7 @@ class ToolLog(ScrollView, can_focus=True):
         if not self._rows:
             return
         index = max(0, min(len(self._rows) - 1, index))
+        self._materialize_to(index)
         old = self._cursor
         self._cursor = index
         self._follow = index == len(self._rows) - 1
@@ -776,14 +977,26 @@ class ToolLog(ScrollView, can_focus=True):
         if offset is None:
             return
         line_no = self.scroll_offset.y + offset.y
-        if 0 <= line_no < len(self._line_map):
-            row = self._line_map[line_no]
+        row = self._line_map[line_no] if 0 <= line_no < len(self._line_map) else None
+        if row is not None:
             self._move_cursor(row.index)
             self.toggle_row(row.index)
 
     def on_resize(self, event: events.Resize) -> None:
-        # Summary lines wrap and expanded rows fold: their heights follow the width.
-        self._rebuild()
+        # Summary lines wrap and expanded rows fold: their heights follow the
+        # width. Keep the row at the top of the view there (unless following).
+        anchor: _Row | None = None
+        offset = 0
+        top = int(self.scroll_y)
+        if not self._follow or self._cursor is not None:
+            anchor = self._line_map[top] if 0 <= top < len(self._line_map) else None
+            offset = top - anchor.line if anchor is not None else 0
+        self._rebuild(reestimate=True)
+        if anchor is not None:
+            self._shift_scroll(anchor.line + min(offset, anchor.height - 1))
+        elif self._follow and self._cursor is None:
+            self.scroll_end(animate=False, immediate=False)
+        self._cover_view()
 
     def on_focus(self, event: events.Focus) -> None:
         self.refresh()
