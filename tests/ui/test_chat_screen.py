@@ -663,7 +663,8 @@ async def test_save_failure_is_shown_once_until_a_save_succeeds(
 
 def _reply(**kw: Any) -> Message:
     kw.setdefault("status", MessageStatus.COMPLETE)
-    return Message(role="assistant", text="Hi.", model="grok-4", **kw)
+    kw.setdefault("text", "Hi.")
+    return Message(role="assistant", model="grok-4", **kw)
 
 
 @pytest.mark.parametrize(
@@ -763,3 +764,46 @@ async def test_stream_worker_yields_to_the_loop_on_buffered_data(
         during = [n for n in seen if 0 < n < client.events]
         assert len(during) > 100, seen[:20]
         assert app.chat.session.messages[-1].text == "word " * 2000
+
+
+def _failed(message: str, *, status: int | None = 400, type_: str = "invalid_request") -> Message:
+    from grok_tui.chat.models import MessageError
+
+    return _reply(
+        status=MessageStatus.FAILED,
+        text="",
+        error=MessageError(type=type_, message=message, status=status),
+    )
+
+
+async def test_failed_reply_shows_the_sentence_and_a_dim_detail_line(make_app: Any) -> None:
+    from grok_tui.api.errors import error_from_dict
+
+    long_msg = (
+        "The model grok-9 does not exist. Check the [bold]model[/] name or use "
+        "/v1/models to list the models you can use.\x1b[2J"
+    )
+    short = _failed("Invalid request: bad value", status=400)
+    long = _failed(long_msg)
+    session = Session(messages=[Message(role="user", text="a"), short,
+                                Message(role="user", text="b"), long])
+    app = make_app(session=session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        views = {id(m): app.chat.conversation.view_for(m) for m in (short, long)}
+        short_footer = views[id(short)].query_one(".msg-footer", Static)  # type: ignore[union-attr]
+        long_footer = views[id(long)].query_one(".msg-footer", Static)  # type: ignore[union-attr]
+        # One sentence, no detail line when the server said nothing more.
+        err = error_from_dict(short.error.model_dump())  # type: ignore[union-attr]
+        assert _plain(short_footer) == f"✖ {err.user_message()}  (Ctrl+R retry)"
+        # The whole server text as a dim second line, markup and escapes inert.
+        lines = _plain(long_footer).split("\n")
+        assert lines[0].startswith("✖ HTTP 400: The model grok-9 does not exist.")
+        assert "Check the" not in lines[0]
+        assert lines[1] == (
+            "The model grok-9 does not exist. Check the [bold]model[/] name or use "
+            "/v1/models to list the models you can use."
+        )
+        content = long_footer.content
+        dim_spans = [s for s in content.spans if "dim" in str(s.style)]  # type: ignore[union-attr]
+        assert dim_spans and content.plain[dim_spans[0].start:].lstrip("\n") == lines[1]  # type: ignore[union-attr]

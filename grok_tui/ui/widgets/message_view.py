@@ -59,6 +59,18 @@ def error_sentence(message: Message) -> str:
     return one_line(err.user_message(), limit=400)
 
 
+def error_detail(message: Message) -> str:
+    """The server's whole message when it says more than the first sentence
+    shown by `error_sentence` ("" when it adds nothing)."""
+    err = error_of(message)
+    if err is None:
+        return ""
+    detail = one_line(err.detail(), limit=600)
+    if not detail or detail.rstrip(". ") in err.summary():
+        return ""
+    return detail
+
+
 def fmt_int(n: int) -> str:
     return f"{n:,}"
 
@@ -323,9 +335,12 @@ class MessageView(Vertical):
         if msg.status == MessageStatus.FAILED:
             parts: list[Content | str | tuple[str, Style | str]] = [
                 ("✖ ", "bold"),
-                error_sentence(msg),
+                (error_sentence(msg), "bold"),
                 ("  (Ctrl+R retry)", "italic"),
             ]
+            detail = error_detail(msg)
+            if detail:
+                parts.append(("\n" + detail, "dim"))
             if usage:
                 parts.append(f"\n{usage}")
             return Content.assemble(*parts)
