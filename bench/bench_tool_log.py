@@ -2,13 +2,22 @@
 
     .venv/bin/python bench/bench_tool_log.py [--runs 7]
 
-Measured in one headless app (120x40), interleaved, medians printed:
+Measured in one headless app (120x40, the log 43 columns wide like the chat
+screen's side pane), interleaved, medians printed:
 
-- load: `load_messages` of a 200-turn session (3 tool calls, reasoning and a
-  summary per turn) plus the next frame, against a 20-turn session
-  (baseline). Linear growth gives a ratio of about 10 (the frame is the same).
+- load: `load_messages` of a 500-turn session (3 tool calls, reasoning and a
+  summary per turn), the call alone and plus painting the first frame's
+  lines (`render_line` over the view once the scroll settled; the pause
+  between is not timed: it waits for Textual's refresh cadence, which is
+  noise), against a 20-turn session (baseline). Lazy loading measures only the newest turns,
+  so the ratio stays near 1 (an eager build grows linearly: ~25).
+- reload: `load_messages` again with the same messages (the chat screen's
+  second call after the first frame): a no-op.
+- home: after a 500-turn load, the cursor to the first row (every older
+  turn measured then, once) plus painting it, against the same after a
+  20-turn load.
 - apply: one ToolCallUpdated (the live O(1) path) on a log already holding
-  200 turns, against the same on an empty log (baseline). O(1) per event
+  500 turns, against the same on an empty log (baseline). O(1) per event
   gives a ratio of about 1.
 """
 
@@ -64,24 +73,50 @@ class Host(App[None]):
         return theme_variable_defaults()
 
     def compose(self) -> ComposeResult:
-        yield ToolLog()
+        log = ToolLog()
+        log.styles.width = 43
+        yield log
+
+
+BIG = 500
+
+
+def paint(log: ToolLog) -> float:
+    """Seconds to render every line of the view (what a frame asks the log)."""
+    t0 = time.perf_counter()
+    for y in range(log.scrollable_content_region.height):
+        log.render_line(y)
+    return time.perf_counter() - t0
 
 
 async def main(runs: int) -> None:
-    big, small = session(200), session(20)
+    big, small = session(BIG), session(20)
     app = Host()
     async with app.run_test(size=(120, 40)) as pilot:
         log = app.query_one(ToolLog)
-        load_big: list[float] = []
-        load_small: list[float] = []
+        times: dict[str, list[float]] = {
+            k: [] for k in ("call20", "call500", "frame20", "frame500", "reload500",
+                            "home20", "home500")
+        }
         for _ in range(runs):
-            for msgs, sink in ((small, load_small), (big, load_big)):
+            for msgs, n in ((small, "20"), (big, "500")):
                 log.clear()
                 await pilot.pause()
                 t0 = time.perf_counter()
                 log.load_messages(msgs)
+                call = time.perf_counter() - t0
                 await pilot.pause()
-                sink.append(time.perf_counter() - t0)
+                times["call" + n].append(call)
+                times["frame" + n].append(call + paint(log))
+                if n == "500":
+                    t0 = time.perf_counter()
+                    log.load_messages(msgs)
+                    times["reload500"].append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                log.action_cursor_first()
+                home = time.perf_counter() - t0
+                await pilot.pause()
+                times["home" + n].append(home + paint(log))
 
         async def per_event(preload: list[Message]) -> float:
             log.load_messages(preload)
@@ -111,11 +146,20 @@ async def main(runs: int) -> None:
     def ms(xs: list[float]) -> float:
         return statistics.median(xs) * 1000
 
-    print(f"load 20 turns  (baseline): median {ms(load_small):8.2f} ms")
-    print(f"load 200 turns           : median {ms(load_big):8.2f} ms"
-          f"   ratio {ms(load_big) / ms(load_small):.2f}")
+    def row(label: str, key: str, base: str | None = None) -> None:
+        ratio = f"   ratio {ms(times[key]) / ms(times[base]):.2f}" if base else ""
+        print(f"{label:<38} median {ms(times[key]):8.2f} ms{ratio}")
+
+    print(f"runs: {runs} (medians); log 43 columns wide")
+    row("load_messages 20 turns   (baseline)", "call20")
+    row(f"load_messages {BIG} turns", "call500", "call20")
+    row("load + paint 20 turns (baseline)", "frame20")
+    row(f"load + paint {BIG} turns", "frame500", "frame20")
+    row(f"load_messages again, same {BIG} turns", "reload500", "call20")
+    row("Home + paint, 20 turns (baseline)", "home20")
+    row(f"Home + paint, {BIG} turns (once)", "home500", "home20")
     print(f"apply, empty log (baseline): median {ms(ev_empty) * 1000:7.2f} µs/event")
-    print(f"apply, 200-turn log        : median {ms(ev_big) * 1000:7.2f} µs/event"
+    print(f"apply, {BIG}-turn log        : median {ms(ev_big) * 1000:7.2f} µs/event"
           f"   ratio {ms(ev_big) / ms(ev_empty):.2f}")
 
 

@@ -29,13 +29,18 @@ Public API (all methods run on the UI thread):
   (`TurnRecorder.finish_stopped()`), it is called for you on Completed/Failed.
 - `load_messages(messages) -> None` — replace the log with the turns of a saved
   session (every assistant message; its prompt is the user message before it).
+  Lazy: only the newest turns (a few screens) are measured at once; the older
+  ones sit behind an estimated run of lines and are measured when the view
+  scrolls near them or the cursor reaches them (the rows in view do not move).
+  Loading the same messages again, with nothing changed in between, is a no-op.
 - `clear() -> None`.
 - `toggle_row(index=None) -> None` — expand/collapse a row (the cursor row by
   default) to show the full arguments (pretty JSON), the sources and the
   error; reasoning rows show the reasoning text.
 - `tick() -> None` — refresh the running rows (elapsed time); a 1 s interval
   timer calls it while anything runs, and stops when nothing does.
-- Read-only: `row_count`, `line_count`, `cursor` (row index or None),
+- Read-only: `row_count`, `line_count` (estimated while turns are lazy),
+  `pending_turns` (oldest turns not measured yet), `cursor` (row index or None),
   `plain_lines() -> list[str]` (the text of every line, for tests/debugging).
 
 Keys (when focused): up/down move between rows, Enter/Space expand or
@@ -633,6 +638,8 @@ class ToolLog(ScrollView, can_focus=True):
     def _materialize_to(self, index: int) -> None:
         """Measure the lazy turns down to row `index`, keeping the view on the
         rows it shows."""
+        if index >= self._lazy_rows:
+            return
         delta = 0
         while self._lazy_turns and index < self._lazy_rows:
             delta += self._materialize_last()
@@ -652,13 +659,15 @@ class ToolLog(ScrollView, can_focus=True):
     def _shift_scroll(self, y: float) -> None:
         """Scroll to `y` at once (lines were inserted above the view), also
         when an animated scroll runs (it ends where it was headed, moved)."""
+        self.virtual_size = Size(0, len(self._line_map))
+        if not self.is_attached:
+            return
         self._adjusting = True
         try:
             animator = self.app.animator
             if animator.is_being_animated(self, "scroll_y"):
                 y = self.scroll_target_y + (y - self.scroll_y)
                 animator.force_stop_animation(self, "scroll_y")
-            self.virtual_size = Size(0, len(self._line_map))
             self.scroll_target_y = y
             self.scroll_y = y
         finally:
