@@ -194,6 +194,12 @@ def derived_variables(colors: dict[str, str], dark: bool) -> dict[str, str]:
         "tool-failed": error,
         "citation-link": accent,
         "reasoning-color": _blend(fg, bg, 0.45),
+        # Textual derives these from a translucent foreground, which resolves
+        # to near-background colors in widgets that style text through
+        # component classes (tool log, status bar) on light themes: make
+        # them concrete, readable colors.
+        "text-muted": _blend(fg, bg, 0.35),
+        "text-disabled": _blend(fg, bg, 0.55),
     }
 
 
