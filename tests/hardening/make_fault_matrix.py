@@ -1,5 +1,7 @@
 """Write docs/fault-matrix.md from the fault cases (run from the repo root:
-`.venv/bin/python -m tests.hardening.make_fault_matrix`)."""
+`.venv/bin/python -m tests.hardening.make_fault_matrix`): the client-level
+table from running `CASES` against the fake, and the app-level table from
+`UI_CASES` (which `tests/ui/test_fault_matrix_app.py` asserts through Pilot)."""
 
 from __future__ import annotations
 

@@ -309,3 +309,43 @@ async def test_fault_in_the_app(
             late.stop()
         await client.aclose()
         store.close()
+
+
+@pytest.mark.parametrize("ui", [u for u in UI_CASES if u.case.scenario in ("error_401", "drop")],
+                         ids=lambda u: u.name)
+async def test_fault_in_a_later_turn_keeps_the_history(
+    ui: UiCase, server: FakeServer, tmp_path: Path
+) -> None:
+    """A fault in the second turn: the first turn stays on screen and on disk;
+    only the failed turn is taken back (nothing arrived) or marked failed."""
+    fake = server.fake
+    fake.reset()
+    client = XAIClient(KEY, server.url, timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
+                       retry=RetryPolicy(max_retries=UI_MAX_RETRIES, sleep=_no_sleep))
+    store = SessionStore(tmp_path / "data")
+    app = GrokApp(settings=Settings(base_url=server.url), store=store,
+                  backend=Backend(client=client, demo=False))
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            chat = app.chat
+            await _send(pilot, chat, "the first question")
+            await _until_idle(pilot, chat)
+            first = [(m.role, m.text, m.status) for m in chat.session.messages]
+            assert first[-1][2] == MessageStatus.COMPLETE
+            fake.queue_scenarios(list(ui.queue))
+            await _send(pilot, chat, "the second question")
+            await _until_idle(pilot, chat)
+            if ui.surface == "notice":
+                await wait_for(pilot, lambda: chat.prompt.text == "the second question",
+                               what="the restored prompt")
+                assert [(m.role, m.text, m.status) for m in chat.session.messages] == first
+            else:
+                msgs = chat.session.messages
+                assert [(m.role, m.text, m.status) for m in msgs[:2]] == first
+                assert msgs[2].text == "the second question"
+                assert msgs[3].status == MessageStatus.FAILED and msgs[3].text
+            on_disk = await assert_file_matches_screen(pilot, chat, store)
+            assert len(on_disk.messages) == (2 if ui.surface == "notice" else 4)
+    finally:
+        await client.aclose()
+        store.close()
