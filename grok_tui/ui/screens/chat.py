@@ -271,6 +271,7 @@ class ChatScreen(Screen[None]):
         self.query_one("#tool-log").display = tool_visible
         self.query_one("#search-pane").display = self._search_visible
         side.display = tool_visible or self._search_visible
+        side.set_class(not tool_visible, "-search-only")  # no second rule above the form
         if narrow:
             side.styles.width = "100%"
             side.styles.height = self._side_height
