@@ -171,7 +171,23 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
                     return (len(msgs) == n_before + 2
                             and msgs[-1].status != MessageStatus.STREAMING)
 
-                await wait_until(pilot, settled, 10.0, f"turn {turn.index} to settle")
+                try:
+                    await wait_until(pilot, settled, 10.0, f"turn {turn.index} to settle")
+                except TimeoutError:
+                    msgs = chat.session.messages
+                    raise TimeoutError(
+                        f"turn {turn.index} ({turn.fault}) did not settle: {len(msgs)} messages "
+                        f"(had {n_before}), unsent={chat.unsent is not None}, "
+                        f"streaming={chat.is_streaming}, state={chat.stream_state}, "
+                        f"last={[(m.role, m.status, m.text[:40]) for m in msgs[-3:]]}, "
+                        f"prompt={chat.prompt.text[:60]!r}, focused={app.focused}"
+                    ) from None
+                # A request that never started is handed back to the prompt a
+                # message-loop hop after the turn ends (call_later): settle
+                # only when the state holds over a few pauses.
+                for _ in range(3):
+                    await pilot.pause()
+                await wait_until(pilot, settled, 10.0, f"turn {turn.index} to stay settled")
                 turn.unsent = chat.unsent is not None
                 chat.prompt.clear()
                 chat.clear_notice()
