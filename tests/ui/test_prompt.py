@@ -129,3 +129,22 @@ def test_history_model() -> None:
     assert h.next() == "draft"
     assert h.next() is None
     assert not h.walking
+
+
+async def test_keys_arriving_in_one_burst_keep_their_order() -> None:
+    """A terminal read can hold "ab", Ctrl+J, "cd" and Enter at once (fast typing,
+    SSH, tmux send-keys); the priority Enter/Ctrl+J bindings must not run before
+    the characters queued ahead of them."""
+    app = PromptApp()
+    async with app.run_test() as pilot:
+        burst = [
+            events.Key("a", "a"), events.Key("b", "b"), events.Key("ctrl+j", "\n"),
+            events.Key("c", "c"), events.Key("d", "d"), events.Key("enter", "\r"),
+        ]
+        for key in burst:  # posted back to back, as the driver does, without waiting
+            app.post_message(key)
+        for _ in range(50):
+            await pilot.pause()
+            if app.sent:
+                break
+        assert app.sent == ["ab\ncd"]

@@ -117,10 +117,18 @@ class PromptInput(TextArea):
     # Enter / Shift+Enter / Ctrl+J are priority bindings (ids chat.send and
     # chat.newline, remappable) so they beat TextArea's own Enter handling.
 
+    # Priority bindings run when the App receives the key, which can be before
+    # this widget has handled keys that arrived in the same burst ("hello\r"
+    # in one read from the terminal): queue the action behind them with
+    # `call_later`, so the text is complete and the newline lands in order.
+
     def action_send(self) -> None:
-        self.submit()
+        self.call_later(self.submit)
 
     def action_newline(self) -> None:
+        self.call_later(self._insert_newline)
+
+    def _insert_newline(self) -> None:
         if self.read_only:
             return
         start, end = self.selection
