@@ -22,6 +22,7 @@ from grok_tui.ui.backend import Backend
 from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
+from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager
 from grok_tui.ui.widgets.prompt_input import PromptHistory
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class GrokApp(App[None]):
     CSS_PATH = ["app.tcss", "screens/chat.tcss"]
     TITLE = "grok-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
-    COMMANDS = App.COMMANDS | {ChatCommands, ChatPresetCommands}
+    COMMANDS = App.COMMANDS | {ChatCommands, ChatPresetCommands, ThemeCommands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -129,6 +130,8 @@ class GrokApp(App[None]):
         self._old_clients: list[Any] = []
         #: Named search presets (PresetCommands reads it); edits settings.presets in place.
         self.preset_store = PresetStore(self.settings.presets, config_path=self.settings.config_path)
+        #: Theme selection, the previewing picker, saving the choice, code styles, reloads.
+        self.theme_manager = ThemeManager(self, config_path=self.settings.config_path)
 
     # -- screens ----------------------------------------------------------------
 
@@ -156,12 +159,10 @@ class GrokApp(App[None]):
         raise LookupError("no chat screen")
 
     def on_mount(self) -> None:
-        from grok_tui.ui.themes import register_themes
-
-        warnings = register_themes(self, select=self.settings.theme)
+        self.theme_manager.install(self.settings.theme)  # notifies its own warnings
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
-        for text in [*self.startup_warnings, *warnings]:
+        for text in self.startup_warnings:
             self.notify(text, severity="warning", markup=False, timeout=8)
 
     # -- backend ------------------------------------------------------------------
@@ -219,7 +220,11 @@ class GrokApp(App[None]):
         self.exit()
 
     def action_pick_theme(self) -> None:
-        self.search_themes()
+        self.theme_manager.pick()
+
+    def search_themes(self) -> None:
+        """Textual's own "Theme" command opens our previewing picker too."""
+        self.theme_manager.pick()
 
     async def on_unmount(self) -> None:
         for client in [*self._old_clients, self.backend.client]:
