@@ -174,6 +174,7 @@ class ChatScreen(Screen[None]):
         self.stream_state = "idle"
         self.unsent: Unsent | None = None
         self._last_checkpoint = 0.0
+        self._turn_begun = False  # a turn started since mount (see _load_tool_log)
         self._side_width = 44
         self._side_visible = True
         self._side_visible_narrow = False
@@ -251,7 +252,9 @@ class ChatScreen(Screen[None]):
         self.call_after_refresh(self._load_tool_log)
 
     def _load_tool_log(self) -> None:
-        if not self.is_streaming:
+        # A turn begun before this deferred load ran has live-only rows
+        # (retries) that a rebuild from the messages would wipe.
+        if not self.is_streaming and not self._turn_begun:
             self._tool_log().load_messages(self.session.messages)
 
     def on_resize(self, event: Resize) -> None:
@@ -391,6 +394,7 @@ class ChatScreen(Screen[None]):
         return True
 
     async def _start_reply(self, request: Any, *, restore: Unsent | None) -> None:
+        self._turn_begun = True
         reply = conv.start_reply(self.session, request.model)
         view = await self.conversation.add_message(reply)
         self.conversation.follow()
@@ -536,6 +540,9 @@ class ChatScreen(Screen[None]):
         if len(msgs) >= 2 and msgs[-1] is reply:
             del msgs[-2:]
             await self.conversation.truncate(len(msgs))
+            # The tool log keeps this attempt (its retries and the failure) on
+            # purpose: it is a log of what happened; the saved session, which
+            # no longer holds the turn, will not show it when reopened.
         self.unsent = restore
         prompt = self.prompt
         if not prompt.text.strip():
