@@ -807,3 +807,39 @@ async def test_failed_reply_shows_the_sentence_and_a_dim_detail_line(make_app: A
         content = long_footer.content
         dim_spans = [s for s in content.spans if "dim" in str(s.style)]  # type: ignore[union-attr]
         assert dim_spans and content.plain[dim_spans[0].start:].lstrip("\n") == lines[1]  # type: ignore[union-attr]
+
+
+async def test_deleting_the_streaming_session_stops_it_and_keeps_it_deleted(
+    backend: Any, fake: FakeXAI, tmp_path: Path
+) -> None:
+    """F4, Alt+D on the chat that is streaming: the stream stops (the new chat
+    is not left 'streaming' with an invisible reply) and the stopped reply's
+    checkpoint does not write the deleted session back."""
+    from grok_tui.store import SessionStore
+
+    store = SessionStore(tmp_path / "data")
+    app = GrokApp(backend=backend, store=store)
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        fake.queue_scenarios(["stall"])
+        await _send(pilot, app, "tell me something")
+        await wait_for(
+            pilot,
+            lambda: chat.streaming_message is not None and chat.streaming_message.text != "",
+            what="the first text",
+        )
+        old_id = chat.session.id
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SessionBrowserScreen",
+                       what="the session browser")
+        browser: Any = app.screen
+        await wait_for(pilot, lambda: browser.rows != [] and not browser.loading,
+                       what="the list")
+        await pilot.pause(0.3)
+        await pilot.press("alt+d")
+        await wait_for(pilot, lambda: chat.session.id != old_id, what="a new chat")
+        await wait_for(pilot, lambda: not chat.is_streaming, what="the stream to stop")
+        await chat.checkpointer.flush()
+        assert not store.exists(old_id)
+        assert chat.session.messages == []
+    store.close()

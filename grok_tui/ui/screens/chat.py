@@ -96,12 +96,14 @@ class Checkpointer:
         self._task: asyncio.Task[None] | None = None
         self.writes = 0
         self._saved_ids: set[str] = set()
+        #: Deleted sessions: never written again (until `remember`).
+        self._forgotten: set[str] = set()
         #: Why the last save failed (one sentence), None once a save succeeds.
         self.last_error: str | None = None
         self.on_result = on_result
 
     def save(self, session: Session) -> None:
-        if self.store is None:
+        if self.store is None or session.id in self._forgotten:
             return
         if not session.messages and session.id not in self._saved_ids:
             return  # never write empty chats nobody typed into
@@ -113,6 +115,8 @@ class Checkpointer:
     async def _drain(self) -> None:
         while self._pending is not None:
             data, self._pending = self._pending, None
+            if data.get("id") in self._forgotten:
+                continue
             try:
                 await asyncio.to_thread(self._write, data)
             except Exception as exc:  # a full disk must not end the chat
@@ -124,10 +128,16 @@ class Checkpointer:
                 self.on_result(self.last_error)
 
     def forget(self, session_id: str) -> None:
-        """The session was deleted: never write it again (that would restore it)."""
+        """The session was deleted: never write it again (that would restore it),
+        not even a stream's last checkpoint, until `remember(session_id)`."""
+        self._forgotten.add(session_id)
         self._saved_ids.discard(session_id)
         if self._pending is not None and self._pending.get("id") == session_id:
             self._pending = None
+
+    def remember(self, session_id: str) -> None:
+        """The session is open again (e.g. restored from the trash): save it."""
+        self._forgotten.discard(session_id)
 
     def _write(self, data: dict[str, Any]) -> None:
         store = self.store
@@ -577,6 +587,7 @@ class ChatScreen(Screen[None]):
 
     async def load_session(self, session: Session) -> None:
         self.session = session
+        self.checkpointer.remember(session.id)
         self.unsent = None
         form = self._search_form
         if form is not None:
@@ -867,6 +878,8 @@ class ChatScreen(Screen[None]):
             action, session_id = result
             if action == "deleted-current":
                 self.checkpointer.forget(self.session.id)
+                if self.is_streaming:  # its last checkpoint is skipped (forgotten)
+                    await self._stop_and_wait()
                 await self.load_session(self.grok.new_session())
                 return
             if action == "open" and session_id != self.session.id:
