@@ -150,9 +150,13 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
                 # Posted like the terminal driver does (pilot.press would wait
                 # for the app to be idle, i.e. for the whole reply).
                 app.post_message(events.Key("enter", "\r"))
+                # Started (or already over): the user message alone is not enough,
+                # it is added before the reply starts streaming.
                 await wait_until(
                     pilot, lambda n=n_before: chat.is_streaming or chat.unsent is not None
-                    or len(chat.session.messages) > n, 5.0, f"turn {turn.index} to start")
+                    or (len(chat.session.messages) >= n + 2
+                        and chat.session.messages[-1].status != MessageStatus.STREAMING),
+                    5.0, f"turn {turn.index} to start")
                 samples = 0
                 while chat.is_streaming:
                     if chat.stream_state == "streaming" and samples < 10 and not turn.fault:
