@@ -15,6 +15,8 @@ Preset names are user text: shown through `Content`/`Text` only, never markup.
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -314,9 +316,10 @@ class PresetCommands(Provider):
         form.set_settings(settings, post=True)
         self.app.notify(f"Search preset {name} applied.", markup=False)
 
-    def delete(self, name: str) -> None:
+    async def delete(self, name: str) -> None:
         try:
-            removed = self._store().delete(name)
+            # config.toml is written in a thread: no file I/O on the event loop.
+            removed = await asyncio.to_thread(self._store().delete, name)
         except KeyError:
             self.app.notify(f"There is no preset {name}.", severity="error", markup=False)
             return
@@ -334,11 +337,11 @@ class PresetCommands(Provider):
         settings = form.settings
         had_errors = form.has_errors
 
-        def done(name: str | None) -> None:
+        async def done(name: str | None) -> None:
             if name is None:
                 return
             try:
-                stored = store.save(name, settings)
+                stored = await asyncio.to_thread(store.save, name, settings)
             except PresetError as exc:
                 self.app.notify(f"Could not save the preset: {exc}", severity="error", markup=False)
                 return
