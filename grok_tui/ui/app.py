@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from grok_tui.chat.models import Session
 from grok_tui.ui.backend import Backend
+from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
@@ -55,7 +55,7 @@ CHAT_COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class ChatCommands(Provider):
+class ChatCommands(TableCommands):
     """The chat actions in the command palette."""
 
     def _commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
@@ -64,17 +64,6 @@ class ChatCommands(Provider):
             return
         for title, help_text, action in CHAT_COMMANDS:
             yield title, help_text, partial(screen.run_action, action)
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
 class ChatPresetCommands(PresetCommands):

@@ -24,7 +24,6 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -32,6 +31,7 @@ from textual.widgets import Input, Label, Static
 
 from grok_tui.chat.search import SearchSettings
 from grok_tui.sanitize import strip_control
+from grok_tui.ui.commands import TableCommands
 
 MAX_NAME_LENGTH = 40
 
@@ -232,7 +232,7 @@ class PresetNameScreen(ModalScreen[str | None]):
 # ---- command palette -----------------------------------------------------------------
 
 
-class PresetCommands(Provider):
+class PresetCommands(TableCommands):
     """Command-palette commands: apply, save and delete search presets."""
 
     SAVE_TEXT = "Search: save settings as a preset…"
@@ -256,50 +256,21 @@ class PresetCommands(Provider):
         forms = self.screen.query(SearchForm)
         return forms.first() if forms else None
 
-    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
-        store = self._store()
-        out: list[tuple[str, Callable[[], None], str]] = [
-            (self.SAVE_TEXT, self._save, "Name the current search settings to reuse them")
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        names = self._store().names()
+        return [
+            (self.SAVE_TEXT, "Name the current search settings to reuse them", self._save),
+            *(
+                (self.APPLY_PREFIX + name, "Use these search settings in this session",
+                 lambda n=name: self.apply(n))
+                for name in names
+            ),
+            *(
+                (self.DELETE_PREFIX + name, "Remove this preset from the config file",
+                 lambda n=name: self.delete(n))
+                for name in names
+            ),
         ]
-        for name in store.names():
-            out.append(
-                (
-                    self.APPLY_PREFIX + name,
-                    lambda n=name: self.apply(n),
-                    "Use these search settings in this session",
-                )
-            )
-        for name in store.names():
-            out.append(
-                (
-                    self.DELETE_PREFIX + name,
-                    lambda n=name: self.delete(n),
-                    "Remove this preset from the config file",
-                )
-            )
-        return out
-
-    async def discover(self) -> Hits:
-        for text, command, help_text in self._commands():
-            yield DiscoveryHit(Content(text), command, text=text, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, command, help_text in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, self._highlight(matcher, text), command, text=text, help=help_text)
-
-    @staticmethod
-    def _highlight(matcher: Any, text: str) -> Content:
-        # Matcher.highlight parses markup; preset names are user text.
-        content = Content(text)
-        _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
-        style = matcher.match_style
-        for offset in offsets:
-            if not text[offset].isspace():
-                content = content.stylize(style, offset, offset + 1)
-        return content
 
     # The actions (also callable directly, e.g. from tests or key bindings).
 

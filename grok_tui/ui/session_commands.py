@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from grok_tui.ui.commands import TableCommands
 
 #: (title, help, action) on the session browser.
 BROWSER_COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -31,7 +31,7 @@ BROWSER_COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class SessionCommands(Provider):
+class SessionCommands(TableCommands):
     """Session actions for the command palette (see the module docstring)."""
 
     def _commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
@@ -42,14 +42,3 @@ class SessionCommands(Provider):
             for title, help_text, action in BROWSER_COMMANDS:
                 if screen.check_action(action, ()):
                     yield title, help_text, partial(screen.run_action, action)
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)

@@ -78,6 +78,7 @@ from textual.worker import Worker
 
 from grok_tui.config import save_setting
 from grok_tui.sanitize import strip_control
+from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.themes import (
     DEFAULT_THEME,
     GrokTheme,
@@ -441,7 +442,7 @@ class ThemePicker(CommandPalette):
         self._finish()
 
 
-class ThemeCommands(Provider):
+class ThemeCommands(TableCommands):
     """"Theme: choose…" and "Theme: reload theme files" in the command palette."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], None]]]:
@@ -455,13 +456,3 @@ class ThemeCommands(Provider):
                "Re-read the shipped and user theme files and apply the changes",
                manager.start_reload)
 
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
