@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, Usage, now
+from grok_tui.chat.models import (
+    Attachment,
+    Message,
+    MessageError,
+    MessageStatus,
+    Session,
+    Usage,
+    now,
+)
 from grok_tui.sanitize import one_line
 
 TITLE_LIMIT = 60
@@ -57,6 +65,28 @@ def start_reply(session: Session, model: str) -> Message:
     session.messages.append(message)
     touch(session)
     return message
+
+
+INTERRUPTED_MESSAGE = "The app closed before this reply finished"
+
+
+def settle_interrupted(session: Session) -> int:
+    """Mark replies still STREAMING in a session loaded from disk (the app was
+    killed or crashed mid-reply) as failed with a stream-interrupted error, so
+    they show as interrupted, keep their partial text, are sent with the
+    history like any failed reply, and can be retried. Returns how many."""
+    count = 0
+    for message in session.messages:
+        if message.role == "assistant" and message.status == MessageStatus.STREAMING:
+            message.status = MessageStatus.FAILED
+            message.error = MessageError(
+                type="stream_interrupted", message=INTERRUPTED_MESSAGE, retryable=True
+            )
+            for call in message.tool_calls:
+                if call.phase not in ("completed", "failed", "incomplete"):
+                    call.phase = "incomplete"
+            count += 1
+    return count
 
 
 def last_user_index(session: Session) -> int | None:

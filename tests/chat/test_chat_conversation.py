@@ -103,3 +103,25 @@ def test_touch_moves_updated_at() -> None:
     s = Session(updated_at=1.0)
     touch(s)
     assert s.updated_at > 1.0
+
+
+def test_settle_interrupted_marks_cut_off_replies_failed_and_keeps_text() -> None:
+    from grok_tui.chat import conversation as conv
+    from grok_tui.chat.models import MessageStatus, Session, ToolCall
+    from grok_tui.chat.request import build_request
+
+    session = Session()
+    conv.add_user_message(session, "hello")
+    reply = conv.start_reply(session, "grok-4.3")
+    reply.text = "partial answ"
+    reply.tool_calls.append(ToolCall(call_id="c1", name="web_search", tool_kind="web_search"))
+    assert conv.settle_interrupted(session) == 1
+    assert reply.status == MessageStatus.FAILED
+    assert reply.error is not None and reply.error.type == "stream_interrupted"
+    assert reply.text == "partial answ"
+    assert reply.tool_calls[0].phase == "incomplete"
+    # The partial reply now goes out with the history (no two user turns in a row).
+    conv.add_user_message(session, "go on")
+    roles = [m.role for m in build_request(session).messages]
+    assert roles == ["user", "assistant", "user"]
+    assert conv.settle_interrupted(session) == 0

@@ -843,3 +843,30 @@ async def test_deleting_the_streaming_session_stops_it_and_keeps_it_deleted(
         assert not store.exists(old_id)
         assert chat.session.messages == []
     store.close()
+
+
+async def test_reply_cut_off_by_a_crash_reopens_as_interrupted(make_app: Any, fake: FakeXAI) -> None:
+    """A checkpoint taken mid-stream holds a STREAMING reply; reopened, it is
+    shown as interrupted (failed, retryable), not as a reply still streaming."""
+    session = Session()
+    session.messages.append(Message(role="user", text="tell me a story"))
+    session.messages.append(
+        Message(role="assistant", text="Once upon a", status=MessageStatus.STREAMING)
+    )
+    app = make_app(session=session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        chat = app.chat
+        await pilot.pause()
+        reply = chat.session.messages[-1]
+        assert reply.status == MessageStatus.FAILED
+        assert reply.error is not None and reply.error.type == "stream_interrupted"
+        assert not chat.is_streaming
+        view = chat.conversation.view_for(reply)
+        assert view is not None and "Once upon a" in view.message.text
+        assert "closed before this reply finished" in _plain(view.query_one(".msg-footer", Static))
+        # Ctrl+R retries it with the same history.
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: reply not in chat.session.messages, what="the retry")
+        await _until_idle(pilot, app)
+        assert chat.session.messages[-1].status == MessageStatus.COMPLETE
+        assert _input_texts(fake.requests[-1].json)[-1] == ("user", "tell me a story")

@@ -185,6 +185,7 @@ class ChatScreen(Screen[None]):
         self.unsent: Unsent | None = None
         self._last_checkpoint = 0.0
         self._turn_begun = False  # a turn started since mount (see _load_tool_log)
+        self._sending = False  # between Enter and the reply's start (see send)
         self._side_width = 44
         self._side_visible = True
         self._side_visible_narrow = False
@@ -218,7 +219,7 @@ class ChatScreen(Screen[None]):
 
     @property
     def is_streaming(self) -> bool:
-        return self.streaming_message is not None
+        return self.streaming_message is not None or self._sending
 
     # -- layout ---------------------------------------------------------------
 
@@ -245,6 +246,7 @@ class ChatScreen(Screen[None]):
         return StatusBar(id="status")
 
     async def on_mount(self) -> None:
+        conv.settle_interrupted(self.session)  # replies cut off by a crash or kill
         self.checkpointer = Checkpointer(self.grok.store, on_result=self._save_result)
         self.query_one("#save-error").display = False
         self._side_visible = self.grok.settings.show_tool_log if self.grok.settings else True
@@ -399,6 +401,10 @@ class ChatScreen(Screen[None]):
         self.prompt.clear()
         self.attachments.clear()
         self._refresh_chips()
+        # Busy from here: the status bar says so at once, and a second Enter
+        # while the message is being mounted does not send twice.
+        self._sending = True
+        self._set_state("sending")
         await self.conversation.add_message(user)
         await self._start_reply(request, restore=Unsent(text, attachments))
         return True
@@ -409,6 +415,7 @@ class ChatScreen(Screen[None]):
         view = await self.conversation.add_message(reply)
         self.conversation.follow()
         self.streaming_message = reply
+        self._sending = False
         self._set_state("sending")
         last_user = conv.last_user_message(self.session)
         self._tool_log().begin_turn(reply, last_user.text if last_user is not None else "")
@@ -586,6 +593,7 @@ class ChatScreen(Screen[None]):
         self._notify("New chat.")
 
     async def load_session(self, session: Session) -> None:
+        conv.settle_interrupted(session)  # replies cut off by a crash or kill
         self.session = session
         self.checkpointer.remember(session.id)
         self.unsent = None
