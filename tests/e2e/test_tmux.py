@@ -37,7 +37,7 @@ def app_in_tmux(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
     env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
     subprocess.run(
         [TMUX or "tmux", "-L", socket, "new-session", "-d", "-s", "e2e", "-x", "160",
-         "-y", "48", *env_args, f"env -u XAI_API_KEY {GROK} --demo"],
+         "-y", "48", *env_args, f"env -u XAI_API_KEY -u COLUMNS -u LINES {GROK} --demo"],
         check=True, timeout=10, cwd=tmp_path,
     )
     try:
@@ -72,7 +72,19 @@ def test_demo_prompt_reply_stop_and_quit(app_in_tmux: tuple[Tmux, Path]) -> None
     tmux.type("line two")
     screen = tmux.wait(lambda s: "line two" in s, "the second prompt line")
     tmux.send("Enter")
-    tmux.wait(lambda s: s.count("line one") >= 1 and "idle" in s, "the multiline reply")
+    # "idle" is on screen before the send too: wait for the saved reply instead.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        saved_files = list((data / "sessions").glob("*.json"))
+        if saved_files:
+            try:
+                messages = json.loads(saved_files[0].read_text())["messages"]
+            except (ValueError, OSError):
+                messages = []
+            if len(messages) == 6 and messages[5]["status"] == "complete":
+                break
+        time.sleep(0.1)
+    tmux.wait(lambda s: "idle" in s, "the multiline reply")
 
     tmux.send("C-q")
     # The app exits (its tmux session ends) after saving the chat.
