@@ -182,10 +182,15 @@ def test_real_command_continue_in_tmux(tmp_path: Path, _isolated_dirs: Path) -> 
         while time.monotonic() < end and "t" in _tmux("list-sessions", "-F", "#S", socket=socket):
             time.sleep(0.1)
 
+        # A fresh tmux server for the second run: a new-session sent while the
+        # first server is exiting (its last session just ended) can be lost.
+        _tmux("kill-server", socket=socket)
+        socket2 = socket + "-2"
         _tmux("new-session", "-d", "-s", "t", "-x", "140", "-y", "40",
-              command + " --continue", socket=socket)
-        screen = _wait_screen(socket, "pelican")
+              command + " --continue", socket=socket2)
+        screen = _wait_screen(socket2, "pelican")
         assert "remember the word pelican" in screen
-        _tmux("send-keys", "-t", "t", "C-q", socket=socket)
+        _tmux("send-keys", "-t", "t", "C-q", socket=socket2)
     finally:
         _tmux("kill-server", socket=socket)
+        _tmux("kill-server", socket=socket + "-2")
