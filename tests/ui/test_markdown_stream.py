@@ -18,6 +18,7 @@ from textual.strip import Strip
 import grok_tui.ui.widgets.markdown_stream as ms
 from grok_tui.ui.markdown.blocks import BlockStream, Piece, split_document
 from grok_tui.ui.markdown.render import LINK_META, render_piece
+from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 
 FENCE = "```python\ndef f(x):\n    s = '''multi\n    line'''\n    return x + 1\n```\n"
@@ -405,3 +406,66 @@ async def test_code_theme_change_keeps_the_height_of_finished_messages() -> None
         assert widget.line_count == height  # known before the lazy re-render
         await pilot.pause()
         assert widget.size.height == height == len(widget.rendered_lines())
+
+
+class ConversationHost(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Conversation(id="conv")
+
+
+async def test_offscreen_finished_reply_releases_its_lines_and_renders_the_same_back() -> None:
+    from grok_tui.chat.models import Message, MessageStatus
+
+    doc = "".join(CORPUS) * 2
+    app = ConversationHost()
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        conv = app.query_one(Conversation)
+        reply = Message(role="assistant", text="", status=MessageStatus.STREAMING)
+        view = await conv.add_message(reply)
+        body = view.body
+        assert isinstance(body, StreamingMarkdown)
+        await pilot.pause()
+        # Streamed in, as in a live session.
+        for start in range(0, len(doc), 37):
+            view.append_text(doc[start : start + 37])
+            body.flush()
+        reply.text = doc
+        reply.status = MessageStatus.COMPLETE
+        view.finish()
+        await pilot.pause()
+        conv.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        width = body.size.width
+        before = lines_of(body.rendered_lines(width))
+        height = body.size.height
+        assert height == len(before) > 0
+        assert body.holds_render_cache
+        # Later turns push it far off screen; scrolling releases its lines.
+        for n in range(8):
+            await conv.add_message(Message(role="user", text=f"question {n}\n" * 20))
+        await pilot.pause()
+        conv.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.pause()
+        assert not body.holds_render_cache
+        assert body._lines == [] and body._styled == {} and body._pieces == []
+        assert body.source == doc
+        # Its height is kept (the layout does not move)...
+        assert body.line_count == height
+        assert body.size.height == height
+        # ...and scrolled back into view it renders the same lines again.
+        conv.scroll_to_widget(body, animate=False, top=True, immediate=True)
+        await pilot.pause()
+        await pilot.pause()
+        assert body.holds_render_cache
+        assert body.size.height == height
+        assert lines_of(body.rendered_lines(width)) == before
+        # A reply that is still streaming is never released.
+        live = Message(role="assistant", text="", status=MessageStatus.STREAMING)
+        live_view = await conv.add_message(live)
+        live_view.append_text(doc)
+        live_body = live_view.body
+        assert isinstance(live_body, StreamingMarkdown)
+        live_body.flush()
+        assert not live_body.release_render_cache()
+        assert live_body.source == doc

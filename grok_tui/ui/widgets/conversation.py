@@ -32,6 +32,7 @@ from textual.widget import Widget
 
 from grok_tui.chat.models import Message
 from grok_tui.sanitize import strip_control
+from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
 
 #: Messages mounted as full views when a session opens.
@@ -40,6 +41,9 @@ LIVE_WINDOW = 12
 CHUNK_SIZE = 10
 #: Rows of slack above/below the viewport inside which chunks are expanded.
 EXPAND_MARGIN = 4
+#: Finished replies further than this many viewport heights from the viewport
+#: drop their rendered lines (re-rendered when they come back into view).
+RELEASE_SCREENS = 2
 
 
 def _estimate_rows(message: Message, width: int) -> int:
@@ -232,6 +236,27 @@ class Conversation(VerticalScroll, can_focus=True):
             region = chunk.virtual_region
             if region.bottom >= top and region.y <= bottom:
                 await self.expand_chunk(chunk)
+        self.release_offscreen()
+
+    def release_offscreen(self) -> int:
+        """Drop the rendered lines of finished replies far off screen; how many did."""
+        viewport = self.scrollable_content_region.height
+        if viewport <= 0:
+            return 0
+        margin = RELEASE_SCREENS * viewport
+        top = self.scroll_y - margin
+        bottom = self.scroll_y + viewport + margin
+        released = 0
+        for view in self._views.values():
+            body = view.body
+            if not isinstance(body, StreamingMarkdown) or not body.holds_render_cache:
+                continue
+            if not view.is_attached:
+                continue
+            region = view.virtual_region
+            if region.bottom < top or region.y > bottom:
+                released += body.release_render_cache()
+        return released
 
     async def expand_chunk(self, chunk: ArchiveChunk, *, keep_position: bool = True) -> None:
         """Replace a placeholder by real message views; with `keep_position`,

@@ -45,6 +45,8 @@ MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share
 FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
 CONTINUE_DELAY = 0.005
 FENCE_CHUNK = 12  # completed code lines highlighted together and kept
+#: Drop the rendered lines of finished documents far off screen (bench/bench_memory.py).
+RELEASE_OFFSCREEN = True
 
 
 class _FenceTail:
@@ -181,6 +183,37 @@ class StreamingMarkdown(Widget):
         self._cancel_timer()
         self._reset(strip_control(markdown), finished=True)
         self.refresh(layout=True)
+
+    @property
+    def holds_render_cache(self) -> bool:
+        """Whether rendered lines are held (`release_render_cache` would free something)."""
+        return bool(self._width or self._styled or self._pieces)
+
+    def release_render_cache(self) -> bool:
+        """Drop the rendered lines and parsed pieces of a finished document.
+
+        For a document far off screen: it goes back to the state of a widget
+        constructed with its text (one source string, rendered lazily when
+        painted again), keeping its height at the width it was rendered at so
+        the layout does not move. Textual's per-line paint cache of the widget
+        is dropped too. Returns whether anything was released.
+        """
+        if not RELEASE_OFFSCREEN or not self._finished or not self.is_rendered:
+            return False
+        if not self.holds_render_cache:
+            return False
+        width = self._width
+        height = len(self._lines) + len(self._tail_lines)
+        estimate = self._estimate
+        self._reset(self.source, finished=True)
+        if width:
+            self._estimate = (width, height)
+            self._laid_out_height = height
+        elif estimate[0] > 0:
+            self._estimate = estimate
+        if self.is_attached:
+            self.refresh()  # clears the widget's styles (paint) cache; nothing is visible to repaint
+        return True
 
     def last_code_block(self) -> str | None:
         """Content of the last fenced code block (for "copy last code block")."""
