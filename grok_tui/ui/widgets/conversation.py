@@ -189,6 +189,9 @@ class Conversation(VerticalScroll, can_focus=True):
             index = len(self._messages) - 1
         view = self._new_view(index)
         await self.mount(view)
+        # Following the stream does not always go through `watch_scroll_y`:
+        # each new message is also a point to release replies left far above.
+        self.call_after_refresh(self.release_offscreen)
         return view
 
     async def truncate(self, count: int) -> None:
