@@ -289,7 +289,12 @@ class ChatScreen(Screen[None]):
         side.set_class(not tool_visible, "-search-only")  # no second rule above the form
         if narrow:
             side.styles.width = "100%"
-            side.styles.height = self._side_height
+            height = self._side_height
+            if self._search_visible:
+                # Editing search settings on a short screen: the form gets most
+                # of it (the chat keeps a few rows above).
+                height = max(height, min(self.app.size.height - 9, self.app.size.height * 3 // 5))
+            side.styles.height = height
         else:
             side.styles.width = min(self._side_width, max(SIDE_MIN, width - 40))
             side.styles.height = "1fr"
