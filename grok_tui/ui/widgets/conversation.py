@@ -18,7 +18,7 @@ copy and other per-message actions act on the highlighted message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from textual import events
 from textual.binding import Binding
@@ -30,7 +30,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from grok_tui.chat.models import Message
+from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
@@ -39,6 +39,10 @@ from grok_tui.ui.widgets.message_view import MessageView
 LIVE_WINDOW = 12
 #: Messages per archive placeholder.
 CHUNK_SIZE = 10
+#: In a live session, once more than this many full views are mounted, the
+#: oldest finished ones above the viewport fold back into placeholders (down
+#: to `LIVE_LIMIT - CHUNK_SIZE`), so the widget count stays bounded.
+LIVE_LIMIT = 24
 #: Rows of slack above/below the viewport inside which chunks are expanded.
 EXPAND_MARGIN = 4
 #: Finished replies further than this many viewport heights from the viewport
@@ -78,8 +82,16 @@ class ArchiveChunk(Widget):
         super().__init__()
         self.start = start
         self.messages = list(messages)
+        self._width = width
         self._rows = sum(_estimate_rows(m, width - 2) for m in self.messages)
         self._lines: list[str] | None = None
+
+    def cut(self, count: int) -> None:
+        """Keep only the first `count` messages of the chunk."""
+        self.messages = self.messages[:count]
+        self._rows = sum(_estimate_rows(m, self._width - 2) for m in self.messages)
+        self._lines = None
+        self.refresh(layout=True)
 
     @property
     def stop(self) -> int:
@@ -143,6 +155,7 @@ class Conversation(VerticalScroll, can_focus=True):
         self._messages: list[Message] = []
         self._views: dict[str, MessageView] = {}
         self._expand_scheduled = False
+        self._folding = False
 
     # -- loading -----------------------------------------------------------
 
@@ -192,21 +205,39 @@ class Conversation(VerticalScroll, can_focus=True):
         # Following the stream does not always go through `watch_scroll_y`:
         # each new message is also a point to release replies left far above.
         self.call_after_refresh(self.release_offscreen)
+        self.call_after_refresh(self.fold_old)
         return view
 
     async def truncate(self, count: int) -> None:
         """Remove the views of messages at index >= `count` (the session list
         was already cut to that length)."""
-        doomed = [w for w in self.children if isinstance(w, MessageView) and w.index >= count]
-        for w in doomed:
-            self._views.pop(w.message.id, None)
+        doomed: list[Widget] = []
+        for w in self.children:
+            if isinstance(w, MessageView) and w.index >= count:
+                self._views.pop(w.message.id, None)
+                doomed.append(w)
+            elif isinstance(w, ArchiveChunk):
+                if w.start >= count:
+                    doomed.append(w)
+                elif w.stop > count:
+                    w.cut(count - w.start)
         if doomed:
             await self.remove_children(doomed)
         if self.highlighted is not None and self.highlighted >= count:
             self.highlighted = None
 
     def view_for(self, message: Message) -> MessageView | None:
-        return self._views.get(message.id)
+        """The view of `message`; if it sits in a placeholder, the placeholder
+        is expanded (the mount completes on the next idle; `await
+        ensure_view(index)` to wait for it)."""
+        view = self._views.get(message.id)
+        if view is not None:
+            return view
+        for chunk in self.query_children(ArchiveChunk):
+            if any(m is message for m in chunk.messages):
+                self._start_expand(chunk, keep_position=False)
+                return self._views.get(message.id)
+        return None
 
     def view_at(self, index: int) -> MessageView | None:
         if 0 <= index < len(self._messages):
@@ -264,15 +295,21 @@ class Conversation(VerticalScroll, can_focus=True):
     async def expand_chunk(self, chunk: ArchiveChunk, *, keep_position: bool = True) -> None:
         """Replace a placeholder by real message views; with `keep_position`,
         correct the scroll offset so the text being read does not move."""
-        if not chunk.is_attached:
-            return
+        for pending in self._start_expand(chunk, keep_position=keep_position):
+            await pending
+
+    def _start_expand(self, chunk: ArchiveChunk, *, keep_position: bool) -> list[Awaitable[object]]:
+        """Begin replacing `chunk` by views (registered at once); the awaitables
+        complete the mount and the removal."""
+        if not chunk.is_attached or chunk.has_class("-expanding"):
+            return []
+        chunk.add_class("-expanding")
         region = chunk.virtual_region
         old_height = region.height
         # The chunk starts above the viewport: its growth would push the text down.
         above = keep_position and region.y < self.scroll_y
         views = [self._new_view(i) for i in range(chunk.start, chunk.stop)]
-        await self.mount_all(views, before=chunk)
-        await chunk.remove()
+        pending: list[Awaitable[object]] = [self.mount_all(views, before=chunk), chunk.remove()]
         if above:
             scroll_before = self.scroll_y
 
@@ -283,6 +320,92 @@ class Conversation(VerticalScroll, can_focus=True):
                 )
 
             self.call_after_refresh(fix)
+        return pending
+
+    # -- folding (live sessions) -------------------------------------------
+
+    def _foldable(self, view: MessageView, top: float) -> bool:
+        message = view.message
+        return (
+            message.status != MessageStatus.STREAMING
+            and view.index != self.highlighted
+            and view.is_attached
+            and view.virtual_region.bottom < top
+        )
+
+    async def fold_old(self) -> int:
+        """Fold the oldest finished views far above the viewport back into
+        placeholders once more than `LIVE_LIMIT` are mounted; how many were
+        folded. The text on screen does not move."""
+        if self._folding:
+            return 0
+        self._folding = True
+        try:
+            return await self._fold_old()
+        finally:
+            self._folding = False
+
+    async def _fold_old(self) -> int:
+        children = list(self.children)
+        views = [w for w in children if isinstance(w, MessageView)]
+        if len(views) <= LIVE_LIMIT:
+            return 0
+        viewport = self.scrollable_content_region.height
+        if viewport <= 0:
+            return 0
+        budget = len(views) - (LIVE_LIMIT - CHUNK_SIZE)
+        top = self.scroll_y - max(viewport, EXPAND_MARGIN)
+        # Runs of consecutive foldable views with consecutive indexes.
+        runs: list[list[MessageView]] = []
+        run: list[MessageView] = []
+        for w in children:
+            if budget <= 0:
+                break
+            ok = isinstance(w, MessageView) and self._foldable(w, top)
+            if ok and run and (w.index != run[-1].index + 1 or len(run) >= CHUNK_SIZE):  # type: ignore[union-attr]
+                runs.append(run)
+                run = []
+            if ok:
+                run.append(w)  # type: ignore[arg-type]
+                budget -= 1
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+        if not runs:
+            return 0
+        last = runs[-1][-1]
+        after = children.index(last) + 1
+        if after >= len(children):
+            return 0
+        anchor_widget = children[after]
+        y_before = anchor_widget.virtual_region.y
+        scroll_before = self.scroll_y
+        width = self.content_size.width or (self.app.size.width - 4)
+        doomed: list[Widget] = []
+        folded = 0
+        for run in runs:
+            first = run[0].index
+            chunk = ArchiveChunk(first, self._messages[first : first + len(run)], width)
+            await self.mount(chunk, before=run[0])
+            for v in run:
+                self._views.pop(v.message.id, None)
+            doomed.extend(run)
+            folded += len(run)
+        await self.remove_children(doomed)
+
+        def fix() -> None:
+            if not anchor_widget.is_attached:
+                return
+            delta = anchor_widget.virtual_region.y - y_before
+            if delta:
+                self.scroll_to(
+                    y=scroll_before + delta, animate=False, immediate=True, release_anchor=False
+                )
+
+        self.call_after_refresh(fix)
+        return folded
 
     async def ensure_view(self, index: int) -> MessageView | None:
         """The view of message `index`, expanding its placeholder if needed."""
