@@ -156,6 +156,9 @@ class Conversation(VerticalScroll, can_focus=True):
         self._views: dict[str, MessageView] = {}
         self._expand_scheduled = False
         self._folding = False
+        # Set between a fold and its scroll correction: the layout is briefly
+        # shifted, and expanding chunks from it would undo the fold.
+        self._hold_expand = False
 
     # -- loading -----------------------------------------------------------
 
@@ -264,6 +267,8 @@ class Conversation(VerticalScroll, can_focus=True):
 
     async def _expand_visible(self) -> None:
         self._expand_scheduled = False
+        if self._hold_expand:
+            return
         top = self.scroll_y - EXPAND_MARGIN
         bottom = self.scroll_y + self.scrollable_content_region.height + EXPAND_MARGIN
         for chunk in list(self.query_children(ArchiveChunk)):
@@ -382,9 +387,12 @@ class Conversation(VerticalScroll, can_focus=True):
         anchor_widget = children[after]
         y_before = anchor_widget.virtual_region.y
         scroll_before = self.scroll_y
+        # Following the bottom: the anchor keeps it there, nothing to correct.
+        at_bottom = scroll_before >= self.max_scroll_y
         width = self.content_size.width or (self.app.size.width - 4)
         doomed: list[Widget] = []
         folded = 0
+        self._hold_expand = True
         for run in runs:
             first = run[0].index
             chunk = ArchiveChunk(first, self._messages[first : first + len(run)], width)
@@ -396,13 +404,19 @@ class Conversation(VerticalScroll, can_focus=True):
         await self.remove_children(doomed)
 
         def fix() -> None:
-            if not anchor_widget.is_attached:
-                return
-            delta = anchor_widget.virtual_region.y - y_before
-            if delta:
-                self.scroll_to(
-                    y=scroll_before + delta, animate=False, immediate=True, release_anchor=False
-                )
+            self._hold_expand = False
+            if at_bottom:
+                self.scroll_end(animate=False, immediate=True)
+            elif anchor_widget.is_attached:
+                delta = anchor_widget.virtual_region.y - y_before
+                if delta:
+                    self.scroll_to(
+                        y=scroll_before + delta,
+                        animate=False,
+                        immediate=True,
+                        release_anchor=False,
+                    )
+            self._schedule_expand()
 
         self.call_after_refresh(fix)
         return folded
