@@ -281,7 +281,8 @@ async def test_load_many_turns_is_line_based(clock: Clock) -> None:
         log = app.query_one(ToolLog)
         log.load_messages(messages)
         await pilot.pause()
-        assert log.row_count == 200 * 5
+        # header, reasoning (USAGE has reasoning tokens), 3 tools, summary
+        assert log.row_count == 200 * 6
         assert len(log.children) == 0  # no widget per row
         assert "question 199" in "\n".join(log.plain_lines()[-6:])
         assert log.scroll_offset.y == log.max_scroll_y > 0  # shows the latest turn
@@ -470,8 +471,7 @@ def long_session(clock: Clock, turns: int) -> list[Message]:
         messages.append(Message(role="user", text=f"question {i}"))
         reply = Message(role="assistant", text="answer", created_at=clock.now)
         rec = TurnRecorder(reply, clock=clock, wall=clock)
-        rec.apply(ev.ReasoningStarted())
-        rec.apply(ev.ReasoningFinished(1.0))
+        rec.apply(ev.ReasoningFinished(1.0))  # thought for 1 s
         for j in range(1 + i % 3):
             rec.apply(ev.ToolCallStarted(f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS))
             rec.apply(
@@ -643,3 +643,109 @@ async def test_live_turn_after_a_lazy_load(clock: Clock) -> None:
         assert lines[-1].startswith("  ✓ done")
         assert None not in visible(log)
         assert log.scroll_offset.y == log.max_scroll_y
+
+
+# -- hidden reasoning: never "thought for 0.0 s" ------------------------------------
+
+HIDDEN_USAGE = ev.Usage(input_tokens=200, output_tokens=40, reasoning_tokens=1234, total_tokens=1474)
+
+
+async def live_and_reloaded(
+    clock: Clock, script: list[tuple[float, ev.StreamEvent]]
+) -> tuple[list[str], list[str]]:
+    """The log's lines after a live turn fed `(seconds before, event)` pairs,
+    and after loading the saved turn into a fresh log."""
+    app = Host(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock, prompt="hidden")
+        for step, event in script:
+            turn.feed(event, step=step)
+        await pilot.pause()
+        live = log.plain_lines()
+        user = Message(role="user", text="hidden")
+        log.clear()
+        log.load_messages([user, turn.message.model_copy(deep=True)])
+        await pilot.pause()
+        return live, log.plain_lines()
+
+
+async def test_hidden_reasoning_known_only_from_usage(clock: Clock) -> None:
+    # grok-4 style: no reasoning events at all, reasoning tokens in the usage.
+    live, reloaded = await live_and_reloaded(
+        clock,
+        [
+            (2.0, ev.TextDelta("Hi")),
+            (0.1, ev.UsageUpdated(HIDDEN_USAGE)),
+            (0.0, ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE)),
+        ],
+    )
+    row = line_with(live, "◆")
+    assert "reasoned · 1.2k tokens (time not reported)" in row
+    assert "0.0 s" not in row and "thought for" not in row
+    assert live == reloaded
+
+
+async def test_reasoning_item_opened_and_closed_at_once_claims_no_time(clock: Clock) -> None:
+    # A reasoning output item added and done in one go: 0.0 s measured.
+    live, reloaded = await live_and_reloaded(
+        clock,
+        [
+            (1.0, ev.ReasoningStarted()),
+            (0.0, ev.ReasoningFinished(0.0)),
+            (1.0, ev.TextDelta("Hi")),
+            (0.0, ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE)),
+        ],
+    )
+    assert "reasoned · 1.2k tokens (time not reported)" in line_with(live, "◆")
+    assert not any("0.0 s" in line for line in live)
+    assert live == reloaded
+
+
+async def test_instant_reasoning_without_tokens_or_text_leaves_no_row(clock: Clock) -> None:
+    no_reasoning = ev.Usage(input_tokens=5, output_tokens=2, total_tokens=7)
+    live, reloaded = await live_and_reloaded(
+        clock,
+        [
+            (1.0, ev.ReasoningStarted()),
+            (0.0, ev.ReasoningFinished(0.0)),
+            (1.0, ev.TextDelta("Hi")),
+            (0.0, ev.Completed("r", "grok-4", "Hi", usage=no_reasoning)),
+        ],
+    )
+    assert not any("◆" in line for line in live)
+    assert len(live) == 2  # header and summary
+    assert live == reloaded
+
+
+async def test_timed_reasoning_keeps_its_time(clock: Clock) -> None:
+    live, reloaded = await live_and_reloaded(
+        clock,
+        [
+            (0.5, ev.ReasoningStarted()),
+            (3.0, ev.ReasoningFinished(3.5)),
+            (0.5, ev.TextDelta("Hi")),
+            (0.0, ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE)),
+        ],
+    )
+    assert "thought for 3.0 s · 1.2k tokens" in line_with(live, "◆")
+    assert live == reloaded
+
+
+async def test_reasoning_row_sits_where_a_reload_puts_it(clock: Clock) -> None:
+    # The first reasoning event arrives after a tool call: the row still goes
+    # right under the header, so the live log reads like the reloaded one.
+    live, reloaded = await live_and_reloaded(
+        clock,
+        [
+            (1.0, ev.ToolCallStarted("ws_1", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS)),
+            (1.0, ev.ReasoningStarted()),
+            (2.0, ev.ReasoningFinished(4.0)),
+            (1.0, ev.ToolCallFinished(
+                "ws_1", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED, WS_ARGS
+            )),
+            (0.0, ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE)),
+        ],
+    )
+    assert "◆" in live[1] and "web_search" in live[2]
+    assert live == reloaded

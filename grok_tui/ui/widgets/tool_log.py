@@ -43,6 +43,14 @@ Public API (all methods run on the UI thread):
   `pending_turns` (oldest turns not measured yet), `cursor` (row index or None),
   `plain_lines() -> list[str]` (the text of every line, for tests/debugging).
 
+Reasoning: a reply gets a reasoning row when it has reasoning text, reasoning
+tokens, a thinking time of at least 0.1 s, or unfinished thinking (the rule of
+`message_view.reasoning_line`). A model with hidden reasoning may report only
+its reasoning tokens (no events, or a reasoning item opened and closed at
+once): the row then says "reasoned · N tokens (time not reported)", never
+"thought for 0.0 s". The row sits under the header (and retries), live and
+reloaded alike; `end_turn` adds or drops it once the usage is known.
+
 Keys (when focused): up/down move between rows, Enter/Space expand or
 collapse, Home/End jump; a click on a row selects and toggles it.
 
@@ -105,6 +113,25 @@ _PHASE_ICON = {
 _TAIL_MIN_LINES = 100
 #: A load key: per message (identity, role, prompt text, shape of its rows).
 _LoadKey = list[tuple[int, str, str | None, int, bool, bool]]
+
+#: Reasoning shorter than this, with no text and no tokens, was no reasoning: a
+#: model with hidden reasoning that answers at once gets no reasoning row (the
+#: same rule and threshold as `message_view.reasoning_line`).
+MIN_REASONING_SECONDS = 0.1
+
+
+def has_reasoning(message: Message) -> bool:
+    """Whether a finished or saved reply gets a reasoning row: it has
+    reasoning text, reasoning tokens in its usage, a thinking time of at least
+    `MIN_REASONING_SECONDS`, or thinking that never finished."""
+    if message.reasoning.strip():
+        return True
+    if message.usage is not None and message.usage.reasoning_tokens > 0:
+        return True
+    if message.reasoning_seconds is not None:
+        return message.reasoning_seconds >= MIN_REASONING_SECONDS
+    return message.reasoning_started_at is not None
+
 
 _RETRY_WORDS = {
     "rate_limited": "rate limited",
@@ -296,7 +323,17 @@ class ToolLog(ScrollView, can_focus=True):
                 row.details = None
                 self._refresh_row(row)
         self._update_timer()
-        if turn.reasoning is not None:
+        if has_reasoning(message) != (turn.reasoning is not None):
+            # Reasoning known only from the usage (hidden reasoning streams no
+            # events), or "reasoning" that took no time and left no trace.
+            if turn.reasoning is None:
+                turn.reasoning = _Row("reasoning", turn)
+                turn.rows.insert(self._reasoning_slot(turn), turn.reasoning)
+            else:
+                turn.rows.remove(turn.reasoning)
+                turn.reasoning = None
+            self._reflow_turn(turn)
+        elif turn.reasoning is not None:
             self._refresh_row(turn.reasoning)
         if turn.summary is None:
             turn.summary = _Row("summary", turn)
@@ -327,7 +364,7 @@ class ToolLog(ScrollView, can_focus=True):
                 continue
             turn = self._new_turn(msg, prompt)
             prompt = ""
-            if msg.reasoning_started_at is not None or msg.reasoning_seconds is not None:
+            if has_reasoning(msg):
                 turn.reasoning = _Row("reasoning", turn)
                 turn.rows.append(turn.reasoning)
             for tc in msg.tool_calls:
@@ -364,7 +401,7 @@ class ToolLog(ScrollView, can_focus=True):
                 m.role,
                 m.text if m.role == "user" else None,
                 len(m.tool_calls),
-                m.reasoning_started_at is not None or m.reasoning_seconds is not None,
+                has_reasoning(m),
                 m.status != MessageStatus.STREAMING or m.finished_at is not None,
             )
             for m in messages
@@ -419,20 +456,14 @@ class ToolLog(ScrollView, can_focus=True):
     def _on_reasoning(
         self, turn: _Turn, event: ev.ReasoningStarted | ev.ReasoningProgress
     ) -> None:
-        row = turn.reasoning
-        if row is None:
-            row = turn.reasoning = _Row("reasoning", turn)
-            self._add_row(turn, row)
+        row = self._reasoning_row(turn)
         if turn.live and turn.message.reasoning_seconds is None:
             self._live_rows.add(row)
             self._update_timer()
         self._refresh_row(row)
 
     def _on_reasoning_finished(self, turn: _Turn, event: ev.ReasoningFinished) -> None:
-        row = turn.reasoning
-        if row is None:
-            row = turn.reasoning = _Row("reasoning", turn)
-            self._add_row(turn, row)
+        row = self._reasoning_row(turn)
         self._live_rows.discard(row)
         self._refresh_row(row)
         self._update_timer()
@@ -476,6 +507,28 @@ class ToolLog(ScrollView, can_focus=True):
         turn.rows.append(_Row("header", turn))
         return turn
 
+    @staticmethod
+    def _reasoning_slot(turn: _Turn) -> int:
+        """Where a turn's reasoning row goes: after the header and the retries."""
+        slot = 1
+        while slot < len(turn.rows) and turn.rows[slot].kind == "retry":
+            slot += 1
+        return slot
+
+    def _reasoning_row(self, turn: _Turn) -> _Row:
+        """The turn's reasoning row, added (after the header and retries, where
+        a reload puts it) on the first reasoning event."""
+        row = turn.reasoning
+        if row is None:
+            row = turn.reasoning = _Row("reasoning", turn)
+            slot = self._reasoning_slot(turn)
+            if slot == len(turn.rows):
+                self._add_row(turn, row)
+            else:
+                turn.rows.insert(slot, row)
+                self._reflow_turn(turn)
+        return row
+
     def _tool_row(self, turn: _Turn, call_id: str, name: str) -> _Row:
         row = turn.tools.get(call_id)
         if row is None:
@@ -512,6 +565,28 @@ class ToolLog(ScrollView, can_focus=True):
             self._after_growth()
         else:
             self._rebuild()
+
+    def _reflow_turn(self, turn: _Turn) -> None:
+        """Re-place `turn`'s rows after rows were inserted or removed: only the
+        turn's own rows when it is the last one and measured (a live turn),
+        else everything. The cursor stays on its row."""
+        self._loaded_key = None
+        cursor_row = self._rows[self._cursor] if self._cursor is not None else None
+        last = self._turns and self._turns[-1] is turn and turn.index >= self._lazy_turns
+        old_first = next((r for r in self._rows if r.turn is turn), None) if last else None
+        if last and old_first is not None:
+            del self._rows[old_first.index :]
+            del self._line_map[old_first.line :]
+            for row in turn.rows:
+                self._append_row(row)
+            self._after_growth()
+        else:
+            self._rebuild()
+        if cursor_row is not None:
+            if self._rows[cursor_row.index : cursor_row.index + 1] == [cursor_row]:
+                self._cursor = cursor_row.index
+            else:
+                self._cursor = min(self._cursor or 0, len(self._rows) - 1) if self._rows else None
 
     def _append_row(self, row: _Row) -> None:
         row.index = len(self._rows)
@@ -869,10 +944,20 @@ class ToolLog(ScrollView, can_focus=True):
     def _reasoning_line(self, row: _Row, width: int) -> Content:
         msg = row.turn.message
         marker = ("▾ " if row.expanded else "▸ ") if msg.reasoning.strip() else "  "
-        if msg.reasoning_seconds is not None:
-            text = f"thought for {format_duration(msg.reasoning_seconds)}"
-            if msg.usage is not None and msg.usage.reasoning_tokens:
-                text += f" · {format_tokens(msg.usage.reasoning_tokens)} tokens"
+        seconds = msg.reasoning_seconds
+        tokens = msg.usage.reasoning_tokens if msg.usage is not None else 0
+        if seconds is not None or (tokens and not row.turn.live):
+            # Finished. Hidden reasoning may report no time at all (no events,
+            # or a reasoning item opened and closed at once): never "0.0 s".
+            if seconds is not None and seconds >= MIN_REASONING_SECONDS:
+                text = f"thought for {format_duration(seconds)}"
+                if tokens:
+                    text += f" · {format_tokens(tokens)} tokens"
+            else:
+                text = "reasoned"
+                if tokens:
+                    text += f" · {format_tokens(tokens)} tokens"
+                text += " (time not reported)"
             style = self._style("tool-log--done")
         elif row.turn.live and msg.reasoning_started_at is not None:
             text = f"thinking… {format_whole_seconds(self.clock() - msg.reasoning_started_at)}"
