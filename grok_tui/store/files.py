@@ -239,13 +239,10 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> tuple[int, int]:
-    """Write `data` to `path` so that a crash leaves the old or the new file.
-
-    Temporary file in the same folder, written, flushed and fsynced, renamed
-    over the target, then the folder fsynced so the rename itself is durable.
-    Returns the new file's (mtime_ns, size) stamp.
-    """
+def write_temp(path: Path, data: bytes) -> tuple[str, tuple[int, int]]:
+    """Write `data` to a new temporary file beside `path` (flushed and fsynced)
+    and return its name and (mtime_ns, size) stamp. The caller renames it over
+    `path` (the stamp survives the rename) or unlinks it; on error nothing is left."""
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=TMP_SUFFIX)
     try:
@@ -254,12 +251,31 @@ def atomic_write(path: Path, data: bytes) -> tuple[int, int]:
             fh.flush()
             os.fsync(fh.fileno())
             st = os.fstat(fh.fileno())
+    except BaseException:
+        unlink_quietly(tmp_name)
+        raise
+    return tmp_name, (st.st_mtime_ns, st.st_size)
+
+
+def unlink_quietly(name: str | Path) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+def atomic_write(path: Path, data: bytes) -> tuple[int, int]:
+    """Write `data` to `path` so that a crash leaves the old or the new file.
+
+    Temporary file in the same folder, written, flushed and fsynced, renamed
+    over the target, then the folder fsynced so the rename itself is durable.
+    Returns the new file's (mtime_ns, size) stamp.
+    """
+    tmp_name, stamp = write_temp(path, data)
+    try:
         os.replace(tmp_name, path)
     except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
+        unlink_quietly(tmp_name)
         raise
-    fsync_dir(folder)
-    return (st.st_mtime_ns, st.st_size)
+    fsync_dir(path.parent)
+    return stamp

@@ -4,6 +4,8 @@ The JSON files are the source of truth; this index is a cache that `sync`
 brings up to date from the files' modification times and sizes. It can be
 deleted at any time (it is rebuilt), and a different index version is simply
 rebuilt. WAL mode and a busy timeout let several grok-tui processes share it.
+`SessionIndex(MEMORY)` is the same index in memory (the store's fallback when
+the file cannot be created or written, e.g. on a full disk).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 
 INDEX_VERSION = "1"
 BUSY_TIMEOUT_MS = 10_000
+#: The path of an index kept in memory only.
+MEMORY = Path(":memory:")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,6 +103,10 @@ class SessionIndex:
         self._lock = threading.RLock()
         self._conn = self._open()
 
+    @property
+    def in_memory(self) -> bool:
+        return str(self.path) == str(MEMORY)
+
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
             self.path,
@@ -106,6 +114,13 @@ class SessionIndex:
             isolation_level=None,  # explicit transactions only
             check_same_thread=False,
         )
+        try:
+            return self._prepare(conn)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _prepare(self, conn: sqlite3.Connection) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -179,7 +194,9 @@ class SessionIndex:
             try:
                 yield c
             except BaseException:
-                c.execute("ROLLBACK")
+                # SQLite may have rolled back already (e.g. on SQLITE_FULL).
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
                 raise
             else:
                 c.execute("COMMIT")

@@ -19,6 +19,25 @@ thread lists or loads; the index connection is guarded by a lock and every
 file write is atomic. The caller must not hand `save` a Session another thread
 is mutating: dump it on its own thread (`session.model_dump(mode="json")`) and
 pass the dict to `save_snapshot`.
+
+Delete wins over a save in flight: the last step of a save (the rename of its
+temporary file into place) and `delete` run under one lock, a thread lock plus
+an advisory `flock` on `root/.lock` that other grok-tui processes on the same
+machine take too (POSIX only; on Windows only the threads of one process are
+ordered). `delete` leaves a tombstone, `trash/<id>.deleted` (and the id in an
+in-process set, in case the tombstone cannot be written), and a save whose
+session file is gone while the id has a tombstone is dropped: `save` returns
+False instead of writing the deleted session back. `restore` removes the
+tombstone; emptying the trash removes tombstones older than
+`TOMBSTONE_KEEP_SECONDS`. Not covered: a process that saves with another lock
+(an older grok-tui), or a data folder on a network file system where `flock`
+is not shared.
+
+Degraded mode: when the index file cannot be created, opened or written (a full
+disk, a read-only folder), the store carries on with the same index kept in
+memory and built from the files (slower to open with many sessions), and
+`degraded` holds one sentence saying so. Session files are still the source of
+truth; saving reports its own errors (`StoreWriteError`).
 """
 
 from __future__ import annotations
@@ -26,13 +45,22 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import errno
 import re
 import shutil
 import sqlite3
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from grok_tui.chat.export import session_to_markdown
 from grok_tui.chat.models import SCHEMA_VERSION, Session, clamp_timestamp, new_id, now
@@ -50,8 +78,12 @@ from grok_tui.store.files import (
     parse_document,
     parse_session_bytes,
     read_session_file,
+    unlink_quietly,
+    write_temp,
 )
-from grok_tui.store.index import IndexRow, SessionIndex
+from grok_tui.store.index import MEMORY, IndexRow, SessionIndex
+
+_T = TypeVar("_T")
 
 SortKey = Literal["updated", "title"]
 
@@ -59,6 +91,12 @@ SortKey = Literal["updated", "title"]
 STALE_TMP_SECONDS = 3600.0
 #: Rows written to the index per transaction while refreshing.
 REFRESH_BATCH = 500
+
+#: Tombstones of deleted sessions older than this go when the trash is emptied.
+TOMBSTONE_KEEP_SECONDS = 30 * 86400.0
+TOMBSTONE_SUFFIX = ".deleted"
+#: The lock file (in the data folder) that orders saves and deletes across processes.
+LOCK_NAME = ".lock"
 
 _DIR_STAMP_KEY = "sessions_dir_stamp"
 _BAD_ID_CHARS = re.compile(r"[/\\\x00-\x1f\x7f]")
@@ -144,6 +182,33 @@ def _damaged_row(session_id: str, stamp: tuple[int, int], reason: str) -> IndexR
     )
 
 
+def index_problem(exc: BaseException) -> str:
+    """The one sentence `SessionStore.degraded` holds for an index failure."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    err = getattr(exc, "errno", None)
+    text = str(exc).lower()
+    if code == 13 or err in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or "full" in text:
+        why = "the disk is full"
+    elif (
+        code in (3, 8, 14)  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN
+        or err in (errno.EROFS, errno.EACCES, errno.EPERM)
+        or "readonly" in text
+        or "unable to open" in text
+    ):
+        why = "the data folder cannot be written"
+    else:
+        why = one_line(str(exc), 80).rstrip(".") or type(exc).__name__
+    return (
+        f"The session index is unavailable ({why}), so sessions are listed and "
+        "searched from the files, which may be slower."
+    )
+
+
+def _index_failure(exc: sqlite3.Error) -> bool:
+    """An error of the index database itself (not a misuse such as a closed handle)."""
+    return not isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError))
+
+
 def _safe_file_name(name: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "image"
     return cleaned[-80:]
@@ -158,26 +223,115 @@ class SessionStore:
         self.trash_dir = self.root / "trash"
         self.attachments_dir = self.root / "attachments"
         for folder in (self.sessions_dir, self.trash_dir, self.attachments_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # read-only data folder: reading works, saving says why it cannot
         self.index_path = self.root / "index.sqlite3"
+        #: Why the index lives in memory (one sentence for the user), or None.
+        self.degraded: str | None = None
+        self._swap_lock = threading.Lock()
+        self._retired: list[SessionIndex] = []
+        self._commit_thread_lock = threading.Lock()
+        self._lock_fd = self._open_lock_file()
+        #: Ids this process deleted (the tombstone files may not be writable).
+        self._deleted: set[str] = set()
         self.index = self._open_index()
-        if refresh:
+        if refresh or self.index.in_memory:
             self.refresh(quick=True)
 
     def _open_index(self) -> SessionIndex:
+        problem: BaseException
         try:
             return SessionIndex(self.index_path)
+        except (sqlite3.OperationalError, OSError) as exc:
+            problem = exc  # cannot be created or written: full disk, read-only folder
         except sqlite3.DatabaseError:
             # Not a database (damaged cache): it holds nothing the files do not.
             for suffix in ("", "-wal", "-shm"):
+                unlink_quietly(f"{self.index_path}{suffix}")
+            try:
+                return SessionIndex(self.index_path)
+            except (sqlite3.Error, OSError) as exc:
+                problem = exc
+        self.degraded = index_problem(problem)
+        return SessionIndex(MEMORY)
+
+    def _open_lock_file(self) -> int | None:
+        if fcntl is None:  # pragma: no cover - Windows
+            return None
+        path = self.root / LOCK_NAME
+        cloexec = getattr(os, "O_CLOEXEC", 0)
+        for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+            try:
+                return os.open(path, flags | cloexec, 0o600)
+            except OSError:
+                continue
+        return None  # threads of this process are still ordered
+
+    @contextmanager
+    def _commit_lock(self) -> Iterator[None]:
+        """Held while a save renames its file into place and while a session is
+        deleted, discarded or restored: by the threads of this process and
+        (flock on `root/.lock`) by other processes."""
+        with self._commit_thread_lock:
+            fd = self._lock_fd
+            if fd is not None:
                 try:
-                    os.unlink(f"{self.index_path}{suffix}")
-                except FileNotFoundError:
-                    pass
-            return SessionIndex(self.index_path)
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except OSError:
+                    fd = None
+            try:
+                yield
+            finally:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         self.index.close()
+        for old in self._retired:
+            old.close()
+        self._retired.clear()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # -- the index, or its stand-in in memory -------------------------------------
+
+    def _degrade(self, exc: BaseException, failed: SessionIndex) -> int:
+        """The index `failed` cannot be used: carry on with one in memory built
+        from the files. Returns how many entries it holds (0 if another thread
+        already switched)."""
+        with self._swap_lock:
+            if self.index is not failed or failed.in_memory:
+                return 0
+            memory = SessionIndex(MEMORY)
+            count = self._refresh_into(memory, quick=False)
+            self.index = memory
+            self._retired.append(failed)
+            self.degraded = index_problem(exc)
+            return count
+
+    def _index_read(self, fn: Callable[[SessionIndex], _T]) -> _T:
+        index = self.index
+        try:
+            return fn(index)
+        except sqlite3.Error as exc:
+            if index.in_memory or not _index_failure(exc):
+                raise
+            self._degrade(exc, index)
+            return fn(self.index)
+
+    def _index_write(self, fn: Callable[[SessionIndex], object]) -> None:
+        """Bring the index along after a file changed. The file is what counts:
+        if the index cannot be written, the store switches to one in memory
+        (built from the files, so it has the change too)."""
+        index = self.index
+        try:
+            fn(index)
+        except sqlite3.Error as exc:
+            if _index_failure(exc):
+                self._degrade(exc, index)
 
     def __enter__(self) -> SessionStore:
         return self
@@ -197,12 +351,26 @@ class SessionStore:
             raise SessionNotFound(session_id)
         return self.trash_dir / f"{session_id}.json"
 
+    def _tombstone_path(self, session_id: str) -> Path:
+        return self.trash_dir / f"{session_id}{TOMBSTONE_SUFFIX}"
+
+    def was_deleted(self, session_id: str) -> bool:
+        """Whether the session was deleted (it has a tombstone) and its file is
+        gone: a save of it is dropped."""
+        if not is_valid_id(session_id) or self.path_for(session_id).exists():
+            return False
+        return session_id in self._deleted or self._tombstone_path(session_id).exists()
+
     # -- index sync -------------------------------------------------------------
 
     def _scan(self) -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
         cutoff = time.time() - STALE_TMP_SECONDS
-        with os.scandir(self.sessions_dir) as it:
+        try:
+            it = os.scandir(self.sessions_dir)
+        except FileNotFoundError:
+            return found  # a data folder that could not be created
+        with it:
             for entry in it:
                 name = entry.name
                 if name.startswith("."):
@@ -251,7 +419,10 @@ class SessionStore:
         return _row_from_document(session_id, stamp, doc)
 
     def _dir_stamp(self) -> str:
-        st = self.sessions_dir.stat()
+        try:
+            st = self.sessions_dir.stat()
+        except FileNotFoundError:
+            return "missing"
         return f"{st.st_mtime_ns}:{st.st_ino}"
 
     def refresh(self, *, quick: bool = False) -> int:
@@ -264,12 +435,24 @@ class SessionStore:
         most editors save), so opening costs the same for 100 or 10,000
         sessions. A file rewritten in place is caught by the next full
         `refresh()` (the UI runs one in a worker after start) and by `load`,
-        which always reads the file itself."""
+        which always reads the file itself.
+
+        If the index file cannot be written, the store switches to an index in
+        memory (see `degraded`) and fills it from the files."""
+        index = self.index
+        try:
+            return self._refresh_into(index, quick=quick)
+        except sqlite3.Error as exc:
+            if index.in_memory or not _index_failure(exc):
+                raise
+            return self._degrade(exc, index)
+
+    def _refresh_into(self, index: SessionIndex, *, quick: bool) -> int:
         dir_stamp = self._dir_stamp()
-        if quick and self.index.get_meta(_DIR_STAMP_KEY) == dir_stamp:
+        if quick and index.get_meta(_DIR_STAMP_KEY) == dir_stamp:
             return 0
         on_disk = self._scan()
-        indexed = self.index.stamps()
+        indexed = index.stamps()
         changed = [sid for sid, stamp in on_disk.items() if indexed.get(sid) != stamp]
         removed = [sid for sid in indexed if sid not in on_disk]
         for start in range(0, len(changed), REFRESH_BATCH):
@@ -281,13 +464,13 @@ class SessionStore:
                     gone.append(sid)
                 else:
                     rows.append(row)
-            self.index.upsert_many(rows)
+            index.upsert_many(rows)
             removed.extend(gone)
         if removed:
-            self.index.remove_many(removed)
+            index.remove_many(removed)
         # The folder's stamp from *before* the scan: anything that changed
         # during the scan changed the folder after it, and is seen next time.
-        self.index.set_meta(_DIR_STAMP_KEY, dir_stamp)
+        index.set_meta(_DIR_STAMP_KEY, dir_stamp)
         return len(changed) + len(removed)
 
     # -- reading ----------------------------------------------------------------
@@ -328,22 +511,23 @@ class SessionStore:
         """Sessions newest first (or by title). With `query`, only those whose
         title or text contains every word (prefix match), each with a snippet."""
         if query and query.strip():
-            return [self._summary(r, s) for r, s in self.index.search(query, sort, limit, offset)]
-        return [self._summary(r) for r in self.index.list(sort, limit, offset)]
+            found = self._index_read(lambda ix: ix.search(query, sort, limit, offset))
+            return [self._summary(r, s) for r, s in found]
+        return [self._summary(r) for r in self._index_read(lambda ix: ix.list(sort, limit, offset))]
 
     def count(self) -> int:
-        return self.index.count()
+        return self._index_read(lambda ix: ix.count())
 
     def most_recent(self) -> SessionSummary | None:
         """The most recently updated readable session."""
-        rows = self.index.list("updated", 1, 0, include_damaged=False)
+        rows = self._index_read(lambda ix: ix.list("updated", 1, 0, include_damaged=False))
         return self._summary(rows[0]) if rows else None
 
     def resolve_id(self, prefix: str) -> str:
         """A full id from an id or a unique prefix of one (for the command line)."""
         if self.exists(prefix):
             return prefix
-        matches = self.index.ids_with_prefix(prefix) if prefix else []
+        matches = self._index_read(lambda ix: ix.ids_with_prefix(prefix)) if prefix else []
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -352,28 +536,33 @@ class SessionStore:
 
     # -- writing ----------------------------------------------------------------
 
-    def save(self, session: Session) -> None:
+    def save(self, session: Session) -> bool:
         """Set `updated_at`, write the session atomically and index it.
         Local image attachments are copied into the session's folder and the
-        session's references are pointed at the copies."""
+        session's references are pointed at the copies. Returns False (and
+        writes nothing) when the session was deleted meanwhile: delete wins."""
         session.updated_at = now()
         data = session.model_dump(mode="json")
-        self._write(data, touch=False)
+        written = self._write(data, touch=False)
         # Point the live objects at the copies the snapshot now references.
         for m_obj, m_dict in zip(session.messages, data.get("messages") or []):
             for a_obj, a_dict in zip(m_obj.attachments, m_dict.get("attachments") or []):
                 if a_obj.path != a_dict.get("path"):
                     a_obj.path = a_dict.get("path")
                     a_obj.original_path = a_dict.get("original_path")
+        return written
 
-    def save_snapshot(self, data: dict[str, Any], *, touch: bool = True) -> None:
+    def save_snapshot(self, data: dict[str, Any], *, touch: bool = True) -> bool:
         """Write a `Session.model_dump(mode="json")` taken on another thread.
-        The dict is used (and its attachment paths updated) in place."""
-        self._write(data, touch=touch)
+        The dict is used (and its attachment paths updated) in place. Returns
+        False when the session was deleted meanwhile (nothing is written)."""
+        return self._write(data, touch=touch)
 
-    def _write(self, data: dict[str, Any], *, touch: bool) -> None:
+    def _write(self, data: dict[str, Any], *, touch: bool) -> bool:
         session_id = str(data.get("id") or "")
         path = self.path_for(session_id)
+        if self.was_deleted(session_id):
+            return False
         self._refuse_if_damaged(session_id, path)
         if touch:
             data["updated_at"] = now()
@@ -382,9 +571,23 @@ class SessionStore:
         payload = encode_document(data)
         before = self._dir_stamp()
         try:
-            stamp = self._atomic_write(path, payload)
+            tmp_name, stamp = write_temp(path, payload)
         except OSError as exc:
             raise StoreWriteError(path, exc) from exc
+        try:
+            with self._commit_lock():
+                # Deleted while this save was on its way: the delete wins.
+                if self.was_deleted(session_id):
+                    unlink_quietly(tmp_name)
+                    return False
+                os.replace(tmp_name, path)
+        except OSError as exc:
+            unlink_quietly(tmp_name)
+            raise StoreWriteError(path, exc) from exc
+        except BaseException:
+            unlink_quietly(tmp_name)
+            raise
+        fsync_dir(self.sessions_dir)
         after = self._dir_stamp()
         row = _row_from_document(session_id, stamp, data)
 
@@ -395,31 +598,33 @@ class SessionStore:
                 return False
             return (st.st_mtime_ns, st.st_size) == stamp
 
-        try:
-            self.index.upsert(row, still_current=still_current)
+        def index_it(index: SessionIndex) -> None:
+            index.upsert(row, still_current=still_current)
             if after != before:
                 # Our own rename changed the folder: keep the quick open valid if
                 # the index was in step with the folder just before it.
-                self.index.set_meta(_DIR_STAMP_KEY, after, only_if=before)
-        except sqlite3.Error:
-            # The session is saved; only the cache missed it (e.g. the disk
-            # filled up between the two writes). The folder stamp was not
-            # advanced, so the next refresh rescans and catches up.
-            pass
+                index.set_meta(_DIR_STAMP_KEY, after, only_if=before)
+
+        # The session is saved; if only the cache missed it (e.g. the disk
+        # filled up between the two writes) the store carries on with an index
+        # in memory, and the file's folder stamp was not advanced, so the next
+        # open rescans and catches up.
+        self._index_write(index_it)
+        return True
 
     def _refuse_if_damaged(self, session_id: str, path: Path) -> None:
         try:
             st = path.stat()
         except FileNotFoundError:
             return
-        row = self.index.get(session_id)
+        row = self._index_read(lambda ix: ix.get(session_id))
         if row is not None and (row.mtime_ns, row.size) == (st.st_mtime_ns, st.st_size):
             reason = row.damaged
         else:
             fresh = self._read_row(session_id)
             reason = fresh.damaged if fresh is not None else None
             if fresh is not None:
-                self.index.upsert(fresh)
+                self._index_write(lambda ix: ix.upsert(fresh))
         if reason is not None:
             raise DamagedSessionError(
                 path, f"not overwriting a damaged session file ({reason})"
@@ -427,8 +632,8 @@ class SessionStore:
 
     @staticmethod
     def _atomic_write(path: Path, payload: bytes) -> tuple[int, int]:
-        """Atomic write (files.atomic_write); returns the new file's stamp.
-        A method so tests can inject write failures."""
+        """Atomic write (files.atomic_write) of an attachment copy; returns the
+        new file's stamp. A method so tests can inject write failures."""
         return atomic_write(path, payload)
 
     def _copy_attachments(self, session_id: str, data: dict[str, Any]) -> None:
@@ -474,20 +679,62 @@ class SessionStore:
     # -- trash ------------------------------------------------------------------
 
     def delete(self, session_id: str) -> None:
-        """Move the session to the trash (damaged files too)."""
+        """Move the session to the trash (damaged files too) and leave a
+        tombstone, so a save already on its way does not write it back."""
         path = self.path_for(session_id)
         target = self._trash_path(session_id)
-        try:
-            os.replace(path, target)
-        except FileNotFoundError:
-            raise SessionNotFound(session_id) from None
+        with self._commit_lock():
+            try:
+                os.replace(path, target)
+            except FileNotFoundError:
+                raise SessionNotFound(session_id) from None
+            self._deleted.add(session_id)
+            self._write_tombstone(session_id)
         try:
             os.utime(target)  # the trash is listed by deletion time
         except OSError:
             pass
         fsync_dir(self.sessions_dir)
         fsync_dir(self.trash_dir)
-        self.index.remove(session_id)
+        self._index_write(lambda ix: ix.remove(session_id))
+
+    def _write_tombstone(self, session_id: str) -> None:
+        tomb = self._tombstone_path(session_id)
+        try:
+            fd = os.open(tomb, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.close(fd)
+            os.utime(tomb)  # its age counts from the latest delete
+        except OSError:
+            pass  # this process still knows (_deleted); another process may not
+
+    def _clear_tombstone(self, session_id: str) -> None:
+        self._deleted.discard(session_id)
+        try:
+            os.unlink(self._tombstone_path(session_id))
+        except FileNotFoundError:
+            pass
+
+    def discard(self, session_id: str) -> bool:
+        """Delete the session for good, not to the trash: its file, its
+        attachment copies (unless a trashed copy uses them) and its index
+        entry, and leave no tombstone, so the id can be saved again. For a
+        chat that is empty again (its only turn was taken back). Returns
+        whether there was a file. StoreWriteError if it cannot be removed."""
+        path = self.path_for(session_id)
+        with self._commit_lock():
+            try:
+                os.unlink(path)
+                existed = True
+            except FileNotFoundError:
+                existed = False
+            except OSError as exc:
+                raise StoreWriteError(path, exc) from exc
+        if existed:
+            fsync_dir(self.sessions_dir)
+        if not self._trash_path(session_id).exists():
+            shutil.rmtree(self.attachments_dir / session_id, ignore_errors=True)
+        self._index_write(lambda ix: ix.remove(session_id))
+        return existed
 
     def list_trash(self) -> list[SessionSummary]:
         """Deleted sessions, most recently deleted first."""
@@ -520,25 +767,40 @@ class SessionStore:
         if not source.is_file():
             raise SessionNotFound(session_id)
         target = self.path_for(session_id)
-        if target.exists():
+        with self._commit_lock():
+            self._clear_tombstone(session_id)
+            taken = target.exists()
+            if not taken:
+                os.replace(source, target)
+        if taken:
             session = read_session_file(source)
             session.id = new_id()
             self.save(session)
             source.unlink()
             return session.id
-        os.replace(source, target)
         fsync_dir(self.trash_dir)
         fsync_dir(self.sessions_dir)
         row = self._read_row(session_id)
         if row is not None:
-            self.index.upsert(row)
+            self._index_write(lambda ix: ix.upsert(row))
         return session_id
 
     def empty_trash(self) -> int:
-        """Delete the trashed sessions for good (and their attachment copies)."""
+        """Delete the trashed sessions for good (and their attachment copies).
+        Tombstones stay for `TOMBSTONE_KEEP_SECONDS` (a save still on its way,
+        or another process with the session open, must not bring it back)."""
         removed = 0
         with os.scandir(self.trash_dir) as it:
-            entries = [e for e in it if e.name.endswith(".json") and not e.name.startswith(".")]
+            all_entries = [e for e in it if not e.name.startswith(".")]
+        entries = [e for e in all_entries if e.name.endswith(".json")]
+        cutoff = time.time() - TOMBSTONE_KEEP_SECONDS
+        for entry in all_entries:
+            if entry.name.endswith(TOMBSTONE_SUFFIX):
+                try:
+                    if entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                except OSError:
+                    pass
         for entry in entries:
             sid = entry.name[:-5]
             try:
@@ -571,6 +833,7 @@ class SessionStore:
             not is_valid_id(sid)
             or (self.sessions_dir / f"{sid}.json").exists()
             or (self.trash_dir / f"{sid}.json").exists()
+            or self.was_deleted(sid)
         ):
             session.id = new_id()
         self.save(session)
@@ -578,6 +841,7 @@ class SessionStore:
 
 
 __all__ = [
+    "TOMBSTONE_KEEP_SECONDS",
     "DamagedSessionError",
     "SessionImportError",
     "SessionNotFound",

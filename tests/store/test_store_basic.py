@@ -151,7 +151,11 @@ def test_restore_when_id_taken_gets_new_id(store: SessionStore) -> None:
     store.delete(s.id)
     s2 = Session.model_validate(s.model_dump())
     s2.messages[0].text = "v2"
-    store.save(s2)  # same id saved again meanwhile
+    assert store.save(s2) is False  # a save of a deleted session is dropped
+    assert not store.exists(s.id)
+    # The id taken meanwhile by other means (a copy made by hand, another tool).
+    store.path_for(s.id).write_text(s2.model_dump_json(), encoding="utf-8")
+    store.refresh()
     new = store.restore(s.id)
     assert new != s.id
     assert store.load(new).messages[0].text == "v1"
