@@ -1,6 +1,7 @@
 """`grok-tui ask`: one question, answered headlessly on the same client as the TUI.
 
-The answer streams to stdout. Tool calls (one line each), reasoning progress,
+The answer streams to stdout. Tool calls (one line each), reasoning progress
+(and "waiting… Ns (server alive)" while a silent server sends keep-alives),
 retries, notes, sources and a final usage/cost line go to stderr. With
 `--json` every event is printed to stdout as one JSON object per line
 (`event_to_dict`). Everything is checked before any request is sent; exit
@@ -26,6 +27,7 @@ from grok_tui.api.events import (
     Completed,
     DebugEvent,
     Failed,
+    KeepAlive,
     ReasoningDelta,
     ReasoningFinished,
     ReasoningProgress,
@@ -288,19 +290,26 @@ class Printer:
             self.err.write("\r\x1b[K")
             self.progress_open = False
 
-    def _progress(self) -> None:
-        if self.think_t0 is None:
+    def _progress(self, *, thinking: bool = True) -> None:
+        """The once-a-second progress line before the answer: `thinking… Ns`,
+        or `waiting… Ns (server alive)` for keep-alives before any thinking."""
+        if thinking and self.think_t0 is None:
             self.think_t0 = self.clock()
         secs = int(self.clock() - self.t0)
         if secs == self.last_progress:
             return
         self.last_progress = secs
+        label = (
+            f"thinking… {secs}s"
+            if self.think_t0 is not None
+            else f"waiting… {secs}s (server alive)"
+        )
         if self.err_tty:
-            self.err.write(f"\r\x1b[Kthinking… {secs}s")
+            self.err.write(f"\r\x1b[K{label}")
             self.err.flush()
             self.progress_open = True
         elif secs % 5 == 0:
-            self.err.write(f"thinking… {secs}s\n")
+            self.err.write(f"{label}\n")
             self.err.flush()
 
     # -- events --
@@ -323,6 +332,9 @@ class Printer:
         elif isinstance(ev, (ReasoningStarted, ReasoningDelta, ReasoningProgress)):
             if not self.wrote_text:
                 self._progress()
+        elif isinstance(ev, KeepAlive):
+            if not self.wrote_text:
+                self._progress(thinking=False)
         elif isinstance(ev, ReasoningFinished):
             if self.think_t0 is not None and not self.wrote_text:
                 self.note(f"thought for {self.clock() - self.think_t0:.1f}s")

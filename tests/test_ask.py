@@ -329,3 +329,56 @@ def test_summarize_arguments() -> None:
     assert summarize_arguments('{"limit":20,"mode":"Latest"}') == "limit=20 mode=Latest"
     assert summarize_arguments("not json \x1b[31m") == "not json"
     assert summarize_arguments("") == ""
+
+
+# -- keep-alives ------------------------------------------------------------------------
+
+
+class _TtyErr(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_keep_alive_shows_waiting_progress_not_thinking() -> None:
+    from grok_tui.api.events import KeepAlive, ReasoningProgress, TextDelta
+    from grok_tui.ask import Printer
+
+    clock = _Clock()
+    out, err = io.StringIO(), _TtyErr()
+    printer = Printer(out, err, as_json=False, clock=clock)
+    clock.now = 102.0
+    printer.handle(KeepAlive(2.0))
+    assert err.getvalue() == "\r\x1b[Kwaiting… 2s (server alive)"
+    assert printer.think_t0 is None  # waiting is not thinking: no "thought for" line later
+    clock.now = 103.0
+    printer.handle(ReasoningProgress(3.0))
+    assert err.getvalue().endswith("\r\x1b[Kthinking… 3s")
+    clock.now = 104.0
+    printer.handle(KeepAlive(4.0))  # once thinking, the line stays "thinking"
+    assert err.getvalue().endswith("\r\x1b[Kthinking… 4s")
+    printer.handle(TextDelta("Hi"))
+    clock.now = 106.0
+    before = err.getvalue()
+    printer.handle(KeepAlive(6.0))  # after the answer began: nothing more
+    assert err.getvalue() == before and out.getvalue() == "Hi"
+
+
+def test_keep_alive_scenario_end_to_end(server: FakeServer, env: dict[str, str]) -> None:
+    server.fake.config.keepalive_seconds = 0.01
+    code, out, err = ask(server, "hello scenario:keepalive")
+    assert code == 0, err
+    assert out.strip() and "keep-alive" not in out and not out.startswith(":")
+    code, out, err = ask(server, "hello scenario:keepalive", "--json")
+    assert code == 0, err
+    kinds = [json.loads(line)["kind"] for line in out.splitlines()]
+    assert kinds[0] == "keep_alive"  # 3 comments in ~30 ms: one, or two on a stalled machine
+    assert 1 <= kinds.count("keep_alive") <= 2
+    assert kinds[-1] == "completed"

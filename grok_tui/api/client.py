@@ -1,4 +1,4 @@
-"""`XAIClient`: the async xAI client (httpx + httpx-sse).
+"""`XAIClient`: the async xAI client (httpx; SSE framing in `sse.py`).
 
 `stream(request)` sends one streamed turn on `/v1/responses` (default) or
 `/v1/chat/completions` and yields the typed events of `events.py`. It never
@@ -8,6 +8,19 @@ before the first content event, and only for retryable errors (429 rate or
 capacity limits, 5xx, "unavailable" bodies, connection failures, timeouts
 before the first byte, in-stream server errors). Billing 429s, other 4xx and
 streams that already delivered content are never retried.
+
+SSE comment lines (`: ping`, `:keep-alive`, sent while a model thinks)
+become `KeepAlive` events, at most one per `KEEPALIVE_INTERVAL` (1 s) per
+attempt. They are not content (a retry stays allowed after them) and not
+frames (a read timeout after only comments counts as a timeout before the
+first frame, so it is retried like one). Each comment is bytes on the wire, so
+it also restarts httpx's read timeout: a server that sends comments forever
+keeps a turn open until it is stopped; that is intended (it is alive).
+
+A 200 answer that is not an event stream (an error body, or a whole JSON
+response from a server that ignored `stream: true`) is read incrementally up
+to `MAX_JSON_BODY` (32 MiB) and refused beyond with a `ProtocolError`; error
+bodies (non-200) are read up to 64 KB only.
 
 Cancelling the consuming task raises `asyncio.CancelledError` inside the
 generator, which leaves the `httpx` stream context and closes the response.
@@ -25,7 +38,6 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource
 
 from grok_tui import __version__
 from grok_tui.api.decode_chat import ChatDecoder
@@ -43,11 +55,15 @@ from grok_tui.api.errors import (
 from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
 from grok_tui.api.models import ModelInfo, parse_model_list
 from grok_tui.api.request import ApiKind, ChatRequest
-from grok_tui.api.sse import Clock, FrameDecoder, content_type, loads
+from grok_tui.api.sse import Clock, FrameDecoder, aiter_frames, content_type, loads
 from grok_tui.api.wire import chat_body, responses_body
 
 DEFAULT_BASE_URL = "https://api.x.ai/v1"
+#: Bytes of an error body read (the rest is not needed for the message).
 _MAX_ERROR_BODY = 64 * 1024
+#: Largest 200 non-stream (JSON) body accepted: a whole non-streamed answer
+#: (a server that ignores `stream: true`) can be large (60k tokens ~ 250 KB).
+MAX_JSON_BODY = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,24 +231,38 @@ class XAIClient:
                         raw = await _read_limited(resp)
                         error = error_from_response(resp.status_code, raw, resp.headers)
                     elif content_type(resp) != "text/event-stream":
-                        raw = await _read_limited(resp)
-                        try:
-                            events, error = self._non_stream_body(
-                                decoder, raw, content_type(resp)
+                        body = await _read_up_to(resp, MAX_JSON_BODY)
+                        if body is None:
+                            events, error = [], ProtocolError(
+                                "The server's non-streamed answer is larger than "
+                                f"{MAX_JSON_BODY / (1024 * 1024):g} MiB; refused"
                             )
-                        except Exception as exc:  # noqa: BLE001 - a decoder bug
-                            failed = decoder.internal_error(exc)[-1]
-                            assert isinstance(failed, Failed)
-                            events, error = [], failed.error
+                        else:
+                            try:
+                                events, error = self._non_stream_body(
+                                    decoder, body, content_type(resp)
+                                )
+                            except Exception as exc:  # noqa: BLE001 - a decoder bug
+                                failed = decoder.internal_error(exc)[-1]
+                                assert isinstance(failed, Failed)
+                                events, error = [], failed.error
                         for ev in events:
                             yield ev
                         if error is None:
                             return
                     else:
-                        frames = EventSource(resp).aiter_sse()
-                        async for sse in frames:
-                            name = sse.event
-                            events = decoder.feed_frame_safely("" if name == "message" else name, sse.data)
+                        frames = aiter_frames(resp)
+                        async for frame in frames:
+                            if frame is None:
+                                # Comment lines (`: ping`): alive, not content.
+                                alive = decoder.keep_alive()
+                                if alive is not None:
+                                    yield alive
+                                continue
+                            name, data = frame
+                            events = decoder.feed_frame_safely(
+                                "" if name == "message" else name, data
+                            )
                             if decoder.done:
                                 last = events[-1]
                                 if isinstance(last, Failed) and self._may_retry(
@@ -363,6 +393,7 @@ async def _drain(frames: AsyncIterator[object], limit: int = 64, seconds: float 
 
 
 async def _read_limited(resp: httpx.Response) -> bytes:
+    """At most about `_MAX_ERROR_BODY` bytes of an error body (cut, not refused)."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in resp.aiter_bytes():
@@ -370,4 +401,21 @@ async def _read_limited(resp: httpx.Response) -> bytes:
         size += len(chunk)
         if size >= _MAX_ERROR_BODY:
             break
+    return b"".join(chunks)
+
+
+async def _read_up_to(resp: httpx.Response, limit: int) -> bytes | None:
+    """The whole (decoded) body, read incrementally, or None as soon as it is
+    known to exceed `limit` bytes (a `Content-Length` over it is refused
+    before reading)."""
+    declared = resp.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit and not resp.headers.get("content-encoding"):
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
     return b"".join(chunks)

@@ -109,6 +109,17 @@ class ReasoningProgress:
 
 
 @dataclass(frozen=True, slots=True)
+class KeepAlive:
+    """The server (or a proxy) sent an SSE comment line (`: ping`,
+    `:keep-alive`): the connection is alive though no event came. At most one
+    per `KEEPALIVE_INTERVAL` seconds per attempt; it is not content (retries
+    stay allowed) and carries no data. `elapsed_s` counts from the request."""
+
+    elapsed_s: float
+    kind: Literal["keep_alive"] = "keep_alive"
+
+
+@dataclass(frozen=True, slots=True)
 class ReasoningFinished:
     """Thinking ended (the first answer text or tool call arrived, or the
     reasoning item closed). `reasoning_tokens` is known only from usage, later."""
@@ -222,6 +233,7 @@ StreamEvent = Union[
     ReasoningStarted,
     ReasoningDelta,
     ReasoningProgress,
+    KeepAlive,
     ReasoningFinished,
     ToolCallStarted,
     ToolCallUpdated,
@@ -233,6 +245,10 @@ StreamEvent = Union[
     Failed,
     DebugEvent,
 ]
+
+#: Seconds between two `KeepAlive` events at least (a flood of comments is
+#: reported once per interval).
+KEEPALIVE_INTERVAL = 1.0
 
 #: Events after which the stream ends.
 TERMINAL_EVENTS = (Completed, Failed)

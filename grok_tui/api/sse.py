@@ -1,10 +1,16 @@
 """SSE framing helpers shared by the client and the decoders.
 
-Framing itself is done by `httpx-sse` (`EventSource.aiter_sse()`, in the
-client); this module checks the content type before any SSE parsing (xAI may answer a streaming
-request with a 200 JSON error body), and gives the decoders one base class
-that turns a frame's `data` text into a parsed payload: `[DONE]` markers,
-empty keep-alive frames and invalid JSON are handled here, once.
+`SSEParser` frames the decoded text of an event stream (WHATWG HTML
+"event stream interpretation": CRLF, LF and CR line ends, split anywhere
+between network chunks) into `(event, data)` frames, and reports comment lines
+(`: ping`, `:keep-alive`), which `httpx-sse` drops silently, so the client can
+show that a silent server is alive. `aiter_frames(response)` runs it over an
+httpx response. The content type is checked before any SSE parsing (xAI may
+answer a streaming request with a 200 JSON error body). `FrameDecoder` is the
+decoders' one base class that turns a frame's `data` text into a parsed
+payload: `[DONE]` markers, empty keep-alive frames and invalid JSON are
+handled here, once; `keep_alive()` turns comment lines into throttled
+`KeepAlive` events.
 """
 
 from __future__ import annotations
@@ -12,12 +18,18 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import httpx
 
-from grok_tui.api.events import DebugEvent, ReasoningProgress, StreamEvent
+from grok_tui.api.events import (
+    KEEPALIVE_INTERVAL,
+    DebugEvent,
+    KeepAlive,
+    ReasoningProgress,
+    StreamEvent,
+)
 from grok_tui.sanitize import fix_surrogates_deep
 
 Clock = Callable[[], float]
@@ -56,6 +68,103 @@ def is_event_stream(response: httpx.Response) -> bool:
     return content_type(response) == "text/event-stream"
 
 
+#: One SSE frame: (event name, "" when the frame had none; data lines joined
+#: with "\n"). `None` in a parser's output stands for comment line(s).
+Frame = tuple[str, str]
+
+_NOTHING: tuple[Frame | None, ...] = ()
+
+
+class SSEParser:
+    """Incremental SSE framing of decoded text chunks.
+
+    `feed(text)` returns the frames completed by `text`, in order, with `None`
+    where comment lines were seen (at most one `None` per call: a flood of
+    comments in one chunk costs one entry). A frame is dispatched at a blank
+    line when it had an `event:` or a `data:` line (an `event:` without data is
+    kept, as httpx-sse does: the decoders read it as a keep-alive); `id:`,
+    `retry:` and unknown fields are ignored. A line may be split anywhere
+    across chunks, also between the CR and LF of a CRLF; a leading BOM is
+    dropped. What is left unterminated at the end of the stream is discarded
+    (the spec's rule), so there is no `flush()`.
+    """
+
+    __slots__ = ("_parts", "_skip_lf", "_started", "_event", "_data", "_pending")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []  # the unterminated last line, in pieces
+        self._skip_lf = False  # the previous chunk ended with CR: a leading LF belongs to it
+        self._started = False
+        self._event = ""
+        self._data: list[str] = []
+        self._pending = False
+
+    def feed(self, text: str) -> Sequence[Frame | None]:
+        if not text:
+            return _NOTHING
+        if self._skip_lf:
+            self._skip_lf = False
+            if text[0] == "\n":
+                text = text[1:]
+                if not text:
+                    return _NOTHING
+        if not self._started:
+            self._started = True
+            if text[0] == "\ufeff":
+                text = text[1:]
+        if "\n" not in text and "\r" not in text:
+            # No line end: keep the piece (joined once, when the line ends).
+            if text:
+                self._parts.append(text)
+            return _NOTHING
+        if self._parts:
+            self._parts.append(text)
+            text = "".join(self._parts)
+            self._parts.clear()
+        if "\r" in text:
+            if text[-1] == "\r":
+                self._skip_lf = True
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        tail = lines.pop()
+        if tail:
+            self._parts.append(tail)
+        out: list[Frame | None] = []
+        comment = False
+        for line in lines:
+            if not line:
+                if self._pending:
+                    data = self._data
+                    out.append((self._event, data[0] if len(data) == 1 else "\n".join(data)))
+                    self._event = ""
+                    self._data = []
+                    self._pending = False
+                continue
+            if line[0] == ":":
+                if not comment:
+                    comment = True
+                    out.append(None)
+                continue
+            name, _, value = line.partition(":")
+            if value and value[0] == " ":
+                value = value[1:]
+            if name == "data":
+                self._data.append(value)
+                self._pending = True
+            elif name == "event":
+                self._event = value
+                self._pending = True
+        return out
+
+
+async def aiter_frames(response: httpx.Response) -> AsyncIterator[Frame | None]:
+    """The frames of an event-stream response (`None`: comment lines came)."""
+    feed = SSEParser().feed
+    async for text in response.aiter_text():
+        for item in feed(text):
+            yield item
+
+
 class FrameDecoder:
     """Base of the two wire decoders: a pure state machine fed with SSE frames.
 
@@ -71,8 +180,9 @@ class FrameDecoder:
         self.done = False
         #: True once text, reasoning or a tool call was delivered.
         self.content_started = False
-        #: True once any frame arrived.
+        #: True once any frame arrived (comment lines are not frames).
         self.got_frame = False
+        self._next_keep_alive = float("-inf")
 
     @property
     def text(self) -> str:
@@ -106,6 +216,19 @@ class FrameDecoder:
 
     def feed(self, payload: dict[str, Any], event: str = "") -> list[StreamEvent]:
         raise NotImplementedError
+
+    def keep_alive(self) -> KeepAlive | None:
+        """A `KeepAlive` for SSE comment lines that just arrived, or None when
+        one was given less than `KEEPALIVE_INTERVAL` seconds ago (or the
+        stream is over). Not content: `content_started` and `got_frame` stay
+        as they are."""
+        if self.done:
+            return None
+        now = self._clock()
+        if now < self._next_keep_alive:
+            return None
+        self._next_keep_alive = now + KEEPALIVE_INTERVAL
+        return KeepAlive(round(now - self._t0, 3))
 
     def feed_frame_safely(self, event: str, data: str) -> list[StreamEvent]:
         """`feed_frame`, but an exception inside the decoder (a bug, met with

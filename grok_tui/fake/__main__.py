@@ -24,9 +24,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="prefix Responses frames with `event: <type>`")
     p.add_argument("--done-trailer", action="store_true",
                    help="send `data: [DONE]` after response.completed")
+    p.add_argument("--keepalive", type=float, default=None, metavar="SECONDS",
+                   help="send `: keep-alive` SSE comments every SECONDS during pauses")
+    p.add_argument("--ignore-stream", action="store_true",
+                   help="answer streaming requests with one JSON body")
     args = p.parse_args(argv)
     config = FakeConfig(api_key=args.key, tokens_per_second=args.rate,
-                        emit_event_lines=args.event_lines, emit_done_trailer=args.done_trailer)
+                        emit_event_lines=args.event_lines, emit_done_trailer=args.done_trailer,
+                        keepalive_seconds=args.keepalive, ignore_stream=args.ignore_stream)
     server = FakeServer(FakeXAI(config), host=args.host, port=args.port).start()
     print(f"grok-tui fake xAI server on {server.url} (key: {mask_key(args.key)})", flush=True)
     done = threading.Event()

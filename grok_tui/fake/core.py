@@ -9,13 +9,14 @@ as guesses below).
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import random
 import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from grok_tui.fake.responses_api import (
 )
 from grok_tui.fake.wire import (
     DROP,
+    KEEPALIVE_COMMENT,
     BodyItem,
     FakeResponse,
     Pause,
@@ -40,6 +42,7 @@ from grok_tui.fake.wire import (
     dumps,
     json_body,
     mask_key,
+    with_keepalives,
 )
 
 DEMO_API_KEY = "xai-demo-offline"
@@ -85,7 +88,7 @@ STREAM_SCENARIOS = frozenset(
     {
         "plain", "markdown", "reasoning", "search", "search_shape_a", "image",
         "error_event", "error_nested", "response_failed", "drop", "stall", "malformed",
-        "unknown_events",
+        "unknown_events", "keepalive",
     }
 )
 SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS
@@ -112,6 +115,16 @@ class FakeConfig:
     markdown_tokens: int = 2000
     chunk_chars: int = 4
     usage_without_include: bool = False
+    #: Send `: keep-alive` SSE comment frames every this many seconds during
+    #: pauses of a stream (stalls, tool latency, the `keepalive` scenario).
+    keepalive_seconds: float | None = None
+    #: Answer a streaming request with one whole JSON body (a server that
+    #: ignores `stream: true`).
+    ignore_stream: bool = False
+
+
+#: Comment frames the `keepalive` scenario sends before its answer.
+KEEPALIVE_SCENARIO_COMMENTS = 3
 
 
 class HTTPError(Exception):
@@ -489,7 +502,7 @@ class FakeXAI:
         rid, n = self._next_ids()
         created = int(self.clock())
         settings = self._settings()
-        sse = {"content-type": "text/event-stream"}
+        stream = req.stream and not self.config.ignore_stream
         if req.api == "responses":
             w = ResponsesWriter(req, settings, rid, created)
             if scenario in ("search", "search_shape_a") and req.search_enabled:
@@ -497,23 +510,39 @@ class FakeXAI:
                 reasoning_tokens = 0 if model.reasoning == "none" else 300 + n % 400
                 turn = search_turn if scenario == "search" else search_turn_shape_a
                 frames, final = turn(w, sp, reasoning_tokens)
-                if req.stream:
-                    return FakeResponse(200, sse, frames)
+                if stream:
+                    return self._sse(scenario, frames)
                 for _ in frames:
                     pass
                 return _json_response(final)
             plan = self._plan(scenario, req, model)
-            if req.stream:
-                return FakeResponse(200, sse, self._responses_stream(scenario, w, plan))
+            if stream:
+                return self._sse(scenario, self._responses_stream(scenario, w, plan))
             return self._non_stream(scenario, w.final_text_response(plan))
         cw = ChatWriter(req, settings, rid, created)
         plan = self._plan(scenario, req, model)
         if req.api == "chat" and plan.reasoning is not None and model.reasoning != "visible":
             plan.reasoning = None
         hidden = 6 if (scenario == "reasoning" and model.reasoning == "hidden") else 0
-        if req.stream:
-            return FakeResponse(200, sse, self._chat_stream(scenario, cw, plan, hidden))
+        if stream:
+            return self._sse(scenario, self._chat_stream(scenario, cw, plan, hidden))
         return self._non_stream(scenario, cw.completion(plan))
+
+    def _sse(self, scenario: str, items: Iterable[BodyItem]) -> FakeResponse:
+        """An event-stream answer; keep-alive comments in its pauses when
+        `keepalive_seconds` is set, and ahead of it in the `keepalive` scenario."""
+        interval = self.config.keepalive_seconds
+        body: Iterable[BodyItem] = items
+        if interval is not None and interval > 0:
+            body = with_keepalives(items, interval)
+        if scenario == "keepalive":
+            lead: list[BodyItem] = []
+            for _ in range(KEEPALIVE_SCENARIO_COMMENTS):
+                if interval is not None and interval > 0:
+                    lead.append(Pause(interval))
+                lead.append(KEEPALIVE_COMMENT)
+            body = itertools.chain(lead, body)
+        return FakeResponse(200, {"content-type": "text/event-stream"}, body)
 
     @staticmethod
     def _responses_stream(scenario: str, w: ResponsesWriter, plan: Plan) -> Iterator[BodyItem]:

@@ -25,6 +25,26 @@ DROP = Drop()
 BodyItem = bytes | Pause | Drop
 Body = bytes | Iterable[BodyItem]
 
+#: An SSE comment frame, as servers and proxies send while a model thinks
+#: (clients must ignore comment lines; the spec suggests one every ~15 s).
+KEEPALIVE_COMMENT = b": keep-alive\n\n"
+
+
+def with_keepalives(items: Iterable[BodyItem], interval: float) -> Iterator[BodyItem]:
+    """`items`, with every pause of `interval` seconds or more cut into
+    `interval`-long pieces, each followed by a `KEEPALIVE_COMMENT`."""
+    for item in items:
+        if isinstance(item, Pause) and item.seconds >= interval:
+            left = item.seconds
+            while left >= interval:
+                yield Pause(interval)
+                yield KEEPALIVE_COMMENT
+                left -= interval
+            if left > 1e-9:
+                yield Pause(left)
+        else:
+            yield item
+
 
 @dataclass(slots=True)
 class FakeResponse:
