@@ -153,6 +153,9 @@ class GrokApp(App[None]):
             self.set_keymap(self.settings.keys)
         for text in self.startup_warnings:
             self.notify(text, severity="warning", markup=False, timeout=8)
+        degraded = getattr(self.store, "degraded", None)  # the session index is in memory
+        if degraded:
+            self.notify(degraded, severity="warning", markup=False, timeout=8)  # one_line-clean
 
     # -- backend ------------------------------------------------------------------
 
