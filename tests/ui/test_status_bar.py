@@ -183,6 +183,38 @@ async def test_thinking_counts_up_and_retry_counts_down() -> None:
         assert bar.state_text == "thinking…" and not bar.is_ticking
 
 
+async def test_server_alive_while_waiting_counts_up() -> None:
+    clock = Clock()
+    app = Host(clock)
+    async with app.run_test(size=(100, 3)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.set_state("sending")
+        assert bar.state_text == "sending…" and not bar.is_ticking
+        clock.now += 4.0
+        bar.mark_server_alive()
+        assert bar.state_text == "waiting · server alive 0 s ago" and bar.is_ticking
+        await pilot.pause()
+        assert "waiting · server alive 0 s ago" in bar.plain
+        clock.now += 2.5
+        assert bar.state_text == "waiting · server alive 2 s ago"
+        bar.mark_server_alive()  # the next keep-alive restarts the count
+        assert bar.state_text == "waiting · server alive 0 s ago"
+        bar.mark_server_alive(at=clock.now - 65)
+        assert bar.state_text == "waiting · server alive 1 m 05 s ago"
+        # content arrived: the state changes and the mark is forgotten
+        bar.set_state("streaming")
+        assert bar.state_text == "streaming" and not bar.is_ticking
+        bar.set_state("sending")
+        assert bar.state_text == "sending…"
+        # a mark outside `sending` changes nothing shown (thinking shows its own time)
+        bar.set_state("thinking", seconds=1.0)
+        bar.mark_server_alive()
+        assert bar.state_text == "thinking 1 s" and bar.is_ticking
+        bar.set_state("streaming")
+        bar.mark_server_alive()
+        assert bar.state_text == "streaming" and not bar.is_ticking
+
+
 async def test_compact_at_80_columns() -> None:
     clock = Clock()
     app = Host(clock)

@@ -23,6 +23,11 @@ Public API:
   `chat.models.Usage`, or anything with `total_tokens`, `input_tokens`,
   `output_tokens`, `reasoning_tokens`, `cost_usd`), or None to hide.
 - `set_demo(on: bool) -> None`
+- `mark_server_alive(at: float | None = None) -> None` — the server showed
+  it is alive without sending content (an `api.events.KeepAlive`); `at` is a
+  time of the bar's clock (now by default). While the state is `sending` it
+  reads `waiting · server alive 2 s ago` (counting once a second); any
+  `set_state()` forgets the mark, so call it after the state change.
 - Read-only: `state`, `state_text` (e.g. "thinking 12 s"), `plain` (the
   rendered text at the current width).
 
@@ -141,6 +146,7 @@ class StatusBar(Widget):
         self._tokens: str | None = None
         self._cost: str | None = None
         self._demo = False
+        self._alive_at: float | None = None
         self._timer: Timer | None = None
 
     # -- setters -------------------------------------------------------------
@@ -160,6 +166,12 @@ class StatusBar(Widget):
         self._detail = one_line(detail, 120) if detail else ""
         self._seconds = seconds
         self._since = self.clock()
+        self._alive_at = None
+        self._update_timer()
+        self.refresh()
+
+    def mark_server_alive(self, at: float | None = None) -> None:
+        self._alive_at = self.clock() if at is None else at
         self._update_timer()
         self.refresh()
 
@@ -197,6 +209,9 @@ class StatusBar(Widget):
                 text += f" in {format_whole_seconds(left + 0.999)}"
             return f"{text}: {detail}" if detail else text
         if state == BarState.SENDING:
+            if self._alive_at is not None:
+                ago = format_whole_seconds(self.clock() - self._alive_at)
+                return f"waiting · server alive {ago} ago"
             return "sending…"
         if state == BarState.FAILED:
             return f"failed: {detail}" if detail else "failed"
@@ -209,10 +224,9 @@ class StatusBar(Widget):
     # -- timer -------------------------------------------------------------------
 
     def _update_timer(self) -> None:
-        ticking = self._seconds is not None and self._state in (
-            BarState.THINKING,
-            BarState.RETRYING,
-        )
+        ticking = (
+            self._seconds is not None and self._state in (BarState.THINKING, BarState.RETRYING)
+        ) or (self._alive_at is not None and self._state == BarState.SENDING)
         if ticking and self._timer is None and self.is_attached:
             self._timer = self.set_interval(1.0, self.refresh, name="status-bar-tick")
         elif not ticking and self._timer is not None:
