@@ -4,6 +4,14 @@ The chat screen calls `Checkpointer.save(session)` at most once a second while
 a reply streams and at the end of every turn. The session is dumped to a dict
 on the UI thread (cheap, consistent) and written by the store in a thread, so
 the event loop never waits for the disk.
+
+Two outcomes are not errors: a save the store drops because the session was
+deleted meanwhile (delete wins; counted in `dropped`), and a chat that became
+empty again (its first turn never started and was taken back, or the user took
+every message back into the prompt): a file this checkpointer created for it
+is deleted for good instead of keeping an empty session (counted in
+`discarded`). A session whose file existed before (opened from the browser,
+`--continue`) or that has a title of the user's is written as it is.
 """
 
 from __future__ import annotations
@@ -53,6 +61,14 @@ class Checkpointer:
         self._task: asyncio.Task[None] | None = None
         self.writes = 0
         self._saved_ids: set[str] = set()
+        #: Ids whose file did not exist before this checkpointer first wrote them.
+        self._created: set[str] = set()
+        #: Ids whose file this checkpointer has checked for (writer thread only).
+        self._checked: set[str] = set()
+        #: Saves the store dropped (the session was deleted meanwhile).
+        self.dropped = 0
+        #: Files of chats that became empty again, deleted for good.
+        self.discarded = 0
         #: Deleted sessions: never written again (until `remember`).
         self._forgotten: set[str] = set()
         #: Why the last save failed (one sentence), None once a save succeeds.
@@ -75,12 +91,18 @@ class Checkpointer:
             if data.get("id") in self._forgotten:
                 continue
             try:
-                await asyncio.to_thread(self._write, data)
+                outcome = await asyncio.to_thread(self._write, data)
             except Exception as exc:  # a full disk must not end the chat
                 self.last_error = save_error_text(exc)
             else:
-                self.writes += 1
                 self.last_error = None
+                if outcome == "written":
+                    self.writes += 1
+                elif outcome == "dropped":
+                    self.dropped += 1
+                else:  # "discarded": saved again from scratch once it has a message
+                    self.discarded += 1
+                    self._saved_ids.discard(str(data.get("id")))
             if self.on_result is not None:
                 self.on_result(self.last_error)
 
@@ -96,12 +118,30 @@ class Checkpointer:
         """The session is open again (e.g. restored from the trash): save it."""
         self._forgotten.discard(session_id)
 
-    def _write(self, data: dict[str, Any]) -> None:
+    def _write(self, data: dict[str, Any]) -> str:
+        """In the writer thread: "written", "dropped" (deleted meanwhile) or
+        "discarded" (an empty chat whose file this checkpointer created)."""
         store = self.store
+        sid = str(data.get("id") or "")
+        if sid not in self._checked and hasattr(store, "exists"):
+            self._checked.add(sid)
+            if not store.exists(sid):
+                self._created.add(sid)
+        if (
+            not data.get("messages")
+            and sid in self._created
+            and not data.get("title_is_custom")
+            and hasattr(store, "discard")
+        ):
+            store.discard(sid)
+            self._created.discard(sid)
+            self._checked.discard(sid)
+            return "discarded"
         if hasattr(store, "save_snapshot"):
-            store.save_snapshot(data)
+            written = store.save_snapshot(data)
         else:
-            store.save(Session.model_validate(data))
+            written = store.save(Session.model_validate(data))
+        return "dropped" if written is False else "written"
 
     async def flush(self) -> None:
         """Wait for the pending writes (tests, quitting)."""
