@@ -275,7 +275,7 @@ def ui_cells(ui: UiCase, outcome: Outcome | None) -> tuple[str, str, str, str, s
     if ui.surface == "notice":
         seen = f"notice above the prompt: {UI_NOTICE.format(message=message)}"
         kept = "the prompt text (back in the prompt; the turn is taken out of the conversation)"
-        file = "no messages (the turn was taken out, as on screen)"
+        file = "none: the new chat's only turn was taken out, so no (empty) session file is left"
         nxt = "Enter resends the restored prompt: completes"
     elif ui.surface == "reply":
         seen = f"the reply with its partial text, marked ✖ failed; footer: {UI_FOOTER.format(message=message)}"
