@@ -54,11 +54,10 @@ async def test_ctrl_j_and_shift_enter_insert_newlines() -> None:
         assert app.sent == ["a\nb\nc"]
 
 
-async def test_history_walk_up_and_down_keeps_draft() -> None:
+async def test_history_walk_up_and_down_from_an_empty_prompt() -> None:
     app = PromptApp(PromptHistory(["first", "second"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
-        await pilot.press(*"draft")
         await pilot.press("up")
         assert prompt.text == "second"
         await pilot.press("up")
@@ -68,9 +67,74 @@ async def test_history_walk_up_and_down_keeps_draft() -> None:
         await pilot.press("down")
         assert prompt.text == "second"
         await pilot.press("down")
-        assert prompt.text == "draft"
+        assert prompt.text == ""
         await pilot.press("down")  # not walking: the cursor just stays
-        assert prompt.text == "draft"
+        assert prompt.text == ""
+
+
+async def test_typed_text_walks_only_entries_starting_with_it_and_keeps_the_draft() -> None:
+    app = PromptApp(PromptHistory(["hello world", "other", "help me", "hello world", "x"]))
+    async with app.run_test() as pilot:
+        prompt = app.query_one(PromptInput)
+        await pilot.press(*"hel")
+        await pilot.press("up")
+        assert prompt.text == "hello world"
+        await pilot.press("up")
+        assert prompt.text == "help me"
+        await pilot.press("up")  # the older "hello world": shown, it differs from "help me"
+        assert prompt.text == "hello world"
+        await pilot.press("up")  # no older match: stays
+        assert prompt.text == "hello world"
+        await pilot.press("down")
+        assert prompt.text == "help me"
+        await pilot.press("down")
+        assert prompt.text == "hello world"
+        await pilot.press("down")
+        assert prompt.text == "hel"  # back to what was typed
+        assert prompt.cursor_location == (0, 3)
+        await pilot.press("down")
+        assert prompt.text == "hel"
+
+
+async def test_prefix_walk_skips_an_entry_equal_to_the_one_shown() -> None:
+    app = PromptApp(PromptHistory(["git log", "ls", "git log", "pwd", "git"]))
+    async with app.run_test() as pilot:
+        prompt = app.query_one(PromptInput)
+        await pilot.press(*"git")
+        await pilot.press("up")  # "git" itself equals the typed text: skipped
+        assert prompt.text == "git log"
+        await pilot.press("up")  # the older "git log" would show the same text: no move
+        assert prompt.text == "git log"
+        assert prompt.prompt_history.position == 2
+        await pilot.press("down")
+        assert prompt.text == "git"
+
+
+async def test_typed_text_without_a_match_stays() -> None:
+    app = PromptApp(PromptHistory(["first", "second"]))
+    async with app.run_test() as pilot:
+        prompt = app.query_one(PromptInput)
+        await pilot.press(*"zzz")
+        await pilot.press("up")
+        assert prompt.text == "zzz"
+        assert not prompt.prompt_history.walking
+        await pilot.press("end", "backspace", "backspace", "backspace")
+        assert prompt.text == ""
+        await pilot.press("up")  # now empty: the whole history
+        assert prompt.text == "second"
+
+
+async def test_an_edited_entry_becomes_the_new_draft() -> None:
+    app = PromptApp(PromptHistory(["one", "two", "twelve"]))
+    async with app.run_test() as pilot:
+        prompt = app.query_one(PromptInput)
+        await pilot.press("up", "up")
+        assert prompt.text == "two"
+        await pilot.press("end", "backspace", "backspace")  # "t"
+        await pilot.press("up")  # a new walk from the edit: entries starting with "t"
+        assert prompt.text == "twelve"
+        await pilot.press("down")
+        assert prompt.text == "t"
 
 
 async def test_sent_prompts_join_history() -> None:
@@ -89,7 +153,7 @@ async def test_sent_prompts_join_history() -> None:
 
 
 async def test_up_inside_multiline_text_moves_the_cursor() -> None:
-    app = PromptApp(PromptHistory(["old entry"]))
+    app = PromptApp(PromptHistory(["a\nb and more", "old entry"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press("a", "ctrl+j", "b")
@@ -97,8 +161,8 @@ async def test_up_inside_multiline_text_moves_the_cursor() -> None:
         await pilot.press("up")
         assert prompt.text == "a\nb"  # moved up a line, no history
         assert prompt.cursor_location[0] == 0
-        await pilot.press("up")
-        assert prompt.text == "old entry"
+        await pilot.press("up")  # first line: the entries starting with "a\nb"
+        assert prompt.text == "a\nb and more"
 
 
 async def test_paste_100_kb() -> None:
@@ -123,12 +187,44 @@ def test_history_model() -> None:
     for t in ("a", "b", "b", "  ", "c", "d"):
         h.add(t)
     assert h.entries == ["b", "c", "d"]  # duplicates in a row, blanks dropped; limited
-    assert h.previous("draft") == "d"
+    assert h.previous("  ") == "d"  # a blank draft is no prefix
     assert h.previous("ignored") == "c"
     assert h.next() == "d"
-    assert h.next() == "draft"
+    assert h.next() == "  "
     assert h.next() is None
     assert not h.walking
+
+
+def test_history_model_prefix() -> None:
+    h = PromptHistory(["abc", "b", "ab", "abc"])
+    assert h.previous("zz") is None  # no match: not walking, nothing saved
+    assert not h.walking and h.draft == ""
+    assert h.previous("ab") == "abc"
+    assert h.previous("ignored while walking") == "ab"
+    assert h.previous("x") == "abc"
+    assert h.previous("x") is None
+    assert h.position == 0
+    assert h.next() == "ab"
+    assert h.next() == "abc"
+    assert h.next() == "ab"  # the draft
+    assert not h.walking
+
+
+def test_history_seed_and_on_add() -> None:
+    added: list[str] = []
+    h = PromptHistory(["this run"], limit=3)
+    h.on_add = added.append
+    h.seed(["old1", "old2", "old2", "  ", "this run"], limit=5)
+    assert h.entries == ["old1", "old2", "this run"]  # repeats once, blanks dropped
+    assert h.limit == 5 and h.seeded
+    h.seed(["again"])  # once only
+    assert h.entries == ["old1", "old2", "this run"]
+    h.add("new")
+    h.add("new")  # told each time; the file drops the repeat itself
+    h.add(" ")
+    assert added == ["new", "new"]
+    h.clear()
+    assert h.entries == [] and h.previous("") is None
 
 
 async def test_keys_arriving_in_one_burst_keep_their_order() -> None:

@@ -1,20 +1,28 @@
 """The multiline prompt: Enter sends, Shift+Enter / Ctrl+J insert a newline.
 
 Up at the first visual line and Down at the last walk the prompt history
-(`PromptHistory`, kept per app run and optionally persisted by the app). An
-empty (whitespace-only) prompt is never sent.
+(`PromptHistory`, kept per app run). With text typed, Up walks only the
+entries that start with it (like zsh's history-beginning-search) and Down
+comes back to the typed text. An empty (whitespace-only) prompt is never sent.
+
+Given a `history_file` (`grok_tui.store.prompt_history.PromptHistory`), the
+prompt seeds the history from it when mounted and appends every prompt the
+chat adds to the history (`PromptHistory.add`) in a thread, so what was sent
+yesterday is one Up away today.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
 from typing import ClassVar
 
 from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
+from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.ui.keymap import bindings_for
 
 
@@ -23,48 +31,104 @@ class PromptHistory:
     """Sent prompts, oldest first, with a cursor for walking them.
 
     `position == len(entries)` means "not walking": the prompt shows the draft.
+    A walk started on a non-blank draft only visits entries that start with it
+    (`prefix`), and skips an entry equal to the text shown before it.
+    `on_add` is told about every prompt added (the prompt widget persists it).
     """
 
     entries: list[str] = field(default_factory=list)
     limit: int = 500
     position: int = 0
     draft: str = ""
+    prefix: str = ""
+    #: True once `seed` ran (the file's entries are in).
+    seeded: bool = False
+    on_add: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.position = len(self.entries)
 
     def add(self, text: str) -> None:
-        if text.strip() and (not self.entries or self.entries[-1] != text):
-            self.entries.append(text)
-            if len(self.entries) > self.limit:
-                del self.entries[: len(self.entries) - self.limit]
+        if text.strip():
+            if not self.entries or self.entries[-1] != text:
+                self.entries.append(text)
+                self._trim()
+            if self.on_add is not None:
+                self.on_add(text)
         self.reset()
+
+    def seed(self, entries: Iterable[str], *, limit: int | None = None) -> None:
+        """Put older entries (from disk) before the ones added this run; once."""
+        if self.seeded:
+            return
+        self.seeded = True
+        if limit is not None:
+            self.limit = max(self.limit, limit)
+        merged: list[str] = []
+        for text in [*entries, *self.entries]:
+            if text.strip() and (not merged or merged[-1] != text):
+                merged.append(text)
+        self.entries = merged
+        self._trim()
+        self.reset()
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.reset()
+
+    def _trim(self) -> None:
+        if len(self.entries) > self.limit:
+            del self.entries[: len(self.entries) - self.limit]
 
     def reset(self) -> None:
         self.position = len(self.entries)
         self.draft = ""
+        self.prefix = ""
 
     @property
     def walking(self) -> bool:
         return self.position < len(self.entries)
 
+    @property
+    def shown(self) -> str:
+        """The entry the walk is at (the draft when not walking)."""
+        return self.entries[self.position] if self.walking else self.draft
+
+    def _matches(self, index: int, shown: str) -> bool:
+        entry = self.entries[index]
+        if not self.prefix:
+            return True
+        return entry.startswith(self.prefix) and entry != shown
+
     def previous(self, current: str) -> str | None:
-        """The entry before the current one (saving the draft first), or None."""
-        if not self.entries or self.position == 0:
-            return None
+        """The entry before the current one (saving the draft first), or None.
+        Starting on a non-blank `current`, only entries beginning with it."""
         if not self.walking:
-            self.draft = current
-        self.position -= 1
-        return self.entries[self.position]
+            prefix = current if current.strip() else ""
+            shown = current
+        else:
+            prefix, shown = self.prefix, self.shown
+        saved_prefix, self.prefix = self.prefix, prefix
+        for index in range(self.position - 1, -1, -1):
+            if self._matches(index, shown):
+                if not self.walking:
+                    self.draft = current
+                self.position = index
+                return self.entries[index]
+        self.prefix = saved_prefix
+        return None
 
     def next(self) -> str | None:
         """The entry after the current one, the draft at the end, or None when not walking."""
         if not self.walking:
             return None
-        self.position += 1
-        if self.position == len(self.entries):
-            return self.draft
-        return self.entries[self.position]
+        shown = self.shown
+        for index in range(self.position + 1, len(self.entries)):
+            if self._matches(index, shown):
+                self.position = index
+                return self.entries[index]
+        self.position = len(self.entries)
+        return self.draft
 
 
 class PromptInput(TextArea):
@@ -97,6 +161,7 @@ class PromptInput(TextArea):
         text: str = "",
         *,
         history: PromptHistory | None = None,
+        history_file: PromptHistoryFile | None = None,
         placeholder: str = "Ask Grok…  (Enter send · Ctrl+J newline · ↑ history)",
         id: str | None = None,
         classes: str | None = None,
@@ -112,6 +177,31 @@ class PromptInput(TextArea):
             classes=classes,
         )
         self.prompt_history = history if history is not None else PromptHistory()
+        #: Where sent prompts are kept between runs (None: this run only).
+        enabled = history_file is not None and history_file.enabled
+        self.history_file = history_file if enabled else None
+        self._pending: list[str] = []  # prompts not yet handed to the writer thread
+        self._writing = False
+        self._write_error_shown = False
+
+    def on_mount(self) -> None:
+        history_file = self.history_file
+        if history_file is None:
+            return
+        if not self.prompt_history.seeded:
+            # Once per run, on the loop: a 1000-entry file loads in about a
+            # millisecond (bench/bench_prompt_history.py).
+            self.prompt_history.seed(history_file.load(), limit=history_file.limit)
+        self.prompt_history.on_add = self._persist
+
+    def on_unmount(self) -> None:
+        if self.prompt_history.on_add == self._persist:
+            self.prompt_history.on_add = None
+        if self._pending and self.history_file is not None:
+            # The app is closing before the writer thread took these: write now.
+            pending, self._pending = self._pending, []
+            for text in pending:
+                self.history_file.append(text)
 
     # -- keys -------------------------------------------------------------
     # Enter / Shift+Enter / Ctrl+J are priority bindings (ids chat.send and
@@ -156,8 +246,12 @@ class PromptInput(TextArea):
     # -- history ----------------------------------------------------------
 
     def history_previous(self) -> bool:
-        """Show the previous history entry; False when there is none."""
-        entry = self.prompt_history.previous(self.text)
+        """Show the previous history entry (only those starting with the typed
+        text, if any); False when there is none."""
+        history = self.prompt_history
+        if history.walking and self.text != history.shown:
+            history.reset()  # the recalled entry was edited: the edit is the new draft
+        entry = history.previous(self.text)
         if entry is None:
             return False
         self._show(entry, at_end=False)
@@ -165,11 +259,67 @@ class PromptInput(TextArea):
 
     def history_next(self) -> bool:
         """Show the next history entry (or the draft); False when not walking history."""
-        entry = self.prompt_history.next()
+        history = self.prompt_history
+        if history.walking and self.text != history.shown:
+            history.reset()  # edited: keep the edit, stop walking
+            return False
+        entry = history.next()
         if entry is None:
             return False
         self._show(entry, at_end=True)
         return True
+
+    def clear_history(self) -> None:
+        """Forget every prompt sent, in this run and on disk (in a thread)."""
+        self.prompt_history.clear()
+        self._pending.clear()
+        if self.history_file is not None:
+            self.run_worker(self._clear_file(self.history_file), group="prompt-history",
+                            exit_on_error=False)
+
+    async def _clear_file(self, history_file: PromptHistoryFile) -> None:
+        if not await asyncio.to_thread(history_file.clear):
+            self.app.notify(history_file.last_error or "The prompt history was not cleared.",
+                            severity="warning", markup=False)
+            return
+        self.app.notify("Prompt history cleared.", markup=False)
+
+    # -- persisting -----------------------------------------------------------
+
+    def _persist(self, text: str) -> None:
+        """Queue `text` for the history file; one writer at a time keeps the order."""
+        if self.history_file is None:
+            return
+        self._pending.append(text)
+        if not self._writing:
+            self._writing = True
+            self.run_worker(self._write_pending(self.history_file), group="prompt-history",
+                            exit_on_error=False)
+
+    async def _write_pending(self, history_file: PromptHistoryFile) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                error = await asyncio.to_thread(self._append_all, history_file, batch)
+                if error is not None and not self._write_error_shown:
+                    self._write_error_shown = True  # once per run, not per prompt
+                    self.app.notify(error, severity="warning", markup=False, timeout=8)
+        finally:
+            self._writing = False
+
+    @staticmethod
+    def _append_all(history_file: PromptHistoryFile, texts: list[str]) -> str | None:
+        """Append each text (in a thread); the last error sentence or None."""
+        error = None
+        for text in texts:
+            if not history_file.append(text) and history_file.last_error is not None:
+                error = history_file.last_error
+        return error
+
+    @property
+    def history_writes_pending(self) -> bool:
+        """True while sent prompts wait for (or are in) the writer thread."""
+        return self._writing or bool(self._pending)
 
     def _show(self, text: str, *, at_end: bool) -> None:
         self.load_text(text)
