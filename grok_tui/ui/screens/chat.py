@@ -137,7 +137,8 @@ class ChatScreen(Screen[None]):
                 yield Conversation(id="conversation")
                 yield Static("", id="notice", markup=False)
                 yield Static("", id="attachments", markup=False)
-                yield PromptInput(id="prompt", history=self.history)
+                yield PromptInput(id="prompt", history=self.history,
+                                  history_file=getattr(self.app, "prompt_history_file", None))
             with Vertical(id="side"):
                 yield self._make_tool_log()
                 yield Container(id="search-pane")
