@@ -13,6 +13,9 @@ from grok_tui.chat.models import Message, MessageStatus, Session, Usage
 from grok_tui.sanitize import one_line, strip_control
 
 _ROLE_NAMES = {"user": "You", "assistant": "Grok", "system": "System"}
+#: Shorter thinking was no thinking worth a line (hidden reasoning that reports
+#: no time: its tokens are in the usage line). The UI's threshold too.
+_MIN_REASONING_SECONDS = 0.1
 
 
 def _when(ts: float | None) -> str:
@@ -61,15 +64,21 @@ def _message_md(m: Message) -> list[str]:
         out.append(f"![{name}]({strip_control(ref or '')})")
     if m.attachments:
         out.append("")
+    timed = m.reasoning_seconds is not None and m.reasoning_seconds >= _MIN_REASONING_SECONDS
+    if m.retries:
+        times = "once" if len(m.retries) == 1 else f"{len(m.retries)} times"
+        last = one_line(m.retries[-1].error or m.retries[-1].error_kind, 120)
+        out.append(f"_Retried {times} before the reply (last error: {last})._")
+        out.append("")
     if m.reasoning.strip():
-        secs = f" ({m.reasoning_seconds:.1f} s)" if m.reasoning_seconds is not None else ""
+        secs = f" ({m.reasoning_seconds:.1f} s)" if timed else ""
         out.append("<details><summary>Reasoning" + secs + "</summary>")
         out.append("")
         out.append(_quote(strip_control(m.reasoning)))
         out.append("")
         out.append("</details>")
         out.append("")
-    elif m.reasoning_seconds is not None:
+    elif timed:
         out.append(f"_Thought for {m.reasoning_seconds:.1f} s._")
         out.append("")
     if m.tool_calls:

@@ -97,6 +97,20 @@ class ToolCall(BaseModel):
     error: str | None = None
 
 
+class RetryRecord(BaseModel):
+    """One retry of a reply's request (the client's `Retrying` event), as shown
+    in the tool log. `error` is a one-line summary, cleaned of control
+    characters and of anything shaped like an API key."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    attempt: int  # 1 for the first retry
+    delay_s: float  # how long the client waited before trying again
+    error_kind: str = "error"  # grok_tui.api.errors.XAIError.kind (rate_limited, server, ...)
+    error: str = ""
+    at: Timestamp = Field(default_factory=now)  # wall time of the retry
+
+
 class Usage(BaseModel):
     """Token usage and cost of one reply (see grok_tui.api.events.Usage)."""
 
@@ -146,6 +160,9 @@ class Message(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     usage: Usage | None = None
     finished_at: Timestamp | None = None
+    # Retries of the request before the reply streamed (additive: older files
+    # have none and load as they are).
+    retries: list[RetryRecord] = Field(default_factory=list)
 
 
 class Session(BaseModel):

@@ -16,6 +16,8 @@ Python the same code is merely slower, never wrong.
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 import time
 from collections.abc import Callable
 
@@ -26,10 +28,11 @@ from grok_tui.chat.models import (
     Message,
     MessageError,
     MessageStatus,
+    RetryRecord,
     ToolCall,
     Usage,
 )
-from grok_tui.sanitize import strip_control
+from grok_tui.sanitize import one_line, strip_control
 
 TERMINAL_STATUSES = (MessageStatus.COMPLETE, MessageStatus.STOPPED, MessageStatus.FAILED)
 
@@ -39,6 +42,31 @@ def usage_from_api(usage: ev.Usage) -> Usage:
     data = dataclasses.asdict(usage)
     data["server_side_tool_calls"] = dict(usage.server_side_tool_calls)
     return Usage.model_validate(data)
+
+
+#: Anything shaped like an xAI API key (the client already masks its own key
+#: in errors; this keeps any other out of the saved session too).
+_KEY_SHAPE = re.compile(r"xai-[A-Za-z0-9_-]{12,}")
+#: The longest error summary kept per retry.
+RETRY_ERROR_LIMIT = 200
+
+
+def retry_record(event: ev.Retrying, at: float) -> RetryRecord:
+    """The persisted record of a `Retrying` event at wall time `at`: the error
+    as one clean line (no control characters, no key-shaped text)."""
+    error = event.error
+    kind = getattr(error, "kind", None)
+    message = getattr(error, "message", None)
+    text = message if isinstance(message, str) else str(error)
+    text = _KEY_SHAPE.sub(lambda m: f"{m.group()[:4]}…{m.group()[-4:]}", strip_control(text))
+    delay = float(event.delay_s)
+    return RetryRecord(
+        attempt=event.attempt,
+        delay_s=delay if math.isfinite(delay) and delay > 0 else 0.0,
+        error_kind=strip_control(kind) if isinstance(kind, str) and kind else "error",
+        error=one_line(text, RETRY_ERROR_LIMIT),
+        at=at,
+    )
 
 
 class TurnRecorder:
@@ -231,6 +259,7 @@ class TurnRecorder:
         elif isinstance(event, ev.Retrying):
             self.retries += 1
             self.last_retry = event
+            msg.retries.append(retry_record(event, self._wall()))
         elif isinstance(event, ev.Completed):
             if event.response_id:
                 msg.response_id = event.response_id

@@ -7,6 +7,7 @@ from grok_tui.chat.models import (
     Message,
     MessageError,
     MessageStatus,
+    RetryRecord,
     Session,
     ToolCall,
     Usage,
@@ -80,3 +81,24 @@ def test_markdown_contains_everything() -> None:
 def test_empty_session() -> None:
     md = session_to_markdown(Session())
     assert md.startswith("# Untitled session")
+
+
+def test_retries_and_untimed_reasoning() -> None:
+    reply = Message(
+        role="assistant",
+        text="answer",
+        reasoning_seconds=0.0,  # hidden reasoning that reported no time
+        usage=Usage(input_tokens=5, output_tokens=2, reasoning_tokens=1234, total_tokens=1241),
+        retries=[
+            RetryRecord(attempt=1, delay_s=2.0, error_kind="rate_limited", error="slow down"),
+            RetryRecord(attempt=2, delay_s=1.0, error_kind="server", error="Bad \x1b[31mgateway"),
+        ],
+    )
+    md = session_to_markdown(Session(messages=[Message(role="user", text="q"), reply]))
+    assert "_Retried 2 times before the reply (last error: Bad gateway)._" in md
+    assert "Thought for" not in md and "0.0 s" not in md
+    assert "1,234 reasoning" in md
+    once = reply.model_copy(update={"retries": reply.retries[:1], "reasoning_seconds": 3.0})
+    md = session_to_markdown(Session(messages=[once]))
+    assert "_Retried once before the reply (last error: slow down)._" in md
+    assert "_Thought for 3.0 s._" in md

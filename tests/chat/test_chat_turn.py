@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from grok_tui.api import events as ev
-from grok_tui.api.errors import RequestCancelled, ServerError, StreamInterruptedError
-from grok_tui.chat.models import Message, MessageStatus
-from grok_tui.chat.turn import TurnRecorder, usage_from_api
+from grok_tui.api.errors import (
+    APIConnectionError,
+    RateLimitError,
+    RequestCancelled,
+    ServerError,
+    StreamInterruptedError,
+)
+from grok_tui.chat.models import SCHEMA_VERSION, Message, MessageStatus, RetryRecord, Session
+from grok_tui.chat.turn import RETRY_ERROR_LIMIT, TurnRecorder, retry_record, usage_from_api
 
 
 class FakeClock:
@@ -245,3 +256,87 @@ def test_usage_conversion_copies_every_field() -> None:
         "total_tokens": 10, "image_input_tokens": 5, "server_side_tool_calls": {"x_search": 2},
         "num_server_side_tools_used": 6, "cost_usd": 0.25,
     }
+
+
+# -- retries are saved on the message -----------------------------------------------
+
+KEY = "xai-" + "k3yMaterial0123456789abcdefXYZ"
+
+
+def test_retries_are_recorded_on_the_message() -> None:
+    msg, rec, _, wall = _recorder()
+    rec.apply(ev.Retrying(attempt=1, delay_s=2.0, error=RateLimitError("slow down", status=429)))
+    wall.advance(2.5)
+    rec.apply(ev.Retrying(attempt=2, delay_s=0.25, error=ServerError("Bad gateway", status=502)))
+    rec.apply(ev.TextDelta("hi"))
+    rec.apply(ev.Completed("r", "m", "hi"))
+    assert [r.model_dump() for r in msg.retries] == [
+        {"attempt": 1, "delay_s": 2.0, "error_kind": "rate_limited", "error": "slow down",
+         "at": 1_700_000_000.0},
+        {"attempt": 2, "delay_s": 0.25, "error_kind": "server", "error": "Bad gateway",
+         "at": 1_700_000_002.5},
+    ]
+    assert rec.retries == 2  # the count stays
+    again = Message.model_validate_json(msg.model_dump_json())
+    assert again.retries == msg.retries
+    rec.apply(ev.Retrying(attempt=3, delay_s=1.0, error=ServerError("late")))
+    assert len(msg.retries) == 2  # after the end: ignored
+
+
+def test_retry_error_is_one_clean_line_without_a_key() -> None:
+    error = APIConnectionError(
+        f"connect failed\n\x1b[31mred\x1b[0m [bold]x[/] using {KEY}\x07 " + "y" * 500
+    )
+    record = retry_record(ev.Retrying(attempt=1, delay_s=float("nan"), error=error), at=5.0)
+    assert "\n" not in record.error and "\x1b" not in record.error and "\x07" not in record.error
+    assert record.error.startswith("connect failed red [bold]x[/] using xai-…fXYZ ")
+    assert KEY not in record.error and KEY[4:] not in record.error
+    assert len(record.error) == RETRY_ERROR_LIMIT and record.error.endswith("…")
+    assert record.error_kind == "connection" and record.delay_s == 0.0 and record.at == 5.0
+
+
+def test_retry_of_an_untyped_error() -> None:
+    record = retry_record(ev.Retrying(attempt=1, delay_s=3.0, error=OSError("boom")), at=1.0)  # type: ignore[arg-type]
+    assert (record.error_kind, record.error, record.delay_s) == ("error", "boom", 3.0)
+
+
+def _session_doc(reply: dict[str, object]) -> dict[str, object]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": "s1",
+        "title": "old",
+        "created_at": 1_700_000_000.0,
+        "updated_at": 1_700_000_000.0,
+        "model": "grok-4.3",
+        "messages": [{"role": "user", "text": "q"}, {"role": "assistant", **reply}],
+    }
+
+
+def test_session_files_without_retries_still_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session saved before retries were persisted loads unchanged (no
+    migration: the field has a default); a new file keeps them."""
+    from grok_tui.store import SessionStore
+
+    monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))
+    root = tmp_path / "data"
+    (root / "sessions").mkdir(parents=True)
+    old = _session_doc({"text": "a", "status": "complete", "reasoning_seconds": 1.5})
+    (root / "sessions" / "s1.json").write_text(json.dumps(old), encoding="utf-8")
+    with SessionStore(root) as store:
+        loaded = store.load("s1")
+        reply = loaded.messages[1]
+        assert reply.retries == [] and reply.text == "a" and reply.reasoning_seconds == 1.5
+        reply.retries.append(RetryRecord(attempt=1, delay_s=2.0, error_kind="server", error="503"))
+        store.save(loaded)
+        saved = json.loads((root / "sessions" / "s1.json").read_text(encoding="utf-8"))
+        assert saved["messages"][1]["retries"][0]["error"] == "503"
+        assert store.load("s1").messages[1].retries == reply.retries
+    # Unknown fields inside a retry (a newer writer) are ignored, not fatal.
+    newer = _session_doc({"text": "b", "retries": [
+        {"attempt": 1, "delay_s": 1.0, "error": "x", "at": 2.0, "future_field": True}
+    ]})
+    session = Session.model_validate(newer)
+    assert session.messages[1].retries[0].error == "x"

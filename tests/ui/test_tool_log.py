@@ -11,7 +11,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from grok_tui.api import events as ev
-from grok_tui.api.errors import RateLimitError, ServerError
+from grok_tui.api.errors import APIConnectionError, RateLimitError, ServerError
 from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.ui.themes import theme_variable_defaults
@@ -250,7 +250,8 @@ async def test_reload_from_messages_matches_live_view(clock: Clock) -> None:
         log = app.query_one(ToolLog)
         turn = Turn(log, clock)
         turn.feed(*FIRST_HALF, *SECOND_HALF)
-        live = [line for line in log.plain_lines() if "retrying" not in line]
+        live = log.plain_lines()
+        assert "retrying in 2 s: rate limited (attempt 1)" in line_with(live, "↻")
         # Round-trip through JSON, as the store does.
         user = Message(role="user", text="What did xAI ship?")
         saved = [Message.model_validate_json(m.model_dump_json()) for m in (user, turn.message)]
@@ -749,3 +750,43 @@ async def test_reasoning_row_sits_where_a_reload_puts_it(clock: Clock) -> None:
     )
     assert "◆" in live[1] and "web_search" in live[2]
     assert live == reloaded
+
+
+# -- retries are saved and shown again after a reload ---------------------------------
+
+
+async def test_retries_survive_a_reload_and_stay_literal(clock: Clock) -> None:
+    hostile = APIConnectionError(f"refused \x1b[31m{INJECT}\nsecond line")
+    live, reloaded = await live_and_reloaded(
+        clock,
+        [
+            # A keep-alive before the first retry starts a "thinking" row:
+            # the retry rows still go above it, where a reload puts them.
+            (0.5, ev.ReasoningProgress(0.5)),
+            (0.5, ev.Retrying(attempt=1, delay_s=0.5, error=hostile)),
+            (0.5, ev.Retrying(attempt=2, delay_s=4.0, error=ServerError("Bad gateway", status=502))),
+            (4.0, ev.ReasoningFinished(6.0)),
+            (1.0, ev.TextDelta("Hi")),
+            (0.0, ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE)),
+        ],
+    )
+    assert live[1].strip() == "↻ retrying in 0.5 s: connection failed (attempt 1)"
+    assert live[2].strip() == "↻ retrying in 4 s: server error (attempt 2)"
+    assert "◆" in live[3]
+    assert live == reloaded
+
+
+async def test_retry_of_an_unknown_kind_shows_its_clean_message(clock: Clock) -> None:
+    class OddError(Exception):
+        kind = "odd"
+        message = f"weird \x1b]0;title\x07{INJECT}"
+
+    app = Host(clock)
+    async with app.run_test(size=(120, 20)) as pilot:
+        log = app.query_one(ToolLog)
+        message = Message(role="assistant", created_at=clock.now)
+        # No TurnRecorder (nothing saved on the message): the row is made the same way.
+        log.apply(ev.Retrying(attempt=1, delay_s=1.0, error=OddError()), message)  # type: ignore[arg-type]
+        await pilot.pause()
+        assert log.plain_lines()[1].strip() == f"↻ retrying in 1 s: weird {INJECT} (attempt 1)"
+        assert message.retries == []

@@ -5,10 +5,10 @@ lines), so a session of hundreds of turns loads without mounting a widget per
 row, and a live event touches one row in O(1).
 
 Every row is rendered from the assistant `Message` the `TurnRecorder` updates
-(`tool_calls`, `reasoning_started_at`, `reasoning_seconds`, `usage`,
-`citations`, `status`), so the live view and a view rebuilt from a saved
-session are the same. Only "retrying" rows are live-only (retries are not
-persisted).
+(`retries`, `tool_calls`, `reasoning_started_at`, `reasoning_seconds`,
+`usage`, `citations`, `status`), so the live view and a view rebuilt from a
+saved session are the same. A turn's rows, in order: the header, its retries
+("retrying in 2 s: rate limited (attempt 1)"), reasoning, tool calls, summary.
 
 Public API (all methods run on the UI thread):
 
@@ -76,7 +76,8 @@ from textual.style import Style
 from textual.timer import Timer
 
 from grok_tui.api import events as ev
-from grok_tui.chat.models import Message, MessageStatus, ToolCall
+from grok_tui.chat.models import Message, MessageStatus, RetryRecord, ToolCall
+from grok_tui.chat.turn import retry_record
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.format import (
     format_clock,
@@ -112,7 +113,7 @@ _PHASE_ICON = {
 #: three viewports); older turns are measured when scrolled near.
 _TAIL_MIN_LINES = 100
 #: A load key: per message (identity, role, prompt text, shape of its rows).
-_LoadKey = list[tuple[int, str, str | None, int, bool, bool]]
+_LoadKey = list[tuple[int, str, str | None, int, int, bool, bool]]
 
 #: Reasoning shorter than this, with no text and no tokens, was no reasoning: a
 #: model with hidden reasoning that answers at once gets no reasoning row (the
@@ -142,13 +143,21 @@ _RETRY_WORDS = {
 }
 
 
+def retry_text(record: RetryRecord) -> str:
+    """A retry row's text: "retrying in 2 s: rate limited (attempt 1)"."""
+    reason = _RETRY_WORDS.get(record.error_kind) or one_line(record.error or record.error_kind, 80)
+    delay = record.delay_s
+    when = format_whole_seconds(delay) if delay >= 1 else f"{delay:.1f} s"
+    return strip_control(f"retrying in {when}: {reason} (attempt {record.attempt})")
+
+
 @dataclass(eq=False, slots=True)
 class _Row:
     kind: RowKind
     turn: _Turn
     call_id: str = ""
     name: str = ""  # fallback tool name until the ToolCall is found
-    text: str = ""  # retry rows: their text
+    retry: RetryRecord | None = None  # retry rows: what happened
     expanded: bool = False
     index: int = 0  # position in ToolLog._rows
     line: int = 0  # first line in ToolLog._line_map (rows of lazy turns: stale)
@@ -364,6 +373,8 @@ class ToolLog(ScrollView, can_focus=True):
                 continue
             turn = self._new_turn(msg, prompt)
             prompt = ""
+            for record in msg.retries:
+                turn.rows.append(_Row("retry", turn, retry=record))
             if has_reasoning(msg):
                 turn.reasoning = _Row("reasoning", turn)
                 turn.rows.append(turn.reasoning)
@@ -401,6 +412,7 @@ class ToolLog(ScrollView, can_focus=True):
                 m.role,
                 m.text if m.role == "user" else None,
                 len(m.tool_calls),
+                len(m.retries),
                 has_reasoning(m),
                 m.status != MessageStatus.STREAMING or m.finished_at is not None,
             )
@@ -469,12 +481,18 @@ class ToolLog(ScrollView, can_focus=True):
         self._update_timer()
 
     def _on_retrying(self, turn: _Turn, event: ev.Retrying) -> None:
-        error = event.error
-        kind = getattr(error, "kind", "error")
-        reason = _RETRY_WORDS.get(kind) or one_line(getattr(error, "message", "") or kind, 80)
-        delay = format_whole_seconds(event.delay_s) if event.delay_s >= 1 else f"{event.delay_s:.1f} s"
-        text = f"retrying in {delay}: {reason} (attempt {event.attempt})"
-        self._add_row(turn, _Row("retry", turn, text=strip_control(text)))
+        # The TurnRecorder saved the retry on the message: show that record
+        # (as a reload will); without a recorder, one made the same way.
+        shown = sum(1 for row in turn.rows if row.kind == "retry")
+        retries = turn.message.retries
+        record = retries[shown] if shown < len(retries) else retry_record(event, self.clock())
+        slot = 1 + shown  # after the header and the earlier retries
+        row = _Row("retry", turn, retry=record)
+        if slot == len(turn.rows):
+            self._add_row(turn, row)
+        else:
+            turn.rows.insert(slot, row)
+            self._reflow_turn(turn)
 
     def _on_usage(self, turn: _Turn, event: ev.UsageUpdated) -> None:
         if turn.reasoning is not None:
@@ -884,9 +902,11 @@ class ToolLog(ScrollView, can_focus=True):
             return self._tool_line(row, width)
         if row.kind == "reasoning":
             return self._reasoning_line(row, width)
-        if row.kind == "retry":
+        if row.kind == "retry" and row.retry is not None:
             return Content.assemble(
-                "  ", ("↻ ", self._style("tool-log--running")), (row.text, self._style("tool-log--dim"))
+                "  ",
+                ("↻ ", self._style("tool-log--running")),
+                (retry_text(row.retry), self._style("tool-log--dim")),
             ).truncate(width, ellipsis=True)
         return Content("")
 
