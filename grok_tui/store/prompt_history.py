@@ -114,7 +114,7 @@ class PromptHistory:
         self.path = Path(path)
         self.limit = max(0, int(limit))
         self._secrets = secrets
-        #: One sentence about the last failed write; None after a success.
+        #: Why the last `append` / `clear` failed (one sentence); None if it did not.
         self.last_error: str | None = None
         #: Entries (valid or not) believed to be in the file; None = not counted yet.
         self._count: int | None = None
@@ -181,7 +181,8 @@ class PromptHistory:
     def append(self, text: str, *, secrets: Iterable[str] = ()) -> bool:
         """Store `text` as the newest entry. True when it is stored (or already
         the last entry); False when it is not (blank, too long, disabled, or
-        the write failed: see `last_error`). Never raises `OSError`."""
+        the write failed: then `last_error` says why). Never raises `OSError`."""
+        self.last_error = None
         if not self.enabled or not text.strip():
             return False
         if len(text.encode("utf-8", "surrogatepass")) > MAX_ENTRY_BYTES:
@@ -196,7 +197,6 @@ class PromptHistory:
                     if size:
                         tail = self._last_line(fd, size)
                         if tail is not None and decode_line(tail) == text:
-                            self.last_error = None
                             return True
                         if os.pread(fd, 1, size - 1) != b"\n":
                             line = b"\n" + line  # after a torn write: start a new line
@@ -210,11 +210,11 @@ class PromptHistory:
             except OSError as exc:
                 self._failed("saved", exc)
                 return False
-        self.last_error = None
         return True
 
     def clear(self) -> bool:
         """Forget every entry (the file is emptied). False when that failed."""
+        self.last_error = None
         if not self.enabled:
             return True
         with self._lock:
@@ -228,7 +228,6 @@ class PromptHistory:
             except OSError as exc:
                 self._failed("cleared", exc)
                 return False
-        self.last_error = None
         return True
 
     def _failed(self, what: str, exc: OSError) -> None:
