@@ -60,6 +60,8 @@ DEFAULT_READ_TIMEOUT = 3600.0
 DEFAULT_WRITE_TIMEOUT = 30.0
 DEFAULT_SHOW_TOOL_LOG = True
 DEFAULT_DEMO_RATE = 80.0
+DEFAULT_HISTORY_SIZE = 1000
+MAX_HISTORY_SIZE = 100_000
 API_CHOICES = ("responses", "chat")
 
 KeySource = Literal["env", ".env", "config"]
@@ -119,6 +121,8 @@ class Settings(BaseModel):
     demo_reason: str | None = None
     #: Demo backend speed, tokens per second.
     demo_rate: float = DEFAULT_DEMO_RATE
+    #: Sent prompts kept on disk for Up-arrow recall across runs; 0 = none kept.
+    history_size: int = DEFAULT_HISTORY_SIZE
     search: SearchSettings = Field(default_factory=SearchSettings)
     presets: dict[str, SearchSettings] = Field(default_factory=dict)
     #: Binding id -> Textual key string ("ctrl+s" or "f2,ctrl+t"); only valid ids.
@@ -245,6 +249,12 @@ def _check_positive(value: Any) -> float:
     return float(value)
 
 
+def _check_history_size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_HISTORY_SIZE:
+        raise _Bad(f"a whole number from 0 (keep none) to {MAX_HISTORY_SIZE}")
+    return value
+
+
 def _check_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -318,7 +328,7 @@ def _fix_permissions(path: Path, warnings: list[str]) -> None:
 
 
 _TOP_KEYS = {
-    "api_key", "model", "base_url", "api", "theme", "show_tool_log", "demo_rate",
+    "api_key", "model", "base_url", "api", "theme", "show_tool_log", "demo_rate", "history_size",
     "timeouts", "search", "presets", "keys",
 }
 
@@ -431,6 +441,7 @@ def load_settings(
         ("theme", check_theme, DEFAULT_THEME),
         ("show_tool_log", _check_bool, DEFAULT_SHOW_TOOL_LOG),
         ("demo_rate", _check_positive, DEFAULT_DEMO_RATE),
+        ("history_size", _check_history_size, DEFAULT_HISTORY_SIZE),
         ("timeouts.connect", _check_positive, DEFAULT_CONNECT_TIMEOUT),
         ("timeouts.read", _check_positive, DEFAULT_READ_TIMEOUT),
         ("timeouts.write", _check_positive, DEFAULT_WRITE_TIMEOUT),
@@ -574,6 +585,7 @@ def load_settings(
         demo=demo_reason is not None,
         demo_reason=demo_reason,
         demo_rate=values["demo_rate"],
+        history_size=values["history_size"],
         search=search,
         presets=presets,
         keys=keys,
@@ -629,6 +641,10 @@ CONFIG_TEMPLATE = f"""\
 
 # Speed of the offline demo backend, tokens per second.
 # demo_rate = {DEFAULT_DEMO_RATE}
+
+# Sent prompts remembered across runs for Up-arrow recall (prompt_history.jsonl
+# in the data folder, mode 0600); 0 keeps none on disk.
+# history_size = {DEFAULT_HISTORY_SIZE}
 
 [timeouts]
 # Seconds. Reasoning models can think for minutes before the first token.
@@ -858,6 +874,8 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
         ("show_tool_log", str(settings.show_tool_log).lower(), s.get("show_tool_log", "default")),
         ("demo", str(settings.demo).lower() + (f" ({settings.demo_reason})" if settings.demo_reason else ""), s.get("demo", "default")),
         ("demo_rate", f"{settings.demo_rate:g} tokens/s", s.get("demo_rate", "default")),
+        ("history_size", f"{settings.history_size} prompts" if settings.history_size else "0 (off)",
+         s.get("history_size", "default")),
     ]
     for name in ("connect", "read", "write"):
         rows.append(
