@@ -17,6 +17,8 @@ from textual.app import App
 from textual.binding import BindingType
 
 from grok_tui.chat.models import Session
+from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
+from grok_tui.store.prompt_history import default_path as prompt_history_path
 from grok_tui.ui.backend import Backend
 from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.keymap import bindings_for
@@ -64,6 +66,8 @@ class ChatCommands(TableCommands):
             return
         for title, help_text, action in CHAT_COMMANDS:
             yield title, help_text, partial(screen.run_action, action)
+        yield ("Prompt history: clear", "Forget the prompts you sent (Up recalls them), on disk too",
+               lambda: screen.prompt.clear_history())
 
 
 class ChatPresetCommands(PresetCommands):
@@ -115,12 +119,26 @@ class GrokApp(App[None]):
         self.model = session.model if session is not None else settings.model
         self._initial_session = session
         self.history = history if history is not None else PromptHistory()
+        #: Keys entered with use_api_key (masked out of the prompt history file).
+        self._entered_keys: list[str] = []
+        #: The sent prompts on disk (None: settings.history_size is 0).
+        self.prompt_history_file = self._open_prompt_history()
         self.startup_warnings = list(warnings)
         self._old_clients: list[Any] = []
         #: Named search presets (PresetCommands reads it); edits settings.presets in place.
         self.preset_store = PresetStore(self.settings.presets, config_path=self.settings.config_path)
         #: Theme selection, the previewing picker, saving the choice, code styles, reloads.
         self.theme_manager = ThemeManager(self, config_path=self.settings.config_path)
+
+    def _open_prompt_history(self) -> PromptHistoryFile | None:
+        size = self.settings.history_size
+        if size <= 0:
+            return None
+        return PromptHistoryFile(prompt_history_path(), limit=size, secrets=self.api_keys)
+
+    def api_keys(self) -> list[str]:
+        """Every API key this run knows (to mask them out of what is written)."""
+        return [k for k in (self.settings.key_value(), *self._entered_keys) if k]
 
     # -- screens ----------------------------------------------------------------
 
@@ -171,6 +189,7 @@ class GrokApp(App[None]):
         key = key.strip()
         if not key:
             return
+        self._entered_keys.append(key)
         base_url = self.settings.base_url or DEFAULT_BASE_URL
         old = self.backend
         self.backend = real_backend(key, base_url=base_url, api=self.settings.api,

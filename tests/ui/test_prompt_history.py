@@ -1,0 +1,255 @@
+"""Prompt history that survives restarts: the real GrokApp over the fake
+backend, the history file in the (temporary) data folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
+
+from grok_tui.config import Settings, describe_settings, load_settings
+from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
+from grok_tui.ui.app import GrokApp
+from grok_tui.ui.widgets.prompt_input import PromptInput
+from tests.ui.conftest import wait_for
+
+SIZE = (120, 36)
+KEY = "xai-SECRETkey0123456789abcdefWXYZ"
+
+
+def history_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "prompt_history.jsonl"
+
+
+def on_disk(tmp_path: Path) -> list[str]:
+    path = history_path(tmp_path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_bytes().splitlines()]
+
+
+async def send(pilot: Any, app: GrokApp, text: str) -> None:
+    """Type-and-Enter `text`, wait for the reply and for the history write."""
+    chat = app.chat
+    chat.prompt.set_text(text)
+    chat.prompt.focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: chat.session.messages and not chat.is_streaming,
+                   what="the reply to end")
+    await wait_for(pilot, lambda: not chat.prompt.history_writes_pending,
+                   what="the history write")
+
+
+async def test_a_prompt_sent_yesterday_is_one_up_away(make_app: Any, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "what did I ask\nyesterday? ✓")
+    assert on_disk(tmp_path) == ["what did I ask\nyesterday? ✓"]
+    assert stat.S_IMODE(os.stat(history_path(tmp_path)).st_mode) == 0o600
+
+    again = make_app()  # a new run over the same data folder
+    async with again.run_test(size=SIZE) as pilot:
+        prompt = again.chat.prompt
+        prompt.focus()
+        assert prompt.text == ""
+        await pilot.press("up")
+        assert prompt.text == "what did I ask\nyesterday? ✓"
+        await pilot.press("down")  # multi-line: Down moves within it first
+        await pilot.press("down")
+        assert prompt.text == ""
+
+
+async def test_order_across_runs_and_this_run(make_app: Any, tmp_path: Path) -> None:
+    history_path(tmp_path).parent.mkdir(parents=True)
+    history_path(tmp_path).write_text('"oldest"\n"older"\n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "today")
+        prompt = app.chat.prompt
+        for expected in ("today", "older", "oldest", "oldest"):
+            await pilot.press("up")
+            assert prompt.text == expected
+    assert on_disk(tmp_path) == ["oldest", "older", "today"]
+
+
+async def test_prefix_search_over_the_saved_history(make_app: Any, tmp_path: Path) -> None:
+    history_path(tmp_path).parent.mkdir(parents=True)
+    history_path(tmp_path).write_text(
+        "".join(json.dumps(t) + "\n" for t in
+                ["explain monads", "weather in Oslo", "explain closures", "hello", "explain"])
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.chat.prompt
+        prompt.focus()
+        await pilot.press(*"explain ")
+        await pilot.press("up")
+        assert prompt.text == "explain closures"
+        await pilot.press("up")
+        assert prompt.text == "explain monads"
+        await pilot.press("up")
+        assert prompt.text == "explain monads"  # no older match
+        await pilot.press("down", "down")
+        assert prompt.text == "explain "  # the typed text is back
+        await pilot.press("enter")  # sending it works as usual
+        await wait_for(pilot, lambda: not app.chat.is_streaming and app.chat.session.messages,
+                       what="the reply")
+        await wait_for(pilot, lambda: not prompt.history_writes_pending, what="the write")
+    assert on_disk(tmp_path)[-1] == "explain "
+
+
+async def test_history_size_zero_keeps_nothing_on_disk(make_app: Any, tmp_path: Path) -> None:
+    history_path(tmp_path).parent.mkdir(parents=True)
+    history_path(tmp_path).write_text('"from an earlier run"\n')
+    app = make_app(settings=Settings(history_size=0))
+    assert app.prompt_history_file is None
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.chat.prompt
+        prompt.focus()
+        await pilot.press("up")
+        assert prompt.text == ""  # the file is not read
+        await send(pilot, app, "not kept")
+        await pilot.press("up")
+        assert prompt.text == "not kept"  # this run still remembers it
+    assert on_disk(tmp_path) == ["from an earlier run"]  # untouched
+
+    later = make_app(settings=Settings(history_size=0))
+    async with later.run_test(size=SIZE) as pilot:
+        later.chat.prompt.focus()
+        await pilot.press("up")
+        assert later.chat.prompt.text == ""
+
+
+async def test_history_size_limits_what_is_recalled(make_app: Any, tmp_path: Path) -> None:
+    history_path(tmp_path).parent.mkdir(parents=True)
+    history_path(tmp_path).write_text("".join(f'"p{i}"\n' for i in range(10)))
+    app = make_app(settings=Settings(history_size=3))
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.chat.prompt
+        prompt.focus()
+        for expected in ("p9", "p8", "p7", "p7"):
+            await pilot.press("up")
+            assert prompt.text == expected
+
+
+async def test_the_api_key_never_reaches_the_history_file(make_app: Any, tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    entered = "xai-" + "E" * 40
+    app = make_app(settings=Settings(api_key=SecretStr(KEY)))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, f"is {KEY} my key?")
+        app._entered_keys.append(entered)  # as use_api_key does (without a new backend)
+        await send(pilot, app, f"and {entered}?")
+    data = history_path(tmp_path).read_bytes()
+    assert b"SECRETkey" not in data and b"EEEEEEEE" not in data
+    assert on_disk(tmp_path) == ["is xai-…WXYZ my key?", "and xai-…EEEE?"]
+
+
+async def test_a_failed_write_warns_once_and_sending_goes_on(make_app: Any,
+                                                             tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    history_path(tmp_path).mkdir()  # a folder where the file should be: every write fails
+    app = make_app()
+    notes: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        real_notify = app.notify
+
+        def notify(message: str, **kw: Any) -> None:
+            notes.append(message)
+            real_notify(message, **kw)
+
+        app.notify = notify  # type: ignore[method-assign]
+        await send(pilot, app, "first")
+        await send(pilot, app, "second")
+        assert [m.text for m in app.chat.session.messages if m.role == "user"] == [
+            "first", "second"]
+        await pilot.press("up")
+        assert app.chat.prompt.text == "second"
+    warnings = [n for n in notes if "prompt history could not be saved" in n]
+    assert len(warnings) == 1
+
+
+async def test_clear_from_the_command_palette(make_app: Any, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "forget me")
+        assert on_disk(tmp_path) == ["forget me"]
+        app.action_command_palette()
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        palette.query_one(Input).value = "Prompt history: clear"
+        commands = palette.query_one(CommandList)
+        await wait_for(pilot, lambda: bool(commands.option_count) and commands.highlighted == 0,
+                       what="the palette hit")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: history_path(tmp_path).read_bytes() == b"",
+                       what="the file emptied")
+        prompt = app.chat.prompt
+        prompt.focus()
+        await pilot.press("up")
+        assert prompt.text == ""
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        again.chat.prompt.focus()
+        await pilot.press("up")
+        assert again.chat.prompt.text == ""
+
+
+async def test_a_prompt_queued_at_exit_is_still_written(tmp_path: Path) -> None:
+    """The writer thread may not have run when the app closes: unmount writes."""
+    from textual.app import App, ComposeResult
+
+    from grok_tui.ui.widgets.prompt_input import PromptHistory
+
+    hist_file = PromptHistoryFile(history_path(tmp_path))
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PromptInput(id="prompt", history=PromptHistory(), history_file=hist_file)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt._writing = True  # as if a write were in flight: the next one waits
+        prompt.prompt_history.add("last words")
+        assert prompt._pending == ["last words"]
+        await pilot.pause()
+    assert on_disk(tmp_path) == ["last words"]
+
+
+# -- config --------------------------------------------------------------------
+
+
+def test_history_size_setting(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    env: dict[str, str] = {}
+    settings, warnings = load_settings(environ=env, cwd=tmp_path, config_path=cfg)
+    assert settings.history_size == 1000 and warnings == []
+    cfg.write_text("history_size = 0\n")
+    settings, warnings = load_settings(environ=env, cwd=tmp_path, config_path=cfg)
+    assert settings.history_size == 0 and warnings == []
+    assert settings.sources["history_size"] == "file"
+    assert ("history_size", "0 (off)", "file") in describe_settings(settings)
+    for bad in ("-1", "2.5", '"100"', "true", "100001"):
+        cfg.write_text(f"history_size = {bad}\n")
+        settings, warnings = load_settings(environ=env, cwd=tmp_path, config_path=cfg)
+        assert settings.history_size == 1000
+        assert len(warnings) == 1 and "history_size" in warnings[0], (bad, warnings)
+        assert "whole number from 0" in warnings[0]
+
+
+def test_history_size_is_in_the_config_template() -> None:
+    import tomllib
+
+    from grok_tui.config import CONFIG_TEMPLATE
+
+    line = "# history_size = 1000"
+    assert line in CONFIG_TEMPLATE
+    assert tomllib.loads(line.removeprefix("# ")) == {"history_size": 1000}
