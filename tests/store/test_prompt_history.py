@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grok_tui.store import prompt_history as ph
 from grok_tui.store.prompt_history import MAX_ENTRY_BYTES, PromptHistory, default_path
@@ -384,3 +386,25 @@ def test_a_failed_compaction_keeps_the_appended_file(path: Path,
     monkeypatch.undo()
     h.append("p6")
     assert h.load() == ["p5", "p6"]
+
+
+_LINES = st.one_of(
+    st.text(max_size=20).map(lambda t: json.dumps(t).encode()),  # sound (or blank "")
+    st.sampled_from([b"not json", b"123", b'["x"', b'"y"]', b'"a","b"', b"null", b"{}",
+                     b'"\xff"', b"[", b"]", b",", b'"torn']),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINES, max_size=12))
+def test_reading_matches_line_by_line_decoding(tmp_path_factory: pytest.TempPathFactory,
+                                               lines: list[bytes]) -> None:
+    """The one-parse fast path never accepts what line-by-line decoding rejects."""
+    path = tmp_path_factory.mktemp("h") / "h.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    expected: list[str] = []
+    for line in lines:
+        entry = ph.decode_line(line)
+        if entry is not None and (not expected or expected[-1] != entry):
+            expected.append(entry)
+    assert PromptHistory(path).load() == expected

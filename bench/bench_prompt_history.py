@@ -1,0 +1,115 @@
+"""Cost of the prompt history file (run: .venv/bin/python bench/bench_prompt_history.py).
+
+What runs on the event loop is `load()` + `seed()` once at start-up; appends
+run in a thread, but are measured here to show they would be cheap anyway.
+Baselines, measured in the same run:
+
+- load: reading the file and splitting its lines (`Path.read_bytes().splitlines()`),
+  for a full file (2 x limit entries, just before compaction) of typical prompts;
+- append: the bare syscalls of appending one line (open O_APPEND, write, close);
+- compacting append: one `atomic_write` of the kept entries (fsyncs: disk-bound).
+
+Medians of RUNS samples (default 15), interleaved so noise hits both alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from grok_tui.store.files import atomic_write  # noqa: E402
+from grok_tui.store.prompt_history import PromptHistory, encode_entry  # noqa: E402
+from grok_tui.ui.widgets.prompt_input import PromptHistory as Walker  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+LIMIT = 1000
+KEY = "xai-" + "k" * 40
+
+
+def prompts(n: int) -> list[str]:
+    """Typical prompts: mostly one line of ~80 chars, some multi-line and longer."""
+    out = []
+    for i in range(n):
+        if i % 10 == 0:
+            out.append(f"prompt {i}: please review\n" + "def f(x):\n    return x * 2\n" * 8)
+        else:
+            out.append(f"prompt {i}: explain how café ☕ caching works in " + "detail " * 8)
+    return out
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def report(title: str, cases: dict[str, list[float]], unit: float = 1e3,
+           label: str = "ms") -> None:
+    base_name = next(iter(cases))
+    base = statistics.median(cases[base_name])
+    print(title)
+    for name, times in cases.items():
+        med = statistics.median(times)
+        print(f"  {name:<34} median {med * unit:9.3f} {label}   ratio to {base_name} "
+              f"{med / base:6.2f}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "prompt_history.jsonl"
+        texts = prompts(2 * LIMIT)
+        path.write_bytes(b"".join(encode_entry(t) for t in texts))
+        size_kb = path.stat().st_size / 1024
+        print(f"runs per case: {RUNS}; file: {2 * LIMIT} entries, {size_kb:.0f} KiB, limit {LIMIT}")
+
+        load: dict[str, list[float]] = {"read+splitlines": [], "load()": [], "load()+seed()": []}
+        for _ in range(RUNS):
+            load["read+splitlines"].append(timed(lambda: path.read_bytes().splitlines()))
+            load["load()"].append(timed(lambda: PromptHistory(path, limit=LIMIT).load()))
+            load["load()+seed()"].append(
+                timed(lambda: Walker().seed(PromptHistory(path, limit=LIMIT).load(), limit=LIMIT)))
+        report("start-up, on the event loop:", load)
+
+        # Appends to a file below the compaction threshold (never compacts here).
+        apath = Path(tmp) / "append.jsonl"
+        h = PromptHistory(apath, limit=10**6, secrets=[KEY])
+        h.load()
+        line = encode_entry(texts[1])
+        raw = Path(tmp) / "raw.jsonl"
+
+        def bare() -> None:
+            fd = os.open(raw, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.write(fd, line)
+            os.close(fd)
+
+        append: dict[str, list[float]] = {"bare open+write+close": [], "append()": []}
+        for i in range(RUNS * 20):
+            append["bare open+write+close"].append(timed(bare))
+            append["append()"].append(timed(lambda: h.append(f"{texts[i % 999]} #{i}")))
+        report("one append (runs in a thread in the app):", append, 1e6, "us")
+
+        # A compacting append: the file at 2 x limit, the next append rewrites it.
+        kept = b"".join(encode_entry(t) for t in texts[-LIMIT:])
+        compact: dict[str, list[float]] = {"atomic_write(kept)": [], "compacting append()": []}
+        cpath = Path(tmp) / "compact.jsonl"
+        for i in range(RUNS):
+            compact["atomic_write(kept)"].append(timed(lambda: atomic_write(cpath, kept)))
+            path.write_bytes(b"".join(encode_entry(t) for t in texts))
+            c = PromptHistory(path, limit=LIMIT)
+            c.load()
+            compact["compacting append()"].append(timed(lambda: c.append(f"new {i}")))
+            assert len(path.read_bytes().splitlines()) == LIMIT
+        report("the append that compacts (once per ~limit appends, in a thread):", compact)
+        print(json.dumps({"entries_loaded": len(PromptHistory(path, limit=LIMIT).load())}))
+
+
+if __name__ == "__main__":
+    main()
