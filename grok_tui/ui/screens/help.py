@@ -94,6 +94,9 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
     return [
         f"Prompt: {keys('chat.send')} sends; {keys('chat.newline')} inserts a new line "
         "(Shift+Enter only in terminals that report it, e.g. with the Kitty keyboard protocol).",
+        "Prompt history: Up on the first line recalls what you sent, also in earlier runs; "
+        "with text typed, only prompts starting with it (Down returns to your text). "
+        "history_size in config.toml (0: none kept on disk); palette: Prompt history: clear.",
         f"{keys('chat.cancel')} stops a reply; the text so far is kept.",
         f"Tool log ({keys('pane.toggle_tool_log')}): one row per search or tool call; "
         "Up/Down select a row, Enter expands it to the full arguments and sources.",
