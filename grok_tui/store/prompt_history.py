@@ -152,7 +152,7 @@ class PromptHistory:
         `MAX_READ_BYTES`; consecutive repeats collapsed."""
         size = os.fstat(fd).st_size
         start = max(0, size - MAX_READ_BYTES)
-        data = os.pread(fd, size - start, start) if size else b""
+        data = _pread(fd, size - start, start) if size else b""
         lines = data.split(b"\n")
         if start > 0 and lines:
             lines = lines[1:]  # the first one is cut
@@ -195,7 +195,7 @@ class PromptHistory:
                         tail = self._last_line(fd, size)
                         if tail is not None and decode_line(tail) == text:
                             return True
-                        if os.pread(fd, 1, size - 1) != b"\n":
+                        if _pread(fd, 1, size - 1) != b"\n":
                             line = b"\n" + line  # after a torn write: start a new line
                     _write_all(fd, line)
                     if self._count is None:
@@ -249,7 +249,7 @@ class PromptHistory:
                     same = False
                 if not same:
                     continue  # replaced by another process's compaction: reopen
-                if st.st_mode & 0o077:
+                if st.st_mode & 0o077 and hasattr(os, "fchmod"):
                     os.fchmod(fd, 0o600)
                 yield fd
                 return
@@ -261,17 +261,17 @@ class PromptHistory:
     def _last_line(fd: int, size: int) -> bytes | None:
         """The file's last line (without its newline), or None if it is
         longer than a stored entry can be."""
-        end = size - 1 if os.pread(fd, 1, size - 1) == b"\n" else size
+        end = size - 1 if _pread(fd, 1, size - 1) == b"\n" else size
         cap = 6 * MAX_ENTRY_BYTES + 16  # a JSON-escaped entry of the largest size
         pos = end
         while pos > 0 and end - pos < cap:
             step = min(8192, pos)
             pos -= step
-            cut = os.pread(fd, step, pos).rfind(b"\n")
+            cut = _pread(fd, step, pos).rfind(b"\n")
             if cut >= 0:
                 start = pos + cut + 1
-                return os.pread(fd, end - start, start)
-        return os.pread(fd, end, 0) if pos == 0 else None
+                return _pread(fd, end - start, start)
+        return _pread(fd, end, 0) if pos == 0 else None
 
     def _compact(self, fd: int) -> None:
         """Rewrite the file (atomically) with its last `limit` entries. A
@@ -301,6 +301,22 @@ def _decode_lines(lines: list[bytes]) -> list[str | None]:
     ):
         return values
     return [decode_line(line) for line in lines]
+
+
+def _pread(fd: int, n: int, offset: int) -> bytes:
+    """`n` bytes at `offset` (all of them unless the file ends first)."""
+    if hasattr(os, "pread"):
+        chunks = []
+        while n > 0:
+            chunk = os.pread(fd, n, offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            n -= len(chunk)
+            offset += len(chunk)
+        return b"".join(chunks)
+    os.lseek(fd, offset, os.SEEK_SET)  # pragma: no cover - Windows
+    return os.read(fd, n)  # pragma: no cover
 
 
 def _write_all(fd: int, data: bytes) -> None:
