@@ -36,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fake_process import external_fake  # noqa: E402
 
 KEY = "xai-memory-key"
 
@@ -60,7 +63,6 @@ async def run_turns(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     from grok_tui.api.client import XAIClient
     from grok_tui.chat.models import MessageStatus
     from grok_tui.config import Settings
-    from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
     from grok_tui.store import SessionStore
     from grok_tui.ui.app import GrokApp
     from grok_tui.ui.widgets import markdown_stream
@@ -70,9 +72,8 @@ async def run_turns(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     heap: list[float] = []
     turn_s: list[float] = []
     snap_warm: tracemalloc.Snapshot | None = None
-    fake = FakeXAI(FakeConfig(api_key=KEY, tokens_per_second=args.rate))
-    with FakeServer(fake) as server:
-        client = XAIClient(KEY, server.url)
+    with external_fake(key=KEY, rate=args.rate) as url:
+        client = XAIClient(KEY, url)
         store = SessionStore(tmp / "data")
         app = GrokApp(settings=Settings(), client=client, store=store)
         async with app.run_test(headless=True, size=(140, 44)) as pilot:

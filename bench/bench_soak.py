@@ -1,5 +1,6 @@
 """Soak: N consecutive turns in one session of the real GrokApp (headless,
-`run_test`) against the loopback fake server, with faults mixed in.
+`run_test`) against the loopback fake server (in its own process, so RSS
+is the app's alone), with faults mixed in.
 
 About 15 % of prompts carry a fault scenario (HTTP 503/500/429, a dropped
 connection, an error event, a failed response, a malformed stream). Reported:
@@ -35,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fake_process import external_fake  # noqa: E402
 
 FAULTS = ("error_503", "error_500", "error_429", "drop", "error_event", "response_failed",
           "malformed")
@@ -123,17 +127,17 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
     from grok_tui.api.client import RetryPolicy, XAIClient
     from grok_tui.chat.models import MessageStatus
     from grok_tui.config import Settings
-    from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
     from grok_tui.store import SessionStore
     from grok_tui.ui.app import GrokApp
 
     rng = random.Random(args.seed)
     res = Results()
     res.turns = make_prompts(args.turns, rng, args.faults)
-    fake = FakeXAI(FakeConfig(api_key=KEY, tokens_per_second=args.rate))
-    with FakeServer(fake) as server:
+    # The fake runs in its own process: its request records and its thread
+    # are not the app's memory or CPU.
+    with external_fake(key=KEY, rate=args.rate) as url:
         # Quick retries: the retry path runs, the soak does not wait seconds.
-        client = XAIClient(KEY, server.url,
+        client = XAIClient(KEY, url,
                            retry=RetryPolicy(base_delay=0.01, max_retry_after=0.02))
         store = SessionStore(tmp / "data")
         app = GrokApp(settings=Settings(), client=client, store=store)
