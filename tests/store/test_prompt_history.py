@@ -416,7 +416,7 @@ def test_only_the_tail_of_a_huge_file_is_read(path: Path, monkeypatch: pytest.Mo
     path.write_bytes(b"".join(json.dumps(f"entry {i:03}").encode() + b"\n" for i in range(40)))
     h = PromptHistory(path, limit=30)
     got = h.load()
-    # 100 bytes hold the last 7 lines (14 bytes each) and a cut one, which is dropped.
-    assert got == [f"entry {i:03}" for i in range(33, 40)]
+    # 100 bytes hold the last 8 lines (12 bytes each) and a cut one, which is dropped.
+    assert got == [f"entry {i:03}" for i in range(32, 40)]
     h.append("new")  # a file too big to read whole counts as over the limit: compacted
     assert len(lines_of(path)) == len(got) + 1
