@@ -151,3 +151,28 @@ def test_new_chat_first_save_on_read_only_folder(small_tmpfs: Path) -> None:  # 
                 store.save(make_session())
     finally:
         _remount(small_tmpfs, "rw")
+
+
+async def test_continue_on_a_full_disk(small_tmpfs: Path,  # noqa: F811
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`grok-tui --continue` with the data folder on a full disk and no index:
+    the app is built with the store (not without one) and opens the latest."""
+    from grok_tui.cli import build_parser
+    from grok_tui.ui.run import build_app
+
+    root = small_tmpfs / "data"
+    sessions = _seed(root)
+    _drop_index(root)
+    _fill(small_tmpfs)
+    monkeypatch.setenv("GROK_TUI_DATA_DIR", str(root))
+    app = build_app(build_parser().parse_args(["--demo", "--continue"]))
+    try:
+        assert app.store is not None and app.store.degraded is not None
+        assert not any("not saved" in w for w in app.startup_warnings)
+        assert app.chat_session_id == sessions[-1].id
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert app.store.degraded in [n.message for n in app._notifications]
+            assert app.chat.session.id == sessions[-1].id
+    finally:
+        app.store.close()
