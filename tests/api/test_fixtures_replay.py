@@ -1,5 +1,5 @@
 """Every captured stream of xai-wire.md §8, replayed through the client's own
-framing (httpx MockTransport -> httpx-sse -> decoder), whole and split at
+framing (httpx MockTransport -> sse.SSEParser -> decoder), whole and split at
 random byte boundaries (including inside multi-byte UTF-8)."""
 
 from __future__ import annotations
