@@ -5,6 +5,7 @@ argument summaries of grok_tui.ui.format."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -790,3 +791,38 @@ async def test_retry_of_an_unknown_kind_shows_its_clean_message(clock: Clock) ->
         await pilot.pause()
         assert log.plain_lines()[1].strip() == f"↻ retrying in 1 s: weird {INJECT} (attempt 1)"
         assert message.retries == []
+
+
+# -- event kinds the log does not know -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FutureEvent:
+    """An event kind added to the client after this widget was written."""
+
+    elapsed_s: float
+    kind: str = "future"
+
+
+async def test_unknown_event_kinds_are_ignored(clock: Clock) -> None:
+    unknown: list[object] = [FutureEvent(1.0), object()]
+    if hasattr(ev, "KeepAlive"):  # the keep-alive events of the client
+        unknown.append(ev.KeepAlive(2.0))
+    app = Host(clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        log = app.query_one(ToolLog)
+        stray = Message(role="assistant", created_at=clock.now)
+        for event in unknown:
+            log.apply(event, stray)  # type: ignore[arg-type]
+        assert log.row_count == 0  # no turn was started for them
+        turn = Turn(log, clock)
+        turn.feed(*FIRST_HALF)
+        await pilot.pause()
+        before, rows = log.plain_lines(), log.row_count
+        for event in unknown:
+            turn.feed(event)  # type: ignore[arg-type]  # the recorder ignores them too
+        assert log.row_count == rows and log.is_ticking
+        clock.now -= len(unknown)  # the same elapsed times as before
+        assert log.plain_lines() == before
+        turn.feed(*SECOND_HALF)
+        assert "✓ done" in line_with(log.plain_lines(), "done")
