@@ -826,3 +826,17 @@ async def test_unknown_event_kinds_are_ignored(clock: Clock) -> None:
         assert log.plain_lines() == before
         turn.feed(*SECOND_HALF)
         assert "✓ done" in line_with(log.plain_lines(), "done")
+
+
+async def test_untimed_reasoning_reads_whole_in_a_narrow_pane(clock: Clock) -> None:
+    app = Host(clock)
+    async with app.run_test(size=(120, 20)) as pilot:
+        log = app.query_one(ToolLog)
+        log.styles.width = 43  # the chat screen's side pane
+        turn = Turn(log, clock)
+        turn.feed(ev.TextDelta("Hi"), ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE))
+        await pilot.pause()
+        assert line_with(log.plain_lines(), "◆").strip() == "◆ reasoned · 1.2k tokens (time n/a)"
+        log.styles.width = 80
+        await pilot.pause()
+        assert "reasoned · 1.2k tokens (time not reported)" in line_with(log.plain_lines(), "◆")

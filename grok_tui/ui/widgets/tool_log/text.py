@@ -64,12 +64,19 @@ def retry_text(record: RetryRecord) -> str:
     return strip_control(f"retrying in {when}: {reason} (attempt {record.attempt})")
 
 
-def reasoning_text(message: Message, *, live: bool, now: float) -> tuple[str, str]:
+#: How a reasoning row says the time is unknown (and the narrow pane's form).
+NO_TIME = " (time not reported)"
+NO_TIME_SHORT = " (time n/a)"
+
+
+def reasoning_text(
+    message: Message, *, live: bool, now: float, short: bool = False
+) -> tuple[str, str]:
     """The reasoning row's text and its component class.
 
     Hidden reasoning may report no time at all (no events, or a reasoning item
     opened and closed at once): then "reasoned · N tokens (time not
-    reported)", never "thought for 0.0 s"."""
+    reported)" ("(time n/a)" when `short`), never "thought for 0.0 s"."""
     seconds = message.reasoning_seconds
     tokens = message.usage.reasoning_tokens if message.usage is not None else 0
     if seconds is not None or (tokens and not live):
@@ -81,7 +88,7 @@ def reasoning_text(message: Message, *, live: bool, now: float) -> tuple[str, st
             text = "reasoned"
             if tokens:
                 text += f" · {format_tokens(tokens)} tokens"
-            text += " (time not reported)"
+            text += NO_TIME_SHORT if short else NO_TIME
         return text, "tool-log--done"
     if live and message.reasoning_started_at is not None:
         return (
@@ -158,6 +165,8 @@ def reasoning_line(row: Row, width: int, style: StyleFor, now: float) -> Content
     msg = row.turn.message
     marker = ("▾ " if row.expanded else "▸ ") if msg.reasoning.strip() else "  "
     text, component = reasoning_text(msg, live=row.turn.live, now=now)
+    if 6 + len(text) > width and text.endswith(NO_TIME):  # a narrow pane
+        text, component = reasoning_text(msg, live=row.turn.live, now=now, short=True)
     text_style = style(component)
     return Content.assemble(
         "  ", (marker, style("tool-log--dim")), ("◆ ", text_style), (text, text_style)
