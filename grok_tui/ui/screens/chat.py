@@ -391,6 +391,12 @@ class ChatScreen(Screen[None]):
                 self._set_state("streaming")
                 view.refresh_meta()
             return
+        if kind == "keep_alive":
+            # The server is alive but has sent nothing yet: say so, counting up.
+            if self.stream_state in ("sending", "retrying"):
+                self._set_state("sending")
+                self._status_bar().mark_server_alive()
+            return
         if kind == "reasoning_delta":
             # The tool log only times thinking; the text goes to the reply.
             view.refresh_meta()
