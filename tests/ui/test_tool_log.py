@@ -840,3 +840,25 @@ async def test_untimed_reasoning_reads_whole_in_a_narrow_pane(clock: Clock) -> N
         log.styles.width = 80
         await pilot.pause()
         assert "reasoned · 1.2k tokens (time not reported)" in line_with(log.plain_lines(), "◆")
+
+
+async def test_waiting_for_a_non_reasoning_model_is_not_reasoning(clock: Clock) -> None:
+    # The Responses API reads `response.in_progress` as reasoning progress, so
+    # every reply "thinks" until its first output; the usage then says no
+    # reasoning tokens: the row goes, the wait was latency.
+    app = Host(clock)
+    async with app.run_test(size=(100, 20)) as pilot:
+        log = app.query_one(ToolLog)
+        turn = Turn(log, clock)
+        turn.feed(ev.ReasoningProgress(0.3), step=0.3)
+        await pilot.pause()
+        assert "thinking…" in line_with(log.plain_lines(), "◆")
+        plain = ev.Usage(input_tokens=5, output_tokens=2, total_tokens=7)
+        turn.feed(ev.TextDelta("Hi"), ev.Completed("r", "grok-4.20-non-reasoning", "Hi", usage=plain))
+        await pilot.pause()
+        assert turn.message.reasoning_seconds and turn.message.reasoning_seconds >= 1.0
+        live = log.plain_lines()
+        assert not any("◆" in line for line in live) and len(live) == 2
+        log.clear()
+        log.load_messages([Message(role="user", text="What did xAI ship?"), turn.message])
+        assert log.plain_lines() == live

@@ -35,6 +35,9 @@ def reply(**kw: object) -> Message:
         ({"usage": Usage(reasoning_tokens=1)}, True),  # known only from the usage
         ({"reasoning_seconds": 0.0, "usage": Usage(reasoning_tokens=42)}, True),
         ({"reasoning_started_at": 5.0}, True),  # never finished
+        # The usage counts no reasoning tokens: the "thinking" time was latency.
+        ({"reasoning_seconds": 0.8, "usage": Usage(input_tokens=5)}, False),
+        ({"reasoning_seconds": 0.8, "reasoning": "hm", "usage": Usage(input_tokens=5)}, True),
     ],
 )
 def test_has_reasoning(kw: dict[str, object], expected: bool) -> None:

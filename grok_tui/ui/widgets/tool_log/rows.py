@@ -37,11 +37,16 @@ PROMPT_LIMIT = 300
 def has_reasoning(message: Message) -> bool:
     """Whether a finished or saved reply gets a reasoning row: it has
     reasoning text, reasoning tokens in its usage, a thinking time of at least
-    `MIN_REASONING_SECONDS`, or thinking that never finished."""
+    `MIN_REASONING_SECONDS`, or thinking that never finished.
+
+    A usage that counts no reasoning tokens, with no reasoning text, means no
+    reasoning whatever the time: on the Responses API every reply "thinks"
+    from the request to its first output (`response.in_progress` is read as
+    reasoning progress), which for a non-reasoning model is only latency."""
     if message.reasoning and not message.reasoning.isspace():  # (no copy, unlike strip)
         return True
-    if message.usage is not None and message.usage.reasoning_tokens > 0:
-        return True
+    if message.usage is not None:
+        return message.usage.reasoning_tokens > 0
     if message.reasoning_seconds is not None:
         return message.reasoning_seconds >= MIN_REASONING_SECONDS
     return message.reasoning_started_at is not None

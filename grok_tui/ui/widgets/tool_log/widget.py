@@ -50,7 +50,9 @@ Public API (all methods run on the UI thread):
 
 Reasoning: a reply gets a reasoning row when it has reasoning text, reasoning
 tokens, a thinking time of at least 0.1 s, or unfinished thinking (the rule of
-`message_view.reasoning_line`). A model with hidden reasoning may report only
+`message_view.reasoning_line`), except that a usage counting no reasoning
+tokens (and no text) means no reasoning: the "thinking" time was the wait for
+the first output (see `rows.has_reasoning`). A model with hidden reasoning may report only
 its reasoning tokens (no events, or a reasoning item opened and closed at
 once): the row then says "reasoned · N tokens (time not reported)", never
 "thought for 0.0 s". The row sits under the header (and retries), live and
