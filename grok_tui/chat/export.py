@@ -64,7 +64,13 @@ def _message_md(m: Message) -> list[str]:
         out.append(f"![{name}]({strip_control(ref or '')})")
     if m.attachments:
         out.append("")
-    timed = m.reasoning_seconds is not None and m.reasoning_seconds >= _MIN_REASONING_SECONDS
+    timed = (
+        m.reasoning_seconds is not None
+        and m.reasoning_seconds >= _MIN_REASONING_SECONDS
+        # A usage without reasoning tokens: the "thinking" was the wait for
+        # the first output (the Responses API reports progress from the start).
+        and (m.usage is None or m.usage.reasoning_tokens > 0 or bool(m.reasoning.strip()))
+    )
     if m.retries:
         times = "once" if len(m.retries) == 1 else f"{len(m.retries)} times"
         last = one_line(m.retries[-1].error or m.retries[-1].error_kind, 120)

@@ -102,3 +102,12 @@ def test_retries_and_untimed_reasoning() -> None:
     md = session_to_markdown(Session(messages=[once]))
     assert "_Retried once before the reply (last error: slow down)._" in md
     assert "_Thought for 3.0 s._" in md
+
+
+def test_waiting_time_of_a_non_reasoning_reply_is_not_thinking() -> None:
+    waited = Message(role="assistant", text="hi", reasoning_seconds=0.8,
+                     usage=Usage(input_tokens=5, output_tokens=2, total_tokens=7))
+    md = session_to_markdown(Session(messages=[waited]))
+    assert "Thought" not in md
+    thought = waited.model_copy(update={"usage": Usage(reasoning_tokens=9)})
+    assert "_Thought for 0.8 s._" in session_to_markdown(Session(messages=[thought]))
