@@ -52,10 +52,17 @@ class Checkpointer:
     """
 
     def __init__(
-        self, store: Any, *, on_result: Callable[[str | None], None] | None = None
+        self,
+        store: Any,
+        *,
+        on_result: Callable[[str | None], None] | None = None,
+        on_dropped: Callable[[str], None] | None = None,
     ) -> None:
         """`on_result(error)` is called on the loop after each write: the
-        failed save's sentence, or None when it succeeded."""
+        failed save's sentence, or None when it succeeded. `on_dropped(id)` is
+        called on the loop when the store dropped a save because the session
+        was deleted elsewhere (another window, another program): the chat on
+        screen is no longer saved unless the caller does something about it."""
         self.store = store
         self._pending: dict[str, Any] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -74,6 +81,7 @@ class Checkpointer:
         #: Why the last save failed (one sentence), None once a save succeeds.
         self.last_error: str | None = None
         self.on_result = on_result
+        self.on_dropped = on_dropped
 
     def save(self, session: Session) -> None:
         if self.store is None or session.id in self._forgotten:
@@ -100,6 +108,8 @@ class Checkpointer:
                     self.writes += 1
                 elif outcome == "dropped":
                     self.dropped += 1
+                    if self.on_dropped is not None:
+                        self.on_dropped(str(data.get("id")))
                 else:  # "discarded": saved again from scratch once it has a message
                     self.discarded += 1
                     self._saved_ids.discard(str(data.get("id")))
@@ -113,6 +123,9 @@ class Checkpointer:
         self._saved_ids.discard(session_id)
         if self._pending is not None and self._pending.get("id") == session_id:
             self._pending = None
+
+    def is_forgotten(self, session_id: str) -> bool:
+        return session_id in self._forgotten
 
     def remember(self, session_id: str) -> None:
         """The session is open again (e.g. restored from the trash): save it."""

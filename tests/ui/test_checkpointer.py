@@ -98,7 +98,8 @@ async def test_a_custom_title_keeps_the_file(real_store: SessionStore) -> None:
 async def test_save_in_flight_when_deleted_is_dropped(real_store: SessionStore,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     results: list[str | None] = []
-    cp = Checkpointer(real_store, on_result=results.append)
+    dropped: list[str] = []
+    cp = Checkpointer(real_store, on_result=results.append, on_dropped=dropped.append)
     session = Session()
     _turn(session, "delete me while saving", "first answer")
     cp.save(session)
@@ -128,3 +129,4 @@ async def test_save_in_flight_when_deleted_is_dropped(real_store: SessionStore,
     assert [s.id for s in real_store.list_trash()] == [session.id]
     assert cp.dropped == 1 and cp.writes == 1
     assert cp.last_error is None and results[-1] is None
+    assert dropped == [session.id], "the chat is told its session was deleted"

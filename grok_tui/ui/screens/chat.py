@@ -30,7 +30,7 @@ from grok_tui.api import events as ev
 from grok_tui.api.errors import XAIError
 from grok_tui.chat import conversation as conv
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
-from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
+from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, new_id
 from grok_tui.chat.request import build_request
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.sanitize import one_line, strip_control
@@ -155,7 +155,9 @@ class ChatScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         conv.settle_interrupted(self.session)  # replies cut off by a crash or kill
-        self.checkpointer = Checkpointer(self.grok.store, on_result=self._save_result)
+        self.checkpointer = Checkpointer(
+            self.grok.store, on_result=self._save_result, on_dropped=self._deleted_elsewhere
+        )
         self.query_one("#save-error").display = False
         self._side_visible = self.grok.settings.show_tool_log if self.grok.settings else True
         self.query_one("#search-pane").display = False
@@ -271,6 +273,24 @@ class ChatScreen(Screen[None]):
                 f"{error} The chat is kept in memory; it is saved again with the next change.",
                 severity="error",
             )
+
+    def _deleted_elsewhere(self, session_id: str) -> None:
+        """The open chat was deleted by another window or program while it is
+        still in use here: keep what is on screen as a new saved session
+        (nothing typed here is lost; the deleted one stays in the trash)."""
+        if (
+            not self.is_mounted
+            or session_id != self.session.id
+            or self.checkpointer.is_forgotten(session_id)  # deleted here, on purpose
+        ):
+            return
+        self.session.id = new_id()
+        self.checkpointer.save(self.session)
+        self._notify(
+            "This chat was deleted elsewhere (another window or program); "
+            "it goes on here as a new saved session, and the deleted one is in the trash.",
+            severity="warning",
+        )
 
     def show_notice(self, text: str, *, error: bool = True) -> None:
         """A one-line notice above the prompt (untrusted parts already cleaned)."""
@@ -793,16 +813,20 @@ class ChatScreen(Screen[None]):
         if self.session.messages:
             self.checkpointer.save(self.session)
             await self.checkpointer.flush()
-        browser = SessionBrowserScreen(store, self.session.id)
+        browser = SessionBrowserScreen(
+            store, self.session.id, before_delete_current=self.checkpointer.forget
+        )
 
         async def done(result: Any) -> None:
             renamed = getattr(browser, "renamed_current", None)
             if renamed:
                 self.session.title = renamed
                 self.session.title_is_custom = True
+            action, session_id = result if result else (None, None)
+            if action != "deleted-current" and self.checkpointer.is_forgotten(self.session.id):
+                self.checkpointer.remember(self.session.id)  # its delete failed
             if not result:
                 return
-            action, session_id = result
             if action == "deleted-current":
                 self.checkpointer.forget(self.session.id)
                 if self.is_streaming:  # its last checkpoint is skipped (forgotten)

@@ -36,6 +36,7 @@ import dataclasses
 import os
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
@@ -258,10 +259,15 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         current_session_id: str | None = None,
         *,
         refresh: bool = True,
+        before_delete_current: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.current_session_id = current_session_id
+        #: Called just before the open chat's session is deleted here, so the
+        #: chat stops saving it first (a save racing the delete is then
+        #: expected to be dropped, not taken for a delete elsewhere).
+        self.before_delete_current = before_delete_current
         self.mode: Mode = "sessions"
         self.sort: SortKey = "updated"
         self.query_text = ""
@@ -708,6 +714,8 @@ class SessionBrowserScreen(Screen[BrowserResult]):
             self.run_worker(self._delete(s), group="browser-action", exit_on_error=False)
 
     async def _delete(self, s: SessionSummary) -> None:
+        if s.id == self.current_session_id and self.before_delete_current is not None:
+            self.before_delete_current(s.id)
         try:
             await asyncio.to_thread(self.store.delete, s.id)
         except _ERRORS as exc:
