@@ -7,7 +7,9 @@ Baselines, measured in the same run:
 - load: reading the file and splitting its lines (`Path.read_bytes().splitlines()`),
   for a full file (2 x limit entries, just before compaction) of typical prompts;
 - append: the bare syscalls of appending one line (open O_APPEND, write, close);
-- compacting append: one `atomic_write` of the kept entries (fsyncs: disk-bound).
+- compacting append: one `atomic_write` of the kept entries (fsyncs: disk-bound);
+- Up with typed text that matches nothing: Up on an empty prompt;
+- a 2.5 MB file (history_size 10000, loaded in a thread): read+splitlines.
 
 Medians of RUNS samples (default 15), interleaved so noise hits both alike.
 """
@@ -109,6 +111,26 @@ def main() -> None:
             assert len(path.read_bytes().splitlines()) == LIMIT
         report("the append that compacts (once per ~limit appends, in a thread):", compact)
         print(json.dumps({"entries_loaded": len(PromptHistory(path, limit=LIMIT).load())}))
+
+        # Up with typed text that matches nothing scans the whole walker.
+        walk: dict[str, list[float]] = {"Up, empty prompt": [], "Up, prefix miss": []}
+        w = Walker()
+        w.seed(texts, limit=len(texts))
+        for _ in range(RUNS):
+            walk["Up, empty prompt"].append(timed(lambda: (w.previous(""), w.reset())))
+            walk["Up, prefix miss"].append(timed(lambda: w.previous("no such prefix")))
+        report(f"one Up over {len(texts)} entries, on the event loop:", walk, 1e6, "us")
+
+        # A big history_size: the file is loaded in a thread above SYNC_LOAD_BYTES.
+        big = Path(tmp) / "big.jsonl"
+        big_texts = prompts(20_000)
+        big.write_bytes(b"".join(encode_entry(t) for t in big_texts))
+        bigload: dict[str, list[float]] = {"read+splitlines": [], "load() (in a thread)": []}
+        for _ in range(max(3, RUNS // 3)):
+            bigload["read+splitlines"].append(timed(lambda: big.read_bytes().splitlines()))
+            bigload["load() (in a thread)"].append(
+                timed(lambda: PromptHistory(big, limit=10_000).load()))
+        report(f"history_size 10000, file {big.stat().st_size // 1024} KiB:", bigload)
 
 
 if __name__ == "__main__":

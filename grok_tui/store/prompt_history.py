@@ -129,6 +129,13 @@ class PromptHistory:
 
     # -- reading ---------------------------------------------------------------
 
+    def file_size(self) -> int:
+        """Bytes in the file now (0 when missing or unreadable)."""
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
     def load(self) -> list[str]:
         """The last `limit` entries, oldest first (consecutive repeats once,
         damaged lines skipped). [] when the file is missing or unreadable."""

@@ -422,3 +422,10 @@ def test_only_the_tail_of_a_huge_file_is_read(path: Path, monkeypatch: pytest.Mo
     kept = [json.loads(x) for x in lines_of(path)]
     assert kept[-1] == "new" and len(kept) <= len(got) + 1
     assert kept[:-1] == got[-(len(kept) - 1):]  # the newest of what the tail held
+
+
+def test_file_size(path: Path) -> None:
+    h = PromptHistory(path)
+    assert h.file_size() == 0
+    h.append("abc")
+    assert h.file_size() == len(b'"abc"\n')

@@ -244,3 +244,14 @@ async def test_keys_arriving_in_one_burst_keep_their_order() -> None:
             if app.sent:
                 break
         assert app.sent == ["ab\ncd"]
+
+
+def test_seed_during_a_walk_stays_on_the_shown_entry() -> None:
+    h = PromptHistory(["this run 1", "this run 2"])
+    assert h.previous("") == "this run 2"
+    assert h.previous("") == "this run 1"
+    h.seed(["old 1", "old 2"])  # loaded in a thread, landing mid-walk
+    assert h.shown == "this run 1"
+    assert h.previous("") == "old 2"
+    assert [h.next(), h.next(), h.next()] == ["this run 1", "this run 2", ""]
+    assert not h.walking

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
@@ -101,6 +103,31 @@ async def test_prefix_search_over_the_saved_history(make_app: Any, tmp_path: Pat
                        what="the reply")
         await wait_for(pilot, lambda: not prompt.history_writes_pending, what="the write")
     assert on_disk(tmp_path)[-1] == "explain "
+
+
+async def test_a_big_history_file_loads_in_a_thread(make_app: Any, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from grok_tui.ui.widgets import prompt_input
+
+    monkeypatch.setattr(prompt_input, "SYNC_LOAD_BYTES", 10)  # "big" = over 10 bytes
+    loads_on: list[str] = []
+    real_load = PromptHistoryFile.load
+
+    def load(self: PromptHistoryFile) -> list[str]:
+        loads_on.append(threading.current_thread().name)
+        return real_load(self)
+
+    monkeypatch.setattr(PromptHistoryFile, "load", load)
+    history_path(tmp_path).parent.mkdir(parents=True)
+    history_path(tmp_path).write_text('"older"\n"newest on disk"\n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.chat.prompt
+        await wait_for(pilot, lambda: prompt.prompt_history.seeded, what="the history loaded")
+        assert loads_on and loads_on[0] != threading.main_thread().name
+        prompt.focus()
+        await pilot.press("up")
+        assert prompt.text == "newest on disk"
 
 
 async def test_history_size_zero_keeps_nothing_on_disk(make_app: Any, tmp_path: Path) -> None:

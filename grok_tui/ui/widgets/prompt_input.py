@@ -25,6 +25,10 @@ from textual.widgets import TextArea
 from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.ui.keymap import bindings_for
 
+#: A history file up to this size is loaded on the event loop when the prompt
+#: mounts; a bigger one in a thread (Up walks this run's prompts until then).
+SYNC_LOAD_BYTES = 1024 * 1024
+
 
 @dataclass
 class PromptHistory:
@@ -58,19 +62,21 @@ class PromptHistory:
         self.reset()
 
     def seed(self, entries: Iterable[str], *, limit: int | None = None) -> None:
-        """Put older entries (from disk) before the ones added this run; once."""
+        """Put older entries (from disk) before the ones added this run; once.
+        A walk in progress stays on the entry it shows."""
         if self.seeded:
             return
         self.seeded = True
         if limit is not None:
             self.limit = max(self.limit, limit)
+        from_end = len(self.entries) - self.position
         merged: list[str] = []
         for text in [*entries, *self.entries]:
             if text.strip() and (not merged or merged[-1] != text):
                 merged.append(text)
         self.entries = merged
         self._trim()
-        self.reset()
+        self.position = max(0, len(self.entries) - from_end)
 
     def clear(self) -> None:
         self.entries.clear()
@@ -188,11 +194,21 @@ class PromptInput(TextArea):
         history_file = self.history_file
         if history_file is None:
             return
-        if not self.prompt_history.seeded:
-            # Once per run, on the loop: a full file (2 x 1000 typical prompts,
-            # 245 KiB) loads and seeds in ~2 ms (bench/bench_prompt_history.py).
-            self.prompt_history.seed(history_file.load(), limit=history_file.limit)
         self.prompt_history.on_add = self._persist
+        if self.prompt_history.seeded:
+            return
+        if history_file.file_size() <= SYNC_LOAD_BYTES:
+            # Once per run, on the loop, so Up works at once: a full file at the
+            # default size (2 x 1000 typical prompts, 245 KiB) loads and seeds
+            # in ~2 ms (bench/bench_prompt_history.py).
+            self.prompt_history.seed(history_file.load(), limit=history_file.limit)
+        else:  # a big history_size: ~40 ms per 2.5 MB, in a thread
+            self.run_worker(self._load_in_thread(history_file), group="prompt-history",
+                            exit_on_error=False)
+
+    async def _load_in_thread(self, history_file: PromptHistoryFile) -> None:
+        entries = await asyncio.to_thread(history_file.load)
+        self.prompt_history.seed(entries, limit=history_file.limit)
 
     def on_unmount(self) -> None:
         if self.prompt_history.on_add == self._persist:
