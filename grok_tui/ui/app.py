@@ -66,7 +66,8 @@ class ChatCommands(TableCommands):
             return
         for title, help_text, action in CHAT_COMMANDS:
             yield title, help_text, partial(screen.run_action, action)
-        yield ("Prompt history: clear", "Forget the prompts you sent (Up recalls them), on disk too",
+        yield ("Prompt history: clear",
+               "Forget the prompts you sent (Up recalls them), on disk too",
                lambda: screen.prompt.clear_history())
 
 
