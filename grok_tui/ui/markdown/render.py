@@ -66,11 +66,19 @@ def _token_style(theme: str, token_type: Any) -> Style:
 
 
 def code_lines_segments(
-    console: Console, code_lines: list[str], language: str, width: int, code_theme: str
+    console: Console,
+    code_lines: list[str],
+    language: str,
+    width: int,
+    code_theme: str,
+    wraps: list[tuple[bool, str]] | None = None,
 ) -> list[list[Segment]]:
     """Highlighted code lines, each padded to `width` with one cell of margin each side.
 
     Lines longer than the width are wrapped. Pygments runs once over all lines.
+    With `wraps`, one pair per returned row is appended to it: whether the row
+    continues the previous one (a wrapped source line), and the whitespace the
+    wrap dropped at the row's end.
     """
     if width <= 2 or not code_lines:
         return []
@@ -87,14 +95,33 @@ def code_lines_segments(
             row = [margin, *(Segment(text, style) for text, style in parts)]
             row.append(Segment(" " * (inner - length + 1), background))
             out.append(row)
+            if wraps is not None:
+                wraps.append((False, ""))
             return
         text = Text(end="", no_wrap=False, overflow="fold")
         for part, style in parts:
             text.append(part, style)
-        for wrapped in text.wrap(console, inner, overflow="fold"):
+        rows = list(text.wrap(console, inner, overflow="fold"))
+        source = text.plain
+        position = 0
+        for index, wrapped in enumerate(rows):
+            plain = wrapped.plain
             wrapped.rstrip_end(inner)
             segments = list(wrapped.render(console, end=""))
             length = sum(segment.cell_length for segment in segments)
+            if wraps is not None:
+                # Whitespace the wrap dropped at the break (copied, not shown).
+                position += len(plain)
+                gap = position
+                following = rows[index + 1].plain if index + 1 < len(rows) else None
+                while (
+                    gap < len(source)
+                    and source[gap] in " \t"
+                    and (following is None or not source.startswith(following, gap))
+                ):
+                    gap += 1
+                wraps.append((index > 0, plain[len(wrapped) :] + source[position:gap]))
+                position = gap
             out.append([margin, *segments, Segment(" " * (inner - length + 1), background)])
 
     for token_type, value in _lexer(language.lower()).get_tokens(code):
@@ -235,16 +262,118 @@ def render_markdown(console: Console, source: str, width: int, code_theme: str) 
     return _to_strips(lines, width)
 
 
+# ------------------------------------------------------------- selection
+#
+# Textual's mouse selection hit-tests `offset` style meta: (character index in
+# the line's text, line index). The rendered lines are tagged by class so the
+# widget knows which cells are decoration: a top-level code line starts with a
+# one-cell margin, the padding lines above and below a code block hold no text.
+
+
+class CodeStrip(Strip):
+    """A line of a top-level code block; its first segment is the one-cell margin,
+    its last the padding. `hidden`: the whitespace a wrap dropped after the row."""
+
+    __slots__ = ("hidden",)
+
+
+class CodeContinuation(CodeStrip):
+    """A code line wrapped from the line above (copied without a line break)."""
+
+    __slots__ = ()
+
+
+class PaddingStrip(Strip):
+    """A decoration-only line (padding of a code block): selecting it copies nothing."""
+
+    __slots__ = ()
+
+
+def selection_text(strip: Strip) -> str | None:
+    """The text a selection copies from a rendered line (`offset` x indexes it);
+    None for decoration-only lines. Trailing padding is dropped."""
+    if isinstance(strip, PaddingStrip):
+        return None
+    segments = strip._segments
+    if isinstance(strip, CodeStrip):
+        # Margin and the padding to the width are decoration; code is copied as is.
+        text = "".join([segment.text for segment in segments[1:-1] if not segment.control])
+        return text + getattr(strip, "hidden", "")
+    return "".join([segment.text for segment in segments if not segment.control]).rstrip()
+
+
+def decoration_cells(strip: Strip) -> int:
+    """Cells before the line's selectable text (the margin of a code line)."""
+    if isinstance(strip, CodeStrip) and strip._segments:
+        return strip._segments[0].cell_length
+    return 0
+
+
+def with_offsets(line: Strip, y: int, source: Strip) -> Strip:
+    """`line` (`source` with widget styles) with the `offset` meta selection needs.
+
+    Like `Strip.apply_offsets`, but decoration segments of `source` (see
+    `decoration_cells`) map to the start of the text. Done once per cached line.
+    """
+    if isinstance(source, PaddingStrip):
+        skip = len(line._segments)
+    elif isinstance(source, CodeStrip):
+        skip = 1
+    else:
+        skip = 0
+    segments: list[Segment] = []
+    append = segments.append
+    x = 0
+    for index, (text, style, control) in enumerate(line._segments):
+        offset = Style.from_meta({"offset": (x, y)})
+        append(Segment(text, style + offset if style else offset, control))
+        if index >= skip:
+            x += len(text)
+    return Strip(segments, line.cell_length)
+
+
+def highlight_selection(
+    line: Strip, source: Strip, start: int, end: int, style: Style
+) -> Strip:
+    """`line` with the characters `start`..`end` (-1: to the end) of `source`'s
+    selection text painted in `style` (over the existing style)."""
+    text = selection_text(source)
+    if not text:
+        return line
+    length = len(text)
+    end = length if end < 0 or end > length else end
+    start = max(0, min(start, length))
+    if start >= end:
+        return line
+    prefix = decoration_cells(source)
+    left = prefix + cell_len(text[:start])
+    right = left + cell_len(text[start:end])
+    total = line.cell_length
+    right = min(right, total)
+    if left >= right:
+        return line
+    middle = line.crop(left, right)
+    selected = Strip(Segment.apply_style(middle._segments, post_style=style), right - left)
+    return Strip.join([line.crop(0, left), selected, line.crop(right, total)])
+
+
 def blank_code_line(width: int, code_theme: str) -> Strip:
-    return Strip([Segment(" " * width, code_background(code_theme))], width)
+    return PaddingStrip([Segment(" " * width, code_background(code_theme))], width)
 
 
 def render_code_lines(
     console: Console, code_lines: list[str], language: str, width: int, code_theme: str
 ) -> list[Strip]:
     """Highlighted code lines (no padding lines above/below)."""
-    rows = code_lines_segments(console, code_lines, language, width, code_theme)
-    return [Strip(row, width) for row in rows]
+    wraps: list[tuple[bool, str]] = []
+    rows = code_lines_segments(console, code_lines, language, width, code_theme, wraps)
+    strips: list[Strip] = []
+    for row, (continued, hidden) in zip(rows, wraps):
+        strip = CodeContinuation(row, width) if continued else CodeStrip(row, width)
+        if hidden:
+            strip.hidden = hidden
+        strips.append(strip)
+    return strips
 
 
 def render_fence(console: Console, source: str, width: int, code_theme: str) -> list[Strip]:

@@ -12,6 +12,14 @@ Cost model (see bench/bench_render.py):
 - A document given complete (constructor, `update`) is split and rendered
   lazily: its height is estimated until it is first painted.
 - A resize re-renders the document once at the new width.
+
+Mouse selection (Textual's: drag, double click selects the reply, the app's
+copy key): a painted line carries `offset` meta for hit-testing, added once
+when its widget-styled strip is cached, not per paint. `get_selection` returns
+the rendered text of the selected lines and columns (not the Markdown source):
+code lines without their margin, code padding lines left out, a wrapped code
+line joined back. The text is taken from the rendered segments, never parsed
+as markup.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import time
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
@@ -35,9 +44,13 @@ from grok_tui.ui.markdown.blocks import (
 )
 from grok_tui.ui.markdown.render import (
     LINK_META,
+    CodeContinuation,
     blank_code_line,
+    highlight_selection,
     render_code_lines,
     render_piece,
+    selection_text,
+    with_offsets,
 )
 
 FLUSH_INTERVAL = 0.08  # seconds between coalesced renders while streaming (at least): <= 12.5/s
@@ -84,6 +97,8 @@ class StreamingMarkdown(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._code_theme = code_theme
         self._pending: list[str] = []
+        self._selection: Selection | None = None
+        self._selection_style: Style | None = None
         self._timer: Timer | None = None
         self._interval = FLUSH_INTERVAL
         self._reset(strip_control(markdown), finished=bool(markdown))
@@ -426,20 +441,79 @@ class StreamingMarkdown(Widget):
             index = y - len(lines)
             tail = self._tail_lines
             strip = tail[index] if index < len(tail) else Strip.blank(width)
+        selection = self._selection
+        span = selection.get_span(y) if selection is not None else None
         cached = self._styled.get(y)
-        if cached is not None and cached[0] is strip:
+        if span is None and cached is not None and cached[0] is strip:
             return cached[1]
         base = self._base_style
         if base is None:
             base = self._base_style = self.rich_style
         styled = strip.adjust_cell_length(width).apply_style(base)
+        if span is not None:
+            # Selected lines (few, while a selection is shown) are styled per paint.
+            styled = highlight_selection(styled, strip, span[0], span[1], self._selection_rich_style())
+            return with_offsets(styled, y, strip)
+        styled = with_offsets(styled, y, strip)
         self._styled[y] = (strip, styled)
         return styled
+
+    def _selection_rich_style(self) -> Style:
+        """The theme's `screen--selection` style over this widget's background."""
+        style = self._selection_style
+        if style is None:
+            styles = self.screen.get_component_styles("screen--selection")
+            background = self.background_colors[1] + styles.background
+            color = styles.color
+            style = Style(
+                bgcolor=background.rich_color,
+                color=None if color.is_transparent else color.rich_color,
+            )
+            self._selection_style = style
+        return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base_style = None
+        self._selection_style = None
         self._styled.clear()
+
+    # ------------------------------------------------------------- selection
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        if selection is None and self._selection is None:
+            return
+        self._selection = selection
+        self._selection_style = None
+        self.refresh()
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The rendered text under `selection` (offsets: character in a line's
+        selection text, line), one line per display line."""
+        if not self.source:
+            return None
+        lines = self.rendered_lines()
+        if not lines:
+            return None
+        last = len(lines) - 1
+        start, end = selection
+        start_y, start_x = (start.y, start.x) if start is not None else (0, 0)
+        end_y, end_x = (end.y, end.x) if end is not None else (last, None)
+        parts: list[str] = []
+        for y in range(max(0, start_y), min(end_y, last) + 1):
+            strip = lines[y]
+            text = selection_text(strip)
+            if text is None:
+                continue
+            if y == end_y and end_x is not None:
+                text = text[:end_x]
+            if y == start_y:
+                text = text[start_x:]
+            if parts and isinstance(strip, CodeContinuation):
+                parts[-1] += text
+            else:
+                parts.append(text)
+        return "\n".join(parts), "\n"
 
     # ---------------------------------------------------------------- links
 
@@ -448,6 +522,8 @@ class StreamingMarkdown(Widget):
         url = style.meta.get(LINK_META) if style.meta else None
         if not isinstance(url, str):
             return
+        if self.screen.selections.get(self) is not None:
+            return  # the end of a drag that selected text, not a click on the link
         event.stop()
         if is_safe_link(url):
             self.app.open_url(url)
