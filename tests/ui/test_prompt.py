@@ -255,3 +255,15 @@ def test_seed_during_a_walk_stays_on_the_shown_entry() -> None:
     assert h.previous("") == "old 2"
     assert [h.next(), h.next(), h.next()] == ["this run 1", "this run 2", ""]
     assert not h.walking
+
+
+async def test_down_on_an_edited_entry_keeps_the_edit() -> None:
+    app = PromptApp(PromptHistory(["one", "two"]))
+    async with app.run_test() as pilot:
+        prompt = app.query_one(PromptInput)
+        await pilot.press("up", "up")
+        assert prompt.text == "one"
+        await pilot.press("end", *"!")
+        await pilot.press("down")  # not "two": the edit stays, the walk ends
+        assert prompt.text == "one!"
+        assert not prompt.prompt_history.walking
