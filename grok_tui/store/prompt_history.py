@@ -113,7 +113,8 @@ class PromptHistory:
     def __init__(self, path: Path, *, limit: int = DEFAULT_LIMIT, secrets: Secrets = ()) -> None:
         self.path = Path(path)
         self.limit = max(0, int(limit))
-        self._secrets = secrets
+        #: A callable is asked at each append (a key entered later counts).
+        self._secrets: Secrets = secrets if callable(secrets) else tuple(secrets)
         #: Why the last `append` / `clear` failed (one sentence); None if it did not.
         self.last_error: str | None = None
         #: Entries (valid or not) believed to be in the file; None = not counted yet.

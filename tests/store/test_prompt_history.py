@@ -429,3 +429,10 @@ def test_file_size(path: Path) -> None:
     assert h.file_size() == 0
     h.append("abc")
     assert h.file_size() == len(b'"abc"\n')
+
+
+def test_secrets_given_as_a_one_shot_iterator_mask_every_append(path: Path) -> None:
+    h = PromptHistory(path, secrets=iter([KEY]))
+    h.append(f"1 {KEY}")
+    h.append(f"2 {KEY}")
+    assert h.load() == ["1 xai-…WXYZ", "2 xai-…WXYZ"]
