@@ -406,3 +406,27 @@ async def test_app_escape_stops_a_reply_after_selecting_with_conversation_focuse
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.chat.is_streaming, steps=100,
                        what="the reply to stop")
+
+
+def test_fast_offset_style_equals_rich_addition() -> None:
+    from rich.color import Color
+
+    from grok_tui.ui.markdown.render import LINK_META, _offset_style
+
+    styles: list[Style | None] = [
+        None,
+        Style(),
+        Style(color="red", bgcolor="#101010", bold=True, italic=True),
+        Style(underline=True) + Style.from_meta({LINK_META: "https://x.ai"}),
+        Style(color=Color.parse("#ff0000"), dim=True, strike=True),
+    ]
+    for style in styles:
+        expected = (style + Style.from_meta({"offset": (3, 9)})) if style else (
+            Style.from_meta({"offset": (3, 9)})
+        )
+        got = _offset_style(style, 3, 9)
+        assert got == expected
+        assert got.meta == expected.meta
+        assert got.render("x", color_system="truecolor") == expected.render(
+            "x", color_system="truecolor"
+        )
