@@ -6,6 +6,8 @@ painted lines, the widget returns the rendered text of the selected range.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from textual.geometry import Offset
 from textual.selection import Selection
 from textual.widgets import Static
 
-from grok_tui.ui.markdown.render import CodeStrip, PaddingStrip
+from grok_tui.ui.markdown.render import LINK_META, CodeStrip, PaddingStrip
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 
 from tests.ui.conftest import wait_for
@@ -34,6 +36,9 @@ DOC = (
 )
 
 WIDTH = 60
+
+#: Set GROK_TUI_SELECTION_SHOTS=/some/folder to keep an SVG of a selection in the app.
+SHOTS = os.environ.get("GROK_TUI_SELECTION_SHOTS")
 
 
 class Host(App[None]):
@@ -277,6 +282,21 @@ async def test_click_at_the_end_of_a_drag_over_a_link_does_not_open_it() -> None
         link_x = col_of(md, 0, "the docs")
         await drag(pilot, md, (0, 0), (link_x + 2, 0))
         assert app.screen.get_selected_text() == "See the"
+        # A real terminal sends a Click when the drag ends on the same widget
+        # (Pilot's drag does not): with the selection shown it must not open the link.
+        link_style = next(
+            segment.style for segment in md.render_line(0)
+            if segment.style and LINK_META in segment.style.meta
+        )
+
+        class FakeClick:
+            style = link_style
+            stopped = False
+
+            def stop(self) -> None:
+                self.stopped = True
+
+        md.on_click(FakeClick())  # type: ignore[arg-type]
         assert opened == []
         # A plain click still opens it.
         await pilot.click(md, offset=(link_x + 2, 0))
@@ -287,7 +307,7 @@ def test_offsets_keep_link_meta() -> None:
     from textual.strip import Strip
     from rich.segment import Segment
 
-    from grok_tui.ui.markdown.render import LINK_META, with_offsets
+    from grok_tui.ui.markdown.render import with_offsets
 
     strip = Strip([Segment("ab", Style.from_meta({LINK_META: "https://x.ai"})), Segment("cd")], 4)
     out = with_offsets(strip, 7, strip)
@@ -328,6 +348,11 @@ async def test_app_drag_and_ctrl_c_copies_reply_text(make_app: Any) -> None:
         y = row_of(body, "def f(x):")
         await drag(pilot, body, (0, y), (body.size.width - 1, y + 1))
         assert app.screen.get_selected_text() == "def f(x):\n    return x + 1"
+        if SHOTS:
+            await pilot.pause()
+            folder = Path(SHOTS)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "selection.svg").write_text(app.export_screenshot(), encoding="utf-8")
         await pilot.press("ctrl+c")
         assert copied == ["def f(x):\n    return x + 1"]
         assert app.is_running
@@ -411,7 +436,7 @@ async def test_app_escape_stops_a_reply_after_selecting_with_conversation_focuse
 def test_fast_offset_style_equals_rich_addition() -> None:
     from rich.color import Color
 
-    from grok_tui.ui.markdown.render import LINK_META, _offset_style
+    from grok_tui.ui.markdown.render import _offset_style
 
     styles: list[Style | None] = [
         None,
@@ -430,3 +455,11 @@ def test_fast_offset_style_equals_rich_addition() -> None:
         assert got.render("x", color_system="truecolor") == expected.render(
             "x", color_system="truecolor"
         )
+
+
+def test_help_notes_name_mouse_selection_and_copy_key() -> None:
+    from grok_tui.ui.keymap import effective_keys
+    from grok_tui.ui.screens.help import usage_notes
+
+    notes = [note for note in usage_notes(effective_keys({})) if "Drag" in note]
+    assert len(notes) == 1 and "select text" in notes[0] and "Ctrl+C copies" in notes[0]

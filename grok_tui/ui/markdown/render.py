@@ -6,6 +6,11 @@ top-level fences, straight through `rich.syntax.Syntax`. The source is never
 interpreted as Rich/Textual markup. Links lose their terminal hyperlink and get
 a `md_link` meta value instead, which the widget checks before opening
 anything; no `@click` action is ever produced.
+
+Mouse selection support (see "selection" below): code lines and code padding
+lines are tagged by `Strip` subclass, `selection_text` gives the text a line
+copies, `with_offsets` adds the `offset` meta Textual hit-tests, and
+`highlight_selection` paints a selected range.
 """
 
 from __future__ import annotations

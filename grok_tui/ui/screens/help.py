@@ -98,6 +98,9 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "with text typed, only prompts starting with it (Down returns to your text). "
         "history_size in config.toml (0: none kept on disk); palette: Prompt history: clear.",
         f"{keys('chat.cancel')} stops a reply; the text so far is kept.",
+        "Drag the mouse over messages to select text (double-click: a whole reply), "
+        "Ctrl+C copies it (via the terminal, OSC 52); Shift+drag gives most "
+        "terminals' own selection.",
         f"Tool log ({keys('pane.toggle_tool_log')}): one row per search or tool call; "
         "Up/Down select a row, Enter expands it to the full arguments and sources.",
         f"Search pane ({keys('pane.toggle_search')}): turn web and X search on, "
