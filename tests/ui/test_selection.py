@@ -463,3 +463,21 @@ def test_help_notes_name_mouse_selection_and_copy_key() -> None:
 
     notes = [note for note in usage_notes(effective_keys({})) if "Drag" in note]
     assert len(notes) == 1 and "select text" in notes[0] and "Ctrl+C copies" in notes[0]
+
+
+async def test_app_triple_click_copies_the_shown_parts_of_a_message(make_app: Any) -> None:
+    from grok_tui.ui.widgets.message_view import MessageView
+
+    app = make_app(session=_session())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        body = list(app.chat.conversation.query(MessageView))[-1].body
+        assert isinstance(body, StreamingMarkdown)
+        await wait_for(pilot, lambda: body.holds_render_cache, what="the reply painted")
+        await pilot.click(body, offset=(3, row_of(body, "After the code")), times=3)
+        await pilot.pause()
+        # Header, answer, footer; the hidden reasoning and sources add no blank lines.
+        assert app.screen.get_selected_text() == (
+            "Grok · grok-4.3\nFirst paragraph with bold text.\n\ndef f(x):\n"
+            "    return x + 1\n\nAfter the code.\nin 10 · out 20"
+        )

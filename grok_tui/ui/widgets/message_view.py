@@ -24,6 +24,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message as TMessage
+from textual.selection import Selection
 from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Static
@@ -204,15 +205,15 @@ class MessageView(Vertical):
         yield Static(self._header(), classes="msg-header", markup=False)
         if msg.role == "assistant":
             yield _ReasoningLine("", classes="msg-reasoning-line", markup=False)
-            yield Static("", classes="msg-reasoning", markup=False)
+            yield _Part("", classes="msg-reasoning", markup=False)
             self._body = _make_body(
                 msg.text,
                 streaming=msg.status == MessageStatus.STREAMING,
                 code_theme=_code_theme(self),
             )
             yield self._body
-            yield Static("", classes="msg-sources", markup=False)
-            yield Static("", classes="msg-footer", markup=False)
+            yield _Part("", classes="msg-sources", markup=False)
+            yield _Part("", classes="msg-footer", markup=False)
         else:
             if msg.attachments:
                 yield Static(
@@ -359,7 +360,17 @@ def _code_theme(widget: Widget) -> str:
         return "monokai"
 
 
-class _ReasoningLine(Static):
+class _Part(Static):
+    """A part of a message that may be hidden: copied by a selection only while
+    shown (a triple click selects the whole message, hidden parts included)."""
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        if not self.display:
+            return None
+        return super().get_selection(selection)
+
+
+class _ReasoningLine(_Part):
     """The clickable "▸ Reasoning (thought for 3 s)" line."""
 
     def on_click(self) -> None:
