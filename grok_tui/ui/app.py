@@ -25,7 +25,10 @@ from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager
+from grok_tui.ui import textual_fixes
 from grok_tui.ui.widgets.prompt_input import PromptHistory
+
+textual_fixes.apply()  # known Textual bugs worked around (see the module)
 
 if TYPE_CHECKING:
     from grok_tui.api.client import XAIClient
