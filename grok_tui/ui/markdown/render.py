@@ -282,6 +282,7 @@ class CodeStrip(Strip):
     its last the padding. `hidden`: the whitespace a wrap dropped after the row."""
 
     __slots__ = ("hidden",)
+    hidden: str  # set only on rows a wrap dropped whitespace after
 
 
 class CodeContinuation(CodeStrip):
