@@ -323,16 +323,21 @@ def with_offsets(line: Strip, y: int, source: Strip) -> Strip:
     Like `Strip.apply_offsets`, but decoration segments of `source` (see
     `decoration_cells`) map to the start of the text. Done once per cached line.
     """
+    # Runs of one style are merged first (a third fewer segments to tag and
+    # paint); a code line's margin and padding stay segments of their own.
+    parts = line._segments
     if isinstance(source, PaddingStrip):
-        skip = len(line._segments)
-    elif isinstance(source, CodeStrip):
+        skip = len(parts)
+    elif isinstance(source, CodeStrip) and len(parts) > 2:
         skip = 1
+        parts = [parts[0], *Segment.simplify(parts[1:-1]), parts[-1]]
     else:
         skip = 0
+        parts = list(Segment.simplify(parts))
     segments: list[Segment] = []
     append = segments.append
     x = 0
-    for index, (text, style, control) in enumerate(line._segments):
+    for index, (text, style, control) in enumerate(parts):
         append(Segment(text, _offset_style(style, x, y), control))
         if index >= skip:
             x += len(text)
