@@ -336,8 +336,9 @@ class ResponsesDecoder(FrameDecoder):
         if not self._started:
             self._started = True
             return [ResponseStarted(self.response_id, self.model)]
-        if not self.content_started:
-            return [ReasoningProgress(self.elapsed())]
+        # `response.in_progress` is a status snapshot sent right after
+        # `created` by every model: not evidence of reasoning (a reasoning
+        # item or reasoning tokens are), so it does not start "thinking".
         return []
 
     def _on_item_added(self, p: dict[str, Any]) -> list[StreamEvent]:

@@ -15,7 +15,6 @@ from grok_tui.api.events import (
     Failed,
     ReasoningDelta,
     ReasoningFinished,
-    ReasoningProgress,
     ReasoningStarted,
     ResponseStarted,
     TextDelta,
@@ -88,9 +87,10 @@ def test_transcript_b1_reasoning_content() -> None:
 
 def test_transcript_b2_reasoning_summary() -> None:
     events = replay("responses_B2_reasoning.sse")
-    assert events[:7] == [
+    # `response.in_progress` (a status snapshot every model sends) is not
+    # taken for reasoning: the reasoning item is.
+    assert events[:6] == [
         ResponseStarted("769f3302-64f9-4c72-2b48-860c87fd9b2a", "grok-code-fast-1"),
-        ReasoningProgress(0.0),
         ReasoningStarted(),
         ReasoningDelta("First"),
         ReasoningDelta(", think."),
