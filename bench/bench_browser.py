@@ -10,7 +10,9 @@ prints medians of:
 * filter: from setting the filter text until the matching rows are shown,
   debounce excluded (the filter runs directly), against
   `list_sessions(query, limit=PAGE_SIZE)` alone;
-* the next page while scrolling (cursor to the last loaded row until 400 rows).
+* the next page while scrolling (cursor to the last loaded row until 400 rows);
+* of the UI-thread time per page, the part that builds the cells
+  (`display.row_cells` for a page of rows, filtered and not; no table).
 
 Usage: .venv/bin/python bench/bench_browser.py [--sessions 10000] [--seed 7]
                                                [--repeat 7] [--cache DIR]
@@ -36,6 +38,8 @@ from textual.app import App  # noqa: E402
 
 from grok_tui.store import SessionStore  # noqa: E402
 from grok_tui.ui.screens.session_browser import PAGE_SIZE, SessionBrowserScreen  # noqa: E402
+from grok_tui.ui.screens.session_browser.display import column_widths, row_cells  # noqa: E402
+from grok_tui.ui.screens.session_browser.model import query_words  # noqa: E402
 
 
 class Host(App[None]):
@@ -114,7 +118,19 @@ def main() -> int:
             lambda: store.list_sessions(limit=PAGE_SIZE, offset=PAGE_SIZE), args.repeat * 3
         )
         times = asyncio.run(measure_browser(store, args.repeat, query))
-        n_match = len(store.list_sessions(query, limit=PAGE_SIZE))
+        plain_page = store.list_sessions(limit=PAGE_SIZE)
+        match_page = store.list_sessions(query, limit=PAGE_SIZE)
+        n_match = len(match_page)
+    width = column_widths(118)["line"]
+    words = query_words(query)
+    cells_plain = median_ms(
+        lambda: [row_cells(s, [], current=False, line_width=width) for s in plain_page],
+        args.repeat * 3,
+    )
+    cells_match = median_ms(
+        lambda: [row_cells(s, words, current=False, line_width=width) for s in match_page],
+        args.repeat * 3,
+    )
 
     rows = [
         (f"store: list newest {PAGE_SIZE} + count (baseline)", base_open, ""),
@@ -130,6 +146,10 @@ def main() -> int:
          f"x{statistics.median(times['more']) / base_more:.1f} vs baseline"),
         ("  UI-thread time per page (filling the table; the query runs in a thread)",
          statistics.median(TimedBrowser.apply_ms), ""),
+        (f"    of which the cells of {len(plain_page)} rows (display.row_cells, no filter)",
+         cells_plain, ""),
+        (f"    of which the cells of {n_match} matching rows (snippets, highlights)",
+         cells_match, ""),
     ]
     print(f"\nsession browser benchmark ({count:,} sessions, median of {args.repeat} runs)")
     width = max(len(name) for name, _, _ in rows)
