@@ -1,13 +1,16 @@
 """Memory per turn of a live session: the real GrokApp (headless, `run_test`)
 against the loopback fake server, N turns of ~2k-token Markdown replies.
 
-Two modes, each in its own child process (RSS does not shrink back, so they
+Modes, each in its own child process (RSS does not shrink back, so they
 cannot share one), same turns:
 
 * ``keep``: finished message bodies keep their rendered line caches for the
   whole session (the old behaviour, the baseline);
 * ``release``: finished bodies far off screen drop them (re-rendered when they
-  come back into view).
+  come back into view); the app as shipped.
+* ``nofix`` (with ``--mode fix``, against ``release``): as ``release`` but
+  without `grok_tui.ui.textual_fixes` (Textual#6665: removed widgets' rendered
+  lines kept alive by an lru_cache).
 
 Reported per mode: RSS and Python heap (tracemalloc, current) after every
 turn; the growth per turn (median of the per-turn deltas after the first
@@ -67,7 +70,7 @@ async def run_turns(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     from grok_tui.ui.app import GrokApp
     from grok_tui.ui.widgets import markdown_stream
 
-    markdown_stream.RELEASE_OFFSCREEN = args.mode == "release"
+    markdown_stream.RELEASE_OFFSCREEN = args.mode != "keep"
     rss: list[float] = []
     heap: list[float] = []
     turn_s: list[float] = []
@@ -120,6 +123,11 @@ async def run_turns(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
 
 
 def child(args: argparse.Namespace) -> None:
+    if args.mode == "nofix":
+        # Before the app module is imported (it applies the fixes on import).
+        from grok_tui.ui import textual_fixes
+
+        textual_fixes._applied = True
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         os.environ["GROK_TUI_CONFIG_DIR"] = str(tmp / "config")
@@ -147,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=40000.0, help="fake tokens per second")
     p.add_argument("--top", type=int, default=0, help="print the N biggest heap growths")
     p.add_argument("--frames", type=int, default=1, help="tracemalloc traceback depth")
-    p.add_argument("--mode", choices=("keep", "release", "both"), default="both")
+    p.add_argument("--mode", choices=("keep", "release", "both", "nofix", "fix"), default="both",
+                   help="both: keep vs release; fix: release without vs with "
+                        "grok_tui.ui.textual_fixes (Textual#6665)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.warmup = max(1, min(args.warmup, args.turns - 1))
@@ -156,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(args)
         return 0
-    modes = ["keep", "release"] if args.mode == "both" else [args.mode]
+    modes = {"both": ["keep", "release"], "fix": ["nofix", "release"]}.get(args.mode, [args.mode])
     results: dict[str, dict[str, list[float]]] = {}
     print(f"memory: {args.turns} turns of ~{args.tokens}-token Markdown replies, "
           f"warm-up {args.warmup} turns; modes {', '.join(modes)}", flush=True)
@@ -181,11 +191,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{mode:8s} {rss[0]:10.1f} {rss[-1]:9.1f} {rss_med:12.1f} {rss_slope:8.1f} "
               f"{heap[-1]:9.1f} {heap_med:13.1f} {heap_slope:8.1f} "
               f"{statistics.median(r['turn_s']):10.3f}")
-    if "keep" in summary and "release" in summary:
-        k, r_ = summary["keep"], summary["release"]
-        print(f"ratio release/keep: RSS growth {r_[0] / k[0] if k[0] > 0 else float('nan'):.2f}, "
+    base = "keep" if "keep" in summary else "nofix" if "nofix" in summary else None
+    if base is not None and "release" in summary:
+        k, r_ = summary[base], summary["release"]
+        print(f"ratio release/{base}: RSS growth {r_[0] / k[0] if k[0] > 0 else float('nan'):.2f}, "
               f"heap growth {r_[1] / k[1] if k[1] > 0 else float('nan'):.2f}; "
-              f"heap end {results['release']['heap'][-1] / results['keep']['heap'][-1]:.2f}")
+              f"heap end {results['release']['heap'][-1] / results[base]['heap'][-1]:.2f}")
     print(f"total {time.perf_counter() - t_all:.1f} s")
     return 0
 
