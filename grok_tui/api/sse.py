@@ -27,7 +27,6 @@ from grok_tui.api.events import (
     KEEPALIVE_INTERVAL,
     DebugEvent,
     KeepAlive,
-    ReasoningProgress,
     StreamEvent,
 )
 from grok_tui.sanitize import fix_surrogates_deep
@@ -200,10 +199,10 @@ class FrameDecoder:
         if self.done:
             return []
         if not data:
-            # A frame with no data (e.g. `event: ping`): a keep-alive.
-            if not self.content_started:
-                return [ReasoningProgress(self.elapsed())]
-            return []
+            # A frame with no data (e.g. `event: ping`): a keep-alive, not
+            # evidence that the model is reasoning.
+            alive = self.keep_alive() if not self.content_started else None
+            return [alive] if alive is not None else []
         if data[0] == "[" and data.strip() == "[DONE]":
             return self.on_done_marker()
         try:

@@ -18,7 +18,7 @@ from grok_tui.api.events import (
     Completed,
     DebugEvent,
     Failed,
-    ReasoningProgress,
+    KeepAlive,
     StreamEvent,
     TextDelta,
     ToolCallFinished,
@@ -260,9 +260,12 @@ def test_in_stream_billing_error() -> None:
     assert isinstance(events[-1], Failed) and isinstance(events[-1].error, BillingError)
 
 
-def test_progress_on_keepalive_frames_before_content_only() -> None:
+def test_dataless_frames_are_keepalives_before_content_only() -> None:
+    """`event: ping` with no data says the server is alive, not that the
+    model reasons: a (throttled) KeepAlive, and nothing once text flows."""
     dec = rdec()
-    assert dec.feed_frame("ping", "") == [ReasoningProgress(0.0)]
+    assert dec.feed_frame("ping", "") == [KeepAlive(0.0)]
+    assert dec.feed_frame("ping", "") == []  # within the same second
     dec.feed_frame("", json.dumps({"type": "response.output_text.delta", "delta": "a"}))
     assert dec.feed_frame("ping", "") == []
 
