@@ -165,3 +165,29 @@ async def test_truncate_cuts_into_placeholders() -> None:
         assert _covered(conv) == list(range(cut))
         view = await conv.ensure_view(0)
         assert view is not None and view.source_text() == conv.messages[0].text
+
+
+async def test_archive_placeholder_text_is_selectable() -> None:
+    """A mouse selection over a placeholder copies its plain text (Textual's
+    default for a widget without text of its own is its class name)."""
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    class _ChunkApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArchiveChunk(0, [_message(0), _message(1)], 80)
+
+    app = _ChunkApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        chunk = app.query_one(ArchiveChunk)
+        strip = chunk.render_line(1)
+        offsets = {seg.style.meta.get("offset") for seg in strip if seg.style and seg.style.meta}
+        assert (0, 1) in offsets, "painted lines carry selection offsets"
+        whole = chunk.get_selection(Selection(None, None))
+        assert whole is not None
+        text, _ = whole
+        assert "ArchiveChunk" not in text
+        assert text.startswith("You\nquestion 0\n") and "## Answer 1" in text
+        part = chunk.get_selection(Selection(Offset(0, 1), Offset(8, 1)))
+        assert part is not None and part[0] == "question"

@@ -27,6 +27,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message as TMessage
 from textual.reactive import reactive
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -117,7 +118,12 @@ class ArchiveChunk(Widget):
             return Strip.blank(width, self.rich_style)
         text = Content(lines[y]).truncate(width)
         segments = list(text.render_segments(self.visual_style))
-        return Strip(segments, text.cell_length).adjust_cell_length(width, self.rich_style)
+        strip = Strip(segments, text.cell_length).adjust_cell_length(width, self.rich_style)
+        return strip.apply_offsets(0, y)  # mouse selection finds its text
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected part of the plain text (what is painted)."""
+        return selection.extract("\n".join(self._plain_lines())), "\n"
 
 
 class Conversation(VerticalScroll, can_focus=True):
@@ -137,7 +143,9 @@ class Conversation(VerticalScroll, can_focus=True):
         Binding("home", "highlight_first", show=False),
         Binding("end", "highlight_last", show=False),
         Binding("r", "toggle_reasoning", "Reasoning", show=False, id="conversation.reasoning"),
-        Binding("escape", "leave", show=False),
+        # No Esc binding here: the chat screen's Esc stops a streaming reply
+        # first, else leaves the highlight and gives the prompt focus. A
+        # binding here shadowed the stop once a click focused the conversation.
     ]
 
     highlighted: reactive[int | None] = reactive(None, init=False)
@@ -146,9 +154,6 @@ class Conversation(VerticalScroll, can_focus=True):
         def __init__(self, index: int | None) -> None:
             super().__init__()
             self.index = index
-
-    class Leave(TMessage):
-        """Escape pressed while the conversation had focus (give focus back to the prompt)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -480,10 +485,6 @@ class Conversation(VerticalScroll, can_focus=True):
         view = self.view_at(index)
         if view is not None and not view.toggle_reasoning():
             self.app.bell()
-
-    def action_leave(self) -> None:
-        self.highlighted = None
-        self.post_message(self.Leave())
 
     def last_reply_index(self) -> int | None:
         for i in range(len(self._messages) - 1, -1, -1):
