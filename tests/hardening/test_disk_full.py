@@ -107,21 +107,26 @@ def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
             subprocess.run(["umount", "-l", str(mnt)], capture_output=True, timeout=10)
 
 
+def fill_disk(folder: Path) -> Path:
+    """Fill the file system holding `folder` to the last byte; the filler file."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as fh:
+        for size in (4096, 512, 1):
+            try:
+                while True:
+                    fh.write(b"\0" * size)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+    return filler
+
+
 def test_real_disk_full(small_tmpfs: Path) -> None:
     with SessionStore(small_tmpfs / "data") as store:
         session = make_session("first", "answer")
         store.save(session)
         path = store.path_for(session.id)
         before = path.read_bytes()
-        # Fill the rest of the file system.
-        filler = small_tmpfs / "filler"
-        with open(filler, "wb", buffering=0) as fh:
-            for size in (4096, 512, 1):
-                try:
-                    while True:
-                        fh.write(b"\0" * size)
-                except OSError as exc:
-                    assert exc.errno == errno.ENOSPC
+        filler = fill_disk(small_tmpfs)
         session.messages[-1].text = "x" * 200_000
         with pytest.raises(StoreWriteError, match="the disk is full"):
             store.save(session)

@@ -5,7 +5,6 @@ app starts and tells the user in one line that the index is in memory."""
 
 from __future__ import annotations
 
-import errno
 import subprocess
 from pathlib import Path
 
@@ -15,21 +14,9 @@ from grok_tui.chat.models import Session
 from grok_tui.config import Settings
 from grok_tui.store import SessionStore, StoreWriteError
 from grok_tui.ui.app import GrokApp
+from tests.hardening.test_disk_full import fill_disk as _fill
 from tests.hardening.test_disk_full import small_tmpfs  # noqa: F401 - the fixture
 from tests.store.helpers import make_session
-
-
-def _fill(folder: Path) -> Path:
-    """Fill the file system holding `folder`; returns the filler file."""
-    filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as fh:
-        for size in (4096, 512, 1):
-            try:
-                while True:
-                    fh.write(b"\0" * size)
-            except OSError as exc:
-                assert exc.errno == errno.ENOSPC
-    return filler
 
 
 def _seed(root: Path, n: int = 3) -> list[Session]:
