@@ -15,11 +15,19 @@ from tests.ui.conftest import wait_for
 
 
 async def _turn(pilot: Any, app: GrokApp, text: str) -> None:
+    """Send `text` and wait until its reply is finished and saved."""
     chat = app.chat
+    before = len(chat.session.messages)
     chat.prompt.set_text(text)
     chat.prompt.focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: not chat.is_streaming, what="the reply to end")
+
+    def finished() -> bool:
+        msgs = chat.session.messages
+        return (len(msgs) == before + 2 and msgs[-1].status != MessageStatus.STREAMING
+                and not chat.is_streaming)
+
+    await wait_for(pilot, finished, steps=3000, what="the reply to end")
     await chat.checkpointer.flush()
 
 
@@ -39,7 +47,8 @@ async def test_deleted_in_another_window_goes_on_as_a_new_session(
 
         other_window.delete(old_id)
         await _turn(pilot, app, "second question")  # its saves are dropped
-        await wait_for(pilot, lambda: chat.session.id != old_id, what="the chat to fork")
+        await wait_for(pilot, lambda: chat.session.id != old_id, steps=3000,
+                       what="the chat to fork")
         await chat.checkpointer.flush()
 
         new_id = chat.session.id
@@ -72,17 +81,17 @@ async def test_deleted_in_this_windows_browser_stays_deleted(
         fake.config.tokens_per_second = 200.0
         chat.prompt.set_text("another answer tokens:400")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: chat.stream_state == "streaming", what="streaming")
+        await wait_for(pilot, lambda: chat.is_streaming, steps=3000, what="the reply to start")
         await pilot.press("f4")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "SessionBrowserScreen",
-                       what="the session browser")
+                       steps=3000, what="the session browser")
         browser = app.screen
         await wait_for(pilot, lambda: browser.highlighted_id() is not None,  # type: ignore[attr-defined]
-                       what="a highlighted row")
+                       steps=3000, what="a highlighted row")
         assert browser.highlighted_id() == old_id  # type: ignore[attr-defined]
         await pilot.press("f8")
         await wait_for(pilot, lambda: app.screen is chat and chat.session.id != old_id,
-                       what="a new chat after deleting the open one")
+                       steps=3000, what="a new chat after deleting the open one")
         await chat.checkpointer.flush()
         assert not chat.is_streaming
     store.close()
