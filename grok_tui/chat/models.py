@@ -44,6 +44,21 @@ def clamp_timestamp(value: float) -> float:
 #: absurd values load clamped instead of crashing the code that shows dates.
 Timestamp = Annotated[float, AfterValidator(clamp_timestamp)]
 
+#: The longest duration kept (a year): longer, infinite or NaN values in a
+#: file are not real durations.
+MAX_SECONDS = 365 * 24 * 3600.0
+
+
+def clamp_seconds(value: float) -> float:
+    """A duration that can be shown: NaN becomes 0, kept within 0..MAX_SECONDS."""
+    if math.isnan(value):
+        return 0.0
+    return min(max(value, 0.0), MAX_SECONDS)
+
+
+#: A duration in seconds (retry delays, thinking time), clamped on load.
+Seconds = Annotated[float, AfterValidator(clamp_seconds)]
+
 
 class MessageStatus(StrEnum):
     COMPLETE = "complete"
@@ -105,7 +120,7 @@ class RetryRecord(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     attempt: int  # 1 for the first retry
-    delay_s: float  # how long the client waited before trying again
+    delay_s: Seconds  # how long the client waited before trying again
     error_kind: str = "error"  # grok_tui.api.errors.XAIError.kind (rate_limited, server, ...)
     error: str = ""
     at: Timestamp = Field(default_factory=now)  # wall time of the retry
@@ -136,7 +151,7 @@ class MessageError(BaseModel):
     message: str
     status: int | None = None
     code: str | None = None
-    retry_after: float | None = None
+    retry_after: Seconds | None = None
     retryable: bool = False
 
 
@@ -155,7 +170,7 @@ class Message(BaseModel):
     error: MessageError | None = None
     reasoning: str = ""  # summary / reasoning_content, when the model shows it
     reasoning_started_at: Timestamp | None = None
-    reasoning_seconds: float | None = None  # how long the model thought
+    reasoning_seconds: Seconds | None = None  # how long the model thought
     tool_calls: list[ToolCall] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     usage: Usage | None = None

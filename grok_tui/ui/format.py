@@ -71,7 +71,7 @@ def format_price_per_m(usd_per_m: float | None) -> str:
 
 def format_duration(seconds: float | None) -> str:
     """A short duration: `0.4 s`, `12 s`, `1 m 05 s`, `2 h 03 m`."""
-    if seconds is None:
+    if seconds is None or not math.isfinite(seconds):
         return "–"
     s = max(0.0, float(seconds))
     if s < 10:
@@ -89,6 +89,8 @@ def format_duration(seconds: float | None) -> str:
 def format_whole_seconds(seconds: float) -> str:
     """Seconds for a live ticker: `0 s`, `12 s`, `1 m 05 s` (no decimals, so it
     changes once per tick)."""
+    if not math.isfinite(seconds):
+        return "–"
     whole = int(max(0.0, seconds))
     if whole < 60:
         return f"{whole} s"
