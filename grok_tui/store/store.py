@@ -714,12 +714,14 @@ class SessionStore:
         except FileNotFoundError:
             pass
 
-    def discard(self, session_id: str) -> bool:
+    def discard(self, session_id: str, *, keep_attachments: bool = False) -> bool:
         """Delete the session for good, not to the trash: its file, its
-        attachment copies (unless a trashed copy uses them) and its index
-        entry, and leave no tombstone, so the id can be saved again. For a
-        chat that is empty again (its only turn was taken back). Returns
-        whether there was a file. StoreWriteError if it cannot be removed."""
+        attachment copies (unless a trashed copy uses them, or
+        `keep_attachments`: the prompt the turn went back into may still show
+        them) and its index entry, and leave no tombstone, so the id can be
+        saved again. For a chat that is empty again (its only turn was taken
+        back). Returns whether there was a file. StoreWriteError if it cannot
+        be removed."""
         path = self.path_for(session_id)
         with self._commit_lock():
             try:
@@ -731,7 +733,7 @@ class SessionStore:
                 raise StoreWriteError(path, exc) from exc
         if existed:
             fsync_dir(self.sessions_dir)
-        if not self._trash_path(session_id).exists():
+        if not keep_attachments and not self._trash_path(session_id).exists():
             shutil.rmtree(self.attachments_dir / session_id, ignore_errors=True)
         self._index_write(lambda ix: ix.remove(session_id))
         return existed

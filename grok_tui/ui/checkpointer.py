@@ -128,8 +128,12 @@ class Checkpointer:
         return session_id in self._forgotten
 
     def remember(self, session_id: str) -> None:
-        """The session is open again (e.g. restored from the trash): save it."""
+        """The session is open again (opened from the browser or the trash):
+        save it, and as a session that existed before (emptied, it is written
+        empty rather than deleted)."""
         self._forgotten.discard(session_id)
+        self._created.discard(session_id)
+        self._checked.add(session_id)
 
     def _write(self, data: dict[str, Any]) -> str:
         """In the writer thread: "written", "dropped" (deleted meanwhile) or
@@ -146,7 +150,9 @@ class Checkpointer:
             and not data.get("title_is_custom")
             and hasattr(store, "discard")
         ):
-            store.discard(sid)
+            # The turn went back into the prompt: its images may still be
+            # shown there, and sent again from the store's copies.
+            store.discard(sid, keep_attachments=True)
             self._created.discard(sid)
             self._checked.discard(sid)
             return "discarded"

@@ -130,3 +130,58 @@ async def test_save_in_flight_when_deleted_is_dropped(real_store: SessionStore,
     assert cp.dropped == 1 and cp.writes == 1
     assert cp.last_error is None and results[-1] is None
     assert dropped == [session.id], "the chat is told its session was deleted"
+
+
+async def test_a_chat_of_this_run_reopened_is_kept_when_emptied(
+    real_store: SessionStore, tmp_path: Path
+) -> None:
+    """Created in this run, then reopened (F4): it is the user's saved session
+    now, and emptied it is written empty; its stored image stays."""
+    from grok_tui.chat.models import Attachment
+
+    image = tmp_path / "cat.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    cp = Checkpointer(real_store)
+    session = Session()
+    add_user_message(session, "what is this?",
+                     [Attachment(source="file", path=str(image), name="cat.png",
+                                 mime_type="image/png")])
+    start_reply(session, session.model).text = "a cat"
+    cp.save(session)
+    await cp.flush()
+    reopened = real_store.load(session.id)  # F4 -> another chat -> F4 -> this one
+    cp.remember(reopened.id)
+    stored = Path(reopened.messages[0].attachments[0].path)
+    assert stored.exists() and stored != image
+    image.unlink()  # the user tidied up the original
+    del reopened.messages[:]  # Ctrl+E: the only turn back into the prompt
+    cp.save(reopened)
+    await cp.flush()
+    assert cp.discarded == 0 and real_store.exists(session.id)
+    assert stored.exists(), "the image the prompt still shows was deleted"
+
+
+async def test_discarding_an_emptied_new_chat_keeps_its_images(
+    real_store: SessionStore, tmp_path: Path
+) -> None:
+    """The turn went back into the prompt with its images: the store's copies
+    stay, even when the session file goes."""
+    from grok_tui.chat.models import Attachment
+
+    image = tmp_path / "dog.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\1" * 16)
+    cp = Checkpointer(real_store)
+    session = Session()
+    add_user_message(session, "and this?",
+                     [Attachment(source="file", path=str(image), name="dog.png",
+                                 mime_type="image/png")])
+    start_reply(session, session.model)
+    cp.save(session)
+    await cp.flush()
+    copies = list((real_store.attachments_dir / session.id).iterdir())
+    assert copies
+    del session.messages[:]
+    cp.save(session)
+    await cp.flush()
+    assert cp.discarded == 1 and not real_store.exists(session.id)
+    assert all(c.exists() for c in copies)
