@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.strip import Strip
 
 import grok_tui.ui.widgets.markdown_stream as ms
@@ -469,3 +470,79 @@ async def test_offscreen_finished_reply_releases_its_lines_and_renders_the_same_
         live_body.flush()
         assert not live_body.release_render_cache()
         assert live_body.source == doc
+
+
+class PaddedHost(App[None]):
+    """A streaming widget with a bottom border and padding (height-dependent lines)."""
+
+    CSS = """
+    StreamingMarkdown { border: round red; padding: 1 2 2 2; }
+    """
+
+    def __init__(self, doc: str = "") -> None:
+        super().__init__()
+        self.doc = doc
+
+    def compose(self) -> ComposeResult:
+        yield StreamingMarkdown(self.doc, id="m")
+
+
+def painted(widget: StreamingMarkdown) -> list[Strip]:
+    """The widget's lines as Textual paints them (its line cache included)."""
+    return widget.render_lines(widget.outer_size.region)
+
+
+async def test_painted_lines_after_growing_equal_a_fresh_paint() -> None:
+    # Each flush grows the widget (a new code line, a new paragraph line); the
+    # lines painted before the growth are reused, not the bottom border/padding.
+    doc = "Intro paragraph that is long enough to wrap " * 3 + "\n\n```python\n"
+    doc += "".join(f"value_{n} = compute({n})\n" for n in range(12)) + "```\n\nThe end.\n"
+    app = PaddedHost()
+    async with app.run_test(size=(60, 60)) as pilot:
+        live = app.query_one("#m", StreamingMarkdown)
+        heights: list[int] = []
+        for start in range(0, len(doc), 7):
+            live.append(doc[start : start + 7])
+            live.flush()
+            await pilot.pause()
+            cached = painted(live)  # paint at this height (fills Textual's line cache)
+            live._styles_cache.clear()
+            assert cached == painted(live), f"stale line at height {live.size.height}"
+            heights.append(live.size.height)
+        live.finish()
+        await pilot.pause()
+        streamed = painted(live)
+    assert len(set(heights)) > 10  # it grew many times while painted
+    fresh_app = PaddedHost(doc)
+    async with fresh_app.run_test(size=(60, 60)) as pilot:
+        await pilot.pause()
+        fresh = painted(fresh_app.query_one("#m", StreamingMarkdown))
+    assert streamed == fresh
+
+
+async def test_a_flush_repaints_only_the_lines_that_changed() -> None:
+    app = Host(streaming=True)
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        live = app.query_one("#live", StreamingMarkdown)
+        live.append("Code:\n\n```python\n" + "".join(f"x_{n} = {n}\n" for n in range(8)) + "y = ")
+        live.flush()
+        await pilot.pause()
+        before = live.rendered_lines()
+        regions: list[tuple[Region, ...]] = []
+        real = live.refresh
+
+        def recording(*args: Region, **kwargs: Any) -> StreamingMarkdown:
+            regions.append(args)
+            return real(*args, **kwargs)
+
+        live.refresh = recording  # type: ignore[method-assign]
+        live.append("1")  # changes the last code line only
+        live.flush()
+        after = live.rendered_lines()
+        last = len(after) - 2  # the partial code line (above the padding line)
+        assert regions == [(Region(0, last, live.size.width, 1),)]
+        assert [a is b for a, b in zip(after, before)].count(False) == 1
+        assert "y = 1" in after[last].text
+        regions.clear()
+        live.flush()  # nothing new: nothing to repaint
+        assert regions == []

@@ -62,6 +62,16 @@ FENCE_CHUNK = 12  # completed code lines highlighted together and kept
 RELEASE_OFFSCREEN = True
 
 
+def _same_strip(new: Strip, old: Strip) -> bool:
+    """Whether two rendered lines paint and copy (selection) the same."""
+    return new is old or (
+        type(new) is type(old)
+        and new.cell_length == old.cell_length
+        and getattr(new, "hidden", "") == getattr(old, "hidden", "")
+        and new._segments == old._segments
+    )
+
+
 class _FenceTail:
     """Cached rendering of the open fence in the tail."""
 
@@ -294,18 +304,53 @@ class StreamingMarkdown(Widget):
         width = self.size.width
         if not width or not self.is_attached:
             return
-        old_height = len(self._lines) + len(self._tail_lines) if self._width == width else -1
+        if self._width != width:
+            self._ensure_rendered(width, FLUSH_BUDGET)
+            self.refresh(layout=True)
+            return
+        old_tail = self._tail_lines
         self._ensure_rendered(width, FLUSH_BUDGET)
         height = len(self._lines) + len(self._tail_lines)
-        if old_height < 0:
-            self.refresh(layout=True)
-        else:
-            # Repaint only the lines that may have changed; lay out only when the height changed.
-            end = max(height, old_height)
-            self.refresh(
-                Region(0, first_changed, width, max(1, end - first_changed)),
-                layout=height != self._laid_out_height,
-            )
+        # Repaint only the lines that changed; lay out only when the height changed.
+        regions = self._keep_unchanged_lines(first_changed, old_tail, width)
+        layout = height != self._laid_out_height
+        if regions or layout:
+            self.refresh(*regions, layout=layout)
+
+    def _keep_unchanged_lines(self, start: int, old: list[Strip], width: int) -> list[Region]:
+        """Lines from `start` on were `old` before this flush: where a new line
+        equals the old one, keep the old `Strip` (its painted, styled version
+        stays cached here and in Textual's line cache) and return the regions
+        of the lines that changed, appeared or went away."""
+        lines = self._lines
+        tail = self._tail_lines
+        final = len(lines) - start  # new final lines at start.. (they were tail before)
+        new_count = final + len(tail)
+        regions: list[Region] = []
+        run = -1  # first y of the current run of changed lines
+        for index in range(max(new_count, len(old))):
+            changed = True
+            if index < new_count and index < len(old):
+                before = old[index]
+                if index < final:
+                    after = lines[start + index]
+                    if _same_strip(after, before):
+                        lines[start + index] = before
+                        changed = False
+                else:
+                    after = tail[index - final]
+                    if _same_strip(after, before):
+                        tail[index - final] = before
+                        changed = False
+            if changed:
+                if run < 0:
+                    run = index
+            elif run >= 0:
+                regions.append(Region(0, start + run, width, index - run))
+                run = -1
+        if run >= 0:
+            regions.append(Region(0, start + run, width, max(new_count, len(old)) - run))
+        return regions
 
     # ------------------------------------------------------------ rendering
 
@@ -425,6 +470,40 @@ class StreamingMarkdown(Widget):
             height = len(self._lines) + len(self._tail_lines)
         self._laid_out_height = height
         return height
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Textual drops a widget's whole painted-line cache (`_styles_cache`) when
+        its size changes; a streaming reply changes height on most flushes, so
+        every visible line was styled and filtered again. When only the height
+        changed, the painted lines that do not depend on the height (above the
+        bottom border/padding/outline of the old and new size) are kept; lines
+        whose content changed were marked dirty by `_flush`'s `refresh(region)`
+        and are repainted as before."""
+        old = self._size
+        cache = getattr(self, "_styles_cache", None)
+        saved = getattr(cache, "_cache", None)
+        dirty = getattr(cache, "_dirty_lines", None)
+        if (
+            size.width != old.width
+            or size.height == old.height
+            or not isinstance(saved, dict)
+            or not isinstance(dirty, set)
+            or not saved
+        ):
+            return super()._size_updated(size, virtual_size, container_size, layout)
+        styles = self.styles
+        bottom = styles.gutter.bottom + (1 if styles.outline.bottom[0] else 0)
+        keep = min(old.height, size.height) - bottom
+        kept = {y: strip for y, strip in saved.items() if y < keep}
+        kept_dirty = set(dirty)
+        result = super()._size_updated(size, virtual_size, container_size, layout)
+        assert cache is not None
+        if not cache._cache and kept:
+            cache._cache.update(kept)
+            cache._dirty_lines = kept_dirty
+        return result
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
