@@ -3,6 +3,7 @@ backend, the history file in the (temporary) data folder."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import stat
@@ -249,6 +250,43 @@ async def test_a_prompt_queued_at_exit_is_still_written(tmp_path: Path) -> None:
         assert prompt._pending == ["last words"]
         await pilot.pause()
     assert on_disk(tmp_path) == ["last words"]
+
+
+async def test_clear_waits_for_the_prompts_being_written(tmp_path: Path,
+                                                          monkeypatch: Any) -> None:
+    """A clear while the writer thread is appending earlier prompts runs after
+    them, so nothing sent before the clear is left on disk."""
+    from textual.app import App, ComposeResult
+
+    from grok_tui.ui.widgets.prompt_input import PromptHistory
+
+    hist_file = PromptHistoryFile(history_path(tmp_path))
+    started, go = threading.Event(), threading.Event()
+    real_append = PromptHistoryFile.append
+
+    def slow_append(self: PromptHistoryFile, text: str, **kw: Any) -> bool:
+        started.set()
+        assert go.wait(10)
+        return real_append(self, text, **kw)
+
+    monkeypatch.setattr(PromptHistoryFile, "append", slow_append)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PromptInput(id="prompt", history=PromptHistory(), history_file=hist_file)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.prompt_history.add("secret 1")
+        prompt.prompt_history.add("secret 2")
+        assert await asyncio.to_thread(started.wait, 10)  # a batch is being written
+        prompt.clear_history()  # Ctrl+P "Prompt history: clear", meanwhile
+        prompt.prompt_history.add("after the clear")
+        go.set()
+        await wait_for(pilot, lambda: not prompt.history_writes_pending, steps=2000,
+                       what="the writes")
+    assert on_disk(tmp_path) == ["after the clear"]
 
 
 # -- config --------------------------------------------------------------------

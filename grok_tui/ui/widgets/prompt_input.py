@@ -25,6 +25,9 @@ from textual.widgets import TextArea
 from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.ui.keymap import bindings_for
 
+#: A clear of the history file, queued behind the prompts being written.
+_CLEAR = object()
+
 #: A history file up to this size is loaded on the event loop when the prompt
 #: mounts; a bigger one in a thread (Up walks this run's prompts until then).
 SYNC_LOAD_BYTES = 1024 * 1024
@@ -186,8 +189,12 @@ class PromptInput(TextArea):
         #: Where sent prompts are kept between runs (None: this run only).
         enabled = history_file is not None and history_file.enabled
         self.history_file = history_file if enabled else None
-        self._pending: list[str] = []  # prompts not yet handed to the writer thread
+        # Prompts not yet handed to the writer thread, and `_CLEAR` for a clear:
+        # one writer does both, in order (a clear never lands before a prompt
+        # sent earlier, so nothing sent before it survives on disk).
+        self._pending: list[str | object] = []
         self._writing = False
+        self._cleared = 0  # clears so far: a load started before one is dropped
         self._write_error_shown = False
 
     def on_mount(self) -> None:
@@ -207,8 +214,10 @@ class PromptInput(TextArea):
                             exit_on_error=False)
 
     async def _load_in_thread(self, history_file: PromptHistoryFile) -> None:
+        cleared = self._cleared
         entries = await asyncio.to_thread(history_file.load)
-        self.prompt_history.seed(entries, limit=history_file.limit)
+        if cleared == self._cleared:  # not cleared meanwhile
+            self.prompt_history.seed(entries, limit=history_file.limit)
 
     def on_unmount(self) -> None:
         if self.prompt_history.on_add == self._persist:
@@ -216,8 +225,7 @@ class PromptInput(TextArea):
         if self._pending and self.history_file is not None:
             # The app is closing before the writer thread took these: write now.
             pending, self._pending = self._pending, []
-            for text in pending:
-                self.history_file.append(text)
+            self._apply(self.history_file, pending)
 
     # -- keys -------------------------------------------------------------
     # Enter / Shift+Enter / Ctrl+J are priority bindings (ids chat.send and
@@ -286,19 +294,13 @@ class PromptInput(TextArea):
         return True
 
     def clear_history(self) -> None:
-        """Forget every prompt sent, in this run and on disk (in a thread)."""
+        """Forget every prompt sent, in this run and on disk (by the writer
+        thread, after any prompts it is writing now)."""
         self.prompt_history.clear()
-        self._pending.clear()
+        self._cleared += 1
         if self.history_file is not None:
-            self.run_worker(self._clear_file(self.history_file), group="prompt-history",
-                            exit_on_error=False)
-
-    async def _clear_file(self, history_file: PromptHistoryFile) -> None:
-        if not await asyncio.to_thread(history_file.clear):
-            self.app.notify(history_file.last_error or "The prompt history was not cleared.",
-                            severity="warning", markup=False)
-            return
-        self.app.notify("Prompt history cleared.", markup=False)
+            self._pending = [_CLEAR]  # prompts not yet written are dropped
+            self._start_writer(self.history_file)
 
     # -- persisting -----------------------------------------------------------
 
@@ -307,16 +309,26 @@ class PromptInput(TextArea):
         if self.history_file is None:
             return
         self._pending.append(text)
+        self._start_writer(self.history_file)
+
+    def _start_writer(self, history_file: PromptHistoryFile) -> None:
         if not self._writing:
             self._writing = True
-            self.run_worker(self._write_pending(self.history_file), group="prompt-history",
+            self.run_worker(self._write_pending(history_file), group="prompt-history",
                             exit_on_error=False)
 
     async def _write_pending(self, history_file: PromptHistoryFile) -> None:
         try:
             while self._pending:
                 batch, self._pending = self._pending, []
-                error = await asyncio.to_thread(self._append_all, history_file, batch)
+                error, cleared = await asyncio.to_thread(self._apply, history_file, batch)
+                if cleared is True:
+                    self.app.notify("Prompt history cleared.", markup=False)
+                elif cleared is False:
+                    self.app.notify(
+                        history_file.last_error or "The prompt history was not cleared.",
+                        severity="warning", markup=False,
+                    )
                 if error is not None and not self._write_error_shown:
                     self._write_error_shown = True  # once per run, not per prompt
                     self.app.notify(error, severity="warning", markup=False, timeout=8)
@@ -324,13 +336,21 @@ class PromptInput(TextArea):
             self._writing = False
 
     @staticmethod
-    def _append_all(history_file: PromptHistoryFile, texts: list[str]) -> str | None:
-        """Append each text (in a thread); the last error sentence or None."""
-        error = None
-        for text in texts:
-            if not history_file.append(text) and history_file.last_error is not None:
-                error = history_file.last_error
-        return error
+    def _apply(
+        history_file: PromptHistoryFile, batch: list[str | object]
+    ) -> tuple[str | None, bool | None]:
+        """Append each prompt and run each clear, in order (in a thread): the
+        last append error sentence or None, and whether a clear succeeded
+        (None when the batch held none)."""
+        error: str | None = None
+        cleared: bool | None = None
+        for item in batch:
+            if item is _CLEAR:
+                cleared = history_file.clear()
+            elif isinstance(item, str):
+                if not history_file.append(item) and history_file.last_error is not None:
+                    error = history_file.last_error
+        return error, cleared
 
     @property
     def history_writes_pending(self) -> bool:
