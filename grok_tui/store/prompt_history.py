@@ -297,7 +297,10 @@ class PromptHistory:
 
 def _decode_lines(lines: list[bytes]) -> list[str | None]:
     """`decode_line` of each line; one JSON parse of them all when every line
-    is sound (the usual case: five times faster), line by line otherwise."""
+    is sound (the usual case), line by line otherwise. The joined parse is
+    taken only when each value encodes back to exactly its own line: two
+    damaged lines can glue into valid JSON (`"a` and `b","c"` read as `a,b`
+    and `c`), and those must be skipped like any damaged line."""
     try:
         values = json.loads(b"[" + b",".join(lines) + b"]")
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -305,7 +308,10 @@ def _decode_lines(lines: list[bytes]) -> list[str | None]:
     if (
         isinstance(values, list)
         and len(values) == len(lines)
-        and all(isinstance(v, str) and v.strip() for v in values)
+        and all(
+            isinstance(v, str) and v.strip() and encode_entry(v)[:-1] == line
+            for v, line in zip(values, lines)
+        )
     ):
         return values
     return [decode_line(line) for line in lines]

@@ -391,8 +391,15 @@ def test_a_failed_compaction_keeps_the_appended_file(path: Path,
 _LINES = st.one_of(
     st.text(max_size=20).map(lambda t: json.dumps(t).encode()),  # sound (or blank "")
     st.sampled_from([b"not json", b"123", b'["x"', b'"y"]', b'"a","b"', b"null", b"{}",
-                     b'"\xff"', b"[", b"]", b",", b'"torn']),
+                     b'"\xff"', b"[", b"]", b",", b'"torn', b'x","y"', b'"a', b'b","c"']),
 )
+
+
+def test_damaged_lines_that_glue_into_json_are_skipped(path: Path) -> None:
+    """`"a` and `b","c"` join into valid JSON in one parse; each is damaged."""
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'"ok"\n"a\nb","c"\n"last"\n')
+    assert PromptHistory(path).load() == ["ok", "last"]
 
 
 @settings(max_examples=200, deadline=None)
