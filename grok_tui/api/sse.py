@@ -15,6 +15,7 @@ handled here, once; `keep_alive()` turns comment lines into throttled
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import time
@@ -157,10 +158,20 @@ class SSEParser:
 
 
 async def aiter_frames(response: httpx.Response) -> AsyncIterator[Frame | None]:
-    """The frames of an event-stream response (`None`: comment lines came)."""
+    """The frames of an event-stream response (`None`: comment lines came).
+
+    Always decoded as UTF-8, as the SSE spec requires, whatever charset the
+    content type names (httpx's `aiter_text` would follow it)."""
     feed = SSEParser().feed
-    async for text in response.aiter_text():
-        for item in feed(text):
+    decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+    async for chunk in response.aiter_bytes():
+        text = decode(chunk)
+        if text:
+            for item in feed(text):
+                yield item
+    tail = decode(b"", final=True)
+    if tail:
+        for item in feed(tail):
             yield item
 
 

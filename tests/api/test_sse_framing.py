@@ -231,3 +231,30 @@ def test_every_crlf_split_between_cr_and_lf(name: str) -> None:
     got = parse(*split_text(text, cuts))
     assert frames_only(got) == parse(plain)
     assert got.count(None) == 3
+
+
+@pytest.mark.parametrize("content_type", [
+    "text/event-stream; charset=iso-8859-1", "text/event-stream", "text/event-stream; charset=utf-8",
+])
+async def test_streams_are_utf8_whatever_the_charset_says(content_type: str) -> None:
+    """The SSE spec decodes event streams as UTF-8 only; a character split
+    across network chunks still comes out whole."""
+    import httpx
+
+    from grok_tui.api.sse import aiter_frames
+
+    body = 'data: {"t":"héllo ✓"}\n\n'.encode()
+    cut = body.index("✓".encode()) + 1  # inside the three bytes of ✓
+
+    class Chunks(httpx.AsyncByteStream):
+        async def __aiter__(self):  # type: ignore[override]
+            yield body[:cut]
+            yield body[cut:]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": content_type}, stream=Chunks())
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        async with client.stream("GET", "http://sse.invalid/") as response:
+            frames = [f async for f in aiter_frames(response)]
+    assert frames == [("", '{"t":"héllo ✓"}')]
