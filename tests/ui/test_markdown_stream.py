@@ -546,3 +546,34 @@ async def test_a_flush_repaints_only_the_lines_that_changed() -> None:
         regions.clear()
         live.flush()  # nothing new: nothing to repaint
         assert regions == []
+
+
+async def test_an_unchanged_open_piece_is_not_rendered_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rendered: list[str] = []
+    real = ms.render_piece
+
+    def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
+        rendered.append(source)
+        return real(console, source, kind, width, theme)
+
+    monkeypatch.setattr(ms, "render_piece", counting)
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    app = Host(streaming=True)
+    async with app.run_test(size=HOST_SIZE):
+        live = app.query_one("#live", StreamingMarkdown)
+        live.append(table + "\n")
+        live.flush()
+        for word in ["Next ", "para", "graph ", "grows"]:
+            live.append(word)  # the table stays open (last piece of the complete lines)
+            live.flush()
+        live.finish()
+        assert rendered.count(table) == 1
+        assert rendered.count("Next paragraph grows") == 1  # the final render reused the last one
+        live.update(table + "\nNext paragraph grows")
+        reference = [list(line) for line in live.rendered_lines()]
+        live.update("")
+        live.append(table + "\nNext paragraph grows")
+        live.finish()
+        assert [list(line) for line in live.rendered_lines()] == reference

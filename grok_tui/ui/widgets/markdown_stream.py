@@ -128,6 +128,9 @@ class StreamingMarkdown(Widget):
         self._last_kind: str | None = None  # kind of the last rendered piece
         self._tail_lines: list[Strip] = []
         self._tail_dirty = True
+        # (kind, text) -> lines of the open tail's pieces as last rendered (at
+        # self._width): a piece that did not change is not rendered again.
+        self._tail_renders: dict[tuple[str, str], list[Strip]] = {}
         self._fence_tail: _FenceTail | None = None
         self._estimate: tuple[int, int] = (-1, 0)
         self._laid_out_height = -1
@@ -360,6 +363,7 @@ class StreamingMarkdown(Widget):
             self._estimate = (self._width, len(self._lines) + len(self._tail_lines))
         self._width = 0
         self._fence_tail = None
+        self._tail_renders = {}
         self.refresh(layout=True)
 
     def _ensure_rendered(self, width: int, budget: float | None = None) -> None:
@@ -375,6 +379,7 @@ class StreamingMarkdown(Widget):
             self._tail_dirty = True
             self._fence_tail = None
             self._styled.clear()
+            self._tail_renders = {}
         console = self.app.console
         theme = self._code_theme
         lines = self._lines
@@ -391,7 +396,10 @@ class StreamingMarkdown(Widget):
             piece = pieces[self._rendered]
             if needs_separator(self._last_kind, piece.kind, piece.gap):
                 lines.append(Strip.blank(width))
-            lines.extend(render_piece(console, piece.text, piece.kind, width, theme))
+            rendered = self._tail_renders.get((piece.kind, piece.text))
+            if rendered is None:
+                rendered = render_piece(console, piece.text, piece.kind, width, theme)
+            lines.extend(rendered)
             self._last_kind = piece.kind
             self._rendered += 1
         if self._tail_dirty:
@@ -409,11 +417,19 @@ class StreamingMarkdown(Widget):
         if fence is None:
             self._fence_tail = None
             last_kind = self._last_kind
+            previous = self._tail_renders
+            renders: dict[tuple[str, str], list[Strip]] = {}
             for piece in stream.provisional():
                 if needs_separator(last_kind, piece.kind, piece.gap):
                     tail.append(Strip.blank(width))
-                tail.extend(render_piece(console, piece.text, piece.kind, width, theme))
+                key = (piece.kind, piece.text)
+                rendered = previous.get(key)
+                if rendered is None:
+                    rendered = render_piece(console, piece.text, piece.kind, width, theme)
+                renders[key] = rendered
+                tail.extend(rendered)
                 last_kind = piece.kind
+            self._tail_renders = renders
             return tail
         if needs_separator(self._last_kind, "fence", fence.gap):
             tail.append(Strip.blank(width))
