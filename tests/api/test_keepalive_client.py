@@ -204,15 +204,16 @@ async def test_fake_keepalive_scenario_gives_keep_alive_before_any_text(
 async def test_fake_comments_in_a_stall_are_throttled_by_the_client_clock(
     server: FakeServer,
 ) -> None:
-    # A 0.4 s stall after two deltas, a comment every 10 ms; the client's clock
-    # runs 10x fast, so the ~40 comments span ~4 clock seconds.
+    # A 1 s stall after two deltas, a comment every 10 ms; the client's clock
+    # runs 10x fast, so the ~100 comments span ~10 clock seconds (room for a
+    # loaded machine that reads several comments at once).
     server.fake.config.keepalive_seconds = 0.01
-    server.fake.config.stall_seconds = 0.4
+    server.fake.config.stall_seconds = 1.0
     t0 = time.monotonic()
     events = await run(server, "q scenario:stall", clock=lambda: time.monotonic() * 10)
     wall = time.monotonic() - t0
     alive = [e.elapsed_s for e in events if isinstance(e, KeepAlive)]
-    # at most one per clock second (0.1 s here), at least one per ~0.4 s stall
+    # at most one per clock second (0.1 s here), at least two in a 1 s stall
     assert 2 <= len(alive) <= wall * 10 + 1
     assert all(b - a >= 1.0 for a, b in zip(alive, alive[1:], strict=False))
     first_text = next(i for i, e in enumerate(events) if isinstance(e, TextDelta))
@@ -223,11 +224,12 @@ async def test_fake_comments_in_a_stall_are_throttled_by_the_client_clock(
 
 
 async def test_comments_restart_the_read_timeout(server: FakeServer) -> None:
-    # A 1 s stall with a 0.3 s read timeout fails (see test_client_fake); with a
-    # comment every 0.1 s the server is alive and the answer completes.
-    server.fake.config.stall_seconds = 1.0
+    # A 3 s stall with a 1 s read timeout fails (see test_client_fake); with a
+    # comment every 0.1 s the server is alive and the answer completes (a
+    # 10x margin for a loaded machine).
+    server.fake.config.stall_seconds = 3.0
     server.fake.config.keepalive_seconds = 0.1
-    events = await run(server, "q scenario:stall", api="chat", read=0.3)
+    events = await run(server, "q scenario:stall", api="chat", read=1.0)
     assert isinstance(events[-1], Completed)
     assert any(isinstance(e, KeepAlive) for e in events)
 
