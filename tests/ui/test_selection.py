@@ -422,7 +422,7 @@ async def test_app_escape_stops_a_reply_after_selecting_with_conversation_focuse
         await _select_in_streaming_reply(pilot, app, fake)
         assert app.focused is app.chat.conversation
         await pilot.press("escape")  # one Esc stops it, whatever has focus
-        await wait_for(pilot, lambda: not app.chat.is_streaming, steps=100,
+        await wait_for(pilot, lambda: not app.chat.is_streaming, steps=1000,
                        what="the reply to stop")
         await pilot.press("escape")  # the next leaves the conversation
         assert app.focused is app.chat.prompt
