@@ -132,21 +132,27 @@ async def test_save_in_flight_when_deleted_is_dropped(real_store: SessionStore,
     assert dropped == [session.id], "the chat is told its session was deleted"
 
 
+def _turn_with_image(session: Session, image: Path) -> Path:
+    """A turn whose user message attaches a (tiny) PNG at `image`."""
+    from grok_tui.chat.models import Attachment
+
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    add_user_message(session, "what is this?",
+                     [Attachment(source="file", path=str(image), name=image.name,
+                                 mime_type="image/png")])
+    start_reply(session, session.model)
+    return image
+
+
 async def test_a_chat_of_this_run_reopened_is_kept_when_emptied(
     real_store: SessionStore, tmp_path: Path
 ) -> None:
     """Created in this run, then reopened (F4): it is the user's saved session
     now, and emptied it is written empty; its stored image stays."""
-    from grok_tui.chat.models import Attachment
-
-    image = tmp_path / "cat.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
     cp = Checkpointer(real_store)
     session = Session()
-    add_user_message(session, "what is this?",
-                     [Attachment(source="file", path=str(image), name="cat.png",
-                                 mime_type="image/png")])
-    start_reply(session, session.model).text = "a cat"
+    image = _turn_with_image(session, tmp_path / "cat.png")
+    session.messages[-1].text = "a cat"
     cp.save(session)
     await cp.flush()
     reopened = real_store.load(session.id)  # F4 -> another chat -> F4 -> this one
@@ -166,16 +172,9 @@ async def test_discarding_an_emptied_new_chat_keeps_its_images(
 ) -> None:
     """The turn went back into the prompt with its images: the store's copies
     stay, even when the session file goes."""
-    from grok_tui.chat.models import Attachment
-
-    image = tmp_path / "dog.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\1" * 16)
     cp = Checkpointer(real_store)
     session = Session()
-    add_user_message(session, "and this?",
-                     [Attachment(source="file", path=str(image), name="dog.png",
-                                 mime_type="image/png")])
-    start_reply(session, session.model)
+    _turn_with_image(session, tmp_path / "dog.png")
     cp.save(session)
     await cp.flush()
     copies = list((real_store.attachments_dir / session.id).iterdir())
