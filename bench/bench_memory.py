@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from fake_process import external_fake  # noqa: E402
+from fake_process import external_fake, isolate_app_env  # noqa: E402
 
 KEY = "xai-memory-key"
 
@@ -130,10 +130,7 @@ def child(args: argparse.Namespace) -> None:
         textual_fixes._applied = True
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        os.environ["GROK_TUI_CONFIG_DIR"] = str(tmp / "config")
-        os.environ["GROK_TUI_DATA_DIR"] = str(tmp / "data")
-        os.environ.pop("XAI_API_KEY", None)
-        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+        isolate_app_env(tmp)
         tracemalloc.start(args.frames)
         result = asyncio.run(run_turns(args, tmp))
     print(json.dumps(result))

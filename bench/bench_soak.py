@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from fake_process import external_fake  # noqa: E402
+from fake_process import external_fake, isolate_app_env  # noqa: E402
 
 FAULTS = ("error_503", "error_500", "error_429", "drop", "error_event", "response_failed",
           "malformed")
@@ -295,10 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         args.turns = min(args.turns, 40)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        os.environ["GROK_TUI_CONFIG_DIR"] = str(tmp / "config")
-        os.environ["GROK_TUI_DATA_DIR"] = str(tmp / "data")
-        os.environ.pop("XAI_API_KEY", None)
-        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+        isolate_app_env(tmp)
         t0 = time.perf_counter()
         print(f"soak: {args.turns} turns, fake at {args.rate:.0f} tok/s, "
               f"{args.faults:.0%} faults", flush=True)

@@ -1,5 +1,6 @@
 """The fake xAI server in a child process, for benchmarks that measure the
-app's own memory and CPU.
+app's own memory and CPU; and `isolate_app_env`, the environment such a
+benchmark runs the app in.
 
 Running the fake in the benchmark's process mixes its costs into the app's
 figures: it records every request it receives (each one carries the whole
@@ -50,3 +51,11 @@ def external_fake(*, key: str, rate: float | None = None,
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def isolate_app_env(tmp: Path) -> None:
+    """Config and data folders under `tmp`, no real key, no animations."""
+    os.environ["GROK_TUI_CONFIG_DIR"] = str(tmp / "config")
+    os.environ["GROK_TUI_DATA_DIR"] = str(tmp / "data")
+    os.environ.pop("XAI_API_KEY", None)
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"

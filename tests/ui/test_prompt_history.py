@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
@@ -230,19 +231,24 @@ async def test_clear_from_the_command_palette(make_app: Any, tmp_path: Path) -> 
         assert again.chat.prompt.text == ""
 
 
+class _PromptHost(App[None]):
+    """The prompt alone, writing to `history_file`."""
+
+    def __init__(self, history_file: PromptHistoryFile) -> None:
+        super().__init__()
+        self.history_file = history_file
+
+    def compose(self) -> ComposeResult:
+        from grok_tui.ui.widgets.prompt_input import PromptHistory
+
+        yield PromptInput(id="prompt", history=PromptHistory(), history_file=self.history_file)
+
+
 async def test_a_prompt_queued_at_exit_is_still_written(tmp_path: Path) -> None:
     """The writer thread may not have run when the app closes: unmount writes."""
-    from textual.app import App, ComposeResult
-
-    from grok_tui.ui.widgets.prompt_input import PromptHistory
-
     hist_file = PromptHistoryFile(history_path(tmp_path))
 
-    class Host(App[None]):
-        def compose(self) -> ComposeResult:
-            yield PromptInput(id="prompt", history=PromptHistory(), history_file=hist_file)
-
-    app = Host()
+    app = _PromptHost(hist_file)
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         prompt._writing = True  # as if a write were in flight: the next one waits
@@ -256,10 +262,6 @@ async def test_clear_waits_for_the_prompts_being_written(tmp_path: Path,
                                                           monkeypatch: Any) -> None:
     """A clear while the writer thread is appending earlier prompts runs after
     them, so nothing sent before the clear is left on disk."""
-    from textual.app import App, ComposeResult
-
-    from grok_tui.ui.widgets.prompt_input import PromptHistory
-
     hist_file = PromptHistoryFile(history_path(tmp_path))
     started, go = threading.Event(), threading.Event()
     real_append = PromptHistoryFile.append
@@ -271,11 +273,7 @@ async def test_clear_waits_for_the_prompts_being_written(tmp_path: Path,
 
     monkeypatch.setattr(PromptHistoryFile, "append", slow_append)
 
-    class Host(App[None]):
-        def compose(self) -> ComposeResult:
-            yield PromptInput(id="prompt", history=PromptHistory(), history_file=hist_file)
-
-    app = Host()
+    app = _PromptHost(hist_file)
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         prompt.prompt_history.add("secret 1")
