@@ -127,7 +127,7 @@ def child(args: argparse.Namespace) -> None:
         # Before the app module is imported (it applies the fixes on import).
         from grok_tui.ui import textual_fixes
 
-        textual_fixes._applied = True
+        textual_fixes.disable()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         isolate_app_env(tmp)

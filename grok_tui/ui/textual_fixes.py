@@ -56,3 +56,10 @@ def apply() -> list[str]:
     if _fix_styles_cache_inner_outer():
         applied.append("styles-cache-inner-outer")
     return applied
+
+
+def disable() -> None:
+    """Apply none of the fixes in this process (call before the app module is
+    imported): `bench/bench_memory.py --mode fix` measures the app without them."""
+    global _applied
+    _applied = True
