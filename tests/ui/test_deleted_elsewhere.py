@@ -80,8 +80,12 @@ async def test_deleted_in_this_windows_browser_stays_deleted(
         # browser deletes the session.
         fake.config.tokens_per_second = 200.0
         chat.prompt.set_text("another answer tokens:400")
+        chat.prompt.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: chat.is_streaming, steps=3000, what="the reply to start")
+        # The reply message exists from its start (streaming or, on a slow
+        # machine, already finished: the delete below must win either way).
+        await wait_for(pilot, lambda: len(chat.session.messages) == 4, steps=3000,
+                       what="the reply to start")
         await pilot.press("f4")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "SessionBrowserScreen",
                        steps=3000, what="the session browser")
