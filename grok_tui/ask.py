@@ -32,6 +32,7 @@ from grok_tui.api.events import (
     ReasoningFinished,
     ReasoningProgress,
     ReasoningStarted,
+    ResponseStarted,
     Retrying,
     StreamEvent,
     TextDelta,
@@ -39,7 +40,9 @@ from grok_tui.api.events import (
     ToolCallStarted,
     ToolCallUpdated,
     Usage,
+    UsageUpdated,
     event_to_dict,
+    unhandled_event,
 )
 from grok_tui.api.request import ApiKind, ChatRequest, ImagePart, InputMessage
 from grok_tui.cli import DEFAULT_BASE_URL, EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
@@ -321,60 +324,67 @@ class Printer:
                 self.exit_code = EXIT_API_ERROR
                 self.note(f"error: {ev.error.user_message()}")
             return
-        if isinstance(ev, TextDelta):
-            self._close_progress()
-            text = strip_control(ev.text)
-            if text:
-                self.out.write(text)
-                self.out.flush()
-                self.wrote_text = True
-                self.text_ends_newline = text.endswith("\n")
-        elif isinstance(ev, (ReasoningStarted, ReasoningDelta, ReasoningProgress)):
-            if not self.wrote_text:
-                self._progress()
-        elif isinstance(ev, KeepAlive):
-            if not self.wrote_text:
-                self._progress(thinking=False)
-        elif isinstance(ev, ReasoningFinished):
-            if self.think_t0 is not None and not self.wrote_text:
-                self.note(f"thought for {self.clock() - self.think_t0:.1f}s")
-        elif isinstance(ev, ToolCallStarted):
-            self.tool_t0[ev.call_id] = self.clock()
-            self.tool_names[ev.call_id] = ev.name
-            self.tool_args[ev.call_id] = ev.arguments
-        elif isinstance(ev, ToolCallUpdated):
-            if ev.arguments is not None:
+        match ev:
+            case TextDelta():
+                self._close_progress()
+                text = strip_control(ev.text)
+                if text:
+                    self.out.write(text)
+                    self.out.flush()
+                    self.wrote_text = True
+                    self.text_ends_newline = text.endswith("\n")
+            case ReasoningStarted() | ReasoningDelta() | ReasoningProgress():
+                if not self.wrote_text:
+                    self._progress()
+            case KeepAlive():
+                if not self.wrote_text:
+                    self._progress(thinking=False)
+            case ReasoningFinished():
+                if self.think_t0 is not None and not self.wrote_text:
+                    self.note(f"thought for {self.clock() - self.think_t0:.1f}s")
+            case ToolCallStarted():
+                self.tool_t0[ev.call_id] = self.clock()
+                self.tool_names[ev.call_id] = ev.name
                 self.tool_args[ev.call_id] = ev.arguments
-        elif isinstance(ev, ToolCallFinished):
-            started = self.tool_t0.pop(ev.call_id, self.clock())
-            self.tool_names.pop(ev.call_id, None)
-            self.tool_args.pop(ev.call_id, None)
-            self._tool_line(ev.name, ev.arguments, ev.phase.value, self.clock() - started, ev.error)
-        elif isinstance(ev, CitationAdded):
-            if all(c.url != ev.url for c in self.citations):
-                self.citations.append(ev)
-        elif isinstance(ev, Retrying):
-            self.note(
-                f"retrying in {ev.delay_s:.1f}s (attempt {ev.attempt}): {ev.error.summary()}"
-            )
-        elif isinstance(ev, DebugEvent):
-            if ev.raw_type == "request":
-                self.note(f"note: {ev.message}")
-        elif isinstance(ev, Completed):
-            self._end_text()
-            self._sources()
-            if ev.status != "completed":
-                reason = f" ({ev.finish_reason})" if ev.finish_reason else ""
-                self.note(f"note: the answer is {ev.status}{reason}")
-            self.note(usage_line(ev.usage, self.clock() - self.t0))
-        elif isinstance(ev, Failed):
-            self._end_text()
-            self._unfinished_tools()
-            self._sources()
-            if ev.partial:
-                self.note("note: the answer above is partial")
-            self.note(f"error: {ev.error.user_message()}")
-            self.exit_code = EXIT_API_ERROR
+            case ToolCallUpdated():
+                if ev.arguments is not None:
+                    self.tool_args[ev.call_id] = ev.arguments
+            case ToolCallFinished():
+                started = self.tool_t0.pop(ev.call_id, self.clock())
+                self.tool_names.pop(ev.call_id, None)
+                self.tool_args.pop(ev.call_id, None)
+                self._tool_line(
+                    ev.name, ev.arguments, ev.phase.value, self.clock() - started, ev.error
+                )
+            case CitationAdded():
+                if all(c.url != ev.url for c in self.citations):
+                    self.citations.append(ev)
+            case Retrying():
+                self.note(
+                    f"retrying in {ev.delay_s:.1f}s (attempt {ev.attempt}): {ev.error.summary()}"
+                )
+            case DebugEvent():
+                if ev.raw_type == "request":
+                    self.note(f"note: {ev.message}")
+            case Completed():
+                self._end_text()
+                self._sources()
+                if ev.status != "completed":
+                    reason = f" ({ev.finish_reason})" if ev.finish_reason else ""
+                    self.note(f"note: the answer is {ev.status}{reason}")
+                self.note(usage_line(ev.usage, self.clock() - self.t0))
+            case Failed():
+                self._end_text()
+                self._unfinished_tools()
+                self._sources()
+                if ev.partial:
+                    self.note("note: the answer above is partial")
+                self.note(f"error: {ev.error.user_message()}")
+                self.exit_code = EXIT_API_ERROR
+            case ResponseStarted() | UsageUpdated():
+                pass  # the usage line comes with Completed
+            case _:
+                unhandled_event(ev)
 
     def _tool_line(self, name: str, args: str, phase: str, secs: float, error: str | None) -> None:
         summary = summarize_arguments(args)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Never, Union
 
 if TYPE_CHECKING:
     from grok_tui.api.errors import XAIError
@@ -245,6 +245,18 @@ StreamEvent = Union[
     Failed,
     DebugEvent,
 ]
+
+
+
+def unhandled_event(event: Never) -> None:
+    """The last case of an exhaustive `match` over `StreamEvent`.
+
+    Like `typing.assert_never` for the type checker (a `match` that misses an
+    event type fails `mypy`), but an event of a type added later that reaches
+    this code at run time is ignored, as consumers always ignored unknown
+    events (a newer decoder must not break an older consumer mid-stream).
+    """
+
 
 #: Seconds between two `KeepAlive` events at least (a flood of comments is
 #: reported once per interval).

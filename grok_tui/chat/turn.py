@@ -212,73 +212,77 @@ class TurnRecorder:
         if self.finished:
             return
         msg = self.message
-        if isinstance(event, ev.TextDelta):
-            if self._reasoning_mono is not None and not self._reasoning_done:
-                self._finish_reasoning()
-            self._append("text", event.text)
-        elif isinstance(event, ev.ReasoningDelta):
-            self._start_reasoning()
-            self._append("reasoning", event.text)
-        elif isinstance(event, ev.ReasoningStarted):
-            self._start_reasoning()
-        elif isinstance(event, ev.ReasoningProgress):
-            self._start_reasoning(event.elapsed_s)
-        elif isinstance(event, ev.ReasoningFinished):
-            self._finish_reasoning(event.elapsed_s)
-        elif isinstance(event, ev.ToolCallStarted):
-            tc = self._tool(event.call_id, event.name, event.tool_kind.value)
-            tc.name = strip_control(event.name)
-            tc.tool_kind = event.tool_kind.value
-            if event.arguments:
-                tc.arguments = strip_control(event.arguments)
-            tc.phase = ev.ToolPhase.STARTED.value
-        elif isinstance(event, ev.ToolCallUpdated):
-            tc = self._tool(event.call_id)
-            tc.phase = event.phase.value
-            if event.arguments is not None:
-                tc.arguments = strip_control(event.arguments)
-        elif isinstance(event, ev.ToolCallFinished):
-            tc = self._tool(event.call_id, event.name, event.tool_kind.value)
-            tc.name = strip_control(event.name) or tc.name
-            tc.tool_kind = event.tool_kind.value
-            tc.phase = event.phase.value
-            if event.arguments:
-                tc.arguments = strip_control(event.arguments)
-            tc.sources = [strip_control(s) for s in event.sources]
-            tc.error = strip_control(event.error) if event.error else None
-            tc.finished_at = self._wall()
-        elif isinstance(event, ev.CitationAdded):
-            self._add_citation(event)
-        elif isinstance(event, ev.UsageUpdated):
-            msg.usage = usage_from_api(event.usage)
-        elif isinstance(event, ev.ResponseStarted):
-            if event.response_id:
-                msg.response_id = event.response_id
-            if event.model:
-                msg.model = strip_control(event.model)
-        elif isinstance(event, ev.Retrying):
-            self.retries += 1
-            self.last_retry = event
-            msg.retries.append(retry_record(event, self._wall()))
-        elif isinstance(event, ev.Completed):
-            if event.response_id:
-                msg.response_id = event.response_id
-            if event.model:
-                msg.model = strip_control(event.model)
-            if event.usage is not None:
+        match event:
+            case ev.TextDelta():
+                if self._reasoning_mono is not None and not self._reasoning_done:
+                    self._finish_reasoning()
+                self._append("text", event.text)
+            case ev.ReasoningDelta():
+                self._start_reasoning()
+                self._append("reasoning", event.text)
+            case ev.ReasoningStarted():
+                self._start_reasoning()
+            case ev.ReasoningProgress():
+                self._start_reasoning(event.elapsed_s)
+            case ev.ReasoningFinished():
+                self._finish_reasoning(event.elapsed_s)
+            case ev.ToolCallStarted():
+                tc = self._tool(event.call_id, event.name, event.tool_kind.value)
+                tc.name = strip_control(event.name)
+                tc.tool_kind = event.tool_kind.value
+                if event.arguments:
+                    tc.arguments = strip_control(event.arguments)
+                tc.phase = ev.ToolPhase.STARTED.value
+            case ev.ToolCallUpdated():
+                tc = self._tool(event.call_id)
+                tc.phase = event.phase.value
+                if event.arguments is not None:
+                    tc.arguments = strip_control(event.arguments)
+            case ev.ToolCallFinished():
+                tc = self._tool(event.call_id, event.name, event.tool_kind.value)
+                tc.name = strip_control(event.name) or tc.name
+                tc.tool_kind = event.tool_kind.value
+                tc.phase = event.phase.value
+                if event.arguments:
+                    tc.arguments = strip_control(event.arguments)
+                tc.sources = [strip_control(s) for s in event.sources]
+                tc.error = strip_control(event.error) if event.error else None
+                tc.finished_at = self._wall()
+            case ev.CitationAdded():
+                self._add_citation(event)
+            case ev.UsageUpdated():
                 msg.usage = usage_from_api(event.usage)
-            if not msg.text and event.text:
-                msg.text = strip_control(event.text)
-            self._finish(MessageStatus.COMPLETE)
-        elif isinstance(event, ev.Failed):
-            if not msg.text and event.text:
-                msg.text = strip_control(event.text)
-            if isinstance(event.error, RequestCancelled):
-                self._finish(MessageStatus.STOPPED)
-            else:
-                msg.error = MessageError.model_validate(event.error.to_dict())
-                self._finish(MessageStatus.FAILED)
-        # DebugEvent and anything unknown: nothing to record.
+            case ev.ResponseStarted():
+                if event.response_id:
+                    msg.response_id = event.response_id
+                if event.model:
+                    msg.model = strip_control(event.model)
+            case ev.Retrying():
+                self.retries += 1
+                self.last_retry = event
+                msg.retries.append(retry_record(event, self._wall()))
+            case ev.Completed():
+                if event.response_id:
+                    msg.response_id = event.response_id
+                if event.model:
+                    msg.model = strip_control(event.model)
+                if event.usage is not None:
+                    msg.usage = usage_from_api(event.usage)
+                if not msg.text and event.text:
+                    msg.text = strip_control(event.text)
+                self._finish(MessageStatus.COMPLETE)
+            case ev.Failed():
+                if not msg.text and event.text:
+                    msg.text = strip_control(event.text)
+                if isinstance(event.error, RequestCancelled):
+                    self._finish(MessageStatus.STOPPED)
+                else:
+                    msg.error = MessageError.model_validate(event.error.to_dict())
+                    self._finish(MessageStatus.FAILED)
+            case ev.KeepAlive() | ev.DebugEvent():
+                pass  # nothing to record
+            case _:
+                ev.unhandled_event(event)
 
     def finish_stopped(self) -> None:
         """The user stopped the reply: keep what arrived, mark it STOPPED."""

@@ -16,7 +16,8 @@ from grok_tui.ui.format import (
     search_summary,
 )
 from grok_tui.ui.themes import theme_variable_defaults
-from grok_tui.ui.widgets.status_bar import BarState, StatusBar, fit_parts
+from grok_tui.chat.phase import TurnPhase
+from grok_tui.ui.widgets.status_bar import StatusBar, fit_parts
 
 INJECT = "[@click=app.quit]x[/]"
 
@@ -146,8 +147,8 @@ async def test_full_bar_and_states() -> None:
             " DEMO  │ grok-4.3 │ idle │ web: x.ai +1  X: @xai 2025-11-01.. │ 30.3k tok · $0.0163"
         )
         bar.set_state("sending")
-        assert bar.state is BarState.SENDING and "│ sending… │" in bar.plain
-        bar.set_state(BarState.SEARCHING, "web_search")
+        assert bar.state is TurnPhase.SENDING and "│ sending… │" in bar.plain
+        bar.set_state(TurnPhase.SEARCHING, "web_search")
         assert "searching (web_search)" in bar.plain
         bar.set_state("streaming")
         assert "│ streaming │" in bar.plain

@@ -13,7 +13,7 @@ Public API:
 - `set_model(model: str) -> None`
 - `set_search(settings: SearchSettings | None) -> None` — summarized with
   `grok_tui.ui.format.search_summary` (`web: x.ai +1  X: @xai 2025-11-01..`).
-- `set_state(state: BarState | str, detail: str = "", *, seconds: float | None = None)`
+- `set_state(state: TurnPhase | str, detail: str = "", *, seconds: float | None = None)`
   — `idle`, `sending`, `thinking`, `searching`, `streaming`, `retrying`,
   `stopped`, `failed`. `detail`: the tool name for `searching`, the reason for
   `retrying`/`failed`. `seconds`: for `thinking`, seconds thought so far (the
@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,6 +47,7 @@ from textual.style import Style
 from textual.timer import Timer
 from textual.widget import Widget
 
+from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.search import SearchSettings
 from grok_tui.sanitize import one_line
 from grok_tui.ui.format import (
@@ -62,26 +62,15 @@ from grok_tui.ui.format import (
 SEPARATOR = " │ "
 
 
-class BarState(StrEnum):
-    IDLE = "idle"
-    SENDING = "sending"
-    THINKING = "thinking"
-    SEARCHING = "searching"
-    STREAMING = "streaming"
-    RETRYING = "retrying"
-    STOPPED = "stopped"
-    FAILED = "failed"
-
-
 _STATE_CLASS = {
-    BarState.IDLE: "status-bar--idle",
-    BarState.SENDING: "status-bar--busy",
-    BarState.THINKING: "status-bar--busy",
-    BarState.SEARCHING: "status-bar--busy",
-    BarState.STREAMING: "status-bar--busy",
-    BarState.RETRYING: "status-bar--busy",
-    BarState.STOPPED: "status-bar--idle",
-    BarState.FAILED: "status-bar--failed",
+    TurnPhase.IDLE: "status-bar--idle",
+    TurnPhase.SENDING: "status-bar--busy",
+    TurnPhase.THINKING: "status-bar--busy",
+    TurnPhase.SEARCHING: "status-bar--busy",
+    TurnPhase.STREAMING: "status-bar--busy",
+    TurnPhase.RETRYING: "status-bar--busy",
+    TurnPhase.STOPPED: "status-bar--idle",
+    TurnPhase.FAILED: "status-bar--failed",
 }
 
 
@@ -139,7 +128,7 @@ class StatusBar(Widget):
         self.clock = clock
         self._model = ""
         self._search = "search off"
-        self._state = BarState.IDLE
+        self._state = TurnPhase.IDLE
         self._detail = ""
         self._seconds: float | None = None
         self._since = 0.0
@@ -160,9 +149,9 @@ class StatusBar(Widget):
         self.refresh()
 
     def set_state(
-        self, state: BarState | str, detail: str = "", *, seconds: float | None = None
+        self, state: TurnPhase | str, detail: str = "", *, seconds: float | None = None
     ) -> None:
-        self._state = BarState(state)
+        self._state = TurnPhase(state)
         self._detail = one_line(detail, 120) if detail else ""
         self._seconds = seconds
         self._since = self.clock()
@@ -190,30 +179,30 @@ class StatusBar(Widget):
     # -- read-only -------------------------------------------------------------
 
     @property
-    def state(self) -> BarState:
+    def state(self) -> TurnPhase:
         return self._state
 
     @property
     def state_text(self) -> str:
         state, detail = self._state, self._detail
-        if state == BarState.THINKING:
+        if state == TurnPhase.THINKING:
             if self._seconds is None:
                 return "thinking…"
             return f"thinking {format_whole_seconds(self._seconds + self.clock() - self._since)}"
-        if state == BarState.SEARCHING:
+        if state == TurnPhase.SEARCHING:
             return f"searching ({detail})" if detail else "searching"
-        if state == BarState.RETRYING:
+        if state == TurnPhase.RETRYING:
             text = "retrying"
             if self._seconds is not None:
                 left = max(0.0, self._seconds - (self.clock() - self._since))
                 text += f" in {format_whole_seconds(left + 0.999)}"
             return f"{text}: {detail}" if detail else text
-        if state == BarState.SENDING:
+        if state == TurnPhase.SENDING:
             if self._alive_at is not None:
                 ago = format_whole_seconds(self.clock() - self._alive_at)
                 return f"waiting · server alive {ago} ago"
             return "sending…"
-        if state == BarState.FAILED:
+        if state == TurnPhase.FAILED:
             return f"failed: {detail}" if detail else "failed"
         return state.value
 
@@ -225,8 +214,8 @@ class StatusBar(Widget):
 
     def _update_timer(self) -> None:
         ticking = (
-            self._seconds is not None and self._state in (BarState.THINKING, BarState.RETRYING)
-        ) or (self._alive_at is not None and self._state == BarState.SENDING)
+            self._seconds is not None and self._state in (TurnPhase.THINKING, TurnPhase.RETRYING)
+        ) or (self._alive_at is not None and self._state == TurnPhase.SENDING)
         if ticking and self._timer is None and self.is_attached:
             self._timer = self.set_interval(1.0, self.refresh, name="status-bar-tick")
         elif not ticking and self._timer is not None:
