@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Never, Union
+from typing import TYPE_CHECKING, Any, Literal, Never, TypeAlias
 
 if TYPE_CHECKING:
     from grok_tui.api.errors import XAIError
@@ -227,25 +227,26 @@ class DebugEvent:
     kind: Literal["debug"] = "debug"
 
 
-StreamEvent = Union[
-    ResponseStarted,
-    TextDelta,
-    ReasoningStarted,
-    ReasoningDelta,
-    ReasoningProgress,
-    KeepAlive,
-    ReasoningFinished,
-    ToolCallStarted,
-    ToolCallUpdated,
-    ToolCallFinished,
-    CitationAdded,
-    UsageUpdated,
-    Retrying,
-    Completed,
-    Failed,
-    DebugEvent,
-]
-
+#: Every event a stream can carry: a closed union (a `match` over it ends in
+#: `unhandled_event`, so mypy names any event type a consumer forgot).
+StreamEvent: TypeAlias = (
+    ResponseStarted
+    | TextDelta
+    | ReasoningStarted
+    | ReasoningDelta
+    | ReasoningProgress
+    | KeepAlive
+    | ReasoningFinished
+    | ToolCallStarted
+    | ToolCallUpdated
+    | ToolCallFinished
+    | CitationAdded
+    | UsageUpdated
+    | Retrying
+    | Completed
+    | Failed
+    | DebugEvent
+)
 
 
 def unhandled_event(event: Never) -> None:

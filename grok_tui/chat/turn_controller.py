@@ -1,0 +1,498 @@
+"""The life of a chat turn, without Textual: send, stream, stop, fail, retry.
+
+`TurnController` owns what happens to a session between Enter and the end of
+the reply: the user message and the reply placeholder, the stream loop (each
+event recorded by `TurnRecorder`, then handed to the view), checkpoints at
+most once per `CHECKPOINT_INTERVAL` and at the end of every turn, the
+`TurnPhase` shown in the status bar, a stop (the task running `run_turn` is
+cancelled: the partial reply stays, marked stopped), and a request that never
+started (the turn is taken back out of the session and the prompt restored).
+
+Everything outside the session comes in through the constructor: the stream
+function, the request builder, the checkpoint sink, a monotonic clock, and a
+`TurnView` the UI implements (its methods are called on the loop that runs
+the controller, the UI's). The controller never starts a task itself: the UI
+runs `run_turn(turn)` in its own worker and cancels that worker to stop.
+
+Per event the cost is one `TurnRecorder.apply`, one `match` over the event
+union and one or two view calls: the stream is one call per token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from grok_tui.api import events as ev
+from grok_tui.api.errors import ProtocolError, XAIError
+from grok_tui.api.request import ChatRequest
+from grok_tui.chat import conversation as conv
+from grok_tui.chat.attachments import AttachmentError
+from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
+from grok_tui.chat.phase import TurnPhase
+from grok_tui.chat.turn import TurnRecorder
+from grok_tui.sanitize import one_line, strip_control
+
+#: Seconds between checkpoints of a streaming reply.
+CHECKPOINT_INTERVAL = 1.0
+#: The stream loop yields to the event loop after this much processing:
+#: buffered (loopback, fast) data is consumed without awaiting anything that
+#: blocks, which would starve key handling, timers and screen updates.
+YIELD_EVERY = 0.008
+YIELD_ROUNDS = 4
+
+StreamFunction = Callable[[ChatRequest], AsyncIterator[ev.StreamEvent]]
+RequestBuilder = Callable[[Session], ChatRequest]
+CheckpointSink = Callable[[Session], None]
+Clock = Callable[[], float]
+
+
+class TurnOutcome(StrEnum):
+    """How a turn ended (`TurnView.turn_ended`)."""
+
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    #: The request never started (nothing arrived): the turn is taken back out
+    #: of the session next and the prompt restored (`TurnView.unsent_restored`).
+    NOT_STARTED = "not_started"
+
+
+class Refusal(StrEnum):
+    """Why `send`, `regenerate`, `take_back_last` or `edit_target` did nothing."""
+
+    EMPTY = "empty"  # blank text: nothing to say to the user
+    BUSY = "busy"  # a turn is under way
+    BAD_ATTACHMENT = "bad_attachment"  # an attached file has gone (say it in the notice line)
+    NOTHING_TO_REGENERATE = "nothing_to_regenerate"
+    NOTHING_TO_EDIT = "nothing_to_edit"
+    EDIT_TARGET_GONE = "edit_target_gone"  # replace_from is no longer a message of the user's
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Nothing changed; `message` is the sentence for the user ("" for EMPTY)."""
+
+    reason: Refusal
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """A prompt whose request never started (restored into the prompt)."""
+
+    text: str
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEdit:
+    """The user's message at `index`, to edit in the prompt and send with
+    `send(text, attachments, replace_from=index)`."""
+
+    index: int
+    text: str
+    attachments: list[Attachment]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """A turn begun by `send`/`regenerate`: pass it to `run_turn`."""
+
+    reply: Message
+    request: ChatRequest
+    #: What to put back into the prompt if the request never starts (None for
+    #: a regenerate: there is no prompt to give back).
+    restore: Unsent | None
+
+
+class TurnView(Protocol):
+    """What the UI does when the turn changes. Called on the controller's loop;
+    the per-event methods (`text_appended`, `meta_changed`, `tool_event`,
+    `phase_changed`) must stay O(1) and cheap."""
+
+    def phase_changed(self, phase: TurnPhase, detail: str, seconds: float | None) -> None:
+        """Show `phase`. `detail`: the tool name (searching) or the reason
+        (retrying, failed), else "". `seconds`: thought so far (thinking) or
+        the retry delay (retrying), else None."""
+
+    def server_alive(self) -> None:
+        """A keep-alive while sending or retrying (after `phase_changed(SENDING)`)."""
+
+    def prompt_accepted(self, text: str, attachments: Sequence[Attachment]) -> None:
+        """`send` accepted the prompt (before any await): clear it, remember it."""
+
+    async def message_added(self, message: Message) -> None:
+        """`message` was appended to the session (the user's, then the reply)."""
+
+    async def messages_truncated(self, count: int) -> None:
+        """The session now has only its first `count` messages."""
+
+    def turn_started(self, reply: Message, prompt: str) -> None:
+        """The reply placeholder is in place and the stream is about to start;
+        `prompt` is the text of the user message it answers. (Start a 1 s timer
+        calling `TurnController.tick` here, stop it in `turn_ended`.)"""
+
+    def text_appended(self, reply: Message, text: str) -> None:
+        """A piece of visible answer text (control characters removed)."""
+
+    def meta_changed(self, reply: Message) -> None:
+        """The reply's reasoning, usage, citations, model or ids changed."""
+
+    def tool_event(self, event: ev.StreamEvent, reply: Message) -> None:
+        """An event for the tool log (every event except text, reasoning text
+        and keep-alives), after it was recorded into `reply`."""
+
+    def reasoning_ticked(self, reply: Message, seconds: float | None) -> None:
+        """Live thinking time (from `tick()` while the model thinks)."""
+
+    def usage_changed(self) -> None:
+        """The session's totals may have changed."""
+
+    def turn_ended(self, reply: Message, outcome: TurnOutcome) -> None:
+        """The turn is over (the reply is final); the phase comes next."""
+
+    def unsent_restored(self, unsent: Unsent, error: XAIError) -> None:
+        """The request never started: the turn was taken out of the session;
+        put `unsent` back into the prompt (unless the user typed something new)
+        and say what went wrong."""
+
+
+class TurnController:
+    """The turn lifecycle of one chat (see the module docstring)."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        stream: StreamFunction,
+        build_request: RequestBuilder,
+        checkpoint: CheckpointSink,
+        view: TurnView,
+        clock: Clock = time.monotonic,
+        wall: Clock = time.time,
+    ) -> None:
+        self.session = session
+        self._stream = stream
+        self._build_request = build_request
+        self._checkpoint = checkpoint
+        self._view = view
+        self._clock = clock
+        self._wall = wall
+        self._phase = TurnPhase.IDLE
+        self._busy = False  # from an accepted send until the turn has ended
+        self._turn: Turn | None = None
+        self._recorder: TurnRecorder | None = None
+        self._last_checkpoint = 0.0
+        #: The prompt of the last turn whose request never started.
+        self.unsent: Unsent | None = None
+
+    # -- state -----------------------------------------------------------------
+
+    @property
+    def phase(self) -> TurnPhase:
+        return self._phase
+
+    @property
+    def busy(self) -> bool:
+        """A turn is under way (a second send is refused)."""
+        return self._busy
+
+    @property
+    def reply(self) -> Message | None:
+        """The reply being streamed, or None."""
+        return self._turn.reply if self._turn is not None else None
+
+    @property
+    def recorder(self) -> TurnRecorder | None:
+        return self._recorder
+
+    def switch_session(self, session: Session) -> None:
+        """Go on with another session (the UI stopped any turn first)."""
+        if self._busy:
+            raise RuntimeError("a turn is under way: stop it before switching sessions")
+        self.session = session
+        self.unsent = None
+        self._set_phase(TurnPhase.IDLE)
+
+    def _set_phase(
+        self, phase: TurnPhase, detail: str | None = None, *, seconds: float | None = None
+    ) -> None:
+        if phase is self._phase and detail is None and seconds is None:
+            return
+        self._phase = phase
+        self._view.phase_changed(phase, detail or "", seconds)
+
+    # -- beginning a turn ----------------------------------------------------------
+
+    async def send(
+        self,
+        text: str,
+        attachments: Sequence[Attachment] = (),
+        *,
+        replace_from: int | None = None,
+    ) -> Turn | Refused:
+        """Send `text` with `attachments` as the next user message; with
+        `replace_from`, in place of the user message at that index and all
+        that follows it (an edit). Nothing in the session changes unless the
+        prompt is accepted. Run the returned `Turn` with `run_turn`."""
+        if not text.strip():
+            return Refused(Refusal.EMPTY, "")
+        if self._busy:
+            return Refused(Refusal.BUSY, "A reply is still streaming: Esc stops it.")
+        session, messages = self.session, self.session.messages
+        cut = len(messages) if replace_from is None else replace_from
+        if not 0 <= cut <= len(messages) or (
+            replace_from is not None and (cut == len(messages) or messages[cut].role != "user")
+        ):
+            return Refused(
+                Refusal.EDIT_TARGET_GONE, "The message being edited is no longer in this chat."
+            )
+        attachments = list(attachments)
+        removed, title, updated_at = messages[cut:], session.title, session.updated_at
+        del messages[cut:]
+        user = conv.add_user_message(session, text, attachments)
+        try:
+            request = self._build_request(session)
+        except AttachmentError as exc:
+            # Back exactly as it was (nothing awaited meanwhile: nobody saw it).
+            messages[cut:] = removed
+            session.title, session.updated_at = title, updated_at
+            return Refused(Refusal.BAD_ATTACHMENT, f"Not sent: {exc.reason}")
+        self.unsent = None
+        # Busy from here: a second Enter while messages mount does not send twice.
+        self._busy = True
+        try:
+            self._view.prompt_accepted(text, attachments)
+            self._set_phase(TurnPhase.SENDING)
+            if removed:
+                await self._view.messages_truncated(cut)
+            await self._view.message_added(user)
+            return await self._start_reply(request, Unsent(text, attachments))
+        except BaseException:
+            self._abandon()
+            raise
+
+    async def regenerate(self) -> Turn | Refused:
+        """Answer the last user message again (also: retry a failed reply)."""
+        if self._busy:
+            return Refused(Refusal.BUSY, "A reply is still streaming: Esc stops it.")
+        session = self.session
+        if conv.last_user_index(session) is None:
+            return Refused(Refusal.NOTHING_TO_REGENERATE, "Nothing to regenerate yet.")
+        conv.prepare_regenerate(session)
+        try:
+            request = self._build_request(session)
+        except AttachmentError as exc:
+            await self._view.messages_truncated(len(session.messages))
+            return Refused(Refusal.BAD_ATTACHMENT, f"Cannot regenerate: {exc.reason}")
+        self._busy = True
+        try:
+            await self._view.messages_truncated(len(session.messages))
+            return await self._start_reply(request, None)
+        except BaseException:
+            self._abandon()
+            raise
+
+    def edit_target(self) -> PendingEdit | Refused:
+        """The last user message, to edit in the prompt; changes nothing (the
+        edit replaces it only when sent: `send(..., replace_from=index)`)."""
+        index = conv.last_user_index(self.session)
+        if index is None:
+            return Refused(Refusal.NOTHING_TO_EDIT, "There is no message of yours to edit.")
+        message = self.session.messages[index]
+        return PendingEdit(index, message.text, list(message.attachments))
+
+    async def take_back_last(self) -> PendingEdit | Refused:
+        """Remove the last user message and what followed it now (the older,
+        destructive edit) and return it for the prompt."""
+        if self._busy:
+            return Refused(Refusal.BUSY, "A reply is still streaming: Esc stops it.")
+        try:
+            text, attachments = conv.prepare_edit_last(self.session)
+        except LookupError:
+            return Refused(Refusal.NOTHING_TO_EDIT, "There is no message of yours to edit.")
+        index = len(self.session.messages)
+        await self._view.messages_truncated(index)
+        self._checkpoint(self.session)
+        return PendingEdit(index, text, attachments)
+
+    async def _start_reply(self, request: ChatRequest, restore: Unsent | None) -> Turn:
+        session = self.session
+        reply = conv.start_reply(session, request.model)
+        turn = Turn(reply, request, restore)
+        self._turn = turn
+        self._recorder = TurnRecorder(reply, clock=self._clock, wall=self._wall)
+        await self._view.message_added(reply)
+        self._set_phase(TurnPhase.SENDING)
+        last_user = conv.last_user_message(session)
+        self._view.turn_started(reply, last_user.text if last_user is not None else "")
+        self._checkpoint(session)
+        self._last_checkpoint = self._clock()
+        return turn
+
+    def _abandon(self) -> None:
+        """Cancelled or broken between accepting a prompt and running its
+        turn: end what was begun so the chat is not left busy."""
+        turn, recorder = self._turn, self._recorder
+        if turn is not None and recorder is not None:
+            recorder.finish_stopped()
+            self._end_turn(turn, None)
+        else:
+            self._busy = False
+            self._set_phase(TurnPhase.STOPPED)
+
+    # -- the stream ------------------------------------------------------------------
+
+    async def run_turn(self, turn: Turn) -> None:
+        """Stream the reply of `turn` (from `send`/`regenerate`) to its end.
+
+        Cancelling the task running it is a stop: the reply keeps what
+        arrived, marked stopped, the turn ends and `CancelledError` is
+        re-raised. An exception below (the stream or the view) fails the
+        reply and keeps what arrived."""
+        recorder = self._recorder
+        if turn is not self._turn or recorder is None:
+            raise RuntimeError("run_turn: not the turn under way")
+        reply, view, clock = turn.reply, self._view, self._clock
+        last: ev.StreamEvent | None = None
+        slice_start = clock()
+        try:
+            async for event in self._stream(turn.request):
+                recorder.apply(event)
+                self._dispatch(event, reply, recorder, view)
+                last = event
+                now = clock()
+                if now - self._last_checkpoint >= CHECKPOINT_INTERVAL:
+                    self._last_checkpoint = now
+                    self._checkpoint(self.session)
+                if now - slice_start >= YIELD_EVERY:
+                    # Let keys, timers and rendering run. A key passes through
+                    # a few message queues (app, screen, widget), one hop per
+                    # loop iteration: a few iterations, each nearly free when
+                    # nothing else is ready.
+                    for _ in range(YIELD_ROUNDS):
+                        await asyncio.sleep(0)
+                    slice_start = clock()
+        except asyncio.CancelledError:
+            recorder.finish_stopped()
+            self._end_turn(turn, None)
+            raise
+        except Exception as exc:  # noqa: BLE001  # a bug below must not lose the partial reply
+            recorder.apply(ev.Failed(ProtocolError(f"Internal error: {exc}"), partial=True))
+            last = None
+        if not recorder.finished:
+            recorder.finish_stopped()
+        error = self._end_turn(turn, last)
+        if error is not None and turn.restore is not None:
+            await self._restore_unsent(reply, turn.restore, error)
+
+    def _dispatch(
+        self, event: ev.StreamEvent, reply: Message, recorder: TurnRecorder, view: TurnView
+    ) -> None:
+        """One recorded event to the view. O(1) and cheap: one call per token."""
+        match event:
+            case ev.TextDelta():
+                view.text_appended(reply, strip_control(event.text))
+                if self._phase is not TurnPhase.STREAMING:
+                    self._set_phase(TurnPhase.STREAMING)
+                    view.meta_changed(reply)
+            case ev.KeepAlive():
+                # The server is alive but has sent nothing yet: say so, counting up.
+                if self._phase is TurnPhase.SENDING or self._phase is TurnPhase.RETRYING:
+                    self._set_phase(TurnPhase.SENDING)
+                    view.server_alive()
+            case ev.ReasoningDelta():
+                # The tool log only times thinking; the text goes to the reply.
+                view.meta_changed(reply)
+                self._thinking(recorder)
+            case ev.ReasoningStarted() | ev.ReasoningProgress():
+                view.tool_event(event, reply)
+                self._thinking(recorder)
+                view.meta_changed(reply)
+            case ev.ReasoningFinished():
+                view.tool_event(event, reply)
+                view.meta_changed(reply)
+            case ev.ToolCallStarted():
+                view.tool_event(event, reply)
+                self._set_phase(TurnPhase.SEARCHING, one_line(event.name, 40))
+            case ev.ToolCallUpdated():
+                view.tool_event(event, reply)
+                if self._phase is not TurnPhase.SEARCHING:
+                    self._set_phase(TurnPhase.SEARCHING)
+            case ev.CitationAdded() | ev.ResponseStarted():
+                view.tool_event(event, reply)
+                view.meta_changed(reply)
+            case ev.UsageUpdated():
+                view.tool_event(event, reply)
+                view.meta_changed(reply)
+                view.usage_changed()
+            case ev.Retrying():
+                view.tool_event(event, reply)
+                self._set_phase(
+                    TurnPhase.RETRYING, one_line(event.error.summary(), 80), seconds=event.delay_s
+                )
+            case ev.ToolCallFinished() | ev.Completed() | ev.Failed() | ev.DebugEvent():
+                view.tool_event(event, reply)
+            case _:
+                ev.unhandled_event(event)
+
+    def _thinking(self, recorder: TurnRecorder) -> None:
+        if self._phase is not TurnPhase.THINKING:
+            self._set_phase(TurnPhase.THINKING, seconds=recorder.reasoning_elapsed or 0.0)
+
+    def tick(self) -> None:
+        """Once a second while a turn runs (the UI's timer): live thinking time."""
+        recorder, turn = self._recorder, self._turn
+        if recorder is None or turn is None or not recorder.is_reasoning:
+            return
+        self._view.reasoning_ticked(turn.reply, recorder.reasoning_elapsed)
+
+    # -- the end -----------------------------------------------------------------------
+
+    def _end_turn(self, turn: Turn, last: ev.StreamEvent | None) -> XAIError | None:
+        """Close the turn; the error when the request never started and the
+        turn is to be taken back (else None)."""
+        reply = turn.reply
+        self._turn = None
+        self._recorder = None
+        self._busy = False
+        status = reply.status
+        take_back: XAIError | None = None
+        if status == MessageStatus.FAILED and isinstance(last, ev.Failed):
+            error = last.error
+            nothing = not last.partial and not reply.text.strip() and not reply.tool_calls
+            if nothing and turn.restore is not None:
+                take_back = error
+            outcome = TurnOutcome.NOT_STARTED if take_back is not None else TurnOutcome.FAILED
+            self._view.turn_ended(reply, outcome)
+            self._set_phase(TurnPhase.FAILED, one_line(error.summary(), 120))
+        elif status == MessageStatus.STOPPED:
+            self._view.turn_ended(reply, TurnOutcome.STOPPED)
+            self._set_phase(TurnPhase.STOPPED)
+        elif status == MessageStatus.FAILED:
+            self._view.turn_ended(reply, TurnOutcome.FAILED)
+            reason = reply.error.message if reply.error is not None else ""
+            self._set_phase(TurnPhase.FAILED, one_line(reason, 120))
+        else:
+            self._view.turn_ended(reply, TurnOutcome.COMPLETED)
+            self._set_phase(TurnPhase.IDLE)
+        conv.touch(self.session)
+        self._checkpoint(self.session)
+        self._view.usage_changed()
+        return take_back
+
+    async def _restore_unsent(self, reply: Message, restore: Unsent, error: XAIError) -> None:
+        """The request never started: take the turn back out of the session
+        and give the text and attachments back to the prompt."""
+        messages = self.session.messages
+        if len(messages) >= 2 and messages[-1] is reply:
+            del messages[-2:]
+            await self._view.messages_truncated(len(messages))
+        self.unsent = restore
+        self._view.unsent_restored(restore, error)
+        self._checkpoint(self.session)
