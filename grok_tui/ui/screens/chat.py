@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -33,6 +32,12 @@ from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, new_id
 from grok_tui.chat.request import build_request
 from grok_tui.chat.turn import TurnRecorder
+from grok_tui.chat.turn_controller import (
+    CHECKPOINT_INTERVAL,
+    YIELD_EVERY,
+    YIELD_ROUNDS,
+    Unsent,
+)
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.keymap import bindings_for
@@ -47,24 +52,9 @@ if TYPE_CHECKING:
     from grok_tui.ui.app import GrokApp
     from grok_tui.ui.backend import Backend
 
-#: Seconds between checkpoints of a streaming reply.
-CHECKPOINT_INTERVAL = 1.0
-#: The stream worker yields to the event loop after this much processing:
-#: buffered (loopback, fast) data is consumed without awaiting anything that
-#: blocks, which would starve key handling, timers and screen updates.
-YIELD_EVERY = 0.008
-YIELD_ROUNDS = 4
 #: Below this width the side pane stacks under the conversation.
 NARROW_WIDTH = 100
 SIDE_MIN, SIDE_MAX, SIDE_STEP = 24, 100, 4
-
-
-@dataclass
-class Unsent:
-    """A prompt whose request never started (restored into the prompt)."""
-
-    text: str
-    attachments: list[Attachment]
 
 
 class ChatScreen(Screen[None]):
