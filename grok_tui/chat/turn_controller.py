@@ -58,9 +58,15 @@ Clock = Callable[[], float]
 
 __all__ = [
     "CHECKPOINT_INTERVAL",
+    "YIELD_EVERY",
+    "YIELD_ROUNDS",
+    "CheckpointSink",
+    "Clock",
     "PendingEdit",
     "Refusal",
     "Refused",
+    "RequestBuilder",
+    "StreamFunction",
     "Turn",
     "TurnController",
     "TurnOutcome",
@@ -180,7 +186,8 @@ class TurnController:
             if removed:
                 await self._view.messages_truncated(cut)
             await self._view.message_added(user)
-            return await self._start_reply(request, Unsent(text, attachments))
+            unsent = Unsent(text, attachments, tuple(removed), replace_from)
+            return await self._start_reply(request, unsent)
         except BaseException:
             self._abandon()
             raise
@@ -396,11 +403,16 @@ class TurnController:
 
     async def _restore_unsent(self, reply: Message, restore: Unsent, error: XAIError) -> None:
         """The request never started: take the turn back out of the session
-        and give the text and attachments back to the prompt."""
+        (an edit puts back what it was to replace) and give the text and
+        attachments back to the prompt."""
         messages = self.session.messages
         if len(messages) >= 2 and messages[-1] is reply:
             del messages[-2:]
             await self._view.messages_truncated(len(messages))
+            # An edit that never went out replaces nothing: the old messages return.
+            messages.extend(restore.replaced)
+            for message in restore.replaced:
+                await self._view.message_added(message)
         self.unsent = restore
         self._view.unsent_restored(restore, error)
         self._checkpoint(self.session)

@@ -52,10 +52,17 @@ class Refused:
 
 @dataclass(frozen=True, slots=True)
 class Unsent:
-    """A prompt whose request never started (restored into the prompt)."""
+    """A prompt whose request never started (restored into the prompt).
+
+    For an edit, `replace_from` is the index it was to replace (the replaced
+    messages are back in the session): resend with
+    `send(text, attachments, replace_from=replace_from)`."""
 
     text: str
     attachments: list[Attachment] = field(default_factory=list)
+    #: The messages it replaced when the request never started (put back).
+    replaced: tuple[Message, ...] = ()
+    replace_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

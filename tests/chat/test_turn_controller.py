@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -395,6 +397,26 @@ async def test_edit_replaces_from_the_message_only_when_sent() -> None:
     assert [m.text for m in h.requests[-1].messages] == ["one", "re one", "TWO"]
 
 
+async def test_an_edit_that_never_starts_puts_the_replaced_messages_back() -> None:
+    h = Harness()
+    for text in ("one", "two"):
+        h.script = [ev.TextDelta(f"re {text}"), completed()]
+        await h.controller.run_turn(await h.turn(text))
+    before = list(h.session.messages)
+    h.view.calls.clear()
+    h.script = [ev.Failed(APIConnectionError("Cannot connect."), partial=False)]
+    await h.controller.run_turn(await h.turn("TWO", replace_from=2))
+    assert h.session.messages == before  # nothing lost
+    assert h.view.calls[-4:-1] == [("truncated", 2), ("added", "user"), ("added", "assistant")]
+    unsent = h.controller.unsent
+    assert unsent is not None and (unsent.text, unsent.replace_from) == ("TWO", 2)
+    assert h.saves[-1][1] == 4
+    # Resent as the same edit.
+    h.script = [ev.TextDelta("re TWO"), completed()]
+    await h.controller.run_turn(await h.turn(unsent.text, replace_from=unsent.replace_from))
+    assert [m.text for m in h.session.messages] == ["one", "re one", "TWO", "re TWO"]
+
+
 async def test_an_edit_that_cannot_be_sent_changes_nothing(png_file: Path) -> None:
     h = Harness()
     h.script = [ev.TextDelta("re one"), completed()]
@@ -565,3 +587,11 @@ async def test_with_the_real_client_over_the_fake() -> None:
 def test_attachment_error_is_what_the_builder_raises() -> None:
     with pytest.raises(AttachmentError):
         attachment_from_input("/nonexistent/picture.png")
+
+
+def test_the_controller_does_not_import_textual() -> None:
+    code = (
+        "import sys, grok_tui.chat.turn_controller; "
+        "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
