@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from grok_tui.api.request import ImagePart
+from grok_tui.byte_size import format_size
 from grok_tui.chat.models import Attachment
 from grok_tui.sanitize import strip_control
 
@@ -40,10 +41,6 @@ def sniff_image_type(head: bytes) -> str | None:
     if head.startswith(_JPEG_MAGIC):
         return "image/jpeg"
     return None
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def _looks_like_url(text: str) -> bool:
@@ -87,7 +84,7 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
             raise AttachmentError(
-                f"{strip_control(path.name)} is {_mib(size)}; images must be at most 20 MiB"
+                f"{strip_control(path.name)} is {format_size(size)}; images must be at most 20 MiB"
             )
         with path.open("rb") as fh:
             head = fh.read(16)
@@ -136,7 +133,7 @@ def image_part_for(att: Attachment) -> ImagePart:
         ) from None
     if len(data) > MAX_IMAGE_BYTES:
         raise AttachmentError(
-            f"{strip_control(path.name)} is {_mib(len(data))}; images must be at most 20 MiB"
+            f"{strip_control(path.name)} is {format_size(len(data))}; images must be at most 20 MiB"
         )
     mime = sniff_image_type(data[:16])
     if mime is None:
