@@ -184,6 +184,16 @@ class GrokApp(App[None]):
     def remember_model(self, model: str) -> None:
         self.model = model
 
+    def api_key_in_use(self) -> tuple[str | None, str]:
+        """(the key the backend uses, where it came from); (None, "") in demo."""
+        if self.backend.demo:
+            return None, ""
+        if self._entered_keys:
+            return self._entered_keys[-1], "entered in this run"
+        source = {"env": "from XAI_API_KEY", ".env": "from ./.env",
+                  "config": "from config.toml"}.get(self.settings.api_key_source or "", "")
+        return self.settings.key_value(), source
+
     def use_api_key(self, key: str, *, save: bool = False) -> None:
         """Switch to the real API with `key` (kept for this run; saved to the
         config file, mode 0600, when `save`)."""

@@ -774,8 +774,9 @@ class ChatScreen(Screen[None]):
                 key, save = result
                 self.grok.use_api_key(key, save=save)
 
-        current = None if self.backend.demo else self.grok.settings.key_value()
-        dialog = ApiKeyScreen(current_key=current, config_path=self.grok.settings.config_path)
+        current, source = self.grok.api_key_in_use()
+        dialog = ApiKeyScreen(current_key=current, current_source=source,
+                              config_path=self.grok.settings.config_path)
         self.app.push_screen(dialog, done)
 
     def action_toggle_tool_log(self) -> None:
