@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 from textual.binding import BindingType
 
 from grok_tui.chat.models import Session
@@ -246,6 +247,13 @@ class GrokApp(App[None]):
 
     def action_pick_theme(self) -> None:
         self.theme_manager.pick()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands without its "Theme": the palette has one theme
+        command, ours ("Theme: choose…", which previews and saves)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
 
     def search_themes(self) -> None:
         """Textual's own "Theme" command opens our previewing picker too."""
