@@ -155,7 +155,9 @@ class ChatScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def _make_tool_log(self) -> ToolLog:
-        return ToolLog(id="tool-log")
+        log = ToolLog(id="tool-log")
+        log.border_title = "Tool log"
+        return log
 
     def _make_status_bar(self) -> StatusBar:
         return StatusBar(id="status")
