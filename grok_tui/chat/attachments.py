@@ -17,7 +17,10 @@ from urllib.parse import unquote, urlsplit
 from grok_tui.api.request import ImagePart
 from grok_tui.byte_size import format_size
 from grok_tui.chat.models import Attachment
-from grok_tui.sanitize import strip_control
+from grok_tui.sanitize import one_line, strip_control
+
+#: How much of a refused URL a refusal sentence repeats.
+URL_SHOWN_LIMIT = 120
 
 #: The API's limit per image (docs: jpg/jpeg or png, max 20 MiB).
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -60,7 +63,7 @@ def attachment_from_input(path_or_url: str) -> Attachment:
     raw = path_or_url.strip()
     if not raw:
         raise AttachmentError("nothing to attach: give a file path or an http(s) URL")
-    shown = strip_control(raw)
+    shown = one_line(raw, URL_SHOWN_LIMIT)  # a long input is cut, never the sentence
     if _looks_like_url(raw):
         parts = urlsplit(raw)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:

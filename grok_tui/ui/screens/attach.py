@@ -31,7 +31,7 @@ from textual.widgets import Input, Static
 
 from grok_tui.byte_size import format_size
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
-from grok_tui.sanitize import one_line
+from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.widgets.completing_input import CompletingInput
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -96,7 +96,8 @@ def describe_input(text: str, base: Path) -> tuple[bool, str]:
     try:
         att = attachment_from_input(raw)
     except AttachmentError as exc:
-        return False, one_line(exc.reason, 300)
+        # The whole sentence, wrapped by the dialog: a refusal is never cut.
+        return False, " ".join(strip_control(exc.reason).split())
     if att.source == "url":
         return True, f"image URL: {one_line(att.url or '', 200)}"
     kind = {"image/png": "PNG", "image/jpeg": "JPEG"}.get(att.mime_type or "", "image")
