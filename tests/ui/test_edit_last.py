@@ -39,6 +39,12 @@ async def _send(pilot: Any, app: GrokApp, text: str) -> None:
     await chat.checkpointer.flush()
 
 
+async def _two_turns(pilot: Any, app: GrokApp) -> None:
+    """Two answered turns, the second with a typo to edit."""
+    await _send(pilot, app, "first question")
+    await _send(pilot, app, "second qestion")
+
+
 def _file(store: SessionStore, app: GrokApp) -> Path:
     return store.path_for(app.chat.session.id)
 
@@ -51,8 +57,7 @@ async def test_ctrl_l_then_esc_changes_nothing(backend: Any, real_store: Session
     app = GrokApp(backend=backend, store=real_store)
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
-        await _send(pilot, app, "first question")
-        await _send(pilot, app, "second qestion")
+        await _two_turns(pilot, app)
         path = _file(real_store, app)
         before = path.read_bytes()
         chat.prompt.set_text("a draft\nof two lines")
@@ -85,8 +90,7 @@ async def test_ctrl_l_edit_send_saves_one_edited_turn(
     app = GrokApp(backend=backend, store=real_store)
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
-        await _send(pilot, app, "first question")
-        await _send(pilot, app, "second qestion")
+        await _two_turns(pilot, app)
         await pilot.press("ctrl+l")
         chat.prompt.set_text("second question")
         await _send(pilot, app, "second question")
@@ -123,8 +127,7 @@ async def test_edit_whose_request_never_starts_puts_the_turn_back(
     app = GrokApp(backend=backend, store=real_store)
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
-        await _send(pilot, app, "first question")
-        await _send(pilot, app, "second qestion")
+        await _two_turns(pilot, app)
         original = [m.id for m in chat.session.messages]
         await pilot.press("ctrl+l")
         fake.queue_scenarios(["error_500"])
