@@ -646,18 +646,14 @@ class ChatScreen(Screen[None]):
 
     def _show_edit(self, edit: PendingEdit) -> None:
         self.pending_edit = edit
-        self.query_one("#edit-banner", EditBanner).show_edit(edit)
         view = self.conversation.view_at(edit.index)
-        if view is not None:
-            view.add_class("-editing")
+        self.query_one("#edit-banner", EditBanner).show_edit(edit, view)
 
     def _end_edit(self, *, restore_draft: bool) -> None:
         edit, self.pending_edit = self.pending_edit, None
         if edit is None:
             return
         self.query_one("#edit-banner", EditBanner).hide()
-        for view in self.conversation.query("MessageView.-editing"):
-            view.remove_class("-editing")
         if restore_draft:
             draft = edit.previous_draft
             self.prompt.set_text(draft.text)

@@ -2,7 +2,8 @@
 
 `EditBanner` shows which message the prompt is editing and what Enter and Esc
 do (with the keys in force, so a remap shows), and marks that message's view
-in the conversation (`-editing`) while the edit is pending. It holds no state
+in the conversation (`-editing`) while the edit is pending (`show_edit(edit,
+view)`, `hide()`). It holds no state
 of its own beyond the `PendingEdit` it shows (see `grok_tui.chat.edit`).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 from grok_tui.chat.edit import PendingEdit
@@ -49,16 +51,28 @@ class EditBanner(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.edit: PendingEdit | None = None
+        self._marked: Widget | None = None
 
-    def show_edit(self, edit: PendingEdit) -> None:
+    def show_edit(self, edit: PendingEdit, view: Widget | None = None) -> None:
+        """Show `edit`; mark `view` (the edited message's) with `-editing`."""
         self.edit = edit
         keymap = getattr(self.app, "_keymap", {}) or {}
         self.update(Content(edit_banner_text(edit, effective_keys(dict(keymap)))))
         self.add_class("-shown")
+        self._unmark()
+        if view is not None:
+            view.add_class("-editing")
+            self._marked = view
 
     def hide(self) -> None:
         self.edit = None
         self.remove_class("-shown")
+        self._unmark()
+
+    def _unmark(self) -> None:
+        if self._marked is not None:
+            self._marked.remove_class("-editing")
+            self._marked = None
 
     @property
     def shown(self) -> bool:
