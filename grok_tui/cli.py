@@ -7,6 +7,7 @@ them, so `--help` and `--version` answer at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from grok_tui import __version__
@@ -173,3 +174,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+#: The status of a process killed by SIGPIPE, as a shell reports it (128 + 13).
+EXIT_BROKEN_PIPE = 141
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away (`grok-tui ask ... | head`): stop
+    quietly, as Unix tools do. Standard output is pointed at /dev/null so the
+    interpreter's final flush does not report the broken pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (tests, embedding)
+        pass
+    return EXIT_BROKEN_PIPE

@@ -382,3 +382,24 @@ def test_keep_alive_scenario_end_to_end(server: FakeServer, env: dict[str, str])
     assert kinds[0] == "keep_alive"  # 3 comments in ~30 ms: one, or two on a stalled machine
     assert 1 <= kinds.count("keep_alive") <= 2
     assert kinds[-1] == "completed"
+
+
+def test_ask_into_a_reader_that_closes_early_exits_quietly(tmp_path: Path) -> None:
+    """`grok-tui ask --demo ... | head -5`: a real pipe whose reader goes away
+    mid-answer; the command stops with SIGPIPE's status and no traceback."""
+
+    env = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "COLUMNS", "LINES")}
+    env.update(GROK_TUI_CONFIG_DIR=str(tmp_path / "config"),
+               GROK_TUI_DATA_DIR=str(tmp_path / "data"), GROK_TUI_DEMO_RATE="1000")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grok_tui", "ask", "--demo", "write a long markdown essay"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.read(64)  # like `head`: a little, then close the pipe
+    proc.stdout.close()
+    code = proc.wait(timeout=60)
+    errors = proc.stderr.read().decode()
+    assert first
+    assert code == 141, (code, errors)
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors

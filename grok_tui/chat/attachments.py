@@ -15,8 +15,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from grok_tui.api.request import ImagePart
+from grok_tui.byte_size import format_size
 from grok_tui.chat.models import Attachment
-from grok_tui.sanitize import strip_control
+from grok_tui.sanitize import one_line, strip_control
+
+#: How much of a refused URL a refusal sentence repeats.
+URL_SHOWN_LIMIT = 120
 
 #: The API's limit per image (docs: jpg/jpeg or png, max 20 MiB).
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -42,10 +46,6 @@ def sniff_image_type(head: bytes) -> str | None:
     return None
 
 
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MiB"
-
-
 def _looks_like_url(text: str) -> bool:
     if "://" in text:
         return True
@@ -63,7 +63,7 @@ def attachment_from_input(path_or_url: str) -> Attachment:
     raw = path_or_url.strip()
     if not raw:
         raise AttachmentError("nothing to attach: give a file path or an http(s) URL")
-    shown = strip_control(raw)
+    shown = one_line(raw, URL_SHOWN_LIMIT)  # a long input is cut, never the sentence
     if _looks_like_url(raw):
         parts = urlsplit(raw)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
@@ -87,7 +87,7 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
             raise AttachmentError(
-                f"{strip_control(path.name)} is {_mib(size)}; images must be at most 20 MiB"
+                f"{strip_control(path.name)} is {format_size(size)}; images must be at most 20 MiB"
             )
         with path.open("rb") as fh:
             head = fh.read(16)
@@ -136,7 +136,7 @@ def image_part_for(att: Attachment) -> ImagePart:
         ) from None
     if len(data) > MAX_IMAGE_BYTES:
         raise AttachmentError(
-            f"{strip_control(path.name)} is {_mib(len(data))}; images must be at most 20 MiB"
+            f"{strip_control(path.name)} is {format_size(len(data))}; images must be at most 20 MiB"
         )
     mime = sniff_image_type(data[:16])
     if mime is None:

@@ -1,4 +1,5 @@
-"""Small operations on a `Session`: adding turns, regenerate/edit, titles, totals.
+"""Small operations on a `Session`: adding turns, regenerate, titles, totals
+(editing a sent message: `grok_tui.chat.edit`).
 
 No I/O: saving is the store's job.
 """
@@ -115,18 +116,6 @@ def prepare_regenerate(session: Session) -> None:
 
 #: Name used in the contracts page.
 drop_last_reply = prepare_regenerate
-
-
-def prepare_edit_last(session: Session) -> tuple[str, list[Attachment]]:
-    """Remove the last user message and what follows it; return its text and
-    attachments for the prompt. Raises LookupError when there is no user message."""
-    i = last_user_index(session)
-    if i is None:
-        raise LookupError("there is no message of yours to edit")
-    message = session.messages[i]
-    del session.messages[i:]
-    touch(session)
-    return message.text, list(message.attachments)
 
 
 def session_totals(session: Session) -> Usage:

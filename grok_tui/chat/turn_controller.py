@@ -222,20 +222,6 @@ class TurnController:
         message = self.session.messages[index]
         return PendingEdit(index, message.text, list(message.attachments))
 
-    async def take_back_last(self) -> PendingEdit | Refused:
-        """Remove the last user message and what followed it now (the older,
-        destructive edit) and return it for the prompt."""
-        if self._busy:
-            return Refused(Refusal.BUSY, "A reply is still streaming: Esc stops it.")
-        try:
-            text, attachments = conv.prepare_edit_last(self.session)
-        except LookupError:
-            return Refused(Refusal.NOTHING_TO_EDIT, "There is no message of yours to edit.")
-        index = len(self.session.messages)
-        await self._view.messages_truncated(index)
-        self._checkpoint(self.session)
-        return PendingEdit(index, text, attachments)
-
     async def _start_reply(self, request: ChatRequest, restore: Unsent | None) -> Turn:
         session = self.session
         reply = conv.start_reply(session, request.model)

@@ -32,7 +32,7 @@ class TurnOutcome(StrEnum):
 
 
 class Refusal(StrEnum):
-    """Why `send`, `regenerate`, `take_back_last` or `edit_target` did nothing."""
+    """Why `send`, `regenerate` or `edit_target` did nothing."""
 
     EMPTY = "empty"  # blank text: nothing to say to the user
     BUSY = "busy"  # a turn is under way

@@ -424,12 +424,13 @@ class FakeXAI:
     # ----- choosing ------------------------------------------------------
     @staticmethod
     def _heuristic(req: ParsedRequest, model: ModelEntry) -> str:
+        # A request carrying web_search / x_search tools gets a searched reply
+        # (tool calls, citations) whatever its words: the user turned search on.
+        # Without them nothing pretends to search, whatever the words.
+        if req.api == "responses" and req.search_enabled:
+            return "search"
         text = req.prompt.lower()
         words = set(re.findall(r"[a-z]+", text))
-        if req.api == "responses" and req.search_enabled and words & {
-            "search", "news", "latest", "today"
-        }:
-            return "search"
         if words & {"think", "reason", "prove", "reasoning"} or model.reasoning == "visible":
             return "reasoning"
         if req.image_count:

@@ -200,20 +200,21 @@ _PLAIN = (
     "Hi! I'm the offline demo backend of grok-tui, so my answers are canned, but the "
     "streaming, usage and cost accounting work exactly like the real API.\n\n"
     "Things to try:\n\n"
-    "- ask for the **latest news** with search enabled to see tool calls and citations\n"
+    "- turn on web or X search (F3) and ask anything to see tool calls and citations\n"
     "- ask for something **long** (a table, some code, an essay) to see markdown streaming\n"
     "- ask me to **think** or **prove** something to see reasoning\n"
     "- attach an image to see image input",
     "That's a good question. Since this is grok-tui's **offline demo**, I can't really "
     "answer it, but here is what a reply looks like: a short paragraph, then a list.\n\n"
-    "1. Type `search the latest news` with web or X search on to watch the tool log.\n"
+    "1. Turn on web or X search (F3) and ask anything to watch the tool log.\n"
     "2. Type `write a long markdown essay` to stress the renderer.\n"
     "3. Type `think step by step` for a reasoning trace.\n\n"
     "Set `XAI_API_KEY` to talk to the real Grok.",
     "Sure. In the offline demo I reply from a script, and your message was:\n\n"
     "> {prompt}\n\n"
-    "Try words like *search*, *long*, *table*, *code* or *think* to see the other "
-    "scripted answers (search, markdown, reasoning). With a real API key, Grok answers for real.",
+    "Try words like *long*, *table*, *code* or *think* to see the other scripted "
+    "answers (markdown, reasoning), or turn on web or X search (F3) for a searched "
+    "reply with sources. With a real API key, Grok answers for real.",
 )
 
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 from textual.binding import BindingType
 
 from grok_tui.chat.models import Session
@@ -184,6 +185,16 @@ class GrokApp(App[None]):
     def remember_model(self, model: str) -> None:
         self.model = model
 
+    def api_key_in_use(self) -> tuple[str | None, str]:
+        """(the key the backend uses, where it came from); (None, "") in demo."""
+        if self.backend.demo:
+            return None, ""
+        if self._entered_keys:
+            return self._entered_keys[-1], "entered in this run"
+        source = {"env": "from XAI_API_KEY", ".env": "from ./.env",
+                  "config": "from config.toml"}.get(self.settings.api_key_source or "", "")
+        return self.settings.key_value(), source
+
     def use_api_key(self, key: str, *, save: bool = False) -> None:
         """Switch to the real API with `key` (kept for this run; saved to the
         config file, mode 0600, when `save`)."""
@@ -236,6 +247,13 @@ class GrokApp(App[None]):
 
     def action_pick_theme(self) -> None:
         self.theme_manager.pick()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands without its "Theme": the palette has one theme
+        command, ours ("Theme: choose…", which previews and saves)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
 
     def search_themes(self) -> None:
         """Textual's own "Theme" command opens our previewing picker too."""

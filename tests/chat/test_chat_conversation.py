@@ -6,7 +6,6 @@ from grok_tui.chat.conversation import (
     add_user_message,
     last_user_index,
     last_user_message,
-    prepare_edit_last,
     prepare_regenerate,
     session_totals,
     start_reply,
@@ -66,20 +65,6 @@ def test_last_user_and_regenerate() -> None:
     assert last_user_index(s) == 2 and last_user_message(s) is u
     prepare_regenerate(s)
     assert [m.text for m in s.messages] == ["a", "A", "b"]
-
-
-def test_prepare_edit_last() -> None:
-    s = Session()
-    add_user_message(s, "a")
-    start_reply(s, "m").text = "A"
-    att = Attachment(source="url", url="https://e.x/i.png", name="i.png")
-    add_user_message(s, "b", [att])
-    start_reply(s, "m").text = "B"
-    text, atts = prepare_edit_last(s)
-    assert (text, atts) == ("b", [att])
-    assert [m.text for m in s.messages] == ["a", "A"]
-    with pytest.raises(LookupError):
-        prepare_edit_last(Session())
 
 
 def test_session_totals() -> None:

@@ -9,10 +9,10 @@ from grok_tui.api.request import ImagePart, InputMessage, WebSearchTool, XSearch
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.conversation import (
     add_user_message,
-    prepare_edit_last,
     prepare_regenerate,
     start_reply,
 )
+from grok_tui.chat.edit import Draft, begin_edit_last
 from grok_tui.chat.models import Message, MessageError, MessageStatus, Session
 from grok_tui.chat.request import build_request, search_tools, unsupported_on_api
 from grok_tui.chat.search import SearchSettings, WebSearchSettings, XSearchSettings
@@ -128,9 +128,9 @@ def test_edit_last_removes_message_and_reply(png_file: Path) -> None:
     att = attachment_from_input(str(png_file))
     add_user_message(s, "b typo", [att])
     _reply(s, "B")
-    text, atts = prepare_edit_last(s)
-    assert text == "b typo" and atts == [att]
-    add_user_message(s, "b fixed", atts)
+    edit = begin_edit_last(s, Draft())
+    assert edit.text == "b typo" and edit.attachments == [att]
+    edit.apply(s, "b fixed", edit.attachments)
     req = build_request(s)
     assert _roles_texts(req.messages) == [("user", "a"), ("assistant", "A"), ("user", "b fixed")]
     assert len(req.messages[-1].images) == 1

@@ -448,21 +448,6 @@ async def test_a_failed_first_send_leaves_an_untitled_chat_untitled(png_file: Pa
     assert h.view.calls == [] and h.saves == []
 
 
-async def test_take_back_last_removes_it_now() -> None:
-    h = Harness()
-    h.script = [ev.TextDelta("re one"), completed()]
-    await h.controller.run_turn(await h.turn("one"))
-    assert await h.controller.take_back_last() == PendingEdit(0, "one", [])
-    assert h.session.messages == [] and h.view.calls[-1] == ("truncated", 0)
-    assert h.saves[-1][1] == 0
-    assert await h.controller.take_back_last() == Refused(
-        Refusal.NOTHING_TO_EDIT, "There is no message of yours to edit."
-    )
-    assert h.controller.edit_target() == Refused(
-        Refusal.NOTHING_TO_EDIT, "There is no message of yours to edit."
-    )
-
-
 async def test_a_second_send_while_streaming_is_refused() -> None:
     h = Harness()
     go_on = asyncio.Event()
@@ -474,7 +459,6 @@ async def test_a_second_send_while_streaming_is_refused() -> None:
     busy = Refused(Refusal.BUSY, "A reply is still streaming: Esc stops it.")
     assert await h.controller.send("second") == busy
     assert await h.controller.regenerate() == busy
-    assert await h.controller.take_back_last() == busy
     assert len(h.session.messages) == 2 and len(h.requests) == 1
     with pytest.raises(RuntimeError):
         h.controller.switch_session(Session())

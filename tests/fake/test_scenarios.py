@@ -559,3 +559,27 @@ def test_non_streaming_fault_variants(fake: FakeXAI, client: httpx.Client) -> No
                              ).iter_body())
     assert items[0] == Pause(fake.config.stall_seconds)
     assert json.loads(items[1])["status"] == "completed"
+
+
+@pytest.mark.parametrize("prompt", ["hello", "what is a monad?", "think about cats"])
+def test_search_tools_always_give_a_searched_reply(client: httpx.Client, prompt: str) -> None:
+    """Search on (web_search / x_search in the request): a searched reply with
+    tool calls and cited sources, whatever the words of the prompt."""
+    for tools in ([SEARCH_TOOLS[0]], [SEARCH_TOOLS[1]], SEARCH_TOOLS):
+        frames = json_frames(_stream(client, "/responses",
+                                     responses_body(prompt, tools=tools)).content)
+        items = frames[-1]["response"]["output"]
+        kinds = {i["type"] for i in items}
+        assert kinds & {"web_search_call", "custom_tool_call"}, (prompt, tools, kinds)
+        annotations = [a for i in items if i["type"] == "message"
+                       for c in i["content"] for a in c.get("annotations", [])]
+        assert annotations, (prompt, tools)
+
+
+def test_search_words_without_tools_do_not_pretend(client: httpx.Client) -> None:
+    frames = json_frames(_stream(client, "/responses",
+                                 responses_body("search the latest news today")).content)
+    items = frames[-1]["response"]["output"]
+    assert {i["type"] for i in items} == {"message"}
+    text = _text(frames)
+    assert "search" not in text.lower() or "turn on web or x search" in text.lower()

@@ -210,28 +210,6 @@ async def test_regenerate_sends_same_history(make_app: Any, fake: FakeXAI) -> No
         assert len(chat.conversation.query(MessageView)) == 4
 
 
-async def test_edit_last_and_resend(make_app: Any, fake: FakeXAI) -> None:
-    app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
-        chat = app.chat
-        await _send(pilot, app, "first question")
-        await _until_idle(pilot, app)
-        await _send(pilot, app, "second qestion")
-        await _until_idle(pilot, app)
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-        assert chat.prompt.text == "second qestion"
-        assert len(chat.session.messages) == 2
-        assert len(chat.conversation.query(MessageView)) == 2
-        chat.prompt.set_text("second question")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: len(_gen_requests(fake)) == 3, what="the resend")
-        await _until_idle(pilot, app)
-        texts = _input_texts(_gen_requests(fake)[-1].json)
-        assert [t for _, t in texts if _ == "user"] == ["first question", "second question"]
-        assert "second qestion" not in str(texts)
-
-
 MARKUP = "[@click=app.quit]x[/] [bold red]boom[/] [link=https://evil]y[/link]"
 
 

@@ -319,3 +319,31 @@ async def test_help_reads_the_app_keymap() -> None:
         assert "F9" in text and "Sessions" in text
         await pilot.press("escape")
         await app.done.wait()
+
+
+def test_refusal_sentences_are_never_cut(tmp_path: Path) -> None:
+    """A very long refused URL: the input is shortened inside the sentence,
+    the sentence itself is whole (the dialog wraps it)."""
+    from grok_tui.ui.screens.attach import describe_input
+
+    url = "ftp://example.com/" + "a" * 400 + ".png"
+    ok, message = describe_input(url, tmp_path)
+    assert not ok
+    assert message.endswith("only http:// and https:// image links can be attached"), message
+    assert "…" in message and len(message) < 300
+
+
+def test_attach_dialog_shows_small_sizes_in_bytes(tmp_path: Path) -> None:
+    from grok_tui.chat.attachments import attachment_from_input
+    from grok_tui.ui.screens.attach import describe_input
+    from grok_tui.ui.widgets.message_view import attachment_chip
+
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    ) + b"\0" * 7
+    (tmp_path / "tiny.png").write_bytes(png)
+    ok, message = describe_input("tiny.png", tmp_path)
+    assert ok and message == "PNG image, 73 bytes: tiny.png"
+    assert attachment_chip(attachment_from_input(str(tmp_path / "tiny.png"))).endswith(
+        "tiny.png 73 bytes")

@@ -4,11 +4,14 @@
 `ModalScreen[tuple[str, bool] | None]`: it dismisses with `(key, save)` —
 `save` is the state of the "save to config file (0600)" checkbox — or None on
 Esc/Cancel. Saving is the caller's job (`grok_tui.config.save_api_key`).
+`current_source` says where the key in use came from ("entered in this run",
+"from XAI_API_KEY", ...); it is shown after the masked key.
 
 - The key is typed into a password `Input` (always masked); the dialog never
   shows it unmasked, and the current key only through `config.mask_key`.
-- Shows where the key would be saved (`config_path`, default
-  `paths.config_file()`).
+- Says only what is true: where the key *will* be saved when the box is
+  checked (`config_path`, default `paths.config_file()`), and that it is used
+  for this run only when it is not; nothing claims a save happened.
 - Refuses an empty key, or one with spaces or control characters inside, with
   a clear message (outer whitespace from pasting is trimmed); the message never
   repeats the key.
@@ -51,9 +54,17 @@ class ApiKeyScreen(ModalScreen[tuple[str, bool] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, *, current_key: str | None = None, config_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        current_key: str | None = None,
+        current_source: str = "",
+        config_path: Path | None = None,
+    ) -> None:
         super().__init__()
-        self._current = mask_key(current_key)
+        self._current = mask_key(current_key) if current_key else "none"
+        if current_key and current_source:
+            self._current += f" ({strip_control(current_source)})"
         self._path = config_path
         #: The message shown for the last refused key ("" when none).
         self.error = ""
@@ -69,16 +80,24 @@ class ApiKeyScreen(ModalScreen[tuple[str, bool] | None]):
             yield Input(placeholder="xai-…", password=True, id="key")
             yield Static(Content(""), id="error")
             yield Checkbox(Content("save to config file (0600)"), value=False, id="save")
-            yield Static(Content(f"Saved to {strip_control(str(self.config_path))}"), id="where")
-            yield Static(
-                Content("Without saving, the key is used for this run only."), id="hint"
-            )
+            yield Static(Content(self.where_text(False)), id="where")
             with Horizontal(id="buttons"):
                 yield Button(Content("Cancel"), id="cancel")
                 yield Button(Content("Use key"), variant="primary", id="ok")
 
     def on_mount(self) -> None:
         self.query_one("#key", Input).focus()
+
+    def where_text(self, save: bool) -> str:
+        """What happens to the key, for the checkbox's state."""
+        path = strip_control(str(self.config_path))
+        if save:
+            return f"The key will be saved to {path} (mode 0600) when you press Use key."
+        return f"Not saved: the key is used for this run only (check the box to save it to {path})."
+
+    @on(Checkbox.Changed, "#save")
+    def _save_toggled(self, event: Checkbox.Changed) -> None:
+        self.query_one("#where", Static).update(Content(self.where_text(event.value)))
 
     @on(Input.Submitted, "#key")
     @on(Button.Pressed, "#ok")

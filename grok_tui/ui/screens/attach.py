@@ -29,8 +29,10 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from grok_tui.byte_size import format_size
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
-from grok_tui.sanitize import one_line
+from grok_tui.sanitize import one_line, strip_control
+from grok_tui.ui.widgets.completing_input import CompletingInput
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -94,11 +96,12 @@ def describe_input(text: str, base: Path) -> tuple[bool, str]:
     try:
         att = attachment_from_input(raw)
     except AttachmentError as exc:
-        return False, one_line(exc.reason, 300)
+        # The whole sentence, wrapped by the dialog: a refusal is never cut.
+        return False, " ".join(strip_control(exc.reason).split())
     if att.source == "url":
         return True, f"image URL: {one_line(att.url or '', 200)}"
     kind = {"image/png": "PNG", "image/jpeg": "JPEG"}.get(att.mime_type or "", "image")
-    size = f", {att.size_bytes / (1024 * 1024):.1f} MiB" if att.size_bytes is not None else ""
+    size = f", {format_size(att.size_bytes)}" if att.size_bytes is not None else ""
     return True, f"{kind} image{size}: {one_line(att.name, 120)}"
 
 
@@ -109,7 +112,6 @@ class AttachScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("tab", "complete", "Complete", priority=True, show=False),
     ]
 
     def __init__(self, *, start_dir: Path | None = None) -> None:
@@ -121,7 +123,7 @@ class AttachScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content("Attach an image (PNG or JPEG, up to 20 MiB)"), id="title")
-            yield Input(
+            yield CompletingInput(
                 placeholder="path/to/image.png or https://…",
                 suggester=PathSuggester(self.base),
                 id="path",
@@ -162,12 +164,6 @@ class AttachScreen(ModalScreen[str | None]):
         if "://" not in value and not os.path.isabs(os.path.expanduser(value)):
             value = str(self.base / value)
         self.dismiss(value)
-
-    def action_complete(self) -> None:
-        path_input = self.query_one("#path", Input)
-        # Right at the end of the input accepts the suggestion, if there is one.
-        path_input.cursor_position = len(path_input.value)
-        path_input.action_cursor_right()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

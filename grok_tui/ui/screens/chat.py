@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -29,6 +30,7 @@ from grok_tui.api import events as ev
 from grok_tui.api.errors import XAIError
 from grok_tui.chat import conversation as conv
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
+from grok_tui.chat.edit import Draft, EditError, PendingEdit, begin_edit_last
 from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, new_id
 from grok_tui.chat.request import build_request
 from grok_tui.chat.turn import TurnRecorder
@@ -36,12 +38,12 @@ from grok_tui.chat.turn_controller import (
     CHECKPOINT_INTERVAL,
     YIELD_EVERY,
     YIELD_ROUNDS,
-    Unsent,
 )
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.widgets.conversation import Conversation
+from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.message_view import MessageView, attachment_chip
 from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
 from grok_tui.ui.widgets.search_form import SearchForm
@@ -55,6 +57,16 @@ if TYPE_CHECKING:
 #: Below this width the side pane stacks under the conversation.
 NARROW_WIDTH = 100
 SIDE_MIN, SIDE_MAX, SIDE_STEP = 24, 100, 4
+
+
+@dataclass
+class Unsent:
+    """A prompt whose request never started (restored into the prompt)."""
+
+    text: str
+    attachments: list[Attachment]
+    #: The edit this prompt was sending (undone if the request never started).
+    edit: PendingEdit | None = None
 
 
 class ChatScreen(Screen[None]):
@@ -80,6 +92,8 @@ class ChatScreen(Screen[None]):
         self.streaming_message: Message | None = None
         self.stream_state = "idle"
         self.unsent: Unsent | None = None
+        #: The sent message being edited in the prompt (nothing changed until Enter).
+        self.pending_edit: PendingEdit | None = None
         self._last_checkpoint = 0.0
         self._turn_begun = False  # a turn started since mount (see _load_tool_log)
         self._sending = False  # between Enter and the reply's start (see send)
@@ -127,6 +141,7 @@ class ChatScreen(Screen[None]):
                 yield Conversation(id="conversation")
                 yield Static("", id="notice", markup=False)
                 yield Static("", id="attachments", markup=False)
+                yield EditBanner(id="edit-banner")
                 yield PromptInput(id="prompt", history=self.history,
                                   history_file=getattr(self.app, "prompt_history_file", None))
             with Vertical(id="side"):
@@ -138,7 +153,9 @@ class ChatScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def _make_tool_log(self) -> ToolLog:
-        return ToolLog(id="tool-log")
+        log = ToolLog(id="tool-log")
+        log.border_title = "Tool log"
+        return log
 
     def _make_status_bar(self) -> StatusBar:
         return StatusBar(id="status")
@@ -311,13 +328,22 @@ class ChatScreen(Screen[None]):
             return False
         attachments = list(self.attachments)
         session = self.session
-        user = conv.add_user_message(session, text, attachments)
+        edit = self.pending_edit
+        if edit is not None and edit.is_current(session):
+            user = edit.apply(session, text, attachments)  # the one change an edit makes
+        else:
+            edit = None
+            user = conv.add_user_message(session, text, attachments)
         try:
             request = build_request(session, api=self.backend.client.api)
         except AttachmentError as exc:
-            session.messages.pop()
+            if edit is None or not edit.undo(session):
+                session.messages.pop()
             self.show_notice(f"Not sent: {exc.reason}")
             return False
+        if edit is not None:
+            self._end_edit(restore_draft=False)
+            await self.conversation.truncate(edit.index)
         self.unsent = None
         self.clear_notice()
         self.history.add(text)
@@ -329,7 +355,7 @@ class ChatScreen(Screen[None]):
         self._sending = True
         self._set_state("sending")
         await self.conversation.add_message(user)
-        await self._start_reply(request, restore=Unsent(text, attachments))
+        await self._start_reply(request, restore=Unsent(text, attachments, edit))
         return True
 
     async def _start_reply(self, request: Any, *, restore: Unsent | None) -> None:
@@ -486,6 +512,10 @@ class ChatScreen(Screen[None]):
         if len(msgs) >= 2 and msgs[-1] is reply:
             del msgs[-2:]
             await self.conversation.truncate(len(msgs))
+            if restore.edit is not None and restore.edit.undo(self.session):
+                for message in msgs[restore.edit.index :]:  # the edited turn is back
+                    await self.conversation.add_message(message)
+                self._show_edit(restore.edit)
             # The tool log keeps this attempt (its retries and the failure) on
             # purpose: it is a log of what happened; the saved session, which
             # no longer holds the turn, will not show it when reopened.
@@ -505,9 +535,12 @@ class ChatScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        """Esc: stop the streaming reply; otherwise leave the message highlight."""
+        """Esc: stop the streaming reply; else cancel an edit; else leave the message highlight."""
         if self.is_streaming:
             self.workers.cancel_group(self, "stream")
+            return
+        if self.pending_edit is not None:
+            self.cancel_edit()
             return
         if self.conversation.has_focus or self.conversation.highlighted is not None:
             self.conversation.highlighted = None
@@ -526,6 +559,7 @@ class ChatScreen(Screen[None]):
         self.session = session
         self.checkpointer.remember(session.id)
         self.unsent = None
+        self._end_edit(restore_draft=False)  # what the prompt holds stays there
         form = self._search_form
         if form is not None:
             form.set_settings(session.search)
@@ -551,6 +585,9 @@ class ChatScreen(Screen[None]):
         if self.is_streaming:
             self._notify("A reply is still streaming: Esc stops it.", severity="warning")
             return
+        if self.pending_edit is not None:
+            self._notify(self._editing_sentence(), severity="warning")
+            return
         if self.unsent is not None and self.prompt.text.strip():
             await self.send(self.prompt.text)
             return
@@ -569,21 +606,60 @@ class ChatScreen(Screen[None]):
         await self._start_reply(request, restore=None)
 
     async def action_edit_last(self) -> None:
-        """Take the last message of yours (and what followed) back into the prompt."""
+        """Load the last message of yours into the prompt to edit it. Nothing
+        changes (in memory or on disk) until the edit is sent; Esc cancels."""
+        prompt = self.prompt
+        if self.pending_edit is not None:  # never pulls an earlier turn
+            self._notify(self._editing_sentence(), severity="warning")
+            prompt.focus()
+            return
         if self.is_streaming:
-            await self._stop_and_wait()
+            self._notify("A reply is still streaming: Esc stops it, then edit.",
+                         severity="warning")
+            return
+        draft = Draft(prompt.text, list(self.attachments), prompt.cursor_location)
         try:
-            text, attachments = conv.prepare_edit_last(self.session)
-        except LookupError as exc:
+            edit = begin_edit_last(self.session, draft)
+        except EditError as exc:
             self._notify(str(exc).capitalize() + ".", severity="warning")
             return
-        await self.conversation.truncate(len(self.session.messages))
-        self.prompt.set_text(text)
-        self.attachments = attachments
+        self._show_edit(edit)
+        prompt.set_text(edit.text)
+        self.attachments = list(edit.attachments)
         self._refresh_chips()
-        self.checkpointer.save(self.session)
-        self.prompt.focus()
-        self._notify("Editing your last message: Enter resends it.")
+        prompt.focus()
+
+    def cancel_edit(self) -> None:
+        """Leave the pending edit: the prompt gets back the draft it had before."""
+        edit = self.pending_edit
+        if edit is None:
+            return
+        self._end_edit(restore_draft=True)
+        self._notify(f"Edit of message {edit.number} cancelled; nothing was changed.")
+
+    def _editing_sentence(self) -> str:
+        edit = self.pending_edit
+        number = edit.number if edit is not None else 0
+        return f"Already editing message {number}: Enter sends the edit, Esc cancels it."
+
+    def _show_edit(self, edit: PendingEdit) -> None:
+        self.pending_edit = edit
+        view = self.conversation.view_at(edit.index)
+        self.query_one("#edit-banner", EditBanner).show_edit(edit, view)
+
+    def _end_edit(self, *, restore_draft: bool) -> None:
+        edit, self.pending_edit = self.pending_edit, None
+        if edit is None:
+            return
+        self.query_one("#edit-banner", EditBanner).hide()
+        if restore_draft:
+            draft = edit.previous_draft
+            self.prompt.set_text(draft.text)
+            if draft.cursor is not None:
+                self.prompt.move_cursor(draft.cursor)
+            self.attachments = list(draft.attachments)
+            self._refresh_chips()
+            self.prompt.focus()
 
     def _target_index(self) -> int | None:
         c = self.conversation
@@ -694,8 +770,9 @@ class ChatScreen(Screen[None]):
                 key, save = result
                 self.grok.use_api_key(key, save=save)
 
-        current = None if self.backend.demo else self.grok.settings.key_value()
-        dialog = ApiKeyScreen(current_key=current, config_path=self.grok.settings.config_path)
+        current, source = self.grok.api_key_in_use()
+        dialog = ApiKeyScreen(current_key=current, current_source=source,
+                              config_path=self.grok.settings.config_path)
         self.app.push_screen(dialog, done)
 
     def action_toggle_tool_log(self) -> None:

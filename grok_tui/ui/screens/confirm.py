@@ -31,6 +31,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from grok_tui.sanitize import one_line, strip_control
+from grok_tui.ui.widgets.completing_input import CompletingInput
 
 _CSS = """
 ConfirmScreen, InputScreen {
@@ -173,7 +174,7 @@ class InputScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content(self.title_text), id="title")
-            yield Input(
+            yield CompletingInput(
                 self.value,
                 id="value",
                 suggester=self.suggester,

@@ -98,6 +98,9 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "with text typed, only prompts starting with it (Down returns to your text). "
         "history_size in config.toml (0: none kept on disk); palette: Prompt history: clear.",
         f"{keys('chat.cancel')} stops a reply; the text so far is kept.",
+        f"{keys('chat.edit_last')} loads your last message into the prompt to edit it; "
+        f"nothing changes until {keys('chat.send')} sends the edit in place of that message "
+        f"and its reply; {keys('chat.cancel')} cancels and gives back what you had typed.",
         "Drag the mouse over messages to select text (double-click: a whole reply), "
         "Ctrl+C copies it (via the terminal, OSC 52); Shift+drag gives most "
         "terminals' own selection.",
@@ -106,7 +109,8 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         f"Search pane ({keys('pane.toggle_search')}): turn web and X search on, "
         "narrow them by domains, handles and dates; the status bar summarizes them.",
         "Demo backend: `grok-tui --demo` (or no API key) answers from a built-in fake "
-        "server, marked DEMO in the status bar; no key or network needed.",
+        "server, marked DEMO in the status bar; no key or network needed. With web or X "
+        "search on, every demo reply is a searched one (tool log rows, cited sources).",
         "Keys can be remapped in config.toml under [keys] (binding id = \"keys\").",
     ]
 

@@ -35,6 +35,7 @@ from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
+from grok_tui.ui.widgets.welcome import Welcome
 
 #: Messages mounted as full views when a session opens.
 LIVE_WINDOW = 12
@@ -187,8 +188,9 @@ class Conversation(VerticalScroll, can_focus=True):
             widgets.append(ArchiveChunk(start, messages[start:stop], width))
         for i in range(live_from, n):
             widgets.append(self._new_view(i))
-        if widgets:
-            await self.mount_all(widgets)
+        if not widgets:
+            widgets.append(Welcome())
+        await self.mount_all(widgets)
         # Anchor once the new views are laid out (before, the content height
         # is unknown and the offset would be computed from nothing).
         self.call_after_refresh(self.anchor)
@@ -209,6 +211,9 @@ class Conversation(VerticalScroll, can_focus=True):
             self._messages.append(message)
             index = len(self._messages) - 1
         view = self._new_view(index)
+        welcome = list(self.query_children(Welcome))
+        if welcome:
+            await self.remove_children(welcome)
         await self.mount(view)
         # Following the stream does not always go through `watch_scroll_y`:
         # each new message is also a point to release replies left far above.
@@ -231,6 +236,8 @@ class Conversation(VerticalScroll, can_focus=True):
                     w.cut(count - w.start)
         if doomed:
             await self.remove_children(doomed)
+        if count == 0 and not self.query_children(Welcome):
+            await self.mount(Welcome())
         if self.highlighted is not None and self.highlighted >= count:
             self.highlighted = None
 

@@ -29,6 +29,7 @@ from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Static
 
+from grok_tui.byte_size import format_size
 from grok_tui.chat.models import Attachment, Citation, Message, MessageStatus, Usage
 from grok_tui.sanitize import is_safe_link, one_line, strip_control
 from grok_tui.ui.format import format_cost, format_duration
@@ -155,9 +156,8 @@ def sources_content(citations: Iterable[Citation]) -> Content:
 def attachment_chip(att: Attachment) -> str:
     name = one_line(att.name or att.url or att.path or "image", 60)
     size = ""
-    if att.size_bytes:
-        kib = att.size_bytes / 1024
-        size = f" {kib / 1024:.1f} MiB" if kib >= 1024 else f" {math.ceil(kib)} KiB"
+    if att.size_bytes is not None:
+        size = f" {format_size(att.size_bytes)}"
     return f"🖼 {name}{size}"
 
 

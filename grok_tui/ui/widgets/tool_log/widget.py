@@ -97,6 +97,11 @@ from grok_tui.ui.widgets.tool_log.rows import (
 #: Lines of the newest turns measured at once by `load_messages` (at least
 #: three viewports); older turns are measured when scrolled near.
 _TAIL_MIN_LINES = 100
+#: Shown while the log is empty (dim, wrapped to the pane's width).
+EMPTY_TEXT = (
+    "Searches, tool calls and thinking of each reply show here, one row each, "
+    "with a summary of the turn (tokens, cost). Up/Down select a row, Enter opens it."
+)
 
 
 class ToolLog(ScrollView, can_focus=True):
@@ -693,6 +698,8 @@ class ToolLog(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self._width()
         line_no = self.scroll_offset.y + y
+        if not self._line_map:
+            return self._empty_line(y, width)
         row = self._line_map[line_no] if 0 <= line_no < len(self._line_map) else None
         if row is None:
             if 0 <= line_no < self._pad and not self._visible_check:
@@ -705,6 +712,17 @@ class ToolLog(ScrollView, can_focus=True):
             base = self.get_visual_style()
         content = self._row_line(row, line_no - row.line, width)
         strip = Strip(content.render_segments(base), content.cell_length)  # type: ignore[arg-type]
+        return strip.extend_cell_length(width, base.rich_style).crop(0, width)
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        """Line `y` of the empty log's explanation (blank below it)."""
+        base = self.get_visual_style()
+        lines = Content(EMPTY_TEXT).wrap(max(10, width))
+        if y >= len(lines):
+            return Strip.blank(width, base.rich_style)
+        dim = self.get_visual_style("tool-log--dim")
+        line = lines[y]
+        strip = Strip(line.render_segments(dim), line.cell_length)  # type: ignore[arg-type]
         return strip.extend_cell_length(width, base.rich_style).crop(0, width)
 
     # -- keys and mouse --------------------------------------------------------------
