@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from grok_tui.exit_codes import EXIT_OK, EXIT_USAGE
+
 if TYPE_CHECKING:
     from grok_tui.ui.app import GrokApp
 
@@ -53,7 +55,9 @@ def build_app(args: argparse.Namespace) -> GrokApp:
     from grok_tui.ui.backend import backend_from_settings
     from grok_tui.ui.widgets.prompt_input import PromptHistory
 
-    settings, warnings = load_settings(args)
+    warnings: list[str] = []
+    settings, problems = load_settings(args)
+    warnings.extend(str(problem) for problem in problems)
     store = _open_store(warnings)
     session = _open_session(args, store, warnings)
     return GrokApp(
@@ -71,6 +75,6 @@ def run_app(args: argparse.Namespace) -> int:
         app = build_app(args)
     except StartError as exc:
         print(f"grok-tui: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     app.run()
-    return 0
+    return EXIT_OK
