@@ -176,7 +176,7 @@ def read_config_file(path: Path, problems: list[ConfigProblem]) -> dict[str, Any
     source = Source.file(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file there (yet)
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(ConfigProblem(
