@@ -70,26 +70,6 @@ ENV_VARS: dict[str, str] = {s.env: s.name for s in SCALARS if s.env}
 FLAGS: dict[str, tuple[str, str]] = {s.dest: (s.name, s.flag) for s in SCALARS if s.flag}
 
 
-SCALARS: tuple[Scalar, ...] = (
-    Scalar("model", checks.STRING, env="GROK_TUI_MODEL", flag="--model"),
-    Scalar("base_url", checks.URL, env="GROK_TUI_BASE_URL", flag="--base-url"),
-    Scalar("api", checks.API, env="GROK_TUI_API", flag="--api"),
-    Scalar("theme", checks.THEME, env="GROK_TUI_THEME", flag="--theme"),
-    Scalar("show_tool_log", checks.BOOL, env="GROK_TUI_SHOW_TOOL_LOG"),
-    Scalar("demo_rate", checks.POSITIVE, env="GROK_TUI_DEMO_RATE", shown=_tokens_per_second),
-    Scalar("history_size", checks.HISTORY_SIZE, shown=_prompts),
-    Scalar("timeouts.connect", checks.SECONDS, env="GROK_TUI_CONNECT_TIMEOUT", shown=_seconds),
-    Scalar("timeouts.read", checks.SECONDS, env="GROK_TUI_READ_TIMEOUT", shown=_seconds),
-    Scalar("timeouts.write", checks.SECONDS, env="GROK_TUI_WRITE_TIMEOUT", shown=_seconds),
-)
-
-#: Environment variables that set a setting: variable -> setting name.
-ENV_VARS: dict[str, str] = {s.env: s.name for s in SCALARS if s.env}
-#: Command-line flags that set a setting: argparse dest -> (setting name, flag).
-FLAGS: dict[str, tuple[str, str]] = {s.dest: (s.name, s.flag) for s in SCALARS if s.flag}
-
-
-
 def _lookup(data: Mapping[str, Any], name: str) -> tuple[bool, Any]:
     node: Any = data
     for part in name.split("."):
