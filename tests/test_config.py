@@ -31,6 +31,12 @@ KEY = "xai-SECRETsecretSECRETsecret1234b14o"
 @pytest.fixture
 def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private config folder; the real environment cannot leak in."""
+    return isolated_config_file(tmp_path, monkeypatch)
+
+
+def isolated_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """config.toml's path in a private config folder (not created); the
+    GROK_TUI_* variables and XAI_API_KEY of the real environment removed."""
     cdir = tmp_path / "config"
     monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(cdir))
     monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))

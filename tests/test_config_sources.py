@@ -15,7 +15,6 @@ from grok_tui import config
 from grok_tui.cli import build_parser
 from grok_tui.config import (
     CONFIG_TEMPLATE,
-    ENV_VARS,
     SCALARS,
     ConfigProblem,
     ProblemKind,
@@ -24,20 +23,14 @@ from grok_tui.config import (
     describe_settings,
     load_settings,
 )
+from tests.test_config import KEY, isolated_config_file, write
 
 ROOT = Path(__file__).resolve().parents[1]
-KEY = "xai-SECRETsecretSECRETsecret1234b14o"
 
 
 @pytest.fixture
 def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    cdir = tmp_path / "config"
-    monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(cdir))
-    monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))
-    for var in [*ENV_VARS, "XAI_API_KEY"]:
-        monkeypatch.delenv(var, raising=False)
-    cdir.mkdir()
-    return cdir / "config.toml"
+    return isolated_config_file(tmp_path, monkeypatch)
 
 
 def load(cfg: Path, tmp_path: Path, argv: list[str] | None = None, **env: str):
@@ -50,7 +43,7 @@ def load(cfg: Path, tmp_path: Path, argv: list[str] | None = None, **env: str):
 
 
 def test_every_source_is_a_typed_record(cfg: Path, tmp_path: Path) -> None:
-    cfg.write_text('api = "chat"\n[timeouts]\nread = 60\n[keys]\n"chat.new" = "ctrl+g"\n')
+    write(cfg, 'api = "chat"\n[timeouts]\nread = 60\n[keys]\n"chat.new" = "ctrl+g"\n')
     (tmp_path / ".env").write_text(f"XAI_API_KEY={KEY}\n")
     s, problems = load(cfg, tmp_path, ["--model", "grok-code"], GROK_TUI_THEME="nord")
     assert problems == []
@@ -68,7 +61,7 @@ def test_every_source_is_a_typed_record(cfg: Path, tmp_path: Path) -> None:
 
 
 def test_a_refused_file_value_keeps_the_default_provenance(cfg: Path, tmp_path: Path) -> None:
-    cfg.write_text('[search.web]\nenabled = true\ndomains = ["a b c"]\n')
+    write(cfg, '[search.web]\nenabled = true\ndomains = ["a b c"]\n')
     s, problems = load(cfg, tmp_path)
     assert s.source_of("search.web.enabled").kind is SourceKind.FILE
     assert s.source_of("search.web.domains").kind is SourceKind.DEFAULT  # it fell back
@@ -89,7 +82,7 @@ def test_demo_without_a_key_is_derived(cfg: Path, tmp_path: Path) -> None:
 
 
 def test_problems_are_typed_and_read_as_todays_sentences(cfg: Path, tmp_path: Path) -> None:
-    cfg.write_text('api = "grpc"\ncolour = "red"\ntimeouts = 3\napi_key = 5\n')
+    write(cfg, 'api = "grpc"\ncolour = "red"\ntimeouts = 3\napi_key = 5\n')
     _, problems = load(cfg, tmp_path, GROK_TUI_DEMO_RATE="fast")
     by_key = {p.key: p for p in problems}
     env = by_key["demo_rate"]
@@ -113,7 +106,7 @@ def test_problems_are_typed_and_read_as_todays_sentences(cfg: Path, tmp_path: Pa
 
 
 def test_file_level_problems_have_no_key(cfg: Path, tmp_path: Path) -> None:
-    cfg.write_text("model = \n")
+    write(cfg, "model = \n")
     _, problems = load(cfg, tmp_path)
     (problem,) = problems
     assert problem.key is None and problem.kind is ProblemKind.NOTE
@@ -130,7 +123,9 @@ def test_problem_values_are_shortened() -> None:
 # ---------------------------------------------------------------- declarations
 
 
-def test_every_scalar_is_in_the_template_readme_and_config_output(cfg: Path, tmp_path: Path) -> None:
+def test_every_scalar_is_in_the_template_readme_and_config_output(
+    cfg: Path, tmp_path: Path
+) -> None:
     readme = (ROOT / "README.md").read_text()
     for scalar in SCALARS:
         leaf = scalar.name.split(".")[-1]
@@ -146,7 +141,7 @@ def test_every_scalar_is_in_the_template_readme_and_config_output(cfg: Path, tmp
 def test_config_lists_every_binding_with_its_source(cfg: Path, tmp_path: Path) -> None:
     from grok_tui.ui.keymap import DEFAULT_BINDINGS
 
-    cfg.write_text('[keys]\n"pane.toggle_tool_log" = "f6"\n')
+    write(cfg, '[keys]\n"pane.toggle_tool_log" = "f6"\n')
     s, _ = load(cfg, tmp_path)
     rows = {name: (shown, source) for name, shown, source in describe_settings(s)}
     assert rows["keys.pane.toggle_tool_log"] == ("f6", "file")
@@ -155,7 +150,7 @@ def test_config_lists_every_binding_with_its_source(cfg: Path, tmp_path: Path) -
 
 
 def test_presets_are_listed_one_by_one(cfg: Path, tmp_path: Path) -> None:
-    cfg.write_text('[presets.news]\nweb = { enabled = true }\n[presets.plain]\n')
+    write(cfg, '[presets.news]\nweb = { enabled = true }\n[presets.plain]\n')
     s, _ = load(cfg, tmp_path)
     rows = {name: (shown, source) for name, shown, source in describe_settings(s)}
     assert rows["presets.news"] == ('{"web":{"enabled":true}}', "file")

@@ -47,7 +47,9 @@ def test_only_the_right_table_is_uncommented(cfg: Path) -> None:
 
 def test_a_new_key_in_a_hand_written_file_joins_its_table(cfg: Path) -> None:
     cfg.parent.mkdir()
-    cfg.write_text("# mine\n[timeouts] # slow link\nread = 100   # keep\n\n[search.web]\nenabled = true\n")
+    cfg.write_text(
+        "# mine\n[timeouts] # slow link\nread = 100   # keep\n\n[search.web]\nenabled = true\n"
+    )
     save_setting("timeouts.write", 9, path=cfg)
     save_setting("model", "grok-3-mini", path=cfg)
     text = cfg.read_text()
@@ -74,7 +76,9 @@ def test_dotted_keys_are_edited_in_place(cfg: Path) -> None:
     text = cfg.read_text()
     assert text.startswith('search.web.enabled = true  # dotted\nsearch.web.domains = ["a.com"]\n')
     data = tomllib.loads(text)
-    assert data["search"] == {"web": {"enabled": True, "domains": ["a.com"]}, "x": {"enabled": True}}
+    assert data["search"] == {
+        "web": {"enabled": True, "domains": ["a.com"]}, "x": {"enabled": True}
+    }
 
 
 def test_when_no_edit_in_place_fits_the_file_is_rewritten_from_data(
@@ -112,7 +116,9 @@ def test_a_key_in_the_file_makes_it_private_and_removing_it_keeps_the_mode(cfg: 
     assert stat.S_IMODE(cfg.stat().st_mode) == 0o600
 
 
-def test_ensure_config_file_never_replaces_a_file(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ensure_config_file_never_replaces_a_file(
+    cfg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Even when the file appears between the check and the write (two
     grok-tui starting at once), the one already there is kept."""
     import grok_tui.config.writing as writing

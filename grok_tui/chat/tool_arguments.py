@@ -27,7 +27,9 @@ def parse_arguments(text: str | None) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-_PARTIAL_STRING = re.compile(r'"(query|url|image_url|video_url|post_id|code|user|handle|q)"\s*:\s*"((?:[^"\\]|\\.)*)')
+_PARTIAL_STRING = re.compile(
+    r'"(query|url|image_url|video_url|post_id|code|user|handle|q)"\s*:\s*"((?:[^"\\]|\\.)*)'
+)
 
 #: Which argument keys summarize which tool, in order of preference.
 _SUMMARY_KEYS: dict[str, tuple[str, ...]] = {

@@ -34,37 +34,48 @@ class ConfigError(Exception):
 # Files
 
 
-def atomic_write(path: Path, text: str, *, mode: int) -> None:
-    """Replace `path` with `text` all at once (readers see the old or the new file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+def _temporary_copy(folder: Path, text: str, mode: int) -> str:
+    """A synced temporary file in `folder` holding `text` with `mode`; its path.
+
+    mkstemp creates it 0600, so a key is never readable by others, even briefly.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=folder)
     try:
-        # mkstemp creates the file 0600, so a key is never readable by others, even briefly.
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         if mode != 0o600:
             os.chmod(tmp, mode)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def atomic_write(path: Path, text: str, *, mode: int) -> None:
+    """Replace `path` with `text` all at once (readers see the old or the new file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temporary_copy(path.parent, text, mode)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
 
 
 def _create_exclusively(path: Path, text: str) -> None:
     """Write a new file at `path`, whole, and never over a file that exists,
     even one created a moment ago by another grok-tui starting at once."""
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    tmp = _temporary_copy(path.parent, text, 0o644)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
         try:
             os.link(tmp, path)  # fails if `path` exists: nothing is replaced
         except FileExistsError:
@@ -77,10 +88,7 @@ def _create_exclusively(path: Path, text: str) -> None:
             except FileExistsError:
                 pass
     finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
 
 
 def ensure_config_file(path: Path | None = None) -> Path:

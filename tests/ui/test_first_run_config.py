@@ -38,7 +38,8 @@ async def test_first_run_creates_the_commented_file_and_later_runs_keep_edits() 
     assert stat.S_IMODE(cfg.stat().st_mode) == 0o644
     assert not any("config" in text for text in shown), shown
 
-    edited = CONFIG_TEMPLATE.replace('# theme = "grok-dark"', 'theme = "nord"  # mine') + "\n# end\n"
+    edited = CONFIG_TEMPLATE.replace('# theme = "grok-dark"', 'theme = "nord"  # mine')
+    edited += "\n# end\n"
     cfg.write_bytes(edited.encode("utf-8"))
     os.chmod(cfg, 0o640)
     before = cfg.stat()
