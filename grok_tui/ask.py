@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
+from grok_tui.api.endpoint import DEFAULT_BASE_URL
 from grok_tui.api.events import (
     CitationAdded,
     Completed,
@@ -45,7 +46,8 @@ from grok_tui.api.events import (
     unhandled_event,
 )
 from grok_tui.api.request import ApiKind, ChatRequest, ImagePart, InputMessage
-from grok_tui.cli import DEFAULT_BASE_URL, EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from grok_tui.chat.tool_arguments import summarize_arguments
+from grok_tui.exit_codes import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from grok_tui.sanitize import one_line, strip_control
 
 MAX_SCHEMA_BYTES = 1024 * 1024
@@ -170,7 +172,7 @@ def build_plan(
     from grok_tui.config import load_settings
 
     prompt = read_prompt(args, stdin)
-    settings, warnings = load_settings(args, environ)
+    settings, problems = load_settings(args, environ)
     search = search_settings_from_flags(args)
     images = image_parts(list(args.image))
     schema, schema_name = read_schema(args.schema) if args.schema else (None, "response")
@@ -183,7 +185,7 @@ def build_plan(
             "or try the offline demo with --demo"
         )
     tools = search_tools_for(search)
-    notes = list(warnings)
+    notes = [str(problem) for problem in problems]
     if tools and api == "chat":
         notes.append("web/X search needs the Responses API; the tools are not sent with --api chat")
     messages = (InputMessage("user", prompt, images=images),)
@@ -223,24 +225,6 @@ def _replace(request: ChatRequest, **changes: Any) -> ChatRequest:
 
 # ---------------------------------------------------------------------------
 # Printing the stream
-
-
-def summarize_arguments(arguments: str, limit: int = 80) -> str:
-    """A short, clean, single-line view of a tool call's argument JSON."""
-    if not arguments:
-        return ""
-    try:
-        data = json.loads(arguments)
-    except ValueError:
-        return one_line(arguments, limit)
-    if isinstance(data, dict):
-        for key in ("query", "url", "video_url", "image_url", "code", "prompt", "handle", "username"):
-            value = data.get(key)
-            if isinstance(value, str) and value:
-                return one_line(value, limit)
-        parts = [f"{k}={v}" for k, v in data.items() if isinstance(v, (str, int, float))]
-        return one_line(" ".join(parts), limit)
-    return one_line(str(data), limit)
 
 
 def usage_line(usage: Usage | None, seconds: float) -> str:
@@ -387,7 +371,7 @@ class Printer:
                 unhandled_event(ev)
 
     def _tool_line(self, name: str, args: str, phase: str, secs: float, error: str | None) -> None:
-        summary = summarize_arguments(args)
+        summary = summarize_arguments(name, args, limit=80)
         shown = f" {summary!r}" if summary else ""
         tail = f": {one_line(error, 120)}" if error else ""
         self.note(f"tool {one_line(name, 40)}{shown} {phase} {secs:.1f}s{tail}")

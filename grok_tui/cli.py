@@ -11,13 +11,8 @@ import os
 import sys
 
 from grok_tui import __version__
-
-EXIT_OK = 0
-EXIT_API_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-DEFAULT_BASE_URL = "https://api.x.ai/v1"
+from grok_tui.api.endpoint import DEFAULT_BASE_URL
+from grok_tui.exit_codes import EXIT_INTERRUPTED
 
 
 def _add_connection_flags(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:

@@ -325,10 +325,17 @@ def test_tool_lines_and_json_mode_errors(server: FakeServer, env: dict[str, str]
 
 
 def test_summarize_arguments() -> None:
-    assert summarize_arguments('{"query":"from:xai grok","limit":20}') == "from:xai grok"
-    assert summarize_arguments('{"limit":20,"mode":"Latest"}') == "limit=20 mode=Latest"
-    assert summarize_arguments("not json \x1b[31m") == "not json"
-    assert summarize_arguments("") == ""
+    """`ask` and the tool log share one summary (grok_tui.chat.tool_arguments)."""
+    from grok_tui.ui.format import summarize_arguments as tool_log_summary
+
+    assert tool_log_summary is summarize_arguments
+    query = '{"query":"from:xai grok","limit":20}'
+    assert summarize_arguments("x_keyword_search", query, limit=80) == "from:xai grok"
+    assert summarize_arguments("mystery", '{"limit":20,"mode":"Latest"}', limit=80) == (
+        '{"limit":20,"mode":"Latest"}'
+    )
+    assert summarize_arguments("web_search", "not json \x1b[31m", limit=80) == "not json"
+    assert summarize_arguments("web_search", "", limit=80) == ""
 
 
 # -- keep-alives ------------------------------------------------------------------------

@@ -42,6 +42,7 @@ import httpx
 from grok_tui import __version__
 from grok_tui.api.decode_chat import ChatDecoder
 from grok_tui.api.decode_responses import ResponsesDecoder
+from grok_tui.api.endpoint import DEFAULT_BASE_URL, mask_key, redact_key
 from grok_tui.api.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -58,7 +59,6 @@ from grok_tui.api.request import ApiKind, ChatRequest
 from grok_tui.api.sse import Clock, FrameDecoder, aiter_frames, content_type, loads
 from grok_tui.api.wire import chat_body, responses_body
 
-DEFAULT_BASE_URL = "https://api.x.ai/v1"
 #: Bytes of an error body read (the rest is not needed for the message).
 _MAX_ERROR_BODY = 64 * 1024
 #: Largest 200 non-stream (JSON) body accepted: a whole non-streamed answer
@@ -106,14 +106,6 @@ class RetryPolicy:
         base = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         spread = 1.0 + self.jitter * (2.0 * self.random() - 1.0)
         return round(max(0.0, base * spread), 3)
-
-
-def mask_key(key: str | None) -> str:
-    if not key:
-        return "<none>"
-    if len(key) <= 8:
-        return "***"
-    return f"{key[:4]}…{key[-4:]}"
 
 
 class XAIClient:
@@ -173,9 +165,9 @@ class XAIClient:
 
     def _redact(self, error: XAIError) -> XAIError:
         """Never let the key into an error message."""
-        key = self._api_key
-        if key and key in error.message:
-            error.message = error.message.replace(key, mask_key(key))
+        redacted = redact_key(error.message, self._api_key)
+        if redacted != error.message:
+            error.message = redacted
             error.args = (error.message,)
         return error
 

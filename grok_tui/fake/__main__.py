@@ -9,7 +9,7 @@ import threading
 
 from grok_tui.fake.core import FakeConfig, FakeXAI
 from grok_tui.fake.server import FakeServer
-from grok_tui.fake.wire import mask_key
+from grok_tui.fake.wire import mask_key_like_xai
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
                         emit_event_lines=args.event_lines, emit_done_trailer=args.done_trailer,
                         keepalive_seconds=args.keepalive, ignore_stream=args.ignore_stream)
     server = FakeServer(FakeXAI(config), host=args.host, port=args.port).start()
-    print(f"grok-tui fake xAI server on {server.url} (key: {mask_key(args.key)})", flush=True)
+    print(f"grok-tui fake xAI server on {server.url} (key: {mask_key_like_xai(args.key)})", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:

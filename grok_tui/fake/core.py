@@ -41,7 +41,7 @@ from grok_tui.fake.wire import (
     RecordedRequest,
     dumps,
     json_body,
-    mask_key,
+    mask_key_like_xai,
     with_keepalives,
 )
 
@@ -211,7 +211,7 @@ class FakeXAI:
         recorded = dict(hdrs)
         if "authorization" in recorded:
             recorded["authorization"] = (
-                f"Bearer {mask_key(key)}" if key is not None else "***"
+                f"Bearer {mask_key_like_xai(key)}" if key is not None else "***"
             )
         parsed_json: Any | None
         try:
@@ -286,7 +286,7 @@ class FakeXAI:
         if key != self.config.api_key:
             raise HTTPError(
                 400, CODE_INVALID,
-                f"Incorrect API key provided: {mask_key(key)}. You can obtain an API key "
+                f"Incorrect API key provided: {mask_key_like_xai(key)}. You can obtain an API key "
                 "from https://console.x.ai.",
             )
 
@@ -606,7 +606,7 @@ class FakeXAI:
             err = HTTPError(401, CODE_UNAUTH, "No credentials presented.")
         elif name == "error_400_bad_key":
             err = HTTPError(400, CODE_INVALID,
-                            f"Incorrect API key provided: {mask_key(key or 'xai-wrong-key')}. "
+                            f"Incorrect API key provided: {mask_key_like_xai(key or 'xai-wrong-key')}. "
                             "You can obtain an API key from https://console.x.ai.")
         elif name == "error_403":
             err = HTTPError(403, CODE_PERMISSION,

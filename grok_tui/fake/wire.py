@@ -111,8 +111,10 @@ def sse_data(obj: Any | str, event: str | None = None) -> bytes:
     return f"{head}data: {data}\n\n".encode("utf-8")
 
 
-def mask_key(key: str) -> str:
-    """The mask xAI uses in its error text: first two and last two characters."""
+def mask_key_like_xai(key: str) -> str:
+    """The mask xAI's server uses in its error text: first two and last two
+    characters. The fake imitates the server; grok-tui's own mask (what the app
+    shows) is `grok_tui.api.endpoint.mask_key`."""
     if len(key) <= 4:
         return "***"
     return f"{key[:2]}***{key[-2:]}"

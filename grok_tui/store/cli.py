@@ -9,13 +9,10 @@ import sys
 from pathlib import Path
 
 from grok_tui import paths
+from grok_tui.exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from grok_tui.sanitize import one_line
 from grok_tui.store.files import DamagedSessionError, SessionNotFound
 from grok_tui.store.store import SessionStore, SessionSummary
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 
 def _when(ts: float) -> str:

@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from grok_tui import paths
+from grok_tui.api.endpoint import mask_key
 from grok_tui.store.files import atomic_write
 
 try:  # POSIX; elsewhere appends still use O_APPEND, without the lock
@@ -67,8 +68,6 @@ def default_path() -> Path:
 def mask_secrets(text: str, secrets: Iterable[str]) -> str:
     """`text` with every secret (of at least `MIN_SECRET_LENGTH` characters)
     replaced by its mask; longest first, so a key containing another is whole."""
-    from grok_tui.config import mask_key
-
     for secret in sorted({s.strip() for s in secrets if s}, key=len, reverse=True):
         if len(secret) >= MIN_SECRET_LENGTH and secret in text:
             text = text.replace(secret, mask_key(secret))

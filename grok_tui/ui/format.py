@@ -1,5 +1,6 @@
-"""Shared formatting for the UI: token counts, dollars, durations, timestamps,
-tool-call argument summaries and the one-line summary of the search settings.
+"""Shared formatting for the UI: token counts, dollars, durations, timestamps
+and the one-line summary of the search settings (tool-call argument summaries
+live in `grok_tui.chat.tool_arguments` and are re-exported here).
 
 Pure functions on plain values (no Textual import), so they are cheap to test
 and reuse in `grok-tui ask` output as well. Everything that takes untrusted text
@@ -10,14 +11,13 @@ render the result as `Content`/`Text`, never as markup.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 from grok_tui.chat.search import SearchSettings
-from grok_tui.sanitize import one_line, strip_control
+from grok_tui.chat.tool_arguments import parse_arguments, pretty_arguments, summarize_arguments
+from grok_tui.sanitize import strip_control
 
 # -- numbers ----------------------------------------------------------------
 
@@ -171,112 +171,9 @@ def format_date(ts: object, missing: str = NO_TIME) -> str:
     return missing if when is None else when.strftime("%Y-%m-%d")
 
 
-# -- tool-call arguments ----------------------------------------------------
+# -- tool-call arguments (their home is chat/tool_arguments.py) -------------
 
-
-def parse_arguments(text: str | None) -> dict[str, Any] | None:
-    """The arguments JSON as a dict, or None when it is empty, partial or not an
-    object (arguments stream in and may be cut anywhere)."""
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
-_PARTIAL_STRING = re.compile(r'"(query|url|image_url|video_url|post_id|code|user|handle|q)"\s*:\s*"((?:[^"\\]|\\.)*)')
-
-#: Which argument keys summarize which tool, in order of preference.
-_SUMMARY_KEYS: dict[str, tuple[str, ...]] = {
-    "web_search": ("query", "q"),
-    "web_search_with_snippets": ("query", "q"),
-    "browse_page": ("url",),
-    "open_page": ("url",),
-    "x_keyword_search": ("query",),
-    "x_semantic_search": ("query",),
-    "x_user_search": ("query", "user", "handle", "username"),
-    "x_thread_fetch": ("post_id", "url", "id", "tweet_id"),
-    "view_image": ("image_url", "url"),
-    "view_x_video": ("video_url", "url"),
-    "code_execution": ("code",),
-    "code_interpreter": ("code",),
-}
-
-
-def _clean(value: Any) -> Any:
-    """`value` (parsed JSON) with control characters stripped from every string,
-    so re-dumped JSON shows text, not `\\u001b` escapes of terminal sequences."""
-    if isinstance(value, str):
-        return strip_control(value)
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {strip_control(str(k)): _clean(v) for k, v in value.items()}
-    return value
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
-
-
-def summarize_arguments(name: str, arguments: str | None, limit: int = 120) -> str:
-    """A short, single-line, cleaned summary of a tool call's arguments.
-
-    web_search -> the query; browse_page -> the URL; x_*_search -> the query;
-    x_user_search -> the user query/handle; x_thread_fetch -> the post id;
-    view_image / view_x_video -> the URL; code execution -> the first line of
-    code; anything else -> the compact JSON. Partial JSON (while streaming)
-    yields what can be read so far; invalid JSON yields the raw text.
-    """
-    keys = _SUMMARY_KEYS.get(name)
-    if keys is None and name.startswith("code"):
-        keys = ("code",)
-    args = parse_arguments(arguments)
-    if args is not None:
-        if keys:
-            for key in keys:
-                value = args.get(key)
-                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                    text = str(value)
-                    if key == "code":
-                        text = _first_line(text)
-                    return one_line(text, limit)
-        if not args:
-            return ""
-        compact = json.dumps(_clean(args), ensure_ascii=False, separators=(",", ":"))
-        return one_line(compact, limit)
-    if not arguments:
-        return ""
-    # Partial or invalid JSON: try to pull a known string field out of it.
-    if keys:
-        for m in _PARTIAL_STRING.finditer(arguments):
-            if m.group(1) in keys:
-                raw = m.group(2)
-                try:
-                    text = json.loads(f'"{raw}"')
-                except ValueError:
-                    text = raw
-                if m.group(1) == "code":
-                    text = _first_line(text)
-                return one_line(text, limit)
-    return one_line(arguments, limit)
-
-
-def pretty_arguments(arguments: str | None) -> str:
-    """The full arguments for the expanded view: pretty JSON when it parses,
-    else the raw text; cleaned of control characters either way."""
-    if not arguments:
-        return ""
-    try:
-        value = json.loads(arguments)
-    except (ValueError, RecursionError):
-        return strip_control(arguments)
-    return strip_control(json.dumps(_clean(value), ensure_ascii=False, indent=2))
+__all__ = ["parse_arguments", "pretty_arguments", "summarize_arguments"]
 
 
 # -- usage ------------------------------------------------------------------

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, Any
+
+from grok_tui.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from grok_tui.ui.app import GrokApp
@@ -12,6 +15,23 @@ if TYPE_CHECKING:
 
 class StartError(Exception):
     """The app cannot start as asked (the message says why, for stderr)."""
+
+
+def _create_config_file(warnings: list[str]) -> None:
+    """The commented config.toml on the first run (README promises it).
+
+    Costs one `stat` once the file exists; an existing file is never touched.
+    A folder that cannot be written (read-only, full) does not stop the app:
+    one warning, and the settings come from flags, the environment and defaults.
+    """
+    from grok_tui.config import config_path_for, ensure_config_file
+
+    path = config_path_for(os.environ)
+    try:
+        ensure_config_file(path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        warnings.append(f"cannot create {path} ({reason}); running without a config file")
 
 
 def _open_store(warnings: list[str]) -> Any:
@@ -53,7 +73,10 @@ def build_app(args: argparse.Namespace) -> GrokApp:
     from grok_tui.ui.backend import backend_from_settings
     from grok_tui.ui.widgets.prompt_input import PromptHistory
 
-    settings, warnings = load_settings(args)
+    warnings: list[str] = []
+    _create_config_file(warnings)
+    settings, problems = load_settings(args)
+    warnings.extend(str(problem) for problem in problems)
     store = _open_store(warnings)
     session = _open_session(args, store, warnings)
     return GrokApp(
@@ -71,6 +94,6 @@ def run_app(args: argparse.Namespace) -> int:
         app = build_app(args)
     except StartError as exc:
         print(f"grok-tui: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     app.run()
-    return 0
+    return EXIT_OK

@@ -298,14 +298,15 @@ def test_history_size_setting(tmp_path: Path) -> None:
     cfg.write_text("history_size = 0\n")
     settings, warnings = load_settings(environ=env, cwd=tmp_path, config_path=cfg)
     assert settings.history_size == 0 and warnings == []
-    assert settings.sources["history_size"] == "file"
+    assert str(settings.sources["history_size"]) == "file"
     assert ("history_size", "0 (off)", "file") in describe_settings(settings)
     for bad in ("-1", "2.5", '"100"', "true", "100001"):
         cfg.write_text(f"history_size = {bad}\n")
         settings, warnings = load_settings(environ=env, cwd=tmp_path, config_path=cfg)
         assert settings.history_size == 1000
-        assert len(warnings) == 1 and "history_size" in warnings[0], (bad, warnings)
-        assert "whole number from 0" in warnings[0]
+        assert len(warnings) == 1 and "history_size" in str(warnings[0]), (bad, warnings)
+        assert "whole number from 0" in str(warnings[0])
+        assert warnings[0].key == "history_size"
 
 
 def test_history_size_is_in_the_config_template() -> None:

@@ -1,0 +1,61 @@
+"""One load of the settings in progress: the raw sources, and what was found.
+
+Loaders (`scalars.load_scalar`, the table loaders in `tables.TABLES`) read
+from a `LoadContext`, record problems with `ctx.problem(...)` and provenance
+in `ctx.sources`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grok_tui.config.schema import DEFAULT_THEME
+from grok_tui.config.sources import NO_VALUE, ConfigProblem, ProblemKind, Source
+
+if TYPE_CHECKING:
+    import argparse
+
+
+@dataclass
+class LoadContext:
+    """One load in progress: the raw sources, and what was found on the way."""
+
+    path: Path
+    environ: Mapping[str, str]
+    args: argparse.Namespace | None
+    cwd: Path
+    file: dict[str, Any] = field(default_factory=dict)
+    problems: list[ConfigProblem] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    _themes: set[str] | None = None
+
+    @property
+    def file_source(self) -> Source:
+        return Source.file(self.path)
+
+    def problem(
+        self, kind: ProblemKind, key: str | None, reason: str, value: Any = NO_VALUE,
+        outcome: str = "", *, source: Source | None = None,
+    ) -> None:
+        """Record one problem; the source is the config file unless said."""
+        self.problems.append(
+            ConfigProblem(kind, source or self.file_source, key, reason, value, outcome)
+        )
+
+    def theme_names(self) -> set[str]:
+        """Shipped and user themes, listed once and only when a theme is asked for."""
+        if self._themes is None:
+            # Lazily, and from ui/ for now: themes.py is Textual-free at import
+            # and moves out of ui/ in a later step of the restructuring.
+            from grok_tui.ui.themes import theme_names
+
+            try:
+                self._themes = set(theme_names(self.path.parent / "themes"))
+            except Exception as exc:  # a theme folder problem must not stop the app
+                self.problem(ProblemKind.NOTE, None, f"could not list the themes: {exc}",
+                             source=Source.derived("themes"))
+                self._themes = {DEFAULT_THEME}
+        return self._themes

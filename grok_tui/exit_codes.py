@@ -1,0 +1,18 @@
+"""Exit statuses of every `grok-tui` command (one home: `cli`, `ask`, `sessions`).
+
+Textual-free and import-free, so the front ends share them without importing
+each other.
+"""
+
+from __future__ import annotations
+
+#: Success.
+EXIT_OK = 0
+#: The request failed: an API error in `ask`, a failed operation in `sessions`.
+EXIT_FAILURE = 1
+#: `ask`'s name for the same status: the API answered with an error.
+EXIT_API_ERROR = EXIT_FAILURE
+#: A usage error: bad arguments, invalid filters, nothing to open.
+EXIT_USAGE = 2
+#: Stopped with Ctrl+C (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
