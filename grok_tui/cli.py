@@ -12,7 +12,7 @@ import sys
 
 from grok_tui import __version__
 from grok_tui.api.endpoint import DEFAULT_BASE_URL
-from grok_tui.exit_codes import EXIT_INTERRUPTED
+from grok_tui.exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
 
 def _add_connection_flags(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
@@ -172,9 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return _stdout_closed()
 
-
-#: The status of a process killed by SIGPIPE, as a shell reports it (128 + 13).
-EXIT_BROKEN_PIPE = 141
 
 
 def _stdout_closed() -> int:

@@ -16,3 +16,6 @@ EXIT_API_ERROR = EXIT_FAILURE
 EXIT_USAGE = 2
 #: Stopped with Ctrl+C (128 + SIGINT, as a shell reports it).
 EXIT_INTERRUPTED = 130
+#: stdout was closed by its reader (`ask ... | head`): the status of a process
+#: killed by SIGPIPE, as a shell reports it (128 + 13).
+EXIT_BROKEN_PIPE = 141
