@@ -10,8 +10,9 @@ from pathlib import Path
 
 from grok_tui import paths
 from grok_tui.sanitize import one_line
-from grok_tui.store.files import DamagedSessionError, SessionNotFound
-from grok_tui.store.store import SessionStore, SessionSummary
+from grok_tui.store.errors import DamagedSessionError, SessionNotFound
+from grok_tui.store.repository import SessionSummary
+from grok_tui.store.store import SessionStore
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
