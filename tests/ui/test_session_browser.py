@@ -18,7 +18,11 @@ from grok_tui.store.index import IndexRow
 from grok_tui.ui.screens.confirm import ConfirmScreen, InputScreen, complete_path
 from grok_tui.ui.screens.session_browser import (
     PAGE_SIZE,
+    BrowserClosed,
+    CurrentDeleted,
+    OpenSession,
     SessionBrowserScreen,
+    SessionCommands,
     SessionSummary,
     check_export_target,
     column_widths,
@@ -26,7 +30,6 @@ from grok_tui.ui.screens.session_browser import (
     export_stem,
     focus_snippet,
 )
-from grok_tui.ui.session_commands import SessionCommands
 from tests.store.helpers import make_session
 from tests.ui.conftest import wait_for
 
@@ -244,7 +247,7 @@ async def test_open_returns_the_highlighted_id(
         assert browser.highlighted_id() == three[1].id
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.results != [], what="the browser to close")
-        assert app.results == [("open", three[1].id)]
+        assert app.results == [OpenSession(three[1].id)]
 
 
 async def test_escape_closes_with_none(store: SessionStore, three: list[Session]) -> None:
@@ -254,7 +257,7 @@ async def test_escape_closes_with_none(store: SessionStore, three: list[Session]
         await settled(pilot, browser)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.results != [])
-        assert app.results == [None]
+        assert app.results == [BrowserClosed()]
 
 
 async def test_rename_is_saved_and_shown(store: SessionStore, three: list[Session]) -> None:
@@ -313,7 +316,7 @@ async def test_deleting_the_current_session_closes_the_browser(
         await settled(pilot, browser)
         await pilot.press("alt+d")
         await wait_for(pilot, lambda: app.results != [])
-        assert app.results == [("deleted-current", three[2].id)]
+        assert app.results == [CurrentDeleted(three[2].id)]
         assert not store.exists(three[2].id)
 
 
@@ -476,7 +479,7 @@ async def test_markup_in_titles_and_text_is_literal(store: SessionStore) -> None
         # row opens the session and does not quit.
         await pilot.click(browser.table, offset=(4, 1))
         await wait_for(pilot, lambda: app.results != [])
-        assert app.results == [("open", s.id)]
+        assert app.results == [OpenSession(s.id)]
         assert app.is_running
 
 
