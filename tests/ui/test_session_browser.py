@@ -279,6 +279,9 @@ async def test_rename_is_saved_and_shown(store: SessionStore, three: list[Sessio
         assert isinstance(app.screen, InputScreen) and app.screen.error
         await pilot.press("escape")
         assert store.load(three[2].id).title == "My zoo notes"
+        await pilot.press("escape")  # the new title of the chat's session goes with the result
+        await wait_for(pilot, lambda: app.results != [])
+        assert app.results == [BrowserClosed(renamed_current="My zoo notes")]
 
 
 async def test_delete_to_trash_and_restore(store: SessionStore, three: list[Session]) -> None:
@@ -548,6 +551,15 @@ async def test_key_hints_and_palette_follow_the_view(
         assert "Restore session" in names and "Empty trash" in names
         assert "Rename session" not in names
         assert isinstance(provider, Provider)
+
+
+async def test_palette_offers_nothing_on_a_screen_that_does_not_register_it() -> None:
+    class Other(App[None]):
+        COMMANDS = App.COMMANDS | {SessionCommands}
+
+    app = Other()
+    async with app.run_test(size=(80, 24)):
+        assert list(SessionCommands(app.screen)._commands()) == []
 
 
 def test_column_widths_fit() -> None:

@@ -822,14 +822,14 @@ class ChatScreen(Screen[None]):
             store, self.session.id, before_delete_current=self.checkpointer.forget
         )
 
-        async def done(result: BrowserResult) -> None:
+        async def done(result: BrowserResult | None) -> None:
             if isinstance(result, CurrentDeleted):
                 self.checkpointer.forget(self.session.id)
                 if self.is_streaming:  # its last checkpoint is skipped (forgotten)
                     await self._stop_and_wait()
                 await self.load_session(self.grok.new_session())
                 return
-            if result.renamed_current:
+            if result is not None and result.renamed_current:
                 self.session.title = result.renamed_current
                 self.session.title_is_custom = True
             if self.checkpointer.is_forgotten(self.session.id):
