@@ -14,11 +14,11 @@ The façade over the store's parts, each in its own module:
 - `writer`: the write path (damaged files refused, delete wins);
 - `repository`: `SessionRepository`, what the UI needs of all this.
 
-Thread safety: `save` /
-`save_snapshot` may run in a worker thread while the UI thread lists or
-loads; the index is guarded by a lock and every file write is atomic. Do not
-hand `save` a Session another thread is mutating: dump it on its own thread
-(`session.model_dump(mode="json")`) and pass the dict to `save_snapshot`.
+Thread safety: `save` / `save_snapshot` may run in a worker thread while the
+UI thread lists or loads; the index is guarded by a lock and every file write
+is atomic. Do not hand `save` a Session another thread is mutating: dump it on
+its own thread (`session.model_dump(mode="json")`) and pass the dict to
+`save_snapshot`.
 
 Delete wins over a save in flight: a save's rename into place runs under
 the commit lock, as do delete, restore and discard; a save whose file is gone
@@ -44,8 +44,8 @@ from grok_tui.store.errors import (
 )
 from grok_tui.store.files import read_session_file
 from grok_tui.store.index import SessionIndex
-from grok_tui.store.index_sync import REFRESH_BATCH, STALE_TMP_SECONDS, SyncedIndex, index_problem
-from grok_tui.store.layout import LOCK_NAME, TOMBSTONE_SUFFIX, StoreLayout, is_valid_id
+from grok_tui.store.index_sync import SyncedIndex, index_problem
+from grok_tui.store.layout import StoreLayout, is_valid_id
 from grok_tui.store.locking import CommitLock
 from grok_tui.store.repository import SessionSummary, SortKey
 from grok_tui.store.trash import TOMBSTONE_KEEP_SECONDS, Trash
@@ -262,11 +262,7 @@ class SessionStore:
 
 
 __all__ = [
-    "LOCK_NAME",
-    "REFRESH_BATCH",
-    "STALE_TMP_SECONDS",
     "TOMBSTONE_KEEP_SECONDS",
-    "TOMBSTONE_SUFFIX",
     "DamagedSessionError",
     "SessionImportError",
     "SessionNotFound",
