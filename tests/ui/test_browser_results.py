@@ -47,13 +47,19 @@ async def _rename_highlighted(pilot: Any, app: GrokApp, browser: SessionBrowserS
     await wait_for(pilot, lambda: browser.rows[0].title == title, what="the rename")
 
 
+def _two_sessions(backend: Any, tmp_path: Path) -> tuple[SessionStore, Session, Session, GrokApp]:
+    """A store with two sessions and an app showing the newer one (on top of the list)."""
+    store = SessionStore(tmp_path / "data")
+    other = _saved(store, "other chat", T0)
+    current = _saved(store, "open chat", T0 + 100)
+    return store, other, current, GrokApp(backend=backend, store=store,
+                                          session=store.load(current.id))
+
+
 async def test_renaming_the_open_session_reaches_the_chat_on_esc(
     backend: Any, tmp_path: Path
 ) -> None:
-    store = SessionStore(tmp_path / "data")
-    _saved(store, "other chat", T0)
-    current = _saved(store, "open chat", T0 + 100)
-    app = GrokApp(backend=backend, store=store, session=store.load(current.id))
+    store, _other, current, app = _two_sessions(backend, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
         browser = await _open_browser(pilot, app)
@@ -72,10 +78,7 @@ async def test_renaming_the_open_session_then_opening_another_keeps_the_title(
 ) -> None:
     """The chat saves its session before it opens the other one: that save
     must carry the new title, not write the old one back."""
-    store = SessionStore(tmp_path / "data")
-    other = _saved(store, "other chat", T0)
-    current = _saved(store, "open chat", T0 + 100)
-    app = GrokApp(backend=backend, store=store, session=store.load(current.id))
+    store, other, current, app = _two_sessions(backend, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
         browser = await _open_browser(pilot, app)
