@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from grok_tui.store.errors import SessionNotFound
@@ -34,31 +33,19 @@ def is_valid_id(session_id: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
 class StoreLayout:
-    """The paths of one data folder (`root`)."""
+    """The paths of one data folder (`root`), computed once (listing builds a
+    path per row)."""
 
-    root: Path
+    __slots__ = ("attachments_dir", "index_path", "lock_path", "root", "sessions_dir", "trash_dir")
 
-    @property
-    def sessions_dir(self) -> Path:
-        return self.root / "sessions"
-
-    @property
-    def trash_dir(self) -> Path:
-        return self.root / "trash"
-
-    @property
-    def attachments_dir(self) -> Path:
-        return self.root / "attachments"
-
-    @property
-    def index_path(self) -> Path:
-        return self.root / INDEX_NAME
-
-    @property
-    def lock_path(self) -> Path:
-        return self.root / LOCK_NAME
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sessions_dir = root / "sessions"
+        self.trash_dir = root / "trash"
+        self.attachments_dir = root / "attachments"
+        self.index_path = root / INDEX_NAME
+        self.lock_path = root / LOCK_NAME
 
     def create_folders(self) -> None:
         """Make the folders; a read-only data folder is not an error here
