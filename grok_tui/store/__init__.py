@@ -1,29 +1,33 @@
 """Sessions on disk: atomic JSON files, a SQLite/FTS5 index, trash, import/export.
 
-No Textual here. See `grok_tui/store/store.py` for the layout and the rules.
+No Textual here. `SessionStore` (`store.py`) is the façade; its docstring
+lists the modules behind it. The UI holds it as a `SessionRepository`.
 """
 
 from __future__ import annotations
 
-from grok_tui.store.files import (
-    MIGRATIONS,
+from grok_tui.store.errors import (
     DamagedSessionError,
     SessionImportError,
     SessionNotFound,
     StoreError,
     StoreWriteError,
-    atomic_write,
-    migrate,
 )
-from grok_tui.store.store import SessionStore, SessionSummary, is_valid_id
+from grok_tui.store.files import atomic_write
+from grok_tui.store.layout import is_valid_id
+from grok_tui.store.migrations import MIGRATIONS, migrate
+from grok_tui.store.repository import SessionRepository, SessionSummary, SortKey
+from grok_tui.store.store import SessionStore
 
 __all__ = [
     "MIGRATIONS",
     "DamagedSessionError",
     "SessionImportError",
     "SessionNotFound",
+    "SessionRepository",
     "SessionStore",
     "SessionSummary",
+    "SortKey",
     "StoreError",
     "StoreWriteError",
     "atomic_write",

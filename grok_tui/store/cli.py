@@ -11,8 +11,9 @@ from pathlib import Path
 from grok_tui import paths
 from grok_tui.exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from grok_tui.sanitize import one_line
-from grok_tui.store.files import DamagedSessionError, SessionNotFound
-from grok_tui.store.store import SessionStore, SessionSummary
+from grok_tui.store.errors import DamagedSessionError, SessionNotFound
+from grok_tui.store.repository import SessionSummary
+from grok_tui.store.store import SessionStore
 
 
 def _when(ts: float) -> str:

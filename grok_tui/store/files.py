@@ -1,4 +1,4 @@
-"""Session files: atomic writes, reading with migration, and damage reasons.
+"""Session files: atomic writes, reading (with migration), and damage reasons.
 
 A session file is `sessions/<id>.json`, UTF-8 JSON of `Session.model_dump()`
 with `schema_version`. Older versions are migrated on load (never rewritten
@@ -8,143 +8,24 @@ until the user saves); a newer version, bad JSON or wrong types make the file
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from grok_tui.chat.models import SCHEMA_VERSION, Session
+from grok_tui.chat.models import Session
 from grok_tui.sanitize import fix_surrogates_deep
+from grok_tui.store.errors import DamagedSessionError
+from grok_tui.store.migrations import migrate
 
 # A `\\uD800`-`\\uDFFF` escape: the parsed document may hold lone surrogates.
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 TMP_SUFFIX = ".tmp"
-
-
-class StoreError(Exception):
-    """Base class of the store's errors."""
-
-
-class SessionNotFound(StoreError, KeyError):
-    def __init__(self, session_id: str) -> None:
-        super().__init__(session_id)
-        self.session_id = session_id
-
-    def __str__(self) -> str:
-        return f"no session with id {self.session_id!r}"
-
-
-class DamagedSessionError(StoreError):
-    """A session file that cannot be read as a session; `reason` says why."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
-class StoreWriteError(StoreError, OSError):
-    """A session could not be written (disk full, read-only, permissions).
-    The previous file is left as it was; `str()` is one sentence for the user."""
-
-    def __init__(self, path: Path, cause: OSError) -> None:
-        if cause.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            why = "the disk is full"
-        elif cause.errno in (errno.EROFS,):
-            why = "the disk is read-only"
-        elif cause.errno in (errno.EACCES, errno.EPERM):
-            why = "permission denied"
-        else:
-            why = (cause.strerror or type(cause).__name__).lower()
-        super().__init__(cause.errno, f"Could not save the session: {why} ({path}).")
-        self.path = path
-        self.cause = cause
-
-    def __str__(self) -> str:
-        return str(self.strerror)
-
-
-class SessionImportError(StoreError):
-    """Text given to `import_json` is not a session."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-# -- migrations -----------------------------------------------------------------
-
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
-
-#: MIGRATIONS[v] turns a version-v document into a version-(v+1) document.
-MIGRATIONS: dict[int, Migration] = {}
-
-
-def migration(from_version: int) -> Callable[[Migration], Migration]:
-    def register(fn: Migration) -> Migration:
-        MIGRATIONS[from_version] = fn
-        return fn
-
-    return register
-
-
-@migration(0)
-def _v0_to_v1(doc: dict[str, Any]) -> dict[str, Any]:
-    """Version 0 (the prototype's format, no `schema_version`): the title was
-    `name`, message text was `content`, times were `created`/`updated`."""
-    out = dict(doc)
-    if "title" not in out and "name" in out:
-        out["title"] = out.pop("name")
-    for new, old in (("created_at", "created"), ("updated_at", "updated")):
-        if new not in out and old in out:
-            out[new] = out.pop(old)
-    messages = []
-    old = out.get("messages")
-    for m in old if isinstance(old, list) else []:
-        if isinstance(m, dict):
-            m = dict(m)
-            if "text" not in m and "content" in m:
-                m["text"] = m.pop("content")
-        messages.append(m)
-    out["messages"] = messages
-    out["schema_version"] = 1
-    return out
-
-
-def document_version(doc: dict[str, Any]) -> int:
-    v = doc.get("schema_version", 0)
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"schema_version is {v!r}, not a whole number")
-    return v
-
-
-def migrate(doc: dict[str, Any]) -> dict[str, Any]:
-    """Bring a document up to `SCHEMA_VERSION`; ValueError when that is impossible."""
-    version = document_version(doc)
-    if version > SCHEMA_VERSION:
-        raise ValueError(
-            f"written by a newer grok-tui (schema version {version}; "
-            f"this version reads up to {SCHEMA_VERSION})"
-        )
-    if version < 0:
-        raise ValueError(f"schema version {version} is not valid")
-    while version < SCHEMA_VERSION:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise ValueError(f"no migration from schema version {version}")
-        doc = step(doc)
-        new_version = document_version(doc)
-        if new_version <= version:
-            raise ValueError(f"migration from version {version} did not advance")
-        version = new_version
-    return doc
 
 
 def _validation_reason(exc: ValidationError) -> str:

@@ -10,6 +10,7 @@ the file cannot be created or written, e.g. on a full disk).
 
 from __future__ import annotations
 
+import builtins
 import re
 import sqlite3
 import threading
@@ -243,7 +244,7 @@ class SessionIndex:
 
     def search(
         self, query: str, sort: str = "updated", limit: int | None = None, offset: int = 0
-    ) -> list[tuple[IndexRow, str]]:
+    ) -> builtins.list[tuple[IndexRow, str]]:
         """Rows matching `query` in title or text, each with a snippet of the match."""
         match = fts_query(query)
         if match is None:
@@ -261,7 +262,7 @@ class SessionIndex:
             ).fetchall()
         bodies = self.bodies([r[0] for r in rows])
         words = [w for w in query.replace('"', " ").split() if w]
-        out: list[tuple[IndexRow, str]] = []
+        out: builtins.list[tuple[IndexRow, str]] = []
         for r in rows:
             title, body = bodies.get(r[0], ("", ""))
             out.append((IndexRow(*r[1:]), make_snippet(body, words) or make_snippet(title, words)))
@@ -269,7 +270,7 @@ class SessionIndex:
 
     # -- writing -------------------------------------------------------------
 
-    def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
+    def ids_with_prefix(self, prefix: str, limit: int = 10) -> builtins.list[str]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self._lock:
             return [

@@ -20,6 +20,7 @@ from textual.binding import BindingType
 from grok_tui.chat.models import Session
 from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.store.prompt_history import default_path as prompt_history_path
+from grok_tui.store.repository import SessionRepository
 from grok_tui.ui.backend import Backend
 from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.keymap import bindings_for
@@ -101,7 +102,7 @@ class GrokApp(App[None]):
         settings: Settings | None = None,
         backend: Backend | None = None,
         client: XAIClient | None = None,
-        store: Any = None,
+        store: SessionRepository | None = None,
         session: Session | None = None,
         history: PromptHistory | None = None,
         warnings: Iterable[str] = (),
@@ -176,7 +177,7 @@ class GrokApp(App[None]):
             self.set_keymap(self.settings.keys)
         for text in self.startup_warnings:
             self.notify(text, severity="warning", markup=False, timeout=8)
-        degraded = getattr(self.store, "degraded", None)  # the session index is in memory
+        degraded = self.store.degraded if self.store is not None else None  # index in memory
         if degraded:
             self.notify(degraded, severity="warning", markup=False, timeout=8)  # one_line-clean
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from grok_tui.chat.models import Session
 from grok_tui.sanitize import one_line, strip_control
+from grok_tui.store.repository import SessionRepository
 
 
 def save_error_text(exc: BaseException) -> str:
@@ -53,7 +54,7 @@ class Checkpointer:
 
     def __init__(
         self,
-        store: Any,
+        store: SessionRepository | None,
         *,
         on_result: Callable[[str | None], None] | None = None,
         on_dropped: Callable[[str], None] | None = None,
@@ -98,8 +99,11 @@ class Checkpointer:
             data, self._pending = self._pending, None
             if data.get("id") in self._forgotten:
                 continue
+            store = self.store
+            if store is None:
+                return
             try:
-                outcome = await asyncio.to_thread(self._write, data)
+                outcome = await asyncio.to_thread(self._write, store, data)
             except Exception as exc:  # a full disk must not end the chat
                 self.last_error = save_error_text(exc)
             else:
@@ -135,12 +139,11 @@ class Checkpointer:
         self._created.discard(session_id)
         self._checked.add(session_id)
 
-    def _write(self, data: dict[str, Any]) -> str:
+    def _write(self, store: SessionRepository, data: dict[str, Any]) -> str:
         """In the writer thread: "written", "dropped" (deleted meanwhile) or
         "discarded" (an empty chat whose file this checkpointer created)."""
-        store = self.store
         sid = str(data.get("id") or "")
-        if sid not in self._checked and hasattr(store, "exists"):
+        if sid not in self._checked:
             self._checked.add(sid)
             if not store.exists(sid):
                 self._created.add(sid)
@@ -148,7 +151,6 @@ class Checkpointer:
             not data.get("messages")
             and sid in self._created
             and not data.get("title_is_custom")
-            and hasattr(store, "discard")
         ):
             # The turn went back into the prompt: its images may still be
             # shown there, and sent again from the store's copies.
@@ -156,11 +158,7 @@ class Checkpointer:
             self._created.discard(sid)
             self._checked.discard(sid)
             return "discarded"
-        if hasattr(store, "save_snapshot"):
-            written = store.save_snapshot(data)
-        else:
-            written = store.save(Session.model_validate(data))
-        return "dropped" if written is False else "written"
+        return "written" if store.save_snapshot(data) else "dropped"
 
     async def flush(self) -> None:
         """Wait for the pending writes (tests, quitting)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from grok_tui.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from grok_tui.chat.models import Session
+    from grok_tui.store import SessionStore
     from grok_tui.ui.app import GrokApp
 
 
@@ -34,7 +36,7 @@ def _create_config_file(warnings: list[str]) -> None:
         warnings.append(f"cannot create {path} ({reason}); running without a config file")
 
 
-def _open_store(warnings: list[str]) -> Any:
+def _open_store(warnings: list[str]) -> SessionStore | None:
     """The session store in the data folder, or None (the app still runs, unsaved)."""
     from grok_tui import paths
     from grok_tui.store import SessionStore
@@ -46,7 +48,9 @@ def _open_store(warnings: list[str]) -> Any:
         return None
 
 
-def _open_session(args: argparse.Namespace, store: Any, warnings: list[str]) -> Any:
+def _open_session(
+    args: argparse.Namespace, store: SessionStore | None, warnings: list[str]
+) -> Session | None:
     """The session `--session ID` or `--continue` asks for, or None for a new chat."""
     session_id = getattr(args, "session", None)
     if not session_id and not getattr(args, "continue_last", False):

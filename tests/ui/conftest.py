@@ -12,6 +12,7 @@ import pytest
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
 from grok_tui.ui.backend import Backend
+from tests.ui.memory_store import MemoryStore
 
 TEST_KEY = "xai-test-key-0123456789abcdef"
 
@@ -42,23 +43,14 @@ def backend(fake: FakeXAI) -> Backend:
     return Backend(client=client, demo=False, fake=fake)
 
 
-class _MemoryStore:
+@pytest.fixture
+def store() -> MemoryStore:
     """Records what the app saves (the real store is tested on its own)."""
-
-    def __init__(self) -> None:
-        self.saved: list[dict[str, Any]] = []
-
-    def save_snapshot(self, data: dict[str, Any]) -> None:
-        self.saved.append(data)
+    return MemoryStore()
 
 
 @pytest.fixture
-def store() -> _MemoryStore:
-    return _MemoryStore()
-
-
-@pytest.fixture
-def make_app(backend: Backend, store: _MemoryStore) -> Iterator[Callable[..., Any]]:
+def make_app(backend: Backend, store: MemoryStore) -> Iterator[Callable[..., Any]]:
     from grok_tui.ui.app import GrokApp
 
     def factory(**kw: Any) -> GrokApp:

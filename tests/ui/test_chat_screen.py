@@ -15,6 +15,7 @@ from grok_tui.fake import FakeServer, FakeXAI
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.widgets.conversation import ArchiveChunk, Conversation
 from grok_tui.ui.widgets.message_view import MessageView
+from tests.ui.memory_store import MemoryStore
 
 TEST_KEY = "xai-test-key-0123456789abcdef"
 
@@ -574,15 +575,15 @@ async def test_f4_session_browser_opens_a_saved_session(backend: Any, tmp_path: 
     store.close()
 
 
-class _FlakyStore:
+class _FlakyStore(MemoryStore):
     """A store whose saves fail (disk full) until `full` is set to False."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.full = True
-        self.saved: list[dict[str, Any]] = []
         self.attempts = 0
 
-    def save_snapshot(self, data: dict[str, Any]) -> None:
+    def save_snapshot(self, data: dict[str, Any], *, touch: bool = True) -> bool:
         import errno
 
         from grok_tui.store import StoreWriteError
@@ -592,7 +593,7 @@ class _FlakyStore:
             raise StoreWriteError(
                 Path("/data/sessions/abc.json"), OSError(errno.ENOSPC, "No space left on device")
             )
-        self.saved.append(data)
+        return super().save_snapshot(data, touch=touch)
 
 
 async def test_save_failure_is_shown_once_until_a_save_succeeds(

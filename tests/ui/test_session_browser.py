@@ -18,7 +18,11 @@ from grok_tui.store.index import IndexRow
 from grok_tui.ui.screens.confirm import ConfirmScreen, InputScreen, complete_path
 from grok_tui.ui.screens.session_browser import (
     PAGE_SIZE,
+    BrowserClosed,
+    CurrentDeleted,
+    OpenSession,
     SessionBrowserScreen,
+    SessionCommands,
     SessionSummary,
     check_export_target,
     column_widths,
@@ -26,7 +30,6 @@ from grok_tui.ui.screens.session_browser import (
     export_stem,
     focus_snippet,
 )
-from grok_tui.ui.session_commands import SessionCommands
 from tests.store.helpers import make_session
 from tests.ui.conftest import wait_for
 
@@ -244,7 +247,7 @@ async def test_open_returns_the_highlighted_id(
         assert browser.highlighted_id() == three[1].id
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.results != [], what="the browser to close")
-        assert app.results == [("open", three[1].id)]
+        assert app.results == [OpenSession(three[1].id)]
 
 
 async def test_escape_closes_with_none(store: SessionStore, three: list[Session]) -> None:
@@ -254,7 +257,7 @@ async def test_escape_closes_with_none(store: SessionStore, three: list[Session]
         await settled(pilot, browser)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.results != [])
-        assert app.results == [None]
+        assert app.results == [BrowserClosed()]
 
 
 async def test_rename_is_saved_and_shown(store: SessionStore, three: list[Session]) -> None:
@@ -276,6 +279,9 @@ async def test_rename_is_saved_and_shown(store: SessionStore, three: list[Sessio
         assert isinstance(app.screen, InputScreen) and app.screen.error
         await pilot.press("escape")
         assert store.load(three[2].id).title == "My zoo notes"
+        await pilot.press("escape")  # the new title of the chat's session goes with the result
+        await wait_for(pilot, lambda: app.results != [])
+        assert app.results == [BrowserClosed(renamed_current="My zoo notes")]
 
 
 async def test_delete_to_trash_and_restore(store: SessionStore, three: list[Session]) -> None:
@@ -313,7 +319,7 @@ async def test_deleting_the_current_session_closes_the_browser(
         await settled(pilot, browser)
         await pilot.press("alt+d")
         await wait_for(pilot, lambda: app.results != [])
-        assert app.results == [("deleted-current", three[2].id)]
+        assert app.results == [CurrentDeleted(three[2].id)]
         assert not store.exists(three[2].id)
 
 
@@ -476,7 +482,7 @@ async def test_markup_in_titles_and_text_is_literal(store: SessionStore) -> None
         # row opens the session and does not quit.
         await pilot.click(browser.table, offset=(4, 1))
         await wait_for(pilot, lambda: app.results != [])
-        assert app.results == [("open", s.id)]
+        assert app.results == [OpenSession(s.id)]
         assert app.is_running
 
 
@@ -545,6 +551,15 @@ async def test_key_hints_and_palette_follow_the_view(
         assert "Restore session" in names and "Empty trash" in names
         assert "Rename session" not in names
         assert isinstance(provider, Provider)
+
+
+async def test_palette_offers_nothing_on_a_screen_that_does_not_register_it() -> None:
+    class Other(App[None]):
+        COMMANDS = App.COMMANDS | {SessionCommands}
+
+    app = Other()
+    async with app.run_test(size=(80, 24)):
+        assert list(SessionCommands(app.screen)._commands()) == []
 
 
 def test_column_widths_fit() -> None:

@@ -871,11 +871,16 @@ class ChatScreen(Screen[None]):
     async def action_sessions(self) -> None:
         """F4: the session browser; open the chosen session here."""
         store = self.grok.store
-        if store is None or not hasattr(store, "list_sessions"):
+        if store is None:
             self._notify("Sessions are not saved in this run (no session store).",
                          severity="warning")
             return
-        from grok_tui.ui.screens.session_browser import SessionBrowserScreen
+        from grok_tui.ui.screens.session_browser import (
+            BrowserResult,
+            CurrentDeleted,
+            OpenSession,
+            SessionBrowserScreen,
+        )
 
         if self.session.messages:
             self.checkpointer.save(self.session)
@@ -884,23 +889,20 @@ class ChatScreen(Screen[None]):
             store, self.session.id, before_delete_current=self.checkpointer.forget
         )
 
-        async def done(result: Any) -> None:
-            renamed = getattr(browser, "renamed_current", None)
-            if renamed:
-                self.session.title = renamed
-                self.session.title_is_custom = True
-            action, session_id = result if result else (None, None)
-            if action != "deleted-current" and self.checkpointer.is_forgotten(self.session.id):
-                self.checkpointer.remember(self.session.id)  # its delete failed
-            if not result:
-                return
-            if action == "deleted-current":
+        async def done(result: BrowserResult | None) -> None:
+            if isinstance(result, CurrentDeleted):
                 self.checkpointer.forget(self.session.id)
                 if self.is_streaming:  # its last checkpoint is skipped (forgotten)
                     await self._stop_and_wait()
                 await self.load_session(self.grok.new_session())
                 return
-            if action == "open" and session_id != self.session.id:
+            if result is not None and result.renamed_current:
+                self.session.title = result.renamed_current
+                self.session.title_is_custom = True
+            if self.checkpointer.is_forgotten(self.session.id):
+                self.checkpointer.remember(self.session.id)  # its delete failed
+            if isinstance(result, OpenSession) and result.session_id != self.session.id:
+                session_id = result.session_id
                 if self.is_streaming:
                     await self._stop_and_wait()
                 try:

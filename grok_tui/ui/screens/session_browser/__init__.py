@@ -1,22 +1,23 @@
 """The session browser: saved sessions, newest first, with search and actions.
 
-`SessionBrowserScreen(store, current_session_id=None, *, refresh=True,
-before_delete_current=None)` is a `Screen` that dismisses with:
+`SessionBrowserScreen(store: SessionRepository, current_session_id=None, *,
+refresh=True, before_delete_current=None)` is a `Screen` that dismisses with a
+`BrowserResult` (`results`, frozen dataclasses):
 
-- `("open", session_id)`: the user chose a session that can be read (the
-  browser loaded it once in a thread to make sure; damaged files are refused
-  here with the reason and never touched);
-- `("deleted-current", session_id)`: the session open in the chat was moved
-  to the trash (the chat must start a new one *without saving the old one*,
-  or the save would bring it back); `before_delete_current(session_id)` is
+- `OpenSession(session_id, renamed_current)`: the user chose a session that
+  can be read (the browser loaded it once in a thread to make sure; damaged
+  files are refused here with the reason and never touched);
+- `CurrentDeleted(session_id)`: the session open in the chat was moved to
+  the trash (the chat must start a new one *without saving the old one*, or
+  the save would bring it back); `before_delete_current(session_id)` is
   called just before that delete, so the chat can stop saving it first;
-- `None`: closed with Esc.
+- `BrowserClosed(renamed_current)`: closed with Esc.
 
-Everything else it does itself through the store: rename, delete (to the
-trash), restore, empty the trash, duplicate, export (Markdown + a JSON copy
-beside it), import a JSON export. `renamed_current` holds the new title when
-the current session was renamed (the chat should copy it into its in-memory
-session so its next save keeps it); a `CurrentRenamed` message is posted too.
+`renamed_current` is the new title when the session open in the chat was
+renamed here (the chat copies it into its in-memory session so its next save
+keeps it), else None. Everything else it does itself through the store:
+rename, delete (to the trash), restore, empty the trash, duplicate, export
+(Markdown + a JSON copy beside it), import a JSON export.
 
 Speed: rows come from the store's index a page at a time (`PAGE_SIZE`), in a
 thread, into a `DataTable` of `Text` cells with fixed column widths; the next
@@ -36,12 +37,15 @@ Modules, one idea each:
 - `display`: a row as table cells, the detail, heading and key hints;
 - `files`: export/import paths, their checks and the export write;
 - `dialogs`: the rename / empty-trash / export / import dialogs;
+- `results`: what the screen dismisses with;
+- `commands`: `SessionCommands`, its actions in the command palette;
 - `screen`: `SessionBrowserScreen` (widgets, bindings, workers, actions);
 - `session_browser.tcss`: its styles.
 """
 
 from grok_tui.store import SessionSummary
 from grok_tui.ui.format import format_date, format_when
+from grok_tui.ui.screens.session_browser.commands import SessionCommands
 from grok_tui.ui.screens.session_browser.display import (
     COLUMNS,
     column_widths,
@@ -64,11 +68,13 @@ from grok_tui.ui.screens.session_browser.model import (
     SortKey,
     query_words,
 )
-from grok_tui.ui.screens.session_browser.screen import (
-    DEBOUNCE,
+from grok_tui.ui.screens.session_browser.results import (
+    BrowserClosed,
     BrowserResult,
-    SessionBrowserScreen,
+    CurrentDeleted,
+    OpenSession,
 )
+from grok_tui.ui.screens.session_browser.screen import DEBOUNCE, SessionBrowserScreen
 
 __all__ = [
     "COLUMNS",
@@ -76,9 +82,13 @@ __all__ = [
     "LOAD_AHEAD",
     "MAX_IMPORT_BYTES",
     "PAGE_SIZE",
+    "BrowserClosed",
     "BrowserResult",
+    "CurrentDeleted",
     "Mode",
+    "OpenSession",
     "SessionBrowserScreen",
+    "SessionCommands",
     "SessionRows",
     "SessionSummary",
     "SortKey",

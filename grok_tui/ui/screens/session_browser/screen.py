@@ -11,26 +11,28 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
+from grok_tui.chat.models import Session
 from grok_tui.sanitize import one_line
 from grok_tui.store import (
     DamagedSessionError,
     SessionImportError,
     SessionNotFound,
+    SessionRepository,
     SessionSummary,
     StoreError,
 )
+from grok_tui.ui.screens.session_browser.commands import SessionCommands
 from grok_tui.ui.screens.session_browser.dialogs import (
     empty_trash_dialog,
     export_dialog,
@@ -61,15 +63,15 @@ from grok_tui.ui.screens.session_browser.model import (
     fetch_page,
     query_words,
 )
-from grok_tui.ui.session_commands import SessionCommands
-
-if TYPE_CHECKING:
-    from grok_tui.store import SessionStore
+from grok_tui.ui.screens.session_browser.results import (
+    BrowserClosed,
+    BrowserResult,
+    CurrentDeleted,
+    OpenSession,
+)
 
 #: Seconds of no typing before the filter runs.
 DEBOUNCE = 0.15
-
-BrowserResult = tuple[str, str] | None
 
 _ERRORS = (StoreError, OSError, ValueError)
 
@@ -101,17 +103,9 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         Binding("ctrl+end", "last", show=False),
     ]
 
-    class CurrentRenamed(Message):
-        """The session open in the chat got a new title."""
-
-        def __init__(self, session_id: str, title: str) -> None:
-            super().__init__()
-            self.session_id = session_id
-            self.title = title
-
     def __init__(
         self,
-        store: SessionStore,
+        store: SessionRepository,
         current_session_id: str | None = None,
         *,
         refresh: bool = True,
@@ -132,6 +126,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self.loading = False
         self.generation = 0
         self.message = ""
+        #: The new title of the chat's session if it was renamed here (in the result).
         self.renamed_current: str | None = None
         self._select_after: str | None = None
         self._debounce: Timer | None = None
@@ -392,7 +387,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         if self.mode == "trash":
             self.action_toggle_trash()
             return
-        self.dismiss(None)
+        self.dismiss(BrowserClosed(self.renamed_current))
 
     def action_toggle_sort(self) -> None:
         self.sort = "title" if self.sort == "updated" else "updated"
@@ -463,7 +458,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         except _ERRORS as exc:
             self.show_message(f"Cannot open “{one_line(s.title, 80)}”: {exc}", error=True)
             return
-        self.dismiss(("open", s.id))
+        self.dismiss(OpenSession(s.id, self.renamed_current))
 
     def action_rename(self) -> None:
         s = self._needs_row()
@@ -486,7 +481,6 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self.show_message(f"Renamed to “{session.title}”.")
         if s.id == self.current_session_id:
             self.renamed_current = session.title
-            self.post_message(self.CurrentRenamed(s.id, session.title))
 
     def action_delete(self) -> None:
         s = self._needs_row()
@@ -502,7 +496,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
             self.show_message(f"Could not delete: {exc}", error=True)
             return
         if s.id == self.current_session_id:
-            self.dismiss(("deleted-current", s.id))
+            self.dismiss(CurrentDeleted(s.id))
             return
         self._remove_row(s.id)
         self.show_message(
@@ -592,7 +586,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self.app.push_screen(import_dialog(base), done)
 
     async def _import(self, path: Path) -> None:
-        def work() -> Any:
+        def work() -> Session:
             text = path.read_text(encoding="utf-8")
             return self.store.import_json(text)
 

@@ -1,19 +1,21 @@
 """Session actions in the command palette.
 
-`SessionCommands` is a command-palette `Provider`. On the session browser it
-offers the browser's actions (open, rename, delete/restore, duplicate, export,
-import, trash, sort), only those that apply in the current view; elsewhere it
-offers nothing (the chat's own "Sessions" command opens the browser).
-`SessionBrowserScreen.COMMANDS` registers it, so the app need not.
+`SessionCommands` is a command-palette `Provider` that `SessionBrowserScreen`
+registers in its `COMMANDS`: on the browser it offers the browser's actions
+(open, rename, delete/restore, duplicate, export, import, trash, sort), only
+those that apply in the current view (the screen's `check_action`). On a
+screen that does not register it (were it added to the app's commands) it
+offers nothing: the chat's own "Sessions" command opens the browser. It runs
+the actions through the screen (`run_action`), so it needs nothing of the
+screen's class, and the screen module imports it, not the other way round.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
-from typing import Any
 
-from grok_tui.ui.commands import TableCommands
+from grok_tui.ui.commands import CommandRow, TableCommands
 
 #: (title, help, action) on the session browser.
 BROWSER_COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -34,11 +36,10 @@ BROWSER_COMMANDS: tuple[tuple[str, str, str], ...] = (
 class SessionCommands(TableCommands):
     """Session actions for the command palette (see the module docstring)."""
 
-    def _commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
-        from grok_tui.ui.screens.session_browser import SessionBrowserScreen
-
+    def _commands(self) -> Iterable[CommandRow]:
         screen = self.screen
-        if isinstance(screen, SessionBrowserScreen):
-            for title, help_text, action in BROWSER_COMMANDS:
-                if screen.check_action(action, ()):
-                    yield title, help_text, partial(screen.run_action, action)
+        if SessionCommands not in screen.COMMANDS:
+            return
+        for title, help_text, action in BROWSER_COMMANDS:
+            if screen.check_action(action, ()):
+                yield title, help_text, partial(screen.run_action, action)

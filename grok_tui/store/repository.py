@@ -1,0 +1,90 @@
+"""What the UI needs of the session store: `SessionRepository`, and the
+values it returns (`SessionSummary`, `SortKey`).
+
+`SessionStore` implements it; the app, the chat screen, the checkpointer and
+the session browser hold a `SessionRepository` (tests may hand them a fake
+in memory that implements all of it). Semantics are `SessionStore`'s; see
+docs/CONTRACTS.md. Every method may block on the disk: the UI calls them in a
+thread, except `exists`/`load` where it says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from grok_tui.chat.models import Session
+
+SortKey = Literal["updated", "title"]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One row of the session list. `damaged` is the reason when the file
+    cannot be read (then title is the file name and the counts are zero)."""
+
+    id: str
+    title: str
+    model: str
+    created_at: float
+    updated_at: float
+    message_count: int
+    first_line: str
+    snippet: str
+    damaged: str | None
+    path: Path
+
+
+@runtime_checkable
+class SessionRepository(Protocol):
+    """The store as the UI sees it."""
+
+    @property
+    def degraded(self) -> str | None:
+        """Why the index lives in memory (one sentence for the user), or None."""
+        ...
+
+    # -- reading ----------------------------------------------------------------
+
+    def exists(self, session_id: str) -> bool: ...
+
+    def load(self, session_id: str) -> Session: ...
+
+    def list_sessions(
+        self,
+        query: str | None = None,
+        sort: SortKey = "updated",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SessionSummary]: ...
+
+    def count(self) -> int: ...
+
+    def list_trash(self) -> list[SessionSummary]: ...
+
+    def refresh(self, *, quick: bool = False) -> int: ...
+
+    # -- writing ----------------------------------------------------------------
+
+    def save_snapshot(self, data: dict[str, Any], *, touch: bool = True) -> bool: ...
+
+    def discard(self, session_id: str, *, keep_attachments: bool = False) -> bool: ...
+
+    def rename(self, session_id: str, title: str) -> Session: ...
+
+    def duplicate(self, session_id: str) -> Session: ...
+
+    def delete(self, session_id: str) -> None: ...
+
+    def restore(self, session_id: str) -> str: ...
+
+    def empty_trash(self) -> int: ...
+
+    # -- export / import --------------------------------------------------------
+
+    def export_markdown(self, session_id: str) -> str: ...
+
+    def export_json(self, session_id: str) -> str: ...
+
+    def import_json(self, text: str) -> Session: ...
