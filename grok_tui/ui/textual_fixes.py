@@ -115,7 +115,21 @@ def _fix_text_widget_key_order() -> bool:
     from textual import events
     from textual.widgets import Input, TextArea
 
-    patched = False
+    from textual.app import App
+
+    app_on_key = App.__dict__["_on_key"]
+    if getattr(app_on_key, "_grok_ordered", False):
+        return False
+
+    async def app_key(self: App[Any], event: events.Key) -> None:
+        if getattr(event, "_grok_bindings_ran", False):
+            return  # the focused text widget ran its binding already
+        await app_on_key(self, event)
+
+    app_key._grok_ordered = True  # type: ignore[attr-defined]
+    App._on_key = app_key  # type: ignore[method-assign]
+
+    patched = True
     for cls in (TextArea, Input):
         original = cls.__dict__.get("_on_key")
         if original is None or getattr(original, "_grok_ordered", False):
@@ -129,10 +143,10 @@ def _fix_text_widget_key_order() -> bool:
                     and app.focused is self
                     and await app._check_bindings(event.key)
                 ):
-                    # Handled here, in order with the keys before it; it must not
-                    # bubble to the App, which would run the binding again.
-                    event.stop()
-                    event.prevent_default()
+                    # Handled here, in order with the keys before it. The key
+                    # still bubbles (a screen's `key_escape` clears a mouse
+                    # selection), but the App must not run the binding again.
+                    event._grok_bindings_ran = True  # type: ignore[attr-defined]
                     return
                 await original(self, event)
 
