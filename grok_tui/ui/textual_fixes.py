@@ -29,10 +29,13 @@ characters as soon as it gets them. So in one burst (fast typing, a paste
 without bracketed paste, `tmux send-keys`), "text" + Ctrl+S saved the editor
 before its last characters were inserted, and Ctrl+U + "2026-01-02" in an
 Input inserted the date and then cleared the field. The fixes: (1) a text
-widget (`TextArea`, `Input`) that has focus runs the bindings of a key it does
-not insert itself right away, in order with the characters before it; (2)
-before a priority binding runs, the App waits (bounded) until the focused
-widget has handled the keys already handed to it.
+focused widget runs the bindings of a key its own handlers left alone right
+away, in order with the characters before it (the App no longer runs them
+when the key bubbles up); (2) the App hands each key on only after the
+focused widget has handled the keys before it, and after a screen just
+pushed took the focus (bounded by `DRAIN_TIMEOUT`), so the keys after one
+that moved the focus, or opened or closed a dialog, go where the focus is
+now. Before, Tab Tab Tab "2026" sent the date to the widget Tab left.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ _applied = False
 
 #: Modifiers that make a key a command, never text (Shift only changes the case).
 _COMMAND_MODIFIERS = ("alt+", "ctrl+", "super+", "meta+", "hyper+")
-#: The longest a priority binding waits for the focused widget's queued keys.
+#: The longest the App waits for the keys it handed out before to be handled.
 DRAIN_TIMEOUT = 1.0
 
 
@@ -94,103 +97,80 @@ def _fix_alt_key_printable() -> bool:
     return True
 
 
-def _inserts(widget: Any, key: Any) -> bool:
-    """Whether a text widget's own `_on_key` takes this key (a character, or
-    Enter/Tab/Esc where a TextArea inserts or handles them)."""
-    from textual.widgets import TextArea
+def _fix_key_order() -> bool:
+    """Keys of one burst are handled in order (see the module docstring).
 
-    if getattr(widget, "read_only", False):
-        return False
-    if key.is_printable:
-        return True
-    if isinstance(widget, TextArea):
-        if key.key == "enter":
-            return True
-        if widget.tab_behavior == "indent" and key.key in ("tab", "escape"):
-            return True
-    return False
-
-
-def _fix_text_widget_key_order() -> bool:
+    1. The focused widget runs the (non-priority) bindings of a key its own
+       handlers left alone, right after them; the App then skips them.
+    2. The App hands a key on only once the focused widget has handled the
+       keys before it (and a screen just pushed has mounted and taken the
+       focus), so a key that moved the focus or opened a dialog sends the
+       keys after it to the new place.
+    """
     from textual import events
-    from textual.widgets import Input, TextArea
-
     from textual.app import App
+    from textual.widget import Widget
 
+    widget_on_key = Widget.__dict__["_on_key"]
     app_on_key = App.__dict__["_on_key"]
-    if getattr(app_on_key, "_grok_ordered", False):
+    app_on_event = App.__dict__["on_event"]
+    if getattr(widget_on_key, "_grok_ordered", False):
         return False
+
+    async def _on_key(self: Widget, event: events.Key) -> None:
+        await widget_on_key(self, event)
+        app = self.app
+        if (
+            app.focused is self
+            and not event._stop_propagation
+            and not event._no_default_action
+            and await app._check_bindings(event.key)
+        ):
+            # The key still bubbles (a screen's `key_escape` clears a mouse
+            # selection), but the App must not run the binding again.
+            event._grok_bindings_ran = True  # type: ignore[attr-defined]
 
     async def app_key(self: App[Any], event: events.Key) -> None:
         if getattr(event, "_grok_bindings_ran", False):
-            return  # the focused text widget ran its binding already
+            return  # the focused widget ran its binding already
         await app_on_key(self, event)
 
-    app_key._grok_ordered = True  # type: ignore[attr-defined]
+    async def on_event(self: App[Any], event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await _settle(self)
+        await app_on_event(self, event)
+
+    for function in (_on_key, app_key, on_event):
+        function._grok_ordered = True  # type: ignore[attr-defined]
+    Widget._on_key = _on_key  # type: ignore[method-assign]
     App._on_key = app_key  # type: ignore[method-assign]
-
-    patched = True
-    for cls in (TextArea, Input):
-        original = cls.__dict__.get("_on_key")
-        if original is None or getattr(original, "_grok_ordered", False):
-            continue
-
-        def make(original: Any) -> Any:
-            async def _on_key(self: Any, event: events.Key) -> None:
-                app = self.app
-                if (
-                    not _inserts(self, event)
-                    and app.focused is self
-                    and await app._check_bindings(event.key)
-                ):
-                    # Handled here, in order with the keys before it. The key
-                    # still bubbles (a screen's `key_escape` clears a mouse
-                    # selection), but the App must not run the binding again.
-                    event._grok_bindings_ran = True  # type: ignore[attr-defined]
-                    return
-                await original(self, event)
-
-            _on_key._grok_ordered = True  # type: ignore[attr-defined]
-            return _on_key
-
-        cls._on_key = make(original)  # type: ignore[method-assign]
-        patched = True
-    return patched
-
-
-def _fix_priority_binding_order() -> bool:
-    from textual.app import App
-
-    original = App._check_bindings
-    if getattr(original, "_grok_ordered", False):
-        return False
-
-    async def _check_bindings(self: App[Any], key: str, priority: bool = False) -> bool:
-        if priority and _has_priority_binding(self, key):
-            await _drain_focused(self)
-        return await original(self, key, priority)
-
-    _check_bindings._grok_ordered = True  # type: ignore[attr-defined]
-    App._check_bindings = _check_bindings  # type: ignore[method-assign]
+    App.on_event = on_event  # type: ignore[method-assign]
     return True
 
 
-def _has_priority_binding(app: Any, key: str) -> bool:
+async def _settle(app: Any) -> None:
+    """Wait (bounded) until the keys handed out before were handled: the
+    focused widget's queue is drained, and a screen just pushed is mounted
+    and has given its widget the focus."""
     try:
-        chain = app.screen._binding_chain
+        screen = app.screen
     except Exception:
-        return False
-    return any(
-        binding.priority
-        for _namespace, bindings in chain
-        for binding in bindings.key_to_bindings.get(key, ())
-    )
-
-
-async def _drain_focused(app: Any) -> None:
-    """Wait until the focused widget has handled the messages (keys) queued to it."""
+        return
+    if not screen._mounted_event.is_set():
+        try:
+            await asyncio.wait_for(screen._mounted_event.wait(), DRAIN_TIMEOUT)
+        except asyncio.TimeoutError:
+            return
+    if app.focused is None:
+        await _drain(screen)  # its ScreenResume focuses its AUTO_FOCUS widget
     focused = app.focused
-    if focused is None or focused._message_queue.empty():
+    if focused is not None:
+        await _drain(focused)
+
+
+async def _drain(node: Any) -> None:
+    """Wait until `node` has handled the messages queued to it so far."""
+    if node._message_queue.empty():
         return
     done = asyncio.get_running_loop().create_future()
 
@@ -198,7 +178,7 @@ async def _drain_focused(app: Any) -> None:
         if not done.done():
             done.set_result(None)
 
-    if not focused.call_later(release):
+    if not node.call_later(release):
         return
     try:
         await asyncio.wait_for(asyncio.shield(done), DRAIN_TIMEOUT)
@@ -217,10 +197,8 @@ def apply() -> list[str]:
         applied.append("styles-cache-inner-outer")
     if _fix_alt_key_printable():
         applied.append("alt-key-not-printable")
-    if _fix_text_widget_key_order():
-        applied.append("text-widget-key-order")
-    if _fix_priority_binding_order():
-        applied.append("priority-binding-order")
+    if _fix_key_order():
+        applied.append("key-order")
     return applied
 
 

@@ -515,12 +515,17 @@ class ChatScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------
 
-    def action_cancel(self) -> None:
-        """Esc: stop the streaming reply; otherwise leave the message highlight
-        and give the prompt the focus."""
+    async def action_cancel(self) -> None:
+        """Esc: stop the streaming reply; otherwise leave the message highlight,
+        close the search pane when the focus is in it (F3 opened it), and give
+        the prompt the focus."""
         if self.is_streaming:
             self.workers.cancel_group(self, "stream")
             return
+        form, focused = self._search_form, self.focused
+        if self._search_visible and form is not None and focused is not None \
+                and form in focused.ancestors:
+            await self.action_toggle_search()
         # Esc from any pane (conversation, tool log, search form) goes back to the prompt.
         self.conversation.highlighted = None
         self.prompt.focus()
