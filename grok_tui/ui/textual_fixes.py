@@ -150,28 +150,34 @@ def _fix_key_order() -> bool:
 
 async def _settle(app: Any) -> None:
     """Wait (bounded) until the keys handed out before were handled: the
-    focused widget's queue is drained, and a screen just pushed is mounted
-    and has given its widget the focus."""
-    try:
-        screen = app.screen
-    except Exception:
-        return
-    if not screen._mounted_event.is_set():
+    focused widget's queue is drained, and a screen pushed meanwhile (by one
+    of those keys) is mounted and has given its widget the focus."""
+    for _round in range(4):
         try:
-            await asyncio.wait_for(screen._mounted_event.wait(), DRAIN_TIMEOUT)
-        except asyncio.TimeoutError:
+            screen = app.screen
+        except Exception:
             return
-    if app.focused is None:
-        await _drain(screen)  # its ScreenResume focuses its AUTO_FOCUS widget
-    focused = app.focused
-    if focused is not None:
-        await _drain(focused)
+        waited = False
+        if not screen._mounted_event.is_set():
+            waited = True
+            try:
+                await asyncio.wait_for(screen._mounted_event.wait(), DRAIN_TIMEOUT)
+            except asyncio.TimeoutError:
+                return
+        if app.focused is None:
+            waited = await _drain(screen) or waited  # its ScreenResume sets the focus
+        focused = app.focused
+        if focused is not None:
+            waited = await _drain(focused) or waited
+        if not waited:
+            return
 
 
-async def _drain(node: Any) -> None:
-    """Wait until `node` has handled the messages queued to it so far."""
+async def _drain(node: Any) -> bool:
+    """Wait until `node` has handled the messages queued to it so far; False
+    when there was nothing to wait for."""
     if node._message_queue.empty():
-        return
+        return False
     done = asyncio.get_running_loop().create_future()
 
     def release() -> None:
@@ -179,11 +185,12 @@ async def _drain(node: Any) -> None:
             done.set_result(None)
 
     if not node.call_later(release):
-        return
+        return False
     try:
         await asyncio.wait_for(asyncio.shield(done), DRAIN_TIMEOUT)
     except asyncio.TimeoutError:
         pass
+    return True
 
 
 def apply() -> list[str]:

@@ -112,3 +112,35 @@ async def test_footer_keeps_help_and_commands_at_80_columns(make_app: Any) -> No
         await pilot.resize_terminal(160, 50)
         await wait_for(pilot, lambda: "send" in actions() and "toggle_tool_log" in actions(),
                        what="every hint at 160 columns")
+
+
+async def test_a_dialog_opened_mid_burst_gets_the_keys_after_it(make_app: Any) -> None:
+    """Ctrl+S, text and Ctrl+S in one terminal read: the text goes to the system
+    prompt editor that the first Ctrl+S opened (not into the prompt, not lost),
+    and the second Ctrl+S saves all of it."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        chat = app.chat
+        await wait_for(pilot, lambda: app.focused is chat.prompt, what="the prompt")
+        keys = [events.Key("ctrl+s", "\x13"), *(events.Key(c if c != " " else "space", c)
+                                                  for c in "Be brief."),
+                events.Key("ctrl+s", "\x13")]
+        for key in keys:
+            app.post_message(key)
+        await wait_for(pilot, lambda: chat.session.system_prompt == "Be brief.",
+                       what="the system prompt saved")
+        assert chat.prompt.text == ""
+
+
+async def test_a_remap_onto_a_key_the_prompt_takes_is_reported(make_app: Any) -> None:
+    from grok_tui.config import Settings
+
+    app = make_app(settings=Settings(keys={"chat.api_key": "f6"}))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: any("chat.api_key" in str(n.message)
+                                          for n in app._notifications),
+                       what="the warning")
+        [note] = [n for n in app._notifications if "chat.api_key" in str(n.message)]
+        assert "TextArea" in str(note.message) and note.severity == "warning"
