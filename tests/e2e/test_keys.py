@@ -299,6 +299,15 @@ def test_chat_keys_from_the_prompt(app: KeysApp) -> None:
     app.send("Escape")
     app.wait(lambda s: "Stopped" in s, "Esc to stop the reply")
 
+    # In the session browser, Alt+C duplicates the chat (it typed "c" into the
+    # filter before the fix, which then matched nothing).
+    app.send("F4")
+    app.wait(lambda s: "sorted by" in s, "the session browser")
+    app.send("M-c")
+    app.wait(lambda s: "Duplicated as" in s, "Alt+C in the browser")
+    app.send("Escape")
+    app.wait(lambda s: "sorted by" not in s, "the browser to close")
+
     # Ctrl+N: a new chat.
     app.send("C-n")
     app.wait(lambda s: "New chat." in s and "first line" not in s, "Ctrl+N")
