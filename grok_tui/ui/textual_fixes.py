@@ -165,7 +165,8 @@ async def _settle(app: Any) -> None:
             except asyncio.TimeoutError:
                 return
         if app.focused is None:
-            waited = await _drain(screen) or waited  # its ScreenResume sets the focus
+            # Its ScreenResume gives the focus to its AUTO_FOCUS widget.
+            waited = await _drain(screen, keys_only=False) or waited
         focused = app.focused
         if focused is not None:
             waited = await _drain(focused) or waited
@@ -173,10 +174,21 @@ async def _settle(app: Any) -> None:
             return
 
 
-async def _drain(node: Any) -> bool:
-    """Wait until `node` has handled the messages queued to it so far; False
-    when there was nothing to wait for."""
-    if node._message_queue.empty():
+def _keys_pending(node: Any) -> bool:
+    """Whether key events wait in `node`'s message queue (other messages do not
+    hold the next key up: a busy widget's own traffic must not slow typing)."""
+    from textual import events
+
+    pending = getattr(node._message_queue, "_queue", None)  # asyncio.Queue's deque
+    if pending is None:
+        return not node._message_queue.empty()
+    return any(isinstance(message, events.Key) for message in pending)
+
+
+async def _drain(node: Any, *, keys_only: bool = True) -> bool:
+    """Wait until `node` has handled the keys (or, with `keys_only=False`, all
+    the messages) queued to it so far; False when there was nothing to wait for."""
+    if node._message_queue.empty() or (keys_only and not _keys_pending(node)):
         return False
     done = asyncio.get_running_loop().create_future()
 
