@@ -57,7 +57,8 @@ def test_defaults_work_without_kitty_protocol() -> None:
 _LEGACY_SPECIAL = {
     "enter": "\r", "escape": "\x1b", "question_mark": "?", "f1": "\x1bOP", "f2": "\x1bOQ",
     "f3": "\x1bOR", "f4": "\x1bOS", "f5": "\x1b[15~", "alt+right": "\x1b[1;3C",
-    "alt+left": "\x1b[1;3D",
+    "alt+left": "\x1b[1;3D", "pageup": "\x1b[5~", "pagedown": "\x1b[6~",
+    "ctrl+home": "\x1b[1;5H", "ctrl+end": "\x1b[1;5F",
 }
 
 
@@ -183,7 +184,8 @@ def test_binding_objects() -> None:
     assert binding("app.quit").priority is True
     assert binding("chat.new", action="screen.fresh").action == "screen.fresh"
     scoped = bindings_for("prompt")
-    assert {b.id for b in scoped} == {"chat.send", "chat.newline"}
+    assert {b.id for b in scoped} == {"chat.send", "chat.newline", "chat.page_up", "chat.page_down"}
+    assert all(b.priority for b in scoped)  # they beat the TextArea's own keys
     assert effective_keys({"chat.new": "ctrl+g"})["chat.new"] == "ctrl+g"
     assert effective_keys()["chat.new"] == "ctrl+n"
 
@@ -236,3 +238,20 @@ async def test_remapped_key_runs_and_old_key_does_not() -> None:
         assert app.ran == []
         await pilot.press("f9", "ctrl+g", "alt+n")
         assert app.ran == ["tool_log", "help", "new_chat"]
+
+
+def test_a_remap_onto_a_key_a_text_widget_takes_is_reported() -> None:
+    from grok_tui.ui.keymap import consumed_key_warnings
+
+    warnings = consumed_key_warnings(
+        {"chat.api_key": "f6", "chat.new": "ctrl+g", "app.help": "f1,question_mark",
+         "chat.send": "ctrl+e", "chat.model": "ctrl+u"}
+    )
+    assert len(warnings) == 3, warnings
+    api, help_, model = warnings
+    assert "chat.api_key" in api and "'f6'" in api and "TextArea" in api and "Input" not in api
+    assert "app.help" in help_ and "question_mark" in help_  # a character: typed, not a key
+    assert "chat.model" in model and "TextArea" in model and "Input" in model
+    # Defaults are never reported; priority bindings (chat.send) run first anyway.
+    assert consumed_key_warnings({bid: s.keys for bid, s in DEFAULT_BINDINGS.items()
+                                  if bid != "app.help"}) == []

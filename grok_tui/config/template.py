@@ -90,8 +90,10 @@ CONFIG_TEMPLATE = f"""\
 # x = {{ enabled = true }}
 
 # Key bindings: binding id = "key" or "key1,key2" (Textual key names such as
-# "ctrl+s", "f2", "alt+a", "escape"). Binding ids are listed in the help
-# screen (F1) and by `grok-tui config`. For example:
+# "ctrl+s", "f2", "alt+a", "escape"). The help screen (F1) and `grok-tui
+# config` list every binding's id, keys and action. A key the prompt takes for
+# itself (ctrl+a, ctrl+e, ctrl+k, ctrl+u, f6, a letter...) is reported at
+# start. For example:
 [keys]
 # "chat.new" = "ctrl+n"
 # "pane.toggle_tool_log" = "f2"

@@ -23,7 +23,7 @@ from grok_tui.store.prompt_history import default_path as prompt_history_path
 from grok_tui.store.repository import SessionRepository
 from grok_tui.ui.backend import Backend
 from grok_tui.ui.commands import TableCommands
-from grok_tui.ui.keymap import bindings_for
+from grok_tui.ui.keymap import bindings_for, consumed_key_warnings
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager
@@ -175,7 +175,7 @@ class GrokApp(App[None]):
         self.theme_manager.install(self.settings.theme)  # notifies its own warnings
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
-        for text in self.startup_warnings:
+        for text in [*self.startup_warnings, *consumed_key_warnings(self.settings.keys or {})]:
             self.notify(text, severity="warning", markup=False, timeout=8)
         degraded = self.store.degraded if self.store is not None else None  # index in memory
         if degraded:

@@ -9,9 +9,13 @@ shows it. Widgets and screens build their `BINDINGS` with `bindings_for(scope)`
 Choice of defaults: they work in terminals without the Kitty keyboard
 protocol (Ctrl+Shift+letter and Shift+Enter only exist there, so they are never
 the only binding), and they do not take keys the prompt (`TextArea`) already
-uses: Ctrl+A/E/K/U/W/D/Y/Z/X/C/V and Ctrl+Left/Right keep their editing
-meaning. Alt+letter is sent as ESC+letter by every xterm-like terminal (on
-macOS enable "Use Option as Meta key").
+uses: Ctrl+A/E/K/U/W/D/Y/Z/X/C/V, Ctrl+Left/Right and F6/F7 keep their editing
+meaning (`consumed_key_warnings` reports a `[keys]` remap onto one of them).
+The exception is PageUp/PageDown, priority bindings of the prompt that
+scroll the conversation. Alt+letter is sent as ESC+letter by every xterm-like
+terminal (on macOS enable "Use Option as Meta key"); Textual reads it as a
+printable key, and `textual_fixes` keeps text widgets from typing it, so it
+reaches these bindings from the prompt and every input.
 
 This module does not import Textual at import time: `keymap_from_config` runs
 while settings load, before the app starts.
@@ -76,6 +80,19 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
         _spec("chat.clear_attachments", "alt+x", "clear_attachments", "chat",
               "Clear attachments", show=False),
         _spec("chat.api_key", "alt+k", "api_key", "chat", "API key", show=False),
+        _spec("chat.toggle_reasoning", "alt+r", "toggle_reasoning", "chat",
+              "Show/hide the reasoning of a reply", show=False),
+        # The prompt's own PageUp/PageDown only move its cursor (it is rarely
+        # taller than a few lines): in a chat they scroll the conversation.
+        _spec("chat.page_up", "pageup", "screen.scroll_conversation('page_up')", "prompt",
+              "Conversation: page up", show=False, priority=True),
+        _spec("chat.page_down", "pagedown", "screen.scroll_conversation('page_down')", "prompt",
+              "Conversation: page down (at the end: follow)", show=False,
+              priority=True),
+        _spec("chat.scroll_top", "ctrl+home", "scroll_conversation('top')", "chat",
+              "Conversation: first message", show=False),
+        _spec("chat.follow", "ctrl+end", "scroll_conversation('bottom')", "chat",
+              "Conversation: end, follow the reply", show=False),
         _spec("pane.toggle_tool_log", "f2", "toggle_tool_log", "chat", "Tool log"),
         _spec("pane.toggle_search", "f3", "toggle_search", "chat", "Search"),
         # Not alt+=/alt+-: Textual reads ESC = and ESC - as macOS Option characters.
@@ -235,3 +252,54 @@ def binding(binding_id: str, *, action: str | None = None, show: bool | None = N
 def bindings_for(scope: Scope) -> list[Binding]:
     """All `Binding`s of a scope, for a class's `BINDINGS`."""
     return [binding(bid) for bid, spec in DEFAULT_BINDINGS.items() if spec.scope == scope]
+
+
+def _text_widget_keys() -> list[tuple[str, set[str]]]:
+    """(who, keys it takes for itself) for the text widgets a user types in."""
+    from textual.widgets import Input, TextArea
+
+    def keys_of(cls: type) -> set[str]:
+        out: set[str] = set()
+        for b in cls.BINDINGS:
+            keys = b.key if hasattr(b, "key") else b[0]  # type: ignore[union-attr,index]
+            out.update(normalize_keys(keys).split(","))
+        return out
+
+    return [
+        ("the prompt (a TextArea)", keys_of(TextArea) | {"enter", "tab"}),
+        ("text inputs (Input: the session browser's filter, dialogs, the search form)",
+         keys_of(Input) | {"enter"}),
+    ]
+
+
+def _types_a_character(key: str) -> bool:
+    from textual.keys import key_to_character
+
+    character = key_to_character(key)
+    return character is not None and character.isprintable() and "+" not in key.strip("+")
+
+
+def consumed_key_warnings(keymap: Mapping[str, str]) -> list[str]:
+    """One warning per remapped binding with a key that a focused text widget
+    takes for itself (its own binding, or a character it types), so the
+    binding does nothing while that widget has focus. Priority bindings (the
+    prompt's, Ctrl+Q, Ctrl+P) run first and are never taken."""
+    widgets = _text_widget_keys()
+    warnings: list[str] = []
+    for binding_id, keys in keymap.items():
+        spec = DEFAULT_BINDINGS.get(binding_id)
+        if spec is None or spec.priority:
+            continue
+        for key in normalize_keys(keys).split(","):
+            takers = [who for who, taken in widgets if key in taken]
+            if _types_a_character(key):
+                takers = [who for who, _ in widgets]
+            if takers:
+                warnings.append(
+                    f"keys.{binding_id} = {keys!r}: {key!r} is taken by "
+                    f"{' and by '.join(takers)} while {'it has' if len(takers) == 1 else 'they have'} "
+                    f"focus, so {spec.description!r} "
+                    "does not run from there; choose another key (F1 lists the keys in force)"
+                )
+                break
+    return warnings

@@ -14,14 +14,42 @@ chat, folded message views, tool-log rows, toasts and closed dialogs were
 all retained this way: about 200 strips and 1,400 cache objects per turn in
 `bench/bench_memory.py`. The result depends only on the two colours, so the
 fix caches on the colours alone and never holds a `StylesCache`.
+
+**An Alt+letter types its letter into a text widget.** A terminal sends Alt+K
+as ESC k; Textual's parser makes it `Key("alt+k", character="k")`, which is
+`is_printable`, so `TextArea._on_key` and `Input._on_key` insert the "k" and
+stop the event: no binding ever sees Alt+K while a text widget has focus.
+(`Pilot.press("alt+k")` posts no character, so Pilot tests never saw it.)
+The fix: a key with a modifier other than Shift is never printable.
+
+**Keys of one terminal read are handled out of order.** Textual runs a
+priority binding when the App receives the key, and every other binding when
+the key has bubbled back up to the App, while a text widget handles typed
+characters as soon as it gets them. So in one burst (fast typing, a paste
+without bracketed paste, `tmux send-keys`), "text" + Ctrl+S saved the editor
+before its last characters were inserted, and Ctrl+U + "2026-01-02" in an
+Input inserted the date and then cleared the field. The fixes: (1) a text
+focused widget runs the bindings of a key its own handlers left alone right
+away, in order with the characters before it (the App no longer runs them
+when the key bubbles up); (2) the App hands each key on only after the
+focused widget has handled the keys before it, and after a screen just
+pushed took the focus (bounded by `DRAIN_TIMEOUT`), so the keys after one
+that moved the focus, or opened or closed a dialog, go where the focus is
+now. Before, Tab Tab Tab "2026" sent the date to the widget Tab left.
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from typing import Any
 
 _applied = False
+
+#: Modifiers that make a key a command, never text (Shift only changes the case).
+_COMMAND_MODIFIERS = ("alt+", "ctrl+", "super+", "meta+", "hyper+")
+#: The longest the App waits for the keys it handed out before to be handled.
+DRAIN_TIMEOUT = 1.0
 
 
 def _fix_styles_cache_inner_outer() -> bool:
@@ -46,6 +74,137 @@ def _fix_styles_cache_inner_outer() -> bool:
     return True
 
 
+def is_command_key(key: str) -> bool:
+    """True for a key name with a modifier other than Shift ("alt+k", "ctrl+shift+y")."""
+    return any(mod in key for mod in _COMMAND_MODIFIERS)
+
+
+def _fix_alt_key_printable() -> bool:
+    from textual import events
+
+    if not events.Key("alt+k", "k").is_printable:
+        return False  # fixed upstream
+
+    original = events.Key.is_printable
+
+    def is_printable(self: events.Key) -> bool:
+        if is_command_key(self.key):
+            return False
+        return bool(original.fget(self))  # type: ignore[attr-defined]
+
+    is_printable.__doc__ = original.__doc__
+    events.Key.is_printable = property(is_printable)  # type: ignore[method-assign,assignment]
+    return True
+
+
+def _fix_key_order() -> bool:
+    """Keys of one burst are handled in order (see the module docstring).
+
+    1. The focused widget runs the (non-priority) bindings of a key its own
+       handlers left alone, right after them; the App then skips them.
+    2. The App hands a key on only once the focused widget has handled the
+       keys before it (and a screen just pushed has mounted and taken the
+       focus), so a key that moved the focus or opened a dialog sends the
+       keys after it to the new place.
+    """
+    from textual import events
+    from textual.app import App
+    from textual.widget import Widget
+
+    widget_on_key = Widget.__dict__["_on_key"]
+    app_on_key = App.__dict__["_on_key"]
+    app_on_event = App.__dict__["on_event"]
+    if getattr(widget_on_key, "_grok_ordered", False):
+        return False
+
+    async def _on_key(self: Widget, event: events.Key) -> None:
+        await widget_on_key(self, event)
+        app = self.app
+        if (
+            app.focused is self
+            and not event._stop_propagation
+            and not event._no_default_action
+            and await app._check_bindings(event.key)
+        ):
+            # The key still bubbles (a screen's `key_escape` clears a mouse
+            # selection), but the App must not run the binding again.
+            event._grok_bindings_ran = True  # type: ignore[attr-defined]
+
+    async def app_key(self: App[Any], event: events.Key) -> None:
+        if getattr(event, "_grok_bindings_ran", False):
+            return  # the focused widget ran its binding already
+        await app_on_key(self, event)
+
+    async def on_event(self: App[Any], event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await _settle(self)
+        await app_on_event(self, event)
+
+    for function in (_on_key, app_key, on_event):
+        function._grok_ordered = True  # type: ignore[attr-defined]
+    Widget._on_key = _on_key  # type: ignore[method-assign]
+    App._on_key = app_key  # type: ignore[method-assign]
+    App.on_event = on_event  # type: ignore[method-assign]
+    return True
+
+
+async def _settle(app: Any) -> None:
+    """Wait (bounded) until the keys handed out before were handled: the
+    focused widget's queue is drained, and a screen pushed meanwhile (by one
+    of those keys) is mounted and has given its widget the focus."""
+    for _round in range(4):
+        try:
+            screen = app.screen
+        except Exception:
+            return
+        waited = False
+        if not screen._mounted_event.is_set():
+            waited = True
+            try:
+                await asyncio.wait_for(screen._mounted_event.wait(), DRAIN_TIMEOUT)
+            except asyncio.TimeoutError:
+                return
+        if app.focused is None:
+            # Its ScreenResume gives the focus to its AUTO_FOCUS widget.
+            waited = await _drain(screen, keys_only=False) or waited
+        focused = app.focused
+        if focused is not None:
+            waited = await _drain(focused) or waited
+        if not waited:
+            return
+
+
+def _keys_pending(node: Any) -> bool:
+    """Whether key events wait in `node`'s message queue (other messages do not
+    hold the next key up: a busy widget's own traffic must not slow typing)."""
+    from textual import events
+
+    pending = getattr(node._message_queue, "_queue", None)  # asyncio.Queue's deque
+    if pending is None:
+        return not node._message_queue.empty()
+    return any(isinstance(message, events.Key) for message in pending)
+
+
+async def _drain(node: Any, *, keys_only: bool = True) -> bool:
+    """Wait until `node` has handled the keys (or, with `keys_only=False`, all
+    the messages) queued to it so far; False when there was nothing to wait for."""
+    if node._message_queue.empty() or (keys_only and not _keys_pending(node)):
+        return False
+    done = asyncio.get_running_loop().create_future()
+
+    def release() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if not node.call_later(release):
+        return False
+    try:
+        await asyncio.wait_for(asyncio.shield(done), DRAIN_TIMEOUT)
+    except asyncio.TimeoutError:
+        pass
+    return True
+
+
 def apply() -> list[str]:
     """Apply every fix still needed; the names of those applied (once)."""
     global _applied
@@ -55,6 +214,10 @@ def apply() -> list[str]:
     applied = []
     if _fix_styles_cache_inner_outer():
         applied.append("styles-cache-inner-outer")
+    if _fix_alt_key_printable():
+        applied.append("alt-key-not-printable")
+    if _fix_key_order():
+        applied.append("key-order")
     return applied
 
 

@@ -74,3 +74,40 @@ async def wait_for(pilot: Any, predicate: Callable[[], bool], *, steps: int = 40
             return
         await pilot.pause(0.01)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def palette_search(pilot: Any, app: Any, query: str, expect: str | None = None) -> Any:
+    """Open the command palette, wait for its first list, type `query` (set as
+    the input's value) and wait for its hits (`wait_for_palette_hit`); the palette."""
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets import Input
+
+    app.action_command_palette()
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    palette = app.screen
+    await wait_for(pilot, lambda: bool(palette.query(CommandList)), what="the palette's list")
+    commands = palette.query_one(CommandList)
+    # Its first list (every command) comes from a search for "" that must not
+    # land after the one for `query`.
+    await wait_for(pilot, lambda: commands.option_count > 0 and palette.has_class("-ready"),
+                   what="the palette's first list")
+    palette.query_one(Input).value = query
+    await wait_for_palette_hit(pilot, palette, expect or query)
+    return palette
+
+
+async def wait_for_palette_hit(pilot: Any, palette: Any, expect: str) -> None:
+    """Wait until the command palette highlights its first hit and that hit
+    contains `expect` (case-insensitive). Waiting for any first hit raced: the
+    list shown before the search for the typed query ran has hits too, and
+    Enter picked from it when the key was handled quickly."""
+    from textual.command import CommandList
+
+    commands = palette.query_one(CommandList)
+
+    def ready() -> bool:
+        if not commands.option_count or commands.highlighted != 0:
+            return False
+        return expect.lower() in str(commands.get_option_at_index(0).prompt).lower()
+
+    await wait_for(pilot, ready, what=f"the palette hit for {expect!r}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -16,6 +16,7 @@ from grok_tui.chat.search import SearchSettings
 from grok_tui.config import load_settings, save_setting
 from grok_tui.ui.presets import PresetCommands, PresetError, PresetNameScreen, PresetStore
 from grok_tui.ui.widgets.search_form import SearchForm
+from tests.ui.conftest import palette_search
 
 NEWS = SearchSettings.model_validate(
     {
@@ -154,19 +155,10 @@ class Host(App[None]):
         self.changes.append(event.settings)
 
 
-async def run_command(app: Host, pilot: Pilot[None], query: str) -> None:
-    """Open the palette, type `query`, wait for hits, run the first one."""
-    app.action_command_palette()
-    await pilot.pause()
-    palette = app.screen
-    assert isinstance(palette, CommandPalette)
-    palette.query_one(Input).value = query
-    commands = palette.query_one(CommandList)
-    for _ in range(100):  # the palette gathers hits in a worker
-        if commands.option_count and commands.highlighted == 0:
-            break
-        await pilot.pause(0.02)
-    assert commands.option_count, f"no command matches {query!r}"
+async def run_command(app: Host, pilot: Pilot[None], query: str, expect: str | None = None) -> None:
+    """Open the palette, type `query`, wait for its hits (the first one
+    containing `expect`, default `query`), run the first one."""
+    await palette_search(pilot, app, query, expect)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -237,7 +229,7 @@ async def test_palette_shows_preset_names_as_plain_text() -> None:
     store.save("[@click=app.quit]boom[/]", DOCS)
     app = Host(store)
     async with app.run_test() as pilot:
-        await run_command(app, pilot, "Search preset: boom")
+        await run_command(app, pilot, "Search preset: boom", expect="boom")
         await pilot.pause()
         assert app.is_running
         assert app.query_one(SearchForm).settings == DOCS

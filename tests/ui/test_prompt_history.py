@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandPalette
 from textual.widgets import Input
 
 from grok_tui.config import Settings, describe_settings, load_settings
 from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.widgets.prompt_input import PromptInput
-from tests.ui.conftest import wait_for
+from tests.ui.conftest import palette_search, wait_for
 
 SIZE = (120, 36)
 KEY = "xai-SECRETkey0123456789abcdefWXYZ"
@@ -209,14 +209,7 @@ async def test_clear_from_the_command_palette(make_app: Any, tmp_path: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "forget me")
         assert on_disk(tmp_path) == ["forget me"]
-        app.action_command_palette()
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
-        palette.query_one(Input).value = "Prompt history: clear"
-        commands = palette.query_one(CommandList)
-        await wait_for(pilot, lambda: bool(commands.option_count) and commands.highlighted == 0,
-                       what="the palette hit")
+        await palette_search(pilot, app, "Prompt history: clear")
         await pilot.press("enter")
         await wait_for(pilot, lambda: history_path(tmp_path).read_bytes() == b"",
                        what="the file emptied")

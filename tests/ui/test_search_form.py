@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Input, RadioSet, Select, Static, Switch
 from grok_tui.chat.search import SearchSettings
 from grok_tui.ui.widgets.list_editor import ItemList, ListEditor
 from grok_tui.ui.widgets.search_form import SearchForm
+from tests.ui.conftest import palette_search
 
 
 @pytest.fixture(autouse=True)
@@ -650,16 +651,9 @@ NEWS = SearchSettings.model_validate(
 
 
 async def run_palette_command(pilot: Pilot[None], app: Any, query: str) -> None:
-    from textual.command import CommandList, CommandPalette
+    from textual.command import CommandPalette
 
-    app.action_command_palette()
-    await pilot.pause()
-    palette = app.screen
-    assert isinstance(palette, CommandPalette)
-    palette.query_one(Input).value = query
-    commands = palette.query_one(CommandList)
-    await wait_for(pilot, lambda: commands.option_count > 0 and commands.highlighted == 0,
-                   what="palette hits")
+    await palette_search(pilot, app, query)
     await pilot.press("enter")
     await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), what="palette closed")
 
@@ -711,8 +705,11 @@ async def test_e2e_palette_search_settings_opens_focuses_and_closes(make_app: An
     async with app.run_test(size=(160, 50)) as pilot:
         chat = app.chat
         await run_palette_command(pilot, app, "Search settings")
+        # The command runs after the palette closed (App.call_later).
+        await wait_for(pilot, lambda: chat.search_form is not None
+                       and chat.query_one("#search-pane").display, what="the pane")
         form = chat.search_form
-        assert form is not None and chat.query_one("#search-pane").display
+        assert form is not None
         await wait_for(pilot, lambda: form.query_one("#web-enabled").has_focus, what="focus")
         # Open but the prompt has the focus: the command focuses the form again.
         chat.prompt.focus()
@@ -720,7 +717,8 @@ async def test_e2e_palette_search_settings_opens_focuses_and_closes(make_app: An
         await wait_for(pilot, lambda: form.query_one("#web-enabled").has_focus, what="focus")
         # With the focus in the form it closes the pane, and the prompt gets the focus.
         await run_palette_command(pilot, app, "Search settings")
-        assert not chat.query_one("#search-pane").display
+        await wait_for(pilot, lambda: not chat.query_one("#search-pane").display,
+                       what="the pane closed")
         await wait_for(pilot, lambda: chat.prompt.has_focus, what="the prompt's focus")
 
 

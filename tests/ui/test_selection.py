@@ -353,6 +353,8 @@ async def test_app_drag_and_ctrl_c_copies_reply_text(make_app: Any) -> None:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "selection.svg").write_text(app.export_screenshot(), encoding="utf-8")
         await pilot.press("ctrl+c")
+        # The focused widget runs its bindings (textual_fixes): await the copy.
+        await wait_for(pilot, lambda: bool(copied), what="the copy")
         assert copied == ["def f(x):\n    return x + 1"]
         assert app.is_running
         # Esc clears the selection (and still means "stop" when nothing is selected).
@@ -360,6 +362,8 @@ async def test_app_drag_and_ctrl_c_copies_reply_text(make_app: Any) -> None:
         assert app.screen.get_selected_text() is None
         # Ctrl+C with nothing selected copies nothing and does not quit.
         await pilot.press("ctrl+c")
+        # The focused widget runs its bindings (textual_fixes): await the copy.
+        await wait_for(pilot, lambda: bool(copied), what="the copy")
         assert copied == ["def f(x):\n    return x + 1"]
         assert app.is_running
 

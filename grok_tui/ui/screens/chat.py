@@ -24,7 +24,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from grok_tui.api import events as ev
 from grok_tui.api.errors import XAIError
@@ -42,6 +42,7 @@ from grok_tui.chat.turn_controller import (
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.keymap import bindings_for
+from grok_tui.ui.widgets.chat_footer import ChatFooter
 from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.message_view import MessageView, attachment_chip
@@ -150,7 +151,7 @@ class ChatScreen(Screen[None]):
         with Horizontal(id="status-row"):
             yield self._make_status_bar()
             yield Static("", id="save-error", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield ChatFooter(compact=True, show_command_palette=False)
 
     def _make_tool_log(self) -> ToolLog:
         log = ToolLog(id="tool-log")
@@ -534,17 +535,30 @@ class ChatScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------
 
-    def action_cancel(self) -> None:
-        """Esc: stop the streaming reply; else cancel an edit; else leave the message highlight."""
+    async def action_cancel(self) -> None:
+        """Esc: stop the streaming reply; else cancel an edit; otherwise leave the
+        message highlight, close the search pane when the focus is in it (F3
+        opened it), and give the prompt the focus."""
         if self.is_streaming:
             self.workers.cancel_group(self, "stream")
             return
         if self.pending_edit is not None:
             self.cancel_edit()
             return
-        if self.conversation.has_focus or self.conversation.highlighted is not None:
-            self.conversation.highlighted = None
-            self.prompt.focus()
+        form, focused = self._search_form, self.focused
+        if self._search_visible and form is not None and focused is not None \
+                and form in focused.ancestors:
+            await self.action_toggle_search()
+        # Esc from any pane (conversation, tool log, search form) goes back to the prompt.
+        self.conversation.highlighted = None
+        self.prompt.focus()
+
+    def action_scroll_conversation(self, where: str) -> None:
+        """PageUp/PageDown from the prompt, Ctrl+Home/Ctrl+End: see Conversation.scroll_view."""
+        self.conversation.scroll_view(where)
+
+    def action_toggle_reasoning(self) -> None:
+        self.conversation.action_toggle_reasoning()
 
     async def action_new_chat(self) -> None:
         if self.is_streaming:
@@ -781,6 +795,10 @@ class ChatScreen(Screen[None]):
         else:
             self._side_visible = not self._side_visible
         self._apply_layout(self.app.size.width)
+        focused = self.focused
+        if focused is not None and self._tool_log() in (focused, *focused.ancestors):
+            if not self._tool_log().display:
+                self.prompt.focus()  # closing a pane gives the prompt the focus
 
     # -- search settings -------------------------------------------------------------
 

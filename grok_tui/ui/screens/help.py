@@ -7,7 +7,8 @@ closes it).
   returns). None reads the app's keymap (`App.set_keymap`, which is how the
   user's `[keys]` table is applied), so remapped keys show.
 - Rows are grouped by scope (Anywhere / Chat / Prompt) in the order of
-  `keymap.DEFAULT_BINDINGS`; several keys of one binding are joined with " / ".
+  `keymap.DEFAULT_BINDINGS`: keys (several joined with " / "), the binding's
+  id (the name to use under `[keys]` in config.toml) and what it does.
 - Notes below cover the multiline prompt keys, the tool log and search panes,
   and the demo backend, naming the keys in force.
 """
@@ -76,13 +77,15 @@ def keys_label(keys: str) -> str:
     return " / ".join(key_label(k) for k in normalized.split(",") if k.strip())
 
 
-def help_rows(bindings: Mapping[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """Group title -> [(keys label, description)] in the table's order."""
-    groups: dict[str, list[tuple[str, str]]] = {title: [] for title in GROUP_TITLES.values()}
+def help_rows(bindings: Mapping[str, str]) -> dict[str, list[tuple[str, str, str]]]:
+    """Group title -> [(keys label, description, binding id)] in the table's order."""
+    groups: dict[str, list[tuple[str, str, str]]] = {
+        title: [] for title in GROUP_TITLES.values()
+    }
     for bid, spec in DEFAULT_BINDINGS.items():
         keys = bindings.get(bid, spec.keys)
         label = keys_label(keys) if keys else "(unbound)"
-        groups[GROUP_TITLES.get(spec.scope, spec.scope)].append((label, spec.description))
+        groups[GROUP_TITLES.get(spec.scope, spec.scope)].append((label, spec.description, bid))
     return {title: rows for title, rows in groups.items() if rows}
 
 
@@ -97,10 +100,18 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "Prompt history: Up on the first line recalls what you sent, also in earlier runs; "
         "with text typed, only prompts starting with it (Down returns to your text). "
         "history_size in config.toml (0: none kept on disk); palette: Prompt history: clear.",
-        f"{keys('chat.cancel')} stops a reply; the text so far is kept.",
+        f"{keys('chat.cancel')} stops a reply; the text so far is kept. Otherwise it brings "
+        "the focus back to the prompt from any pane (conversation, tool log, search form).",
         f"{keys('chat.edit_last')} loads your last message into the prompt to edit it; "
         f"nothing changes until {keys('chat.send')} sends the edit in place of that message "
         f"and its reply; {keys('chat.cancel')} cancels and gives back what you had typed.",
+        f"{keys('chat.page_up')} / {keys('chat.page_down')} scroll the conversation from the "
+        f"prompt; {keys('chat.scroll_top')} goes to its top, {keys('chat.follow')} to its end "
+        "and follows the streaming reply again.",
+        "Tab moves the focus to the conversation: Up/Down (or k/j) highlight a message, "
+        "Home/End the first/last (End follows the streaming reply again), r shows or hides "
+        f"its reasoning (also {keys('chat.toggle_reasoning')} from the prompt); copy keys act "
+        "on the highlighted message.",
         "Drag the mouse over messages to select text (double-click: a whole reply), "
         "Ctrl+C copies it (via the terminal, OSC 52); Shift+drag gives most "
         "terminals' own selection.",
@@ -111,7 +122,9 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "Demo backend: `grok-tui --demo` (or no API key) answers from a built-in fake "
         "server, marked DEMO in the status bar; no key or network needed. With web or X "
         "search on, every demo reply is a searched one (tool log rows, cited sources).",
-        "Keys can be remapped in config.toml under [keys] (binding id = \"keys\").",
+        "Keys can be remapped in config.toml under [keys] (binding id = \"keys\", the ids "
+        "in the middle column); a key the prompt or an input takes for itself is "
+        "reported at start.",
     ]
 
 
@@ -137,15 +150,19 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         bindings = self.keys_in_force()
         rows = help_rows(bindings)
-        width = max((len(label) for group in rows.values() for label, _ in group), default=0)
+        width = max((len(label) for group in rows.values() for label, _, _ in group), default=0)
+        id_width = max((len(bid) for group in rows.values() for _, _, bid in group), default=0)
         with Vertical(id="dialog"):
             yield Static(Content("Keys and help"), id="title")
             with VerticalScroll(id="body"):
                 for title, group in rows.items():
                     yield Static(Content(title), classes="group")
                     lines = [
-                        Content.assemble((one_line(label).ljust(width), "bold"), "   ", one_line(desc))
-                        for label, desc in group
+                        Content.assemble(
+                            (one_line(label).ljust(width), "bold"), "  ",
+                            (bid.ljust(id_width), "dim"), "  ", one_line(desc),
+                        )
+                        for label, desc, bid in group
                     ]
                     yield Static(Content("\n").join(lines), classes="keys")
                 yield Static(

@@ -481,7 +481,23 @@ class Conversation(VerticalScroll, can_focus=True):
         await self._move_highlight(0)
 
     async def action_highlight_last(self) -> None:
+        """End: highlight the last message, scroll to the end and follow the
+        streaming reply again (after the highlight's own scroll)."""
         await self._move_highlight(len(self._messages) - 1)
+        self.call_after_refresh(self.follow)
+
+    def scroll_view(self, where: str) -> None:
+        """Scroll without moving the focus: "page_up", "page_down", "top", or
+        "bottom" (the end, following the streaming reply). Paging down to the
+        end follows it again too (Textual restores the anchor there)."""
+        if where == "page_up":
+            self.scroll_page_up(animate=False)
+        elif where == "page_down":
+            self.scroll_page_down(animate=False)
+        elif where == "top":
+            self.scroll_home(animate=False)
+        elif where == "bottom":
+            self.follow()
 
     def action_toggle_reasoning(self) -> None:
         index = self.highlighted
