@@ -249,6 +249,8 @@ class TurnRecorder:
             tc.finished_at = self._wall()
         elif isinstance(event, ev.CitationAdded):
             self._add_citation(event)
+        elif isinstance(event, ev.EncryptedReasoning):
+            msg.reasoning_items.append(dict(event.item))
         elif isinstance(event, ev.UsageUpdated):
             msg.usage = usage_from_api(event.usage)
         elif isinstance(event, ev.ResponseStarted):

@@ -38,12 +38,15 @@ def format_tokens(count: int | None) -> str:
     return f"{sign}{n / 1_000_000:.2f}M".replace(".00M", "M")
 
 
-def format_cost(usd: float | None) -> str:
+def format_cost(usd: float | None, *, estimated: bool = False) -> str:
     """Dollars with enough precision to be useful for API prices.
 
     `None` (the server did not say) -> `"–"`; 0 -> `$0`; under a cent -> four
     significant decimals (`$0.0163`), tiny values `<$0.0001`; else cents.
+    `estimated` (from the model's prices, not the server's figure) adds `≈`.
     """
+    if estimated and usd is not None:
+        return "≈" + format_cost(usd)
     if usd is None:
         return "–"
     if usd == 0:

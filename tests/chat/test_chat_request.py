@@ -56,7 +56,10 @@ def test_plain_history_and_model() -> None:
     assert build_request(s, model="grok-x").model == "grok-x"
 
 
-def test_failed_empty_replies_skipped_partial_replies_kept() -> None:
+def test_failed_replies_never_sent_stopped_partial_kept_users_merged() -> None:
+    """A failed reply (even with partial text) is not history; a stopped one
+    with text is. The user messages a dropped reply leaves back to back are
+    merged into one, so the history alternates and no question is lost."""
     s = _session()
     add_user_message(s, "q1")
     _reply(s, "", MessageStatus.FAILED)
@@ -69,14 +72,12 @@ def test_failed_empty_replies_skipped_partial_replies_kept() -> None:
     add_user_message(s, "q5")
     req = build_request(s)
     assert _roles_texts(req.messages) == [
-        ("user", "q1"),
-        ("user", "q2"),
-        ("assistant", "partial answ"),
-        ("user", "q3"),
+        ("user", "q1\n\nq2\n\nq3"),
         ("assistant", "stopped half"),
-        ("user", "q4"),
-        ("user", "q5"),
+        ("user", "q4\n\nq5"),
     ]
+    roles = [m.role for m in req.messages]
+    assert all(a != b for a, b in zip(roles, roles[1:], strict=False))
 
 
 def test_system_prompt_instructions_on_responses_system_message_on_chat() -> None:

@@ -94,7 +94,7 @@ def usage_line(usage: Usage | None) -> str:
     elif usage.num_server_side_tools_used:
         parts.append(f"tools ×{usage.num_server_side_tools_used}")
     if usage.cost_usd is not None:
-        parts.append(format_cost(usage.cost_usd))
+        parts.append(format_cost(usage.cost_usd, estimated=usage.cost_estimated))
     return " · ".join(parts)
 
 

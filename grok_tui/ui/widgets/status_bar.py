@@ -180,7 +180,11 @@ class StatusBar(Widget):
             self._tokens = self._cost = None
         else:
             self._tokens = f"{format_tokens(total_tokens(usage))} tok"
-            self._cost = format_cost(usage.cost_usd) if usage.cost_usd is not None else None
+            self._cost = (
+                format_cost(usage.cost_usd, estimated=getattr(usage, "cost_estimated", False))
+                if usage.cost_usd is not None
+                else None
+            )
         self.refresh()
 
     def set_demo(self, on: bool) -> None:
