@@ -123,6 +123,10 @@ class Settings(BaseModel):
     demo_rate: float = DEFAULT_DEMO_RATE
     #: Sent prompts kept on disk for Up-arrow recall across runs; 0 = none kept.
     history_size: int = DEFAULT_HISTORY_SIZE
+    #: Let xAI keep responses for 30 days (`store: true`); off by default.
+    store_responses: bool = False
+    #: "client": resend the history each turn; "server": chain by previous_response_id (needs store_responses).
+    conversation: Literal["client", "server"] = "client"
     search: SearchSettings = Field(default_factory=SearchSettings)
     presets: dict[str, SearchSettings] = Field(default_factory=dict)
     #: Binding id -> Textual key string ("ctrl+s" or "f2,ctrl+t"); only valid ids.
@@ -236,6 +240,12 @@ def _check_api(value: Any) -> str:
     return str(value)
 
 
+def _check_conversation(value: Any) -> str:
+    if value not in ("client", "server"):
+        raise _Bad('"client" or "server"')
+    return str(value)
+
+
 def _check_positive(value: Any) -> float:
     if isinstance(value, str):
         try:
@@ -329,7 +339,7 @@ def _fix_permissions(path: Path, warnings: list[str]) -> None:
 
 _TOP_KEYS = {
     "api_key", "model", "base_url", "api", "theme", "show_tool_log", "demo_rate", "history_size",
-    "timeouts", "search", "presets", "keys",
+    "store_responses", "conversation", "timeouts", "search", "presets", "keys",
 }
 
 
@@ -442,6 +452,8 @@ def load_settings(
         ("show_tool_log", _check_bool, DEFAULT_SHOW_TOOL_LOG),
         ("demo_rate", _check_positive, DEFAULT_DEMO_RATE),
         ("history_size", _check_history_size, DEFAULT_HISTORY_SIZE),
+        ("store_responses", _check_bool, False),
+        ("conversation", _check_conversation, "client"),
         ("timeouts.connect", _check_positive, DEFAULT_CONNECT_TIMEOUT),
         ("timeouts.read", _check_positive, DEFAULT_READ_TIMEOUT),
         ("timeouts.write", _check_positive, DEFAULT_WRITE_TIMEOUT),
@@ -465,7 +477,7 @@ def load_settings(
             if sub in file_timeouts:
                 candidates.append(("file", f"{path}: {name}", file_timeouts[sub]))
         elif name in file:
-            if name == "show_tool_log" and not isinstance(file[name], bool):
+            if name in ("show_tool_log", "store_responses") and not isinstance(file[name], bool):
                 # In the file a boolean must be a TOML boolean.
                 warnings.append(
                     f"{path}: {name} = {_fmt(file[name])} is not allowed "
@@ -586,6 +598,8 @@ def load_settings(
         demo_reason=demo_reason,
         demo_rate=values["demo_rate"],
         history_size=values["history_size"],
+        store_responses=values["store_responses"],
+        conversation=values["conversation"],
         search=search,
         presets=presets,
         keys=keys,
@@ -645,6 +659,15 @@ CONFIG_TEMPLATE = f"""\
 # Sent prompts remembered across runs for Up-arrow recall (prompt_history.jsonl
 # in the data folder, mode 0600); 0 keeps none on disk.
 # history_size = {DEFAULT_HISTORY_SIZE}
+
+# Let xAI keep each response on its servers for 30 days (store: true). Off by
+# default: every request says store: false, and reasoning continuity is kept by
+# sending the encrypted reasoning back (kept in the session file).
+# store_responses = false
+
+# "client" sends the whole history each turn; "server" (needs store_responses)
+# sends only the new message and previous_response_id.
+# conversation = "client"
 
 [timeouts]
 # Seconds. Reasoning models can think for minutes before the first token.
@@ -876,6 +899,8 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
         ("demo_rate", f"{settings.demo_rate:g} tokens/s", s.get("demo_rate", "default")),
         ("history_size", f"{settings.history_size} prompts" if settings.history_size else "0 (off)",
          s.get("history_size", "default")),
+        ("store_responses", str(settings.store_responses).lower(), s.get("store_responses", "default")),
+        ("conversation", settings.conversation + (" (inactive: store_responses is off)" if settings.conversation == "server" and not settings.store_responses else ""), s.get("conversation", "default")),
     ]
     for name in ("connect", "read", "write"):
         rows.append(

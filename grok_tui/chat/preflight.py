@@ -76,7 +76,10 @@ def search_on_chat(settings: SearchSettings, api: ApiKind) -> str | None:
     which = " and ".join(
         name for on, name in ((settings.web.enabled, "web search"), (settings.x.enabled, "X search")) if on
     )
-    return f"{which} not sent: the Chat Completions API (--api chat) has no search tools"
+    return (
+        f"{which} not sent: search tools exist only on the Responses API, "
+        "not on Chat Completions (api = chat)"
+    )
 
 
 def contains_secret(text: str, secrets: Iterable[str]) -> bool:
