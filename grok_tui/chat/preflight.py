@@ -123,3 +123,26 @@ def preflight(
             )
         )
     return found
+
+
+#: Findings the TUI adapts to (the field is left out) and notes on the turn.
+TURN_NOTE_KINDS: tuple[FindingKind, ...] = ("effort_refused", "search_on_chat")
+
+
+@dataclass(frozen=True, slots=True)
+class TurnCheck:
+    """The TUI's decision for one turn, from `preflight`."""
+
+    refusal: str | None  # not sent, and why (images to a text-only model)
+    key_in_prompt: bool  # ask before sending the API key to the model
+    notes: tuple[str, ...]  # kept on the turn: what was left out of the request
+
+
+def check_turn(findings: Iterable[Finding]) -> TurnCheck:
+    found = list(findings)
+    refusal = next((f.text for f in found if f.kind == "images_text_only"), None)
+    return TurnCheck(
+        refusal=refusal,
+        key_in_prompt=any(f.kind == "api_key_in_prompt" for f in found),
+        notes=tuple(f.text for f in found if f.kind in TURN_NOTE_KINDS),
+    )

@@ -251,6 +251,11 @@ class TurnRecorder:
             self._add_citation(event)
         elif isinstance(event, ev.EncryptedReasoning):
             msg.reasoning_items.append(dict(event.item))
+        elif isinstance(event, ev.DebugEvent) and event.raw_type == "request":
+            # What the request left out or changed: kept on the turn, once.
+            note = strip_control(event.message)
+            if note not in msg.notes:
+                msg.notes.append(note)
         elif isinstance(event, ev.UsageUpdated):
             msg.usage = usage_from_api(event.usage)
         elif isinstance(event, ev.ResponseStarted):
@@ -280,7 +285,7 @@ class TurnRecorder:
             else:
                 msg.error = MessageError.model_validate(event.error.to_dict())
                 self._finish(MessageStatus.FAILED)
-        # DebugEvent and anything unknown: nothing to record.
+        # Other DebugEvents and anything unknown: nothing to record.
 
     def finish_stopped(self) -> None:
         """The user stopped the reply: keep what arrived, mark it STOPPED."""

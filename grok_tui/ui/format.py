@@ -397,3 +397,20 @@ def search_summary(settings: SearchSettings | None) -> str:
     if settings.reasoning_effort:
         parts.append(f"effort: {settings.reasoning_effort}")
     return strip_control("  ".join(parts))
+
+
+def sent_search_summary(settings: SearchSettings | None, *, model: str | None, api: str) -> str:
+    """`search_summary` of what is *sent* to `model` on `api`: a reasoning
+    effort the model refuses is left out, and search on the Chat Completions
+    API (which has no search tools) reads `search not sent (chat API)`."""
+    if settings is None:
+        return search_summary(None)
+    from grok_tui.chat.preflight import effort_to_send
+
+    sent = settings.model_copy(deep=True)
+    if model is not None:
+        sent.reasoning_effort = effort_to_send(model, settings.reasoning_effort)
+    if api == "chat" and sent.any_enabled:
+        sent.web.enabled = sent.x.enabled = False
+        return search_summary(sent).replace("search off", "search not sent (chat API)", 1)
+    return search_summary(sent)

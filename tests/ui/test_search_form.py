@@ -337,9 +337,23 @@ async def test_reasoning_effort_and_max_turns() -> None:
         app.form.query_one("#effort", Select).value = "high"
         await pilot.pause()
         assert app.form.settings.reasoning_effort == "high"
+        # Efforts the model refuses are greyed out with the reason.
+        labels = {v: str(p) for p, v in app.form.query_one("#effort", Select)._options}
+        assert labels["xhigh"] == "xhigh (not for grok-4.3)" and labels["high"] == "high"
         app.form.query_one("#effort", Select).value = "xhigh"
         await pilot.pause()
-        assert "does not take 'xhigh'" in shown(app, "effort-note")
+        note = shown(app, "effort-note")
+        assert "does not take reasoning effort 'xhigh'" in note and "not sent to grok-4.3" in note
+        assert app.form.query_one("#effort-note").has_class("-warning")
+        # Another model: the options follow it, the choice is kept.
+        app.form.set_model("grok-4-1-fast-reasoning")
+        await pilot.pause()
+        labels = {v: str(p) for p, v in app.form.query_one("#effort", Select)._options}
+        assert labels["low"] == "low (not for grok-4-1-fast-reasoning)"
+        assert app.form.query_one("#effort", Select).value == "xhigh"
+        assert "takes no reasoning effort" in shown(app, "effort-note")
+        app.form.set_model("grok-4.3")
+        await pilot.pause()
         app.form.query_one("#effort", Select).value = "default"
         await pilot.pause()
         assert app.form.settings.reasoning_effort is None

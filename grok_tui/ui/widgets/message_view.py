@@ -98,6 +98,11 @@ def usage_line(usage: Usage | None) -> str:
     return " · ".join(parts)
 
 
+def notes_text(message: Message) -> str:
+    """What the request of this reply left out or changed, one `ⓘ` line each."""
+    return "\n".join(f"ⓘ {one_line(note, 300)}" for note in message.notes)
+
+
 #: Shorter reasoning than this, with no text and no tokens, was no reasoning.
 MIN_REASONING_SECONDS = 0.1
 
@@ -331,6 +336,16 @@ class MessageView(Vertical):
         footer.update(content)
 
     def _footer(self) -> Content:
+        content = self._status_footer()
+        notes = notes_text(self.message)
+        if not notes:
+            return content
+        parts: list[Content | str | tuple[str, Style | str]] = [(notes, "italic")]
+        if content.plain:
+            parts += ["\n", content]
+        return Content.assemble(*parts)
+
+    def _status_footer(self) -> Content:
         msg = self.message
         usage = usage_line(msg.usage)
         if msg.status == MessageStatus.FAILED:

@@ -55,7 +55,7 @@ from grok_tui.ui.format import (
     format_cost,
     format_tokens,
     format_whole_seconds,
-    search_summary,
+    sent_search_summary,
     total_tokens,
 )
 
@@ -155,8 +155,12 @@ class StatusBar(Widget):
         self._model = one_line(model, 60)
         self.refresh()
 
-    def set_search(self, settings: SearchSettings | None) -> None:
-        self._search = search_summary(settings)
+    def set_search(
+        self, settings: SearchSettings | None, *, model: str | None = None, api: str = "responses"
+    ) -> None:
+        """The search summary of what is sent (`model` and `api` leave out what
+        the model or the API refuses; see `format.sent_search_summary`)."""
+        self._search = sent_search_summary(settings, model=model, api=api)
         self.refresh()
 
     def set_state(
