@@ -79,11 +79,16 @@ class TurnSender:
             yield event
 
 
-def mask_prompt(message: Message, secrets: Iterable[str]) -> bool:
-    """Mask every secret in the message's text; True when something was masked."""
+def mask_prompt(message: Message, secrets: Iterable[str], session: Session | None = None) -> bool:
+    """Mask every secret in the message's text (and in the session's title,
+    made from the first prompt); True when something was masked. Also used on
+    a reply that repeats the key."""
     from grok_tui.store.prompt_history import mask_secrets
 
-    masked = mask_secrets(message.text, secrets)
+    keys = list(secrets)
+    if session is not None:
+        session.title = mask_secrets(session.title, keys)
+    masked = mask_secrets(message.text, keys)
     if masked == message.text:
         return False
     message.text = masked

@@ -353,7 +353,7 @@ class ChatScreen(Screen[None]):
             session.messages.pop()
             self.show_notice(f"Not sent: {exc.reason}")
             return False
-        mask_prompt(user, self.grok.api_keys())
+        mask_prompt(user, self.grok.api_keys(), session)
         self._turn_notes = list(check.notes)
         self.unsent = None
         self.clear_notice()
@@ -517,6 +517,7 @@ class ChatScreen(Screen[None]):
             self._tick_timer = None
         view.live_reasoning_seconds = None
         fill_cost(reply.usage, reply.model or self.session.model, self.grok.model_catalog)
+        mask_prompt(reply, self.grok.api_keys())  # a reply that repeats the key
         view.finish()
         self._tool_log().end_turn(reply)
         status = reply.status

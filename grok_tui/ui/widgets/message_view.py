@@ -256,7 +256,10 @@ class MessageView(Vertical):
         """The reply ended (any status): finish the body and refresh everything now."""
         body = self._body
         if body is not None and self.message.role == "assistant":
-            body.finish()  # type: ignore[attr-defined]
+            if body.source != self.message.text:  # type: ignore[attr-defined]
+                body.update(self.message.text)  # type: ignore[attr-defined]  # masked since
+            else:
+                body.finish()  # type: ignore[attr-defined]
         self._apply_meta()
 
     def toggle_reasoning(self) -> bool:
