@@ -104,7 +104,7 @@ def test_filter_flags_tools_json_end_to_end(server: FakeServer, env: dict[str, s
     assert proc.returncode == 0, proc.stderr
     body = posts(server)[-1].json
     assert body["tools"] == [
-        {"type": "web_search", "allowed_domains": ["www.x.ai", "wikipedia.org"],
+        {"type": "web_search", "allowed_domains": ["x.ai", "wikipedia.org"],
          "enable_image_understanding": True},
         {"type": "x_search", "allowed_x_handles": ["xai"], "from_date": "2025-11-01",
          "to_date": "2025-12-01", "enable_image_understanding": True,
