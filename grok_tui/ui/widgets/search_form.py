@@ -270,9 +270,10 @@ class SearchForm(VerticalScroll, can_focus=False):
             self._show_errors()
             return
         self._errors.pop(key, None)
+        changed = candidate != self._settings
+        self._settings = candidate
         self._show_errors()
-        if candidate != self._settings:
-            self._settings = candidate
+        if changed:
             self.post_message(self.Changed(self, self.settings))
 
     @on(Switch.Changed, "#web-enabled")
@@ -418,10 +419,19 @@ class SearchForm(VerticalScroll, can_focus=False):
         ):
             message = self._errors.get(key)
             label = self.query_one(widget_id, Static)
-            label.update(Content(one_line(message, 300)) if message else "")
-            label.display = bool(message)
+            note = None if message else self._unused_note(key)
+            label.update(Content(one_line(message or note or "", 300)))
+            label.display = bool(message or note)
+            label.set_class(note is not None, "-note")
             for input_id in input_ids:
                 self.query_one(input_id, Input).set_class(bool(message), "-invalid")
+
+    def _unused_note(self, key: str) -> str | None:
+        """A setting that does not apply now says so (it is not sent)."""
+        s = self._settings
+        if key == "max_turns" and s.max_turns is not None and not s.any_enabled:
+            return "applies only with web or X search on; not sent now"
+        return None
 
     def _show_effort_note(self) -> None:
         """The note under the effort choice and the choice's options: efforts
