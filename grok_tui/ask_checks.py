@@ -27,7 +27,7 @@ def preflight_notes(
     `--image-understanding` or `--max-turns` without a search tool, the API key
     in the prompt. Search with `--api chat` is sent without the tools, with a
     note (returned)."""
-    from grok_tui.chat.preflight import preflight
+    from grok_tui.chat.preflight import effort_refusal, preflight
 
     if args.image_understanding and not search.any_enabled:
         raise UsageProblem(
@@ -43,8 +43,9 @@ def preflight_notes(
         image_count=image_count,
         text=prompt,
         secrets=secrets,
+        store=bool(settings.store_responses),
     ):
-        if finding.kind == "search_on_chat":
+        if finding.kind in ("search_on_chat", "images_stored"):
             notes.append(finding.text)
         elif finding.kind == "max_turns_without_tools":
             raise UsageProblem("--max-turns applies only with --web-search or --x-search")
@@ -52,6 +53,9 @@ def preflight_notes(
             raise UsageProblem(
                 "the prompt contains your API key; it was not sent (remove the key from the prompt)"
             )
+        elif finding.kind == "effort_refused":
+            refusal = effort_refusal(settings.model, search.reasoning_effort) or finding.text
+            raise UsageProblem(f"{refusal}; leave out --reasoning-effort or pick another --model")
         else:
             raise UsageProblem(finding.text)
     return notes

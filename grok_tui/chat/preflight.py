@@ -30,6 +30,7 @@ FindingKind = Literal[
     "image_understanding_without_search",  # ask: --image-understanding alone
     "max_turns_without_tools",  # max turns without a server-side tool
     "api_key_in_prompt",  # the prompt contains the configured API key
+    "images_stored",  # images with store: true (xAI advises store: false for images)
 ]
 
 
@@ -46,7 +47,7 @@ def effort_refusal(model: str, effort: str | None) -> str | None:
     efforts = reasoning_efforts_for(model)
     name = one_line(model, 60)
     if efforts == ():
-        return f"{name} takes no reasoning effort, so {effort!r} is not sent"
+        return f"{name} takes no reasoning effort"
     if efforts is not None and effort not in efforts:
         return f"{name} does not take reasoning effort {effort!r} (it takes {', '.join(efforts)})"
     return None
@@ -96,15 +97,26 @@ def preflight(
     catalog: ModelCatalog | None = None,
     text: str = "",
     secrets: Iterable[str] = (),
+    store: bool = False,
 ) -> list[Finding]:
     """Everything about this turn that will not work as chosen, in a fixed order."""
     found: list[Finding] = []
     refusal = effort_refusal(model, settings.reasoning_effort)
     if refusal:
-        found.append(Finding("effort_refused", refusal))
+        found.append(
+            Finding("effort_refused", f"reasoning effort {settings.reasoning_effort!r} not sent: {refusal}")
+        )
     images = images_refusal(model, image_count, catalog)
     if images:
         found.append(Finding("images_text_only", images))
+    if store and api == "responses" and image_count > 0 and not images:
+        found.append(
+            Finding(
+                "images_stored",
+                "images sent with store: true (store_responses); xAI advises store: false "
+                "for images, the request may fail",
+            )
+        )
     chat = search_on_chat(settings, api)
     if chat:
         found.append(Finding("search_on_chat", chat))
@@ -126,7 +138,7 @@ def preflight(
 
 
 #: Findings the TUI adapts to (the field is left out) and notes on the turn.
-TURN_NOTE_KINDS: tuple[FindingKind, ...] = ("effort_refused", "search_on_chat")
+TURN_NOTE_KINDS: tuple[FindingKind, ...] = ("effort_refused", "search_on_chat", "images_stored")
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ class TurnSender:
                 catalog=self.catalog,
                 text=text,
                 secrets=self.secrets(),
+                store=self.options.store_responses,
             )
         )
 

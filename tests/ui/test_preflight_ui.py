@@ -66,7 +66,7 @@ async def test_search_on_chat_api_said_in_status_bar_and_on_the_turn(
             "web search not sent: search tools exist only on the Responses API, "
             "not on Chat Completions (api = chat)"
         ]
-        await wait_for(pilot, lambda: "ⓘ web search not sent" in _footer(app),
+        await wait_for(pilot, lambda: "Note: web search not sent" in _footer(app),
                        what="the note on the turn")
 
 
@@ -83,7 +83,7 @@ async def test_effort_the_model_refuses_is_not_sent_nor_shown(make_app: Any, fak
         assert "reasoning" not in _posts(fake)[-1]
         assert chat.session.search.reasoning_effort == "high"  # kept for other models
         assert chat.session.messages[-1].notes == [
-            "grok-4-1-fast-reasoning takes no reasoning effort, so 'high' is not sent"
+            "reasoning effort 'high' not sent: grok-4-1-fast-reasoning takes no reasoning effort"
         ]
         # A model that takes it: shown and sent.
         chat.set_model("grok-4.3")

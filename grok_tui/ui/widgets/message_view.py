@@ -99,8 +99,8 @@ def usage_line(usage: Usage | None) -> str:
 
 
 def notes_text(message: Message) -> str:
-    """What the request of this reply left out or changed, one `ⓘ` line each."""
-    return "\n".join(f"ⓘ {one_line(note, 300)}" for note in message.notes)
+    """What the request of this reply left out or changed, one `Note:` line each."""
+    return "\n".join(f"Note: {one_line(note, 300)}" for note in message.notes)
 
 
 #: Shorter reasoning than this, with no text and no tokens, was no reasoning.
