@@ -94,3 +94,12 @@ def mask_prompt(message: Message, secrets: Iterable[str], session: Session | Non
         return False
     message.text = masked
     return True
+
+
+def break_chain(session: Session) -> None:
+    """The next turn must not continue the stored conversation (its system
+    prompt changed): it is sent with the full history and starts a new chain."""
+    for message in reversed(session.messages):
+        if message.role == "assistant":
+            message.stored_on_server = False
+            return

@@ -277,3 +277,23 @@ async def test_chat_in_band_request_error_not_retried(server: FakeServer) -> Non
         events = [ev async for ev in c.stream(req, api="chat")]
     assert not any(isinstance(e, Retrying) for e in events)
     assert isinstance(events[-1], Failed) and isinstance(events[-1].error, InvalidRequestError)
+
+
+def test_a_changed_system_prompt_starts_a_new_chain() -> None:
+    from grok_tui.chat.models import MessageStatus
+    from grok_tui.chat.sending import break_chain
+
+    options = RequestOptions(store_responses=True, conversation="server")
+    session = Session(model="grok-4.3", system_prompt="Be brief.")
+    conv.add_user_message(session, "one")
+    reply = conv.start_reply(session, "grok-4.3")
+    reply.text, reply.status, reply.response_id, reply.stored_on_server = (
+        "ok", MessageStatus.COMPLETE, "r1", True)
+    conv.add_user_message(session, "two")
+    assert build_request(session, options=options).previous_response_id == "r1"
+    session.system_prompt = "Be verbose."
+    break_chain(session)
+    req = build_request(session, options=options)
+    assert req.previous_response_id is None
+    assert (req.messages[0].role, req.messages[0].text) == ("system", "Be verbose.")
+    assert [m.text for m in req.messages[1:]] == ["one", "ok", "two"]

@@ -34,7 +34,7 @@ from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, ne
 from grok_tui.chat.preflight import images_refusal
 from grok_tui.chat.pricing import fill_cost
 from grok_tui.chat.request import RequestOptions
-from grok_tui.chat.sending import TurnSender, mask_prompt
+from grok_tui.chat.sending import TurnSender, break_chain, mask_prompt
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.checkpointer import Checkpointer, short_save_error
@@ -702,6 +702,8 @@ class ChatScreen(Screen[None]):
 
         def done(text: str | None) -> None:
             if text is not None:
+                if text != self.session.system_prompt:
+                    break_chain(self.session)  # the stored conversation has the old one
                 self.session.system_prompt = text
                 self.checkpointer.save(self.session)
                 self._notify("System prompt set." if text.strip() else "System prompt cleared.")
