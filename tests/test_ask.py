@@ -439,3 +439,18 @@ def test_keep_alive_scenario_end_to_end(server: FakeServer, env: dict[str, str])
     assert kinds[0] == "keep_alive"  # 3 comments in ~30 ms: one, or two on a stalled machine
     assert 1 <= kinds.count("keep_alive") <= 2
     assert kinds[-1] == "completed"
+
+
+def test_cost_estimated_when_the_server_sends_none(
+    server: FakeServer, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partialmethod
+
+    from grok_tui.fake.responses_api import ResponsesWriter
+
+    monkeypatch.setattr(
+        ResponsesWriter, "usage", partialmethod(ResponsesWriter.usage, with_cost=False)
+    )
+    code, _out, err = ask(server, "q scenario:plain", "--model", "grok-4.3")
+    assert code == 0, err
+    assert "≈$" in err and "(estimated)" in err
