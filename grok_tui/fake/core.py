@@ -455,14 +455,18 @@ class FakeXAI:
         if problem is not None:
             raise HTTPError(400, CODE_INVALID, problem)
 
-    def _store_response(self, req: ParsedRequest, rid: str, output: list[Any]) -> None:
+    def _store_response(
+        self, req: ParsedRequest, rid: str, output: list[Any], final: dict[str, Any] | None = None
+    ) -> None:
+        """Keep the conversation for `previous_response_id` unless `store: false`;
+        `final` (a search turn's response, filled as it streams) adds its output later."""
         if req.body.get("store", True) is False:
             return
         raw = req.body.get("input")
         items = [{"role": "user", "content": raw}] if isinstance(raw, str) else [
             i for i in (raw if isinstance(raw, list) else []) if isinstance(i, dict)
         ]
-        self.responses.put(rid, [*req.prior_items, *items, *output])
+        self.responses.put(rid, [*req.prior_items, *items, *output], final)
 
     # ----- choosing ------------------------------------------------------
     @staticmethod
@@ -553,7 +557,7 @@ class FakeXAI:
                 reasoning_tokens = 0 if model.reasoning == "none" else 300 + n % 400
                 turn = search_turn if scenario == "search" else search_turn_shape_a
                 frames, final = turn(w, sp, reasoning_tokens)
-                self._store_response(req, rid, list(final.get("output") or []))
+                self._store_response(req, rid, [], final)
                 if stream:
                     return self._sse(scenario, frames)
                 for _ in frames:

@@ -527,6 +527,10 @@ def search_turn(
         index = 0
         x_calls = web_calls = tools_used = 0
         n = sum(map(ord, rid)) % 90_000_000 + 10_000_000
+        if w.wants_encrypted:  # include reasoning.encrypted_content (fake/state.py)
+            yield from w.hidden_reasoning_item(index)
+            output.append(w.reasoning_done(""))
+            index += 1
 
         def ctc(name: str, call: str, input_obj: dict[str, Any]) -> tuple[dict[str, Any], str]:
             return (

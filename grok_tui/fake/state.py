@@ -87,24 +87,37 @@ class ResponseStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: dict[str, list[dict[str, Any]]] = {}
+        self._pending: dict[str, dict[str, Any]] = {}
 
-    def put(self, response_id: str, items: list[dict[str, Any]]) -> None:
+    def put(
+        self, response_id: str, items: list[dict[str, Any]], final: dict[str, Any] | None = None
+    ) -> None:
+        """Store a response's conversation; `final` is a response object that is
+        filled when its stream finishes (its `output` is read then)."""
         with self._lock:
             self._items[response_id] = list(items)
+            if final is not None:
+                self._pending[response_id] = final
 
     def get(self, response_id: str) -> list[dict[str, Any]] | None:
         with self._lock:
             items = self._items.get(response_id)
-            return None if items is None else list(items)
+            if items is None:
+                return None
+            final = self._pending.get(response_id)
+            later = final.get("output") if final is not None else None
+            return list(items) + [i for i in (later or []) if isinstance(i, dict)]
 
     def expire(self, response_id: str) -> bool:
         """Forget one stored response (30-day expiry, deletion); whether it was there."""
         with self._lock:
+            self._pending.pop(response_id, None)
             return self._items.pop(response_id, None) is not None
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._pending.clear()
 
     def ids(self) -> list[str]:
         with self._lock:

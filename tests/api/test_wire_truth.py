@@ -297,3 +297,20 @@ def test_a_changed_system_prompt_starts_a_new_chain() -> None:
     assert req.previous_response_id is None
     assert (req.messages[0].role, req.messages[0].text) == ("system", "Be verbose.")
     assert [m.text for m in req.messages[1:]] == ["one", "ok", "two"]
+
+
+async def test_search_turns_carry_encrypted_reasoning_and_are_stored_whole(
+    server: FakeServer,
+) -> None:
+    from grok_tui.chat.search import SearchSettings
+
+    session = Session(model="grok-4.3", search=SearchSettings.model_validate({"web": {"enabled": True}}))
+    events = await turn(server, session, "latest news please", RequestOptions())
+    assert any(isinstance(e, EncryptedReasoning) for e in events)
+    await turn(server, session, "more news", RequestOptions())
+    assert isinstance((await turn(server, session, "thanks", RequestOptions()))[-1], Completed)
+    # Stored (storage on): the conversation holds the streamed search output.
+    stored = Session(model="grok-4.3", search=SearchSettings.model_validate({"web": {"enabled": True}}))
+    await turn(server, stored, "latest news please", RequestOptions(store_responses=True))
+    items = server.fake.responses.get(stored.messages[-1].response_id or "")
+    assert items is not None and any(i.get("type") == "message" for i in items)
