@@ -27,6 +27,7 @@ from grok_tui.api.events import (
     CitationAdded,
     Completed,
     DebugEvent,
+    EncryptedReasoning,
     Failed,
     KeepAlive,
     ReasoningDelta,
@@ -46,6 +47,7 @@ from grok_tui.api.events import (
     unhandled_event,
 )
 from grok_tui.api.request import ApiKind, ChatRequest, ImagePart, InputMessage
+from grok_tui.ask_checks import UsageProblem, estimate_for, preflight_notes
 from grok_tui.chat.tool_arguments import summarize_arguments
 from grok_tui.exit_codes import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from grok_tui.sanitize import one_line, strip_control
@@ -53,10 +55,6 @@ from grok_tui.sanitize import one_line, strip_control
 MAX_SCHEMA_BYTES = 1024 * 1024
 #: The retry policy of `ask` (tests swap in one that does not sleep).
 RETRY_POLICY = RetryPolicy()
-
-
-class UsageProblem(Exception):
-    """A usage or validation error: printed as is, exit code 2."""
 
 
 @dataclass(slots=True)
@@ -186,8 +184,7 @@ def build_plan(
         )
     tools = search_tools_for(search)
     notes = [str(problem) for problem in problems]
-    if tools and api == "chat":
-        notes.append("web/X search needs the Responses API; the tools are not sent with --api chat")
+    notes += preflight_notes(args, settings, search, prompt, len(images), api)
     messages = (InputMessage("user", prompt, images=images),)
     request = ChatRequest(
         model=settings.model,
@@ -196,6 +193,8 @@ def build_plan(
         tools=tools if api == "responses" else (),
         reasoning_effort=search.reasoning_effort,
         max_turns=search.max_turns if (api == "responses" and tools) else None,
+        # Nothing is kept on xAI's servers unless the config says so.
+        store=settings.store_responses if api == "responses" else None,
         json_schema=schema,
         json_schema_name=schema_name,
     )
@@ -227,7 +226,7 @@ def _replace(request: ChatRequest, **changes: Any) -> ChatRequest:
 # Printing the stream
 
 
-def usage_line(usage: Usage | None, seconds: float) -> str:
+def usage_line(usage: Usage | None, seconds: float, estimate: float | None = None) -> str:
     if usage is None:
         return f"done in {seconds:.1f}s (no usage reported)"
     parts = [f"tokens in {usage.input_tokens:,}"]
@@ -241,6 +240,8 @@ def usage_line(usage: Usage | None, seconds: float) -> str:
         parts.append(f"tools {tools}")
     if usage.cost_usd is not None:
         parts.append(f"${usage.cost_usd:.6f}".rstrip("0").rstrip("."))
+    elif estimate is not None:
+        parts.append(("≈" + f"${estimate:.6f}".rstrip("0").rstrip(".")) + " (estimated)")
     parts.append(f"{seconds:.1f}s")
     return " · ".join(parts)
 
@@ -356,7 +357,9 @@ class Printer:
                 if ev.status != "completed":
                     reason = f" ({ev.finish_reason})" if ev.finish_reason else ""
                     self.note(f"note: the answer is {ev.status}{reason}")
-                self.note(usage_line(ev.usage, self.clock() - self.t0))
+                self.note(
+                    usage_line(ev.usage, self.clock() - self.t0, estimate_for(ev.usage, ev.model))
+                )
             case Failed():
                 self._end_text()
                 self._unfinished_tools()
@@ -365,7 +368,7 @@ class Printer:
                     self.note("note: the answer above is partial")
                 self.note(f"error: {ev.error.user_message()}")
                 self.exit_code = EXIT_API_ERROR
-            case ResponseStarted() | UsageUpdated():
+            case ResponseStarted() | UsageUpdated() | EncryptedReasoning():
                 pass  # the usage line comes with Completed
             case _:
                 unhandled_event(ev)

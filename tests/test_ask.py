@@ -104,7 +104,7 @@ def test_filter_flags_tools_json_end_to_end(server: FakeServer, env: dict[str, s
     assert proc.returncode == 0, proc.stderr
     body = posts(server)[-1].json
     assert body["tools"] == [
-        {"type": "web_search", "allowed_domains": ["www.x.ai", "wikipedia.org"],
+        {"type": "web_search", "allowed_domains": ["x.ai", "wikipedia.org"],
          "enable_image_understanding": True},
         {"type": "x_search", "allowed_x_handles": ["xai"], "from_date": "2025-11-01",
          "to_date": "2025-12-01", "enable_image_understanding": True,
@@ -177,10 +177,67 @@ def test_each_filter_flag_exact_tools_json(
 
 
 def test_no_search_flags_no_tools(server: FakeServer, env: dict[str, str]) -> None:
-    code, _out, _err = ask(server, "q scenario:plain", "--max-turns", "3")
+    code, _out, _err = ask(server, "q scenario:plain")
     assert code == 0
     body = posts(server)[-1].json
     assert "tools" not in body and "max_turns" not in body
+    # Privacy by default: the server is told not to keep the response.
+    assert body["store"] is False
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        # Settings that would do nothing are refused, not silently dropped.
+        (["--max-turns", "3"], "--max-turns applies only with --web-search or --x-search"),
+        (["--image-understanding"], "--image-understanding applies to web or X search"),
+        # One rule with the TUI: a reasoning effort the model refuses is never sent.
+        (["--model", "grok-4-1-fast-reasoning", "--reasoning-effort", "high"],
+         "grok-4-1-fast-reasoning takes no reasoning effort"),
+        (["--model", "grok-4.3", "--reasoning-effort", "xhigh"],
+         "grok-4.3 does not take reasoning effort 'xhigh' (it takes none, low, medium, high)"),
+        (["--model", "grok-4.20-non-reasoning", "--reasoning-effort", "low"],
+         "takes no reasoning effort"),
+    ],
+)
+def test_settings_that_cannot_work_exit_2_before_any_request(
+    server: FakeServer, env: dict[str, str], flags: list[str], needle: str
+) -> None:
+    code, out, err = ask(server, "q scenario:plain", *flags)
+    assert (code, out) == (2, ""), err
+    assert needle in err
+    assert posts(server) == []
+
+
+def test_image_to_text_only_model_refused(server: FakeServer, env: dict[str, str], tmp_path: Path) -> None:
+    img = tmp_path / "a.png"
+    img.write_bytes(PNG_BYTES)
+    code, out, err = ask(server, "what is this", "--model", "grok-3-mini", "--image", str(img))
+    assert (code, out) == (2, "")
+    assert "grok-3-mini reads text only and cannot take an image" in err
+    assert posts(server) == []
+
+
+def test_api_key_in_prompt_refused(server: FakeServer, env: dict[str, str]) -> None:
+    code, out, err = ask(server, f"my key is {KEY} please remember")
+    assert (code, out) == (2, "")
+    assert "contains your API key" in err and KEY not in err
+    assert posts(server) == []
+
+
+def test_store_responses_config_sends_store_true(server: FakeServer, env: dict[str, str]) -> None:
+    cfg = Path(env["GROK_TUI_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "config.toml").write_text("store_responses = true\n", encoding="utf-8")
+    code, _out, err = ask(server, "q scenario:plain")
+    assert code == 0, err
+    assert posts(server)[-1].json["store"] is True
+
+
+def test_valid_effort_is_sent(server: FakeServer, env: dict[str, str]) -> None:
+    code, _out, err = ask(server, "q scenario:plain", "--model", "grok-4.3", "--reasoning-effort", "high")
+    assert code == 0, err
+    assert posts(server)[-1].json["reasoning"] == {"effort": "high"}
 
 
 @pytest.mark.parametrize(
@@ -410,3 +467,18 @@ def test_ask_into_a_reader_that_closes_early_exits_quietly(tmp_path: Path) -> No
     assert first
     assert code == 141, (code, errors)
     assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+
+
+def test_cost_estimated_when_the_server_sends_none(
+    server: FakeServer, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partialmethod
+
+    from grok_tui.fake.responses_api import ResponsesWriter
+
+    monkeypatch.setattr(
+        ResponsesWriter, "usage", partialmethod(ResponsesWriter.usage, with_cost=False)
+    )
+    code, _out, err = ask(server, "q scenario:plain", "--model", "grok-4.3")
+    assert code == 0, err
+    assert "≈$" in err and "(estimated)" in err

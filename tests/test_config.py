@@ -240,7 +240,7 @@ enabled = true
     assert w == []
     assert s.search.reasoning_effort == "high" and s.search.max_turns == 4
     assert s.search.web.domain_mode == "excluded"
-    assert s.search.web.domains == ["www.reddit.com", "pinterest.com"]
+    assert s.search.web.domains == ["reddit.com", "pinterest.com"]
     assert s.search.x.handles == ["xai", "elonmusk"]
     assert (s.search.x.from_date, s.search.x.to_date) == ("2025-01-01", "2025-06-30")
     assert s.presets["news"].web.domains == ["reuters.com"]

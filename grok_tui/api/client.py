@@ -57,7 +57,7 @@ from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
 from grok_tui.api.models import ModelInfo, parse_model_list
 from grok_tui.api.request import ApiKind, ChatRequest
 from grok_tui.api.sse import Clock, FrameDecoder, aiter_frames, content_type, loads
-from grok_tui.api.wire import chat_body, responses_body
+from grok_tui.api.wire import chat_body, responses_body, responses_notes
 
 #: Bytes of an error body read (the rest is not needed for the message).
 _MAX_ERROR_BODY = 64 * 1024
@@ -201,7 +201,7 @@ class XAIClient:
             body, notes = chat_body(request)
             url = f"{self.base_url}/chat/completions"
         else:
-            body, notes = responses_body(request), []
+            body, notes = responses_body(request), responses_notes(request)
             url = f"{self.base_url}/responses"
         for note in notes:
             yield DebugEvent(note, "request")

@@ -21,6 +21,7 @@ from grok_tui.api.events import (
     CitationAdded,
     Completed,
     DebugEvent,
+    EncryptedReasoning,
     Failed,
     ReasoningDelta,
     ReasoningFinished,
@@ -232,6 +233,7 @@ class ResponsesDecoder(FrameDecoder):
         self._started = False
         self._reasoning = False
         self._reasoning_seen_delta: set[str] = set()
+        self._encrypted_ids: set[str] = set()
         self._tools: dict[str, _Tool] = {}
         self._text_items: set[str] = set()  # message items that streamed text
         self._cited_items: set[str] = set()  # message items that streamed annotations
@@ -381,6 +383,21 @@ class ResponsesDecoder(FrameDecoder):
         out.append(ToolCallStarted(call_id, name, kind, tool.arguments))
         return tool
 
+    def _encrypted_reasoning(self, item: dict[str, Any], out: list[StreamEvent]) -> None:
+        """An `EncryptedReasoning` for a reasoning item with encrypted content (once per id)."""
+        blob = item.get("encrypted_content")
+        if not isinstance(blob, str) or not blob:
+            return
+        key = _sid(item.get("id")) or blob
+        if key in self._encrypted_ids:
+            return
+        self._encrypted_ids.add(key)
+        replay: dict[str, Any] = {"type": "reasoning", "id": item.get("id")}
+        summary = item.get("summary")
+        replay["summary"] = summary if isinstance(summary, list) else []
+        replay["encrypted_content"] = blob
+        out.append(EncryptedReasoning(replay))
+
     def _on_item_done(self, p: dict[str, Any]) -> list[StreamEvent]:
         item = p.get("item")
         if not isinstance(item, dict):
@@ -404,6 +421,7 @@ class ResponsesDecoder(FrameDecoder):
                     self.content_started = True
                     out.append(ReasoningDelta(summary))
             self._end_reasoning(out)
+            self._encrypted_reasoning(item, out)
         elif isinstance(itype, str) and itype.endswith("_call"):
             tool = self._start_tool(item, p, out)
             if not tool.finished:
@@ -562,6 +580,8 @@ class ResponsesDecoder(FrameDecoder):
                 itype = item.get("type")
                 if itype == "message" and _sid(item.get("id")) not in self._text_items:
                     self._message_done(item, out)
+                elif itype == "reasoning":
+                    self._encrypted_reasoning(item, out)
                 elif isinstance(itype, str) and itype.endswith("_call"):
                     if self._tool_id(item, {}) not in self._tools:
                         out.extend(self._on_item_done({"item": item}))

@@ -313,8 +313,15 @@ def error_for_status(
         return BillingError(msg, **kw) if billing else RateLimitError(msg, **kw)
     if status == 408:
         return APITimeoutError(msg, **kw)
-    if status >= 500 or status == 200:
-        # 200 here means "a JSON error body instead of an event stream".
+    if status == 200:
+        # A JSON error body instead of an event stream: its `code` says what
+        # kind ("The service is currently unavailable" is the documented one).
+        typed = error_from_code(code, msg, status=status)
+        if typed is not None:
+            typed.retry_after = retry_after
+            return typed
+        return ServerError(msg, **kw)
+    if status >= 500:
         return ServerError(msg, **kw)
     if 400 <= status < 500:
         return InvalidRequestError(msg, **kw)
@@ -329,17 +336,108 @@ def error_from_response(
     return error_for_status(status, message, code=code, retry_after=parse_retry_after(headers))
 
 
+# OpenAI `ResponseError.code` values (xai-wire.md §6.2) that describe the
+# request itself: the same request fails the same way, so it is not retried.
+_REQUEST_CODES = frozenset(
+    {
+        "invalid_prompt",
+        "invalid_image",
+        "invalid_image_format",
+        "invalid_base64_image",
+        "invalid_image_url",
+        "image_too_large",
+        "image_too_small",
+        "image_parse_error",
+        "image_content_policy_violation",
+        "invalid_image_mode",
+        "image_file_too_large",
+        "unsupported_image_media_type",
+        "empty_image_file",
+        "failed_to_download_image",
+        "image_file_not_found",
+    }
+)
+# The gRPC status descriptions and kebab slugs xAI puts in `code` (§6.2),
+# mapped to the class of the matching HTTP status.
+_CODE_WORDS: tuple[tuple[str, type[XAIError]], ...] = (
+    ("invalid argument", InvalidRequestError),
+    ("invalid-argument", InvalidRequestError),
+    ("failed-precondition", InvalidRequestError),
+    ("out-of-range", InvalidRequestError),
+    ("does not have valid authentication", AuthenticationError),
+    ("unauthenticated", AuthenticationError),
+    ("does not have permission", PermissionDeniedError),
+    ("permission-denied", PermissionDeniedError),
+    ("permission_denied", PermissionDeniedError),
+    ("not been found", NotFoundError),
+    ("not found", NotFoundError),
+    ("not-found", NotFoundError),
+    ("not_found", NotFoundError),
+    ("resource has been exhausted", RateLimitError),
+    ("resource-exhausted", RateLimitError),
+    ("rate_limit", RateLimitError),
+    ("service is currently unavailable", ServerError),
+    ("unavailable", ServerError),
+    ("deadline", APITimeoutError),
+    ("timeout", APITimeoutError),
+    ("internal", ServerError),
+    ("server_error", ServerError),
+)
+# Message texts that say the request itself cannot succeed, whatever the code.
+_NOT_FOUND_RE = _re.compile(r"\bnot (?:been )?found\b|does not exist|no responses could be found", _re.I)
+_PERMISSION_RE = _re.compile(
+    r"permission|not allowed|forbidden|not authori[sz]ed|\bblocked\b|access denied", _re.I
+)
+_INVALID_RE = _re.compile(
+    r"\binvalid\b|not supported|unsupported|too large|too small|failed to download|"
+    r"could not (?:download|decode|parse)|must (?:have|be)|cannot be used",
+    _re.I,
+)
+
+
+def error_from_code(code: str | None, message: str, *, status: int | None = None) -> XAIError | None:
+    """The typed error a `code` string names, or None when it names none we know."""
+    key = (code or "").strip().lower()
+    if not key:
+        return None
+    if key in _REQUEST_CODES or key.startswith(("invalid_image", "image_")):
+        return InvalidRequestError(message, status=status, code=code)
+    for word, cls in _CODE_WORDS:
+        if word in key:
+            if cls is RateLimitError and _BILLING_RE.search(message):
+                return BillingError(message, status=status, code=code)
+            if cls is PermissionDeniedError and _BILLING_RE.search(message):
+                return BillingError(message, status=status, code=code)
+            if cls is InvalidRequestError and _BAD_KEY_RE.search(message):
+                return AuthenticationError(message, status=status, code=code)
+            return cls(message, status=status, code=code)
+    return None
+
+
 def error_from_stream(code: str | None, message: str | None, etype: str | None = None) -> XAIError:
     """The typed error of an in-stream `error` event, a `response.failed`
-    payload or an in-band chat `{"error":{...}}` frame."""
+    payload or an in-band chat `{"error":{...}}` frame.
+
+    Only what a retry can fix is retryable: a known `code` decides first, then
+    the message (billing, rate/capacity, not found, permission, a request the
+    server refuses as invalid: image too large, failed download, ...); an
+    unexplained server failure stays a retryable `ServerError`.
+    """
     msg = message or "The server reported an error in the stream"
-    key = f"{code or ''} {etype or ''}".lower()
     if _BILLING_RE.search(msg):
         return BillingError(msg, code=code)
-    if "rate_limit" in key or "rate limit" in msg.lower() or "capacity" in msg.lower():
+    typed = error_from_code(code, msg) or error_from_code(etype, msg)
+    if typed is not None and not isinstance(typed, ServerError):
+        return typed
+    lowered = msg.lower()
+    if "rate limit" in lowered or "capacity" in lowered or "too many" in lowered:
         return RateLimitError(msg, code=code)
-    if "invalid" in key or "bad_request" in key:
-        return InvalidRequestError(msg, code=code)
-    if "auth" in key:
+    if _BAD_KEY_RE.search(msg):
         return AuthenticationError(msg, code=code)
+    if _NOT_FOUND_RE.search(msg):
+        return NotFoundError(msg, code=code)
+    if _PERMISSION_RE.search(msg):
+        return PermissionDeniedError(msg, code=code)
+    if _INVALID_RE.search(msg):
+        return InvalidRequestError(msg, code=code)
     return ServerError(msg, code=code)

@@ -129,6 +129,17 @@ class ReasoningFinished:
 
 
 @dataclass(frozen=True, slots=True)
+class EncryptedReasoning:
+    """A reasoning output item carrying `encrypted_content` (asked for with
+    `include: ["reasoning.encrypted_content"]`). `item` is the item to send back
+    in the next turn's input, as it came (`type`, `id`, `summary`,
+    `encrypted_content`); opaque to the client."""
+
+    item: dict[str, Any]
+    kind: Literal["encrypted_reasoning"] = "encrypted_reasoning"
+
+
+@dataclass(frozen=True, slots=True)
 class ToolCallStarted:
     """A server-side (or client) tool call appeared."""
 
@@ -237,6 +248,7 @@ StreamEvent: TypeAlias = (
     | ReasoningProgress
     | KeepAlive
     | ReasoningFinished
+    | EncryptedReasoning
     | ToolCallStarted
     | ToolCallUpdated
     | ToolCallFinished

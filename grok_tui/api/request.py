@@ -29,6 +29,9 @@ class InputMessage:
     role: Role
     text: str
     images: tuple[ImagePart, ...] = ()
+    # Output items of an earlier response sent back before this message, as
+    # they came (encrypted reasoning items; Responses API only, opaque).
+    items_before: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

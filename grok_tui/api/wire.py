@@ -59,13 +59,41 @@ def _responses_message(msg: InputMessage) -> dict[str, Any]:
     return {"role": msg.role, "content": parts}
 
 
+def _responses_input(messages: tuple[InputMessage, ...]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for msg in messages:
+        items.extend(dict(item) for item in msg.items_before)
+        items.append(_responses_message(msg))
+    return items
+
+
+#: Fields never sent on `/v1/responses`: `search_parameters` is retired Live
+#: Search (HTTP 410).
+_RESPONSES_REFUSED_EXTRA = ("search_parameters",)
+
+
+def responses_notes(req: ChatRequest) -> list[str]:
+    """What `responses_body` left out of this request, one sentence each."""
+    notes: list[str] = []
+    if req.instructions and req.previous_response_id:
+        notes.append(
+            "instructions were not sent with previous_response_id (the API refuses both)"
+        )
+    for name in _RESPONSES_REFUSED_EXTRA:
+        if name in req.extra:
+            notes.append(f"{name} (retired Live Search) was not sent")
+    return notes
+
+
 def responses_body(req: ChatRequest) -> dict[str, Any]:
-    """The `/v1/responses` body (streamed)."""
+    """The `/v1/responses` body (streamed). Never both `instructions` and
+    `previous_response_id` (the API forbids it; the chained conversation keeps
+    its system message), never `search_parameters` (410); see `responses_notes`."""
     body: dict[str, Any] = {
         "model": req.model,
-        "input": [_responses_message(m) for m in req.messages],
+        "input": _responses_input(req.messages),
     }
-    if req.instructions:
+    if req.instructions and not req.previous_response_id:
         body["instructions"] = req.instructions
     if req.previous_response_id:
         body["previous_response_id"] = req.previous_response_id
@@ -92,7 +120,7 @@ def responses_body(req: ChatRequest) -> dict[str, Any]:
         }
     if req.temperature is not None:
         body["temperature"] = req.temperature
-    body.update(req.extra)
+    body.update({k: v for k, v in req.extra.items() if k not in _RESPONSES_REFUSED_EXTRA})
     body["stream"] = True
     return body
 

@@ -120,7 +120,8 @@ drop_last_reply = prepare_regenerate
 
 def session_totals(session: Session) -> Usage:
     """Tokens and cost summed over the session's replies. `cost_usd` is None
-    when no reply reported a cost, else the sum of the known costs."""
+    when no reply reported a cost, else the sum of the known costs;
+    `cost_estimated` when any part of it is an estimate."""
     total = Usage()
     cost: float | None = None
     tools: dict[str, int] = {}
@@ -139,6 +140,7 @@ def session_totals(session: Session) -> Usage:
             tools[k] = tools.get(k, 0) + v
         if u.cost_usd is not None:
             cost = (cost or 0.0) + u.cost_usd
+            total.cost_estimated = total.cost_estimated or u.cost_estimated
     total.server_side_tool_calls = tools
     total.cost_usd = cost
     return total

@@ -39,7 +39,10 @@ def _usage_line(u: Usage) -> str:
         parts.append(f"tools: {calls}")
     line = " · ".join(parts)
     if u.cost_usd is not None:
-        line += f" · ${u.cost_usd:.4f}"
+        if u.cost_estimated:
+            line += f" · ≈${u.cost_usd:.4f} (estimated from the model's prices)"
+        else:
+            line += f" · ${u.cost_usd:.4f}"
     return line
 
 

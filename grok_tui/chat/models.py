@@ -10,7 +10,7 @@ import math
 import time
 import uuid
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -140,6 +140,9 @@ class Usage(BaseModel):
     server_side_tool_calls: dict[str, int] = Field(default_factory=dict)
     num_server_side_tools_used: int = 0
     cost_usd: float | None = None
+    # True when `cost_usd` is an estimate from the model's prices (the server
+    # sent no `cost_in_usd_ticks`); shown with `≈`.
+    cost_estimated: bool = False
 
 
 class MessageError(BaseModel):
@@ -178,6 +181,16 @@ class Message(BaseModel):
     # Retries of the request before the reply streamed (additive: older files
     # have none and load as they are).
     retries: list[RetryRecord] = Field(default_factory=list)
+    # What the client changed or left out of this turn's request, one sentence
+    # each ("web search was not sent: ..."), shown on the turn (additive).
+    notes: list[str] = Field(default_factory=list)
+    # Encrypted reasoning items of this reply (`include:
+    # ["reasoning.encrypted_content"]`), opaque JSON objects sent back as they
+    # are in the next turn's input (stateless multi-turn). Not secret (additive).
+    reasoning_items: list[dict[str, Any]] = Field(default_factory=list)
+    # The request that produced this reply had `store: true`, so a later turn
+    # may continue it by `previous_response_id` (additive).
+    stored_on_server: bool = False
 
 
 class Session(BaseModel):

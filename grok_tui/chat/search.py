@@ -35,9 +35,11 @@ class SettingError(ValueError):
 def normalize_domain(raw: str) -> tuple[str, str | None]:
     """A bare host name from what the user typed, and a note of what changed.
 
-    `https://www.x.ai/docs` becomes `www.x.ai`: the scheme, path, port and a
-    trailing dot are removed and the name is lower-cased. Raises SettingError
-    when what is left is not a host name.
+    `https://www.x.ai/docs` becomes `x.ai`: the scheme, path, port and a
+    trailing dot are removed, the name is lower-cased, and subdomains are
+    dropped down to the registrable domain (xAI's rule: "domains without
+    protocol specification or subdomains"; the Public Suffix List decides where
+    the domain starts). Raises SettingError when what is left is not a domain.
     """
     text = raw.strip()
     if not text:
@@ -74,7 +76,30 @@ def normalize_domain(raw: str) -> tuple[str, str | None]:
         raise SettingError(f"{raw.strip()!r} is not a domain name like example.com")
     if labels[-1].isdigit():
         raise SettingError(f"{raw.strip()!r} is an IP address, not a domain name")
+    registrable = _public_suffixes().privatesuffix(lowered)
+    if registrable is None:
+        raise SettingError(f"{lowered!r} is a public suffix, not a domain name like example.com")
+    if registrable != lowered:
+        # xAI takes "domains without protocol specification or subdomains"
+        # (xai-sdk tools.web_search); the domain covers its subdomains.
+        notes.append(f"sent as {registrable} (xAI filters take the domain without subdomains)")
+        lowered = registrable
     return lowered, ("; ".join(dict.fromkeys(notes)) or None)
+
+
+_PSL: Any = None
+
+
+def _public_suffixes() -> Any:
+    """The Public Suffix List (bundled with `publicsuffixlist`, no network):
+    `news.bbc.co.uk` -> `bbc.co.uk`, while `user.github.io` stays whole (it is
+    a registrable domain of its own, and `github.io` would widen the filter)."""
+    global _PSL
+    if _PSL is None:
+        from publicsuffixlist import PublicSuffixList
+
+        _PSL = PublicSuffixList()
+    return _PSL
 
 
 def normalize_handle(raw: str) -> tuple[str, str | None]:

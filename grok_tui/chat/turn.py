@@ -250,6 +250,13 @@ class TurnRecorder:
                 tc.finished_at = self._wall()
             case ev.CitationAdded():
                 self._add_citation(event)
+            case ev.EncryptedReasoning():
+                msg.reasoning_items.append(dict(event.item))
+            case ev.DebugEvent() if event.raw_type == "request":
+                # What the request left out or changed: kept on the turn, once.
+                note = strip_control(event.message)
+                if note not in msg.notes:
+                    msg.notes.append(note)
             case ev.UsageUpdated():
                 msg.usage = usage_from_api(event.usage)
             case ev.ResponseStarted():

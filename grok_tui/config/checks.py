@@ -124,6 +124,12 @@ def _history_size(value: Any, _: CheckContext) -> int:
     return value
 
 
+def _conversation(value: Any, _: CheckContext) -> str:
+    if value not in ("client", "server"):
+        raise Bad('"client" or "server"')
+    return str(value)
+
+
 STRING: Check[str] = Check.same(_string)
 URL: Check[str] = Check.same(_url)
 API: Check[str] = Check.same(_api)
@@ -132,3 +138,4 @@ BOOL: Check[bool] = Check(_bool_value, _bool_text)
 POSITIVE: Check[float] = Check(_positive_value, _positive_text)
 SECONDS: Check[float] = Check.same(_seconds)
 HISTORY_SIZE: Check[int] = Check.same(_history_size)
+CONVERSATION: Check[str] = Check.same(_conversation)

@@ -59,6 +59,8 @@ SCALARS: tuple[Scalar, ...] = (
     Scalar("show_tool_log", checks.BOOL, env="GROK_TUI_SHOW_TOOL_LOG"),
     Scalar("demo_rate", checks.POSITIVE, env="GROK_TUI_DEMO_RATE", shown=_tokens_per_second),
     Scalar("history_size", checks.HISTORY_SIZE, shown=_prompts),
+    Scalar("store_responses", checks.BOOL),
+    Scalar("conversation", checks.CONVERSATION),
     Scalar("timeouts.connect", checks.SECONDS, env="GROK_TUI_CONNECT_TIMEOUT", shown=_seconds),
     Scalar("timeouts.read", checks.SECONDS, env="GROK_TUI_READ_TIMEOUT", shown=_seconds),
     Scalar("timeouts.write", checks.SECONDS, env="GROK_TUI_WRITE_TIMEOUT", shown=_seconds),

@@ -65,6 +65,11 @@ class Settings(BaseModel):
     demo_rate: float = DEFAULT_DEMO_RATE
     #: Sent prompts kept on disk for Up-arrow recall across runs; 0 = none kept.
     history_size: int = DEFAULT_HISTORY_SIZE
+    #: Let xAI keep responses for 30 days (`store: true`); off by default.
+    store_responses: bool = False
+    #: "client": resend the history each turn; "server": chain by
+    #: previous_response_id (needs store_responses).
+    conversation: Literal["client", "server"] = "client"
     search: SearchSettings = Field(default_factory=SearchSettings)
     presets: dict[str, SearchSettings] = Field(default_factory=dict)
     #: Binding id -> Textual key string ("ctrl+s" or "f2,ctrl+t"); only valid ids.

@@ -57,6 +57,15 @@ CONFIG_TEMPLATE = f"""\
 # in the data folder, mode 0600); 0 keeps none on disk.
 # history_size = {DEFAULT_HISTORY_SIZE}
 
+# Let xAI keep each response on its servers for 30 days (store: true). Off by
+# default: every request says store: false, and reasoning continuity is kept by
+# sending the encrypted reasoning back (kept in the session file).
+# store_responses = false
+
+# "client" sends the whole history each turn; "server" (needs store_responses)
+# sends only the new message and previous_response_id.
+# conversation = "client"
+
 [timeouts]
 # Seconds. Reasoning models can think for minutes before the first token.
 # connect = {DEFAULT_CONNECT_TIMEOUT}

@@ -128,12 +128,18 @@ class ChatWriter:
         yield from self.partial(text)
         yield DROP
 
-    def error_nested(self, text: str) -> Iterator[BodyItem]:
+    def error_nested(
+        self,
+        text: str,
+        *,
+        code: str | None = None,
+        message: str = "Internal server error",
+        etype: str = "server_error",
+    ) -> Iterator[BodyItem]:
         """OpenAI-style in-band error frame; no finish_reason, no [DONE]."""
-        yield from self.partial(text)
-        yield sse_data(
-            {"error": {"message": "Internal server error", "type": "server_error", "code": None}}
-        )
+        if text:
+            yield from self.partial(text)
+        yield sse_data({"error": {"message": message, "type": etype, "code": code}})
 
     def malformed(self, plan: Plan) -> Iterator[BodyItem]:
         frames = list(self.unknown_events(plan))

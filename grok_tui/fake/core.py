@@ -23,7 +23,8 @@ from typing import Any
 from grok_tui.fake import textgen
 from grok_tui.fake.catalog import MODELS, ModelEntry, resolve_model
 from grok_tui.fake.chat_api import ChatWriter
-from grok_tui.fake.request import ApiKind, ParsedRequest, parse
+from grok_tui.fake.request import ApiKind, ParsedRequest, _parts_text, parse
+from grok_tui.fake.state import MSG_UNKNOWN_RESPONSE, ResponseStore, replayed_reasoning_problem
 from grok_tui.fake.responses_api import (
     Plan,
     ResponsesWriter,
@@ -76,6 +77,8 @@ MSG_STREAM_UNAVAILABLE = (
 )
 
 PARTIAL_TEXT = "The answer starts streaming here, and then"
+# OpenAI `ResponseError.code` image_too_large (§6.2); the text is a guess.
+MSG_IMAGE_TOO_LARGE = "Image too large: the image is larger than the 20 MiB limit."
 
 HTTP_ERROR_SCENARIOS = frozenset(
     {
@@ -88,10 +91,14 @@ STREAM_SCENARIOS = frozenset(
     {
         "plain", "markdown", "reasoning", "search", "search_shape_a", "image",
         "error_event", "error_nested", "response_failed", "drop", "stall", "malformed",
-        "unknown_events", "keepalive",
+        "unknown_events", "keepalive", "error_image_too_large",
     }
 )
 SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS
+#: Stream scenarios whose response never completes (nothing is stored).
+_UNFINISHED_SCENARIOS = frozenset(
+    {"error_event", "error_nested", "response_failed", "drop", "malformed", "error_image_too_large"}
+)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RATE_HEADERS = {
@@ -179,6 +186,8 @@ class FakeXAI:
         self._queue: list[str] = []
         self._lock = threading.Lock()
         self._counter = 0
+        #: Stored responses (`store`, `previous_response_id`; see fake/state.py).
+        self.responses = ResponseStore()
 
     # ----- public helpers ------------------------------------------------
     def queue_scenarios(self, names: list[str]) -> None:
@@ -198,6 +207,7 @@ class FakeXAI:
             self.requests.clear()
             self._queue.clear()
             self._counter = 0
+        self.responses.clear()
 
     # ----- the entry point -----------------------------------------------
     def handle(
@@ -274,6 +284,8 @@ class FakeXAI:
         if model is None:
             raise HTTPError(404, CODE_NOT_FOUND_MODEL,
                             f"The model {req.requested_model} does not exist.")
+        if api == "responses":
+            self._continue_stored(req, model)
         if scenario is None:
             self._validate(req, model)
             scenario = self._heuristic(req, model)
@@ -421,6 +433,41 @@ class FakeXAI:
                     "element.",
                 )
 
+    # ----- stored responses and encrypted reasoning (fake/state.py) -------
+    def _continue_stored(self, req: ParsedRequest, model: ModelEntry) -> None:
+        """`previous_response_id` (§3.1, §5.5) and replayed encrypted reasoning."""
+        body = req.body
+        previous = body.get("previous_response_id")
+        if previous is not None:
+            if body.get("instructions"):
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: instructions cannot be used "
+                                "alongside previous_response_id.")
+            prior = self.responses.get(previous) if isinstance(previous, str) else None
+            if prior is None:
+                raise HTTPError(404, CODE_NOT_FOUND_MODEL, MSG_UNKNOWN_RESPONSE)
+            req.prior_items = prior
+            prior_chars = sum(len(_parts_text(i.get("content"))[0]) for i in prior)
+            req.history_chars += prior_chars
+            req.input_chars += prior_chars
+            req.message_count += len(prior)
+        problem = replayed_reasoning_problem(body.get("input"), model.id)
+        if problem is not None:
+            raise HTTPError(400, CODE_INVALID, problem)
+
+    def _store_response(
+        self, req: ParsedRequest, rid: str, output: list[Any], final: dict[str, Any] | None = None
+    ) -> None:
+        """Keep the conversation for `previous_response_id` unless `store: false`;
+        `final` (a search turn's response, filled as it streams) adds its output later."""
+        if req.body.get("store", True) is False:
+            return
+        raw = req.body.get("input")
+        items = [{"role": "user", "content": raw}] if isinstance(raw, str) else [
+            i for i in (raw if isinstance(raw, list) else []) if isinstance(i, dict)
+        ]
+        self.responses.put(rid, [*req.prior_items, *items, *output], final)
+
     # ----- choosing ------------------------------------------------------
     @staticmethod
     def _heuristic(req: ParsedRequest, model: ModelEntry) -> str:
@@ -511,12 +558,15 @@ class FakeXAI:
                 reasoning_tokens = 0 if model.reasoning == "none" else 300 + n % 400
                 turn = search_turn if scenario == "search" else search_turn_shape_a
                 frames, final = turn(w, sp, reasoning_tokens)
+                self._store_response(req, rid, [], final)
                 if stream:
                     return self._sse(scenario, frames)
                 for _ in frames:
                     pass
                 return _json_response(final)
             plan = self._plan(scenario, req, model)
+            if scenario not in _UNFINISHED_SCENARIOS:
+                self._store_response(req, rid, list(w.final_text_response(plan)["output"]))
             if stream:
                 return self._sse(scenario, self._responses_stream(scenario, w, plan))
             return self._non_stream(scenario, w.final_text_response(plan))
@@ -551,6 +601,8 @@ class FakeXAI:
             return w.error_event(PARTIAL_TEXT)
         if scenario == "response_failed":
             return w.failed(PARTIAL_TEXT)
+        if scenario == "error_image_too_large":
+            return w.failed_request("image_too_large", MSG_IMAGE_TOO_LARGE)
         if scenario == "drop":
             return w.drop(PARTIAL_TEXT)
         if scenario == "stall":
@@ -566,6 +618,9 @@ class FakeXAI:
                      ) -> Iterator[BodyItem]:
         if scenario in ("error_event", "error_nested", "response_failed"):
             return cw.error_nested(PARTIAL_TEXT)
+        if scenario == "error_image_too_large":
+            return cw.error_nested("", code="image_too_large", message=MSG_IMAGE_TOO_LARGE,
+                                   etype="invalid_request_error")
         if scenario == "drop":
             return cw.drop(PARTIAL_TEXT)
         if scenario == "stall":
@@ -581,6 +636,8 @@ class FakeXAI:
         data = json_body(final)
         if scenario in ("error_event", "error_nested", "response_failed"):
             return HTTPError(503, CODE_UNAVAILABLE, MSG_STREAM_UNAVAILABLE).response()
+        if scenario == "error_image_too_large":
+            return HTTPError(400, CODE_INVALID, MSG_IMAGE_TOO_LARGE).response()
         if scenario == "drop":
             return FakeResponse(200, jtype, iter([data[: len(data) // 2], DROP]))
         if scenario == "stall":

@@ -34,6 +34,8 @@ class ParsedRequest:
     effort: str | None = None
     include_usage: bool = False
     include: list[str] = field(default_factory=list)
+    # The stored conversation a `previous_response_id` continues (fake/state.py).
+    prior_items: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def model_name(self) -> str:

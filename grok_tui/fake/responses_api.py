@@ -15,6 +15,7 @@ from typing import Any
 from grok_tui.fake import textgen
 from grok_tui.fake.catalog import cost_ticks
 from grok_tui.fake.request import ParsedRequest
+from grok_tui.fake.state import encrypted_blob
 from grok_tui.fake.wire import DROP, BodyItem, Pause, dumps, sse_data
 
 _MARKER = re.compile(r"\[\[(\d+)\]\]\(([^)\s]*)\)")
@@ -188,13 +189,37 @@ class ResponsesWriter:
             "response.output_item.done", item=self.reasoning_done(summary), output_index=index
         )
 
+    @property
+    def wants_encrypted(self) -> bool:
+        """`include: ["reasoning.encrypted_content"]` on a reasoning model."""
+        model = self.req.model
+        return (
+            "reasoning.encrypted_content" in self.req.include
+            and model is not None
+            and model.reasoning != "none"
+        )
+
     def reasoning_done(self, summary: str) -> dict[str, Any]:
-        return {
+        item: dict[str, Any] = {
             "id": f"rs_{self.rid}",
-            "summary": [{"text": summary, "type": "summary_text"}],
+            "summary": [{"text": summary, "type": "summary_text"}] if summary else [],
             "type": "reasoning",
             "status": "completed",
         }
+        if self.wants_encrypted and self.req.model is not None:
+            item["encrypted_content"] = encrypted_blob(self.rid, self.req.model.id, summary)
+        return item
+
+    def hidden_reasoning_item(self, index: int) -> Iterator[BodyItem]:
+        """A reasoning item with no summary (hidden reasoning), as sent when
+        encrypted content was asked for."""
+        yield self.ev(
+            "response.output_item.added",
+            item={"id": f"rs_{self.rid}", "summary": [], "type": "reasoning",
+                  "status": "in_progress"},
+            output_index=index,
+        )
+        yield self.ev("response.output_item.done", item=self.reasoning_done(""), output_index=index)
 
     def message_done(self, text: str, annotations: list[Any]) -> dict[str, Any]:
         return {
@@ -279,6 +304,10 @@ class ResponsesWriter:
             yield from self.reasoning_item(plan.reasoning, index)
             output.append(self.reasoning_done(plan.reasoning))
             index += 1
+        elif self.wants_encrypted:
+            yield from self.hidden_reasoning_item(index)
+            output.append(self.reasoning_done(""))
+            index += 1
         yield from self.message_start(index)
         for n, item in enumerate(self.text_deltas(plan.text, index)):
             if stall_after is not None and n == stall_after:
@@ -292,6 +321,8 @@ class ResponsesWriter:
         output: list[Any] = []
         if plan.reasoning is not None:
             output.append(self.reasoning_done(plan.reasoning))
+        elif self.wants_encrypted:
+            output.append(self.reasoning_done(""))
         output.append(self.message_done(plan.text, []))
         if plan.truncated:
             return self.incomplete(output, self.usage(plan))
@@ -321,6 +352,18 @@ class ResponsesWriter:
                 "error": {"code": "server_error", "message": "Internal server error"},
                 "incomplete_details": None,
                 "usage": {"input_tokens": inp, "output_tokens": out, "total_tokens": inp + out},
+            },
+        )
+
+    def failed_request(self, code: str, message: str) -> Iterator[BodyItem]:
+        """`response.failed` for a request that cannot succeed (no content first)."""
+        yield from self.head()
+        yield self.ev(
+            "response.failed",
+            response={
+                "id": self.rid, "object": "response", "model": self.req.model_name,
+                "status": "failed", "output": [], "error": {"code": code, "message": message},
+                "incomplete_details": None,
             },
         )
 
@@ -484,6 +527,10 @@ def search_turn(
         index = 0
         x_calls = web_calls = tools_used = 0
         n = sum(map(ord, rid)) % 90_000_000 + 10_000_000
+        if w.wants_encrypted:  # include reasoning.encrypted_content (fake/state.py)
+            yield from w.hidden_reasoning_item(index)
+            output.append(w.reasoning_done(""))
+            index += 1
 
         def ctc(name: str, call: str, input_obj: dict[str, Any]) -> tuple[dict[str, Any], str]:
             return (

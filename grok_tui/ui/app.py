@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.binding import BindingType
 
+from grok_tui.chat.pricing import ModelCatalog
 from grok_tui.chat.models import Session
 from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.store.prompt_history import default_path as prompt_history_path
@@ -130,6 +131,8 @@ class GrokApp(App[None]):
         #: The sent prompts on disk (None: settings.history_size is 0).
         self.prompt_history_file = self._open_prompt_history()
         self.startup_warnings = list(warnings)
+        #: The server's model list once fetched (prices, input modalities).
+        self.model_catalog = ModelCatalog()
         self._old_clients: list[Any] = []
         #: Named search presets (PresetCommands reads it); edits settings.presets in place.
         self.preset_store = PresetStore(self.settings.presets, config_path=self.settings.config_path)

@@ -38,12 +38,15 @@ def format_tokens(count: int | None) -> str:
     return f"{sign}{n / 1_000_000:.2f}M".replace(".00M", "M")
 
 
-def format_cost(usd: float | None) -> str:
+def format_cost(usd: float | None, *, estimated: bool = False) -> str:
     """Dollars with enough precision to be useful for API prices.
 
     `None` (the server did not say) -> `"–"`; 0 -> `$0`; under a cent -> four
     significant decimals (`$0.0163`), tiny values `<$0.0001`; else cents.
+    `estimated` (from the model's prices, not the server's figure) adds `≈`.
     """
+    if estimated and usd is not None:
+        return "≈" + format_cost(usd)
     if usd is None:
         return "–"
     if usd == 0:
@@ -291,3 +294,20 @@ def search_summary(settings: SearchSettings | None) -> str:
     if settings.reasoning_effort:
         parts.append(f"effort: {settings.reasoning_effort}")
     return strip_control("  ".join(parts))
+
+
+def sent_search_summary(settings: SearchSettings | None, *, model: str | None, api: str) -> str:
+    """`search_summary` of what is *sent* to `model` on `api`: a reasoning
+    effort the model refuses is left out, and search on the Chat Completions
+    API (which has no search tools) reads `search not sent (chat API)`."""
+    if settings is None:
+        return search_summary(None)
+    from grok_tui.chat.preflight import effort_to_send
+
+    sent = settings.model_copy(deep=True)
+    if model is not None:
+        sent.reasoning_effort = effort_to_send(model, settings.reasoning_effort)
+    if api == "chat" and sent.any_enabled:
+        sent.web.enabled = sent.x.enabled = False
+        return search_summary(sent).replace("search off", "search not sent (chat API)", 1)
+    return search_summary(sent)

@@ -105,8 +105,10 @@ def test_settle_interrupted_marks_cut_off_replies_failed_and_keeps_text() -> Non
     assert reply.error is not None and reply.error.type == "stream_interrupted"
     assert reply.text == "partial answ"
     assert reply.tool_calls[0].phase == "incomplete"
-    # The partial reply now goes out with the history (no two user turns in a row).
+    # The failed partial reply is not sent back as the model's answer; the
+    # question it failed to answer is kept, merged with the next one (no two
+    # user turns in a row, nothing lost).
     conv.add_user_message(session, "go on")
-    roles = [m.role for m in build_request(session).messages]
-    assert roles == ["user", "assistant", "user"]
+    sent = [(m.role, m.text) for m in build_request(session).messages]
+    assert sent == [("user", "hello\n\ngo on")]
     assert conv.settle_interrupted(session) == 0

@@ -56,7 +56,10 @@ def test_plain_history_and_model() -> None:
     assert build_request(s, model="grok-x").model == "grok-x"
 
 
-def test_failed_empty_replies_skipped_partial_replies_kept() -> None:
+def test_failed_replies_never_sent_stopped_partial_kept_users_merged() -> None:
+    """A failed reply (even with partial text) is not history; a stopped one
+    with text is. The user messages a dropped reply leaves back to back are
+    merged into one, so the history alternates and no question is lost."""
     s = _session()
     add_user_message(s, "q1")
     _reply(s, "", MessageStatus.FAILED)
@@ -69,14 +72,12 @@ def test_failed_empty_replies_skipped_partial_replies_kept() -> None:
     add_user_message(s, "q5")
     req = build_request(s)
     assert _roles_texts(req.messages) == [
-        ("user", "q1"),
-        ("user", "q2"),
-        ("assistant", "partial answ"),
-        ("user", "q3"),
+        ("user", "q1\n\nq2\n\nq3"),
         ("assistant", "stopped half"),
-        ("user", "q4"),
-        ("user", "q5"),
+        ("user", "q4\n\nq5"),
     ]
+    roles = [m.role for m in req.messages]
+    assert all(a != b for a, b in zip(roles, roles[1:], strict=False))
 
 
 def test_system_prompt_instructions_on_responses_system_message_on_chat() -> None:
@@ -229,3 +230,41 @@ def test_reasoning_effort_is_not_sent_to_models_that_refuse_it() -> None:
     assert build_request(session).reasoning_effort is None
     assert session.search.reasoning_effort == "high"  # the setting itself is kept
     assert build_request(session, model="grok-4.3").reasoning_effort == "high"
+
+
+def test_preflight_findings_in_order() -> None:
+    from grok_tui.chat.preflight import check_turn, preflight
+    from grok_tui.chat.search import SearchSettings
+
+    settings = SearchSettings.model_validate(
+        {"web": {"enabled": True}, "reasoning_effort": "xhigh", "max_turns": 3}
+    )
+    found = preflight(model="grok-4.3", api="chat", settings=settings, image_count=1,
+                      text="key xai-abcdefgh123", secrets=["xai-abcdefgh123"])
+    assert [f.kind for f in found] == ["effort_refused", "search_on_chat", "api_key_in_prompt"]
+    found = preflight(model="grok-3-mini", api="responses", settings=SearchSettings(),
+                      image_count=2)
+    check = check_turn(found)
+    assert check.refusal == (
+        "grok-3-mini reads text only and cannot take 2 images; "
+        "remove the image or pick a model that reads images"
+    )
+    stored = preflight(model="grok-4.3", api="responses", settings=SearchSettings(),
+                       image_count=1, store=True)
+    assert [f.kind for f in stored] == ["images_stored"]
+    assert check_turn(stored).notes and check_turn(stored).refusal is None
+    assert preflight(model="grok-4.3", api="responses", settings=SearchSettings(),
+                     image_count=1) == []
+
+
+def test_merged_user_messages_keep_images_in_order() -> None:
+    from grok_tui.chat.models import Attachment
+
+    s = _session()
+    add_user_message(s, "look", [Attachment(source="url", url="https://e.x/a.png", name="a.png")])
+    _reply(s, "partial", MessageStatus.FAILED)
+    add_user_message(s, "and this", [Attachment(source="url", url="https://e.x/b.png", name="b.png")])
+    req = build_request(s)
+    assert len(req.messages) == 1
+    assert req.messages[0].text == "look\n\nand this"
+    assert [i.url for i in req.messages[0].images] == ["https://e.x/a.png", "https://e.x/b.png"]

@@ -254,7 +254,7 @@ def test_usage_conversion_copies_every_field() -> None:
     assert u.model_dump() == {
         "input_tokens": 1, "cached_input_tokens": 2, "output_tokens": 3, "reasoning_tokens": 4,
         "total_tokens": 10, "image_input_tokens": 5, "server_side_tool_calls": {"x_search": 2},
-        "num_server_side_tools_used": 6, "cost_usd": 0.25,
+        "num_server_side_tools_used": 6, "cost_usd": 0.25, "cost_estimated": False,
     }
 
 

@@ -61,3 +61,30 @@ def test_international_domain_becomes_punycode_with_a_note() -> None:
 )
 def test_reasoning_efforts_for(model: str, efforts: tuple[str, ...] | None) -> None:
     assert reasoning_efforts_for(model) == efforts
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("www.wikipedia.org", "wikipedia.org"),
+        ("en.wikipedia.org", "wikipedia.org"),
+        ("https://news.bbc.co.uk/x", "bbc.co.uk"),
+        ("bbc.co.uk", "bbc.co.uk"),
+        ("alice.github.io", "alice.github.io"),
+        ("docs.x.ai", "x.ai"),
+    ],
+)
+def test_domains_are_sent_without_subdomains(typed: str, sent: str) -> None:
+    from grok_tui.chat.search import normalize_domain
+
+    value, note = normalize_domain(typed)
+    assert value == sent
+    if typed.split("//")[-1].split("/")[0] != sent:
+        assert note is not None and f"sent as {sent}" in note
+
+
+def test_a_public_suffix_is_not_a_domain() -> None:
+    from grok_tui.chat.search import SettingError, normalize_domain
+
+    with pytest.raises(SettingError, match="public suffix"):
+        normalize_domain("co.uk")

@@ -35,9 +35,12 @@ PNG_1PX = bytes.fromhex(
 
 
 def _input_texts(body: dict[str, Any]) -> list[tuple[str, str]]:
-    """(role, text) of the messages of a recorded /v1/responses request."""
+    """(role, text) of the messages of a recorded /v1/responses request
+    (replayed reasoning items, which have no role, are left out)."""
     out: list[tuple[str, str]] = []
     for item in body["input"]:
+        if "role" not in item:
+            continue
         content = item["content"]
         if isinstance(content, str):
             out.append((item["role"], content))
@@ -517,12 +520,28 @@ async def test_dialogs_model_system_prompt_attach(
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is chat, what="the attach dialog to close")
         assert [a.name for a in chat.attachments] == ["pixel.png"]
+        # grok-3-mini reads text only (the model list the picker fetched says
+        # so): warned where the image is chosen, refused on send, nothing lost.
+        notice = str(chat.query_one("#notice").render())
+        assert "grok-3-mini reads text only and cannot take an image" in notice
         await _send(pilot, app, "describe")
+        await pilot.pause()
+        assert _gen_requests(fake) == []
+        assert "Not sent: grok-3-mini reads text only" in str(chat.query_one("#notice").render())
+        assert chat.prompt.text == "describe" and len(chat.attachments) == 1
+        # A model that reads images: the same prompt goes out with the image.
+        chat.set_model("grok-4.3")
+        await pilot.press("enter")
         await _until_idle(pilot, app)
         body = _gen_requests(fake)[-1].json
-        assert body["model"] == "grok-3-mini"
+        assert body["model"] == "grok-4.3"
         assert body["instructions"] == "Be brief."
-        assert any(p.get("type") == "input_image" for p in body["input"][-1]["content"])
+        assert body["store"] is False
+        assert any(
+            p.get("type") == "input_image"
+            for p in body["input"][-1]["content"]
+            if isinstance(p, dict)
+        )
 
 
 async def test_real_store_saves_and_continue_reopens(backend: Any, tmp_path: Path) -> None:

@@ -37,12 +37,23 @@ def on_disk(tmp_path: Path) -> list[str]:
     return [json.loads(line) for line in path.read_bytes().splitlines()]
 
 
-async def send(pilot: Any, app: GrokApp, text: str) -> None:
-    """Type-and-Enter `text`, wait for the reply and for the history write."""
+async def send(pilot: Any, app: GrokApp, text: str, *, confirm: bool = False) -> None:
+    """Type-and-Enter `text`, wait for the reply and for the history write
+    (`confirm`: answer yes to the API-key-in-prompt question first)."""
     chat = app.chat
+    replies = sum(1 for m in chat.session.messages if m.role == "assistant")
     chat.prompt.set_text(text)
     chat.prompt.focus()
     await pilot.press("enter")
+    if confirm:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen",
+                       what="the API key question")
+        await pilot.press("y")
+        await wait_for(
+            pilot,
+            lambda: sum(1 for m in chat.session.messages if m.role == "assistant") > replies,
+            what="the reply to start",
+        )
     await wait_for(pilot, lambda: chat.session.messages and not chat.is_streaming,
                    what="the reply to end")
     await wait_for(pilot, lambda: not chat.prompt.history_writes_pending,
@@ -172,9 +183,9 @@ async def test_the_api_key_never_reaches_the_history_file(make_app: Any, tmp_pat
     entered = "xai-" + "E" * 40
     app = make_app(settings=Settings(api_key=SecretStr(KEY)))
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, app, f"is {KEY} my key?")
+        await send(pilot, app, f"is {KEY} my key?", confirm=True)
         app._entered_keys.append(entered)  # as use_api_key does (without a new backend)
-        await send(pilot, app, f"and {entered}?")
+        await send(pilot, app, f"and {entered}?", confirm=True)
     data = history_path(tmp_path).read_bytes()
     assert b"SECRETkey" not in data and b"EEEEEEEE" not in data
     assert on_disk(tmp_path) == ["is xai-…WXYZ my key?", "and xai-…EEEE?"]

@@ -209,9 +209,24 @@ async def test_several_domains_at_once_separated_by_commas() -> None:
     app = Host(web_on())
     async with app.run_test() as pilot:
         ed = editor(app, "web-domains")
-        await type_in(pilot, ed.input, "x.ai, docs.x.ai", enter=True)
-        assert app.form.settings.web.domains == ["x.ai", "docs.x.ai"]
+        await type_in(pilot, ed.input, "x.ai, wikipedia.org", enter=True)
+        assert app.form.settings.web.domains == ["x.ai", "wikipedia.org"]
         assert len(app.changes) == 1
+
+
+async def test_subdomain_sent_as_its_domain_and_the_field_says_so() -> None:
+    """xAI's filters take domains without subdomains: `www.wikipedia.org` is
+    sent as `wikipedia.org`, and the field says what is sent."""
+    app = Host(web_on())
+    async with app.run_test() as pilot:
+        ed = editor(app, "web-domains")
+        await type_in(pilot, ed.input, "https://www.Wikipedia.org/wiki/X", enter=True)
+        assert app.form.settings.web.domains == ["wikipedia.org"]
+        text = " ".join(str(w.render()) for w in ed.query("Static"))
+        assert "sent as wikipedia.org (xAI filters take the domain without subdomains)" in text
+        # A registrable domain under a public suffix stays whole.
+        await type_in(pilot, ed.input, "alice.github.io", enter=True)
+        assert app.form.settings.web.domains == ["wikipedia.org", "alice.github.io"]
 
 
 async def test_backspace_removes_the_highlighted_domain() -> None:
@@ -338,9 +353,23 @@ async def test_reasoning_effort_and_max_turns() -> None:
         app.form.query_one("#effort", Select).value = "high"
         await pilot.pause()
         assert app.form.settings.reasoning_effort == "high"
+        # Efforts the model refuses are greyed out with the reason.
+        labels = {v: str(p) for p, v in app.form.query_one("#effort", Select)._options}
+        assert labels["xhigh"] == "xhigh (not for grok-4.3)" and labels["high"] == "high"
         app.form.query_one("#effort", Select).value = "xhigh"
         await pilot.pause()
-        assert "does not take 'xhigh'" in shown(app, "effort-note")
+        note = shown(app, "effort-note")
+        assert "does not take reasoning effort 'xhigh'" in note and "not sent to grok-4.3" in note
+        assert app.form.query_one("#effort-note").has_class("-warning")
+        # Another model: the options follow it, the choice is kept.
+        app.form.set_model("grok-4-1-fast-reasoning")
+        await pilot.pause()
+        labels = {v: str(p) for p, v in app.form.query_one("#effort", Select)._options}
+        assert labels["low"] == "low (not for grok-4-1-fast-reasoning)"
+        assert app.form.query_one("#effort", Select).value == "xhigh"
+        assert "takes no reasoning effort" in shown(app, "effort-note")
+        app.form.set_model("grok-4.3")
+        await pilot.pause()
         app.form.query_one("#effort", Select).value = "default"
         await pilot.pause()
         assert app.form.settings.reasoning_effort is None
@@ -348,6 +377,9 @@ async def test_reasoning_effort_and_max_turns() -> None:
         turns = app.form.query_one("#max-turns", Input)
         await type_in(pilot, turns, "5")
         assert app.form.settings.max_turns == 5
+        # With no search on it would do nothing: the field says so.
+        assert "applies only with web or X search on; not sent now" in shown(app, "max-turns-error")
+        assert not app.form.has_errors
         await type_in(pilot, turns, "00", keys=True)  # 50 is valid on the way to 500
         assert "between 1 and 100" in shown(app, "max-turns-error")
         assert app.form.settings.max_turns == 50
@@ -744,7 +776,7 @@ async def test_e2e_form_shows_the_settings_of_a_reopened_session(make_app: Any, 
 async def test_e2e_new_chat_starts_from_the_configured_defaults(make_app: Any, fake: Any) -> None:
     from grok_tui.config import Settings
 
-    defaults = web_on(domains=["docs.x.ai"])
+    defaults = web_on(domains=["wikipedia.org"])
     app = make_app(settings=Settings(search=defaults))
     async with app.run_test(size=(160, 50)) as pilot:
         assert app.chat.session.search == defaults
@@ -758,7 +790,7 @@ async def test_e2e_new_chat_starts_from_the_configured_defaults(make_app: Any, f
         assert not form.query_one("#x-enabled", Switch).value
         assert app.settings.search == defaults  # the defaults were not edited in place
         body = await send_and_get_body(pilot, app, fake)
-        assert body["tools"] == [{"type": "web_search", "allowed_domains": ["docs.x.ai"]}]
+        assert body["tools"] == [{"type": "web_search", "allowed_domains": ["wikipedia.org"]}]
 
 
 async def test_e2e_form_created_later_starts_from_the_current_session(make_app: Any) -> None:

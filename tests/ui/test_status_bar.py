@@ -57,7 +57,7 @@ def x(**kw: object) -> XSearchSettings:
         (None, "search off"),
         (SearchSettings(web=web()), "web"),
         (SearchSettings(web=web(domains=["x.ai"])), "web: x.ai"),
-        (SearchSettings(web=web(domains=["x.ai", "docs.x.ai"])), "web: x.ai +1"),
+        (SearchSettings(web=web(domains=["x.ai", "wikipedia.org"])), "web: x.ai +1"),
         (
             SearchSettings(web=web(domain_mode="excluded", domains=["reddit.com"])),
             "web: -reddit.com",
@@ -73,7 +73,7 @@ def x(**kw: object) -> XSearchSettings:
         ),
         (
             SearchSettings(
-                web=web(domains=["x.ai", "docs.x.ai"]),
+                web=web(domains=["x.ai", "wikipedia.org"]),
                 x=x(handles=["xai"], from_date="2025-11-01"),
             ),
             "web: x.ai +1  X: @xai 2025-11-01..",
@@ -128,7 +128,7 @@ def test_fit_parts_shortens_then_drops_lowest_priority_first() -> None:
 
 
 SETTINGS = SearchSettings(
-    web=web(domains=["x.ai", "docs.x.ai"]), x=x(handles=["xai"], from_date="2025-11-01")
+    web=web(domains=["x.ai", "wikipedia.org"]), x=x(handles=["xai"], from_date="2025-11-01")
 )
 TOTALS = Usage(input_tokens=27236, output_tokens=3077, total_tokens=30313, cost_usd=0.01629795)
 

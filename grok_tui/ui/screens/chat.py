@@ -32,7 +32,10 @@ from grok_tui.chat import conversation as conv
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.edit import Draft, EditError, PendingEdit, begin_edit_last
 from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, new_id
-from grok_tui.chat.request import build_request
+from grok_tui.chat.preflight import images_refusal
+from grok_tui.chat.pricing import fill_cost
+from grok_tui.chat.request import RequestOptions
+from grok_tui.chat.sending import TurnSender, break_chain, mask_prompt
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.chat.turn_controller import (
     CHECKPOINT_INTERVAL,
@@ -98,6 +101,8 @@ class ChatScreen(Screen[None]):
         self._last_checkpoint = 0.0
         self._turn_begun = False  # a turn started since mount (see _load_tool_log)
         self._sending = False  # between Enter and the reply's start (see send)
+        #: Notes for the next reply (what its request left out), from the check.
+        self._turn_notes: list[str] = []
         self._side_width = 44
         self._side_visible = True
         self._side_visible_narrow = False
@@ -246,7 +251,7 @@ class ChatScreen(Screen[None]):
         """Model, search tools, session totals and the demo marker."""
         bar = self._status_bar()
         bar.set_model(self.session.model)
-        bar.set_search(self.session.search)
+        bar.set_search(self.session.search, model=self.session.model, api=self.backend.client.api)
         bar.set_totals(conv.session_totals(self.session))
         bar.set_demo(self.backend.demo)
 
@@ -320,8 +325,20 @@ class ChatScreen(Screen[None]):
         event.stop()
         await self.send(event.text)
 
-    async def send(self, text: str) -> bool:
-        """Send `text` with the current attachments; False when nothing was sent."""
+    @property
+    def sender(self) -> TurnSender:
+        """Builds, checks and streams turns with the current settings."""
+        settings = self.grok.settings
+        return TurnSender(
+            api=self.backend.client.api,
+            options=RequestOptions(settings.store_responses, settings.conversation),
+            catalog=self.grok.model_catalog,
+            secrets=self.grok.api_keys,
+        )
+
+    async def send(self, text: str, *, key_confirmed: bool = False) -> bool:
+        """Send `text` with the current attachments; False when nothing was sent
+        (refused with the reason, or waiting for the API-key confirmation)."""
         if not text.strip():
             return False
         if self.is_streaming:
@@ -329,6 +346,14 @@ class ChatScreen(Screen[None]):
             return False
         attachments = list(self.attachments)
         session = self.session
+        sender = self.sender
+        check = sender.check(session, text, attachments)
+        if check.refusal:
+            self.show_notice(f"Not sent: {check.refusal}.")
+            return False
+        if check.key_in_prompt and not key_confirmed:
+            self._confirm_key_in_prompt(text)
+            return False
         edit = self.pending_edit
         if edit is not None and edit.is_current(session):
             user = edit.apply(session, text, attachments)  # the one change an edit makes
@@ -336,7 +361,7 @@ class ChatScreen(Screen[None]):
             edit = None
             user = conv.add_user_message(session, text, attachments)
         try:
-            request = build_request(session, api=self.backend.client.api)
+            request = sender.build(session)
         except AttachmentError as exc:
             if edit is None or not edit.undo(session):
                 session.messages.pop()
@@ -345,9 +370,11 @@ class ChatScreen(Screen[None]):
         if edit is not None:
             self._end_edit(restore_draft=False)
             await self.conversation.truncate(edit.index)
+        mask_prompt(user, self.grok.api_keys(), session)
+        self._turn_notes = list(check.notes)
         self.unsent = None
         self.clear_notice()
-        self.history.add(text)
+        self.history.add(user.text)
         self.prompt.clear()
         self.attachments.clear()
         self._refresh_chips()
@@ -359,9 +386,28 @@ class ChatScreen(Screen[None]):
         await self._start_reply(request, restore=Unsent(text, attachments, edit))
         return True
 
+    def _confirm_key_in_prompt(self, text: str) -> None:
+        """The prompt holds the API key: ask before it goes to the model."""
+        from grok_tui.ui.screens.confirm import ConfirmScreen
+
+        async def answered(send: bool | None) -> None:
+            if send:
+                await self.send(text, key_confirmed=True)
+            else:
+                self.show_notice("Not sent: the prompt contains your API key. Remove it and send again.")
+                self.prompt.focus()
+
+        question = (
+            "This prompt contains your xAI API key. Send it to the model anyway? "
+            "It is masked in the saved chat and in the prompt history."
+        )
+        self.app.push_screen(ConfirmScreen(question, confirm="Send", danger=True), answered)
+
     async def _start_reply(self, request: Any, *, restore: Unsent | None) -> None:
         self._turn_begun = True
         reply = conv.start_reply(self.session, request.model)
+        reply.stored_on_server = request.store is True
+        reply.notes = list(self._turn_notes)
         view = await self.conversation.add_message(reply)
         self.conversation.follow()
         self.streaming_message = reply
@@ -388,7 +434,8 @@ class ChatScreen(Screen[None]):
         clock = time.perf_counter
         slice_start = clock()
         try:
-            async for event in self.backend.client.stream(request):
+            sender = self.sender
+            async for event in sender.stream(self.backend.client.stream, self.session, request):
                 recorder.apply(event)
                 self._dispatch(event, reply, view, recorder)
                 last = event
@@ -486,6 +533,8 @@ class ChatScreen(Screen[None]):
             self._tick_timer.stop()
             self._tick_timer = None
         view.live_reasoning_seconds = None
+        fill_cost(reply.usage, reply.model or self.session.model, self.grok.model_catalog)
+        mask_prompt(reply, self.grok.api_keys())  # a reply that repeats the key
         view.finish()
         self._tool_log().end_turn(reply)
         status = reply.status
@@ -612,10 +661,11 @@ class ChatScreen(Screen[None]):
         conv.prepare_regenerate(session)
         await self.conversation.truncate(len(session.messages))
         try:
-            request = build_request(session, api=self.backend.client.api)
+            request = self.sender.build(session)
         except AttachmentError as exc:
             self.show_notice(f"Cannot regenerate: {exc.reason}")
             return
+        self._turn_notes = list(self.sender.check(session, "", []).notes)
         self.clear_notice()
         await self._start_reply(request, restore=None)
 
@@ -710,7 +760,12 @@ class ChatScreen(Screen[None]):
             if model:
                 self.set_model(model)
 
-        picker = ModelPickerScreen(self.backend.client.list_models, current=self.session.model)
+        async def load() -> list[Any]:
+            models = await self.backend.client.list_models()
+            self.grok.model_catalog.update(models)  # prices and modalities for later turns
+            return models
+
+        picker = ModelPickerScreen(load, current=self.session.model)
         self.app.push_screen(picker, chosen)
 
     def set_model(self, model: str) -> None:
@@ -727,6 +782,8 @@ class ChatScreen(Screen[None]):
 
         def done(text: str | None) -> None:
             if text is not None:
+                if text != self.session.system_prompt:
+                    break_chain(self.session)  # the stored conversation has the old one
                 self.session.system_prompt = text
                 self.checkpointer.save(self.session)
                 self._notify("System prompt set." if text.strip() else "System prompt cleared.")
@@ -758,6 +815,9 @@ class ChatScreen(Screen[None]):
         self.attachments.append(att)
         self.clear_notice()
         self._refresh_chips()
+        refusal = images_refusal(self.session.model, len(self.attachments), self.grok.model_catalog)
+        if refusal:  # said where the image is chosen; the send refuses it too
+            self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
         return att
 
     def action_clear_attachments(self) -> None:

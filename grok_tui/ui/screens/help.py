@@ -118,7 +118,10 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         f"Tool log ({keys('pane.toggle_tool_log')}): one row per search or tool call; "
         "Up/Down select a row, Enter expands it to the full arguments and sources.",
         f"Search pane ({keys('pane.toggle_search')}): turn web and X search on, "
-        "narrow them by domains, handles and dates; the status bar summarizes them.",
+        "narrow them by domains, handles and dates; the status bar summarizes what is sent. "
+        "A setting the model or API refuses is greyed out or noted, never sent silently.",
+        "Privacy: requests say store: false unless store_responses = true in config.toml; "
+        "a cost marked ≈ is estimated from the model's prices (the server sent none).",
         "Demo backend: `grok-tui --demo` (or no API key) answers from a built-in fake "
         "server, marked DEMO in the status bar; no key or network needed. With web or X "
         "search on, every demo reply is a searched one (tool log rows, cited sources).",

@@ -95,8 +95,13 @@ def usage_line(usage: Usage | None) -> str:
     elif usage.num_server_side_tools_used:
         parts.append(f"tools ×{usage.num_server_side_tools_used}")
     if usage.cost_usd is not None:
-        parts.append(format_cost(usage.cost_usd))
+        parts.append(format_cost(usage.cost_usd, estimated=usage.cost_estimated))
     return " · ".join(parts)
+
+
+def notes_text(message: Message) -> str:
+    """What the request of this reply left out or changed, one `Note:` line each."""
+    return "\n".join(f"Note: {one_line(note, 300)}" for note in message.notes)
 
 
 #: Shorter reasoning than this, with no text and no tokens, was no reasoning.
@@ -251,7 +256,10 @@ class MessageView(Vertical):
         """The reply ended (any status): finish the body and refresh everything now."""
         body = self._body
         if body is not None and self.message.role == "assistant":
-            body.finish()  # type: ignore[attr-defined]
+            if body.source != self.message.text:  # type: ignore[attr-defined]
+                body.update(self.message.text)  # type: ignore[attr-defined]  # masked since
+            else:
+                body.finish()  # type: ignore[attr-defined]
         self._apply_meta()
 
     def toggle_reasoning(self) -> bool:
@@ -331,6 +339,16 @@ class MessageView(Vertical):
         footer.update(content)
 
     def _footer(self) -> Content:
+        content = self._status_footer()
+        notes = notes_text(self.message)
+        if not notes:
+            return content
+        parts: list[Content | str | tuple[str, Style | str]] = [(notes, "italic")]
+        if content.plain:
+            parts += ["\n", content]
+        return Content.assemble(*parts)
+
+    def _status_footer(self) -> Content:
         msg = self.message
         usage = usage_line(msg.usage)
         if msg.status == MessageStatus.FAILED:

@@ -32,6 +32,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, Switch
 
+from grok_tui.chat.preflight import effort_refusal
 from grok_tui.chat.search import (
     MAX_DOMAINS,
     MAX_HANDLES,
@@ -269,9 +270,10 @@ class SearchForm(VerticalScroll, can_focus=False):
             self._show_errors()
             return
         self._errors.pop(key, None)
+        changed = candidate != self._settings
+        self._settings = candidate
         self._show_errors()
-        if candidate != self._settings:
-            self._settings = candidate
+        if changed:
             self.post_message(self.Changed(self, self.settings))
 
     @on(Switch.Changed, "#web-enabled")
@@ -417,25 +419,59 @@ class SearchForm(VerticalScroll, can_focus=False):
         ):
             message = self._errors.get(key)
             label = self.query_one(widget_id, Static)
-            label.update(Content(one_line(message, 300)) if message else "")
-            label.display = bool(message)
+            note = None if message else self._unused_note(key)
+            label.update(Content(one_line(message or note or "", 300)))
+            label.display = bool(message or note)
+            label.set_class(note is not None, "-note")
             for input_id in input_ids:
                 self.query_one(input_id, Input).set_class(bool(message), "-invalid")
 
+    def _unused_note(self, key: str) -> str | None:
+        """A setting that does not apply now says so (it is not sent)."""
+        s = self._settings
+        if key == "max_turns" and s.max_turns is not None and not s.any_enabled:
+            return "applies only with web or X search on; not sent now"
+        return None
+
     def _show_effort_note(self) -> None:
+        """The note under the effort choice and the choice's options: efforts
+        the chosen model refuses are greyed out with the reason, and the note
+        says what is sent (nothing, when the model refuses the choice)."""
         if not self.children:
             return
         note = self.query_one("#effort-note", Static)
         text = ""
+        efforts = reasoning_efforts_for(self._model) if self._model else None
+        refusal = None
         if self._model:
-            efforts = reasoning_efforts_for(self._model)
             model = one_line(self._model, 40)
-            if efforts == ():
-                text = f"{model} takes no reasoning effort; leave it at model default"
+            refusal = effort_refusal(self._model, self._settings.reasoning_effort)
+            if refusal:
+                text = f"{refusal}: not sent to {model} (kept for other models)"
+            elif efforts == ():
+                text = f"{model} takes no reasoning effort"
             elif efforts is not None:
                 text = f"{model} takes {', '.join(efforts)}"
-                chosen = self._settings.reasoning_effort
-                if chosen and chosen not in efforts:
-                    text = f"{model} does not take {chosen!r}; it takes {', '.join(efforts)}"
+        self._grey_out_efforts(efforts)
         note.update(Content(text))
+        note.set_class(refusal is not None, "-warning")
         note.display = bool(text)
+
+    def _grey_out_efforts(self, efforts: tuple[str, ...] | None) -> None:
+        select = self.query_one("#effort", Select)
+        shown = () if efforts is None else efforts
+        key = ("known", shown) if efforts is not None else ("unknown",)
+        if getattr(self, "_effort_options_key", None) == key:
+            return
+        self._effort_options_key = key
+        model = one_line(self._model or "", 30)
+        options: list[tuple[Content | str, str]] = [("model default", DEFAULT_EFFORT)]
+        for effort in REASONING_EFFORTS:
+            if efforts is None or effort in efforts:
+                options.append((effort, effort))
+            else:
+                options.append((Content.styled(f"{effort} (not for {model})", "dim strike"), effort))
+        value = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = value

@@ -55,7 +55,7 @@ from grok_tui.ui.format import (
     format_cost,
     format_tokens,
     format_whole_seconds,
-    search_summary,
+    sent_search_summary,
     total_tokens,
 )
 
@@ -144,8 +144,12 @@ class StatusBar(Widget):
         self._model = one_line(model, 60)
         self.refresh()
 
-    def set_search(self, settings: SearchSettings | None) -> None:
-        self._search = search_summary(settings)
+    def set_search(
+        self, settings: SearchSettings | None, *, model: str | None = None, api: str = "responses"
+    ) -> None:
+        """The search summary of what is sent (`model` and `api` leave out what
+        the model or the API refuses; see `format.sent_search_summary`)."""
+        self._search = sent_search_summary(settings, model=model, api=api)
         self.refresh()
 
     def set_state(
@@ -169,7 +173,11 @@ class StatusBar(Widget):
             self._tokens = self._cost = None
         else:
             self._tokens = f"{format_tokens(total_tokens(usage))} tok"
-            self._cost = format_cost(usage.cost_usd) if usage.cost_usd is not None else None
+            self._cost = (
+                format_cost(usage.cost_usd, estimated=getattr(usage, "cost_estimated", False))
+                if usage.cost_usd is not None
+                else None
+            )
         self.refresh()
 
     def set_demo(self, on: bool) -> None:

@@ -202,7 +202,7 @@ def summary_content(message: Message, style: StyleFor) -> Content:
     else:
         head, head_class = "✓ done", "tool-log--done"
     if usage is not None and usage.cost_usd is not None:
-        parts.append(format_cost(usage.cost_usd))
+        parts.append(format_cost(usage.cost_usd, estimated=usage.cost_estimated))
     if usage is not None:
         parts.append(f"{format_tokens(total_tokens(usage))} tokens")
     count, by_kind = tool_calls_by_kind(usage, (tc.tool_kind for tc in message.tool_calls))
