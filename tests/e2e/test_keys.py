@@ -342,8 +342,8 @@ def test_pane_keys_from_the_prompt(app: KeysApp) -> None:
     app.send("F3")
     app.wait(lambda s: "Web search" in s and "X search" in s, "the search form")
     app.send("Escape")
-    app.wait(lambda s: "Web search" not in s and "X search" not in s,
-             "Esc to close the search form")
+    # ("X search" alone is not the form: the empty chat's welcome names it too.)
+    app.wait(lambda s: "Web search" not in s, "Esc to close the search form")
     app.typing_reaches_the_prompt("after F3, Esc")
 
     # A date field: X search on (Tab, Space), Tab to the from-date field.
