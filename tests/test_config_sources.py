@@ -139,7 +139,7 @@ def test_every_scalar_is_in_the_template_readme_and_config_output(
 
 
 def test_config_lists_every_binding_with_its_source(cfg: Path, tmp_path: Path) -> None:
-    from grok_tui.ui.keymap import DEFAULT_BINDINGS
+    from grok_tui.config.keymap import DEFAULT_BINDINGS
 
     write(cfg, '[keys]\n"pane.toggle_tool_log" = "f6"\n')
     s, _ = load(cfg, tmp_path)

@@ -8,15 +8,14 @@ from textual.binding import Binding
 from textual.keys import Keys, _normalize_key_list
 from textual.widgets import Static, TextArea
 
-from grok_tui.ui.keymap import (
+from grok_tui.config.keymap import (
     DEFAULT_BINDINGS,
-    binding,
-    bindings_for,
     check_key,
     effective_keys,
     keymap_from_config,
     normalize_keys,
 )
+from grok_tui.ui.keymap import binding, bindings_for
 
 #: Keys the prompt (TextArea) binds itself; our defaults must not take them.
 TEXTAREA_KEYS = {

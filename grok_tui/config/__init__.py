@@ -51,10 +51,11 @@ Adding a setting:
 3. a commented line with the default in `template.CONFIG_TEMPLATE`
    (a test checks every scalar is there), and README's configuration section.
 
-This package never imports Textual. `ui.keymap` and `ui.themes` (both
-Textual-free at import) are imported lazily, only when `[keys]` or a theme is
-given (and by `grok-tui config` for the bindings); they move out of `ui/` in a
-later step.
+This package never imports Textual nor `grok_tui.ui` (an import-linter
+contract in pyproject.toml checks it). The binding table (`keymap.py`) and the
+theme names (`theme_names.py`) live here; `ui.keymap` and `ui.themes` build
+Textual objects from them. Both are imported lazily, only when `[keys]` or a
+theme is given (and by `grok-tui config` for the bindings).
 """
 
 from __future__ import annotations

@@ -48,9 +48,7 @@ class LoadContext:
     def theme_names(self) -> set[str]:
         """Shipped and user themes, listed once and only when a theme is asked for."""
         if self._themes is None:
-            # Lazily, and from ui/ for now: themes.py is Textual-free at import
-            # and moves out of ui/ in a later step of the restructuring.
-            from grok_tui.ui.themes import theme_names
+            from grok_tui.config.theme_names import theme_names
 
             try:
                 self._themes = set(theme_names(self.path.parent / "themes"))

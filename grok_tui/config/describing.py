@@ -64,7 +64,7 @@ def _preset_rows(settings: Settings) -> list[Row]:
 
 def _key_rows(settings: Settings) -> list[Row]:
     # Lazily, and from ui/ for now (Textual-free at import; it moves out of ui/ later).
-    from grok_tui.ui.keymap import effective_keys
+    from grok_tui.config.keymap import effective_keys
 
     return [
         (f"keys.{binding_id}", keys, str(settings.source_of(f"keys.{binding_id}")))

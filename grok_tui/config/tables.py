@@ -158,7 +158,7 @@ def load_keys(raw: Any, ctx: LoadContext) -> dict[str, str]:
         return {}
     # Lazily, and from ui/ for now: keymap.py is Textual-free at import and
     # moves out of ui/ in a later step of the restructuring.
-    from grok_tui.ui.keymap import keymap_from_config
+    from grok_tui.config.keymap import keymap_from_config
 
     keymap, warnings = keymap_from_config(wanted)
     for warning in warnings:

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from grok_tui.config.theme_names import DEFAULT_THEME, shipped_themes_dir
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.theme import Theme
-
-DEFAULT_THEME = "grok-dark"
 
 #: grok-tui's own CSS variables (beyond Textual's), each set by every theme.
 GROK_VARIABLES: tuple[str, ...] = (
@@ -60,15 +60,6 @@ OPTIONAL_COLORS: tuple[str, ...] = (
 _KNOWN_KEYS = {*REQUIRED_COLORS, *OPTIONAL_COLORS, "dark", "code_theme", "variables", "name",
                "description"}
 
-#: Textual's built-in theme names (textual 8.2.8); a test keeps this list honest.
-TEXTUAL_BUILTIN_THEMES: tuple[str, ...] = (
-    "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula",
-    "tokyo-night", "monokai", "flexoki", "catppuccin-latte", "catppuccin-frappe",
-    "catppuccin-macchiato", "solarized-light", "solarized-dark", "rose-pine",
-    "rose-pine-moon", "rose-pine-dawn", "atom-one-dark", "atom-one-light", "ansi-dark",
-    "ansi-light",
-)
-
 _FALLBACK = {"warning": "#ffa62b", "error": "#ba3c5b", "success": "#4EBF71"}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -88,31 +79,6 @@ class GrokTheme:
 
 class ThemeError(ValueError):
     """Why a theme file cannot be used, in one sentence."""
-
-
-def shipped_themes_dir() -> Path:
-    """The shipped themes: `grok_tui/themes` when installed, `<repo>/themes` from a checkout."""
-    package_dir = Path(__file__).resolve().parent.parent
-    installed = package_dir / "themes"
-    if installed.is_dir():
-        return installed
-    return package_dir.parent / "themes"
-
-
-def _stems(folder: Path | None) -> list[str]:
-    if folder is None:
-        return []
-    try:
-        return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
-    except OSError:
-        return []
-
-
-def theme_names(user_dir: Path | None = None) -> list[str]:
-    """Every theme name a setting may use, without reading the files or importing Textual."""
-    names = set(_stems(shipped_themes_dir())) | set(_stems(user_dir)) | set(TEXTUAL_BUILTIN_THEMES)
-    names.add(DEFAULT_THEME)
-    return sorted(names)
 
 
 def _pygments_style_exists(name: str) -> bool:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from grok_tui.ui.keymap import DEFAULT_BINDINGS
+from grok_tui.config.keymap import DEFAULT_BINDINGS
 from tests.e2e.tmux_harness import Tmux, app_env, grok_command, skip_reason, tmux_server
 
 pytestmark = pytest.mark.e2e

@@ -18,7 +18,8 @@ from grok_tui.api.errors import AuthenticationError
 from grok_tui.api.models import ModelInfo
 from grok_tui.ui.screens.api_key import ApiKeyScreen, check_api_key
 from grok_tui.ui.screens.attach import AttachScreen, complete_path
-from grok_tui.ui.screens.help import HelpScreen, key_label, keys_label
+from grok_tui.config.keymap import key_label, keys_label
+from grok_tui.ui.screens.help import HelpScreen
 from grok_tui.ui.screens.model_picker import ModelPickerScreen
 from grok_tui.ui.screens.text_editor import TextEditorScreen
 from grok_tui.ui.themes import theme_variable_defaults

@@ -457,7 +457,7 @@ def test_fast_offset_style_equals_rich_addition() -> None:
 
 
 def test_help_notes_name_mouse_selection_and_copy_key() -> None:
-    from grok_tui.ui.keymap import effective_keys
+    from grok_tui.config.keymap import effective_keys
     from grok_tui.ui.screens.help import usage_notes
 
     notes = [note for note in usage_notes(effective_keys({})) if "Drag" in note]

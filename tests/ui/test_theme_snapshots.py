@@ -22,7 +22,8 @@ from textual.css.query import NoMatches
 from grok_tui.chat.models import Message, MessageStatus, Session
 from grok_tui.config import Settings
 from grok_tui.ui.screens.help import HelpScreen
-from grok_tui.ui.themes import load_themes, shipped_themes_dir
+from grok_tui.config.theme_names import shipped_themes_dir
+from grok_tui.ui.themes import load_themes
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 
 SHIPPED = sorted(p.stem for p in shipped_themes_dir().glob("*.toml"))

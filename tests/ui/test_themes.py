@@ -9,15 +9,17 @@ from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.widgets import Label
 
-from grok_tui.ui.themes import (
+from grok_tui.config.theme_names import (
     DEFAULT_THEME,
-    GROK_VARIABLES,
     TEXTUAL_BUILTIN_THEMES,
+    shipped_themes_dir,
+    theme_names,
+)
+from grok_tui.ui.themes import (
+    GROK_VARIABLES,
     GrokTheme,
     load_themes,
     register_themes,
-    shipped_themes_dir,
-    theme_names,
     theme_variable_defaults,
 )
 

@@ -26,56 +26,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from grok_tui.config.keymap import DEFAULT_BINDINGS, effective_keys, keys_label
 from grok_tui.sanitize import one_line
-from grok_tui.ui.keymap import DEFAULT_BINDINGS, effective_keys, normalize_keys
 
 GROUP_TITLES = {"app": "Anywhere", "chat": "Chat", "prompt": "Prompt"}
-
-_KEY_NAMES = {
-    "escape": "Esc",
-    "enter": "Enter",
-    "tab": "Tab",
-    "space": "Space",
-    "backspace": "Backspace",
-    "delete": "Del",
-    "question_mark": "?",
-    "equals_sign": "=",
-    "minus": "-",
-    "plus": "+",
-    "left": "←",
-    "right": "→",
-    "up": "↑",
-    "down": "↓",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "home": "Home",
-    "end": "End",
-    "insert": "Ins",
-}
-
-
-def key_label(key: str) -> str:
-    """`ctrl+shift+y` -> `Ctrl+Shift+Y`, `f1` -> `F1`, `question_mark` -> `?`."""
-    *mods, last = key.strip().split("+")
-    if last in _KEY_NAMES:
-        name = _KEY_NAMES[last]
-    elif len(last) == 1:
-        name = last.upper()
-    elif last[:1] == "f" and last[1:].isdigit():
-        name = last.upper()
-    else:
-        name = last.replace("_", " ").capitalize()
-    return "+".join([*(m.capitalize() for m in mods), name])
-
-
-def keys_label(keys: str) -> str:
-    """All keys of a binding: `f4,ctrl+b` -> `F4 / Ctrl+B`."""
-    try:
-        normalized = normalize_keys(keys)
-    except Exception:
-        normalized = keys
-    return " / ".join(key_label(k) for k in normalized.split(",") if k.strip())
-
 
 def help_rows(bindings: Mapping[str, str]) -> dict[str, list[tuple[str, str, str]]]:
     """Group title -> [(keys label, description, binding id)] in the table's order."""

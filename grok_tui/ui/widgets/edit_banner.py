@@ -16,12 +16,12 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from grok_tui.chat.edit import PendingEdit
-from grok_tui.ui.keymap import effective_keys
+from grok_tui.config.keymap import effective_keys
 
 
 def edit_banner_text(edit: PendingEdit, bindings: Mapping[str, str]) -> str:
     """The banner's sentence for `edit`, naming the keys in `bindings`."""
-    from grok_tui.ui.screens.help import keys_label
+    from grok_tui.config.keymap import keys_label
 
     send = keys_label(bindings.get("chat.send", "enter")).split(" / ")[0]
     cancel = keys_label(bindings.get("chat.cancel", "escape")).split(" / ")[0]

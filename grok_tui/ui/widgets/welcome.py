@@ -13,11 +13,11 @@ from textual.app import RenderResult
 from textual.content import Content
 from textual.widget import Widget
 
-from grok_tui.ui.keymap import effective_keys
+from grok_tui.config.keymap import effective_keys
 
 
 def _first_key(bindings: Mapping[str, str], binding_id: str) -> str:
-    from grok_tui.ui.screens.help import keys_label
+    from grok_tui.config.keymap import keys_label
 
     keys = bindings.get(binding_id, "")
     return keys_label(keys).split(" / ")[0] if keys else "(unbound)"
@@ -25,7 +25,7 @@ def _first_key(bindings: Mapping[str, str], binding_id: str) -> str:
 
 def _newline_key(bindings: Mapping[str, str]) -> str:
     """The new-line key every terminal can send (Shift+Enter needs the Kitty protocol)."""
-    from grok_tui.ui.screens.help import key_label
+    from grok_tui.config.keymap import key_label
 
     keys = [k for k in bindings.get("chat.newline", "").split(",") if k.strip()]
     plain = [k for k in keys if k.strip() != "shift+enter"]
