@@ -7,6 +7,7 @@ httpx, no pydantic): `grok-tui --help` and the settings loader import it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 #: The API root, including `/v1`, as the OpenAI SDK takes it.
@@ -48,3 +49,17 @@ def redact_key(text: str, key: str | None) -> str:
     if not key or key not in text:
         return text
     return text.replace(key, mask_key(key))
+
+
+#: A secret shorter than this is not masked (it would mangle ordinary words).
+MIN_SECRET_LENGTH = 8
+
+
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret (of at least `MIN_SECRET_LENGTH` characters)
+    replaced by its mask; longest first, so a key containing another is whole.
+    The one masking rule of prompts, saved messages and the prompt history."""
+    for secret in sorted({s.strip() for s in secrets if s}, key=len, reverse=True):
+        if len(secret) >= MIN_SECRET_LENGTH and secret in text:
+            text = text.replace(secret, mask_key(secret))
+    return text

@@ -84,7 +84,7 @@ def mask_prompt(message: Message, secrets: Iterable[str], session: Session | Non
     """Mask every secret in the message's text (and in the session's title,
     made from the first prompt); True when something was masked. Also used on
     a reply that repeats the key."""
-    from grok_tui.store.prompt_history import mask_secrets
+    from grok_tui.api.endpoint import mask_secrets
 
     keys = list(secrets)
     if session is not None:

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from grok_tui import paths
-from grok_tui.api.endpoint import mask_key
+from grok_tui.api.endpoint import mask_secrets
 from grok_tui.store.files import atomic_write
 
 try:  # POSIX; elsewhere appends still use O_APPEND, without the lock
@@ -54,24 +54,12 @@ MAX_ENTRY_BYTES = 64 * 1024
 #: Reading looks at most at the file's last this-many bytes (bounds start-up
 #: time if the file was filled with huge lines by another tool).
 MAX_READ_BYTES = 16 * 1024 * 1024
-#: A secret shorter than this is not masked (it would mangle ordinary words).
-MIN_SECRET_LENGTH = 8
-
 Secrets = Iterable[str] | Callable[[], Iterable[str]]
 
 
 def default_path() -> Path:
     """`prompt_history.jsonl` in the data folder (`GROK_TUI_DATA_DIR` wins)."""
     return paths.data_dir() / FILE_NAME
-
-
-def mask_secrets(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret (of at least `MIN_SECRET_LENGTH` characters)
-    replaced by its mask; longest first, so a key containing another is whole."""
-    for secret in sorted({s.strip() for s in secrets if s}, key=len, reverse=True):
-        if len(secret) >= MIN_SECRET_LENGTH and secret in text:
-            text = text.replace(secret, mask_key(secret))
-    return text
 
 
 def encode_entry(text: str) -> bytes:
