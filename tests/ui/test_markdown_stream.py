@@ -492,9 +492,11 @@ def painted(widget: StreamingMarkdown) -> list[Strip]:
     return widget.render_lines(widget.outer_size.region)
 
 
-async def test_painted_lines_after_growing_equal_a_fresh_paint() -> None:
+async def test_painted_lines_after_growing_equal_a_fresh_paint(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each flush grows the widget (a new code line, a new paragraph line); the
     # lines painted before the growth are reused, not the bottom border/padding.
+    # (Growth in steps of one row, so that it grows on nearly every flush.)
+    monkeypatch.setattr(ms, "GROWTH_STEP_SCREEN_SHARE", 0.0)
     doc = "Intro paragraph that is long enough to wrap " * 3 + "\n\n```python\n"
     doc += "".join(f"value_{n} = compute({n})\n" for n in range(12)) + "```\n\nThe end.\n"
     app = PaddedHost()
@@ -577,3 +579,32 @@ async def test_an_unchanged_open_piece_is_not_rendered_again(
         live.append(table + "\nNext paragraph grows")
         live.finish()
         assert [list(line) for line in live.rendered_lines()] == reference
+
+
+async def test_a_streaming_reply_grows_in_steps_and_ends_at_its_exact_height() -> None:
+    """While streaming, the height is rounded up to steps of a third of the
+    screen (new lines are painted into blank rows the widget already has, with
+    no layout); the finished document takes exactly its rendered lines."""
+    app = Host(streaming=True)  # 80x30: steps of 10 rows
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        live = app.query_one("#live", StreamingMarkdown)
+        log = app.query_one("#log", VerticalScroll)
+        heights: set[int] = set()
+        lines_seen: set[int] = set()
+        for n in range(40):
+            live.append(f"Line {n} of a reply that streams in.\n\n")
+            live.flush()
+            await pilot.pause()
+            lines = live.line_count
+            lines_seen.add(lines)
+            assert live.size.height % 10 == 0 and live.size.height > lines
+            assert live.render_line(lines).text.strip() == ""  # the blank rows below
+            heights.add(live.size.height)
+        assert len(heights) < len(lines_seen) // 4
+        log.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        streamed_text = [live.render_line(y).text.rstrip() for y in range(live.line_count)]
+        live.finish()
+        await pilot.pause()
+        assert live.size.height == live.line_count
+        assert [live.render_line(y).text.rstrip() for y in range(live.line_count)] == streamed_text

@@ -12,6 +12,12 @@ Cost model (see bench/bench_render.py):
 - A document given complete (constructor, `update`) is split and rendered
   lazily: its height is estimated until it is first painted.
 - A resize re-renders the document once at the new width.
+- While it streams, the widget's height grows in steps of a third of the
+  screen (`_stepped_height`): the new lines are painted into blank rows it
+  already has, so most flushes repaint a few lines without any layout, and a
+  view following the reply scrolls (a whole-screen repaint) once per step
+  instead of on every flush (bench/bench_terminal.py: bytes written to the
+  terminal and CPU per frame). The finished document takes its exact height.
 
 Mouse selection (Textual's: drag, double click selects the reply, the app's
 copy key): a painted line carries `offset` meta for hit-testing, added once
@@ -60,6 +66,8 @@ CONTINUE_DELAY = 0.005
 FENCE_CHUNK = 12  # completed code lines highlighted together and kept
 #: Drop the rendered lines of finished documents far off screen (bench/bench_memory.py).
 RELEASE_OFFSCREEN = True
+#: While streaming, the height grows in steps of this share of the screen height.
+GROWTH_STEP_SCREEN_SHARE = 1 / 3
 
 
 def _same_strip(new: Strip, old: Strip) -> bool:
@@ -313,7 +321,7 @@ class StreamingMarkdown(Widget):
             return
         old_tail = self._tail_lines
         self._ensure_rendered(width, FLUSH_BUDGET)
-        height = len(self._lines) + len(self._tail_lines)
+        height = self._stepped_height(len(self._lines) + len(self._tail_lines))
         # Repaint only the lines that changed; lay out only when the height changed.
         regions = self._keep_unchanged_lines(first_changed, old_tail, width)
         layout = height != self._laid_out_height
@@ -458,6 +466,19 @@ class StreamingMarkdown(Widget):
         tail.append(blank)
         return tail
 
+    def _stepped_height(self, lines: int) -> int:
+        """The height to lay out for `lines` rendered lines: exact once
+        finished; while streaming, rounded up to the next growth step, with at
+        least one blank row below the text."""
+        if self._finished:
+            return lines
+        try:
+            screen_height = self.screen.size.height
+        except Exception:  # not on a screen (yet)
+            return lines
+        step = max(1, int(screen_height * GROWTH_STEP_SCREEN_SHARE))
+        return (lines // step + 1) * step
+
     def _estimate_height(self, width: int) -> int:
         if self._estimate[0] == width:
             return self._estimate[1]
@@ -480,10 +501,10 @@ class StreamingMarkdown(Widget):
                 height = self._estimate_height(width)
             else:
                 self._ensure_rendered(width)
-                height = len(self._lines) + len(self._tail_lines)
+                height = self._stepped_height(len(self._lines) + len(self._tail_lines))
         else:
             # Progress while streaming is driven by the (time-budgeted) flushes.
-            height = len(self._lines) + len(self._tail_lines)
+            height = self._stepped_height(len(self._lines) + len(self._tail_lines))
         self._laid_out_height = height
         return height
 
@@ -527,7 +548,7 @@ class StreamingMarkdown(Widget):
             return Strip.blank(0)
         if self._width != width:
             self._ensure_rendered(width)
-            if len(self._lines) + len(self._tail_lines) != self._laid_out_height:
+            if self._stepped_height(len(self._lines) + len(self._tail_lines)) != self._laid_out_height:
                 self.call_later(self.refresh, layout=True)
         lines = self._lines
         if y < len(lines):
