@@ -21,6 +21,8 @@ from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.store.prompt_history import default_path as prompt_history_path
 from grok_tui.ui.backend import Backend
 from grok_tui.ui.commands import TableCommands
+from grok_tui.ui.gc_policy import TICK_SECONDS as GC_TICK_SECONDS
+from grok_tui.ui.gc_policy import GcPolicy
 from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
@@ -170,6 +172,9 @@ class GrokApp(App[None]):
         raise LookupError("no chat screen")
 
     def on_mount(self) -> None:
+        # Full garbage collections wait until no reply streams (see gc_policy).
+        self.gc_policy = GcPolicy(self._is_streaming)
+        self.call_after_refresh(self._start_gc_policy)
         self.theme_manager.install(self.settings.theme)  # notifies its own warnings
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
@@ -178,6 +183,16 @@ class GrokApp(App[None]):
         degraded = getattr(self.store, "degraded", None)  # the session index is in memory
         if degraded:
             self.notify(degraded, severity="warning", markup=False, timeout=8)  # one_line-clean
+
+    def _start_gc_policy(self) -> None:
+        self.gc_policy.start()
+        self.set_interval(GC_TICK_SECONDS, self.gc_policy.tick, name="gc-policy")
+
+    def _is_streaming(self) -> bool:
+        try:
+            return self.chat.is_streaming
+        except LookupError:
+            return False
 
     # -- backend ------------------------------------------------------------------
 
@@ -242,6 +257,9 @@ class GrokApp(App[None]):
         self.theme_manager.pick()
 
     async def on_unmount(self) -> None:
+        policy = getattr(self, "gc_policy", None)
+        if policy is not None:
+            policy.stop()
         for client in [*self._old_clients, self.backend.client]:
             try:
                 await client.aclose()
