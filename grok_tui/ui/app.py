@@ -185,6 +185,13 @@ class GrokApp(App[None]):
             self.notify(degraded, severity="warning", markup=False, timeout=8)  # one_line-clean
 
     def _start_gc_policy(self) -> None:
+        # What the first reply needs and the first frame did not (imported
+        # lazily for start-up time): load it now, before it is frozen.
+        from grok_tui.ui.markdown.blocks import parser
+        from grok_tui.ui.widgets.markdown_stream import _render
+
+        _render()
+        parser()
         self.gc_policy.start()
         self.set_interval(GC_TICK_SECONDS, self.gc_policy.tick, name="gc-policy")
 

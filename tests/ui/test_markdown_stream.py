@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
 
+import grok_tui.ui.markdown.render as md_render
 import grok_tui.ui.widgets.markdown_stream as ms
 from grok_tui.ui.markdown.blocks import BlockStream, Piece, split_document
 from grok_tui.ui.markdown.render import LINK_META, render_piece
@@ -140,13 +141,13 @@ async def test_timer_coalesces_appends_and_finish_renders_the_tail(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
-    real = ms.render_piece
+    real = md_render.render_piece
 
     def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
         calls.append(source)
         return real(console, source, kind, width, theme)
 
-    monkeypatch.setattr(ms, "render_piece", counting)
+    monkeypatch.setattr(md_render, "render_piece", counting)
     app = Host(streaming=True)
     async with app.run_test(size=HOST_SIZE) as pilot:
         live = app.query_one("#live", StreamingMarkdown)
@@ -294,13 +295,13 @@ async def test_control_characters_are_stripped_at_the_boundary() -> None:
 
 async def test_saved_messages_render_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     rendered: list[str] = []
-    real = ms.render_piece
+    real = md_render.render_piece
 
     def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
         rendered.append(source)
         return real(console, source, kind, width, theme)
 
-    monkeypatch.setattr(ms, "render_piece", counting)
+    monkeypatch.setattr(md_render, "render_piece", counting)
     doc = "".join(f"Paragraph {n} of a saved answer.\n\n" for n in range(10))
     app = Host(*[doc] * 100)
     async with app.run_test(size=HOST_SIZE) as pilot:
@@ -320,7 +321,7 @@ async def test_open_fence_is_not_rehighlighted_from_its_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sizes: list[int] = []
-    real = ms.render_code_lines
+    real = md_render.render_code_lines
 
     def recording(
         console: Console, code: list[str], language: str, width: int, theme: str
@@ -328,7 +329,7 @@ async def test_open_fence_is_not_rehighlighted_from_its_start(
         sizes.append(len(code))
         return real(console, code, language, width, theme)
 
-    monkeypatch.setattr(ms, "render_code_lines", recording)
+    monkeypatch.setattr(md_render, "render_code_lines", recording)
     app = Host(streaming=True)
     async with app.run_test(size=HOST_SIZE):
         live = app.query_one("#live", StreamingMarkdown)
@@ -554,13 +555,13 @@ async def test_an_unchanged_open_piece_is_not_rendered_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rendered: list[str] = []
-    real = ms.render_piece
+    real = md_render.render_piece
 
     def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
         rendered.append(source)
         return real(console, source, kind, width, theme)
 
-    monkeypatch.setattr(ms, "render_piece", counting)
+    monkeypatch.setattr(md_render, "render_piece", counting)
     table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
     app = Host(streaming=True)
     async with app.run_test(size=HOST_SIZE):

@@ -31,6 +31,7 @@ as markup.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events
@@ -48,16 +49,23 @@ from grok_tui.ui.markdown.blocks import (
     last_fenced_code,
     needs_separator,
 )
-from grok_tui.ui.markdown.render import (
-    LINK_META,
-    CodeContinuation,
-    blank_code_line,
-    highlight_selection,
-    render_code_lines,
-    render_piece,
-    selection_text,
-    with_offsets,
-)
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+_render_module: ModuleType | None = None
+
+
+def _render() -> ModuleType:
+    """`grok_tui.ui.markdown.render`, imported on first use: it brings in
+    rich.markdown, rich.syntax and Pygments, which the first frame of a new
+    chat does not need (start-up time)."""
+    global _render_module
+    if _render_module is None:
+        from grok_tui.ui.markdown import render
+
+        _render_module = render
+    return _render_module
 
 FLUSH_INTERVAL = 0.08  # seconds between coalesced renders while streaming (at least): <= 12.5/s
 MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share bounded
@@ -406,7 +414,7 @@ class StreamingMarkdown(Widget):
                 lines.append(Strip.blank(width))
             rendered = self._tail_renders.get((piece.kind, piece.text))
             if rendered is None:
-                rendered = render_piece(console, piece.text, piece.kind, width, theme)
+                rendered = _render().render_piece(console, piece.text, piece.kind, width, theme)
             lines.extend(rendered)
             self._last_kind = piece.kind
             self._rendered += 1
@@ -433,7 +441,7 @@ class StreamingMarkdown(Widget):
                 key = (piece.kind, piece.text)
                 rendered = previous.get(key)
                 if rendered is None:
-                    rendered = render_piece(console, piece.text, piece.kind, width, theme)
+                    rendered = _render().render_piece(console, piece.text, piece.kind, width, theme)
                 renders[key] = rendered
                 tail.extend(rendered)
                 last_kind = piece.kind
@@ -451,18 +459,19 @@ class StreamingMarkdown(Widget):
             cache = self._fence_tail = _FenceTail(fence, width, theme)
         language = fence.opener.language
         code = fence.code
+        render = _render()
         while len(code) - cache.done >= FENCE_CHUNK:
             chunk = code[cache.done : cache.done + FENCE_CHUNK]
-            cache.strips.extend(render_code_lines(console, chunk, language, width, theme))
+            cache.strips.extend(render.render_code_lines(console, chunk, language, width, theme))
             cache.done += FENCE_CHUNK
         live = code[cache.done :]
         partial = stream.partial
         if partial:
             live = [*live, partial]
-        blank = blank_code_line(width, theme)
+        blank = render.blank_code_line(width, theme)
         tail.append(blank)
         tail.extend(cache.strips)
-        tail.extend(render_code_lines(console, live, language, width, theme))
+        tail.extend(render.render_code_lines(console, live, language, width, theme))
         tail.append(blank)
         return tail
 
@@ -568,9 +577,12 @@ class StreamingMarkdown(Widget):
         styled = strip.adjust_cell_length(width).apply_style(base)
         if span is not None:
             # Selected lines (few, while a selection is shown) are styled per paint.
-            styled = highlight_selection(styled, strip, span[0], span[1], self._selection_rich_style())
-            return with_offsets(styled, y, strip)
-        styled = with_offsets(styled, y, strip)
+            render = _render()
+            styled = render.highlight_selection(
+                styled, strip, span[0], span[1], self._selection_rich_style()
+            )
+            return render.with_offsets(styled, y, strip)
+        styled = _render().with_offsets(styled, y, strip)
         self._styled[y] = (strip, styled)
         return styled
 
@@ -616,16 +628,17 @@ class StreamingMarkdown(Widget):
         start_y, start_x = (start.y, start.x) if start is not None else (0, 0)
         end_y, end_x = (end.y, end.x) if end is not None else (last, None)
         parts: list[str] = []
+        render = _render()
         for y in range(max(0, start_y), min(end_y, last) + 1):
             strip = lines[y]
-            text = selection_text(strip)
+            text = render.selection_text(strip)
             if text is None:
                 continue
             if y == end_y and end_x is not None:
                 text = text[:end_x]
             if y == start_y:
                 text = text[start_x:]
-            if parts and isinstance(strip, CodeContinuation):
+            if parts and isinstance(strip, render.CodeContinuation):
                 parts[-1] += text
             else:
                 parts.append(text)
@@ -635,7 +648,7 @@ class StreamingMarkdown(Widget):
 
     def on_click(self, event: events.Click) -> None:
         style: Style = event.style
-        url = style.meta.get(LINK_META) if style.meta else None
+        url = style.meta.get(_render().LINK_META) if style.meta else None
         if not isinstance(url, str):
             return
         if self.screen.selections.get(self) is not None:
