@@ -1,7 +1,7 @@
 """`StreamingMarkdown`: one widget per message, rendering Markdown as it streams.
 
 Cost model (see bench/bench_render.py):
-- `append` only buffers; a timer coalesces flushes (at most 12.5 per second,
+- `append` only buffers; a timer coalesces flushes (at most 10 per second,
   fewer when a flush is slow).
 - A flush feeds the buffered text to a `BlockStream`: pieces that can no longer
   change are rendered once to cached `Strip`s; only the small open tail is
@@ -67,7 +67,7 @@ def _render() -> ModuleType:
         _render_module = render
     return _render_module
 
-FLUSH_INTERVAL = 0.08  # seconds between coalesced renders while streaming (at least): <= 12.5/s
+FLUSH_INTERVAL = 0.1  # seconds between coalesced renders while streaming (at least): <= 10/s
 MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share bounded
 FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
 CONTINUE_DELAY = 0.005
