@@ -14,7 +14,7 @@ of a reply as a visible freeze (bench/bench_terminal.py, "longest freeze").
   run as usual: they only walk young objects and take a few milliseconds);
 - runs the full collection itself, once a second at most, when enough
   generation-1 collections happened since the last one (CPython's own
-  threshold, 10) and nothing has been streaming for a whole tick; or, during
+  threshold, 10) and nothing is streaming at that tick; or, during
   a very long stream, after `FORCE_AFTER_GEN1` of them, so cyclic garbage
   stays bounded.
 
@@ -48,7 +48,6 @@ class GcPolicy:
         self._busy = busy
         self._saved: tuple[int, int, int] | None = None
         self._gen1_at_full = 0
-        self._idle_ticks = 0
         self.full_collections = 0
 
     @property
@@ -78,10 +77,8 @@ class GcPolicy:
         """Run a full collection if one is due and the app is idle; whether it ran."""
         if self._saved is None:
             return False
-        busy = self._busy()
-        self._idle_ticks = 0 if busy else self._idle_ticks + 1
         since = _gen1_collections() - self._gen1_at_full
-        due = since >= FULL_AFTER_GEN1 and self._idle_ticks >= 2
+        due = since >= FULL_AFTER_GEN1 and not self._busy()
         if not due and since < FORCE_AFTER_GEN1:
             return False
         gc.collect()

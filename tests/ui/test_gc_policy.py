@@ -39,15 +39,18 @@ def test_start_freezes_startup_objects_and_turns_off_automatic_full_collections(
     assert gc.get_freeze_count() == 0
 
 
-def test_a_full_collection_runs_only_when_idle_for_a_whole_tick(restore_gc: None) -> None:
+def test_a_full_collection_runs_only_when_no_reply_streams(restore_gc: None) -> None:
     streaming = True
     policy = GcPolicy(lambda: streaming)
     policy.start()
     try:
-        _gen1_collections(gc_policy.FULL_AFTER_GEN1)
-        assert not policy.tick()  # busy
+        _gen1_collections(gc_policy.FULL_AFTER_GEN1 - 1)
         streaming = False
-        assert not policy.tick()  # idle, but not for a whole tick yet
+        assert not policy.tick()  # idle, but not due yet
+        streaming = True
+        _gen1_collections(1)
+        assert not policy.tick()  # due, but busy
+        streaming = False
         assert policy.tick()
         assert policy.full_collections == 1
         assert not policy.tick()  # nothing due any more
@@ -85,9 +88,9 @@ def test_cyclic_garbage_made_while_streaming_is_freed_after_the_stream(restore_g
         gc.collect(1)
         del a, b
         _gen1_collections(gc_policy.FULL_AFTER_GEN1)
-        policy.tick()
+        assert not policy.tick()
+        assert ref() is not None  # no full collection while streaming
         streaming = False
-        policy.tick()
         assert policy.tick()
         assert ref() is None
     finally:
