@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/bench_terminal.py [--quick] [--repeats 3] [--api chat|responses]
                                              [--sizes 2000,20000] [--turns 40] [--app-args ...]
+                                             [--grok "COMMAND"]   (e.g. an older tree's grok-tui)
+    BENCH_DEBUG=1 also prints the longest gaps between frames and when they happened.
 
 Each client runs in its own tmux server (`-L` socket) at 160x50 under
 `bench/pty_relay.py`, which passes the terminal through and records every
@@ -55,7 +57,7 @@ RATE = 150.0
 FRAME_GAP = 0.004  # reads closer than this are one frame
 TICKS = os.sysconf("SC_CLK_TCK")
 PYTHON = sys.executable
-GROK = str(Path(sys.executable).with_name("grok-tui"))
+GROK = [str(Path(sys.executable).with_name("grok-tui"))]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -81,7 +83,7 @@ class Pane:
         self.stats_path = tmp / f"{kind}.json"
         self.stats_path.unlink(missing_ok=True)
         if kind == "app":
-            command = [GROK, "--base-url", url, "--api", api, *app_args]
+            command = [*GROK, "--base-url", url, "--api", api, *app_args]
             ready = "Ask Grok"
         else:
             command = [PYTHON, str(ROOT / "bench" / "raw_client.py"), url, KEY, api]
@@ -278,12 +280,15 @@ def main() -> int:
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-stream", action="store_true")
     parser.add_argument("--app-args", default="", help="extra arguments for grok-tui")
+    parser.add_argument("--grok", default="", help="command that runs grok-tui (default: the venv's)")
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     repeats, turns = opts.repeats, opts.turns
     if opts.quick:
         sizes, repeats, turns = [2000, 6000], 1, 10
     app_args = shlex.split(opts.app_args)
+    if opts.grok:
+        GROK[:] = shlex.split(opts.grok)
 
     print(f"tmux {SIZE[0]}x{SIZE[1]}, {opts.api} API, {RATE:.0f} tok/s, median of {repeats}", flush=True)
     table = Table()
