@@ -192,8 +192,16 @@ class GrokApp(App[None]):
 
         _render()
         parser()
-        self.gc_policy.start()
-        self.set_interval(GC_TICK_SECONDS, self.gc_policy.tick, name="gc-policy")
+        self.set_interval(GC_TICK_SECONDS, self._gc_tick, name="gc-policy")
+
+    def _gc_tick(self) -> None:
+        # The policy starts (a full collection, then gc.freeze) at the first
+        # tick with no reply streaming, not in the middle of the first reply.
+        policy = self.gc_policy
+        if policy.active:
+            policy.tick()
+        elif not self._is_streaming():
+            policy.start()
 
     def _is_streaming(self) -> bool:
         try:
