@@ -7,9 +7,11 @@ app that took 0.1–0.4 s on this 2-core machine, and it landed in the middle
 of a reply as a visible freeze (bench/bench_terminal.py, "longest freeze").
 
 `GcPolicy`:
-- after the first frame, collects once and `gc.freeze()`s what start-up
-  built (modules, classes, themes, the first screen): full collections no
-  longer walk it;
+- at its first tick with no reply streaming, collects the young
+  generations and `gc.freeze()`s everything older (modules, classes, themes,
+  the first screen): full collections no longer walk it. (No full collection
+  first: in a process with a big heap, such as the test runner, that alone
+  was a pause of a second under load, long enough to break a triple click);
 - turns off CPython's automatic full collections (generations 0 and 1 still
   run as usual: they only walk young objects and take a few milliseconds);
 - runs the full collection itself, once a second at most, when enough
@@ -55,10 +57,10 @@ class GcPolicy:
         return self._saved is not None
 
     def start(self) -> None:
-        """Collect, freeze what exists, take over full collections."""
+        """Collect the young generations, freeze what exists, take over full collections."""
         if self._saved is not None:
             return
-        gc.collect()
+        gc.collect(1)
         gc.freeze()
         self._saved = gc.get_threshold()
         gen0, gen1, _ = self._saved
