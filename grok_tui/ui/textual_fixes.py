@@ -222,6 +222,7 @@ async def _drain(node: Any, *, keys_only: bool = True) -> bool:
         await asyncio.wait_for(asyncio.shield(done), DRAIN_TIMEOUT)
     except asyncio.TimeoutError:
         pass
+    return True
 
 
 def _fix_partial_update_renders_union() -> bool:
