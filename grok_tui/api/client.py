@@ -105,7 +105,7 @@ class RetryPolicy:
             return min(max(0.0, error.retry_after), self.max_retry_after)
         base = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         spread = 1.0 + self.jitter * (2.0 * self.random() - 1.0)
-        return round(max(0.0, base * spread), 3)
+        return float(round(max(0.0, base * spread), 3))
 
 
 class XAIClient:
@@ -223,8 +223,9 @@ class XAIClient:
                         raw = await _read_limited(resp)
                         error = error_from_response(resp.status_code, raw, resp.headers)
                     elif content_type(resp) != "text/event-stream":
-                        body = await _read_up_to(resp, MAX_JSON_BODY)
-                        if body is None:
+                        answer = await _read_up_to(resp, MAX_JSON_BODY)
+                        events: list[StreamEvent]
+                        if answer is None:
                             events, error = [], ProtocolError(
                                 "The server's non-streamed answer is larger than "
                                 f"{MAX_JSON_BODY / (1024 * 1024):g} MiB; refused"
@@ -232,7 +233,7 @@ class XAIClient:
                         else:
                             try:
                                 events, error = self._non_stream_body(
-                                    decoder, body, content_type(resp)
+                                    decoder, answer, content_type(resp)
                                 )
                             except Exception as exc:  # noqa: BLE001 - a decoder bug
                                 failed = decoder.internal_error(exc)[-1]
@@ -274,11 +275,11 @@ class XAIClient:
                                 yield ev
                         else:
                             events = decoder.finish_safely()
-                            last = events[-1] if events else None
-                            if isinstance(last, Failed) and self._may_retry(
-                                last.error, decoder, attempt
+                            final = events[-1] if events else None
+                            if isinstance(final, Failed) and self._may_retry(
+                                final.error, decoder, attempt
                             ):
-                                error = last.error
+                                error = final.error
                             else:
                                 for ev in events:
                                     yield ev

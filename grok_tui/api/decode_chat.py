@@ -136,8 +136,10 @@ class ChatDecoder(FrameDecoder):
             idx = tc.get("index")
             if not isinstance(idx, int):
                 idx = pos
-            fn = tc.get("function") if isinstance(tc.get("function"), dict) else {}
-            args = fn.get("arguments") if isinstance(fn.get("arguments"), str) else ""
+            function = tc.get("function")
+            fn: dict[str, Any] = function if isinstance(function, dict) else {}
+            arguments = fn.get("arguments")
+            args: str = arguments if isinstance(arguments, str) else ""
             call = self._calls.get(idx)
             if call is None:
                 cid = tc.get("id")

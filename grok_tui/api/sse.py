@@ -61,7 +61,8 @@ def loads(data: str | bytes) -> Any:
 
 def content_type(response: httpx.Response) -> str:
     """The media type of a response, lower-cased, without parameters."""
-    return response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    value: str = response.headers.get("content-type", "")
+    return value.partition(";")[0].strip().lower()
 
 
 def is_event_stream(response: httpx.Response) -> bool:

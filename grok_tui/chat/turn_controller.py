@@ -339,6 +339,8 @@ class TurnController:
                 )
             case ev.ToolCallFinished() | ev.Completed() | ev.Failed() | ev.DebugEvent():
                 view.tool_event(event, reply)
+            case ev.EncryptedReasoning():
+                pass  # kept on the message by the recorder; nothing to show
             case _:
                 ev.unhandled_event(event)
 
