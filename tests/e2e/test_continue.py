@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,6 +22,7 @@ from grok_tui.cli import build_parser
 from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.run import run_app
+from tests.waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,14 +35,6 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("XAI_API_KEY", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     return data
-
-
-async def wait_for(pilot: Any, predicate: Any, *, steps: int = 500, what: str = "") -> None:
-    for _ in range(steps):
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what or 'condition'}")
 
 
 def built_app(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> GrokApp:

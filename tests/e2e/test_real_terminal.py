@@ -114,9 +114,11 @@ def test_demo_chat_search_theme_quit_continue(app: App) -> None:
     app.tmux.send("F5")
     app.tmux.wait(lambda s: "dracula" in s.lower() or "nord" in s.lower(), "the theme list")
     app.tmux.type("dracula")
-    # The hit itself (its description line), not just the typed filter text:
-    # Enter picks the highlighted hit, so it must wait for the search's result.
-    app.tmux.wait(lambda s: "code: dracula" in s, "the filtered theme list")
+    # The filtered list (one hit, "dark · code: dracula"), not just the typed
+    # text: the unfiltered list shows dracula too, and Enter picks the
+    # highlighted hit, which before the search's result is the current theme.
+    app.tmux.wait(lambda s: s.count("code: ") == 1 and "code: dracula" in s,
+                  "the filtered theme list")
     app.tmux.send("Enter")
     app.tmux.wait(lambda s: "Ask Grok" in s and "dracula" not in s.lower(),
                   "the theme picker to close")

@@ -13,6 +13,7 @@ from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
 from grok_tui.ui.backend import Backend
 from tests.ui.memory_store import MemoryStore
+from tests.waiting import wait_for
 
 TEST_KEY = "xai-test-key-0123456789abcdef"
 
@@ -64,16 +65,6 @@ def make_app(backend: Backend, store: MemoryStore) -> Iterator[Callable[..., Any
 @pytest.fixture
 def test_key() -> str:
     return TEST_KEY
-
-
-async def wait_for(pilot: Any, predicate: Callable[[], bool], *, steps: int = 400,
-                   what: str = "condition") -> None:
-    """Let the app run until `predicate()` is true (bounded; no fixed sleeps)."""
-    for _ in range(steps):
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def palette_search(pilot: Any, app: Any, query: str, expect: str | None = None) -> Any:

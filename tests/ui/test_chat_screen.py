@@ -16,17 +16,10 @@ from grok_tui.ui.app import GrokApp
 from grok_tui.ui.widgets.conversation import ArchiveChunk, Conversation
 from grok_tui.ui.widgets.message_view import MessageView
 from tests.ui.memory_store import MemoryStore
+from tests.waiting import wait_for
 
 TEST_KEY = "xai-test-key-0123456789abcdef"
 
-
-async def wait_for(pilot: Any, predicate: Any, *, steps: int = 400, what: str = "condition") -> None:
-    """Let the app run until `predicate()` is true (bounded; no fixed sleeps)."""
-    for _ in range(steps):
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -14,21 +14,13 @@ from grok_tui.chat.search import SearchSettings
 from grok_tui.ui.widgets.list_editor import ItemList, ListEditor
 from grok_tui.ui.widgets.search_form import SearchForm
 from tests.ui.conftest import palette_search
+from tests.waiting import wait_for
 
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))
-
-
-async def wait_for(pilot: Pilot[None], predicate: Any, *, what: str = "condition") -> None:
-    """Let the app run until `predicate()` is true (bounded; no fixed sleeps)."""
-    for _ in range(500):
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Host(App[None]):

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
-from textual.css.query import NoMatches
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
@@ -20,6 +19,7 @@ from grok_tui.config import ConfigError, save_setting
 from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager, ThemePicker
 from grok_tui.ui.themes import DEFAULT_THEME, load_themes, theme_variable_defaults
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
+from tests.waiting import wait_for
 
 CODE_DOC = "Some code:\n\n```python\ndef f(x: int) -> int:\n    return x + 1\n```\n"
 MINE = (
@@ -84,18 +84,6 @@ def saved_theme(path: Path) -> str | None:
     if not path.exists():
         return None
     return tomllib.loads(path.read_text(encoding="utf-8")).get("theme")
-
-
-async def wait_for(pilot: Any, predicate: Callable[[], bool], *, steps: int = 400,
-                   what: str = "condition") -> None:
-    for _ in range(steps):
-        try:
-            if predicate():
-                return
-        except NoMatches:  # not composed yet
-            pass
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def open_picker(pilot: Any, app: Host) -> ThemePicker:

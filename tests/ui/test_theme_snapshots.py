@@ -11,20 +11,19 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.color import Color
-from textual.css.query import NoMatches
 
 from grok_tui.chat.models import Message, MessageStatus, Session
 from grok_tui.config import Settings
-from grok_tui.ui.screens.help import HelpScreen
 from grok_tui.config.theme_names import shipped_themes_dir
+from grok_tui.ui.screens.help import HelpScreen
 from grok_tui.ui.themes import load_themes
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
+from tests.waiting import wait_for
 
 SHIPPED = sorted(p.stem for p in shipped_themes_dir().glob("*.toml"))
 CODE_REPLY = (
@@ -98,18 +97,6 @@ def low_contrast_components(app: Any) -> list[str]:
 
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-async def wait_for(pilot: Any, predicate: Callable[[], bool], *, steps: int = 400,
-                   what: str = "condition") -> None:
-    for _ in range(steps):
-        try:
-            if predicate():
-                return
-        except NoMatches:
-            pass
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_every_shipped_theme_is_checked() -> None:
