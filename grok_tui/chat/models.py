@@ -96,6 +96,26 @@ class Citation(BaseModel):
     end_index: int | None = None
 
 
+class ToolStep(BaseModel):
+    """A phase a tool call went through ("executing", "interpreting", ...) and when."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    at: Timestamp = Field(default_factory=now)
+
+
+class FileResult(BaseModel):
+    """One result of a collections search: the document, its score, a snippet."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    file_id: str = ""
+    filename: str = ""
+    score: float | None = None
+    text: str = ""
+
+
 class ToolCall(BaseModel):
     """One server-side tool call of an assistant turn, as shown in the tool log."""
 
@@ -110,6 +130,12 @@ class ToolCall(BaseModel):
     finished_at: Timestamp | None = None
     sources: list[str] = Field(default_factory=list)
     error: str | None = None
+    # Additive (older files have none): the phases with their times, what the
+    # tool gave back (code logs, MCP output), the MCP server, collection results.
+    steps: list[ToolStep] = Field(default_factory=list)
+    output: str | None = None
+    server: str | None = None
+    results: list[FileResult] = Field(default_factory=list)
 
 
 class RetryRecord(BaseModel):

@@ -28,8 +28,11 @@ from collections.abc import Sequence
 from grok_tui.api.request import (
     ApiKind,
     ChatRequest,
+    CodeInterpreterTool,
+    FileSearchTool,
     ImagePart,
     InputMessage,
+    McpTool,
     Tool,
     WebSearchTool,
     XSearchTool,
@@ -37,6 +40,7 @@ from grok_tui.api.request import (
 from grok_tui.chat.attachments import image_part_for
 from grok_tui.chat.models import Message, MessageStatus, Session
 from grok_tui.chat.search import SearchSettings, reasoning_efforts_for
+from grok_tui.chat.tools import ToolConfig, ToolSettings
 
 
 def search_tools(settings: SearchSettings) -> tuple[WebSearchTool | XSearchTool, ...]:
@@ -74,6 +78,39 @@ def search_tools(settings: SearchSettings) -> tuple[WebSearchTool | XSearchTool,
     return tuple(tools)
 
 
+def server_tools(
+    settings: ToolSettings, config: ToolConfig | None
+) -> tuple[CodeInterpreterTool | McpTool | FileSearchTool, ...]:
+    """Code execution, the MCP servers switched on (those defined in `config`;
+    labels it does not define are left out, see `chat.tools.check_session_tools`)
+    and the collections search, in that order."""
+    tools: list[CodeInterpreterTool | McpTool | FileSearchTool] = []
+    if settings.code_execution:
+        tools.append(CodeInterpreterTool())
+    for label in settings.mcp:
+        server = config.server(label) if config is not None else None
+        if server is None:
+            continue
+        tools.append(
+            McpTool(
+                server_url=server.url,
+                server_label=server.label,
+                server_description=server.description or None,
+                allowed_tools=tuple(server.allowed_tools),
+                authorization=server.authorization(),
+                headers=tuple(server.headers.items()),
+            )
+        )
+    if settings.collections:
+        tools.append(
+            FileSearchTool(
+                vector_store_ids=tuple(settings.collections),
+                max_num_results=settings.collection_results,
+            )
+        )
+    return tuple(tools)
+
+
 def should_send(message: Message) -> bool:
     """Whether a stored message belongs in the history sent to the model."""
     if message.role != "assistant":
@@ -104,11 +141,13 @@ def build_request(
     api: ApiKind = "responses",
     model: str | None = None,
     upto: int | None = None,
+    tool_config: ToolConfig | None = None,
 ) -> ChatRequest:
     """The request for the next reply of `session`.
 
     `model` overrides the session's model; `upto` limits the history to the
-    messages before that index (regenerate/edit from the middle). Raises
+    messages before that index (regenerate/edit from the middle);
+    `tool_config` defines the MCP servers the session switches on. Raises
     `grok_tui.chat.attachments.AttachmentError` when an attached file has gone.
     """
     messages: list[InputMessage] = []
@@ -117,7 +156,9 @@ def build_request(
         messages.append(InputMessage(role="system", text=session.system_prompt))
     messages.extend(_input_message(m) for m in history_messages(session, upto))
     settings = session.search
-    tools: tuple[Tool, ...] = search_tools(settings) if api == "responses" else ()
+    tools: tuple[Tool, ...] = ()
+    if api == "responses":
+        tools = search_tools(settings) + server_tools(settings.tools, tool_config)
     chosen_model = model or session.model
     effort = settings.reasoning_effort
     if effort is not None and reasoning_efforts_for(chosen_model) == ():
@@ -143,6 +184,12 @@ def unsupported_on_api(settings: SearchSettings, api: ApiKind) -> list[str]:
         dropped.append("web search")
     if settings.x.enabled:
         dropped.append("X search")
+    if settings.tools.code_execution:
+        dropped.append("code execution")
+    if settings.tools.mcp:
+        dropped.append("MCP servers")
+    if settings.tools.collections:
+        dropped.append("collections search")
     if settings.max_turns is not None and settings.any_enabled:
         dropped.append("max turns")
     return dropped
