@@ -32,6 +32,7 @@ from grok_tui.fake.responses_api import (
     search_turn,
     search_turn_shape_a,
 )
+from grok_tui.fake.tools_api import TOOL_SCENARIOS, plan_tools, tools_turn
 from grok_tui.fake.wire import (
     DROP,
     KEEPALIVE_COMMENT,
@@ -90,8 +91,10 @@ STREAM_SCENARIOS = frozenset(
         "error_event", "error_nested", "response_failed", "drop", "stall", "malformed",
         "unknown_events", "keepalive",
     }
-)
-SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS
+) | TOOL_SCENARIOS
+#: Refused before the stream when the request searches collections.
+TOOL_HTTP_SCENARIOS = frozenset({"collections_missing"})
+SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS | TOOL_HTTP_SCENARIOS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RATE_HEADERS = {
@@ -277,6 +280,8 @@ class FakeXAI:
         if scenario is None:
             self._validate(req, model)
             scenario = self._heuristic(req, model)
+        if scenario == "collections_missing":
+            self._missing_collection(req)
         return self._answer(scenario, req, model)
 
     # ----- auth, body ----------------------------------------------------
@@ -355,6 +360,7 @@ class FakeXAI:
                     raise HTTPError(400, CODE_INVALID,
                                     f"Argument not supported on this model: {camel}")
         self._validate_messages(req)
+        self._validate_other_tools(req)
         if req.web_tool is not None:
             self._validate_list_pair(req.web_tool, "web_search", "allowed_domains",
                                      "excluded_domains", 5, "domains")
@@ -380,6 +386,68 @@ class FakeXAI:
                 raise HTTPError(400, CODE_INVALID,
                                 "Invalid request content: x_search.from_date must not be "
                                 "after x_search.to_date.")
+
+    @staticmethod
+    def _missing_collection(req: ParsedRequest) -> None:
+        """The `collections_missing` fault: the first collection does not exist
+        (message text is a guess in the style of §6.2)."""
+        ids = (req.file_search_tool or {}).get("vector_store_ids") or ["collection_unknown"]
+        raise HTTPError(404, CODE_NOT_FOUND_ROUTE,
+                        f"Collection {ids[0]} was not found or you do not have access to it.")
+
+    @staticmethod
+    def _validate_other_tools(req: ParsedRequest) -> None:
+        """code_interpreter, mcp and file_search as xai-wire §3.3 describes them."""
+        labels: set[str] = set()
+        for tool in req.mcp_tools:
+            url = tool.get("server_url")
+            label = tool.get("server_label")
+            if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: mcp.server_url must be an http(s) "
+                                f"URL, got {dumps(url)}.")
+            if not isinstance(label, str) or not label:
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: mcp.server_label is required.")
+            if label in labels:
+                raise HTTPError(400, CODE_INVALID,
+                                f"Invalid request content: mcp server_label {label!r} is used "
+                                "by two tools.")
+            labels.add(label)
+            allowed = tool.get("allowed_tools")
+            if allowed is not None and not (
+                isinstance(allowed, list) and all(isinstance(a, str) and a for a in allowed)
+            ):
+                raise HTTPError(422, CODE_INVALID,
+                                "Failed to deserialize the JSON body into the target type: "
+                                "tools: allowed_tools: invalid type: expected a sequence of "
+                                "strings")
+            auth = tool.get("authorization")
+            if auth is not None and not isinstance(auth, str):
+                raise HTTPError(422, CODE_INVALID,
+                                "Failed to deserialize the JSON body into the target type: "
+                                "tools: authorization: invalid type: expected a string")
+        fs = req.file_search_tool
+        if fs is not None:
+            ids = fs.get("vector_store_ids")
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: file_search.vector_store_ids must "
+                                "list at least one collection id.")
+            if len(ids) > 10:
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: file_search.vector_store_ids can "
+                                f"contain at most 10 collections, got {len(ids)}.")
+            for fld in ("filters", "ranking_options"):
+                if fs.get(fld) is not None:
+                    raise HTTPError(400, CODE_INVALID,
+                                    f"Invalid request content: file_search.{fld} is not "
+                                    "supported.")
+            limit = fs.get("max_num_results")
+            if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= 50):
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: file_search.max_num_results must be "
+                                f"between 1 and 50, got {dumps(limit)}.")
 
     @staticmethod
     def _validate_list_pair(tool: dict[str, Any], tname: str, a: str, b: str, limit: int,
@@ -430,6 +498,8 @@ class FakeXAI:
             "search", "news", "latest", "today"
         }:
             return "search"
+        if req.api == "responses" and req.other_tools_enabled:
+            return "tools"
         if words & {"think", "reason", "prove", "reasoning"} or model.reasoning == "visible":
             return "reasoning"
         if req.image_count:
@@ -510,6 +580,14 @@ class FakeXAI:
                 reasoning_tokens = 0 if model.reasoning == "none" else 300 + n % 400
                 turn = search_turn if scenario == "search" else search_turn_shape_a
                 frames, final = turn(w, sp, reasoning_tokens)
+                if stream:
+                    return self._sse(scenario, frames)
+                for _ in frames:
+                    pass
+                return _json_response(final)
+            if scenario in TOOL_SCENARIOS and req.other_tools_enabled:
+                reasoning_tokens = 0 if model.reasoning == "none" else 200 + n % 300
+                frames, final = tools_turn(w, plan_tools(req, scenario), reasoning_tokens)
                 if stream:
                     return self._sse(scenario, frames)
                 for _ in frames:
