@@ -46,6 +46,8 @@ from grok_tui.cli import DEFAULT_BASE_URL, EXIT_API_ERROR, EXIT_INTERRUPTED, EXI
 from grok_tui.sanitize import one_line, strip_control
 
 MAX_SCHEMA_BYTES = 1024 * 1024
+#: Lines of a tool's output (code logs, MCP output) printed under its line.
+OUTPUT_LINES = 12
 #: The retry policy of `ask` (tests swap in one that does not sleep).
 RETRY_POLICY = RetryPolicy()
 
@@ -113,6 +115,12 @@ def search_settings_from_flags(args: argparse.Namespace) -> Any:
         },
         "reasoning_effort": args.reasoning_effort,
         "max_turns": args.max_turns,
+        "tools": {
+            "code_execution": bool(getattr(args, "code_execution", False)),
+            "mcp": list(getattr(args, "mcp", None) or []),
+            "collections": list(getattr(args, "collection", None) or []),
+            "collection_results": getattr(args, "collection_results", None),
+        },
     }
     try:
         return SearchSettings.model_validate(data)
@@ -121,10 +129,19 @@ def search_settings_from_flags(args: argparse.Namespace) -> Any:
         raise UsageProblem("invalid search settings:\n  " + "\n  ".join(lines)) from None
 
 
-def search_tools_for(settings: Any) -> tuple[Any, ...]:
-    from grok_tui.chat.request import search_tools
+def search_tools_for(settings: Any, tool_config: Any = None) -> tuple[Any, ...]:
+    """The tools of the request: search, code execution, MCP, collections.
+    Raises UsageProblem for an `--mcp` label config.toml does not define."""
+    from grok_tui.chat.request import search_tools, server_tools
 
-    return search_tools(settings)
+    for label in settings.tools.mcp:
+        if tool_config is None or tool_config.server(label) is None:
+            known = ", ".join(tool_config.labels) if tool_config is not None else ""
+            raise UsageProblem(
+                f"--mcp {label}: no [[mcp]] server with this label in config.toml"
+                + (f" (defined: {known})" if known else " (none is defined)")
+            )
+    return search_tools(settings) + server_tools(settings.tools, tool_config)
 
 
 def image_parts(values: list[str]) -> tuple[ImagePart, ...]:
@@ -179,10 +196,21 @@ def build_plan(
             "no API key: set XAI_API_KEY (or put it in a .env file or the config file), "
             "or try the offline demo with --demo"
         )
-    tools = search_tools_for(search)
+    tool_config = settings.tools
+    if demo and not tool_config.mcp_servers:
+        from grok_tui.chat.tools import DEMO_MCP_SERVER
+
+        tool_config = tool_config.model_copy(update={"mcp_servers": [DEMO_MCP_SERVER]})
+    tools = search_tools_for(search, tool_config)
     notes = list(warnings)
+    from grok_tui.chat.tools import check_session_tools
+
+    notes.extend(check_session_tools(search.tools, tool_config))
     if tools and api == "chat":
-        notes.append("web/X search needs the Responses API; the tools are not sent with --api chat")
+        notes.append(
+            "server-side tools (search, code execution, MCP, collections) need the Responses "
+            "API; the tools are not sent with --api chat"
+        )
     messages = (InputMessage("user", prompt, images=images),)
     request = ChatRequest(
         model=settings.model,
@@ -235,6 +263,9 @@ def summarize_arguments(arguments: str, limit: int = 80) -> str:
             value = data.get(key)
             if isinstance(value, str) and value:
                 return one_line(value, limit)
+        queries = data.get("queries")
+        if isinstance(queries, list) and queries:
+            return one_line(" | ".join(str(q) for q in queries), limit)
         parts = [f"{k}={v}" for k, v in data.items() if isinstance(v, (str, int, float))]
         return one_line(" ".join(parts), limit)
     return one_line(str(data), limit)
@@ -349,7 +380,9 @@ class Printer:
             started = self.tool_t0.pop(ev.call_id, self.clock())
             self.tool_names.pop(ev.call_id, None)
             self.tool_args.pop(ev.call_id, None)
-            self._tool_line(ev.name, ev.arguments, ev.phase.value, self.clock() - started, ev.error)
+            name = f"{ev.server}/{ev.name}" if ev.server else ev.name
+            self._tool_line(name, ev.arguments, ev.phase.value, self.clock() - started, ev.error)
+            self._tool_output(ev)
         elif isinstance(ev, CitationAdded):
             if all(c.url != ev.url for c in self.citations):
                 self.citations.append(ev)
@@ -381,6 +414,19 @@ class Printer:
         shown = f" {summary!r}" if summary else ""
         tail = f": {one_line(error, 120)}" if error else ""
         self.note(f"tool {one_line(name, 40)}{shown} {phase} {secs:.1f}s{tail}")
+
+    def _tool_output(self, ev: ToolCallFinished) -> None:
+        """Code logs, an MCP tool's output (first lines) and collection results."""
+        if ev.output:
+            lines = strip_control(ev.output).splitlines()
+            for line in lines[:OUTPUT_LINES]:
+                self.note(f"  │ {line[:200]}")
+            if len(lines) > OUTPUT_LINES:
+                self.note(f"  │ … {len(lines) - OUTPUT_LINES} more lines")
+        for hit in ev.results:
+            score = f" {hit.score:.2f}" if hit.score is not None else ""
+            snippet = f": {one_line(hit.text, 100)}" if hit.text else ""
+            self.note(f"  · {one_line(hit.filename or hit.file_id, 60)}{score}{snippet}")
 
     def _unfinished_tools(self) -> None:
         for call_id, t in list(self.tool_t0.items()):

@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from grok_tui import paths
 from grok_tui.chat.search import SearchSettings, validation_messages
+from grok_tui.chat.tools import ToolConfig, has_file_tokens, tool_config_from
 from grok_tui.toml_edit import TomlDocument, toml_key, toml_value
 
 if TYPE_CHECKING:
@@ -125,6 +126,8 @@ class Settings(BaseModel):
     history_size: int = DEFAULT_HISTORY_SIZE
     search: SearchSettings = Field(default_factory=SearchSettings)
     presets: dict[str, SearchSettings] = Field(default_factory=dict)
+    #: `[[mcp]]` servers and `[collections]` names (grok_tui.chat.tools).
+    tools: ToolConfig = Field(default_factory=ToolConfig)
     #: Binding id -> Textual key string ("ctrl+s" or "f2,ctrl+t"); only valid ids.
     keys: dict[str, str] = Field(default_factory=dict)
     #: Setting name -> where it came from: "flag --model", "env GROK_TUI_MODEL", "file", "default".
@@ -329,7 +332,7 @@ def _fix_permissions(path: Path, warnings: list[str]) -> None:
 
 _TOP_KEYS = {
     "api_key", "model", "base_url", "api", "theme", "show_tool_log", "demo_rate", "history_size",
-    "timeouts", "search", "presets", "keys",
+    "timeouts", "search", "presets", "keys", "mcp", "collections",
 }
 
 
@@ -534,6 +537,11 @@ def load_settings(
         presets[preset_name] = _search_from(table, f"{path}: presets.{preset_name}", warnings)
     sources["presets"] = "file" if presets else "default"
 
+    # Tools beyond search: MCP servers (tokens keep the file at 0600), collections.
+    tools = tool_config_from(file, str(path), warnings)
+    if has_file_tokens(file):
+        _fix_permissions(path, warnings)
+
     # Key bindings.
     keys: dict[str, str] = {}
     raw_keys = file.get("keys", {})
@@ -588,6 +596,7 @@ def load_settings(
         history_size=values["history_size"],
         search=search,
         presets=presets,
+        tools=tools,
         keys=keys,
         sources=sources,
         config_path=path,
@@ -810,7 +819,8 @@ def save_setting(
         else:
             node[name] = plain
         new_text = "# grok-tui configuration (rewritten by grok-tui; comments were lost).\n" + _dump(data)
-    holds_key = "api_key" in tomllib.loads(new_text)
+    new_data = tomllib.loads(new_text)
+    holds_key = "api_key" in new_data or has_file_tokens(new_data)
     mode = 0o600
     if not holds_key and target.exists():
         mode = stat.S_IMODE(target.stat().st_mode)

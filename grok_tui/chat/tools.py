@@ -248,6 +248,16 @@ class ToolConfig(BaseModel):
         return out
 
 
+#: The MCP server the offline demo offers when config.toml defines none (the
+#: demo's fake answers for it; nothing is contacted).
+DEMO_MCP_SERVER = McpServer(
+    label="demo-wiki",
+    url="https://mcp.deepwiki.com/mcp",
+    description="Offline demo server (answered by the demo backend)",
+    allowed_tools=["read_wiki_contents"],
+)
+
+
 def _errors(exc: ValidationError) -> str:
     item = exc.errors()[0]
     err = (item.get("ctx") or {}).get("error")

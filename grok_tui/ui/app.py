@@ -113,7 +113,7 @@ class GrokApp(App[None]):
         self.settings = settings
         if backend is None:
             if client is not None:
-                backend = Backend(client=client, demo=False)
+                backend = Backend(client=client, demo=False, tool_config=settings.tools)
             else:
                 from grok_tui.ui.backend import backend_from_settings
 

@@ -323,7 +323,9 @@ class ChatScreen(Screen[None]):
         session = self.session
         user = conv.add_user_message(session, text, attachments)
         try:
-            request = build_request(session, api=self.backend.client.api)
+            request = build_request(
+                session, api=self.backend.client.api, tool_config=self.backend.tool_config
+            )
         except AttachmentError as exc:
             session.messages.pop()
             self.show_notice(f"Not sent: {exc.reason}")
@@ -571,7 +573,9 @@ class ChatScreen(Screen[None]):
         conv.prepare_regenerate(session)
         await self.conversation.truncate(len(session.messages))
         try:
-            request = build_request(session, api=self.backend.client.api)
+            request = build_request(
+                session, api=self.backend.client.api, tool_config=self.backend.tool_config
+            )
         except AttachmentError as exc:
             self.show_notice(f"Cannot regenerate: {exc.reason}")
             return
