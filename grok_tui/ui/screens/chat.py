@@ -734,7 +734,10 @@ class ChatScreen(Screen[None]):
         """
         form = self._search_form
         if form is None:
-            form = SearchForm(self.session.search, model=self.session.model, id="search-form")
+            form = SearchForm(
+                self.session.search, model=self.session.model,
+                tool_config=self.backend.tool_config, id="search-form",
+            )
             self._search_form = form
             self._form_mount = self.query_one("#search-pane").mount(form)
         return form
