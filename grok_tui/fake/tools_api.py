@@ -144,12 +144,12 @@ def tools_turn(
             index += 1
             counts["files"] += 1
             for k, hit in enumerate(hits):
-                marker = f"[[{k + 1}]]"
+                marker = f"[{k + 1}]"
                 lines.append(f"- {hit['filename']} says: {hit['text'][:60]}… {marker}")
         text = "Here is what the tools gave (scripted demo results):\n\n" + "\n".join(lines)
         if tp.collections:
             for i, hit in enumerate(hits):
-                marker = f"[[{i + 1}]]"
+                marker = f"[{i + 1}]"
                 at = text.find(marker)
                 annotations.append(
                     {"type": "file_citation", "file_id": hit["file_id"],

@@ -203,6 +203,8 @@ _SUMMARY_KEYS: dict[str, tuple[str, ...]] = {
     "view_x_video": ("video_url", "url"),
     "code_execution": ("code",),
     "code_interpreter": ("code",),
+    "file_search": ("queries", "query"),
+    "collections_search": ("queries", "query"),
 }
 
 
@@ -242,6 +244,8 @@ def summarize_arguments(name: str, arguments: str | None, limit: int = 120) -> s
         if keys:
             for key in keys:
                 value = args.get(key)
+                if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                    return one_line(" | ".join(value), limit)
                 if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                     text = str(value)
                     if key == "code":
