@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from grok_tui import paths
 from grok_tui.chat.search import SearchSettings, validation_messages
-from grok_tui.chat.tools import ToolConfig, has_file_tokens, tool_config_from
+from grok_tui.chat.tools import ToolConfig, describe_tools, has_file_tokens, tool_config_from
 from grok_tui.toml_edit import TomlDocument, toml_key, toml_value
 
 if TYPE_CHECKING:
@@ -899,6 +899,7 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
         val = search[field]
         shown = "default" if val is None else json.dumps(val)
         rows.append((f"search.{field}", shown, _search_source(s, field)))
+    rows.extend(describe_tools(settings.search.tools, settings.tools, s))
     if settings.presets:
         rows.append(("presets", ", ".join(sorted(settings.presets)), "file"))
     else:

@@ -338,3 +338,31 @@ def check_session_tools(
         if why:
             problems.append(f"MCP server {label}: {why}; sent without a token")
     return problems
+
+
+def describe_tools(
+    defaults: ToolSettings, config: ToolConfig, sources: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """(name, shown value, source) rows for `grok-tui config`: the tool defaults
+    of new sessions and the `[[mcp]]` servers. Tokens are never shown, only
+    where they come from and whether they are set."""
+    import json
+
+    rows: list[tuple[str, str, str]] = []
+    for name, value in defaults.model_dump(mode="json").items():
+        shown = "default" if value is None else json.dumps(value)
+        rows.append((f"search.tools.{name}", shown, sources.get(f"search.tools.{name}", "default")))
+    for server in config.mcp_servers:
+        if server.token_env:
+            token = f"env {server.token_env} ({'set' if server.token_value() else 'not set'})"
+        elif server.token is not None:
+            token = "in the file (hidden)"
+        else:
+            token = "none"
+        tools = f" · tools: {', '.join(server.allowed_tools)}" if server.allowed_tools else ""
+        rows.append((f"mcp.{server.label}", f"{server.url}{tools} · token: {token}", "file"))
+    if not config.mcp_servers:
+        rows.append(("mcp", "(none)", "default"))
+    for cid, name in config.collection_names.items():
+        rows.append((f"collections.{cid}", json.dumps(name), "file"))
+    return rows
