@@ -29,6 +29,7 @@ generator, which leaves the `httpx` stream context and closes the response.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import time
@@ -55,6 +56,7 @@ from grok_tui.api.errors import (
 from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
 from grok_tui.api.models import ModelInfo, parse_model_list
 from grok_tui.api.request import ApiKind, ChatRequest
+from grok_tui.api.secrets import redact_event, request_secrets
 from grok_tui.api.sse import Clock, FrameDecoder, aiter_frames, content_type, loads
 from grok_tui.api.wire import chat_body, responses_body
 
@@ -203,7 +205,16 @@ class XAIClient:
     async def stream(
         self, request: ChatRequest, *, api: ApiKind | None = None
     ) -> AsyncIterator[StreamEvent]:
-        """The typed events of one streamed turn; ends with `Completed` or `Failed`."""
+        """The typed events of one streamed turn; ends with `Completed` or `Failed`.
+        MCP tokens the request carries are masked in every event kept or shown."""
+        secrets = request_secrets(request)
+        async with contextlib.aclosing(self._stream_events(request, api=api)) as events:
+            async for ev in events:
+                yield redact_event(ev, secrets) if secrets else ev
+
+    async def _stream_events(
+        self, request: ChatRequest, *, api: ApiKind | None = None
+    ) -> AsyncIterator[StreamEvent]:
         kind = api or self.api
         if kind == "chat":
             body, notes = chat_body(request)
