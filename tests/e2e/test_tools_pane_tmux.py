@@ -1,0 +1,77 @@
+"""End to end in a real terminal (tmux): the tools pane's keys. F3 opens the
+pane; Tab walks from the search switches to code execution, the MCP servers
+and the collections input; Space switches, Enter adds a collection; the status
+bar names each tool as it comes on, and a reply shows the tools at work in
+the tool log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.tmux_harness import Tmux, app_env, grok_command, skip_reason, tmux_server
+
+pytestmark = pytest.mark.e2e
+
+if skip_reason() is not None:
+    pytest.skip(skip_reason() or "", allow_module_level=True)
+
+CONFIG = """
+[[mcp]]
+label = "wiki"
+url = "https://mcp.deepwiki.com/mcp"
+description = "Wiki of GitHub repos"
+allowed_tools = ["read_wiki_structure"]
+token_env = "E2E_WIKI_TOKEN"
+
+[collections]
+"collection_e2e" = "E2E docs"
+"""
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text(CONFIG, encoding="utf-8")
+    with tmux_server("grok-tools") as server:
+        server.start(
+            grok_command("--demo"),
+            env=app_env(tmp_path, GROK_TUI_DEMO_RATE="600", E2E_WIKI_TOKEN="e2e-secret-token-42"),
+            width=200, height=60, cwd=tmp_path,
+        )
+        server.wait(lambda s: "DEMO" in s and "Ask Grok" in s, "the app to start")
+        yield server
+
+
+def status(screen: str) -> str:
+    lines = [line for line in screen.splitlines() if "│" in line and "DEMO" in line]
+    return lines[-1] if lines else ""
+
+
+def test_pane_keys_switch_each_tool_and_the_reply_uses_them(tmux: Tmux) -> None:
+    tmux.send("F3")
+    tmux.wait(lambda s: "Code execution" in s or "Web search" in s, "the tools pane")
+    # From the web search switch: X switch, effort, max turns, code execution.
+    tmux.send("Tab", "Tab", "Tab", "Tab", "Space")
+    tmux.wait(lambda s: "code" in status(s), "code execution on in the status bar")
+    tmux.send("Tab", "Space")  # the first MCP server
+    tmux.wait(lambda s: "mcp: wiki" in status(s), "the MCP server on in the status bar")
+    tmux.send("Tab")  # the collections input
+    tmux.type("collection_e2e")
+    tmux.send("Enter")
+    screen = tmux.wait(lambda s: "docs: 1" in status(s), "a collection in the status bar")
+    assert "E2E docs" in screen
+    assert "e2e-secret-token-42" not in screen
+    tmux.send("F3")  # close the pane; the prompt has the focus
+    tmux.wait(lambda s: "Web search" not in s, "the pane to close")
+    tmux.type("use the tools")
+    tmux.wait(lambda s: "use the tools" in s, "the typed prompt")
+    tmux.send("Enter")
+    screen = tmux.wait(
+        lambda s: "wiki/read_wiki_structure" in s and "file_search" in s and "│ idle │" in status(s),
+        "the tools at work in the tool log", timeout=30,
+    )
+    assert "code_execution" in screen
+    assert "e2e-secret-token-42" not in screen
