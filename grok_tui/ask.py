@@ -283,6 +283,11 @@ def usage_line(usage: Usage | None, seconds: float) -> str:
     if usage.server_side_tool_calls:
         tools = ", ".join(f"{k}×{v}" for k, v in sorted(usage.server_side_tool_calls.items()))
         parts.append(f"tools {tools}")
+        from grok_tui.chat.tools import tool_fees
+
+        fees = tool_fees(usage.server_side_tool_calls)
+        if fees:
+            parts.append(f"tool fees ${fees:.4f}")
     if usage.cost_usd is not None:
         parts.append(f"${usage.cost_usd:.6f}".rstrip("0").rstrip("."))
     parts.append(f"{seconds:.1f}s")

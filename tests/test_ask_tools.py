@@ -108,7 +108,7 @@ def test_tool_lines_outputs_results_and_sources(server: FakeServer, env: dict[st
     assert "tool deepwiki/read_wiki_structure 'how do I stream a response' completed" in err
     assert "  · handbook.pdf 0.93: Replies stream" in err
     assert "[1] handbook.pdf collections://files/file_" in err
-    assert "tools code_execution×1, file_search×1, mcp×1" in err
+    assert "tools code_execution×1, file_search×1, mcp×1 · tool fees $0.0075" in err
     assert TOKEN not in out + err
 
 
