@@ -63,7 +63,9 @@ def web_events(i: int) -> list[ev.StreamEvent]:
 
 def code_events(i: int) -> list[ev.StreamEvent]:
     cid = f"ci_{i}"
-    out: list[ev.StreamEvent] = [ev.ToolCallStarted(cid, "code_execution", ev.ToolKind.CODE_EXECUTION, "")]
+    out: list[ev.StreamEvent] = [
+        ev.ToolCallStarted(cid, "code_execution", ev.ToolKind.CODE_EXECUTION, "")
+    ]
     for k in range(1, 7):
         part = CODE[: len(CODE) * k // 6]
         out.append(ev.ToolCallUpdated(cid, ev.ToolPhase.STARTED, json.dumps({"code": part})))
@@ -73,7 +75,8 @@ def code_events(i: int) -> list[ev.StreamEvent]:
         ev.ToolCallUpdated(cid, ev.ToolPhase.SEARCHING, step="interpreting"),
         ev.ToolCallUpdated(cid, ev.ToolPhase.COMPLETED, step="completed"),
         ev.ToolCallFinished(cid, "code_execution", ev.ToolKind.CODE_EXECUTION,
-                            ev.ToolPhase.COMPLETED, args, output="[1, 2, 6, 24, 120, 720, 5040]\n5913\n"),
+                            ev.ToolPhase.COMPLETED, args,
+                            output="[1, 2, 6, 24, 120, 720, 5040]\n5913\n"),
     ]
     return out
 
@@ -84,7 +87,8 @@ def mcp_events(i: int) -> list[ev.StreamEvent]:
         ev.ToolCallStarted(cid, "read_wiki_structure", ev.ToolKind.MCP, "", "deepwiki"),
         ev.ToolCallUpdated(cid, ev.ToolPhase.STARTED, MCP_ARGS),
         ev.ToolCallUpdated(cid, ev.ToolPhase.COMPLETED, step="completed"),
-        ev.ToolCallFinished(cid, "read_wiki_structure", ev.ToolKind.MCP, ev.ToolPhase.COMPLETED,
+        ev.ToolCallFinished(cid, "read_wiki_structure", ev.ToolKind.MCP,
+                            ev.ToolPhase.COMPLETED,
                             MCP_ARGS, output='{"pages":[{"title":"Streaming"}]}', server="deepwiki"),
     ]
 
@@ -92,7 +96,7 @@ def mcp_events(i: int) -> list[ev.StreamEvent]:
 def file_events(i: int) -> list[ev.StreamEvent]:
     cid = f"fs_{i}"
     hits = tuple(
-        ev.FileSearchHit(f"file_{i}_{k}", f"doc-{k}.pdf", 0.9 - k / 10, "A snippet of text. " * 5)
+        ev.FileSearchHit(f"file_{i}_{k}", f"doc-{k}.pdf", 0.9 - k / 10, "A snippet. " * 5)
         for k in range(3)
     )
     return [
@@ -129,7 +133,9 @@ def paint(log: ToolLog) -> None:
         log.render_line(y)
 
 
-async def run_reply(app: Host, pilot: object, events: list[ev.StreamEvent], expand: bool) -> list[float]:
+async def run_reply(
+    app: Host, pilot: object, events: list[ev.StreamEvent], expand: bool
+) -> list[float]:
     log = app.query_one(ToolLog)
     log.clear()
     msg = Message(role="assistant")

@@ -259,11 +259,17 @@ def item_results(item: dict[str, Any]) -> tuple[FileSearchHit, ...]:
             FileSearchHit(
                 file_id=file_id if isinstance(file_id, str) else "",
                 filename=name if isinstance(name, str) else "",
-                score=float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
+                score=_score(score),
                 text=text if isinstance(text, str) else "",
             )
         )
     return tuple(hits)
+
+
+def _score(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def _item_server(item: dict[str, Any]) -> str | None:

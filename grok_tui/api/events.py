@@ -283,7 +283,10 @@ def event_to_dict(event: StreamEvent) -> dict[str, Any]:
         elif isinstance(value, Usage):
             value = dataclasses.asdict(value)
         elif isinstance(value, tuple):
-            value = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for v in value]  # type: ignore[arg-type]
+            value = [
+                dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v  # type: ignore[arg-type]
+                for v in value
+            ]
         out[f.name] = value
     out["kind"] = event.kind
     return out

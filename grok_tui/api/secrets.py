@@ -70,7 +70,8 @@ def redact_event(event: StreamEvent, secrets: tuple[str, ...]) -> StreamEvent:
     if not secrets:
         return event
     if isinstance(event, ToolCallStarted):
-        return _scrub_fields(event, ("name", "arguments", "server"), secrets)  # type: ignore[no-any-return]
+        fields = ("name", "arguments", "server")
+        return _scrub_fields(event, fields, secrets)  # type: ignore[no-any-return]
     if isinstance(event, ToolCallUpdated):
         return _scrub_fields(event, ("arguments",), secrets)  # type: ignore[no-any-return]
     if isinstance(event, ToolCallFinished):

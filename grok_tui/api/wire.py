@@ -44,7 +44,10 @@ def server_tool_json(tool: Tool) -> dict[str, Any] | None:
             out["headers"] = dict(tool.headers)
         return out
     if isinstance(tool, FileSearchTool):
-        fs: dict[str, Any] = {"type": "file_search", "vector_store_ids": list(tool.vector_store_ids)}
+        fs: dict[str, Any] = {
+            "type": "file_search",
+            "vector_store_ids": list(tool.vector_store_ids),
+        }
         if tool.max_num_results is not None:
             fs["max_num_results"] = tool.max_num_results
         return fs

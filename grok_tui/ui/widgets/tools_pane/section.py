@@ -257,7 +257,8 @@ class ToolsSection(Vertical):
         try:
             value = int(text)
         except ValueError:
-            self._errors["tools.collection_results"] = f"{one_line(text, 20)!r} is not a whole number"
+            why = f"{one_line(text, 20)!r} is not a whole number"
+            self._errors["tools.collection_results"] = why
             self._show_errors()
             return
         self._apply("tools.collection_results", {"collection_results": value})
