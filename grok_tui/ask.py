@@ -68,6 +68,8 @@ class AskPlan:
     timeouts: Timeouts
     demo_rate: float = 120.0
     notes: list[str] = field(default_factory=list)
+    #: Documents to upload before the request (`--file`); sent as `input_file` parts.
+    documents: list[Any] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -156,6 +158,20 @@ def image_parts(values: list[str]) -> tuple[ImagePart, ...]:
     return tuple(parts)
 
 
+def documents_from_flags(values: list[str]) -> list[Any]:
+    """Checked document attachments (`--file`); UsageProblem with the reason."""
+    from grok_tui.chat.attachments import AttachmentError
+    from grok_tui.chat.documents import document_from_path
+
+    out = []
+    for value in values:
+        try:
+            out.append(document_from_path(value))
+        except AttachmentError as exc:
+            raise UsageProblem(f"cannot attach {one_line(value, 120)!r}: {exc.reason}") from None
+    return out
+
+
 def read_schema(path_text: str) -> tuple[dict[str, Any], str]:
     path = Path(path_text).expanduser()
     shown = strip_control(str(path))
@@ -187,6 +203,7 @@ def build_plan(
     settings, warnings = load_settings(args, environ)
     search = search_settings_from_flags(args)
     images = image_parts(list(args.image))
+    documents = documents_from_flags(list(getattr(args, "file", None) or []))
     schema, schema_name = read_schema(args.schema) if args.schema else (None, "response")
     api: ApiKind = settings.api
     api_key = settings.key_value()
@@ -237,6 +254,7 @@ def build_plan(
         timeouts=Timeouts(connect=t.connect, read=t.read, write=t.write),
         demo_rate=settings.demo_rate,
         notes=notes,
+        documents=documents,
     )
 
 
@@ -488,9 +506,43 @@ async def stream_plan(plan: AskPlan, printer: Printer) -> int:
         retry=RETRY_POLICY,
         transport=transport,
     ) as client:
-        async for ev in client.stream(plan.request):
+        request = plan.request
+        if plan.documents:
+            request = await _upload(client, plan, printer)
+            if request is None:
+                return EXIT_API_ERROR
+        async for ev in client.stream(request):
             printer.handle(ev)
     return printer.exit_code
+
+
+async def _upload(client: XAIClient, plan: AskPlan, printer: Printer) -> ChatRequest | None:
+    """Upload `--file` documents; the request with their `input_file` parts, or
+    None (the reason printed) when an upload failed."""
+    import dataclasses
+
+    from grok_tui.api.errors import XAIError
+    from grok_tui.api.request import FilePart
+    from grok_tui.chat.attachments import AttachmentError
+    from grok_tui.chat.documents import read_document
+
+    parts: list[FilePart] = []
+    for att in plan.documents:
+        try:
+            data = await asyncio.to_thread(read_document, att)
+            info = await client.upload_file(att.name, data, att.mime_type or "text/plain")
+        except AttachmentError as exc:
+            printer.note(f"error: {exc.reason}")
+            return None
+        except XAIError as exc:
+            printer.note(f"error: could not upload {one_line(att.name, 80)}: {exc.user_message()}")
+            return None
+        printer.note(f"uploaded {one_line(att.name, 80)} as {one_line(str(info['id']), 80)}")
+        parts.append(FilePart(str(info["id"])))
+    first, *rest = plan.request.messages
+    last = dataclasses.replace(rest[-1] if rest else first, files=tuple(parts))
+    messages = (*(plan.request.messages[:-1]), last)
+    return dataclasses.replace(plan.request, messages=messages)
 
 
 def run_ask(

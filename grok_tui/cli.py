@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--max-turns", type=int, metavar="N", help="maximum agentic tool turns")
     ask.add_argument(
+        "--file", metavar="PATH", action="append", default=[],
+        help="attach a document (PDF, text, Markdown, source; repeatable), uploaded "
+        "through the Files API",
+    )
+    ask.add_argument(
         "--code-execution", action="store_true",
         help="let the model run Python on xAI's servers (code_interpreter tool)",
     )

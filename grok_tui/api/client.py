@@ -371,6 +371,46 @@ class XAIClient:
         data = await self._get_json("/language-models", fallback_on_404="/models")
         return parse_model_list(data)
 
+    async def upload_file(
+        self, filename: str, data: bytes, mime_type: str = "application/octet-stream",
+        *, purpose: str = "assistants",
+    ) -> dict[str, Any]:
+        """Upload a document (`POST /v1/files`, multipart); returns the file object
+        (`id`, `bytes`, `filename`, ...). Raises XAIError."""
+        try:
+            resp = await self._http.post(
+                f"{self.base_url}/files",
+                headers=self._headers("application/json"),
+                files={"file": (filename, data, mime_type)},
+                data={"purpose": purpose},
+            )
+        except httpx.HTTPError as exc:
+            raise self._redact(self._map_exception(exc, got_response=False)) from None
+        if resp.status_code != 200:
+            raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
+        try:
+            info = loads(resp.content)
+        except ValueError:
+            raise ProtocolError("/files did not answer with JSON") from None
+        if not isinstance(info, dict) or not isinstance(info.get("id"), str) or not info["id"]:
+            raise ProtocolError("/files answered without a file id")
+        return info
+
+    async def delete_file(self, file_id: str) -> bool:
+        """Delete an uploaded file (`DELETE /v1/files/{id}`); False when it was
+        already gone (404). Raises XAIError otherwise."""
+        try:
+            resp = await self._http.delete(
+                f"{self.base_url}/files/{file_id}", headers=self._headers("application/json")
+            )
+        except httpx.HTTPError as exc:
+            raise self._redact(self._map_exception(exc, got_response=False)) from None
+        if resp.status_code == 404:
+            return False
+        if resp.status_code != 200:
+            raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
+        return True
+
     async def _get_json(self, path: str, *, fallback_on_404: str | None = None) -> Any:
         try:
             resp = await self._http.get(

@@ -23,12 +23,20 @@ class ImagePart:
 
 
 @dataclass(frozen=True, slots=True)
+class FilePart:
+    """A document uploaded through the Files API, sent as an `input_file` part."""
+
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class InputMessage:
-    """One message of the history. Images come before the text, in order."""
+    """One message of the history. Images, then documents, come before the text."""
 
     role: Role
     text: str
     images: tuple[ImagePart, ...] = ()
+    files: tuple[FilePart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,9 +95,10 @@ def _responses_image(img: ImagePart) -> dict[str, Any]:
 
 
 def _responses_message(msg: InputMessage) -> dict[str, Any]:
-    if not msg.images:
+    if not msg.images and not msg.files:
         return {"role": msg.role, "content": msg.text}
     parts = [_responses_image(img) for img in msg.images]
+    parts.extend({"type": "input_file", "file_id": f.file_id} for f in msg.files)
     if msg.text:
         parts.append({"type": "input_text", "text": msg.text})
     return {"role": msg.role, "content": parts}
@@ -163,6 +164,11 @@ def chat_body(req: ChatRequest) -> tuple[dict[str, Any], list[str]]:
     if req.instructions:
         messages.insert(0, {"role": "system", "content": req.instructions})
     body: dict[str, Any] = {"model": req.model, "messages": messages}
+    if any(m.files for m in req.messages):
+        notes.append(
+            "attached documents are only sent on the Responses API; "
+            "they were not sent on chat completions"
+        )
     if req.tools:
         notes.append(
             "search tools (and code execution, MCP, collections) are only available "

@@ -83,6 +83,12 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         raise AttachmentError(f"file not found: {strip_control(str(path))}")
     if not path.is_file():
         raise AttachmentError(f"not a file: {strip_control(str(path))}")
+    from grok_tui.chat.documents import is_document_path
+
+    if is_document_path(str(path)):
+        from grok_tui.chat.documents import document_from_path
+
+        return document_from_path(str(path))
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
@@ -99,8 +105,13 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         ) from None
     mime = sniff_image_type(head)
     if mime is None:
+        from grok_tui.chat.documents import document_from_path, is_document_path
+
+        if is_document_path(str(path)) or head.startswith(b"%PDF-"):
+            return document_from_path(str(path))  # PDF, text, Markdown, source
         raise AttachmentError(
-            f"{strip_control(path.name)} is not a PNG or JPEG image (only those can be sent)"
+            f"{strip_control(path.name)} is not a PNG or JPEG image, a PDF, or a text, "
+            "Markdown or source file"
         )
     return Attachment(
         source="file",

@@ -76,7 +76,7 @@ class Attachment(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    kind: Literal["image"] = "image"
+    kind: Literal["image", "document"] = "image"
     source: Literal["url", "file"]
     url: str | None = None  # for source == "url"
     path: str | None = None  # for source == "file": absolute path (the store's copy once saved)
@@ -84,6 +84,8 @@ class Attachment(BaseModel):
     name: str = ""  # display name (file name or last URL segment)
     mime_type: str | None = None  # image/png, image/jpeg
     size_bytes: int | None = None
+    #: Documents: the Files API id once uploaded (sent as an `input_file` part).
+    file_id: str | None = None
 
 
 class Citation(BaseModel):

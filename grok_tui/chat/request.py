@@ -29,6 +29,7 @@ from grok_tui.api.request import (
     ApiKind,
     ChatRequest,
     CodeInterpreterTool,
+    FilePart,
     FileSearchTool,
     ImagePart,
     InputMessage,
@@ -37,8 +38,8 @@ from grok_tui.api.request import (
     WebSearchTool,
     XSearchTool,
 )
-from grok_tui.chat.attachments import image_part_for
-from grok_tui.chat.models import Message, MessageStatus, Session
+from grok_tui.chat.attachments import AttachmentError, image_part_for
+from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.search import SearchSettings, reasoning_efforts_for
 from grok_tui.chat.tools import ToolConfig, ToolSettings
 
@@ -130,9 +131,21 @@ def history_messages(session: Session, upto: int | None = None) -> list[Message]
 
 def _input_message(message: Message) -> InputMessage:
     images: tuple[ImagePart, ...] = ()
+    files: tuple[FilePart, ...] = ()
     if message.role == "user" and message.attachments:
-        images = tuple(image_part_for(att) for att in message.attachments)
-    return InputMessage(role=message.role, text=message.text, images=images)
+        images = tuple(
+            image_part_for(att) for att in message.attachments if att.kind != "document"
+        )
+        files = tuple(file_part_for(att) for att in message.attachments if att.kind == "document")
+    return InputMessage(role=message.role, text=message.text, images=images, files=files)
+
+
+def file_part_for(att: Attachment) -> FilePart:
+    """The `input_file` part of an uploaded document; `AttachmentError` when it
+    was never uploaded (the caller uploads first, see `ui/uploads.py`)."""
+    if not att.file_id:
+        raise AttachmentError(f"the document {att.name!r} is not uploaded yet")
+    return FilePart(file_id=att.file_id)
 
 
 def build_request(

@@ -32,6 +32,13 @@ from grok_tui.fake.responses_api import (
     search_turn,
     search_turn_shape_a,
 )
+from grok_tui.fake.files_api import (
+    MAX_UPLOAD_BYTES,
+    MSG_TOO_LARGE,
+    FileStore,
+    input_file_ids,
+    parse_multipart,
+)
 from grok_tui.fake.tools_api import TOOL_SCENARIOS, plan_tools, tools_turn
 from grok_tui.fake.wire import (
     DROP,
@@ -93,7 +100,7 @@ STREAM_SCENARIOS = frozenset(
     }
 ) | TOOL_SCENARIOS
 #: Refused before the stream when the request searches collections.
-TOOL_HTTP_SCENARIOS = frozenset({"collections_missing"})
+TOOL_HTTP_SCENARIOS = frozenset({"collections_missing", "upload_too_large"})
 SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS | TOOL_HTTP_SCENARIOS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -157,6 +164,10 @@ def _route(path: str) -> tuple[str, str | None] | None:
     """(route name, path parameter) or None for an unknown route."""
     if path in _GEN_ROUTES:
         return path, None
+    if path == "/v1/files":
+        return path, None
+    if path.startswith("/v1/files/") and len(path) > 10 and "/" not in path[10:]:
+        return "/v1/files/{id}", path[10:]
     if path in ("/v1/models", "/v1/language-models"):
         return path, None
     for prefix in ("/v1/models/", "/v1/language-models/"):
@@ -182,6 +193,8 @@ class FakeXAI:
         self._queue: list[str] = []
         self._lock = threading.Lock()
         self._counter = 0
+        #: Documents uploaded through `/v1/files` (see `files_api`).
+        self.files = FileStore()
 
     # ----- public helpers ------------------------------------------------
     def queue_scenarios(self, names: list[str]) -> None:
@@ -201,6 +214,7 @@ class FakeXAI:
             self.requests.clear()
             self._queue.clear()
             self._counter = 0
+        self.files.clear()
 
     # ----- the entry point -----------------------------------------------
     def handle(
@@ -253,6 +267,8 @@ class FakeXAI:
         if route is None:
             raise HTTPError(404, CODE_NOT_FOUND_ROUTE, MSG_ROUTE)
         name, param = route
+        if name.startswith("/v1/files"):
+            return self._files_route(method, name, param, hdrs, key, body, queued)
         allowed = "POST" if name in _GEN_ROUTES else "GET"
         if method != allowed:
             # Message text is a guess; the docs only give the status (§6.1).
@@ -283,6 +299,41 @@ class FakeXAI:
         if scenario == "collections_missing":
             self._missing_collection(req)
         return self._answer(scenario, req, model)
+
+    # ----- the Files API (files_api) ---------------------------------------
+    def _files_route(self, method: str, name: str, param: str | None, hdrs: dict[str, str],
+                     key: str | None, body: bytes, queued: str | None) -> FakeResponse:
+        allowed = ("POST",) if name == "/v1/files" else ("GET", "DELETE")
+        if method not in allowed:
+            raise HTTPError(405, CODE_INVALID, f"Method {method} is not allowed on this route.",
+                            {"allow": ", ".join(allowed)})
+        if queued in HTTP_ERROR_SCENARIOS:
+            return self._http_error(queued, key, None)
+        self._check_auth(key)
+        if name == "/v1/files":
+            if queued == "upload_too_large":
+                raise HTTPError(413, CODE_INVALID, MSG_TOO_LARGE)
+            try:
+                parts = parse_multipart(hdrs.get("content-type", ""), body)
+            except ValueError:
+                raise HTTPError(415, CODE_INVALID,
+                                "Expected a multipart/form-data body with a file part.") from None
+            if "file" not in parts:
+                raise HTTPError(400, CODE_INVALID, "Invalid request content: no file part.")
+            filename, ctype, data = parts["file"]
+            if len(data) > MAX_UPLOAD_BYTES:
+                raise HTTPError(413, CODE_INVALID, MSG_TOO_LARGE)
+            purpose = parts.get("purpose", (None, "", b"assistants"))[2].decode("utf-8", "replace")
+            stored = self.files.add(filename or "upload", data, purpose or "assistants",
+                                    int(self.clock()), ctype)
+            return _json_response(stored.json())
+        stored_file = self.files.get(param or "")
+        if stored_file is None:
+            raise HTTPError(404, CODE_NOT_FOUND_ROUTE, f"File {param} was not found.")
+        if method == "DELETE":
+            self.files.delete(stored_file.id)
+            return _json_response({"id": stored_file.id, "object": "file", "deleted": True})
+        return _json_response(stored_file.json())
 
     # ----- auth, body ----------------------------------------------------
     def _check_auth(self, key: str | None) -> None:
@@ -361,6 +412,10 @@ class FakeXAI:
                                     f"Argument not supported on this model: {camel}")
         self._validate_messages(req)
         self._validate_other_tools(req)
+        for file_id in input_file_ids(body) if req.api == "responses" else []:
+            if self.files.get(file_id) is None:
+                raise HTTPError(404, CODE_NOT_FOUND_ROUTE,
+                                f"File {file_id or '(empty file_id)'} was not found.")
         if req.web_tool is not None:
             self._validate_list_pair(req.web_tool, "web_search", "allowed_domains",
                                      "excluded_domains", 5, "domains")
@@ -536,6 +591,8 @@ class FakeXAI:
             text = textgen.reasoning_answer(prompt)
         elif scenario == "image":
             text = textgen.image_answer(req.image_count, prompt)
+        elif scenario == "plain" and req.api == "responses" and input_file_ids(req.body):
+            text = self._document_answer(req) + "\n\n" + textgen.plain_answer(prompt)
         elif scenario == "search":
             text = ("Search is only available on the Responses API with the web_search or "
                     "x_search tool enabled, so here is an answer without sources.\n\n"
@@ -548,6 +605,19 @@ class FakeXAI:
             plan.reasoning_tokens = textgen.tokens_of(plan.reasoning) * 3 + 17
         self._apply_limit(req, plan)
         return plan
+
+    def _document_answer(self, req: ParsedRequest) -> str:
+        """What the demo says about the attached documents (name, size, first line)."""
+        lines = []
+        for file_id in input_file_ids(req.body):
+            stored = self.files.get(file_id)
+            if stored is None:
+                continue
+            first = stored.data[:400].decode("utf-8", "replace").strip().splitlines()
+            head = first[0][:80] if first and not stored.data.startswith(b"%PDF-") else ""
+            what = f" It begins: “{head}”." if head else ""
+            lines.append(f"I read **{stored.filename}** ({len(stored.data):,} bytes).{what}")
+        return "\n".join(lines) or "The attached documents were empty."
 
     @staticmethod
     def _apply_limit(req: ParsedRequest, plan: Plan) -> None:

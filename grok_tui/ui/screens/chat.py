@@ -37,6 +37,7 @@ from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.widgets.conversation import Conversation
+from grok_tui.ui.uploads import upload_documents
 from grok_tui.ui.widgets.message_view import MessageView, attachment_chip
 from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
 from grok_tui.ui.widgets.search_form import SearchForm
@@ -320,6 +321,8 @@ class ChatScreen(Screen[None]):
             self._notify("A reply is still streaming: Esc stops it.", severity="warning")
             return False
         attachments = list(self.attachments)
+        if not await upload_documents(self, attachments):
+            return False  # the reason is shown; the prompt keeps text and attachments
         session = self.session
         user = conv.add_user_message(session, text, attachments)
         try:

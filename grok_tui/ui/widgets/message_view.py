@@ -158,7 +158,7 @@ def attachment_chip(att: Attachment) -> str:
     if att.size_bytes:
         kib = att.size_bytes / 1024
         size = f" {kib / 1024:.1f} MiB" if kib >= 1024 else f" {math.ceil(kib)} KiB"
-    return f"🖼 {name}{size}"
+    return f"{'📄' if att.kind == 'document' else '🖼'} {name}{size}"
 
 
 def _make_body(text: str, *, streaming: bool, code_theme: str) -> Widget:
