@@ -65,7 +65,8 @@ def test_pane_keys_switch_each_tool_and_the_reply_uses_them(tmux: Tmux) -> None:
     assert "E2E docs" in screen
     assert "e2e-secret-token-42" not in screen
     tmux.send("F3")  # close the pane; the prompt has the focus
-    tmux.wait(lambda s: "Web search" not in s, "the pane to close")
+    tmux.wait(lambda s: "Collections (at most" not in s and "Web search" not in s,
+              "the pane to close")
     tmux.type("use the tools")
     tmux.wait(lambda s: "use the tools" in s, "the typed prompt")
     tmux.send("Enter")
@@ -75,3 +76,20 @@ def test_pane_keys_switch_each_tool_and_the_reply_uses_them(tmux: Tmux) -> None:
     )
     assert "code_execution" in screen
     assert "e2e-secret-token-42" not in screen
+
+
+def test_ctrl_t_attaches_a_document_that_is_uploaded_and_read(tmux: Tmux, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Release notes\nVersion 2 adds tools.\n", encoding="utf-8")
+    tmux.send("C-t")
+    tmux.wait(lambda s: "Attach an image" in s and "document" in s, "the attach dialog")
+    tmux.type(str(notes))
+    tmux.wait(lambda s: "text document" in s, "the document recognized in the dialog")
+    tmux.send("Enter")
+    tmux.wait(lambda s: "📄 notes.md" in s, "the document chip")
+    tmux.type("what is in the file?")
+    tmux.wait(lambda s: "what is in the file?" in s, "the typed prompt")
+    tmux.send("Enter")
+    screen = tmux.wait(lambda s: "I read notes.md" in s and "│ idle │" in status(s),
+                       "the reply about the document", timeout=30)
+    assert "Release notes" in screen
