@@ -50,6 +50,16 @@ def status(screen: str) -> str:
     return lines[-1] if lines else ""
 
 
+def styled_line(tmux: Tmux, needle: str) -> str:
+    """The screen line holding `needle`, with its colour escape codes ("" if none)."""
+    plain = tmux.screen().splitlines()
+    rows = [i for i, line in enumerate(plain) if needle in line]
+    if not rows:
+        return ""
+    styled = tmux.run("capture-pane", "-e", "-p", "-t", tmux.session).splitlines()
+    return styled[rows[0]] if rows[0] < len(styled) else ""
+
+
 def test_pane_keys_switch_each_tool_and_the_reply_uses_them(tmux: Tmux) -> None:
     tmux.send("F3")
     tmux.wait(lambda s: "Code execution" in s or "Web search" in s, "the tools pane")
@@ -58,8 +68,12 @@ def test_pane_keys_switch_each_tool_and_the_reply_uses_them(tmux: Tmux) -> None:
     tmux.wait(lambda s: "code" in status(s), "code execution on in the status bar")
     tmux.send("Tab", "Space")  # the first MCP server
     tmux.wait(lambda s: "mcp: wiki" in status(s), "the MCP server on in the status bar")
-    tmux.send("Tab")  # the collections input
+    before = styled_line(tmux, "collection id, Enter adds")
+    tmux.send("Tab")  # the collections input: its border changes colour with the focus
+    tmux.wait(lambda _s: styled_line(tmux, "collection id, Enter adds") not in ("", before),
+              "the focus in the collections input")
     tmux.type("collection_e2e")
+    tmux.wait(lambda s: "▊  collection_e2e" in s, "the typed collection id")
     tmux.send("Enter")
     screen = tmux.wait(lambda s: "docs: 1" in status(s), "a collection in the status bar")
     assert "E2E docs" in screen
