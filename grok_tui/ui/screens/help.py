@@ -113,6 +113,8 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "description and allowed_tools, and token_env = \"VAR\" (or token = \"...\", "
         "the file then kept private). Tokens are never shown or saved. "
         "[collections] \"collection_id\" = \"name\" names your collections.",
+        "Attach (Ctrl+T) takes images and documents (PDF, text, Markdown, source; "
+        "48 MiB): documents are uploaded when you send and stay linked to the session.",
         "Demo backend: `grok-tui --demo` (or no API key) answers from a built-in fake "
         "server, marked DEMO in the status bar; no key or network needed.",
         "Keys can be remapped in config.toml under [keys] (binding id = \"keys\").",
