@@ -31,13 +31,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from textual.app import App, ComposeResult  # noqa: E402
-
 from grok_tui.api import events as ev  # noqa: E402
 from grok_tui.chat.models import Message  # noqa: E402
 from grok_tui.chat.turn import TurnRecorder  # noqa: E402
-from grok_tui.ui.themes import theme_variable_defaults  # noqa: E402
 from grok_tui.ui.widgets.tool_log import ToolLog  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_tool_log import Host, paint  # noqa: E402  (the same host app and frame)
 
 CODE = (
     "import math\n\nvalues = [math.factorial(n) for n in range(1, 8)]\n"
@@ -116,21 +116,6 @@ def reply(calls: int, mixed: bool) -> list[ev.StreamEvent]:
     out += [ev.TextDelta("done"), ev.UsageUpdated(USAGE),
             ev.Completed("r", "grok-4.3", "done", usage=USAGE)]
     return out
-
-
-class Host(App[None]):
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return theme_variable_defaults()
-
-    def compose(self) -> ComposeResult:
-        log = ToolLog()
-        log.styles.width = 43
-        yield log
-
-
-def paint(log: ToolLog) -> None:
-    for y in range(log.scrollable_content_region.height):
-        log.render_line(y)
 
 
 async def run_reply(
