@@ -122,6 +122,23 @@ def attachment_from_input(path_or_url: str) -> Attachment:
     )
 
 
+def read_attached(path: Path) -> bytes:
+    """The bytes of an attached file; `AttachmentError` in words when it has
+    gone, is a folder, or cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise AttachmentError(
+            f"the attached file is gone: {strip_control(str(path))}"
+        ) from None
+    except IsADirectoryError:
+        raise AttachmentError(f"not a file: {strip_control(str(path))}") from None
+    except OSError as exc:
+        raise AttachmentError(
+            f"cannot read {strip_control(str(path))}: {exc.strerror or exc}"
+        ) from None
+
+
 def image_part_for(att: Attachment) -> ImagePart:
     """The image as the model gets it: the URL as it is, or the file's bytes as
     a `data:image/...;base64,` URI. Raises `AttachmentError` when the file has
@@ -133,18 +150,7 @@ def image_part_for(att: Attachment) -> ImagePart:
     if not att.path:
         raise AttachmentError(f"the attachment {att.name!r} has no file path")
     path = Path(att.path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AttachmentError(
-            f"the attached file is gone: {strip_control(str(path))}"
-        ) from None
-    except IsADirectoryError:
-        raise AttachmentError(f"not a file: {strip_control(str(path))}") from None
-    except OSError as exc:
-        raise AttachmentError(
-            f"cannot read {strip_control(str(path))}: {exc.strerror or exc}"
-        ) from None
+    data = read_attached(path)
     if len(data) > MAX_IMAGE_BYTES:
         raise AttachmentError(
             f"{strip_control(path.name)} is {_mib(len(data))}; images must be at most 20 MiB"

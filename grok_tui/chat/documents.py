@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grok_tui.chat.attachments import AttachmentError
+from grok_tui.chat.attachments import AttachmentError, read_attached
 from grok_tui.chat.models import Attachment
 from grok_tui.sanitize import strip_control
 
@@ -119,14 +119,7 @@ def read_document(att: Attachment) -> bytes:
     if not att.path:
         raise AttachmentError(f"the document {att.name!r} has no file path")
     path = Path(att.path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AttachmentError(f"the attached file is gone: {strip_control(str(path))}") from None
-    except OSError as exc:
-        raise AttachmentError(
-            f"cannot read {strip_control(str(path))}: {exc.strerror or exc}"
-        ) from None
+    data = read_attached(path)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise AttachmentError(
             f"{strip_control(path.name)} is {_mib(len(data))}; documents must be at most 48 MiB"
