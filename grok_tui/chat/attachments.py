@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from grok_tui.api.request import ImagePart
 from grok_tui.byte_size import format_size
+from grok_tui.chat.attached_files import AttachmentError, read_attached
 from grok_tui.chat.models import Attachment
 from grok_tui.sanitize import one_line, strip_control
 
@@ -28,13 +29,14 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
 
-
-class AttachmentError(ValueError):
-    """An attachment cannot be used; `reason` says why in one sentence."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+__all__ = [
+    "MAX_IMAGE_BYTES",
+    "AttachmentError",
+    "attachment_from_input",
+    "image_part_for",
+    "read_attached",
+    "sniff_image_type",
+]
 
 
 def sniff_image_type(head: bytes) -> str | None:
@@ -120,23 +122,6 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         mime_type=mime,
         size_bytes=size,
     )
-
-
-def read_attached(path: Path) -> bytes:
-    """The bytes of an attached file; `AttachmentError` in words when it has
-    gone, is a folder, or cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise AttachmentError(
-            f"the attached file is gone: {strip_control(str(path))}"
-        ) from None
-    except IsADirectoryError:
-        raise AttachmentError(f"not a file: {strip_control(str(path))}") from None
-    except OSError as exc:
-        raise AttachmentError(
-            f"cannot read {strip_control(str(path))}: {exc.strerror or exc}"
-        ) from None
 
 
 def image_part_for(att: Attachment) -> ImagePart:

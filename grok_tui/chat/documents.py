@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grok_tui.chat.attachments import AttachmentError, read_attached
+from grok_tui.chat.attached_files import AttachmentError, read_attached
 from grok_tui.chat.models import Attachment
 from grok_tui.sanitize import strip_control
 
