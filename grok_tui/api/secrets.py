@@ -11,8 +11,10 @@ kept as tool-call state or as an error is.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, TypeVar
 
+from grok_tui.api.endpoint import mask_key
+from grok_tui.api.errors import XAIError
 from grok_tui.api.events import (
     DebugEvent,
     Failed,
@@ -29,8 +31,9 @@ MIN_SECRET = 6
 
 
 def mask(secret: str) -> str:
-    """`abcd…wxyz`: enough to recognize a token, never enough to use it."""
-    return f"{secret[:4]}…{secret[-4:]}" if len(secret) >= 12 else "…"
+    """`…wxyz`: the project's one masking rule (`api.endpoint.mask_key`): never
+    more than the last 4 characters, nothing of a short token."""
+    return mask_key(secret)
 
 
 def request_secrets(request: ChatRequest) -> tuple[str, ...]:
@@ -54,7 +57,10 @@ def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def _scrub_fields(event: Any, names: tuple[str, ...], secrets: tuple[str, ...]) -> Any:
+_Event = TypeVar("_Event", ToolCallStarted, ToolCallUpdated, ToolCallFinished, DebugEvent)
+
+
+def _scrub_fields(event: _Event, names: tuple[str, ...], secrets: tuple[str, ...]) -> _Event:
     changes: dict[str, Any] = {}
     for name in names:
         value = getattr(event, name)
@@ -69,33 +75,35 @@ def redact_event(event: StreamEvent, secrets: tuple[str, ...]) -> StreamEvent:
     """`event` with every secret masked in the fields that are kept or shown."""
     if not secrets:
         return event
-    if isinstance(event, ToolCallStarted):
-        fields = ("name", "arguments", "server")
-        return _scrub_fields(event, fields, secrets)  # type: ignore[no-any-return]
-    if isinstance(event, ToolCallUpdated):
-        return _scrub_fields(event, ("arguments",), secrets)  # type: ignore[no-any-return]
-    if isinstance(event, ToolCallFinished):
-        event = _scrub_fields(event, ("name", "arguments", "error", "output", "server"), secrets)
-        if event.results:
-            hits = tuple(
-                dataclasses.replace(h, text=_scrub(h.text, secrets)) for h in event.results
-            )
-            event = dataclasses.replace(event, results=hits)
-        return event
-    if isinstance(event, DebugEvent):
-        return _scrub_fields(event, ("message",), secrets)  # type: ignore[no-any-return]
-    if isinstance(event, Retrying):
-        error = event.error
-        if any(s in error.message for s in secrets):
-            error.message = _scrub(error.message, secrets)
-            error.args = (error.message,)
-        return event
-    if isinstance(event, Failed):
-        error = event.error
-        if secrets and any(s in error.message for s in secrets):
-            error.message = _scrub(error.message, secrets)
-            error.args = (error.message,)
-        if event.text and any(s in event.text for s in secrets):
-            return dataclasses.replace(event, text=_scrub(event.text, secrets))
-        return event
-    return event
+    match event:
+        case ToolCallStarted():
+            return _scrub_fields(event, ("name", "arguments", "server"), secrets)
+        case ToolCallUpdated():
+            return _scrub_fields(event, ("arguments",), secrets)
+        case ToolCallFinished():
+            fields = ("name", "arguments", "error", "output", "server")
+            finished = _scrub_fields(event, fields, secrets)
+            if finished.results:
+                hits = tuple(
+                    dataclasses.replace(h, text=_scrub(h.text, secrets)) for h in finished.results
+                )
+                finished = dataclasses.replace(finished, results=hits)
+            return finished
+        case DebugEvent():
+            return _scrub_fields(event, ("message",), secrets)
+        case Retrying():
+            _scrub_error(event.error, secrets)
+            return event
+        case Failed():
+            _scrub_error(event.error, secrets)
+            if event.text and any(s in event.text for s in secrets):
+                return dataclasses.replace(event, text=_scrub(event.text, secrets))
+            return event
+        case _:
+            return event  # nothing kept or shown can hold a token
+
+
+def _scrub_error(error: XAIError, secrets: tuple[str, ...]) -> None:
+    if any(s in error.message for s in secrets):
+        error.message = _scrub(error.message, secrets)
+        error.args = (error.message,)
