@@ -281,7 +281,7 @@ def usage_line(usage: Usage | None, seconds: float, estimate: float | None = Non
     if usage.server_side_tool_calls:
         tools = ", ".join(f"{k}×{v}" for k, v in sorted(usage.server_side_tool_calls.items()))
         parts.append(f"tools {tools}")
-        from grok_tui.chat.tools import tool_fees
+        from grok_tui.chat.pricing import tool_fees
 
         fees = tool_fees(usage.server_side_tool_calls)
         if fees:
@@ -499,9 +499,10 @@ async def stream_plan(plan: AskPlan, printer: Printer) -> int:
     ) as client:
         request = plan.request
         if plan.documents:
-            request = await _upload(client, plan, printer)
-            if request is None:
+            uploaded = await _upload(client, plan, printer)
+            if uploaded is None:
                 return EXIT_API_ERROR
+            request = uploaded
         async for ev in client.stream(request):
             printer.handle(ev)
     return printer.exit_code

@@ -10,7 +10,7 @@ import datetime as dt
 
 from grok_tui.chat.conversation import session_totals
 from grok_tui.chat.models import Message, MessageStatus, Session, Usage
-from grok_tui.chat.tools import tool_fees
+from grok_tui.chat.pricing import tool_fees
 from grok_tui.sanitize import one_line, strip_control
 
 _ROLE_NAMES = {"user": "You", "assistant": "Grok", "system": "System"}

@@ -42,24 +42,6 @@ MAX_COLLECTIONS = 10
 MAX_COLLECTION_RESULTS = 50
 MAX_MCP_SERVERS = 32
 
-#: USD per billable call by usage kind (xai-wire §7.2, 2026 docs: web/X search
-#: and code execution $5 per 1,000 calls, collections search $2.50, file
-#: attachments (document search) $10; remote MCP is billed by tokens only).
-TOOL_CALL_PRICES_USD: dict[str, float] = {
-    "web_search": 0.005,
-    "x_search": 0.005,
-    "code_execution": 0.005,
-    "file_search": 0.0025,
-    "document_search": 0.01,
-}
-
-
-def tool_fees(calls: Mapping[str, int]) -> float | None:
-    """What the billable tool calls cost by the price list (None when none is priced)."""
-    priced = [n * TOOL_CALL_PRICES_USD[k] for k, n in calls.items() if k in TOOL_CALL_PRICES_USD]
-    return sum(priced) if priced else None
-
-
 _LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _TOOL_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 _COLLECTION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")

@@ -11,6 +11,7 @@ from grok_tui.api.request import CodeInterpreterTool, FileSearchTool, McpTool
 from grok_tui.chat.conversation import add_user_message, start_reply
 from grok_tui.chat.export import session_to_markdown
 from grok_tui.chat.models import Session, Usage
+from grok_tui.chat.pricing import tool_fees
 from grok_tui.chat.request import build_request, unsupported_on_api
 from grok_tui.chat.search import SearchSettings
 from grok_tui.chat.tools import (
@@ -20,7 +21,6 @@ from grok_tui.chat.tools import (
     check_session_tools,
     has_file_tokens,
     tool_config_from,
-    tool_fees,
 )
 
 
