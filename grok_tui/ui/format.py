@@ -316,7 +316,8 @@ def search_summary(settings: SearchSettings | None) -> str:
 def sent_search_summary(settings: SearchSettings | None, *, model: str | None, api: str) -> str:
     """`search_summary` of what is *sent* to `model` on `api`: a reasoning
     effort the model refuses is left out, and search on the Chat Completions
-    API (which has no search tools) reads `search not sent (chat API)`."""
+    API (which has no server-side tools) reads `search not sent (chat API)`,
+    `tools not sent (chat API)` or `search and tools not sent (chat API)`."""
     if settings is None:
         return search_summary(None)
     from grok_tui.chat.preflight import effort_to_send
@@ -325,6 +326,10 @@ def sent_search_summary(settings: SearchSettings | None, *, model: str | None, a
     if model is not None:
         sent.reasoning_effort = effort_to_send(model, settings.reasoning_effort)
     if api == "chat" and sent.any_enabled:
+        searched = sent.web.enabled or sent.x.enabled
+        tools = sent.tools.any_enabled
+        what = "search and tools" if searched and tools else "search" if searched else "tools"
         sent.web.enabled = sent.x.enabled = False
-        return search_summary(sent).replace("search off", "search not sent (chat API)", 1)
+        sent.tools = ToolSettings()
+        return search_summary(sent).replace("search off", f"{what} not sent (chat API)", 1)
     return search_summary(sent)

@@ -128,3 +128,74 @@ def test_tool_fees_and_the_export_line() -> None:
     md = session_to_markdown(session)
     assert "tools: code_execution ×1, file_search ×2, mcp ×1" in md
     assert "tool fees $0.0100" in md
+
+
+# -- with issue 13 (preflight, status bar, request options) -----------------------
+
+
+def test_chat_api_names_every_tool_it_leaves_out() -> None:
+    from grok_tui.chat.preflight import preflight
+    from grok_tui.ui.format import sent_search_summary
+
+    tools_only = SearchSettings(tools=ToolSettings(code_execution=True, mcp=["wiki"]))
+    found = preflight(model="grok-4.3", api="chat", settings=tools_only)
+    note = next(f.text for f in found if f.kind == "search_on_chat")
+    assert note.startswith("code execution and MCP servers not sent: server-side tools")
+    assert sent_search_summary(tools_only, model="grok-4.3", api="chat") == (
+        "tools not sent (chat API)"
+    )
+    assert sent_search_summary(tools_only, model="grok-4.3", api="responses") == "code  mcp: wiki"
+    both = tools_only.model_copy(deep=True)
+    both.web.enabled = True
+    assert sent_search_summary(both, model="grok-4.3", api="chat") == (
+        "search and tools not sent (chat API)"
+    )
+    # max turns with only a tool on is sent (a server-side tool is on).
+    with_turns = tools_only.model_copy(update={"max_turns": 3})
+    kinds = [f.kind for f in preflight(model="grok-4.3", api="responses", settings=with_turns)]
+    assert "max_turns_without_tools" not in kinds
+
+
+def test_documents_and_reasoning_items_survive_merged_user_messages() -> None:
+    from grok_tui.api.request import FilePart
+    from grok_tui.chat.models import Attachment, MessageStatus
+    from grok_tui.chat.request import RequestOptions
+
+    search = SearchSettings(tools=ToolSettings(code_execution=True))
+    session = Session(model="grok-4.3", search=search)
+    add_user_message(session, "first")
+    reply = start_reply(session, "grok-4.3")
+    reply.text, reply.status = "ok", MessageStatus.COMPLETE
+    reply.reasoning_items = [{"type": "reasoning", "id": "rs_1", "encrypted_content": "blob"}]
+    doc = Attachment(source="file", kind="document", name="a.pdf", path="/x/a.pdf",
+                     mime_type="application/pdf", file_id="file_1")
+    add_user_message(session, "read this", [doc])
+    add_user_message(session, "and this", [doc.model_copy(update={"file_id": "file_2"})])
+    req = build_request(session, options=RequestOptions())
+    assert [m.role for m in req.messages] == ["user", "assistant", "user"]
+    assert req.messages[1].items_before == ({"type": "reasoning", "id": "rs_1",
+                                             "encrypted_content": "blob"},)
+    assert req.messages[2].text == "read this\n\nand this"
+    assert req.messages[2].files == (FilePart("file_1"), FilePart("file_2"))
+    assert req.tools == (CodeInterpreterTool(),) and req.store is False
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools", "scenario"),
+    [
+        ("hello", [{"type": "web_search"}], "search"),
+        ("hello", [{"type": "web_search"}, {"type": "code_interpreter"}], "tools"),
+        ("latest news", [{"type": "web_search"}, {"type": "code_interpreter"}], "search"),
+        ("hello", [{"type": "code_interpreter"}], "tools"),
+    ],
+)
+def test_fake_picks_search_or_tools(
+    prompt: str, tools: list[dict[str, str]], scenario: str
+) -> None:
+    from grok_tui.fake import FakeXAI, resolve_model
+    from grok_tui.fake.request import parse
+
+    model = resolve_model("grok-4.3")
+    assert model is not None
+    body = {"model": "grok-4.3", "input": prompt, "tools": tools}
+    assert FakeXAI._heuristic(parse("responses", body, model), model) == scenario
