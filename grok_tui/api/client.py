@@ -33,7 +33,7 @@ import contextlib
 import json
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -206,7 +206,7 @@ class XAIClient:
 
     async def _stream_events(
         self, request: ChatRequest, *, api: ApiKind | None = None
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         kind = api or self.api
         if kind == "chat":
             body, notes = chat_body(request)

@@ -253,8 +253,8 @@ def _file_search(
 ) -> Generator[BodyItem, None, tuple[dict[str, Any], list[dict[str, Any]]]]:
     iid = f"fs_{suffix}"
     query = (w.req.prompt or "release notes")[:60]
-    added = {"id": iid, "type": "file_search_call", "status": "in_progress",
-             "queries": [], "results": None}
+    added: dict[str, Any] = {"id": iid, "type": "file_search_call", "status": "in_progress",
+                             "queries": [], "results": None}
     yield w.ev("response.output_item.added", item=added, output_index=index)
     yield w.ev("response.file_search_call.in_progress", item_id=iid, output_index=index)
     yield w.ev("response.file_search_call.searching", item_id=iid, output_index=index)
