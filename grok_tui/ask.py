@@ -53,6 +53,8 @@ from grok_tui.exit_codes import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_
 from grok_tui.sanitize import one_line, strip_control
 
 MAX_SCHEMA_BYTES = 1024 * 1024
+#: Lines of a tool's output (code logs, MCP output) printed under its line.
+OUTPUT_LINES = 12
 #: The retry policy of `ask` (tests swap in one that does not sleep).
 RETRY_POLICY = RetryPolicy()
 
@@ -69,6 +71,8 @@ class AskPlan:
     timeouts: Timeouts
     demo_rate: float = 120.0
     notes: list[str] = field(default_factory=list)
+    #: Documents to upload before the request (`--file`); sent as `input_file` parts.
+    documents: list[Any] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -116,6 +120,12 @@ def search_settings_from_flags(args: argparse.Namespace) -> Any:
         },
         "reasoning_effort": args.reasoning_effort,
         "max_turns": args.max_turns,
+        "tools": {
+            "code_execution": bool(getattr(args, "code_execution", False)),
+            "mcp": list(getattr(args, "mcp", None) or []),
+            "collections": list(getattr(args, "collection", None) or []),
+            "collection_results": getattr(args, "collection_results", None),
+        },
     }
     try:
         return SearchSettings.model_validate(data)
@@ -124,10 +134,19 @@ def search_settings_from_flags(args: argparse.Namespace) -> Any:
         raise UsageProblem("invalid search settings:\n  " + "\n  ".join(lines)) from None
 
 
-def search_tools_for(settings: Any) -> tuple[Any, ...]:
-    from grok_tui.chat.request import search_tools
+def search_tools_for(settings: Any, tool_config: Any = None) -> tuple[Any, ...]:
+    """The tools of the request: search, code execution, MCP, collections.
+    Raises UsageProblem for an `--mcp` label config.toml does not define."""
+    from grok_tui.chat.request import search_tools, server_tools
 
-    return search_tools(settings)
+    for label in settings.tools.mcp:
+        if tool_config is None or tool_config.server(label) is None:
+            known = ", ".join(tool_config.labels) if tool_config is not None else ""
+            raise UsageProblem(
+                f"--mcp {label}: no [[mcp]] server with this label in config.toml"
+                + (f" (defined: {known})" if known else " (none is defined)")
+            )
+    return search_tools(settings) + server_tools(settings.tools, tool_config)
 
 
 def image_parts(values: list[str]) -> tuple[ImagePart, ...]:
@@ -140,6 +159,20 @@ def image_parts(values: list[str]) -> tuple[ImagePart, ...]:
         except AttachmentError as exc:
             raise UsageProblem(f"cannot attach {one_line(value, 120)!r}: {exc.reason}") from None
     return tuple(parts)
+
+
+def documents_from_flags(values: list[str]) -> list[Any]:
+    """Checked document attachments (`--file`); UsageProblem with the reason."""
+    from grok_tui.chat.attachments import AttachmentError
+    from grok_tui.chat.documents import document_from_path
+
+    out = []
+    for value in values:
+        try:
+            out.append(document_from_path(value))
+        except AttachmentError as exc:
+            raise UsageProblem(f"cannot attach {one_line(value, 120)!r}: {exc.reason}") from None
+    return out
 
 
 def read_schema(path_text: str) -> tuple[dict[str, Any], str]:
@@ -173,6 +206,7 @@ def build_plan(
     settings, problems = load_settings(args, environ)
     search = search_settings_from_flags(args)
     images = image_parts(list(args.image))
+    documents = documents_from_flags(list(getattr(args, "file", None) or []))
     schema, schema_name = read_schema(args.schema) if args.schema else (None, "response")
     api: ApiKind = settings.api
     api_key = settings.key_value()
@@ -182,9 +216,17 @@ def build_plan(
             "no API key: set XAI_API_KEY (or put it in a .env file or the config file), "
             "or try the offline demo with --demo"
         )
-    tools = search_tools_for(search)
+    tool_config = settings.tools
+    if demo and not tool_config.mcp_servers:
+        from grok_tui.chat.tools import DEMO_MCP_SERVER
+
+        tool_config = tool_config.model_copy(update={"mcp_servers": [DEMO_MCP_SERVER]})
+    tools = search_tools_for(search, tool_config)
     notes = [str(problem) for problem in problems]
     notes += preflight_notes(args, settings, search, prompt, len(images), api)
+    from grok_tui.chat.tools import check_session_tools
+
+    notes.extend(check_session_tools(search.tools, tool_config))
     messages = (InputMessage("user", prompt, images=images),)
     request = ChatRequest(
         model=settings.model,
@@ -213,6 +255,7 @@ def build_plan(
         timeouts=Timeouts(connect=t.connect, read=t.read, write=t.write),
         demo_rate=settings.demo_rate,
         notes=notes,
+        documents=documents,
     )
 
 
@@ -238,6 +281,11 @@ def usage_line(usage: Usage | None, seconds: float, estimate: float | None = Non
     if usage.server_side_tool_calls:
         tools = ", ".join(f"{k}×{v}" for k, v in sorted(usage.server_side_tool_calls.items()))
         parts.append(f"tools {tools}")
+        from grok_tui.chat.pricing import tool_fees
+
+        fees = tool_fees(usage.server_side_tool_calls)
+        if fees:
+            parts.append(f"tool fees ${fees:.4f}")
     if usage.cost_usd is not None:
         parts.append(f"${usage.cost_usd:.6f}".rstrip("0").rstrip("."))
     elif estimate is not None:
@@ -338,9 +386,11 @@ class Printer:
                 started = self.tool_t0.pop(ev.call_id, self.clock())
                 self.tool_names.pop(ev.call_id, None)
                 self.tool_args.pop(ev.call_id, None)
+                name = f"{ev.server}/{ev.name}" if ev.server else ev.name
                 self._tool_line(
-                    ev.name, ev.arguments, ev.phase.value, self.clock() - started, ev.error
+                    name, ev.arguments, ev.phase.value, self.clock() - started, ev.error
                 )
+                self._tool_output(ev)
             case CitationAdded():
                 if all(c.url != ev.url for c in self.citations):
                     self.citations.append(ev)
@@ -378,6 +428,19 @@ class Printer:
         shown = f" {summary!r}" if summary else ""
         tail = f": {one_line(error, 120)}" if error else ""
         self.note(f"tool {one_line(name, 40)}{shown} {phase} {secs:.1f}s{tail}")
+
+    def _tool_output(self, ev: ToolCallFinished) -> None:
+        """Code logs, an MCP tool's output (first lines) and collection results."""
+        if ev.output:
+            lines = strip_control(ev.output).splitlines()
+            for line in lines[:OUTPUT_LINES]:
+                self.note(f"  │ {line[:200]}")
+            if len(lines) > OUTPUT_LINES:
+                self.note(f"  │ … {len(lines) - OUTPUT_LINES} more lines")
+        for hit in ev.results:
+            score = f" {hit.score:.2f}" if hit.score is not None else ""
+            snippet = f": {one_line(hit.text, 100)}" if hit.text else ""
+            self.note(f"  · {one_line(hit.filename or hit.file_id, 60)}{score}{snippet}")
 
     def _unfinished_tools(self) -> None:
         for call_id, t in list(self.tool_t0.items()):
@@ -434,9 +497,44 @@ async def stream_plan(plan: AskPlan, printer: Printer) -> int:
         retry=RETRY_POLICY,
         transport=transport,
     ) as client:
-        async for ev in client.stream(plan.request):
+        request = plan.request
+        if plan.documents:
+            uploaded = await _upload(client, plan, printer)
+            if uploaded is None:
+                return EXIT_API_ERROR
+            request = uploaded
+        async for ev in client.stream(request):
             printer.handle(ev)
     return printer.exit_code
+
+
+async def _upload(client: XAIClient, plan: AskPlan, printer: Printer) -> ChatRequest | None:
+    """Upload `--file` documents; the request with their `input_file` parts, or
+    None (the reason printed) when an upload failed."""
+    import dataclasses
+
+    from grok_tui.api.errors import XAIError
+    from grok_tui.api.request import FilePart
+    from grok_tui.chat.attachments import AttachmentError
+    from grok_tui.chat.documents import read_document
+
+    parts: list[FilePart] = []
+    for att in plan.documents:
+        try:
+            data = await asyncio.to_thread(read_document, att)
+            info = await client.upload_file(att.name, data, att.mime_type or "text/plain")
+        except AttachmentError as exc:
+            printer.note(f"error: {exc.reason}")
+            return None
+        except XAIError as exc:
+            printer.note(f"error: could not upload {one_line(att.name, 80)}: {exc.user_message()}")
+            return None
+        printer.note(f"uploaded {one_line(att.name, 80)} as {one_line(str(info['id']), 80)}")
+        parts.append(FilePart(str(info["id"])))
+    first, *rest = plan.request.messages
+    last = dataclasses.replace(rest[-1] if rest else first, files=tuple(parts))
+    messages = (*(plan.request.messages[:-1]), last)
+    return dataclasses.replace(plan.request, messages=messages)
 
 
 def run_ask(

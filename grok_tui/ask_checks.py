@@ -24,12 +24,12 @@ def preflight_notes(
 
     What cannot work is refused (UsageProblem, exit 2) with the reason: a
     reasoning effort the model refuses, images to a text-only model,
-    `--image-understanding` or `--max-turns` without a search tool, the API key
-    in the prompt. Search with `--api chat` is sent without the tools, with a
-    note (returned)."""
+    `--image-understanding` without a search tool, `--max-turns` without a
+    server-side tool, the API key in the prompt. Tools with `--api chat` are
+    sent without them, with a note (returned)."""
     from grok_tui.chat.preflight import effort_refusal, preflight
 
-    if args.image_understanding and not search.any_enabled:
+    if args.image_understanding and not (search.web.enabled or search.x.enabled):
         raise UsageProblem(
             "--image-understanding applies to web or X search; add --web-search or --x-search "
             "(it is not about images attached with --image)"
@@ -48,7 +48,10 @@ def preflight_notes(
         if finding.kind in ("search_on_chat", "images_stored"):
             notes.append(finding.text)
         elif finding.kind == "max_turns_without_tools":
-            raise UsageProblem("--max-turns applies only with --web-search or --x-search")
+            raise UsageProblem(
+                "--max-turns applies only with --web-search or --x-search "
+                "(or --code-execution, --mcp, --collection)"
+            )
         elif finding.kind == "api_key_in_prompt":
             raise UsageProblem(
                 "the prompt contains your API key; it was not sent (remove the key from the prompt)"

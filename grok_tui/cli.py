@@ -125,6 +125,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="none, low, medium, high or xhigh (where the model takes it)",
     )
     ask.add_argument("--max-turns", type=int, metavar="N", help="maximum agentic tool turns")
+    ask.add_argument(
+        "--file", metavar="PATH", action="append", default=[],
+        help="attach a document (PDF, text, Markdown, source; repeatable), uploaded "
+        "through the Files API",
+    )
+    ask.add_argument(
+        "--code-execution", action="store_true",
+        help="let the model run Python on xAI's servers (code_interpreter tool)",
+    )
+    ask.add_argument(
+        "--mcp", metavar="LABEL", action="append", default=[],
+        help="use the remote MCP server of this label from config.toml [[mcp]] (repeatable)",
+    )
+    ask.add_argument(
+        "--collection", metavar="ID", action="append", default=[],
+        help="search this collection (file_search tool; repeatable, at most 10)",
+    )
+    ask.add_argument(
+        "--collection-results", type=int, metavar="N",
+        help="results per collections search (1-50; default: the server's)",
+    )
     ask.add_argument("--json", action="store_true", help="print newline-delimited JSON events")
     ask.add_argument(
         "--schema", metavar="FILE",

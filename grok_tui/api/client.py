@@ -29,10 +29,11 @@ generator, which leaves the `httpx` stream context and closes the response.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -56,6 +57,7 @@ from grok_tui.api.errors import (
 from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
 from grok_tui.api.models import ModelInfo, parse_model_list
 from grok_tui.api.request import ApiKind, ChatRequest
+from grok_tui.api.secrets import redact_event, request_secrets
 from grok_tui.api.sse import Clock, FrameDecoder, aiter_frames, content_type, loads
 from grok_tui.api.wire import chat_body, responses_body, responses_notes
 
@@ -195,7 +197,16 @@ class XAIClient:
     async def stream(
         self, request: ChatRequest, *, api: ApiKind | None = None
     ) -> AsyncIterator[StreamEvent]:
-        """The typed events of one streamed turn; ends with `Completed` or `Failed`."""
+        """The typed events of one streamed turn; ends with `Completed` or `Failed`.
+        MCP tokens the request carries are masked in every event kept or shown."""
+        secrets = request_secrets(request)
+        async with contextlib.aclosing(self._stream_events(request, api=api)) as events:
+            async for ev in events:
+                yield redact_event(ev, secrets) if secrets else ev
+
+    async def _stream_events(
+        self, request: ChatRequest, *, api: ApiKind | None = None
+    ) -> AsyncGenerator[StreamEvent, None]:
         kind = api or self.api
         if kind == "chat":
             body, notes = chat_body(request)
@@ -352,6 +363,46 @@ class XAIClient:
         (`/v1/language-models`, falling back to `/v1/models` on 404). Raises XAIError."""
         data = await self._get_json("/language-models", fallback_on_404="/models")
         return parse_model_list(data)
+
+    async def upload_file(
+        self, filename: str, data: bytes, mime_type: str = "application/octet-stream",
+        *, purpose: str = "assistants",
+    ) -> dict[str, Any]:
+        """Upload a document (`POST /v1/files`, multipart); returns the file object
+        (`id`, `bytes`, `filename`, ...). Raises XAIError."""
+        try:
+            resp = await self._http.post(
+                f"{self.base_url}/files",
+                headers=self._headers("application/json"),
+                files={"file": (filename, data, mime_type)},
+                data={"purpose": purpose},
+            )
+        except httpx.HTTPError as exc:
+            raise self._redact(self._map_exception(exc, got_response=False)) from None
+        if resp.status_code != 200:
+            raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
+        try:
+            info = loads(resp.content)
+        except ValueError:
+            raise ProtocolError("/files did not answer with JSON") from None
+        if not isinstance(info, dict) or not isinstance(info.get("id"), str) or not info["id"]:
+            raise ProtocolError("/files answered without a file id")
+        return info
+
+    async def delete_file(self, file_id: str) -> bool:
+        """Delete an uploaded file (`DELETE /v1/files/{id}`); False when it was
+        already gone (404). Raises XAIError otherwise."""
+        try:
+            resp = await self._http.delete(
+                f"{self.base_url}/files/{file_id}", headers=self._headers("application/json")
+            )
+        except httpx.HTTPError as exc:
+            raise self._redact(self._map_exception(exc, got_response=False)) from None
+        if resp.status_code == 404:
+            return False
+        if resp.status_code != 200:
+            raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
+        return True
 
     async def _get_json(self, path: str, *, fallback_on_404: str | None = None) -> Any:
         try:

@@ -23,6 +23,7 @@ from grok_tui.api.events import (
     DebugEvent,
     EncryptedReasoning,
     Failed,
+    FileSearchHit,
     ReasoningDelta,
     ReasoningFinished,
     ReasoningProgress,
@@ -201,15 +202,80 @@ def _int_or_none(value: Any) -> int | None:
 
 def citation_from(annotation: dict[str, Any]) -> CitationAdded | None:
     url = annotation.get("url")
+    title = annotation.get("title")
+    if (not isinstance(url, str) or not url) and isinstance(annotation.get("file_id"), str):
+        # A document of a collection (`file_citation`): no URL, a file id and name.
+        url = f"{FILE_CITATION_SCHEME}{annotation['file_id']}"
+        title = annotation.get("filename") or title
     if not isinstance(url, str) or not url:
         return None
-    title = annotation.get("title")
     return CitationAdded(
         url=url,
         title=title if isinstance(title, str) and title else None,
         start_index=_int_or_none(annotation.get("start_index")),
         end_index=_int_or_none(annotation.get("end_index")),
     )
+
+
+#: The URL given to a citation of a collection's document (it has a file id, no URL).
+FILE_CITATION_SCHEME = "collections://files/"
+
+
+def item_output(item: dict[str, Any]) -> str | None:
+    """What a tool call gave back: code execution logs (`outputs` of type
+    `logs`, or an `output`/`result` text), an MCP tool's `output`."""
+    texts: list[str] = []
+    for out in _seq(item.get("outputs")):
+        if isinstance(out, dict):
+            for key in ("logs", "output", "text", "stdout", "stderr"):
+                value = out.get(key)
+                if isinstance(value, str) and value:
+                    texts.append(value)
+                    break
+            else:
+                if out.get("type") == "image" and isinstance(out.get("url"), str):
+                    texts.append(f"[image] {out['url']}")
+        elif isinstance(out, str) and out:
+            texts.append(out)
+    for key in ("output", "result", "stdout"):
+        value = item.get(key)
+        if isinstance(value, str) and value:
+            texts.append(value)
+        elif isinstance(value, (dict, list)) and value:
+            texts.append(_compact_json(value))
+    return "\n".join(texts) if texts else None
+
+
+def item_results(item: dict[str, Any]) -> tuple[FileSearchHit, ...]:
+    """The results of a file_search (collections) call item."""
+    hits: list[FileSearchHit] = []
+    for r in _seq(item.get("results")) + _seq(item.get("search_results")):
+        if not isinstance(r, dict):
+            continue
+        file_id = r.get("file_id")
+        name = r.get("filename") or r.get("file_name") or r.get("name") or file_id
+        score = r.get("score")
+        text = r.get("text") or r.get("chunk_content") or r.get("content")
+        hits.append(
+            FileSearchHit(
+                file_id=file_id if isinstance(file_id, str) else "",
+                filename=name if isinstance(name, str) else "",
+                score=_score(score),
+                text=text if isinstance(text, str) else "",
+            )
+        )
+    return tuple(hits)
+
+
+def _score(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _item_server(item: dict[str, Any]) -> str | None:
+    label = item.get("server_label")
+    return label if isinstance(label, str) and label else None
 
 
 @dataclass(slots=True)
@@ -221,6 +287,7 @@ class _Tool:
     phase: ToolPhase = ToolPhase.STARTED
     code: str = ""
     finished: bool = False
+    step: str | None = None
 
 
 class ResponsesDecoder(FrameDecoder):
@@ -380,7 +447,7 @@ class ResponsesDecoder(FrameDecoder):
         self._tools[call_id] = tool
         self._end_reasoning(out)
         self.content_started = True
-        out.append(ToolCallStarted(call_id, name, kind, tool.arguments))
+        out.append(ToolCallStarted(call_id, name, kind, tool.arguments, _item_server(item)))
         return tool
 
     def _encrypted_reasoning(self, item: dict[str, Any], out: list[StreamEvent]) -> None:
@@ -444,6 +511,9 @@ class ResponsesDecoder(FrameDecoder):
                         args,
                         sources=_item_sources(item),
                         error=_item_error(item),
+                        output=item_output(item),
+                        server=_item_server(item),
+                        results=item_results(item),
                     )
                 )
         else:
@@ -504,7 +574,7 @@ class ResponsesDecoder(FrameDecoder):
         if etype.startswith("response."):
             head, _, tail = etype[9:].rpartition(".")
             if head.endswith("_call") and tail in _PHASES:
-                return self._on_phase(head, _PHASES[tail], p)
+                return self._on_phase(head, _PHASES[tail], p, tail)
             if tail in ("delta", "done"):
                 for suffix in ("_input", "_arguments", "_code"):
                     if head.endswith(suffix) and "_call" in head:
@@ -520,12 +590,15 @@ class ResponsesDecoder(FrameDecoder):
             tool = self._start_tool(stub, p, out)
         return tool, out
 
-    def _on_phase(self, item_type: str, phase: ToolPhase, p: dict[str, Any]) -> list[StreamEvent]:
+    def _on_phase(
+        self, item_type: str, phase: ToolPhase, p: dict[str, Any], step: str | None = None
+    ) -> list[StreamEvent]:
         tool, out = self._lookup(item_type, p)
-        if tool.finished or tool.phase == phase:
+        if tool.finished or (tool.phase == phase and (tool.step == step or phase is ToolPhase.STARTED)):
             return out
         tool.phase = phase
-        out.append(ToolCallUpdated(tool.call_id, phase))
+        tool.step = step
+        out.append(ToolCallUpdated(tool.call_id, phase, step=step))
         return out
 
     def _on_args(self, head: str, suffix: str, done: bool, p: dict[str, Any]) -> list[StreamEvent]:

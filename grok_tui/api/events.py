@@ -147,6 +147,7 @@ class ToolCallStarted:
     name: str  # e.g. "web_search", "x_keyword_search", "browse_page", or unknown names verbatim
     tool_kind: ToolKind
     arguments: str  # raw JSON text of the arguments as far as known ("" when not yet)
+    server: str | None = None  # MCP: the server label
     kind: Literal["tool_call_started"] = "tool_call_started"
 
 
@@ -157,7 +158,20 @@ class ToolCallUpdated:
     call_id: str
     phase: ToolPhase
     arguments: str | None = None  # full argument JSON text when it changed, else None
+    # The wire's own word for a phase change ("in_progress", "executing",
+    # "interpreting", "searching", "completed"); None for argument updates.
+    step: str | None = None
     kind: Literal["tool_call_updated"] = "tool_call_updated"
+
+
+@dataclass(frozen=True, slots=True)
+class FileSearchHit:
+    """One result of a collections (file_search) call."""
+
+    file_id: str
+    filename: str
+    score: float | None = None
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +185,11 @@ class ToolCallFinished:
     arguments: str  # final argument JSON text ("" if none)
     sources: tuple[str, ...] = ()  # URLs a web search reported, when given
     error: str | None = None
+    # What the tool gave back, when the response carries it: code execution
+    # logs, an MCP tool's output.
+    output: str | None = None
+    server: str | None = None  # MCP: the server label
+    results: tuple[FileSearchHit, ...] = ()  # collections search results
     kind: Literal["tool_call_finished"] = "tool_call_finished"
 
 
@@ -289,7 +308,10 @@ def event_to_dict(event: StreamEvent) -> dict[str, Any]:
         elif isinstance(value, Usage):
             value = dataclasses.asdict(value)
         elif isinstance(value, tuple):
-            value = list(value)
+            value = [
+                dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v  # type: ignore[arg-type]
+                for v in value
+            ]
         out[f.name] = value
     out["kind"] = event.kind
     return out

@@ -23,12 +23,20 @@ class ImagePart:
 
 
 @dataclass(frozen=True, slots=True)
+class FilePart:
+    """A document uploaded through the Files API, sent as an `input_file` part."""
+
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class InputMessage:
-    """One message of the history. Images come before the text, in order."""
+    """One message of the history. Images, then documents, come before the text."""
 
     role: Role
     text: str
     images: tuple[ImagePart, ...] = ()
+    files: tuple[FilePart, ...] = ()
     # Output items of an earlier response sent back before this message, as
     # they came (encrypted reasoning items; Responses API only, opaque).
     items_before: tuple[dict[str, Any], ...] = ()
@@ -52,7 +60,35 @@ class XSearchTool:
     enable_video_understanding: bool = False
 
 
-Tool = WebSearchTool | XSearchTool
+@dataclass(frozen=True, slots=True)
+class CodeInterpreterTool:
+    """Server-side code execution: `{"type": "code_interpreter"}`."""
+
+
+@dataclass(frozen=True, slots=True)
+class McpTool:
+    """A remote MCP server the API calls on the model's behalf.
+
+    `authorization` is a secret (`Bearer <token>`): it goes into the request
+    body only, and `repr` never shows it."""
+
+    server_url: str
+    server_label: str
+    server_description: str | None = None
+    allowed_tools: tuple[str, ...] = ()
+    authorization: str | None = field(default=None, repr=False)
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FileSearchTool:
+    """Collections search: `{"type": "file_search", "vector_store_ids": [...]}`."""
+
+    vector_store_ids: tuple[str, ...]
+    max_num_results: int | None = None
+
+
+Tool = WebSearchTool | XSearchTool | CodeInterpreterTool | McpTool | FileSearchTool
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from grok_tui.api.request import ChatRequest, ImagePart, InputMessage, Tool, WebSearchTool
+from grok_tui.api.request import (
+    ChatRequest,
+    CodeInterpreterTool,
+    FileSearchTool,
+    ImagePart,
+    InputMessage,
+    McpTool,
+    Tool,
+    WebSearchTool,
+)
+
+
+def server_tool_json(tool: Tool) -> dict[str, Any] | None:
+    """The REST object of code execution, MCP and collections search (xai-wire
+    §3.3), or None for the search tools."""
+    if isinstance(tool, CodeInterpreterTool):
+        return {"type": "code_interpreter"}
+    if isinstance(tool, McpTool):
+        out: dict[str, Any] = {
+            "type": "mcp",
+            "server_url": tool.server_url,
+            "server_label": tool.server_label,
+        }
+        if tool.server_description:
+            out["server_description"] = tool.server_description
+        if tool.allowed_tools:
+            out["allowed_tools"] = list(tool.allowed_tools)
+        if tool.authorization:
+            out["authorization"] = tool.authorization
+        if tool.headers:
+            out["headers"] = dict(tool.headers)
+        return out
+    if isinstance(tool, FileSearchTool):
+        fs: dict[str, Any] = {
+            "type": "file_search",
+            "vector_store_ids": list(tool.vector_store_ids),
+        }
+        if tool.max_num_results is not None:
+            fs["max_num_results"] = tool.max_num_results
+        return fs
+    return None
 
 
 def tool_json(tool: Tool) -> dict[str, Any]:
-    """The flat REST object of a search tool."""
+    """The flat REST object of a tool."""
+    other = server_tool_json(tool)
+    if other is not None:
+        return other
     if isinstance(tool, WebSearchTool):
         out: dict[str, Any] = {"type": "web_search"}
         if tool.allowed_domains:
@@ -27,6 +70,7 @@ def tool_json(tool: Tool) -> dict[str, Any]:
         if tool.enable_image_search:
             out["enable_image_search"] = True
         return out
+    assert not isinstance(tool, (CodeInterpreterTool, McpTool, FileSearchTool))
     out = {"type": "x_search"}
     if tool.allowed_x_handles:
         out["allowed_x_handles"] = list(tool.allowed_x_handles)
@@ -51,9 +95,10 @@ def _responses_image(img: ImagePart) -> dict[str, Any]:
 
 
 def _responses_message(msg: InputMessage) -> dict[str, Any]:
-    if not msg.images:
+    if not msg.images and not msg.files:
         return {"role": msg.role, "content": msg.text}
     parts = [_responses_image(img) for img in msg.images]
+    parts.extend({"type": "input_file", "file_id": f.file_id} for f in msg.files)
     if msg.text:
         parts.append({"type": "input_text", "text": msg.text})
     return {"role": msg.role, "content": parts}
@@ -147,10 +192,15 @@ def chat_body(req: ChatRequest) -> tuple[dict[str, Any], list[str]]:
     if req.instructions:
         messages.insert(0, {"role": "system", "content": req.instructions})
     body: dict[str, Any] = {"model": req.model, "messages": messages}
+    if any(m.files for m in req.messages):
+        notes.append(
+            "attached documents are only sent on the Responses API; "
+            "they were not sent on chat completions"
+        )
     if req.tools:
         notes.append(
-            "search tools are only available on the Responses API; "
-            "they were not sent on chat completions"
+            "search tools (and code execution, MCP, collections) are only available "
+            "on the Responses API; they were not sent on chat completions"
         )
     if req.reasoning_effort:
         body["reasoning_effort"] = req.reasoning_effort

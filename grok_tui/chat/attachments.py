@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from grok_tui.api.request import ImagePart
 from grok_tui.byte_size import format_size
+from grok_tui.chat.attached_files import AttachmentError, read_attached
 from grok_tui.chat.models import Attachment
 from grok_tui.sanitize import one_line, strip_control
 
@@ -28,13 +29,14 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
 
-
-class AttachmentError(ValueError):
-    """An attachment cannot be used; `reason` says why in one sentence."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+__all__ = [
+    "MAX_IMAGE_BYTES",
+    "AttachmentError",
+    "attachment_from_input",
+    "image_part_for",
+    "read_attached",
+    "sniff_image_type",
+]
 
 
 def sniff_image_type(head: bytes) -> str | None:
@@ -83,6 +85,12 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         raise AttachmentError(f"file not found: {strip_control(str(path))}")
     if not path.is_file():
         raise AttachmentError(f"not a file: {strip_control(str(path))}")
+    from grok_tui.chat.documents import is_document_path
+
+    if is_document_path(str(path)):
+        from grok_tui.chat.documents import document_from_path
+
+        return document_from_path(str(path))
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
@@ -99,8 +107,13 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         ) from None
     mime = sniff_image_type(head)
     if mime is None:
+        from grok_tui.chat.documents import document_from_path, is_document_path
+
+        if is_document_path(str(path)) or head.startswith(b"%PDF-"):
+            return document_from_path(str(path))  # PDF, text, Markdown, source
         raise AttachmentError(
-            f"{strip_control(path.name)} is not a PNG or JPEG image (only those can be sent)"
+            f"{strip_control(path.name)} is not a PNG or JPEG image, a PDF, or a text, "
+            "Markdown or source file"
         )
     return Attachment(
         source="file",
@@ -122,18 +135,7 @@ def image_part_for(att: Attachment) -> ImagePart:
     if not att.path:
         raise AttachmentError(f"the attachment {att.name!r} has no file path")
     path = Path(att.path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AttachmentError(
-            f"the attached file is gone: {strip_control(str(path))}"
-        ) from None
-    except IsADirectoryError:
-        raise AttachmentError(f"not a file: {strip_control(str(path))}") from None
-    except OSError as exc:
-        raise AttachmentError(
-            f"cannot read {strip_control(str(path))}: {exc.strerror or exc}"
-        ) from None
+    data = read_attached(path)
     if len(data) > MAX_IMAGE_BYTES:
         raise AttachmentError(
             f"{strip_control(path.name)} is {format_size(len(data))}; images must be at most 20 MiB"

@@ -10,6 +10,7 @@ import datetime as dt
 
 from grok_tui.chat.conversation import session_totals
 from grok_tui.chat.models import Message, MessageStatus, Session, Usage
+from grok_tui.chat.pricing import tool_fees
 from grok_tui.sanitize import one_line, strip_control
 
 _ROLE_NAMES = {"user": "You", "assistant": "Grok", "system": "System"}
@@ -37,6 +38,9 @@ def _usage_line(u: Usage) -> str:
     if u.server_side_tool_calls:
         calls = ", ".join(f"{k} ×{v}" for k, v in sorted(u.server_side_tool_calls.items()))
         parts.append(f"tools: {calls}")
+        fees = tool_fees(u.server_side_tool_calls)
+        if fees:
+            parts.append(f"tool fees ${fees:.4f}")
     line = " · ".join(parts)
     if u.cost_usd is not None:
         if u.cost_estimated:

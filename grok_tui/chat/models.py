@@ -76,7 +76,7 @@ class Attachment(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    kind: Literal["image"] = "image"
+    kind: Literal["image", "document"] = "image"
     source: Literal["url", "file"]
     url: str | None = None  # for source == "url"
     path: str | None = None  # for source == "file": absolute path (the store's copy once saved)
@@ -84,6 +84,8 @@ class Attachment(BaseModel):
     name: str = ""  # display name (file name or last URL segment)
     mime_type: str | None = None  # image/png, image/jpeg
     size_bytes: int | None = None
+    #: Documents: the Files API id once uploaded (sent as an `input_file` part).
+    file_id: str | None = None
 
 
 class Citation(BaseModel):
@@ -94,6 +96,26 @@ class Citation(BaseModel):
     title: str | None = None
     start_index: int | None = None
     end_index: int | None = None
+
+
+class ToolStep(BaseModel):
+    """A phase a tool call went through ("executing", "interpreting", ...) and when."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    at: Timestamp = Field(default_factory=now)
+
+
+class FileResult(BaseModel):
+    """One result of a collections search: the document, its score, a snippet."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    file_id: str = ""
+    filename: str = ""
+    score: float | None = None
+    text: str = ""
 
 
 class ToolCall(BaseModel):
@@ -110,6 +132,12 @@ class ToolCall(BaseModel):
     finished_at: Timestamp | None = None
     sources: list[str] = Field(default_factory=list)
     error: str | None = None
+    # Additive (older files have none): the phases with their times, what the
+    # tool gave back (code logs, MCP output), the MCP server, collection results.
+    steps: list[ToolStep] = Field(default_factory=list)
+    output: str | None = None
+    server: str | None = None
+    results: list[FileResult] = Field(default_factory=list)
 
 
 class RetryRecord(BaseModel):

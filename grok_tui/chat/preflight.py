@@ -26,7 +26,7 @@ from grok_tui.sanitize import one_line
 FindingKind = Literal[
     "effort_refused",  # the model refuses the chosen reasoning effort (HTTP 400)
     "images_text_only",  # images to a model that reads text only
-    "search_on_chat",  # search tools on the Chat Completions API (none exist there)
+    "search_on_chat",  # server-side tools on the Chat Completions API (none exist there)
     "image_understanding_without_search",  # ask: --image-understanding alone
     "max_turns_without_tools",  # max turns without a server-side tool
     "api_key_in_prompt",  # the prompt contains the configured API key
@@ -72,13 +72,30 @@ def images_refusal(model: str, image_count: int, catalog: ModelCatalog | None) -
 
 
 def search_on_chat(settings: SearchSettings, api: ApiKind) -> str | None:
+    """What of the server-side tools the Chat Completions API leaves out (none
+    exist there): web and X search, code execution, MCP servers, collections."""
     if api != "chat" or not settings.any_enabled:
         return None
-    which = " and ".join(
-        name for on, name in ((settings.web.enabled, "web search"), (settings.x.enabled, "X search")) if on
+    tools = settings.tools
+    names = [
+        name
+        for on, name in (
+            (settings.web.enabled, "web search"),
+            (settings.x.enabled, "X search"),
+            (tools.code_execution, "code execution"),
+            (bool(tools.mcp), "MCP servers"),
+            (bool(tools.collections), "collections search"),
+        )
+        if on
+    ]
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    kind = (
+        "search tools"
+        if not tools.any_enabled
+        else "server-side tools (search, code execution, MCP, collections)"
     )
     return (
-        f"{which} not sent: search tools exist only on the Responses API, "
+        f"{which} not sent: {kind} exist only on the Responses API, "
         "not on Chat Completions (api = chat)"
     )
 
@@ -124,7 +141,7 @@ def preflight(
         found.append(
             Finding(
                 "max_turns_without_tools",
-                f"max turns ({settings.max_turns}) applies only with a search tool on; not sent",
+                f"max turns ({settings.max_turns}) applies only with a server-side tool on; not sent",
             )
         )
     if contains_secret(text, secrets):

@@ -32,10 +32,19 @@ TOOL_CALL_PRICES: dict[str, float] = {
     "code_execution": 0.005,
     "file_search": 0.0025,
     "attachment_search": 0.01,
+    "document_search": 0.01,  # usage's `document_search_calls`
     "mcp": 0.0,
     "view_image": 0.0,
     "view_x_video": 0.0,
 }
+
+
+def tool_fees(calls: Mapping[str, int]) -> float | None:
+    """What the billable tool calls cost by `TOOL_CALL_PRICES` (exports and
+    `ask`'s usage line); None when none of them is billed per call (remote MCP
+    is billed by tokens only)."""
+    priced = [n * TOOL_CALL_PRICES[k] for k, n in calls.items() if TOOL_CALL_PRICES.get(k)]
+    return sum(priced) if priced else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,16 +43,21 @@ from typing import Any, Literal
 from grok_tui.api.request import (
     ApiKind,
     ChatRequest,
+    CodeInterpreterTool,
+    FilePart,
+    FileSearchTool,
     ImagePart,
     InputMessage,
+    McpTool,
     Tool,
     WebSearchTool,
     XSearchTool,
 )
-from grok_tui.chat.attachments import image_part_for
-from grok_tui.chat.models import Message, MessageStatus, Session
+from grok_tui.chat.attachments import AttachmentError, image_part_for
+from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.preflight import effort_to_send
 from grok_tui.chat.search import SearchSettings
+from grok_tui.chat.tools import ToolConfig, ToolSettings
 
 ENCRYPTED_REASONING = "reasoning.encrypted_content"
 ConversationMode = Literal["client", "server"]
@@ -114,6 +119,39 @@ def search_tools(settings: SearchSettings) -> tuple[WebSearchTool | XSearchTool,
     return tuple(tools)
 
 
+def server_tools(
+    settings: ToolSettings, config: ToolConfig | None
+) -> tuple[CodeInterpreterTool | McpTool | FileSearchTool, ...]:
+    """Code execution, the MCP servers switched on (those defined in `config`;
+    labels it does not define are left out, see `chat.tools.check_session_tools`)
+    and the collections search, in that order."""
+    tools: list[CodeInterpreterTool | McpTool | FileSearchTool] = []
+    if settings.code_execution:
+        tools.append(CodeInterpreterTool())
+    for label in settings.mcp:
+        server = config.server(label) if config is not None else None
+        if server is None:
+            continue
+        tools.append(
+            McpTool(
+                server_url=server.url,
+                server_label=server.label,
+                server_description=server.description or None,
+                allowed_tools=tuple(server.allowed_tools),
+                authorization=server.authorization(),
+                headers=tuple(server.headers.items()),
+            )
+        )
+    if settings.collections:
+        tools.append(
+            FileSearchTool(
+                vector_store_ids=tuple(settings.collections),
+                max_num_results=settings.collection_results,
+            )
+        )
+    return tuple(tools)
+
+
 def should_send(message: Message) -> bool:
     """Whether a stored message belongs in the history sent to the model."""
     if message.role != "assistant":
@@ -142,24 +180,51 @@ def _same_model(reply_model: str | None, chosen: str) -> bool:
 def _input_messages(
     messages: Sequence[Message], *, replay_reasoning: bool, model: str
 ) -> list[InputMessage]:
-    """The history as input messages: consecutive user messages merged."""
+    """The history as input messages: consecutive user messages merged
+    (texts joined, images and documents kept in order)."""
     out: list[InputMessage] = []
     for message in messages:
         images: tuple[ImagePart, ...] = ()
+        files: tuple[FilePart, ...] = ()
         if message.role == "user" and message.attachments:
-            images = tuple(image_part_for(att) for att in message.attachments)
+            images = tuple(
+                image_part_for(att) for att in message.attachments if att.kind != "document"
+            )
+            files = tuple(
+                file_part_for(att) for att in message.attachments if att.kind == "document"
+            )
         items: tuple[dict[str, Any], ...] = ()
         if replay_reasoning and message.role == "assistant" and _same_model(message.model, model):
             items = tuple(message.reasoning_items)
         if message.role == "user" and out and out[-1].role == "user":
             prev = out[-1]
             text = "\n\n".join(t for t in (prev.text, message.text) if t)
-            out[-1] = InputMessage(role="user", text=text, images=prev.images + images)
+            out[-1] = InputMessage(
+                role="user",
+                text=text,
+                images=prev.images + images,
+                files=prev.files + files,
+                items_before=prev.items_before,
+            )
             continue
         out.append(
-            InputMessage(role=message.role, text=message.text, images=images, items_before=items)
+            InputMessage(
+                role=message.role,
+                text=message.text,
+                images=images,
+                files=files,
+                items_before=items,
+            )
         )
     return out
+
+
+def file_part_for(att: Attachment) -> FilePart:
+    """The `input_file` part of an uploaded document; `AttachmentError` when it
+    was never uploaded (the caller uploads first, see `ui/uploads.py`)."""
+    if not att.file_id:
+        raise AttachmentError(f"the document {att.name!r} is not uploaded yet")
+    return FilePart(file_id=att.file_id)
 
 
 def chain_anchor(session: Session, upto: int | None = None) -> int | None:
@@ -184,6 +249,7 @@ def build_request(
     upto: int | None = None,
     options: RequestOptions | None = None,
     full_history: bool = False,
+    tool_config: ToolConfig | None = None,
 ) -> ChatRequest:
     """The request for the next reply of `session`.
 
@@ -191,7 +257,8 @@ def build_request(
     messages before that index (regenerate/edit from the middle). With
     `options.chained` the request carries only the messages after the last
     stored reply and its `previous_response_id` (unless `full_history`: the
-    fallback when the server no longer has that response). Raises
+    fallback when the server no longer has that response). `tool_config`
+    defines the MCP servers the session switches on. Raises
     `grok_tui.chat.attachments.AttachmentError` when an attached file has gone.
     """
     opts = options or RequestOptions()
@@ -216,7 +283,9 @@ def build_request(
         )
     )
     settings = session.search
-    tools: tuple[Tool, ...] = search_tools(settings) if responses else ()
+    tools: tuple[Tool, ...] = ()
+    if responses:
+        tools = search_tools(settings) + server_tools(settings.tools, tool_config)
     return ChatRequest(
         model=chosen_model,
         messages=tuple(messages),
@@ -243,6 +312,12 @@ def unsupported_on_api(settings: SearchSettings, api: ApiKind) -> list[str]:
         dropped.append("web search")
     if settings.x.enabled:
         dropped.append("X search")
+    if settings.tools.code_execution:
+        dropped.append("code execution")
+    if settings.tools.mcp:
+        dropped.append("MCP servers")
+    if settings.tools.collections:
+        dropped.append("collections search")
     if settings.max_turns is not None and settings.any_enabled:
         dropped.append("max turns")
     return dropped

@@ -20,16 +20,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from grok_tui.chat.setting_error import SettingError as SettingError
+from grok_tui.chat.tools import ToolSettings
+
 MAX_DOMAINS = 5
 MAX_HANDLES = 10
 REASONING_EFFORTS = ("none", "low", "medium", "high", "xhigh")
 
 _HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-
-
-class SettingError(ValueError):
-    """A value the user typed cannot be used; the message says why, in words."""
 
 
 def normalize_domain(raw: str) -> tuple[str, str | None]:
@@ -246,6 +245,8 @@ class SearchSettings(BaseModel):
     x: XSearchSettings = Field(default_factory=XSearchSettings)
     reasoning_effort: str | None = None  # None: the model's default
     max_turns: int | None = None  # None: the server's default
+    #: Code execution, MCP servers, collections (additive: older files have none).
+    tools: ToolSettings = Field(default_factory=ToolSettings)
 
     @field_validator("reasoning_effort")
     @classmethod
@@ -269,7 +270,7 @@ class SearchSettings(BaseModel):
 
     @property
     def any_enabled(self) -> bool:
-        return self.web.enabled or self.x.enabled
+        return self.web.enabled or self.x.enabled or self.tools.any_enabled
 
 
 def validation_messages(error: ValidationError) -> dict[str, str]:

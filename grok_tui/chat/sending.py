@@ -22,6 +22,7 @@ from grok_tui.chat.models import Attachment, Message, Session
 from grok_tui.chat.preflight import TurnCheck, check_turn, preflight
 from grok_tui.chat.pricing import ModelCatalog
 from grok_tui.chat.request import RequestOptions, build_request
+from grok_tui.chat.tools import ToolConfig
 
 #: The note on a turn that had to resend the whole history.
 FALLBACK_NOTE = (
@@ -40,6 +41,8 @@ class TurnSender:
     options: RequestOptions
     catalog: ModelCatalog
     secrets: Callable[[], Iterable[str]]
+    #: The MCP servers of config.toml the session's tools may switch on.
+    tool_config: ToolConfig | None = None
 
     def check(self, session: Session, text: str, attachments: Sequence[Attachment]) -> TurnCheck:
         return check_turn(
@@ -47,7 +50,7 @@ class TurnSender:
                 model=session.model,
                 api=self.api,
                 settings=session.search,
-                image_count=len(attachments),
+                image_count=sum(1 for att in attachments if att.kind != "document"),
                 catalog=self.catalog,
                 text=text,
                 secrets=self.secrets(),
@@ -58,7 +61,11 @@ class TurnSender:
     def build(self, session: Session, *, full_history: bool = False) -> ChatRequest:
         """Raises `AttachmentError` when an attached file has gone."""
         return build_request(
-            session, api=self.api, options=self.options, full_history=full_history
+            session,
+            api=self.api,
+            options=self.options,
+            full_history=full_history,
+            tool_config=self.tool_config,
         )
 
     async def stream(

@@ -28,7 +28,8 @@ def parse_arguments(text: str | None) -> dict[str, Any] | None:
 
 
 _PARTIAL_STRING = re.compile(
-    r'"(query|url|image_url|video_url|post_id|code|user|handle|q)"\s*:\s*"((?:[^"\\]|\\.)*)'
+    r'"(query|url|image_url|video_url|post_id|code|user|handle|q|question|prompt)"'
+    r'\s*:\s*"((?:[^"\\]|\\.)*)'
 )
 
 #: Which argument keys summarize which tool, in order of preference.
@@ -45,7 +46,13 @@ _SUMMARY_KEYS: dict[str, tuple[str, ...]] = {
     "view_x_video": ("video_url", "url"),
     "code_execution": ("code",),
     "code_interpreter": ("code",),
+    "file_search": ("queries", "query"),
+    "collections_search": ("queries", "query"),
 }
+
+
+#: An MCP tool (named `server/tool`, as shown) is summarized by the first of these.
+_MCP_KEYS = ("query", "queries", "q", "question", "prompt", "url")
 
 
 def _clean(value: Any) -> Any:
@@ -73,17 +80,22 @@ def summarize_arguments(name: str, arguments: str | None, limit: int = 120) -> s
     web_search -> the query; browse_page -> the URL; x_*_search -> the query;
     x_user_search -> the user query/handle; x_thread_fetch -> the post id;
     view_image / view_x_video -> the URL; code execution -> the first line of
-    code; anything else -> the compact JSON. Partial JSON (while streaming)
+    code; collections search -> its queries joined by ` | `; an MCP tool
+    (`server/tool`) -> its query, question, prompt or URL; anything else -> the compact JSON. Partial JSON (while streaming)
     yields what can be read so far; invalid JSON yields the raw text.
     """
     keys = _SUMMARY_KEYS.get(name)
     if keys is None and name.startswith("code"):
         keys = ("code",)
+    if keys is None and "/" in name:
+        keys = _MCP_KEYS
     args = parse_arguments(arguments)
     if args is not None:
         if keys:
             for key in keys:
                 value = args.get(key)
+                if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                    return one_line(" | ".join(value), limit)
                 if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                     text = str(value)
                     if key == "code":

@@ -25,11 +25,13 @@ from grok_tui.api import events as ev
 from grok_tui.api.errors import RequestCancelled
 from grok_tui.chat.models import (
     Citation,
+    FileResult,
     Message,
     MessageError,
     MessageStatus,
     RetryRecord,
     ToolCall,
+    ToolStep,
     Usage,
 )
 from grok_tui.sanitize import one_line, strip_control
@@ -66,6 +68,26 @@ def retry_record(event: ev.Retrying, at: float) -> RetryRecord:
         error_kind=strip_control(kind) if isinstance(kind, str) and kind else "error",
         error=one_line(text, RETRY_ERROR_LIMIT),
         at=at,
+    )
+
+
+#: The most a tool call keeps of what it gave back (code logs, MCP output).
+OUTPUT_LIMIT = 20_000
+#: The most collection results and phases kept per tool call.
+RESULTS_LIMIT = 50
+STEPS_LIMIT = 20
+#: The longest snippet kept per collection result.
+SNIPPET_LIMIT = 1_000
+
+
+def file_result(hit: ev.FileSearchHit) -> FileResult:
+    """The persisted result of a collections search hit, cleaned."""
+    score = hit.score if hit.score is not None and math.isfinite(hit.score) else None
+    return FileResult(
+        file_id=strip_control(hit.file_id)[:200],
+        filename=strip_control(hit.filename)[:300],
+        score=score,
+        text=strip_control(hit.text[:SNIPPET_LIMIT]),
     )
 
 
@@ -173,6 +195,14 @@ class TurnRecorder:
             self.message.tool_calls.append(tc)
         return tc
 
+    def _step(self, tc: ToolCall, name: str) -> None:
+        """Record phase `name` of `tc` now, unless it is the phase it is in."""
+        name = strip_control(name)[:40]
+        if tc.steps and tc.steps[-1].name == name:
+            return
+        if len(tc.steps) < STEPS_LIMIT:
+            tc.steps.append(ToolStep(name=name, at=self._wall()))
+
     # -- citations ---------------------------------------------------------
 
     def _add_citation(self, event: ev.CitationAdded) -> None:
@@ -232,12 +262,16 @@ class TurnRecorder:
                 tc.tool_kind = event.tool_kind.value
                 if event.arguments:
                     tc.arguments = strip_control(event.arguments)
+                if event.server:
+                    tc.server = strip_control(event.server)
                 tc.phase = ev.ToolPhase.STARTED.value
             case ev.ToolCallUpdated():
                 tc = self._tool(event.call_id)
                 tc.phase = event.phase.value
                 if event.arguments is not None:
                     tc.arguments = strip_control(event.arguments)
+                if event.step:
+                    self._step(tc, event.step)
             case ev.ToolCallFinished():
                 tc = self._tool(event.call_id, event.name, event.tool_kind.value)
                 tc.name = strip_control(event.name) or tc.name
@@ -247,6 +281,13 @@ class TurnRecorder:
                     tc.arguments = strip_control(event.arguments)
                 tc.sources = [strip_control(s) for s in event.sources]
                 tc.error = strip_control(event.error) if event.error else None
+                if event.output:
+                    tc.output = strip_control(event.output[:OUTPUT_LIMIT])
+                if event.server:
+                    tc.server = strip_control(event.server)
+                if event.results:
+                    tc.results = [file_result(hit) for hit in event.results[:RESULTS_LIMIT]]
+                self._step(tc, event.phase.value)
                 tc.finished_at = self._wall()
             case ev.CitationAdded():
                 self._add_citation(event)

@@ -24,14 +24,15 @@ Environment variables (`ENV_VARS`):
 
 The API key is looked up in ``XAI_API_KEY``, then in a ``.env`` file in the
 working folder, then in ``config.toml``'s ``api_key``. A config file holding a
-key is kept at mode 0600. The key is a `SecretStr` and only ever shown through
-`mask_key`.
+key (or an `[[mcp]]` token) is kept at mode 0600. The key is a `SecretStr`
+and only ever shown through `mask_key`.
 
 Modules: `schema` (the `Settings` model and defaults), `sources` (typed
 provenance `Source` and problems `ConfigProblem`; reading the file and
 `.env`), `checks` (one scalar's value), `scalars` (`SCALARS`: every
 single-valued setting with its variable and flag), `tables` (`[search]`,
-`[presets.*]`, `[keys]`), `context` (one load in progress), `loading`
+`[presets.*]`, `[keys]`, and `tools`: the `[[mcp]]` servers and
+`[collections]` names), `context` (one load in progress), `loading`
 (`load_settings`: one small step per source), `template` (the first-run
 file), `writing` and `toml_edit` (comment-keeping writes with tomlkit,
 imported only when something is written), `describing` (`grok-tui config`).
@@ -45,9 +46,10 @@ Adding a setting:
    `cli.build_parser`; the check reads the file's TOML value and the
    variable's or flag's text; `grok-tui config` then lists the setting with
    its source, and a test wants it in the template); for a table, a loader
-   ``def load_mcp(raw, ctx) -> list[McpServer]`` registered in
-   `tables.TABLES` (it records problems with `ctx.problem(...)` and
-   provenance in `ctx.sources`), and a row in `describing.describe_settings`;
+   ``def load_tools(raw, ctx) -> ToolConfig`` registered in `tables.TABLES`
+   (it records problems with `ctx.problem(...)` and provenance in
+   `ctx.sources`; a field read from several top-level names lists them in
+   `tables.TABLE_FILE_KEYS`), and rows in `describing.describe_settings`;
 3. a commented line with the default in `template.CONFIG_TEMPLATE`
    (a test checks every scalar is there), and README's configuration section.
 

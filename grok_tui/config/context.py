@@ -7,6 +7,8 @@ in `ctx.sources`.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,24 @@ class LoadContext:
         self.problems.append(
             ConfigProblem(kind, source or self.file_source, key, reason, value, outcome)
         )
+
+    def keep_private(self, secret: str) -> None:
+        """The config file holds `secret` ("an API key", "an MCP token"): it is
+        made 0600 if others could read it (said once, as a problem)."""
+        if os.name != "posix":
+            return
+        try:
+            mode = stat.S_IMODE(self.path.stat().st_mode)
+            if not mode & 0o077:
+                return
+            os.chmod(self.path, 0o600)
+            why = f"was readable by others (mode {mode:o}); its permissions are now 0600"
+        except OSError as exc:
+            why = f"its permissions could not be fixed: {exc}"
+        if secret == "an API key":
+            self.problem(ProblemKind.KEY_FILE_MODE, None, why)
+        else:
+            self.problem(ProblemKind.NOTE, None, f"holds {secret} and {why}")
 
     def theme_names(self) -> set[str]:
         """Shipped and user themes, listed once and only when a theme is asked for."""

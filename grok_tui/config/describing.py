@@ -51,6 +51,15 @@ def _search_rows(settings: Settings) -> list[Row]:
     return rows
 
 
+def _tool_rows(settings: Settings) -> list[Row]:
+    """The tool defaults of new chats, the `[[mcp]]` servers (where each token
+    comes from, never the token) and the collection names."""
+    from grok_tui.chat.tools import describe_tools
+
+    sources = {name: str(source) for name, source in settings.sources.items()}
+    return describe_tools(settings.search.tools, settings.tools, sources)
+
+
 def _preset_rows(settings: Settings) -> list[Row]:
     if not settings.presets:
         return [("presets", "(none)", str(DEFAULT))]
@@ -81,7 +90,13 @@ def describe_settings(settings: Settings) -> list[Row]:
         rows.append((scalar.name, shown, str(settings.source_of(scalar.name))))
     demo = _shown(settings.demo) + (f" ({settings.demo_reason})" if settings.demo_reason else "")
     rows.append(("demo", demo, str(settings.source_of("demo"))))
-    return [*rows, *_search_rows(settings), *_preset_rows(settings), *_key_rows(settings)]
+    return [
+        *rows,
+        *_search_rows(settings),
+        *_tool_rows(settings),
+        *_preset_rows(settings),
+        *_key_rows(settings),
+    ]
 
 
 def run_config_command(args: argparse.Namespace | None = None) -> int:

@@ -4,14 +4,13 @@ Precedence, highest first: command-line flags > environment variables >
 `config.toml` > built-in defaults (the API key: `XAI_API_KEY` > `./.env` >
 the file). A bad value is recorded as a `ConfigProblem` and that setting
 falls back to the next source. Scalars are declared in `scalars.SCALARS`,
-tables (`[search]`, `[presets.*]`, `[keys]`) have a loader each in
-`tables.TABLES`.
+tables (`[search]`, `[presets.*]`, `[keys]`, `[[mcp]]` with `[collections]`)
+have a loader each in `tables.TABLES`.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from grok_tui.config.sources import (
     read_config_file,
     read_dotenv,
 )
-from grok_tui.config.tables import TABLES
+from grok_tui.config.tables import TABLES, raw_table, table_file_keys
 
 if TYPE_CHECKING:
     import argparse
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
 def _check_file_shape(ctx: LoadContext) -> None:
     """Unknown top-level names, and scalar tables (`[timeouts]`) that are not tables."""
     tables = {s.name.split(".")[0] for s in SCALARS if "." in s.name}
-    known = {s.name.split(".")[0] for s in SCALARS} | set(TABLES) | {"api_key"}
+    known = {s.name.split(".")[0] for s in SCALARS} | table_file_keys() | {"api_key"}
     for name in list(ctx.file):
         if name not in known:
             ctx.problem(ProblemKind.UNKNOWN, name, "")
@@ -73,7 +72,7 @@ def load_api_key(ctx: LoadContext) -> tuple[str | None, KeySource | None]:
             key, where = dotenv_key, ".env"
     file_key = ctx.file.get("api_key")
     if isinstance(file_key, str) and file_key.strip():
-        _keep_key_file_private(ctx)
+        ctx.keep_private("an API key")
         if key is None:
             key, where = file_key.strip(), "config"
     elif file_key is not None and not isinstance(file_key, str):  # api_key = "" means none
@@ -84,20 +83,6 @@ def load_api_key(ctx: LoadContext) -> tuple[str | None, KeySource | None]:
         "config": ctx.file_source, None: UNSET,
     }[where]
     return key, where
-
-
-def _keep_key_file_private(ctx: LoadContext) -> None:
-    """A config file holding a key is made 0600 if others could read it."""
-    if os.name != "posix":
-        return
-    try:
-        mode = stat.S_IMODE(ctx.path.stat().st_mode)
-        if mode & 0o077:
-            os.chmod(ctx.path, 0o600)
-            ctx.problem(ProblemKind.KEY_FILE_MODE, None,
-                        f"was readable by others (mode {mode:o}); its permissions are now 0600")
-    except OSError as exc:
-        ctx.problem(ProblemKind.KEY_FILE_MODE, None, f"its permissions could not be fixed: {exc}")
 
 
 # ---------------------------------------------------------------------------
@@ -145,7 +130,7 @@ def load_settings(
         _put(data, scalar.name, load_scalar(scalar, ctx))
     api_key, key_source = load_api_key(ctx)
     for name, load_table in TABLES.items():
-        data[name] = load_table(ctx.file.get(name), ctx)
+        data[name] = load_table(raw_table(name, ctx.file), ctx)
     demo_reason = _demo_reason(ctx, api_key, data["base_url"])
     data.update(
         api_key=SecretStr(api_key) if api_key is not None else None,

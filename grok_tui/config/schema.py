@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from grok_tui.api.endpoint import DEFAULT_BASE_URL, mask_key
 from grok_tui.chat.search import SearchSettings
+from grok_tui.chat.tools import ToolConfig
 from grok_tui.config.sources import DEFAULT, Source
 
 DEFAULT_MODEL = "grok-4.3"
@@ -72,6 +73,8 @@ class Settings(BaseModel):
     conversation: Literal["client", "server"] = "client"
     search: SearchSettings = Field(default_factory=SearchSettings)
     presets: dict[str, SearchSettings] = Field(default_factory=dict)
+    #: `[[mcp]]` servers and `[collections]` names (grok_tui.chat.tools).
+    tools: ToolConfig = Field(default_factory=ToolConfig)
     #: Binding id -> Textual key string ("ctrl+s" or "f2,ctrl+t"); only valid ids.
     keys: dict[str, str] = Field(default_factory=dict)
     #: Setting name (dotted: "timeouts.read", "search.web.domains", "keys.chat.send")

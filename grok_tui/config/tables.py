@@ -1,9 +1,12 @@
-"""Table settings: `[search]`, `[presets.NAME]` and `[keys]`, one loader each.
+"""Table settings: `[search]`, `[presets.NAME]`, `[keys]` and the tools
+(`[[mcp]]` servers, `[collections]` names), one loader each.
 
-`TABLES` maps a top-level name to its loader, which gets the raw TOML value
-(None when the file has none) and the load in progress. A search table is
-read field by field: a bad field is reported and takes its default, the good
-fields beside it are kept.
+`TABLES` maps a `Settings` field to its loader, which gets the raw TOML value
+(None when the file has none) and the load in progress. A field read from
+several top-level names of the file (`tools`: `mcp` and `collections`) lists
+them in `TABLE_FILE_KEYS`; its loader gets a dict of those present. A search
+table is read field by field: a bad field is reported and takes its default,
+the good fields beside it are kept.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from grok_tui.chat.search import SearchSettings, validation_messages
+from grok_tui.chat.tools import ToolConfig, has_file_tokens, tool_config_from
 from grok_tui.config.context import LoadContext
 from grok_tui.config.sources import NO_VALUE, ConfigProblem, ProblemKind, Source
 
 #: Sub-tables of a search table and their models.
-_SUB_TABLES = ("web", "x")
+_SUB_TABLES = ("web", "x", "tools")
 
 
 def _sub_model(sub: str) -> type[BaseModel]:
@@ -168,9 +172,50 @@ def load_keys(raw: Any, ctx: LoadContext) -> dict[str, str]:
     return keymap
 
 
-#: Table settings: name -> loader of the raw TOML value (None when absent).
+def load_tools(raw: Any, ctx: LoadContext) -> ToolConfig:
+    """`[[mcp]]` servers and `[collections]` names (`raw`: {"mcp": ...,
+    "collections": ...} as present). A bad server or name is reported and left
+    out; a file holding an MCP token is kept at 0600."""
+    if raw is None:
+        return ToolConfig()
+    where = str(ctx.path)
+    warnings: list[str] = []
+    config = tool_config_from(raw, where, warnings)
+    for warning in warnings:
+        ctx.problem(ProblemKind.NOTE, None, warning.removeprefix(f"{where}: "))
+    if has_file_tokens(raw):
+        ctx.keep_private("an MCP token")
+    for server in config.mcp_servers:
+        ctx.sources[f"mcp.{server.label}"] = ctx.file_source
+    for cid in config.collection_names:
+        ctx.sources[f"collections.{cid}"] = ctx.file_source
+    return config
+
+
+#: Table settings: `Settings` field -> loader of the raw TOML value (None when absent).
 TABLES: dict[str, Callable[[Any, LoadContext], Any]] = {
     "search": load_search,
     "presets": load_presets,
     "keys": load_keys,
+    "tools": load_tools,
 }
+
+#: The top-level names of the file a table field is read from, when not its own name.
+TABLE_FILE_KEYS: dict[str, tuple[str, ...]] = {"tools": ("mcp", "collections")}
+
+
+def table_file_keys() -> set[str]:
+    """Every top-level name of the file the table loaders read."""
+    names: set[str] = set()
+    for name in TABLES:
+        names.update(TABLE_FILE_KEYS.get(name, (name,)))
+    return names
+
+
+def raw_table(name: str, file: Mapping[str, Any]) -> Any:
+    """What the loader of table field `name` gets from the parsed file."""
+    keys = TABLE_FILE_KEYS.get(name)
+    if keys is None:
+        return file.get(name)
+    present = {key: file[key] for key in keys if key in file}
+    return present or None

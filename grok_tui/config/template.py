@@ -93,6 +93,27 @@ CONFIG_TEMPLATE = f"""\
 # image_understanding = false
 # video_understanding = false
 
+[search.tools]
+# code_execution = false        # server-side code execution
+# mcp = []                      # labels of [[mcp]] servers below, switched on
+# collections = []              # at most 10 collection ids searched
+# collection_results = 10       # results per collections search, 1-50 (default: the API's)
+
+# Remote MCP servers the model may call (Responses API), switched on per chat in
+# the tools pane or with `grok-tui ask --mcp LABEL`. One [[mcp]] table each:
+# [[mcp]]
+# label = "deepwiki"                      # letters, digits, - or _; unique
+# url = "https://mcp.deepwiki.com/mcp"    # http(s) only
+# description = "Wiki of GitHub repos"    # optional, shown in the tools pane
+# allowed_tools = ["read_wiki_structure"] # optional
+# token_env = "DEEPWIKI_TOKEN"            # the token in this variable, or
+# token = "..."                           # in this file (then it is kept at 0600)
+# headers = {{ "X-Team" = "docs" }}         # optional extra request headers
+
+# Display names of collections (their ids are entered in the tools pane):
+# [collections]
+# "collection_..." = "Product docs"
+
 # Named search presets, same fields as [search]. For example:
 # [presets.news]
 # web = {{ enabled = true, domains = ["reuters.com", "apnews.com"] }}

@@ -4,7 +4,8 @@ Reads go through `tomllib` (fast, every start-up); a write re-reads the file
 with tomlkit, the style-preserving TOML library, so the user's comments, order
 and quoting survive. tomlkit is imported only here, inside the functions that
 write, so start-up never pays for it. Every write is atomic (a temporary file
-in the same folder, fsync, rename) and a file holding an API key is 0600.
+in the same folder, fsync, rename) and a file holding an API key or an MCP
+token is 0600.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from grok_tui import paths
+from grok_tui.chat.tools import has_file_tokens
 from grok_tui.config.template import CONFIG_TEMPLATE
 
 #: The first line of a file rewritten from data (an edit in place was not possible).
@@ -166,7 +168,7 @@ def save_setting(key: str | Sequence[str], value: Any, *, path: Path | None = No
     id) or a tuple path. Mappings and pydantic models (a preset) are written as
     tables. A setting still commented out in the file (`# theme = ...`, as the
     first-run file has them) is uncommented in place. The write is atomic; a
-    file holding an API key stays 0600. Raises ConfigError when the file cannot
+    file holding an API key or an MCP token stays 0600. Raises ConfigError when the file cannot
     be read, parsed or written.
     """
     import tomllib
@@ -197,7 +199,7 @@ def save_setting(key: str | Sequence[str], value: Any, *, path: Path | None = No
         new_text = REWRITTEN_HEADER + tomlkit.dumps(expected)
     if exists and new_text == text:
         return
-    if "api_key" in expected:
+    if "api_key" in expected or has_file_tokens(expected):
         mode = 0o600
     elif exists:
         mode = stat.S_IMODE(target.stat().st_mode)

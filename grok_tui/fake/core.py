@@ -33,6 +33,14 @@ from grok_tui.fake.responses_api import (
     search_turn,
     search_turn_shape_a,
 )
+from grok_tui.fake.files_api import (
+    MAX_UPLOAD_BYTES,
+    MSG_TOO_LARGE,
+    FileStore,
+    input_file_ids,
+    parse_multipart,
+)
+from grok_tui.fake.tools_api import TOOL_SCENARIOS, plan_tools, tools_turn
 from grok_tui.fake.wire import (
     DROP,
     KEEPALIVE_COMMENT,
@@ -93,8 +101,10 @@ STREAM_SCENARIOS = frozenset(
         "error_event", "error_nested", "response_failed", "drop", "stall", "malformed",
         "unknown_events", "keepalive", "error_image_too_large",
     }
-)
-SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS
+) | TOOL_SCENARIOS
+#: Refused before the stream when the request searches collections.
+TOOL_HTTP_SCENARIOS = frozenset({"collections_missing", "upload_too_large"})
+SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS | TOOL_HTTP_SCENARIOS
 #: Stream scenarios whose response never completes (nothing is stored).
 _UNFINISHED_SCENARIOS = frozenset(
     {"error_event", "error_nested", "response_failed", "drop", "malformed", "error_image_too_large"}
@@ -161,6 +171,10 @@ def _route(path: str) -> tuple[str, str | None] | None:
     """(route name, path parameter) or None for an unknown route."""
     if path in _GEN_ROUTES:
         return path, None
+    if path == "/v1/files":
+        return path, None
+    if path.startswith("/v1/files/") and len(path) > 10 and "/" not in path[10:]:
+        return "/v1/files/{id}", path[10:]
     if path in ("/v1/models", "/v1/language-models"):
         return path, None
     for prefix in ("/v1/models/", "/v1/language-models/"):
@@ -188,6 +202,8 @@ class FakeXAI:
         self._counter = 0
         #: Stored responses (`store`, `previous_response_id`; see fake/state.py).
         self.responses = ResponseStore()
+        #: Documents uploaded through `/v1/files` (see `files_api`).
+        self.files = FileStore()
 
     # ----- public helpers ------------------------------------------------
     def queue_scenarios(self, names: list[str]) -> None:
@@ -208,6 +224,7 @@ class FakeXAI:
             self._queue.clear()
             self._counter = 0
         self.responses.clear()
+        self.files.clear()
 
     # ----- the entry point -----------------------------------------------
     def handle(
@@ -260,6 +277,8 @@ class FakeXAI:
         if route is None:
             raise HTTPError(404, CODE_NOT_FOUND_ROUTE, MSG_ROUTE)
         name, param = route
+        if name.startswith("/v1/files"):
+            return self._files_route(method, name, param, hdrs, key, body, queued)
         allowed = "POST" if name in _GEN_ROUTES else "GET"
         if method != allowed:
             # Message text is a guess; the docs only give the status (§6.1).
@@ -289,7 +308,44 @@ class FakeXAI:
         if scenario is None:
             self._validate(req, model)
             scenario = self._heuristic(req, model)
+        if scenario == "collections_missing":
+            self._missing_collection(req)
         return self._answer(scenario, req, model)
+
+    # ----- the Files API (files_api) ---------------------------------------
+    def _files_route(self, method: str, name: str, param: str | None, hdrs: dict[str, str],
+                     key: str | None, body: bytes, queued: str | None) -> FakeResponse:
+        allowed = ("POST",) if name == "/v1/files" else ("GET", "DELETE")
+        if method not in allowed:
+            raise HTTPError(405, CODE_INVALID, f"Method {method} is not allowed on this route.",
+                            {"allow": ", ".join(allowed)})
+        if queued in HTTP_ERROR_SCENARIOS:
+            return self._http_error(queued, key, None)
+        self._check_auth(key)
+        if name == "/v1/files":
+            if queued == "upload_too_large":
+                raise HTTPError(413, CODE_INVALID, MSG_TOO_LARGE)
+            try:
+                parts = parse_multipart(hdrs.get("content-type", ""), body)
+            except ValueError:
+                raise HTTPError(415, CODE_INVALID,
+                                "Expected a multipart/form-data body with a file part.") from None
+            if "file" not in parts:
+                raise HTTPError(400, CODE_INVALID, "Invalid request content: no file part.")
+            filename, ctype, data = parts["file"]
+            if len(data) > MAX_UPLOAD_BYTES:
+                raise HTTPError(413, CODE_INVALID, MSG_TOO_LARGE)
+            purpose = parts.get("purpose", (None, "", b"assistants"))[2].decode("utf-8", "replace")
+            stored = self.files.add(filename or "upload", data, purpose or "assistants",
+                                    int(self.clock()), ctype)
+            return _json_response(stored.json())
+        stored_file = self.files.get(param or "")
+        if stored_file is None:
+            raise HTTPError(404, CODE_NOT_FOUND_ROUTE, f"File {param} was not found.")
+        if method == "DELETE":
+            self.files.delete(stored_file.id)
+            return _json_response({"id": stored_file.id, "object": "file", "deleted": True})
+        return _json_response(stored_file.json())
 
     # ----- auth, body ----------------------------------------------------
     def _check_auth(self, key: str | None) -> None:
@@ -367,6 +423,11 @@ class FakeXAI:
                     raise HTTPError(400, CODE_INVALID,
                                     f"Argument not supported on this model: {camel}")
         self._validate_messages(req)
+        self._validate_other_tools(req)
+        for file_id in input_file_ids(body) if req.api == "responses" else []:
+            if self.files.get(file_id) is None:
+                raise HTTPError(404, CODE_NOT_FOUND_ROUTE,
+                                f"File {file_id or '(empty file_id)'} was not found.")
         if req.web_tool is not None:
             self._validate_list_pair(req.web_tool, "web_search", "allowed_domains",
                                      "excluded_domains", 5, "domains")
@@ -392,6 +453,68 @@ class FakeXAI:
                 raise HTTPError(400, CODE_INVALID,
                                 "Invalid request content: x_search.from_date must not be "
                                 "after x_search.to_date.")
+
+    @staticmethod
+    def _missing_collection(req: ParsedRequest) -> None:
+        """The `collections_missing` fault: the first collection does not exist
+        (message text is a guess in the style of §6.2)."""
+        ids = (req.file_search_tool or {}).get("vector_store_ids") or ["collection_unknown"]
+        raise HTTPError(404, CODE_NOT_FOUND_ROUTE,
+                        f"Collection {ids[0]} was not found or you do not have access to it.")
+
+    @staticmethod
+    def _validate_other_tools(req: ParsedRequest) -> None:
+        """code_interpreter, mcp and file_search as xai-wire §3.3 describes them."""
+        labels: set[str] = set()
+        for tool in req.mcp_tools:
+            url = tool.get("server_url")
+            label = tool.get("server_label")
+            if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: mcp.server_url must be an http(s) "
+                                f"URL, got {dumps(url)}.")
+            if not isinstance(label, str) or not label:
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: mcp.server_label is required.")
+            if label in labels:
+                raise HTTPError(400, CODE_INVALID,
+                                f"Invalid request content: mcp server_label {label!r} is used "
+                                "by two tools.")
+            labels.add(label)
+            allowed = tool.get("allowed_tools")
+            if allowed is not None and not (
+                isinstance(allowed, list) and all(isinstance(a, str) and a for a in allowed)
+            ):
+                raise HTTPError(422, CODE_INVALID,
+                                "Failed to deserialize the JSON body into the target type: "
+                                "tools: allowed_tools: invalid type: expected a sequence of "
+                                "strings")
+            auth = tool.get("authorization")
+            if auth is not None and not isinstance(auth, str):
+                raise HTTPError(422, CODE_INVALID,
+                                "Failed to deserialize the JSON body into the target type: "
+                                "tools: authorization: invalid type: expected a string")
+        fs = req.file_search_tool
+        if fs is not None:
+            ids = fs.get("vector_store_ids")
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: file_search.vector_store_ids must "
+                                "list at least one collection id.")
+            if len(ids) > 10:
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: file_search.vector_store_ids can "
+                                f"contain at most 10 collections, got {len(ids)}.")
+            for fld in ("filters", "ranking_options"):
+                if fs.get(fld) is not None:
+                    raise HTTPError(400, CODE_INVALID,
+                                    f"Invalid request content: file_search.{fld} is not "
+                                    "supported.")
+            limit = fs.get("max_num_results")
+            if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= 50):
+                raise HTTPError(400, CODE_INVALID,
+                                "Invalid request content: file_search.max_num_results must be "
+                                f"between 1 and 50, got {dumps(limit)}.")
 
     @staticmethod
     def _validate_list_pair(tool: dict[str, Any], tname: str, a: str, b: str, limit: int,
@@ -459,7 +582,7 @@ class FakeXAI:
         self, req: ParsedRequest, rid: str, output: list[Any], final: dict[str, Any] | None = None
     ) -> None:
         """Keep the conversation for `previous_response_id` unless `store: false`;
-        `final` (a search turn's response, filled as it streams) adds its output later."""
+        `final` (a search or tools turn's response, filled as it streams) adds its output later."""
         if req.body.get("store", True) is False:
             return
         raw = req.body.get("input")
@@ -473,11 +596,18 @@ class FakeXAI:
     def _heuristic(req: ParsedRequest, model: ModelEntry) -> str:
         # A request carrying web_search / x_search tools gets a searched reply
         # (tool calls, citations) whatever its words: the user turned search on.
-        # Without them nothing pretends to search, whatever the words.
-        if req.api == "responses" and req.search_enabled:
-            return "search"
+        # Without them nothing pretends to search, whatever the words. With
+        # code execution, MCP or collections on as well, the reply uses those
+        # unless the words ask for a search.
         text = req.prompt.lower()
         words = set(re.findall(r"[a-z]+", text))
+        if req.api == "responses":
+            if req.search_enabled and (
+                not req.other_tools_enabled or words & {"search", "news", "latest", "today"}
+            ):
+                return "search"
+            if req.other_tools_enabled:
+                return "tools"
         if words & {"think", "reason", "prove", "reasoning"} or model.reasoning == "visible":
             return "reasoning"
         if req.image_count:
@@ -514,6 +644,8 @@ class FakeXAI:
             text = textgen.reasoning_answer(prompt)
         elif scenario == "image":
             text = textgen.image_answer(req.image_count, prompt)
+        elif scenario == "plain" and req.api == "responses" and input_file_ids(req.body):
+            text = self._document_answer(req) + "\n\n" + textgen.plain_answer(prompt)
         elif scenario == "search":
             text = ("Search is only available on the Responses API with the web_search or "
                     "x_search tool enabled, so here is an answer without sources.\n\n"
@@ -526,6 +658,19 @@ class FakeXAI:
             plan.reasoning_tokens = textgen.tokens_of(plan.reasoning) * 3 + 17
         self._apply_limit(req, plan)
         return plan
+
+    def _document_answer(self, req: ParsedRequest) -> str:
+        """What the demo says about the attached documents (name, size, first line)."""
+        lines = []
+        for file_id in input_file_ids(req.body):
+            stored = self.files.get(file_id)
+            if stored is None:
+                continue
+            first = stored.data[:400].decode("utf-8", "replace").strip().splitlines()
+            head = first[0][:80] if first and not stored.data.startswith(b"%PDF-") else ""
+            what = f" It begins: “{head}”." if head else ""
+            lines.append(f"I read **{stored.filename}** ({len(stored.data):,} bytes).{what}")
+        return "\n".join(lines) or "The attached documents were empty."
 
     @staticmethod
     def _apply_limit(req: ParsedRequest, plan: Plan) -> None:
@@ -558,6 +703,15 @@ class FakeXAI:
                 reasoning_tokens = 0 if model.reasoning == "none" else 300 + n % 400
                 turn = search_turn if scenario == "search" else search_turn_shape_a
                 frames, final = turn(w, sp, reasoning_tokens)
+                self._store_response(req, rid, [], final)
+                if stream:
+                    return self._sse(scenario, frames)
+                for _ in frames:
+                    pass
+                return _json_response(final)
+            if scenario in TOOL_SCENARIOS and req.other_tools_enabled:
+                reasoning_tokens = 0 if model.reasoning == "none" else 200 + n % 300
+                frames, final = tools_turn(w, plan_tools(req, scenario), reasoning_tokens)
                 self._store_response(req, rid, [], final)
                 if stream:
                     return self._sse(scenario, frames)

@@ -36,6 +36,9 @@ class ParsedRequest:
     include: list[str] = field(default_factory=list)
     # The stored conversation a `previous_response_id` continues (fake/state.py).
     prior_items: list[dict[str, Any]] = field(default_factory=list)
+    code_tool: dict[str, Any] | None = None
+    mcp_tools: list[dict[str, Any]] = field(default_factory=list)
+    file_search_tool: dict[str, Any] | None = None
 
     @property
     def model_name(self) -> str:
@@ -64,6 +67,11 @@ class ParsedRequest:
     @property
     def search_enabled(self) -> bool:
         return self.web_tool is not None or self.x_tool is not None
+
+    @property
+    def other_tools_enabled(self) -> bool:
+        """Code execution, an MCP server or collections search is in the request."""
+        return bool(self.code_tool is not None or self.mcp_tools or self.file_search_tool)
 
 
 def _parts_text(content: Any) -> tuple[str, int]:
@@ -124,6 +132,14 @@ def parse(api: ApiKind, body: dict[str, Any], model: ModelEntry | None) -> Parse
                     req.web_tool = tool
                 elif tool.get("type") == "x_search":
                     req.x_tool = tool
+                elif tool.get("type") in ("code_interpreter", "code_execution"):
+                    req.code_tool = tool
+                elif tool.get("type") == "mcp":
+                    req.mcp_tools.append(tool)
+                    # Never echo a token back (the snapshot goes to the client).
+                    tool = {k: v for k, v in tool.items() if k not in ("authorization", "headers")}
+                elif tool.get("type") in ("file_search", "collections_search"):
+                    req.file_search_tool = tool
                 req.tools_echo.append(tool)
     else:
         raw = body.get("messages")

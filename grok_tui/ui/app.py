@@ -118,7 +118,7 @@ class GrokApp(App[None]):
         self.settings = settings
         if backend is None:
             if client is not None:
-                backend = Backend(client=client, demo=False)
+                backend = Backend(client=client, demo=False, tool_config=settings.tools)
             else:
                 from grok_tui.ui.backend import backend_from_settings
 
@@ -148,8 +148,10 @@ class GrokApp(App[None]):
         return PromptHistoryFile(prompt_history_path(), limit=size, secrets=self.api_keys)
 
     def api_keys(self) -> list[str]:
-        """Every API key this run knows (to mask them out of what is written)."""
-        return [k for k in (self.settings.key_value(), *self._entered_keys) if k]
+        """Every API key this run knows, and the MCP tokens of config.toml (to
+        mask them out of what is written)."""
+        tokens = self.backend.tool_config.secrets() if hasattr(self, "backend") else []
+        return [k for k in (self.settings.key_value(), *self._entered_keys, *tokens) if k]
 
     # -- screens ----------------------------------------------------------------
 

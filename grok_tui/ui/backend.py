@@ -7,8 +7,10 @@ Heavy modules are imported here, lazily, not at app import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+
+from grok_tui.chat.tools import DEMO_MCP_SERVER, ToolConfig
 
 if TYPE_CHECKING:
     from grok_tui.api.client import XAIClient
@@ -27,6 +29,9 @@ class Backend:
     demo_reason: str | None = None
     #: The fake (demo only), e.g. for tests to queue scenarios.
     fake: Any = None
+    #: MCP servers and collection names from config.toml (the demo adds one
+    #: offline MCP server when none is configured, to show the tool working).
+    tool_config: ToolConfig = field(default_factory=ToolConfig)
 
     @property
     def label(self) -> str:
@@ -66,7 +71,10 @@ def demo_backend(
         timeouts=_timeouts(settings),
         transport=FakeTransport(fake),
     )
-    return Backend(client=client, demo=True, demo_reason=reason, fake=fake)
+    tools = settings.tools if settings is not None else ToolConfig()
+    if not tools.mcp_servers:
+        tools = tools.model_copy(update={"mcp_servers": [DEMO_MCP_SERVER]})
+    return Backend(client=client, demo=True, demo_reason=reason, fake=fake, tool_config=tools)
 
 
 def real_backend(
@@ -80,7 +88,8 @@ def real_backend(
     from grok_tui.api.client import XAIClient
 
     client = XAIClient(api_key, base_url, api=api, timeouts=_timeouts(settings))
-    return Backend(client=client, demo=False)
+    tools = settings.tools if settings is not None else ToolConfig()
+    return Backend(client=client, demo=False, tool_config=tools)
 
 
 def backend_from_settings(settings: Settings) -> Backend:

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from grok_tui.chat.search import SearchSettings
 from grok_tui.chat.tool_arguments import parse_arguments, pretty_arguments, summarize_arguments
+from grok_tui.chat.tools import ToolSettings
 from grok_tui.sanitize import strip_control
 
 # -- numbers ----------------------------------------------------------------
@@ -241,6 +242,19 @@ def _list_summary(items: list[str], prefix: str = "", exclude: bool = False) -> 
     return first if len(items) == 1 else f"{first} +{len(items) - 1}"
 
 
+def tools_summary(tools: ToolSettings) -> list[str]:
+    """The tools beyond search that are on: `code`, `mcp: deepwiki +1`, `docs: 2`
+    (collections searched)."""
+    parts: list[str] = []
+    if tools.code_execution:
+        parts.append("code")
+    if tools.mcp:
+        parts.append(f"mcp: {_list_summary(tools.mcp)}")
+    if tools.collections:
+        parts.append(f"docs: {len(tools.collections)}")
+    return parts
+
+
 def search_summary(settings: SearchSettings | None) -> str:
     """A compact one-line summary of which search tools are on and how filters
     narrow them, e.g. `web: x.ai +1  X: @xai 2025-11-01..`.
@@ -252,6 +266,8 @@ def search_summary(settings: SearchSettings | None) -> str:
       `2025-11-01..` (from only), `..2025-12-01` (to only)
     - image/video understanding add `+img` / `+video`
     - a reasoning effort other than the model default adds `effort: high`
+    - the tools beyond search follow (`tools_summary`): `code`,
+      `mcp: deepwiki +1`, `docs: 2`
     """
     if settings is None:
         return "search off"
@@ -289,6 +305,7 @@ def search_summary(settings: SearchSettings | None) -> str:
         if extras:
             text += " " + " ".join(extras)
         parts.append(text)
+    parts.extend(tools_summary(settings.tools))
     if not parts:
         parts.append("search off")
     if settings.reasoning_effort:
@@ -299,7 +316,8 @@ def search_summary(settings: SearchSettings | None) -> str:
 def sent_search_summary(settings: SearchSettings | None, *, model: str | None, api: str) -> str:
     """`search_summary` of what is *sent* to `model` on `api`: a reasoning
     effort the model refuses is left out, and search on the Chat Completions
-    API (which has no search tools) reads `search not sent (chat API)`."""
+    API (which has no server-side tools) reads `search not sent (chat API)`,
+    `tools not sent (chat API)` or `search and tools not sent (chat API)`."""
     if settings is None:
         return search_summary(None)
     from grok_tui.chat.preflight import effort_to_send
@@ -308,6 +326,10 @@ def sent_search_summary(settings: SearchSettings | None, *, model: str | None, a
     if model is not None:
         sent.reasoning_effort = effort_to_send(model, settings.reasoning_effort)
     if api == "chat" and sent.any_enabled:
+        searched = sent.web.enabled or sent.x.enabled
+        tools = sent.tools.any_enabled
+        what = "search and tools" if searched and tools else "search" if searched else "tools"
         sent.web.enabled = sent.x.enabled = False
-        return search_summary(sent).replace("search off", "search not sent (chat API)", 1)
+        sent.tools = ToolSettings()
+        return search_summary(sent).replace("search off", f"{what} not sent (chat API)", 1)
     return search_summary(sent)

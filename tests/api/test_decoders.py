@@ -180,11 +180,15 @@ def test_code_interpreter_phases_and_code_deltas() -> None:
     code = '{"code":"print(17*19)"}'
     assert [e for e in events if isinstance(e, (ToolCallStarted, ToolCallUpdated, ToolCallFinished))] == [
         ToolCallStarted("ci_1", "code_execution", ToolKind.CODE_EXECUTION, ""),
+        # The wire's own phase words ride along, so the log can show each step.
         ToolCallUpdated("ci_1", ToolPhase.STARTED, '{"code":"print("}'),
         ToolCallUpdated("ci_1", ToolPhase.STARTED, code),
-        ToolCallUpdated("ci_1", ToolPhase.SEARCHING),
-        ToolCallUpdated("ci_1", ToolPhase.COMPLETED),
-        ToolCallFinished("ci_1", "code_execution", ToolKind.CODE_EXECUTION, ToolPhase.COMPLETED, code),
+        ToolCallUpdated("ci_1", ToolPhase.SEARCHING, step="interpreting"),
+        ToolCallUpdated("ci_1", ToolPhase.COMPLETED, step="completed"),
+        ToolCallFinished(
+            "ci_1", "code_execution", ToolKind.CODE_EXECUTION, ToolPhase.COMPLETED, code,
+            output="323",
+        ),
     ]
 
 
@@ -194,7 +198,7 @@ def test_failed_tool_item_reports_error() -> None:
     events = run(rdec(), [{"type": "response.output_item.done", "item": item},
                           {"type": "response.completed", "response": {}}])
     fin = [e for e in events if isinstance(e, ToolCallFinished)]
-    assert fin == [ToolCallFinished("mcp_1", "read_wiki", ToolKind.MCP, ToolPhase.FAILED, "{}", error="server down")]
+    assert fin == [ToolCallFinished("mcp_1", "read_wiki", ToolKind.MCP, ToolPhase.FAILED, "{}", error="server down", server="dw")]
 
 
 def test_annotations_only_inside_the_finished_message() -> None:

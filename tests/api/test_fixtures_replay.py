@@ -117,9 +117,9 @@ def test_transcript_c_agentic_tools_citations_usage() -> None:
         ToolCallStarted(xs, "x_keyword_search", ToolKind.X_SEARCH, ""),
         ToolCallUpdated(xs, ToolPhase.STARTED, xargs),
         ToolCallStarted(ws, "web_search", ToolKind.WEB_SEARCH, ""),
-        ToolCallUpdated(ws, ToolPhase.SEARCHING),
+        ToolCallUpdated(ws, ToolPhase.SEARCHING, step="searching"),
         ToolCallFinished(xs, "x_keyword_search", ToolKind.X_SEARCH, ToolPhase.COMPLETED, xargs),
-        ToolCallUpdated(ws, ToolPhase.COMPLETED),
+        ToolCallUpdated(ws, ToolPhase.COMPLETED, step="completed"),
         ToolCallFinished(
             ws,
             "web_search",

@@ -237,7 +237,9 @@ def test_complete_path(tmp_path: Path) -> None:
     (tmp_path / ".hidden").mkdir()
     assert complete_path("pi", tmp_path) == "pics/"
     assert complete_path("pics/c", tmp_path) == "pics/cat.png"
-    assert complete_path("pics/n", tmp_path) is None  # not an image
+    (tmp_path / "pics" / "blob.bin").write_bytes(b"\x00")
+    assert complete_path("pics/n", tmp_path) == "pics/notes.txt"  # a document
+    assert complete_path("pics/b", tmp_path) is None  # neither an image nor a document
     assert complete_path(f"{tmp_path}/pics/", tmp_path) == f"{tmp_path}/pics/cat.png"
     assert complete_path("", tmp_path) is None
     assert complete_path(".h", tmp_path) == ".hidden/"

@@ -1,4 +1,4 @@
-"""The attach-an-image dialog.
+"""The attach dialog: an image, or a document (PDF, text, Markdown, source).
 
 `AttachScreen(*, start_dir=None)` is a `ModalScreen[str | None]`: it
 dismisses with the path or URL the user typed (checked with
@@ -31,10 +31,13 @@ from textual.widgets import Input, Static
 
 from grok_tui.byte_size import format_size
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
+from grok_tui.chat.documents import TEXT_TYPES
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.widgets.completing_input import CompletingInput
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+#: Files the completion offers: images and documents (PDF, text, source).
+ATTACHABLE_SUFFIXES = (*IMAGE_SUFFIXES, ".pdf", *TEXT_TYPES)
 
 
 def complete_path(value: str, base: Path) -> str | None:
@@ -69,7 +72,7 @@ def complete_path(value: str, base: Path) -> str | None:
             is_dir = entry.is_dir()
         except OSError:
             continue
-        if not is_dir and not name.lower().endswith(IMAGE_SUFFIXES):
+        if not is_dir and not name.lower().endswith(ATTACHABLE_SUFFIXES):
             continue
         if name == prefix and is_dir:
             return value + "/"
@@ -100,8 +103,11 @@ def describe_input(text: str, base: Path) -> tuple[bool, str]:
         return False, " ".join(strip_control(exc.reason).split())
     if att.source == "url":
         return True, f"image URL: {one_line(att.url or '', 200)}"
-    kind = {"image/png": "PNG", "image/jpeg": "JPEG"}.get(att.mime_type or "", "image")
     size = f", {format_size(att.size_bytes)}" if att.size_bytes is not None else ""
+    if att.kind == "document":
+        kind = "PDF" if att.mime_type == "application/pdf" else "text"
+        return True, f"{kind} document{size} (uploaded when sent): {one_line(att.name, 120)}"
+    kind = {"image/png": "PNG", "image/jpeg": "JPEG"}.get(att.mime_type or "", "image")
     return True, f"{kind} image{size}: {one_line(att.name, 120)}"
 
 
@@ -122,9 +128,13 @@ class AttachScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content("Attach an image (PNG or JPEG, up to 20 MiB)"), id="title")
+            yield Static(
+                Content("Attach an image (PNG/JPEG, 20 MiB) or a document (PDF, text, "
+                        "Markdown, source; 48 MiB)"),
+                id="title",
+            )
             yield CompletingInput(
-                placeholder="path/to/image.png or https://…",
+                placeholder="path/to/image.png, notes.pdf or https://…",
                 suggester=PathSuggester(self.base),
                 id="path",
             )

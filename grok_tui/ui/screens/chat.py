@@ -47,6 +47,7 @@ from grok_tui.ui.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.widgets.chat_footer import ChatFooter
 from grok_tui.ui.widgets.conversation import Conversation
+from grok_tui.ui.uploads import upload_documents
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.message_view import MessageView, attachment_chip
 from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
@@ -334,6 +335,7 @@ class ChatScreen(Screen[None]):
             options=RequestOptions(settings.store_responses, settings.conversation),
             catalog=self.grok.model_catalog,
             secrets=self.grok.api_keys,
+            tool_config=self.backend.tool_config,
         )
 
     async def send(self, text: str, *, key_confirmed: bool = False) -> bool:
@@ -354,6 +356,8 @@ class ChatScreen(Screen[None]):
         if check.key_in_prompt and not key_confirmed:
             self._confirm_key_in_prompt(text)
             return False
+        if not await upload_documents(self, attachments):
+            return False  # the reason is shown; the prompt keeps text and attachments
         edit = self.pending_edit
         if edit is not None and edit.is_current(session):
             user = edit.apply(session, text, attachments)  # the one change an edit makes
@@ -875,7 +879,10 @@ class ChatScreen(Screen[None]):
         """
         form = self._search_form
         if form is None:
-            form = SearchForm(self.session.search, model=self.session.model, id="search-form")
+            form = SearchForm(
+                self.session.search, model=self.session.model,
+                tool_config=self.backend.tool_config, id="search-form",
+            )
             self._search_form = form
             self._form_mount = self.query_one("#search-pane").mount(form)
         return form

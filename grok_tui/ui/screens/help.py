@@ -70,10 +70,20 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "Ctrl+C copies it (via the terminal, OSC 52); Shift+drag gives most "
         "terminals' own selection.",
         f"Tool log ({keys('pane.toggle_tool_log')}): one row per search or tool call; "
-        "Up/Down select a row, Enter expands it to the full arguments and sources.",
-        f"Search pane ({keys('pane.toggle_search')}): turn web and X search on, "
-        "narrow them by domains, handles and dates; the status bar summarizes what is sent. "
-        "A setting the model or API refuses is greyed out or noted, never sent silently.",
+        "Up/Down select a row, Enter expands it to the full arguments and sources, "
+        "the highlighted code with each phase's time and its output, an MCP call's "
+        "output or error, a collection search's results.",
+        f"Tools pane ({keys('pane.toggle_search')}): turn web and X search on, "
+        "narrow them by domains, handles and dates; switch code execution on; tick "
+        "the MCP servers of config.toml; add collection ids (at most 10). The status "
+        "bar names every tool that is on. A setting the model or API refuses is greyed "
+        "out or noted, never sent silently.",
+        "MCP servers go in config.toml: [[mcp]] with label, url, optional "
+        "description and allowed_tools, and token_env = \"VAR\" (or token = \"...\", "
+        "the file then kept private). Tokens are never shown or saved. "
+        "[collections] \"collection_id\" = \"name\" names your collections.",
+        f"Attach ({keys('chat.attach')}) takes images and documents (PDF, text, Markdown, "
+        "source; 48 MiB): documents are uploaded when you send and stay linked to the session.",
         "Privacy: requests say store: false unless store_responses = true in config.toml; "
         "a cost marked ≈ is estimated from the model's prices (the server sent none).",
         "Demo backend: `grok-tui --demo` (or no API key) answers from a built-in fake "

@@ -16,7 +16,6 @@ times a second through `refresh_meta()`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -163,7 +162,7 @@ def attachment_chip(att: Attachment) -> str:
     size = ""
     if att.size_bytes is not None:
         size = f" {format_size(att.size_bytes)}"
-    return f"🖼 {name}{size}"
+    return f"{'📄' if att.kind == 'document' else '🖼'} {name}{size}"
 
 
 def _make_body(text: str, *, streaming: bool, code_theme: str) -> Widget:

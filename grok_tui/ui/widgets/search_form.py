@@ -47,6 +47,7 @@ from grok_tui.chat.search import (
 )
 from grok_tui.sanitize import one_line
 from grok_tui.ui.widgets.list_editor import ListEditor
+from grok_tui.ui.widgets.tools_pane import ToolsSection
 
 DEFAULT_EFFORT = "default"
 _SPLIT = re.compile(r"[,;\n]+")
@@ -82,6 +83,7 @@ class SearchForm(VerticalScroll, can_focus=False):
         settings: SearchSettings | None = None,
         *,
         model: str | None = None,
+        tool_config: Any = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -90,6 +92,7 @@ class SearchForm(VerticalScroll, can_focus=False):
         self._settings = (settings or SearchSettings()).model_copy(deep=True)
         self._model = model
         self._errors: dict[str, str] = {}
+        self._tool_config = tool_config  # grok_tui.chat.tools.ToolConfig
 
     # ---- layout --------------------------------------------------------------------
 
@@ -156,6 +159,8 @@ class SearchForm(VerticalScroll, can_focus=False):
             )
             yield Static("", id="max-turns-error", classes="search-form--error", markup=False)
 
+        yield ToolsSection(s.tools, tool_config=self._tool_config, id="tools-section")
+
     def on_mount(self) -> None:
         self._show_errors()
         self._show_effort_note()
@@ -181,6 +186,7 @@ class SearchForm(VerticalScroll, can_focus=False):
                 error = self.query_one(editor_id, ListEditor).error
                 if error:
                     out[key] = error
+            out.update(self.query_one(ToolsSection).errors)
         return out
 
     def set_settings(self, settings: SearchSettings, *, post: bool = False) -> None:
@@ -377,6 +383,11 @@ class SearchForm(VerticalScroll, can_focus=False):
         self._apply("reasoning_effort", {"reasoning_effort": None if value == DEFAULT_EFFORT else value})
         self._show_effort_note()
 
+    @on(ToolsSection.Changed)
+    def _tools(self, event: ToolsSection.Changed) -> None:
+        event.stop()
+        self._apply("tools", {"tools": event.tools.model_dump()})
+
     @on(Input.Submitted, "#x-from, #x-to, #max-turns")
     def _keep_enter_here(self, event: Input.Submitted) -> None:
         # Enter in a field of the form is not a prompt submission.
@@ -409,6 +420,7 @@ class SearchForm(VerticalScroll, can_focus=False):
         self.query_one("#effort", Select).value = s.reasoning_effort or DEFAULT_EFFORT
         turns = self.query_one("#max-turns", Input)
         turns.value = "" if s.max_turns is None else str(s.max_turns)
+        self.query_one(ToolsSection).set_tools(s.tools)
 
     def _show_errors(self) -> None:
         if not self.children:

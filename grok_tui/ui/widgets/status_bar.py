@@ -276,7 +276,7 @@ class StatusBar(Widget):
         words = []
         for chunk in self._search.split("  "):
             head = chunk.split(":", 1)[0]
-            if head in ("web", "X"):
+            if head in ("web", "X", "code", "mcp", "docs"):
                 words.append(head)
         return "+".join(words) if words else self._search
 

@@ -27,6 +27,7 @@ from grok_tui.ui.format import (
     tool_calls_by_kind,
     total_tokens,
 )
+from grok_tui.ui.widgets.tool_log import tool_details
 from grok_tui.ui.widgets.tool_log.rows import MIN_REASONING_SECONDS, RUNNING_PHASES, Row
 
 StyleFor = Callable[[str], Style]
@@ -125,24 +126,28 @@ def retry_line(row: Row, width: int, style: StyleFor) -> Content:
 def tool_line(row: Row, width: int, style: StyleFor, now: float) -> Content:
     turn = row.turn
     tc = turn.tool_call(row.call_id)
+    word = ""
     if tc is None:
         name, phase, summary, elapsed = row.name or "tool", "started", "", ""
     else:
-        name = tc.name or row.name or "tool"
+        name = tool_details.shown_name(tc, row.name or "tool")
         phase = tc.phase
         if phase in RUNNING_PHASES and not turn.live and tc.finished_at is None:
             phase = "incomplete"
-        summary = summarize_arguments(tc.name, tc.arguments)
+        summary = summarize_arguments(name, tc.arguments)
         if tc.finished_at is not None:
             elapsed = format_duration(tc.finished_at - tc.started_at)
         elif turn.live:
             elapsed = format_whole_seconds(now - tc.started_at)
         else:
             elapsed = ""
+        word = tool_details.phase_word(tc, phase, turn.live and phase in RUNNING_PHASES)
     phase_style = style(PHASE_CLASS.get(phase, "tool-log--dim"))
     marker = "▾" if row.expanded else "▸"
     if width >= 60:
-        right = Content.assemble((phase, phase_style), " ", (f"{elapsed:>7}", style("tool-log--dim")))
+        right = Content.assemble(
+            (word or phase, phase_style), " ", (f"{elapsed:>7}", style("tool-log--dim"))
+        )
     else:  # narrow pane: the icon's colour tells the phase
         right = Content.assemble((f"{elapsed:>7}", style("tool-log--dim")))
     left = Content.assemble(
@@ -250,8 +255,18 @@ def detail_lines(row: Row, width: int, style: StyleFor) -> list[Content]:
             add("(no arguments yet)")
         else:
             add(f"tool: {tc.name}  ({tc.tool_kind})  id: {tc.call_id}")
-            args = pretty_arguments(tc.arguments)
-            add(args if args else "(no arguments)")
+            code = tool_details.code_of(tc)
+            if code is not None:
+                add("code:")
+                indent = Content(" " * (DETAIL_INDENT + 2))
+                for line in tool_details.highlighted_code(code, style)[: tool_details.CODE_LINES]:
+                    for piece in line.fold(max(8, inner - 2)):
+                        lines.append(indent + piece)
+            else:
+                args = pretty_arguments(tc.arguments)
+                add(args if args else "(no arguments)")
+            for kind, extra in tool_details.detail_texts(tc):
+                add(extra, style("tool-log--done") if kind == "result" else detail)
             if tc.sources:
                 add("sources:")
                 for url in tc.sources:

@@ -121,6 +121,10 @@ class ToolLog(ScrollView, can_focus=True):
         "tool-log--summary",
         "tool-log--detail",
         "tool-log--cursor",
+        "tool-log--code-keyword",
+        "tool-log--code-string",
+        "tool-log--code-number",
+        "tool-log--code-comment",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -325,6 +329,8 @@ class ToolLog(ScrollView, can_focus=True):
     def _on_tool_updated(self, turn: Turn, event: ev.ToolCallUpdated) -> None:
         row = self._tool_row(turn, event.call_id, "")
         row.details = None
+        if row.expanded:  # streamed code grows the expanded lines
+            self._refresh_height(row)
         self._refresh_row(row)
 
     def _on_tool_finished(self, turn: Turn, event: ev.ToolCallFinished) -> None:

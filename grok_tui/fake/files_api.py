@@ -1,0 +1,115 @@
+"""The fake's Files API (xai-wire §5.7: `/v1/files`, `/v1/files/{id}`), raw
+JSON and multipart only (never `grok_tui.api`).
+
+* `POST /v1/files` (multipart/form-data: a `file` part, optional `purpose`)
+  -> `{"id": "file_…", "object": "file", "bytes", "created_at", "filename",
+  "purpose"}`; over `MAX_UPLOAD_BYTES` (48 MiB) -> 413; no file part -> 400.
+  The `upload_too_large` scenario refuses any upload with that 413.
+* `GET /v1/files/{id}` -> the same object; 404 when unknown.
+* `DELETE /v1/files/{id}` -> `{"id", "object": "file", "deleted": true}`.
+
+Message texts are guesses in the style of §6.2 (the captures have none).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_UPLOAD_BYTES = 48 * 1024 * 1024
+MSG_TOO_LARGE = "File size exceeds the maximum allowed size of 48 MB."
+
+
+@dataclass(slots=True)
+class StoredFile:
+    id: str
+    filename: str
+    data: bytes
+    purpose: str
+    created_at: int
+    content_type: str = "application/octet-stream"
+
+    def json(self) -> dict[str, Any]:
+        return {"id": self.id, "object": "file", "bytes": len(self.data),
+                "created_at": self.created_at, "filename": self.filename,
+                "purpose": self.purpose}
+
+
+@dataclass
+class FileStore:
+    """Uploaded files, in memory (thread-safe)."""
+
+    files: dict[str, StoredFile] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, filename: str, data: bytes, purpose: str, created_at: int,
+            content_type: str) -> StoredFile:
+        stored = StoredFile(f"file_{uuid.uuid4()}", filename, data, purpose, created_at,
+                            content_type)
+        with self._lock:
+            self.files[stored.id] = stored
+        return stored
+
+    def get(self, file_id: str) -> StoredFile | None:
+        with self._lock:
+            return self.files.get(file_id)
+
+    def delete(self, file_id: str) -> bool:
+        with self._lock:
+            return self.files.pop(file_id, None) is not None
+
+    def clear(self) -> None:
+        with self._lock:
+            self.files.clear()
+
+
+_DISPOSITION_PARAM = re.compile(r';\s*([A-Za-z0-9_*-]+)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_multipart(content_type: str, body: bytes) -> dict[str, tuple[str | None, str, bytes]]:
+    """Parts of a multipart/form-data body: name -> (filename, content type,
+    bytes). Raises ValueError when the body is not multipart/form-data."""
+    m = re.search(r'boundary="?([^";]+)"?', content_type)
+    if not content_type.lower().startswith("multipart/form-data") or m is None:
+        raise ValueError("not multipart/form-data")
+    boundary = b"--" + m.group(1).encode("latin-1")
+    parts: dict[str, tuple[str | None, str, bytes]] = {}
+    for chunk in body.split(boundary)[1:]:
+        if chunk.startswith(b"--"):
+            break
+        chunk = chunk[2:] if chunk.startswith(b"\r\n") else chunk
+        head, sep, data = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        if data.endswith(b"\r\n"):
+            data = data[:-2]
+        headers: dict[str, str] = {}
+        for line in head.decode("utf-8", "replace").split("\r\n"):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        params = dict(_DISPOSITION_PARAM.findall(headers.get("content-disposition", "")))
+        if "name" in params:
+            parts[params["name"]] = (
+                params.get("filename"), headers.get("content-type", "text/plain"), data
+            )
+    return parts
+
+
+def input_file_ids(body: dict[str, Any]) -> list[str]:
+    """The `file_id`s of the request's `input_file` parts (Responses input)."""
+    ids: list[str] = []
+    items = body.get("input")
+    if not isinstance(items, list):
+        return ids
+    for item in items:
+        content = item.get("content") if isinstance(item, dict) else None
+        if not isinstance(content, list):
+            continue
+        for part in content:
+            if isinstance(part, dict) and part.get("type") == "input_file":
+                fid = part.get("file_id")
+                ids.append(fid if isinstance(fid, str) else "")
+    return ids
