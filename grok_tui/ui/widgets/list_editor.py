@@ -174,7 +174,7 @@ class ListEditor(Vertical):
             self.post_message(self.Changed(self, self.items))
         return True
 
-    def remove(self, index: int) -> None:
+    def remove_item(self, index: int) -> None:
         """Remove the item at `index` (posts `Changed`)."""
         if not 0 <= index < len(self._items):
             return
@@ -224,7 +224,7 @@ class ListEditor(Vertical):
     @on(ItemList.RemoveRequested)
     def _on_remove(self, event: ItemList.RemoveRequested) -> None:
         event.stop()
-        self.remove(event.index)
+        self.remove_item(event.index)
 
     @on(OptionList.OptionSelected)
     @on(OptionList.OptionHighlighted)

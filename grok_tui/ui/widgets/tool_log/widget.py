@@ -132,7 +132,7 @@ class ToolLog(ScrollView, can_focus=True):
         Binding("down", "cursor_down", "Next row", show=False),
         Binding("home", "cursor_first", "First row", show=False),
         Binding("end", "cursor_last", "Last row", show=False),
-        Binding("enter,space", "toggle", "Expand", show=False),
+        Binding("enter,space", "toggle_row", "Expand", show=False),
     ]
 
     def __init__(
@@ -587,7 +587,7 @@ class ToolLog(ScrollView, can_focus=True):
             self._shift_scroll(self.scroll_y + delta)
         self.refresh()
 
-    def _cover(self, top: float) -> int:
+    def _cover_rows(self, top: float) -> int:
         """Measure lazy turns until the view at line `top` (and a screen above
         it) shows measured rows; returns the lines inserted above."""
         margin = max(1, self.scrollable_content_region.height)
@@ -617,7 +617,7 @@ class ToolLog(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         if self._lazy_turns and not self._adjusting:
             lazy = self._lazy_turns
-            delta = self._cover(new_value)
+            delta = self._cover_rows(new_value)
             if delta:
                 margin = max(1, self.scrollable_content_region.height)
                 jumped_to_top = new_value <= 0 and old_value - new_value > margin
@@ -632,7 +632,7 @@ class ToolLog(ScrollView, can_focus=True):
         taller than the newest turns)."""
         self._visible_check = False
         if self._lazy_turns:
-            delta = self._cover(self.scroll_y)
+            delta = self._cover_rows(self.scroll_y)
             if delta:
                 self._shift_scroll(self.scroll_y + delta)
 
@@ -761,7 +761,7 @@ class ToolLog(ScrollView, can_focus=True):
     def action_cursor_last(self) -> None:
         self._move_cursor(len(self._rows) - 1)
 
-    def action_toggle(self) -> None:
+    def action_toggle_row(self) -> None:
         if self._cursor is None:
             self.action_cursor_last()
         self.toggle_row()
