@@ -7,6 +7,7 @@ them, so `--help` and `--version` answer at once.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 import os
 import sys
 
@@ -18,7 +19,7 @@ from grok_tui.exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 def _add_connection_flags(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
     # On a subcommand the defaults are SUPPRESS, so `grok-tui --model X ask ...`
     # keeps X instead of the subparser overwriting it with None.
-    extra = {"default": argparse.SUPPRESS} if sub else {}
+    extra: dict[str, Any] = {"default": argparse.SUPPRESS} if sub else {}
     parser.add_argument(
         "--base-url",
         metavar="URL",

@@ -793,9 +793,9 @@ class FakeXAI:
         if scenario == "error_image_too_large":
             return HTTPError(400, CODE_INVALID, MSG_IMAGE_TOO_LARGE).response()
         if scenario == "drop":
-            return FakeResponse(200, jtype, iter([data[: len(data) // 2], DROP]))
+            return FakeResponse(200, jtype, [data[: len(data) // 2], DROP])
         if scenario == "stall":
-            return FakeResponse(200, jtype, iter([Pause(self.config.stall_seconds), data]))
+            return FakeResponse(200, jtype, [Pause(self.config.stall_seconds), data])
         if scenario == "malformed":
             return FakeResponse(200, jtype, data[: len(data) - 7])
         if scenario == "unknown_events":

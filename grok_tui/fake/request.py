@@ -104,7 +104,8 @@ def flatten_web_tool(tool: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse(api: ApiKind, body: dict[str, Any], model: ModelEntry | None) -> ParsedRequest:
-    requested = body.get("model") if isinstance(body.get("model"), str) else ""
+    model_field = body.get("model")
+    requested = model_field if isinstance(model_field, str) else ""
     req = ParsedRequest(
         api=api, body=body, requested_model=requested, model=model,
         stream=body.get("stream") is True,

@@ -51,5 +51,6 @@ class FakeTransport(httpx.AsyncBaseTransport):
             stream = _FakeStream(iter(resp.iter_body()))
             return httpx.Response(resp.status, headers=resp.headers, stream=stream,
                                   request=request)
-        return httpx.Response(resp.status, headers=resp.headers, content=resp.body,
+        assert isinstance(resp.body, bytes | bytearray)  # not streaming: the whole body
+        return httpx.Response(resp.status, headers=resp.headers, content=bytes(resp.body),
                               request=request)

@@ -186,14 +186,23 @@ __all__ = ["parse_arguments", "pretty_arguments", "summarize_arguments"]
 class UsageLike(Protocol):
     """What the summaries read from `chat.models.Usage` or `api.events.Usage`."""
 
-    input_tokens: int
-    cached_input_tokens: int
-    output_tokens: int
-    reasoning_tokens: int
-    total_tokens: int
-    server_side_tool_calls: Mapping[str, int] | dict[str, int]
-    num_server_side_tools_used: int
-    cost_usd: float | None
+    # Read-only: both models (pydantic and frozen dataclass) satisfy it.
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def cached_input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
+    @property
+    def reasoning_tokens(self) -> int: ...
+    @property
+    def total_tokens(self) -> int: ...
+    @property
+    def server_side_tool_calls(self) -> Mapping[str, int]: ...
+    @property
+    def num_server_side_tools_used(self) -> int: ...
+    @property
+    def cost_usd(self) -> float | None: ...
 
 
 def total_tokens(usage: UsageLike) -> int:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from grok_tui.config.keymap import DEFAULT_BINDINGS, Scope, normalize_keys
 
 if TYPE_CHECKING:
-    from textual.binding import Binding
+    from textual.binding import Binding, BindingType
+    from textual.widgets import Input, TextArea
 
 
 def binding(binding_id: str, *, action: str | None = None, show: bool | None = None) -> Binding:
@@ -31,7 +32,7 @@ def binding(binding_id: str, *, action: str | None = None, show: bool | None = N
     )
 
 
-def bindings_for(scope: Scope) -> list[Binding]:
+def bindings_for(scope: Scope) -> list[BindingType]:
     """All `Binding`s of a scope, for a class's `BINDINGS`."""
     return [binding(bid) for bid, spec in DEFAULT_BINDINGS.items() if spec.scope == scope]
 
@@ -40,7 +41,7 @@ def _text_widget_keys() -> list[tuple[str, set[str]]]:
     """(who, keys it takes for itself) for the text widgets a user types in."""
     from textual.widgets import Input, TextArea
 
-    def keys_of(cls: type) -> set[str]:
+    def keys_of(cls: type[Input] | type[TextArea]) -> set[str]:
         out: set[str] = set()
         for b in cls.BINDINGS:
             keys = b.key if hasattr(b, "key") else b[0]  # type: ignore[union-attr,index]

@@ -90,7 +90,8 @@ def _fix_styles_cache_inner_outer() -> bool:
 
     get_inner_outer.__doc__ = "Get inner and outer background colors (cached on the colours only)."
     StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign,assignment]
-    current.cache_clear()  # let go of the StylesCaches it holds already
+    current.cache_clear()  # type: ignore[union-attr]  # let go of the StylesCaches it holds
+
     return True
 
 
@@ -161,7 +162,7 @@ def _fix_key_order() -> bool:
         await app_on_event(self, event)
 
     for function in (_on_key, app_key, on_event):
-        function._grok_ordered = True  # type: ignore[attr-defined]
+        function._grok_ordered = True  # type: ignore[attr-defined,union-attr]
     Widget._on_key = _on_key  # type: ignore[method-assign]
     App._on_key = app_key  # type: ignore[method-assign]
     App.on_event = on_event  # type: ignore[method-assign]

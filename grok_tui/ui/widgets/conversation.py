@@ -379,7 +379,7 @@ class Conversation(VerticalScroll, can_focus=True):
             if budget <= 0:
                 break
             ok = isinstance(w, MessageView) and self._foldable(w, top)
-            if ok and run and (w.index != run[-1].index + 1 or len(run) >= CHUNK_SIZE):  # type: ignore[union-attr]
+            if ok and run and (w.index != run[-1].index + 1 or len(run) >= CHUNK_SIZE):  # type: ignore[attr-defined]
                 runs.append(run)
                 run = []
             if ok:
