@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -35,5 +34,8 @@ def _frozen(tmp_path: Path) -> Iterator[None]:
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(screen: str, theme: str, size: tuple[int, int],
                 snap_compare: Callable[..., bool]) -> None:
+    """`screen` (see `screen_states.SCREENS`) in `theme` at `size`. A UI change
+    that is intended: `./scripts/test tests/snapshots --snapshot-update`, then
+    look at the new SVGs before committing them."""
     app = make_app(theme)
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
