@@ -237,20 +237,20 @@ def frozen_environment(tmp_path: Path) -> Iterator[None]:
     }
     saved = {name: os.environ.get(name) for name in wanted}
     try:
-        for name, value in wanted.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        time.tzset()
+        _set_environ(wanted)
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        time.tzset()
+        _set_environ(saved)
+
+
+def _set_environ(values: dict[str, str | None]) -> None:
+    """Set (None: remove) environment variables, then re-read the time zone."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    time.tzset()
 
 
 # -- driving the app (run_before steps) -------------------------------------------
