@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ def _summary(doc: dict[str, Any], folder: str) -> SessionSummary:
 class MemoryStore:
     """Every `SessionRepository` operation, in dicts (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], float] = now) -> None:
+        #: Stamps `updated_at` on a touching save (fixed in snapshot tests).
+        self.clock = clock
         self.saved: list[dict[str, Any]] = []
         self.sessions: dict[str, dict[str, Any]] = {}
         self.trash: dict[str, dict[str, Any]] = {}
@@ -84,7 +87,7 @@ class MemoryStore:
         if session_id in self.deleted and session_id not in self.sessions:
             return False  # delete wins
         if touch:
-            data["updated_at"] = now()
+            data["updated_at"] = self.clock()
         self.saved.append(data)
         self.sessions[session_id] = copy.deepcopy(data)
         return True

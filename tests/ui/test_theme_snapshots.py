@@ -2,8 +2,9 @@
 search turn (tool log rows and sources), the search settings pane (F3) and the
 help screen (F1) render with no CSS error and show their text.
 
-Assertions instead of `snap_compare` snapshots: the chat screen shows
-timings and dates, so exact snapshots would not be stable across runs.
+Assertions instead of `snap_compare` snapshots (every theme, a live turn);
+the exact screenshots of the main screens, in one dark and one light theme
+with frozen clocks, are in tests/snapshots/.
 """
 
 from __future__ import annotations
