@@ -91,7 +91,7 @@ class ChatPresetCommands(PresetCommands):
 class GrokApp(App[None]):
     """The full-screen chat client."""
 
-    CSS_PATH = ["app.tcss", "screens/chat.tcss"]
+    CSS_PATH = ["app.tcss", "screens/chat/chat.tcss"]
     TITLE = "grok-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
     COMMANDS = App.COMMANDS | {ChatCommands, ChatPresetCommands, ThemeCommands}
@@ -215,7 +215,7 @@ class GrokApp(App[None]):
                                     settings=self.settings)
         self._old_clients.append(old.client)
         self.chat.refresh_backend_banner()
-        self.chat._refresh_status()
+        self.chat.refresh_status()
         if save:
             self.run_worker(self._save_key(key), group="config", exit_on_error=False)
         else:
