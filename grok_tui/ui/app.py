@@ -24,6 +24,8 @@ from grok_tui.store.prompt_history import default_path as prompt_history_path
 from grok_tui.store.repository import SessionRepository
 from grok_tui.ui.backend import Backend
 from grok_tui.ui.commands import TableCommands
+from grok_tui.ui.gc_policy import TICK_SECONDS as GC_TICK_SECONDS
+from grok_tui.ui.gc_policy import GcPolicy
 from grok_tui.ui.keymap import bindings_for, consumed_key_warnings
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
@@ -175,6 +177,9 @@ class GrokApp(App[None]):
         raise LookupError("no chat screen")
 
     def on_mount(self) -> None:
+        # Full garbage collections wait until no reply streams (see gc_policy).
+        self.gc_policy = GcPolicy(self._is_streaming)
+        self.call_after_refresh(self._start_gc_policy)
         self.theme_manager.install(self.settings.theme)  # notifies its own warnings
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
@@ -183,6 +188,31 @@ class GrokApp(App[None]):
         degraded = self.store.degraded if self.store is not None else None  # index in memory
         if degraded:
             self.notify(degraded, severity="warning", markup=False, timeout=8)  # one_line-clean
+
+    def _start_gc_policy(self) -> None:
+        # What the first reply needs and the first frame did not (imported
+        # lazily for start-up time): load it now, before it is frozen.
+        from grok_tui.ui.markdown.blocks import parser
+        from grok_tui.ui.widgets.markdown_stream import _render
+
+        _render()
+        parser()
+        self.set_interval(GC_TICK_SECONDS, self._gc_tick, name="gc-policy")
+
+    def _gc_tick(self) -> None:
+        # The policy starts (a full collection, then gc.freeze) at the first
+        # tick with no reply streaming, not in the middle of the first reply.
+        policy = self.gc_policy
+        if policy.active:
+            policy.tick()
+        elif not self._is_streaming():
+            policy.start()
+
+    def _is_streaming(self) -> bool:
+        try:
+            return self.chat.is_streaming
+        except LookupError:
+            return False
 
     # -- backend ------------------------------------------------------------------
 
@@ -264,6 +294,9 @@ class GrokApp(App[None]):
         self.theme_manager.pick()
 
     async def on_unmount(self) -> None:
+        policy = getattr(self, "gc_policy", None)
+        if policy is not None:
+            policy.stop()
         for client in [*self._old_clients, self.backend.client]:
             try:
                 await client.aclose()

@@ -36,6 +36,26 @@ focused widget has handled the keys before it, and after a screen just
 pushed took the focus (bounded by `DRAIN_TIMEOUT`), so the keys after one
 that moved the focus, or opened or closed a dialog, go where the focus is
 now. Before, Tab Tab Tab "2026" sent the date to the widget Tab left.
+
+**A partial screen update renders every widget in the bounding box of all
+changed regions** (`Compositor.render_partial_update`, Textual 8.2). When a
+line of a streaming reply and the prompt's blinking cursor (or the status
+bar) change in the same frame, the crop spans everything between them: the
+prompt `TextArea` (which re-applies its theme on every render), the footer,
+the containers' backgrounds, the scrollbar, dozens of lines of each. Only the
+lines inside the changed regions are written to the terminal, so that work
+is thrown away. The fix renders each widget only on the rows where a changed
+region overlaps it (one render per run of rows); the chops for the changed
+spans, and so the bytes written, are the same.
+
+Upstream-ready description: "`render_partial_update` crops to
+`Region.from_union(update_regions)`, so two small dirty regions far apart
+(e.g. a line of a growing Markdown widget and a blinking TextArea cursor)
+make `_get_renders` call `render_lines` on every visible widget between them
+for the whole union, although `ChopsUpdate` writes only the dirty spans.
+Passing the update regions to `_get_renders`, and rendering each widget only
+on the rows of the regions that overlap it, gives identical output and cut
+the compositor's time per frame while streaming by about half in our app."
 """
 
 from __future__ import annotations
@@ -205,6 +225,91 @@ async def _drain(node: Any, *, keys_only: bool = True) -> bool:
     return True
 
 
+def _fix_partial_update_renders_union() -> bool:
+    import inspect
+
+    from textual._compositor import ChopsUpdate, Compositor
+    from textual.geometry import Region
+
+    current = Compositor.__dict__.get("render_partial_update")
+    try:
+        source = inspect.getsource(current)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return False
+    if (
+        "Region.from_union(update_regions)" not in source
+        or "self._render_chops(crop, is_rendered_line)" not in source
+        or not hasattr(Compositor, "_regions_to_spans")
+    ):
+        return False  # not the 8.2 shape any more: leave Textual's own code
+
+    def renders(self: Compositor, regions: list[Region]) -> Any:
+        """(region, clip, strips) per visible widget and run of changed rows
+        over it, front to back (as `_get_renders`, restricted to `regions`)."""
+        intersection = Region.intersection
+        for widget, (region, clip) in self.visible_widgets.items():
+            visible = intersection(region, clip)
+            if not visible:
+                continue
+            x, top, width, _ = visible
+            bottom = visible.bottom
+            rows = sorted(
+                (max(changed.y, top), min(changed.bottom, bottom))
+                for changed in regions
+                if changed.overlaps(visible)
+            )
+            start = end = -1
+            for row_start, row_end in (*rows, (-1, -1)):
+                if row_start >= 0 and start >= 0 and row_start <= end:
+                    end = max(end, row_end)
+                    continue
+                if start >= 0:
+                    run = Region(x, start, width, end - start)
+                    yield region, run, widget.render_lines(
+                        Region(x - region.x, start - region.y, width, end - start)
+                    )
+                start, end = row_start, row_end
+
+    def render_chops(self: Compositor, regions: list[Region], is_rendered_line: Any) -> Any:
+        # As Compositor._render_chops, with the renders of `renders` above.
+        cuts = self.cuts
+        chops: list[dict[int, Any]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+        intersection = Region.intersection
+        for region, clip, strips in renders(self, regions):
+            render_region = intersection(region, clip)
+            render_x = render_region.x
+            first_cut, last_cut = render_region.column_span
+            for y, strip in zip(render_region.line_range, strips):
+                if not is_rendered_line(y):
+                    continue
+                chops_line = chops[y]
+                final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+                cut_strips = strip.divide([cut - render_x for cut in final_cuts[1:]])
+                get_chops_line = chops_line.get
+                for cut, cut_strip in zip(final_cuts, cut_strips):
+                    if get_chops_line(cut) is None:
+                        chops_line[cut] = cut_strip
+        return chops
+
+    def render_partial_update(self: Compositor) -> ChopsUpdate | None:
+        screen_region = self.size.region
+        update_regions = self._dirty_regions.copy()
+        self._dirty_regions.clear()
+        if not update_regions:
+            return None
+        regions = [r for r in (r.intersection(screen_region) for r in update_regions) if r]
+        spans = list(self._regions_to_spans(update_regions))
+        is_rendered_line = {y for y, _, _ in spans}.__contains__
+        chops = render_chops(self, regions, is_rendered_line)
+        chop_ends = [cut_set[1:] for cut_set in self.cuts]
+        return ChopsUpdate(chops, spans, chop_ends)
+
+    render_partial_update.__doc__ = current.__doc__  # type: ignore[union-attr]
+    render_partial_update.__wrapped__ = current  # type: ignore[attr-defined]
+    Compositor.render_partial_update = render_partial_update  # type: ignore[method-assign]
+    return True
+
+
 def apply() -> list[str]:
     """Apply every fix still needed; the names of those applied (once)."""
     global _applied
@@ -218,6 +323,8 @@ def apply() -> list[str]:
         applied.append("alt-key-not-printable")
     if _fix_key_order():
         applied.append("key-order")
+    if _fix_partial_update_renders_union():
+        applied.append("partial-update-renders-changed-rows")
     return applied
 
 

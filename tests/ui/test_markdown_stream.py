@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
 
+import grok_tui.ui.markdown.render as md_render
 import grok_tui.ui.widgets.markdown_stream as ms
 from grok_tui.ui.markdown.blocks import BlockStream, Piece, split_document
 from grok_tui.ui.markdown.render import LINK_META, render_piece
@@ -140,13 +141,13 @@ async def test_timer_coalesces_appends_and_finish_renders_the_tail(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
-    real = ms.render_piece
+    real = md_render.render_piece
 
     def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
         calls.append(source)
         return real(console, source, kind, width, theme)
 
-    monkeypatch.setattr(ms, "render_piece", counting)
+    monkeypatch.setattr(md_render, "render_piece", counting)
     app = Host(streaming=True)
     async with app.run_test(size=HOST_SIZE) as pilot:
         live = app.query_one("#live", StreamingMarkdown)
@@ -294,13 +295,13 @@ async def test_control_characters_are_stripped_at_the_boundary() -> None:
 
 async def test_saved_messages_render_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     rendered: list[str] = []
-    real = ms.render_piece
+    real = md_render.render_piece
 
     def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
         rendered.append(source)
         return real(console, source, kind, width, theme)
 
-    monkeypatch.setattr(ms, "render_piece", counting)
+    monkeypatch.setattr(md_render, "render_piece", counting)
     doc = "".join(f"Paragraph {n} of a saved answer.\n\n" for n in range(10))
     app = Host(*[doc] * 100)
     async with app.run_test(size=HOST_SIZE) as pilot:
@@ -320,7 +321,7 @@ async def test_open_fence_is_not_rehighlighted_from_its_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sizes: list[int] = []
-    real = ms.render_code_lines
+    real = md_render.render_code_lines
 
     def recording(
         console: Console, code: list[str], language: str, width: int, theme: str
@@ -328,7 +329,7 @@ async def test_open_fence_is_not_rehighlighted_from_its_start(
         sizes.append(len(code))
         return real(console, code, language, width, theme)
 
-    monkeypatch.setattr(ms, "render_code_lines", recording)
+    monkeypatch.setattr(md_render, "render_code_lines", recording)
     app = Host(streaming=True)
     async with app.run_test(size=HOST_SIZE):
         live = app.query_one("#live", StreamingMarkdown)
@@ -492,9 +493,11 @@ def painted(widget: StreamingMarkdown) -> list[Strip]:
     return widget.render_lines(widget.outer_size.region)
 
 
-async def test_painted_lines_after_growing_equal_a_fresh_paint() -> None:
+async def test_painted_lines_after_growing_equal_a_fresh_paint(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each flush grows the widget (a new code line, a new paragraph line); the
     # lines painted before the growth are reused, not the bottom border/padding.
+    # (Growth in steps of one row, so that it grows on nearly every flush.)
+    monkeypatch.setattr(ms, "GROWTH_STEP_SCREEN_SHARE", 0.0)
     doc = "Intro paragraph that is long enough to wrap " * 3 + "\n\n```python\n"
     doc += "".join(f"value_{n} = compute({n})\n" for n in range(12)) + "```\n\nThe end.\n"
     app = PaddedHost()
@@ -552,13 +555,13 @@ async def test_an_unchanged_open_piece_is_not_rendered_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rendered: list[str] = []
-    real = ms.render_piece
+    real = md_render.render_piece
 
     def counting(console: Console, source: str, kind: str, width: int, theme: str) -> list[Strip]:
         rendered.append(source)
         return real(console, source, kind, width, theme)
 
-    monkeypatch.setattr(ms, "render_piece", counting)
+    monkeypatch.setattr(md_render, "render_piece", counting)
     table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
     app = Host(streaming=True)
     async with app.run_test(size=HOST_SIZE):
@@ -577,3 +580,32 @@ async def test_an_unchanged_open_piece_is_not_rendered_again(
         live.append(table + "\nNext paragraph grows")
         live.finish()
         assert [list(line) for line in live.rendered_lines()] == reference
+
+
+async def test_a_streaming_reply_grows_in_steps_and_ends_at_its_exact_height() -> None:
+    """While streaming, the height is rounded up to steps of a third of the
+    screen (new lines are painted into blank rows the widget already has, with
+    no layout); the finished document takes exactly its rendered lines."""
+    app = Host(streaming=True)  # 80x30: steps of 10 rows
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        live = app.query_one("#live", StreamingMarkdown)
+        log = app.query_one("#log", VerticalScroll)
+        heights: set[int] = set()
+        lines_seen: set[int] = set()
+        for n in range(40):
+            live.append(f"Line {n} of a reply that streams in.\n\n")
+            live.flush()
+            await pilot.pause()
+            lines = live.line_count
+            lines_seen.add(lines)
+            assert live.size.height % 10 == 0 and live.size.height > lines
+            assert live.render_line(lines).text.strip() == ""  # the blank rows below
+            heights.add(live.size.height)
+        assert len(heights) < len(lines_seen) // 4
+        log.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        streamed_text = [live.render_line(y).text.rstrip() for y in range(live.line_count)]
+        live.finish()
+        await pilot.pause()
+        assert live.size.height == live.line_count
+        assert [live.render_line(y).text.rstrip() for y in range(live.line_count)] == streamed_text

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import gc
 import weakref
+from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Label
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import Label, Static
 
 from grok_tui.ui import textual_fixes
 
@@ -50,3 +53,97 @@ def test_apply_is_idempotent_and_keeps_results() -> None:
     a = StylesCache().get_inner_outer(Color(10, 20, 30), Color(0, 0, 0, 0.5))
     b = StylesCache().get_inner_outer(Color(10, 20, 30), Color(0, 0, 0, 0.5))
     assert a == b and a[1].background is not None
+
+
+class _Tall(Static):
+    """A Static that counts the lines it is asked to render."""
+
+    def __init__(self, text: str, **kwargs: Any) -> None:
+        super().__init__(text, **kwargs)
+        self.rendered_lines_asked = 0
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self.rendered_lines_asked += crop.height
+        return super().render_lines(crop)
+
+
+class _Screenful(App[None]):
+    CSS = """
+    #top, #bottom { height: 1; }
+    #middle { height: 1fr; }
+    Horizontal { height: 3; }
+    #left { width: 1fr; background: $panel; } #right { width: 12; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield _Tall("top line", id="top")
+        yield _Tall("\n".join(f"middle {n} " * 4 for n in range(30)), id="middle")
+        with Horizontal():
+            yield Static("left\nside\npane", id="left")
+            yield Static("right\nside", id="right")
+        yield _Tall("bottom line", id="bottom")
+
+
+def _screen_cells(update: Any, console: Any) -> dict[tuple[int, int], tuple[str, Any]]:
+    """Where each character of a ChopsUpdate lands on the screen, with its style."""
+    from rich.segment import ControlType
+
+    cells: dict[tuple[int, int], tuple[str, Any]] = {}
+    x = y = 0
+    for segment in update.__rich_console__(console, console.options):
+        if segment.control:
+            for code in segment.control:
+                if code[0] == ControlType.CURSOR_MOVE_TO:
+                    x, y = code[1], code[2]
+            continue
+        if segment.text == "\n":
+            continue
+        for char in segment.text:
+            cells[(y, x)] = (char, segment.style)
+            x += 1
+    return cells
+
+
+async def test_a_partial_update_renders_only_the_rows_that_changed() -> None:
+    """Two changed lines far apart (top and bottom of the screen) no longer
+    make the compositor render every widget between them."""
+    textual_fixes.apply()
+    app = _Screenful()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        top, middle, bottom = (app.query_one(f"#{name}", _Tall) for name in ("top", "middle", "bottom"))
+        middle.rendered_lines_asked = 0
+        top.update("top line changed")
+        bottom.update("bottom line changed")
+        await pilot.pause()
+        assert middle.rendered_lines_asked == 0
+
+
+async def test_a_partial_update_writes_the_same_as_textuals() -> None:
+    """For random sets of changed regions, the fixed update puts exactly the
+    characters and styles on the screen that Textual's own would."""
+    import random
+
+    from textual._compositor import Compositor
+
+    textual_fixes.apply()
+    fixed = Compositor.render_partial_update
+    original = getattr(fixed, "__wrapped__", None)
+    assert original is not None, "the partial-update fix is not applied"
+    app = _Screenful()
+    rng = random.Random(7)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        console = app.console
+        for _ in range(60):
+            regions = {
+                Region(rng.randrange(60), rng.randrange(24), rng.randint(1, 30), rng.randint(1, 6))
+                .intersection(Region(0, 0, 60, 24))
+                for _ in range(rng.randint(1, 4))
+            }
+            compositor._dirty_regions.update(regions)
+            expected = _screen_cells(original(compositor), console)
+            compositor._dirty_regions.update(regions)
+            got = _screen_cells(fixed(compositor), console)
+            assert got == expected

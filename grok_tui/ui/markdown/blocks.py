@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}(?=[^`]*$)|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
@@ -30,7 +32,12 @@ _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    """The shared block parser: CommonMark + tables + strikethrough, no HTML, no references."""
+    """The shared block parser: CommonMark + tables + strikethrough, no HTML, no references.
+
+    markdown-it is imported here, on first use: the first frame of a new chat
+    does not need it (start-up time, bench/bench_terminal.py)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
     md.disable(["reference"])

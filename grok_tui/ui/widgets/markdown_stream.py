@@ -1,7 +1,7 @@
 """`StreamingMarkdown`: one widget per message, rendering Markdown as it streams.
 
 Cost model (see bench/bench_render.py):
-- `append` only buffers; a timer coalesces flushes (at most 12.5 per second,
+- `append` only buffers; a timer coalesces flushes (at most 10 per second,
   fewer when a flush is slow).
 - A flush feeds the buffered text to a `BlockStream`: pieces that can no longer
   change are rendered once to cached `Strip`s; only the small open tail is
@@ -12,6 +12,12 @@ Cost model (see bench/bench_render.py):
 - A document given complete (constructor, `update`) is split and rendered
   lazily: its height is estimated until it is first painted.
 - A resize re-renders the document once at the new width.
+- While it streams, the widget's height grows in steps of a third of the
+  screen (`_stepped_height`): the new lines are painted into blank rows it
+  already has, so most flushes repaint a few lines without any layout, and a
+  view following the reply scrolls (a whole-screen repaint) once per step
+  instead of on every flush (bench/bench_terminal.py: bytes written to the
+  terminal and CPU per frame). The finished document takes its exact height.
 
 Mouse selection (Textual's: drag, double click selects the reply, the app's
 copy key): a painted line carries `offset` meta for hit-testing, added once
@@ -25,6 +31,7 @@ as markup.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events
@@ -42,24 +49,33 @@ from grok_tui.ui.markdown.blocks import (
     last_fenced_code,
     needs_separator,
 )
-from grok_tui.ui.markdown.render import (
-    LINK_META,
-    CodeContinuation,
-    blank_code_line,
-    highlight_selection,
-    render_code_lines,
-    render_piece,
-    selection_text,
-    with_offsets,
-)
 
-FLUSH_INTERVAL = 0.08  # seconds between coalesced renders while streaming (at least): <= 12.5/s
+if TYPE_CHECKING:
+    from types import ModuleType
+
+_render_module: ModuleType | None = None
+
+
+def _render() -> ModuleType:
+    """`grok_tui.ui.markdown.render`, imported on first use: it brings in
+    rich.markdown, rich.syntax and Pygments, which the first frame of a new
+    chat does not need (start-up time)."""
+    global _render_module
+    if _render_module is None:
+        from grok_tui.ui.markdown import render
+
+        _render_module = render
+    return _render_module
+
+FLUSH_INTERVAL = 0.1  # seconds between coalesced renders while streaming (at least): <= 10/s
 MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share bounded
 FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
 CONTINUE_DELAY = 0.005
 FENCE_CHUNK = 12  # completed code lines highlighted together and kept
 #: Drop the rendered lines of finished documents far off screen (bench/bench_memory.py).
 RELEASE_OFFSCREEN = True
+#: While streaming, the height grows in steps of this share of the screen height.
+GROWTH_STEP_SCREEN_SHARE = 1 / 3
 
 
 def _same_strip(new: Strip, old: Strip) -> bool:
@@ -313,7 +329,7 @@ class StreamingMarkdown(Widget):
             return
         old_tail = self._tail_lines
         self._ensure_rendered(width, FLUSH_BUDGET)
-        height = len(self._lines) + len(self._tail_lines)
+        height = self._stepped_height(len(self._lines) + len(self._tail_lines))
         # Repaint only the lines that changed; lay out only when the height changed.
         regions = self._keep_unchanged_lines(first_changed, old_tail, width)
         layout = height != self._laid_out_height
@@ -398,7 +414,7 @@ class StreamingMarkdown(Widget):
                 lines.append(Strip.blank(width))
             rendered = self._tail_renders.get((piece.kind, piece.text))
             if rendered is None:
-                rendered = render_piece(console, piece.text, piece.kind, width, theme)
+                rendered = _render().render_piece(console, piece.text, piece.kind, width, theme)
             lines.extend(rendered)
             self._last_kind = piece.kind
             self._rendered += 1
@@ -425,7 +441,7 @@ class StreamingMarkdown(Widget):
                 key = (piece.kind, piece.text)
                 rendered = previous.get(key)
                 if rendered is None:
-                    rendered = render_piece(console, piece.text, piece.kind, width, theme)
+                    rendered = _render().render_piece(console, piece.text, piece.kind, width, theme)
                 renders[key] = rendered
                 tail.extend(rendered)
                 last_kind = piece.kind
@@ -443,20 +459,34 @@ class StreamingMarkdown(Widget):
             cache = self._fence_tail = _FenceTail(fence, width, theme)
         language = fence.opener.language
         code = fence.code
+        render = _render()
         while len(code) - cache.done >= FENCE_CHUNK:
             chunk = code[cache.done : cache.done + FENCE_CHUNK]
-            cache.strips.extend(render_code_lines(console, chunk, language, width, theme))
+            cache.strips.extend(render.render_code_lines(console, chunk, language, width, theme))
             cache.done += FENCE_CHUNK
         live = code[cache.done :]
         partial = stream.partial
         if partial:
             live = [*live, partial]
-        blank = blank_code_line(width, theme)
+        blank = render.blank_code_line(width, theme)
         tail.append(blank)
         tail.extend(cache.strips)
-        tail.extend(render_code_lines(console, live, language, width, theme))
+        tail.extend(render.render_code_lines(console, live, language, width, theme))
         tail.append(blank)
         return tail
+
+    def _stepped_height(self, lines: int) -> int:
+        """The height to lay out for `lines` rendered lines: exact once
+        finished; while streaming, rounded up to the next growth step, with at
+        least one blank row below the text."""
+        if self._finished:
+            return lines
+        try:
+            screen_height = self.screen.size.height
+        except Exception:  # not on a screen (yet)
+            return lines
+        step = max(1, int(screen_height * GROWTH_STEP_SCREEN_SHARE))
+        return (lines // step + 1) * step
 
     def _estimate_height(self, width: int) -> int:
         if self._estimate[0] == width:
@@ -480,10 +510,10 @@ class StreamingMarkdown(Widget):
                 height = self._estimate_height(width)
             else:
                 self._ensure_rendered(width)
-                height = len(self._lines) + len(self._tail_lines)
+                height = self._stepped_height(len(self._lines) + len(self._tail_lines))
         else:
             # Progress while streaming is driven by the (time-budgeted) flushes.
-            height = len(self._lines) + len(self._tail_lines)
+            height = self._stepped_height(len(self._lines) + len(self._tail_lines))
         self._laid_out_height = height
         return height
 
@@ -527,7 +557,7 @@ class StreamingMarkdown(Widget):
             return Strip.blank(0)
         if self._width != width:
             self._ensure_rendered(width)
-            if len(self._lines) + len(self._tail_lines) != self._laid_out_height:
+            if self._stepped_height(len(self._lines) + len(self._tail_lines)) != self._laid_out_height:
                 self.call_later(self.refresh, layout=True)
         lines = self._lines
         if y < len(lines):
@@ -547,9 +577,12 @@ class StreamingMarkdown(Widget):
         styled = strip.adjust_cell_length(width).apply_style(base)
         if span is not None:
             # Selected lines (few, while a selection is shown) are styled per paint.
-            styled = highlight_selection(styled, strip, span[0], span[1], self._selection_rich_style())
-            return with_offsets(styled, y, strip)
-        styled = with_offsets(styled, y, strip)
+            render = _render()
+            styled = render.highlight_selection(
+                styled, strip, span[0], span[1], self._selection_rich_style()
+            )
+            return render.with_offsets(styled, y, strip)
+        styled = _render().with_offsets(styled, y, strip)
         self._styled[y] = (strip, styled)
         return styled
 
@@ -595,16 +628,17 @@ class StreamingMarkdown(Widget):
         start_y, start_x = (start.y, start.x) if start is not None else (0, 0)
         end_y, end_x = (end.y, end.x) if end is not None else (last, None)
         parts: list[str] = []
+        render = _render()
         for y in range(max(0, start_y), min(end_y, last) + 1):
             strip = lines[y]
-            text = selection_text(strip)
+            text = render.selection_text(strip)
             if text is None:
                 continue
             if y == end_y and end_x is not None:
                 text = text[:end_x]
             if y == start_y:
                 text = text[start_x:]
-            if parts and isinstance(strip, CodeContinuation):
+            if parts and isinstance(strip, render.CodeContinuation):
                 parts[-1] += text
             else:
                 parts.append(text)
@@ -614,7 +648,7 @@ class StreamingMarkdown(Widget):
 
     def on_click(self, event: events.Click) -> None:
         style: Style = event.style
-        url = style.meta.get(LINK_META) if style.meta else None
+        url = style.meta.get(_render().LINK_META) if style.meta else None
         if not isinstance(url, str):
             return
         if self.screen.selections.get(self) is not None:

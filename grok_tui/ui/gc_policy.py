@@ -1,0 +1,89 @@
+"""Full garbage collections out of the way of a streaming reply.
+
+CPython runs a full (generation 2) collection every so often as objects
+survive, and it walks every tracked object: Textual, Rich and Pygments
+objects from start-up plus every rendered line of the conversation. In the
+app that took 0.1–0.4 s on this 2-core machine, and it landed in the middle
+of a reply as a visible freeze (bench/bench_terminal.py, "longest freeze").
+
+`GcPolicy`:
+- at its first tick with no reply streaming, collects the young
+  generations and `gc.freeze()`s everything older (modules, classes, themes,
+  the first screen): full collections no longer walk it. (No full collection
+  first: in a process with a big heap, such as the test runner, that alone
+  was a pause of a second under load, long enough to break a triple click);
+- turns off CPython's automatic full collections (generations 0 and 1 still
+  run as usual: they only walk young objects and take a few milliseconds);
+- runs the full collection itself, once a second at most, when enough
+  generation-1 collections happened since the last one (CPython's own
+  threshold, 10) and nothing is streaming at that tick; or, during
+  a very long stream, after `FORCE_AFTER_GEN1` of them, so cyclic garbage
+  stays bounded.
+
+Frozen objects are still freed by reference counting; only cycles among
+them would wait, and start-up objects live as long as the app. `stop()`
+restores the thresholds and unfreezes.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from typing import Any
+
+#: Generation-1 collections between full ones (CPython's default threshold2).
+FULL_AFTER_GEN1 = 10
+#: A full collection even while busy after this many (cyclic garbage stays bounded).
+FORCE_AFTER_GEN1 = 2000
+TICK_SECONDS = 1.0
+_NEVER = 2**31 - 1
+
+
+def _gen1_collections() -> int:
+    return int(gc.get_stats()[1]["collections"])
+
+
+class GcPolicy:
+    """Full collections when the app is not busy (see the module)."""
+
+    def __init__(self, busy: Callable[[], bool]) -> None:
+        self._busy = busy
+        self._saved: tuple[int, int, int] | None = None
+        self._gen1_at_full = 0
+        self.full_collections = 0
+
+    @property
+    def active(self) -> bool:
+        return self._saved is not None
+
+    def start(self) -> None:
+        """Collect the young generations, freeze what exists, take over full collections."""
+        if self._saved is not None:
+            return
+        gc.collect(1)
+        gc.freeze()
+        self._saved = gc.get_threshold()
+        gen0, gen1, _ = self._saved
+        gc.set_threshold(gen0, gen1, _NEVER)
+        self._gen1_at_full = _gen1_collections()
+
+    def stop(self) -> None:
+        """Give full collections back to CPython (and unfreeze)."""
+        if self._saved is None:
+            return
+        gc.set_threshold(*self._saved)
+        self._saved = None
+        gc.unfreeze()
+
+    def tick(self, *_: Any) -> bool:
+        """Run a full collection if one is due and the app is idle; whether it ran."""
+        if self._saved is None:
+            return False
+        since = _gen1_collections() - self._gen1_at_full
+        due = since >= FULL_AFTER_GEN1 and not self._busy()
+        if not due and since < FORCE_AFTER_GEN1:
+            return False
+        gc.collect()
+        self._gen1_at_full = _gen1_collections()
+        self.full_collections += 1
+        return True
