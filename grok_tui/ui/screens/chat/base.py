@@ -35,9 +35,6 @@ if TYPE_CHECKING:
     from grok_tui.ui.app import GrokApp
     from grok_tui.ui.backend import Backend
 
-#: Below this width the side pane stacks under the conversation.
-NARROW_WIDTH = 100
-SIDE_MIN, SIDE_MAX, SIDE_STEP = 24, 100, 4
 
 
 @dataclass
@@ -74,10 +71,7 @@ class ChatScreenBase(Screen[None]):
         self._sending = False  # between Enter and the reply's start (see send)
         #: Notes for the next reply (what its request left out), from the check.
         self._turn_notes: list[str] = []
-        self._side_width = 44
-        self._side_visible = True
-        self._side_visible_narrow = False
-        self._side_height = 10
+        #: F3 asked for the search pane (shown once its form is mounted).
         self._search_visible = False
         self._tick_timer: Any = None
         self.checkpointer = Checkpointer(None)
@@ -240,7 +234,6 @@ class ChatScreenBase(Screen[None]):
 
     if TYPE_CHECKING:  # provided by the other parts of ChatScreen
 
-        def _apply_layout(self, width: int) -> None: ...
         def _show_edit(self, edit: PendingEdit) -> None: ...
         def _end_edit(self, *, restore_draft: bool) -> None: ...
         async def _start_reply(self, request: Any, *, restore: Unsent | None) -> None: ...

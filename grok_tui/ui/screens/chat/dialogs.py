@@ -5,7 +5,7 @@ model picker, system prompt, attach, API key, session browser.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.content import Content
 from textual.widgets import Static
@@ -15,12 +15,8 @@ from grok_tui.chat.models import Attachment
 from grok_tui.chat.preflight import images_refusal
 from grok_tui.chat.sending import break_chain
 from grok_tui.sanitize import strip_control
-from grok_tui.ui.widgets.message_view import attachment_chip
-
-if TYPE_CHECKING:
-    pass
-
 from grok_tui.ui.screens.chat.base import ChatScreenBase
+from grok_tui.ui.widgets.message_view import attachment_chip
 
 
 class DialogsPart(ChatScreenBase):

@@ -9,30 +9,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+if TYPE_CHECKING:
+    from grok_tui.ui.backend import Backend
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from grok_tui.chat import conversation as conv
 from grok_tui.chat.models import Session
 from grok_tui.ui.checkpointer import Checkpointer
 from grok_tui.ui.keymap import bindings_for
-from grok_tui.ui.widgets.chat_footer import ChatFooter
-from grok_tui.ui.widgets.conversation import Conversation
-from grok_tui.ui.widgets.edit_banner import EditBanner
-from grok_tui.ui.widgets.prompt_input import PromptInput
-from grok_tui.ui.widgets.status_bar import StatusBar
-from grok_tui.ui.widgets.tool_log import ToolLog
-
-if TYPE_CHECKING:
-    pass
-
 from grok_tui.ui.screens.chat.dialogs import DialogsPart
 from grok_tui.ui.screens.chat.side_pane import SidePanePart
 from grok_tui.ui.screens.chat.stream import StreamPart
 from grok_tui.ui.screens.chat.turns import TurnsPart
+from grok_tui.ui.widgets.chat_footer import ChatFooter
+from grok_tui.ui.widgets.conversation import Conversation
+from grok_tui.ui.widgets.edit_banner import EditBanner
+from grok_tui.ui.widgets.prompt_input import PromptInput
+from grok_tui.ui.widgets.side_pane import SidePane
+from grok_tui.ui.widgets.status_bar import StatusBar
 
 
 class ChatScreen(TurnsPart, StreamPart, DialogsPart, SidePanePart):
@@ -54,18 +53,11 @@ class ChatScreen(TurnsPart, StreamPart, DialogsPart, SidePanePart):
                 yield EditBanner(id="edit-banner")
                 yield PromptInput(id="prompt", history=self.history,
                                   history_file=getattr(self.app, "prompt_history_file", None))
-            with Vertical(id="side"):
-                yield self._make_tool_log()
-                yield Container(id="search-pane")
+            yield SidePane(id="side")
         with Horizontal(id="status-row"):
             yield self._make_status_bar()
             yield Static("", id="save-error", markup=False)
         yield ChatFooter(compact=True, show_command_palette=False)
-
-    def _make_tool_log(self) -> ToolLog:
-        log = ToolLog(id="tool-log")
-        log.border_title = "Tool log"
-        return log
 
     def _make_status_bar(self) -> StatusBar:
         return StatusBar(id="status")
@@ -76,19 +68,27 @@ class ChatScreen(TurnsPart, StreamPart, DialogsPart, SidePanePart):
             self.grok.store, on_result=self._save_result, on_dropped=self._deleted_elsewhere
         )
         self.query_one("#save-error").display = False
-        self._side_visible = self.grok.settings.show_tool_log if self.grok.settings else True
-        self.query_one("#search-pane").display = False
+        side = self.side_pane
+        side.tool_log_wide = self.grok.settings.show_tool_log if self.grok.settings else True
         self.query_one("#notice").display = False
-        self._apply_layout(self.app.size.width)
         if self._search_visible:
             await self.ensure_search_form()
+        side.search_shown = self._search_visible
+        self._follow_size()
         self._refresh_chips()
         self.refresh_backend_banner()
+        # App-wide changes arrive as Signals (immediate: drawn before the next key).
+        self.grok.backend_changed.subscribe(self, self._on_backend_changed, immediate=True)
         await self.conversation.load(self.session.messages)
         self.refresh_status()
         # The log of a long session costs a few hundred ms to build: after
         # the first frame, so the conversation shows at once.
         self.call_after_refresh(self._load_tool_log)
+
+    def _on_backend_changed(self, backend: Backend) -> None:
+        """Another backend (an API key entered): the demo banner and the status bar."""
+        self.refresh_backend_banner()
+        self.refresh_status()
 
     def _load_tool_log(self) -> None:
         # A turn begun before this deferred load ran has live-only rows

@@ -1,70 +1,55 @@
-"""The side pane (tool log over the search settings form): visibility, size,
-the narrow layout, and the lazily mounted search form.
+"""The chat screen's side pane actions (F2, F3, Alt+Left/Right), the narrow
+layout from `HORIZONTAL_BREAKPOINTS`, and the lazily mounted search form.
+The pane itself is `widgets/side_pane.py`: the screen sets its reactives.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import ClassVar
 
 from textual import on
 from textual.events import Resize
 
+from grok_tui.ui.screens.chat.base import ChatScreenBase
 from grok_tui.ui.widgets.search_form import SearchForm
-
-if TYPE_CHECKING:
-    pass
-
-from grok_tui.ui.screens.chat.base import (
-    NARROW_WIDTH,
-    SIDE_MAX,
-    SIDE_MIN,
-    SIDE_STEP,
-    ChatScreenBase,
-)
+from grok_tui.ui.widgets.side_pane import NARROW_WIDTH, SIDE_STEP, SidePane
 
 
 class SidePanePart(ChatScreenBase):
     """The side pane's layout and the search form."""
 
-    def on_resize(self, event: Resize) -> None:
-        self._apply_layout(event.size.width)
+    # Textual sets `-narrow`/`-wide` on the screen from its width; the
+    # stylesheet (chat.tcss) and the side pane follow the class.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (NARROW_WIDTH, "-wide"),
+    ]
+
+    @property
+    def side_pane(self) -> SidePane:
+        return self.query_one("#side", SidePane)
 
     @property
     def narrow(self) -> bool:
         return self.has_class("-narrow")
 
-    def _apply_layout(self, width: int) -> None:
-        """Wide: the side pane is a column on the right. Narrow (< 100 columns):
-        it stacks under the chat, and starts hidden (F2 shows it)."""
-        narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        side = self.query_one("#side")
-        tool_visible = self._side_visible_narrow if narrow else self._side_visible
-        self.query_one("#tool-log").display = tool_visible
-        self.query_one("#search-pane").display = self._search_visible
-        side.display = tool_visible or self._search_visible
-        side.set_class(not tool_visible, "-search-only")  # no second rule above the form
-        if narrow:
-            side.styles.width = "100%"
-            height = self._side_height
-            if self._search_visible:
-                # Editing search settings on a short screen: the form gets most
-                # of it (the chat keeps a few rows above).
-                height = max(height, min(self.app.size.height - 9, self.app.size.height * 3 // 5))
-            side.styles.height = height
-        else:
-            side.styles.width = min(self._side_width, max(SIDE_MIN, width - 40))
-            side.styles.height = "1fr"
+    def on_resize(self, event: Resize) -> None:
+        # Runs before Screen._on_resize sets the breakpoint classes: follow
+        # them once this event has been handled.
+        self.call_next(self._follow_size)
+
+    def _follow_size(self) -> None:
+        side = self.side_pane
+        side.room = self.size
+        side.narrow = self.narrow
 
     def action_toggle_tool_log(self) -> None:
-        if self.narrow:
-            self._side_visible_narrow = not self._side_visible_narrow
-        else:
-            self._side_visible = not self._side_visible
-        self._apply_layout(self.app.size.width)
+        side = self.side_pane
+        side.toggle_tool_log()
         focused = self.focused
-        if focused is not None and self._tool_log() in (focused, *focused.ancestors):
-            if not self._tool_log().display:
+        log = self._tool_log()
+        if focused is not None and log in (focused, *focused.ancestors):
+            if not side.tool_log_shown:
                 self.prompt.focus()  # closing a pane gives the prompt the focus
 
     # -- search settings -------------------------------------------------------------
@@ -101,12 +86,12 @@ class SidePanePart(ChatScreenBase):
         self._search_visible = not self._search_visible
         if self._search_visible:
             form = await self.ensure_search_form()
-            self._apply_layout(self.app.size.width)
+            self.side_pane.search_shown = self._search_visible
             form.focus()
         else:
             form = self._search_form
             focused = self.focused
-            self._apply_layout(self.app.size.width)
+            self.side_pane.search_shown = False
             if form is not None and focused is not None and form in focused.ancestors:
                 self.prompt.focus()
 
@@ -143,13 +128,5 @@ class SidePanePart(ChatScreenBase):
 
     def _resize_side(self, delta: int) -> None:
         """Wider/narrower side pane (taller/shorter when stacked)."""
-        if self.narrow:
-            self._side_visible_narrow = self._side_visible_narrow or not self._search_visible
-            limit = max(4, self.app.size.height - 10)
-            self._side_height = max(4, min(limit, self._side_height + delta // 2))
-        else:
-            if not (self._side_visible or self._search_visible):
-                self._side_visible = True
-            self._side_width = max(SIDE_MIN, min(SIDE_MAX, self._side_width + delta))
-        self._apply_layout(self.app.size.width)
+        self.side_pane.resize_by(delta)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 
@@ -22,14 +22,10 @@ from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.pricing import fill_cost
 from grok_tui.chat.sending import mask_prompt
 from grok_tui.chat.turn import TurnRecorder
-from grok_tui.sanitize import one_line, strip_control
-from grok_tui.ui.widgets.message_view import MessageView
-
-if TYPE_CHECKING:
-    pass
-
 from grok_tui.chat.turn_controller import CHECKPOINT_INTERVAL, YIELD_EVERY, YIELD_ROUNDS
+from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.screens.chat.base import ChatScreenBase, Unsent
+from grok_tui.ui.widgets.message_view import MessageView
 
 
 class StreamPart(ChatScreenBase):

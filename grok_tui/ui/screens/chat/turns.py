@@ -4,21 +4,15 @@ of the last message (`chat/edit.py`: nothing changes until the edit is sent).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 
 from grok_tui.chat import conversation as conv
 from grok_tui.chat.attachments import AttachmentError
 from grok_tui.chat.edit import Draft, EditError, PendingEdit, begin_edit_last
 from grok_tui.chat.sending import mask_prompt
+from grok_tui.ui.screens.chat.base import ChatScreenBase, Unsent
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.prompt_input import PromptInput
-
-if TYPE_CHECKING:
-    pass
-
-from grok_tui.ui.screens.chat.base import ChatScreenBase, Unsent
 
 
 class TurnsPart(ChatScreenBase):
