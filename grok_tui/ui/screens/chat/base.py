@@ -231,7 +231,6 @@ class ChatScreenBase(Screen[None]):
         chips.update(Content(f"{text}   (Alt+X clears)"))
         chips.display = True
 
-
     if TYPE_CHECKING:  # provided by the other parts of ChatScreen
 
         def _show_edit(self, edit: PendingEdit) -> None: ...

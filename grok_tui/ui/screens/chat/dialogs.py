@@ -7,16 +7,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from textual.content import Content
-from textual.widgets import Static
-
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.models import Attachment
 from grok_tui.chat.preflight import images_refusal
 from grok_tui.chat.sending import break_chain
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.screens.chat.base import ChatScreenBase
-from grok_tui.ui.widgets.message_view import attachment_chip
 
 
 class DialogsPart(ChatScreenBase):
@@ -95,15 +91,6 @@ class DialogsPart(ChatScreenBase):
         self._refresh_chips()
         if had:
             self._notify(f"Removed {had} attachment{'s' if had != 1 else ''}.")
-
-    def _refresh_chips(self) -> None:
-        chips = self.query_one("#attachments", Static)
-        if not self.attachments:
-            chips.display = False
-            return
-        text = "   ".join(attachment_chip(a) for a in self.attachments)
-        chips.update(Content(f"{text}   (Alt+X clears)"))
-        chips.display = True
 
     def action_api_key(self) -> None:
         from grok_tui.ui.screens.api_key import ApiKeyScreen
