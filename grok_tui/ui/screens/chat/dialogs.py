@@ -95,7 +95,7 @@ class DialogsPart(ChatScreenBase):
     def action_api_key(self) -> None:
         from grok_tui.ui.screens.api_key import ApiKeyScreen
 
-        def done(result: Any) -> None:
+        def done(result: tuple[str, bool] | None) -> None:
             if result:
                 key, save = result
                 self.grok.use_api_key(key, save=save)

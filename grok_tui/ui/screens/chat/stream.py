@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 from textual import work
 
 from grok_tui.api import events as ev
 from grok_tui.api.errors import ProtocolError, XAIError
+from grok_tui.api.request import ChatRequest
 from grok_tui.chat import conversation as conv
 from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.chat.phase import TurnPhase
@@ -31,7 +31,7 @@ from grok_tui.ui.widgets.message_view import MessageView
 class StreamPart(ChatScreenBase):
     """The reply's worker and its end."""
 
-    async def _start_reply(self, request: Any, *, restore: Unsent | None) -> None:
+    async def _start_reply(self, request: ChatRequest, *, restore: Unsent | None) -> None:
         self._turn_begun = True
         reply = conv.start_reply(self.session, request.model)
         reply.stored_on_server = request.store is True
@@ -51,7 +51,7 @@ class StreamPart(ChatScreenBase):
 
     @work(exclusive=True, group="stream", exit_on_error=False)
     async def stream_reply(
-        self, request: Any, reply: Message, view: MessageView, restore: Unsent | None
+        self, request: ChatRequest, reply: Message, view: MessageView, restore: Unsent | None
     ) -> None:
         recorder = TurnRecorder(reply)
         self.recorder = recorder
