@@ -220,7 +220,7 @@ class ChatScreenBase(Screen[None]):
         for w in workers:
             try:
                 await w.wait()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110  # a stopped worker's own error was reported
                 pass
 
     def _refresh_chips(self) -> None:

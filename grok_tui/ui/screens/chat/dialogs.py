@@ -144,7 +144,7 @@ class DialogsPart(ChatScreenBase):
                     await self._stop_and_wait()
                 try:
                     session = await asyncio.to_thread(store.load, session_id)
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001  # any failure is said, the chat stays
                     self._notify(f"Cannot open that session: {exc}", severity="error")
                     return
                 self.checkpointer.save(self.session)

@@ -48,9 +48,9 @@ class SidePanePart(ChatScreenBase):
         side.toggle_tool_log()
         focused = self.focused
         log = self._tool_log()
-        if focused is not None and log in (focused, *focused.ancestors):
-            if not side.tool_log_shown:
-                self.prompt.focus()  # closing a pane gives the prompt the focus
+        in_log = focused is not None and log in (focused, *focused.ancestors)
+        if in_log and not side.tool_log_shown:
+            self.prompt.focus()  # closing a pane gives the prompt the focus
 
     # -- search settings -------------------------------------------------------------
 

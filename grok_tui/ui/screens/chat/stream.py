@@ -80,7 +80,7 @@ class StreamPart(ChatScreenBase):
             recorder.finish_stopped()
             self._end_turn(reply, view, None, restore)
             raise
-        except Exception as exc:  # a bug below must not lose the partial reply
+        except Exception as exc:  # noqa: BLE001  # a bug below must not lose the partial reply
             recorder.apply(ev.Failed(ProtocolError(f"Internal error: {exc}"), partial=True))
             last = None
         if not recorder.finished:
