@@ -8,11 +8,11 @@ turn's state, the widgets by id, the status bar, notices and notifications.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from grok_tui.api.request import ChatRequest
@@ -21,8 +21,10 @@ from grok_tui.chat.edit import PendingEdit
 from grok_tui.chat.models import Attachment, Message, Session, new_id
 from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.request import RequestOptions
-from grok_tui.chat.sending import TurnSender
+from grok_tui.chat.sending import TurnSender, mask_prompt
 from grok_tui.chat.turn import TurnRecorder
+from grok_tui.chat.turn_controller import TurnController
+from grok_tui.chat.turn_types import Unsent
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.widgets.conversation import Conversation
@@ -38,16 +40,6 @@ if TYPE_CHECKING:
 
 
 
-@dataclass
-class Unsent:
-    """A prompt whose request never started (restored into the prompt)."""
-
-    text: str
-    attachments: list[Attachment]
-    #: The edit this prompt was sending (undone if the request never started).
-    edit: PendingEdit | None = None
-
-
 class ChatScreenBase(Screen[None]):
     """The chat screen's state (see the module docstring)."""
 
@@ -58,23 +50,31 @@ class ChatScreenBase(Screen[None]):
         history: PromptHistory | None = None,
     ) -> None:
         super().__init__()
-        self.session = session
+        from grok_tui.ui.screens.chat.stream import ChatTurnView
+
+        #: The turn lifecycle (send, regenerate, stream, stop, unsent prompts);
+        #: this screen is its view through `ChatTurnView`.
+        self.turns = TurnController(
+            session,
+            stream=lambda request: self.sender.stream(
+                self.backend.client.stream, self.session, request
+            ),
+            build_request=lambda s: self.sender.build(s),
+            checkpoint=lambda s: self.checkpointer.save(s),
+            view=ChatTurnView(self),
+            prepare_user=lambda user: mask_prompt(user, self.grok.api_keys(), self.session),
+            prepare_reply=self._prepare_reply,
+        )
         self.history = history if history is not None else PromptHistory()
         self.attachments: list[Attachment] = []
-        self.recorder: TurnRecorder | None = None
-        self.streaming_message: Message | None = None
-        self.stream_state = TurnPhase.IDLE
-        self.unsent: Unsent | None = None
         #: The sent message being edited in the prompt (nothing changed until Enter).
         self.pending_edit: PendingEdit | None = None
-        self._last_checkpoint = 0.0
         self._turn_begun = False  # a turn started since mount (see _load_tool_log)
-        self._sending = False  # between Enter and the reply's start (see send)
         #: Notes for the next reply (what its request left out), from the check.
         self._turn_notes: list[str] = []
         #: F3 asked for the search pane (shown once its form is mounted).
         self._search_visible = False
-        self._tick_timer: Any = None
+        self._tick_timer: Timer | None = None
         self.checkpointer = Checkpointer(None)
         #: The search settings form, created the first time the pane opens.
         self._search_form: SearchForm | None = None
@@ -101,8 +101,37 @@ class ChatScreenBase(Screen[None]):
         return self.query_one("#prompt", PromptInput)
 
     @property
+    def session(self) -> Session:
+        return self.turns.session
+
+    @session.setter
+    def session(self, session: Session) -> None:
+        self.turns.switch_session(session)  # the turn was stopped first
+
+    @property
     def is_streaming(self) -> bool:
-        return self.streaming_message is not None or self._sending
+        """A turn is under way (from an accepted Enter to the reply's end)."""
+        return self.turns.busy
+
+    @property
+    def stream_state(self) -> TurnPhase:
+        return self.turns.phase
+
+    @property
+    def streaming_message(self) -> Message | None:
+        return self.turns.reply
+
+    @property
+    def recorder(self) -> TurnRecorder | None:
+        return self.turns.recorder
+
+    @property
+    def unsent(self) -> Unsent | None:
+        return self.turns.unsent
+
+    def _prepare_reply(self, reply: Message, request: ChatRequest) -> None:
+        reply.stored_on_server = request.store is True
+        reply.notes = list(self._turn_notes)
 
     # -- status / banner ------------------------------------------------------
 
@@ -136,16 +165,6 @@ class ChatScreenBase(Screen[None]):
         bar.set_search(self.session.search, model=self.session.model, api=self.backend.client.api)
         bar.set_totals(conv.session_totals(self.session))
         bar.set_demo(self.backend.demo)
-
-    def _set_state(
-        self, state: TurnPhase | str, detail: str | None = None, *, seconds: float | None = None
-    ) -> None:
-        """The turn's state in the status bar: idle, sending, thinking,
-        searching, streaming, retrying, stopped, failed."""
-        if state == self.stream_state and detail is None and seconds is None:
-            return
-        self.stream_state = TurnPhase(state)
-        self._status_bar().set_state(state, detail or "", seconds=seconds)
 
     # -- notices --------------------------------------------------------------
 
@@ -236,7 +255,6 @@ class ChatScreenBase(Screen[None]):
 
         def _show_edit(self, edit: PendingEdit) -> None: ...
         def _end_edit(self, *, restore_draft: bool) -> None: ...
-        async def _start_reply(self, request: ChatRequest, *, restore: Unsent | None) -> None: ...
         async def send(self, text: str, *, key_confirmed: bool = False) -> bool: ...
         async def load_session(self, session: Session) -> None: ...
         async def ensure_search_form(self) -> SearchForm: ...

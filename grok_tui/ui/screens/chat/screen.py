@@ -1,7 +1,7 @@
 """The chat screen: conversation, side pane, prompt, status bar.
 
-Its parts: `base` (state, status, notices), `turns` (send, regenerate,
-edit), `stream` (the reply's worker), `dialogs` (pickers and editors),
+Its parts: `base` (state, the `TurnController`, status, notices), `turns`
+(send, regenerate, edit; the stream worker), `stream` (`ChatTurnView`), `dialogs` (pickers and editors),
 `side_pane` (tool log and search form layout).
 """
 
@@ -24,7 +24,6 @@ from grok_tui.ui.checkpointer import Checkpointer
 from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.screens.chat.dialogs import DialogsPart
 from grok_tui.ui.screens.chat.side_pane import SidePanePart
-from grok_tui.ui.screens.chat.stream import StreamPart
 from grok_tui.ui.screens.chat.turns import TurnsPart
 from grok_tui.ui.widgets.chat_footer import ChatFooter
 from grok_tui.ui.widgets.conversation import Conversation
@@ -34,7 +33,7 @@ from grok_tui.ui.widgets.side_pane import SidePane
 from grok_tui.ui.widgets.status_bar import StatusBar
 
 
-class ChatScreen(TurnsPart, StreamPart, DialogsPart, SidePanePart):
+class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
     """The main screen."""
 
     # chat.tcss is loaded by the app (GrokApp.CSS_PATH): the app's default
@@ -133,9 +132,8 @@ class ChatScreen(TurnsPart, StreamPart, DialogsPart, SidePanePart):
 
     async def load_session(self, session: Session) -> None:
         conv.settle_interrupted(session)  # replies cut off by a crash or kill
-        self.session = session
+        self.session = session  # the controller goes on with it (phase idle, no unsent)
         self.checkpointer.remember(session.id)
-        self.unsent = None
         self._end_edit(restore_draft=False)  # what the prompt holds stays there
         form = self._search_form
         if form is not None:
@@ -144,7 +142,6 @@ class ChatScreen(TurnsPart, StreamPart, DialogsPart, SidePanePart):
         self.clear_notice()
         self._tool_log().load_messages(session.messages)
         await self.conversation.load(session.messages)
-        self._set_state("idle")
         self.refresh_status()
         self.prompt.focus()
 

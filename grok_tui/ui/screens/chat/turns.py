@@ -4,13 +4,13 @@ of the last message (`chat/edit.py`: nothing changes until the edit is sent).
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from textual import on
 
-from grok_tui.chat import conversation as conv
-from grok_tui.chat.attachments import AttachmentError
 from grok_tui.chat.edit import Draft, EditError, PendingEdit, begin_edit_last
-from grok_tui.chat.sending import mask_prompt
-from grok_tui.ui.screens.chat.base import ChatScreenBase, Unsent
+from grok_tui.chat.turn_types import Refusal, Refused, Turn
+from grok_tui.ui.screens.chat.base import ChatScreenBase
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.prompt_input import PromptInput
 
@@ -43,37 +43,26 @@ class TurnsPart(ChatScreenBase):
         if check.key_in_prompt and not key_confirmed:
             self._confirm_key_in_prompt(text)
             return False
-        edit = self.pending_edit
-        if edit is not None and edit.is_current(session):
-            user = edit.apply(session, text, attachments)  # the one change an edit makes
-        else:
-            edit = None
-            user = conv.add_user_message(session, text, attachments)
-        try:
-            request = sender.build(session)
-        except AttachmentError as exc:
-            if edit is None or not edit.undo(session):
-                session.messages.pop()
-            self.show_notice(f"Not sent: {exc.reason}")
-            return False
-        if edit is not None:
-            self._end_edit(restore_draft=False)
-            await self.conversation.truncate(edit.index)
-        mask_prompt(user, self.grok.api_keys(), session)
         self._turn_notes = list(check.notes)
-        self.unsent = None
-        self.clear_notice()
-        self.history.add(user.text)
-        self.prompt.clear()
-        self.attachments.clear()
-        self._refresh_chips()
-        # Busy from here: the status bar says so at once, and a second Enter
-        # while the message is being mounted does not send twice.
-        self._sending = True
-        self._set_state("sending")
-        await self.conversation.add_message(user)
-        await self._start_reply(request, restore=Unsent(text, attachments, edit))
-        return True
+        return self._run(await self.turns.send(text, attachments, edit=self.pending_edit))
+
+    def _run(self, result: Turn | Refused) -> bool:
+        """Run an accepted turn in the stream worker, or say why it was refused."""
+        match result:
+            case Turn():
+                self.run_worker(self.turns.run_turn(result), group="stream",
+                                exclusive=True, exit_on_error=False)
+                return True
+            case Refused(reason=Refusal.EMPTY):
+                return False
+            case Refused(reason=Refusal.BAD_ATTACHMENT, message=message):
+                self.show_notice(message)
+                return False
+            case Refused(message=message):
+                self._notify(message, severity="warning")
+                return False
+            case _:
+                assert_never(result)
 
     def _confirm_key_in_prompt(self, text: str) -> None:
         """The prompt holds the API key: ask before it goes to the model."""
@@ -104,19 +93,11 @@ class TurnsPart(ChatScreenBase):
             await self.send(self.prompt.text)
             return
         session = self.session
-        if conv.last_user_index(session) is None:
-            self._notify("Nothing to regenerate yet.", severity="warning")
-            return
-        conv.prepare_regenerate(session)
-        await self.conversation.truncate(len(session.messages))
-        try:
-            request = self.sender.build(session)
-        except AttachmentError as exc:
-            self.show_notice(f"Cannot regenerate: {exc.reason}")
-            return
         self._turn_notes = list(self.sender.check(session, "", []).notes)
-        self.clear_notice()
-        await self._start_reply(request, restore=None)
+        result = await self.turns.regenerate()
+        if isinstance(result, Turn):
+            self.clear_notice()
+        self._run(result)
 
     async def action_edit_last(self) -> None:
         """Load the last message of yours into the prompt to edit it. Nothing
