@@ -29,11 +29,11 @@ from grok_tui.api.errors import ProtocolError, XAIError
 from grok_tui.api.request import ChatRequest
 from grok_tui.chat import conversation as conv
 from grok_tui.chat.attachments import AttachmentError
+from grok_tui.chat.edit import PendingEdit
 from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.chat.turn_types import (
-    PendingEdit,
     Refusal,
     Refused,
     Turn,
@@ -55,6 +55,19 @@ StreamFunction = Callable[[ChatRequest], AsyncIterator[ev.StreamEvent]]
 RequestBuilder = Callable[[Session], ChatRequest]
 CheckpointSink = Callable[[Session], None]
 Clock = Callable[[], float]
+#: Called with the accepted user message once its request is built (before
+#: anything sees it: e.g. mask a secret in it).
+UserHook = Callable[[Message], None]
+#: Called with the new reply placeholder and its request (e.g. notes, flags).
+ReplyHook = Callable[[Message, ChatRequest], None]
+
+
+def _no_user_hook(message: Message) -> None:
+    return None
+
+
+def _no_reply_hook(reply: Message, request: ChatRequest) -> None:
+    return None
 
 __all__ = [
     "CHECKPOINT_INTERVAL",
@@ -65,6 +78,7 @@ __all__ = [
     "PendingEdit",
     "Refusal",
     "Refused",
+    "ReplyHook",
     "RequestBuilder",
     "StreamFunction",
     "Turn",
@@ -73,6 +87,7 @@ __all__ = [
     "TurnPhase",
     "TurnView",
     "Unsent",
+    "UserHook",
 ]
 
 
@@ -89,8 +104,12 @@ class TurnController:
         view: TurnView,
         clock: Clock = time.monotonic,
         wall: Clock = time.time,
+        prepare_user: UserHook = _no_user_hook,
+        prepare_reply: ReplyHook = _no_reply_hook,
     ) -> None:
         self.session = session
+        self._prepare_user = prepare_user
+        self._prepare_reply = prepare_reply
         self._stream = stream
         self._build_request = build_request
         self._checkpoint = checkpoint
@@ -148,46 +167,44 @@ class TurnController:
         text: str,
         attachments: Sequence[Attachment] = (),
         *,
-        replace_from: int | None = None,
+        edit: PendingEdit | None = None,
     ) -> Turn | Refused:
-        """Send `text` with `attachments` as the next user message; with
-        `replace_from`, in place of the user message at that index and all
-        that follows it (an edit). Nothing in the session changes unless the
-        prompt is accepted. Run the returned `Turn` with `run_turn`."""
+        """Send `text` with `attachments` as the next user message; with a
+        pending `edit` (`chat/edit.py`) still current, in place of the edited
+        message and all that follows it. Nothing in the session changes unless
+        the prompt is accepted. Run the returned `Turn` with `run_turn`."""
         if not text.strip():
             return Refused(Refusal.EMPTY, "")
         if self._busy:
             return Refused(Refusal.BUSY, "A reply is still streaming: Esc stops it.")
-        session, messages = self.session, self.session.messages
-        cut = len(messages) if replace_from is None else replace_from
-        if not 0 <= cut <= len(messages) or (
-            replace_from is not None and (cut == len(messages) or messages[cut].role != "user")
-        ):
-            return Refused(
-                Refusal.EDIT_TARGET_GONE, "The message being edited is no longer in this chat."
-            )
+        session = self.session
+        if edit is not None and not edit.is_current(session):
+            edit = None  # its message has gone: a plain send
         attachments = list(attachments)
-        removed, title, updated_at = messages[cut:], session.title, session.updated_at
-        del messages[cut:]
-        user = conv.add_user_message(session, text, attachments)
+        title, updated_at = session.title, session.updated_at
+        if edit is not None:
+            user = edit.apply(session, text, attachments)  # the one change an edit makes
+        else:
+            user = conv.add_user_message(session, text, attachments)
         try:
             request = self._build_request(session)
         except AttachmentError as exc:
             # Back exactly as it was (nothing awaited meanwhile: nobody saw it).
-            messages[cut:] = removed
+            if edit is None or not edit.undo(session):
+                session.messages.pop()
             session.title, session.updated_at = title, updated_at
             return Refused(Refusal.BAD_ATTACHMENT, f"Not sent: {exc.reason}")
+        self._prepare_user(user)
         self.unsent = None
         # Busy from here: a second Enter while messages mount does not send twice.
         self._busy = True
         try:
-            self._view.prompt_accepted(text, attachments)
+            self._view.prompt_accepted(user.text, attachments)
             self._set_phase(TurnPhase.SENDING)
-            if removed:
-                await self._view.messages_truncated(cut)
+            if edit is not None:
+                await self._view.messages_truncated(edit.index)
             await self._view.message_added(user)
-            unsent = Unsent(text, attachments, tuple(removed), replace_from)
-            return await self._start_reply(request, unsent)
+            return await self._start_reply(request, Unsent(text, attachments, edit))
         except BaseException:
             self._abandon()
             raise
@@ -213,18 +230,10 @@ class TurnController:
             self._abandon()
             raise
 
-    def edit_target(self) -> PendingEdit | Refused:
-        """The last user message, to edit in the prompt; changes nothing (the
-        edit replaces it only when sent: `send(..., replace_from=index)`)."""
-        index = conv.last_user_index(self.session)
-        if index is None:
-            return Refused(Refusal.NOTHING_TO_EDIT, "There is no message of yours to edit.")
-        message = self.session.messages[index]
-        return PendingEdit(index, message.text, list(message.attachments))
-
     async def _start_reply(self, request: ChatRequest, restore: Unsent | None) -> Turn:
         session = self.session
         reply = conv.start_reply(session, request.model)
+        self._prepare_reply(reply, request)
         turn = Turn(reply, request, restore)
         self._turn = turn
         self._recorder = TurnRecorder(reply, clock=self._clock, wall=self._wall)
@@ -398,9 +407,10 @@ class TurnController:
             del messages[-2:]
             await self._view.messages_truncated(len(messages))
             # An edit that never went out replaces nothing: the old messages return.
-            messages.extend(restore.replaced)
-            for message in restore.replaced:
-                await self._view.message_added(message)
+            edit = restore.edit
+            if edit is not None and edit.undo(self.session):
+                for message in messages[edit.index :]:
+                    await self._view.message_added(message)
         self.unsent = restore
         self._view.unsent_restored(restore, error)
         self._checkpoint(self.session)

@@ -1,8 +1,9 @@
 """What the turn controller (`chat/turn_controller.py`) takes and gives.
 
 `TurnView` is the protocol the UI implements to follow a turn; `Turn`,
-`Refused` (with a `Refusal`), `PendingEdit` and `Unsent` are the values the
-controller returns or hands to the view; `TurnOutcome` says how a turn ended.
+`Refused` (with a `Refusal`) and `Unsent` are the values the controller
+returns or hands to the view (an edit is `chat/edit.py`'s `PendingEdit`);
+`TurnOutcome` says how a turn ended.
 Textual-free, like the controller.
 """
 
@@ -16,6 +17,7 @@ from typing import Protocol
 from grok_tui.api import events as ev
 from grok_tui.api.errors import XAIError
 from grok_tui.api.request import ChatRequest
+from grok_tui.chat.edit import PendingEdit
 from grok_tui.chat.models import Attachment, Message
 from grok_tui.chat.phase import TurnPhase
 
@@ -32,14 +34,12 @@ class TurnOutcome(StrEnum):
 
 
 class Refusal(StrEnum):
-    """Why `send`, `regenerate` or `edit_target` did nothing."""
+    """Why `send` or `regenerate` did nothing."""
 
     EMPTY = "empty"  # blank text: nothing to say to the user
     BUSY = "busy"  # a turn is under way
     BAD_ATTACHMENT = "bad_attachment"  # an attached file has gone (say it in the notice line)
     NOTHING_TO_REGENERATE = "nothing_to_regenerate"
-    NOTHING_TO_EDIT = "nothing_to_edit"
-    EDIT_TARGET_GONE = "edit_target_gone"  # replace_from is no longer a message of the user's
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,25 +54,13 @@ class Refused:
 class Unsent:
     """A prompt whose request never started (restored into the prompt).
 
-    For an edit, `replace_from` is the index it was to replace (the replaced
-    messages are back in the session): resend with
-    `send(text, attachments, replace_from=replace_from)`."""
+    For an edit, `edit` is the `PendingEdit` it applied, undone by then (the
+    replaced messages are back in the session): resend with
+    `send(text, attachments, edit=edit)`."""
 
     text: str
     attachments: list[Attachment] = field(default_factory=list)
-    #: The messages it replaced when the request never started (put back).
-    replaced: tuple[Message, ...] = ()
-    replace_from: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PendingEdit:
-    """The user's message at `index`, to edit in the prompt and send with
-    `send(text, attachments, replace_from=index)`."""
-
-    index: int
-    text: str
-    attachments: list[Attachment]
+    edit: PendingEdit | None = None
 
 
 @dataclass(frozen=True, slots=True)

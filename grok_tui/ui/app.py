@@ -14,14 +14,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.binding import BindingType
+from textual.screen import Screen
+from textual.signal import Signal
 
-from grok_tui.chat.pricing import ModelCatalog
 from grok_tui.chat.models import Session
+from grok_tui.chat.pricing import ModelCatalog
 from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
 from grok_tui.store.prompt_history import default_path as prompt_history_path
 from grok_tui.store.repository import SessionRepository
+from grok_tui.ui import textual_fixes
 from grok_tui.ui.backend import Backend
 from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.gc_policy import TICK_SECONDS as GC_TICK_SECONDS
@@ -30,7 +32,6 @@ from grok_tui.ui.keymap import bindings_for, consumed_key_warnings
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager
-from grok_tui.ui import textual_fixes
 from grok_tui.ui.widgets.prompt_input import PromptHistory
 
 textual_fixes.apply()  # known Textual bugs worked around (see the module)
@@ -93,7 +94,7 @@ class ChatPresetCommands(PresetCommands):
 class GrokApp(App[None]):
     """The full-screen chat client."""
 
-    CSS_PATH = ["app.tcss", "screens/chat.tcss"]
+    CSS_PATH = ["app.tcss", "screens/chat/chat.tcss"]
     TITLE = "grok-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
     COMMANDS = App.COMMANDS | {ChatCommands, ChatPresetCommands, ThemeCommands}
@@ -124,6 +125,9 @@ class GrokApp(App[None]):
 
                 backend = backend_from_settings(settings)
         self.backend = backend
+        #: Published with the new backend when it changes (an API key entered):
+        #: the chat screen subscribes (banner, status bar) instead of being called.
+        self.backend_changed: Signal[Backend] = Signal(self, "backend-changed")
         self.store = store
         self.model = session.model if session is not None else settings.model
         self._initial_session = session
@@ -246,8 +250,7 @@ class GrokApp(App[None]):
         self.backend = real_backend(key, base_url=base_url, api=self.settings.api,
                                     settings=self.settings)
         self._old_clients.append(old.client)
-        self.chat.refresh_backend_banner()
-        self.chat._refresh_status()
+        self.backend_changed.publish(self.backend)
         if save:
             self.run_worker(self._save_key(key), group="config", exit_on_error=False)
         else:

@@ -16,12 +16,12 @@ from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.errors import APIConnectionError, ServerError, XAIError
 from grok_tui.api.request import ChatRequest
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
+from grok_tui.chat.edit import Draft, begin_edit_last
 from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.request import build_request
 from grok_tui.chat.turn_controller import (
     CHECKPOINT_INTERVAL,
-    PendingEdit,
     Refusal,
     Refused,
     Turn,
@@ -383,13 +383,13 @@ async def test_edit_replaces_from_the_message_only_when_sent() -> None:
         await h.controller.run_turn(await h.turn(text))
     before = list(h.session.messages)
 
-    edit = h.controller.edit_target()
-    assert edit == PendingEdit(2, "two", [])
+    edit = begin_edit_last(h.session, Draft())
+    assert (edit.index, edit.text, edit.attachments) == (2, "two", [])
     assert h.session.messages == before  # choosing to edit changes nothing
 
     h.view.calls.clear()
     h.script = [ev.TextDelta("re TWO"), completed()]
-    await h.controller.run_turn(await h.turn("TWO", replace_from=edit.index))
+    await h.controller.run_turn(await h.turn("TWO", edit=edit))
     assert [m.text for m in h.session.messages] == ["one", "re one", "TWO", "re TWO"]
     assert h.session.messages[:2] == before[:2]
     assert h.view.calls[:2] == [("accepted", "TWO", []), ("phase", TurnPhase.SENDING, "", None)]
@@ -405,15 +405,17 @@ async def test_an_edit_that_never_starts_puts_the_replaced_messages_back() -> No
     before = list(h.session.messages)
     h.view.calls.clear()
     h.script = [ev.Failed(APIConnectionError("Cannot connect."), partial=False)]
-    await h.controller.run_turn(await h.turn("TWO", replace_from=2))
+    edit = begin_edit_last(h.session, Draft())
+    await h.controller.run_turn(await h.turn("TWO", edit=edit))
     assert h.session.messages == before  # nothing lost
     assert h.view.calls[-4:-1] == [("truncated", 2), ("added", "user"), ("added", "assistant")]
     unsent = h.controller.unsent
-    assert unsent is not None and (unsent.text, unsent.replace_from) == ("TWO", 2)
+    assert unsent is not None and unsent.text == "TWO" and unsent.edit is edit
+    assert edit.replaced is None and edit.is_current(h.session)  # undone, pending again
     assert h.saves[-1][1] == 4
     # Resent as the same edit.
     h.script = [ev.TextDelta("re TWO"), completed()]
-    await h.controller.run_turn(await h.turn(unsent.text, replace_from=unsent.replace_from))
+    await h.controller.run_turn(await h.turn(unsent.text, edit=unsent.edit))
     assert [m.text for m in h.session.messages] == ["one", "re one", "TWO", "re TWO"]
 
 
@@ -424,18 +426,26 @@ async def test_an_edit_that_cannot_be_sent_changes_nothing(png_file: Path) -> No
     before, title, updated = list(h.session.messages), h.session.title, h.session.updated_at
     gone = attachment_from_input(str(png_file))
     png_file.unlink()
-    refused = await h.controller.send("ONE", [gone], replace_from=0)
+    edit = begin_edit_last(h.session, Draft())
+    refused = await h.controller.send("ONE", [gone], edit=edit)
     assert isinstance(refused, Refused) and refused.reason is Refusal.BAD_ATTACHMENT
     assert refused.message.startswith("Not sent: ")
     assert h.session.messages == before and h.session.title == title
     assert h.session.updated_at == updated and not h.controller.busy
-    assert await h.controller.send("x", replace_from=1) == Refused(
-        Refusal.EDIT_TARGET_GONE, "The message being edited is no longer in this chat."
-    )
-    assert await h.controller.send("x", replace_from=5) == Refused(
-        Refusal.EDIT_TARGET_GONE, "The message being edited is no longer in this chat."
-    )
-    assert h.session.messages == before
+    assert edit.replaced is None and edit.is_current(h.session)
+
+
+async def test_an_edit_whose_message_has_gone_is_a_plain_send() -> None:
+    """As the chat screen always did: the edit no longer applies, the text is sent."""
+    h = Harness()
+    h.script = [ev.TextDelta("re one"), completed()]
+    await h.controller.run_turn(await h.turn("one"))
+    edit = begin_edit_last(h.session, Draft())
+    h.session.messages.clear()
+    h.script = [ev.TextDelta("re x"), completed()]
+    await h.controller.run_turn(await h.turn("x", edit=edit))
+    assert [m.text for m in h.session.messages] == ["x", "re x"]
+    assert edit.replaced is None
 
 
 async def test_a_failed_first_send_leaves_an_untitled_chat_untitled(png_file: Path) -> None:

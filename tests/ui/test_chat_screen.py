@@ -733,7 +733,7 @@ async def test_stream_worker_yields_to_the_loop_on_buffered_data(
     """A burst of buffered events must not hold the event loop until its end."""
     import asyncio
 
-    import grok_tui.ui.screens.chat as chat_module
+    import grok_tui.chat.turn_controller as chat_module
     from grok_tui.ui.backend import Backend
 
     client = _BurstClient(2000)

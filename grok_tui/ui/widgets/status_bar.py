@@ -187,6 +187,11 @@ class StatusBar(Widget):
     # -- read-only -------------------------------------------------------------
 
     @property
+    def demo(self) -> bool:
+        """The demo marker is shown."""
+        return self._demo
+
+    @property
     def state(self) -> TurnPhase:
         return self._state
 

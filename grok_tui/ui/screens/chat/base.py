@@ -1,0 +1,262 @@
+"""The chat screen's state and the small services its parts share.
+
+`ChatScreenBase` holds what the parts of the chat screen (`turns`, `stream`,
+`dialogs`, `side_pane`, `screen`) all use: the session, the attachments, the
+turn's state, the widgets by id, the status bar, notices and notifications.
+`ChatScreen` (screen.py) puts the parts together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Static
+
+from grok_tui.api.request import ChatRequest
+from grok_tui.chat import conversation as conv
+from grok_tui.chat.edit import PendingEdit
+from grok_tui.chat.models import Attachment, Message, Session, new_id
+from grok_tui.chat.phase import TurnPhase
+from grok_tui.chat.request import RequestOptions
+from grok_tui.chat.sending import TurnSender, mask_prompt
+from grok_tui.chat.turn import TurnRecorder
+from grok_tui.chat.turn_controller import TurnController
+from grok_tui.chat.turn_types import Unsent
+from grok_tui.sanitize import strip_control
+from grok_tui.ui.checkpointer import Checkpointer, short_save_error
+from grok_tui.ui.widgets.conversation import Conversation
+from grok_tui.ui.widgets.message_view import attachment_chip
+from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
+from grok_tui.ui.widgets.search_form import SearchForm
+from grok_tui.ui.widgets.status_bar import StatusBar
+from grok_tui.ui.widgets.tool_log import ToolLog
+
+if TYPE_CHECKING:
+    from grok_tui.ui.app import GrokApp
+    from grok_tui.ui.backend import Backend
+
+
+
+class ChatScreenBase(Screen[None]):
+    """The chat screen's state (see the module docstring)."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        history: PromptHistory | None = None,
+    ) -> None:
+        super().__init__()
+        from grok_tui.ui.screens.chat.stream import ChatTurnView
+
+        #: The turn lifecycle (send, regenerate, stream, stop, unsent prompts);
+        #: this screen is its view through `ChatTurnView`.
+        self.turns = TurnController(
+            session,
+            stream=lambda request: self.sender.stream(
+                self.backend.client.stream, self.session, request
+            ),
+            build_request=lambda s: self.sender.build(s),
+            checkpoint=lambda s: self.checkpointer.save(s),
+            view=ChatTurnView(self),
+            prepare_user=lambda user: mask_prompt(user, self.grok.api_keys(), self.session),
+            prepare_reply=self._prepare_reply,
+        )
+        self.history = history if history is not None else PromptHistory()
+        self.attachments: list[Attachment] = []
+        #: The sent message being edited in the prompt (nothing changed until Enter).
+        self.pending_edit: PendingEdit | None = None
+        self._turn_begun = False  # a turn started since mount (see _load_tool_log)
+        #: Notes for the next reply (what its request left out), from the check.
+        self._turn_notes: list[str] = []
+        #: F3 asked for the search pane (shown once its form is mounted).
+        self._search_visible = False
+        self._tick_timer: Timer | None = None
+        self.checkpointer = Checkpointer(None)
+        #: The search settings form, created the first time the pane opens.
+        self._search_form: SearchForm | None = None
+        self._form_mount: Any = None  # its AwaitMount until awaited
+        #: The failed save already notified (None: the last save succeeded).
+        self._save_error_shown: str | None = None
+
+    # -- app access ----------------------------------------------------------
+
+    @property
+    def grok(self) -> GrokApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def backend(self) -> Backend:
+        return self.grok.backend
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one("#conversation", Conversation)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one("#prompt", PromptInput)
+
+    @property
+    def session(self) -> Session:
+        return self.turns.session
+
+    @session.setter
+    def session(self, session: Session) -> None:
+        self.turns.switch_session(session)  # the turn was stopped first
+
+    @property
+    def is_streaming(self) -> bool:
+        """A turn is under way (from an accepted Enter to the reply's end)."""
+        return self.turns.busy
+
+    @property
+    def stream_state(self) -> TurnPhase:
+        return self.turns.phase
+
+    @property
+    def streaming_message(self) -> Message | None:
+        return self.turns.reply
+
+    @property
+    def recorder(self) -> TurnRecorder | None:
+        return self.turns.recorder
+
+    @property
+    def unsent(self) -> Unsent | None:
+        return self.turns.unsent
+
+    def _prepare_reply(self, reply: Message, request: ChatRequest) -> None:
+        reply.stored_on_server = request.store is True
+        reply.notes = list(self._turn_notes)
+
+    # -- status / banner ------------------------------------------------------
+
+    def refresh_backend_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        backend = self.backend
+        if backend.demo:
+            reason = backend.demo_reason or "--demo"
+            if reason == "--demo":
+                text = (
+                    "Demo mode (--demo): replies come from the offline demo backend, "
+                    "not from Grok. Alt+K enters an API key."
+                )
+            else:
+                text = (
+                    f"Demo mode ({reason}): replies come from the offline demo backend, "
+                    "not from Grok. Press Alt+K to enter an xAI API key."
+                )
+            banner.update(Content(text))
+            banner.display = True
+        else:
+            banner.display = False
+
+    def _status_bar(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def refresh_status(self) -> None:
+        """Model, search tools, session totals and the demo marker."""
+        bar = self._status_bar()
+        bar.set_model(self.session.model)
+        bar.set_search(self.session.search, model=self.session.model, api=self.backend.client.api)
+        bar.set_totals(conv.session_totals(self.session))
+        bar.set_demo(self.backend.demo)
+
+    # -- notices --------------------------------------------------------------
+
+    def _save_result(self, error: str | None) -> None:
+        """After each session write: a failure is notified once (until a save
+        succeeds again) and stays in the status row; the chat in memory is kept."""
+        if not self.is_mounted:
+            return
+        label = self.query_one("#save-error", Static)
+        if error is None:
+            label.display = False
+            self._save_error_shown = None
+            return
+        label.update(Content(short_save_error(error)))
+        label.tooltip = error
+        label.display = True
+        if self._save_error_shown is None:
+            self._save_error_shown = error
+            self._notify(
+                f"{error} The chat is kept in memory; it is saved again with the next change.",
+                severity="error",
+            )
+
+    def _deleted_elsewhere(self, session_id: str) -> None:
+        """The open chat was deleted by another window or program while it is
+        still in use here: keep what is on screen as a new saved session
+        (nothing typed here is lost; the deleted one stays in the trash)."""
+        if (
+            not self.is_mounted
+            or session_id != self.session.id
+            or self.checkpointer.is_forgotten(session_id)  # deleted here, on purpose
+        ):
+            return
+        self.session.id = new_id()
+        self.checkpointer.save(self.session)
+        self._notify(
+            "This chat was deleted elsewhere (another window or program); "
+            "it goes on here as a new saved session, and the deleted one is in the trash.",
+            severity="warning",
+        )
+
+    def show_notice(self, text: str, *, error: bool = True) -> None:
+        """A one-line notice above the prompt (untrusted parts already cleaned)."""
+        notice = self.query_one("#notice", Static)
+        notice.update(Content(strip_control(text)))
+        notice.set_class(error, "-error")
+        notice.display = True
+
+    def clear_notice(self) -> None:
+        self.query_one("#notice", Static).display = False
+
+    def _notify(self, text: str, *, severity: str = "information") -> None:
+        self.app.notify(strip_control(text), severity=severity, markup=False)  # type: ignore[arg-type]
+
+    @property
+    def sender(self) -> TurnSender:
+        """Builds, checks and streams turns with the current settings."""
+        settings = self.grok.settings
+        return TurnSender(
+            api=self.backend.client.api,
+            options=RequestOptions(settings.store_responses, settings.conversation),
+            catalog=self.grok.model_catalog,
+            secrets=self.grok.api_keys,
+            tool_config=self.backend.tool_config,
+        )
+
+    def _tool_log(self) -> ToolLog:
+        return self.query_one("#tool-log", ToolLog)
+
+    async def _stop_and_wait(self) -> None:
+        workers = [w for w in self.workers if w.group == "stream" and w.node is self]
+        self.workers.cancel_group(self, "stream")
+        for w in workers:
+            try:
+                await w.wait()
+            except Exception:  # noqa: BLE001, S110  # a stopped worker's own error was reported
+                pass
+
+    def _refresh_chips(self) -> None:
+        chips = self.query_one("#attachments", Static)
+        if not self.attachments:
+            chips.display = False
+            return
+        text = "   ".join(attachment_chip(a) for a in self.attachments)
+        chips.update(Content(f"{text}   (Alt+X clears)"))
+        chips.display = True
+
+    if TYPE_CHECKING:  # provided by the other parts of ChatScreen
+
+        def _show_edit(self, edit: PendingEdit) -> None: ...
+        def _end_edit(self, *, restore_draft: bool) -> None: ...
+        async def send(self, text: str, *, key_confirmed: bool = False) -> bool: ...
+        async def load_session(self, session: Session) -> None: ...
+        async def ensure_search_form(self) -> SearchForm: ...
+        async def action_toggle_search(self) -> None: ...
