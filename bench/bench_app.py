@@ -78,7 +78,11 @@ def spawn(code: str, args: list[str], env: dict[str, str]) -> dict[str, float]:
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", code, *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"child failed:\n{proc.stdout}\n{proc.stderr}")
@@ -139,7 +143,10 @@ def main() -> int:
         size_kb = len(json.dumps(big)) / 1024
 
         results: dict[str, list[dict[str, float]]] = {
-            "minimal": [], "demo": [], "empty_session": [], "big_session": []
+            "minimal": [],
+            "demo": [],
+            "empty_session": [],
+            "big_session": [],
         }
         for _ in range(opts.runs):  # interleaved, so drift hits all alike
             results["minimal"].append(spawn(CHILD_MINIMAL, [], env))
@@ -159,18 +166,24 @@ def main() -> int:
     print("(3) start-up to first frame")
     m, d = med("minimal", "first"), med("demo", "first")
     print(f"  minimal Textual app      {m * 1000:7.0f} ms   (baseline)")
-    print(f"  grok-tui --demo          {d * 1000:7.0f} ms   ratio {d / m:.2f}x   "
-          f"goal < 700 ms: {'met' if d < 0.7 else 'NOT met'}")
+    print(
+        f"  grok-tui --demo          {d * 1000:7.0f} ms   ratio {d / m:.2f}x   "
+        f"goal < 700 ms: {'met' if d < 0.7 else 'NOT met'}"
+    )
     print()
     print(f"(2) open a saved session ({opts.messages} messages, {size_kb:,.0f} KB JSON)")
     e_first, b_first = med("empty_session", "first"), med("big_session", "first")
     e_top, b_top = med("empty_session", "top"), med("big_session", "top")
     print(f"  first frame, empty       {e_first * 1000:7.0f} ms   (baseline)")
-    print(f"  first frame, {opts.messages} msgs   {b_first * 1000:7.0f} ms   "
-          f"ratio {b_first / e_first:.2f}x   (+{(b_first - e_first) * 1000:.0f} ms)")
+    print(
+        f"  first frame, {opts.messages} msgs   {b_first * 1000:7.0f} ms   "
+        f"ratio {b_first / e_first:.2f}x   (+{(b_first - e_first) * 1000:.0f} ms)"
+    )
     print(f"  Home to top painted, empty    {e_top * 1000:5.0f} ms   (baseline)")
-    print(f"  Home to top painted, {opts.messages} msgs {b_top * 1000:5.0f} ms   "
-          f"(+{(b_top - e_top) * 1000:.0f} ms)")
+    print(
+        f"  Home to top painted, {opts.messages} msgs {b_top * 1000:5.0f} ms   "
+        f"(+{(b_top - e_top) * 1000:.0f} ms)"
+    )
     return 0
 
 

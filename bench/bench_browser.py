@@ -82,8 +82,7 @@ async def measure_browser(store: SessionStore, repeat: int, query: str) -> dict[
 
             t = time.perf_counter()
             browser.action_last()  # the cursor near the end loads the next page
-            await _until(pilot, lambda: len(browser.rows) >= 2 * PAGE_SIZE
-                         and not browser.loading)
+            await _until(pilot, lambda: len(browser.rows) >= 2 * PAGE_SIZE and not browser.loading)
             out["more"].append((browser.applied_at - t) * 1000)
 
             t = time.perf_counter()
@@ -96,8 +95,9 @@ async def measure_browser(store: SessionStore, repeat: int, query: str) -> dict[
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sessions", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=7)
@@ -134,22 +134,42 @@ def main() -> int:
 
     rows = [
         (f"store: list newest {PAGE_SIZE} + count (baseline)", base_open, ""),
-        ("browser: open until the first page shows", statistics.median(times["open"]),
-         f"x{statistics.median(times['open']) / base_open:.1f} vs baseline"),
-        (f"store: query {query!r}, first {PAGE_SIZE} ({n_match} shown) (baseline)",
-         base_filter, ""),
-        ("browser: filter until the rows show (no debounce)",
-         statistics.median(times["filter"]),
-         f"x{statistics.median(times['filter']) / base_filter:.1f} vs baseline"),
+        (
+            "browser: open until the first page shows",
+            statistics.median(times["open"]),
+            f"x{statistics.median(times['open']) / base_open:.1f} vs baseline",
+        ),
+        (
+            f"store: query {query!r}, first {PAGE_SIZE} ({n_match} shown) (baseline)",
+            base_filter,
+            "",
+        ),
+        (
+            "browser: filter until the rows show (no debounce)",
+            statistics.median(times["filter"]),
+            f"x{statistics.median(times['filter']) / base_filter:.1f} vs baseline",
+        ),
         (f"store: next {PAGE_SIZE} (offset {PAGE_SIZE}) (baseline)", base_more, ""),
-        ("browser: cursor to the end until the next page is in", statistics.median(times["more"]),
-         f"x{statistics.median(times['more']) / base_more:.1f} vs baseline"),
-        ("  UI-thread time per page (filling the table; the query runs in a thread)",
-         statistics.median(TimedBrowser.apply_ms), ""),
-        (f"    of which the cells of {len(plain_page)} rows (display.row_cells, no filter)",
-         cells_plain, ""),
-        (f"    of which the cells of {n_match} matching rows (snippets, highlights)",
-         cells_match, ""),
+        (
+            "browser: cursor to the end until the next page is in",
+            statistics.median(times["more"]),
+            f"x{statistics.median(times['more']) / base_more:.1f} vs baseline",
+        ),
+        (
+            "  UI-thread time per page (filling the table; the query runs in a thread)",
+            statistics.median(TimedBrowser.apply_ms),
+            "",
+        ),
+        (
+            f"    of which the cells of {len(plain_page)} rows (display.row_cells, no filter)",
+            cells_plain,
+            "",
+        ),
+        (
+            f"    of which the cells of {n_match} matching rows (snippets, highlights)",
+            cells_match,
+            "",
+        ),
     ]
     print(f"\nsession browser benchmark ({count:,} sessions, median of {args.repeat} runs)")
     width = max(len(name) for name, _, _ in rows)

@@ -27,9 +27,8 @@ import json
 import statistics
 import sys
 import time
-from pathlib import Path
-
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grok_tui.api.client import RetryPolicy, XAIClient  # noqa: E402
 from grok_tui.api.events import Completed, KeepAlive  # noqa: E402
-from grok_tui.api.sse import aiter_frames  # noqa: E402
 from grok_tui.api.request import ChatRequest, InputMessage  # noqa: E402
+from grok_tui.api.sse import aiter_frames  # noqa: E402
 from grok_tui.api.wire import chat_body, responses_body  # noqa: E402
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI  # noqa: E402
 
@@ -109,8 +108,13 @@ async def client_inprocess(api: str, request: ChatRequest, chunks: list[bytes]) 
         return _sse_response(chunks)
 
     transport = httpx.MockTransport(handler)
-    async with XAIClient(KEY, "http://bench/v1", api=api, transport=transport,  # type: ignore[arg-type]
-                         retry=RetryPolicy(max_retries=0)) as client:
+    async with XAIClient(
+        KEY,
+        "http://bench/v1",
+        api=api,
+        transport=transport,  # type: ignore[arg-type]
+        retry=RetryPolicy(max_retries=0),
+    ) as client:
         n = alive = 0
         last = None
         async for ev in client.stream(request):
@@ -127,24 +131,37 @@ async def timed(fn: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
-async def inprocess(args: argparse.Namespace, fake: FakeXAI, path: str,
-                    body: dict[str, object], request: ChatRequest) -> dict[str, float]:
-    resp = fake.handle("POST", "/v1" + path, {"authorization": f"Bearer {KEY}",
-                                              "content-type": "application/json"},
-                       json.dumps(body).encode())
+async def inprocess(
+    args: argparse.Namespace,
+    fake: FakeXAI,
+    path: str,
+    body: dict[str, object],
+    request: ChatRequest,
+) -> dict[str, float]:
+    resp = fake.handle(
+        "POST",
+        "/v1" + path,
+        {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
+        json.dumps(body).encode(),
+    )
     frames = [i for i in resp.iter_body() if isinstance(i, bytes)]
     whole = b"".join(frames)
-    shapes = {"frame chunks": frames,
-              "16 KB chunks": [whole[i:i + 16384] for i in range(0, len(whole), 16384)]}
+    shapes = {
+        "frame chunks": frames,
+        "16 KB chunks": [whole[i : i + 16384] for i in range(0, len(whole), 16384)],
+    }
     out: dict[str, float] = {}
     try:
         import httpx_sse  # noqa: F401
+
         have_old = True
     except ImportError:
         have_old = False
         print("httpx-sse not installed: no framing reference")
-    print(f"in-process framing of {len(whole):,} bytes, {len(frames):,} frames, "
-          f"runs={args.runs} (interleaved)")
+    print(
+        f"in-process framing of {len(whole):,} bytes, {len(frames):,} frames, "
+        f"runs={args.runs} (interleaved)"
+    )
     for label, chunks in shapes.items():
         old_w: list[float] = []
         new_w: list[float] = []
@@ -160,8 +177,10 @@ async def inprocess(args: argparse.Namespace, fake: FakeXAI, path: str,
         line = f"  {label:13}: aiter_frames median {new_med * 1000:7.1f} ms"
         if have_old:
             old_med = statistics.median(old_w[1:])
-            line += (f" | httpx-sse aiter_sse median {old_med * 1000:7.1f} ms"
-                     f" | ratio new/httpx-sse {new_med / old_med:.2f}x")
+            line += (
+                f" | httpx-sse aiter_sse median {old_med * 1000:7.1f} ms"
+                f" | ratio new/httpx-sse {new_med / old_med:.2f}x"
+            )
             out[f"framing_{label.split()[0]}_ratio"] = new_med / old_med
         print(line)
     flood = [b": ping\n\n" + f for f in frames]
@@ -174,11 +193,16 @@ async def inprocess(args: argparse.Namespace, fake: FakeXAI, path: str,
         w, (_n, alive) = await timed(lambda: client_inprocess(args.api, request, flood))
         flood_w.append(w)
     plain_med, flood_med = statistics.median(plain_w[1:]), statistics.median(flood_w[1:])
-    print(f"in-process XAIClient.stream, frame chunks: plain median {plain_med * 1000:7.1f} ms"
-          f" | a comment before every frame {flood_med * 1000:7.1f} ms ({alive} KeepAlive)"
-          f" | ratio flood/plain {flood_med / plain_med:.2f}x")
-    out.update(client_inprocess_median_s=plain_med, client_flood_median_s=flood_med,
-               flood_ratio=flood_med / plain_med)
+    print(
+        f"in-process XAIClient.stream, frame chunks: plain median {plain_med * 1000:7.1f} ms"
+        f" | a comment before every frame {flood_med * 1000:7.1f} ms ({alive} KeepAlive)"
+        f" | ratio flood/plain {flood_med / plain_med:.2f}x"
+    )
+    out.update(
+        client_inprocess_median_s=plain_med,
+        client_flood_median_s=flood_med,
+        flood_ratio=flood_med / plain_med,
+    )
     return out
 
 
@@ -192,7 +216,9 @@ async def main() -> None:
     fake = FakeXAI(FakeConfig(api_key=KEY, tokens_per_second=None, markdown_tokens=args.tokens))
     request = ChatRequest(
         model="grok-4.3",
-        messages=(InputMessage("user", f"write a long answer scenario:markdown tokens:{args.tokens}"),),
+        messages=(
+            InputMessage("user", f"write a long answer scenario:markdown tokens:{args.tokens}"),
+        ),
     )
     if args.api == "chat":
         body, path = chat_body(request)[0], "/chat/completions"
@@ -221,14 +247,27 @@ async def main() -> None:
     cl_med = statistics.median(cl_walls)
     print(f"api={args.api} tokens={args.tokens} runs={args.runs} (interleaved)")
     print(f"stream: {raw_bytes:,} bytes, {cl_events:,} events, {chars:,} answer chars")
-    print(f"raw httpx aiter_bytes : median {raw_med * 1000:8.1f} ms  "
-          f"{raw_bytes / raw_med / 1e6:7.1f} MB/s")
-    print(f"XAIClient.stream      : median {cl_med * 1000:8.1f} ms  "
-          f"{cl_events / cl_med:10,.0f} events/s")
+    print(
+        f"raw httpx aiter_bytes : median {raw_med * 1000:8.1f} ms  "
+        f"{raw_bytes / raw_med / 1e6:7.1f} MB/s"
+    )
+    print(
+        f"XAIClient.stream      : median {cl_med * 1000:8.1f} ms  "
+        f"{cl_events / cl_med:10,.0f} events/s"
+    )
     print(f"ratio client/raw wall : {cl_med / raw_med:.2f}x")
-    print(json.dumps({"raw_median_s": raw_med, "client_median_s": cl_med,
-                      "ratio": cl_med / raw_med, "events": cl_events, "bytes": raw_bytes,
-                      **extra}))
+    print(
+        json.dumps(
+            {
+                "raw_median_s": raw_med,
+                "client_median_s": cl_med,
+                "ratio": cl_med / raw_med,
+                "events": cl_events,
+                "bytes": raw_bytes,
+                **extra,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

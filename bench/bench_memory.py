@@ -84,14 +84,19 @@ async def run_turns(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
             for i in range(args.turns):
                 t0 = time.perf_counter()
                 n_before = len(chat.session.messages)
-                chat.prompt.set_text(f"turn {i}: write a markdown table and code tokens:{args.tokens}")
+                chat.prompt.set_text(
+                    f"turn {i}: write a markdown table and code tokens:{args.tokens}"
+                )
                 chat.prompt.focus()
                 app.post_message(events.Key("enter", "\r"))
 
                 def settled(n: int = n_before) -> bool:
                     msgs = chat.session.messages
-                    return (len(msgs) == n + 2 and msgs[-1].status != MessageStatus.STREAMING
-                            and not chat.is_streaming)
+                    return (
+                        len(msgs) == n + 2
+                        and msgs[-1].status != MessageStatus.STREAMING
+                        and not chat.is_streaming
+                    )
 
                 await wait_until(settled, 300.0, f"turn {i}")
                 for _ in range(3):
@@ -107,12 +112,16 @@ async def run_turns(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
                 snap_end = tracemalloc.take_snapshot()
                 filters = [tracemalloc.Filter(False, tracemalloc.__file__)]
                 stats = snap_end.filter_traces(filters).compare_to(
-                    snap_warm.filter_traces(filters), "traceback")
-                print(f"[{args.mode}] top growth turn {args.warmup} -> {args.turns}:",
-                      file=sys.stderr)
+                    snap_warm.filter_traces(filters), "traceback"
+                )
+                print(
+                    f"[{args.mode}] top growth turn {args.warmup} -> {args.turns}:", file=sys.stderr
+                )
                 for st in stats[: args.top]:
-                    print(f"  {st.size_diff / 1e6:+8.2f} MB {st.count_diff:+8d} blocks",
-                          file=sys.stderr)
+                    print(
+                        f"  {st.size_diff / 1e6:+8.2f} MB {st.count_diff:+8d} blocks",
+                        file=sys.stderr,
+                    )
                     for line in st.traceback.format()[-12:]:
                         print("     " + line, file=sys.stderr)
             await chat.shutdown()
@@ -138,7 +147,7 @@ def child(args: argparse.Namespace) -> None:
 
 def per_turn_growth(values: list[float], warmup: int) -> tuple[float, float]:
     """(median per-turn delta, slope) after `warmup` turns, in KB/turn."""
-    tail = values[warmup - 1:]
+    tail = values[warmup - 1 :]
     deltas = [b - a for a, b in zip(tail, tail[1:])]
     slope = (tail[-1] - tail[0]) / max(1, len(tail) - 1)
     return statistics.median(deltas) * 1000, slope * 1000
@@ -152,9 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=40000.0, help="fake tokens per second")
     p.add_argument("--top", type=int, default=0, help="print the N biggest heap growths")
     p.add_argument("--frames", type=int, default=1, help="tracemalloc traceback depth")
-    p.add_argument("--mode", choices=("keep", "release", "both", "nofix", "fix"), default="both",
-                   help="both: keep vs release; fix: release without vs with "
-                        "grok_tui.ui.textual_fixes (Textual#6665)")
+    p.add_argument(
+        "--mode",
+        choices=("keep", "release", "both", "nofix", "fix"),
+        default="both",
+        help="both: keep vs release; fix: release without vs with "
+        "grok_tui.ui.textual_fixes (Textual#6665)",
+    )
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.warmup = max(1, min(args.warmup, args.turns - 1))
@@ -165,35 +178,59 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     modes = {"both": ["keep", "release"], "fix": ["nofix", "release"]}.get(args.mode, [args.mode])
     results: dict[str, dict[str, list[float]]] = {}
-    print(f"memory: {args.turns} turns of ~{args.tokens}-token Markdown replies, "
-          f"warm-up {args.warmup} turns; modes {', '.join(modes)}", flush=True)
+    print(
+        f"memory: {args.turns} turns of ~{args.tokens}-token Markdown replies, "
+        f"warm-up {args.warmup} turns; modes {', '.join(modes)}",
+        flush=True,
+    )
     t_all = time.perf_counter()
     for mode in modes:
-        cmd = [sys.executable, __file__, "--child", "--mode", mode,
-               "--turns", str(args.turns), "--warmup", str(args.warmup),
-               "--tokens", str(args.tokens), "--rate", str(args.rate),
-               "--top", str(args.top), "--frames", str(args.frames)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--mode",
+            mode,
+            "--turns",
+            str(args.turns),
+            "--warmup",
+            str(args.warmup),
+            "--tokens",
+            str(args.tokens),
+            "--rate",
+            str(args.rate),
+            "--top",
+            str(args.top),
+            "--frames",
+            str(args.frames),
+        ]
         out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
         results[mode] = json.loads(out.strip().splitlines()[-1])
     print()
-    print(f"{'mode':8s} {'RSS start':>10s} {'RSS end':>9s} {'RSS KB/turn':>12s} "
-          f"{'(slope)':>8s} {'heap end':>9s} {'heap KB/turn':>13s} {'(slope)':>8s} "
-          f"{'turn s p50':>10s}")
+    print(
+        f"{'mode':8s} {'RSS start':>10s} {'RSS end':>9s} {'RSS KB/turn':>12s} "
+        f"{'(slope)':>8s} {'heap end':>9s} {'heap KB/turn':>13s} {'(slope)':>8s} "
+        f"{'turn s p50':>10s}"
+    )
     summary: dict[str, tuple[float, float]] = {}
     for mode, r in results.items():
         rss, heap = r["rss"], r["heap"]
         rss_med, rss_slope = per_turn_growth(rss, args.warmup)
         heap_med, heap_slope = per_turn_growth(heap, args.warmup)
         summary[mode] = (rss_slope, heap_slope)
-        print(f"{mode:8s} {rss[0]:10.1f} {rss[-1]:9.1f} {rss_med:12.1f} {rss_slope:8.1f} "
-              f"{heap[-1]:9.1f} {heap_med:13.1f} {heap_slope:8.1f} "
-              f"{statistics.median(r['turn_s']):10.3f}")
+        print(
+            f"{mode:8s} {rss[0]:10.1f} {rss[-1]:9.1f} {rss_med:12.1f} {rss_slope:8.1f} "
+            f"{heap[-1]:9.1f} {heap_med:13.1f} {heap_slope:8.1f} "
+            f"{statistics.median(r['turn_s']):10.3f}"
+        )
     base = "keep" if "keep" in summary else "nofix" if "nofix" in summary else None
     if base is not None and "release" in summary:
         k, r_ = summary[base], summary["release"]
-        print(f"ratio release/{base}: RSS growth {r_[0] / k[0] if k[0] > 0 else float('nan'):.2f}, "
-              f"heap growth {r_[1] / k[1] if k[1] > 0 else float('nan'):.2f}; "
-              f"heap end {results['release']['heap'][-1] / results[base]['heap'][-1]:.2f}")
+        print(
+            f"ratio release/{base}: RSS growth {r_[0] / k[0] if k[0] > 0 else float('nan'):.2f}, "
+            f"heap growth {r_[1] / k[1] if k[1] > 0 else float('nan'):.2f}; "
+            f"heap end {results['release']['heap'][-1] / results[base]['heap'][-1]:.2f}"
+        )
     print(f"total {time.perf_counter() - t_all:.1f} s")
     return 0
 

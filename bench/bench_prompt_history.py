@@ -53,15 +53,16 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def report(title: str, cases: dict[str, list[float]], unit: float = 1e3,
-           label: str = "ms") -> None:
+def report(title: str, cases: dict[str, list[float]], unit: float = 1e3, label: str = "ms") -> None:
     base_name = next(iter(cases))
     base = statistics.median(cases[base_name])
     print(title)
     for name, times in cases.items():
         med = statistics.median(times)
-        print(f"  {name:<34} median {med * unit:9.3f} {label}   ratio to {base_name} "
-              f"{med / base:6.2f}")
+        print(
+            f"  {name:<34} median {med * unit:9.3f} {label}   ratio to {base_name} "
+            f"{med / base:6.2f}"
+        )
 
 
 def main() -> None:
@@ -77,7 +78,8 @@ def main() -> None:
             load["read+splitlines"].append(timed(lambda: path.read_bytes().splitlines()))
             load["load()"].append(timed(lambda: PromptHistory(path, limit=LIMIT).load()))
             load["load()+seed()"].append(
-                timed(lambda: Walker().seed(PromptHistory(path, limit=LIMIT).load(), limit=LIMIT)))
+                timed(lambda: Walker().seed(PromptHistory(path, limit=LIMIT).load(), limit=LIMIT))
+            )
         report("start-up, on the event loop:", load)
 
         # Appends to a file below the compaction threshold (never compacts here).
@@ -129,7 +131,8 @@ def main() -> None:
         for _ in range(max(3, RUNS // 3)):
             bigload["read+splitlines"].append(timed(lambda: big.read_bytes().splitlines()))
             bigload["load() (in a thread)"].append(
-                timed(lambda: PromptHistory(big, limit=10_000).load()))
+                timed(lambda: PromptHistory(big, limit=10_000).load())
+            )
         report(f"history_size 10000, file {big.stat().st_size // 1024} KiB:", bigload)
 
 

@@ -103,7 +103,9 @@ def _code(rng: random.Random) -> str:
             indent -= 1
             lines.append(f"{'    ' * indent}result.append({rng.choice(_WORDS)!r})")
         else:
-            lines.append(f"{pad}{rng.choice(_WORDS)} = compute({rng.randint(0, 999)}, \"{rng.choice(_WORDS)}\")")
+            lines.append(
+                f'{pad}{rng.choice(_WORDS)} = compute({rng.randint(0, 999)}, "{rng.choice(_WORDS)}")'
+            )
     lines.append("    return result")
     return "```python\n" + "\n".join(lines) + "\n```\n"
 
@@ -113,7 +115,9 @@ def _table(rng: random.Random) -> str:
     head = "| " + " | ".join(rng.choice(_WORDS).title() for _ in range(cols)) + " |\n"
     sep = "|" + "|".join("---" for _ in range(cols)) + "|\n"
     rows = "".join(
-        "| " + " | ".join(f"{rng.choice(_WORDS)} {rng.randint(1, 99)}" for _ in range(cols)) + " |\n"
+        "| "
+        + " | ".join(f"{rng.choice(_WORDS)} {rng.randint(1, 99)}" for _ in range(cols))
+        + " |\n"
         for _ in range(rng.randint(4, 8))
     )
     return head + sep + rows
@@ -221,7 +225,7 @@ async def probe_keys(app: Host, stop: asyncio.Event, result: Result, rss_start: 
         try:
             await asyncio.wait_for(stop.wait(), 0.1)
             break
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         app.key_handled.clear()
         sent = time.perf_counter()
@@ -229,7 +233,7 @@ async def probe_keys(app: Host, stop: asyncio.Event, result: Result, rss_start: 
         try:
             await asyncio.wait_for(app.key_handled.wait(), 10)
             result.keys.append(time.perf_counter() - sent)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             result.keys.append(10.0)
         peak = max(peak, rss_mb())
     result.rss = peak - rss_start
@@ -350,7 +354,9 @@ async def run_app_case(tokens: int, rate: float | None) -> Result:
             self.key_handled.set()
 
     result = Result("real app", "full" if rate is None else f"{rate:.0f}/s", tokens)
-    fake = FakeXAI(FakeConfig(api_key=key, tokens_per_second=rate, markdown_tokens=tokens, chunk_chars=4))
+    fake = FakeXAI(
+        FakeConfig(api_key=key, tokens_per_second=rate, markdown_tokens=tokens, chunk_chars=4)
+    )
     with FakeServer(fake) as server:
         client = XAIClient(key, server.url, retry=RetryPolicy(max_retries=0))
         app = BenchApp(backend=Backend(client=client, demo=False))
@@ -405,12 +411,16 @@ async def app_main(quick: bool) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cap", type=float, default=60.0, help="baseline time limit per run (s)")
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--app", action="store_true", help="drive the real app against the fake server")
+    parser.add_argument(
+        "--app", action="store_true", help="drive the real app against the fake server"
+    )
     args = parser.parse_args()
     if args.app:
         await app_main(args.quick)
@@ -419,7 +429,12 @@ async def main() -> None:
     if args.quick:
         full_sizes, paced_sizes, repeats, cap = [2000], [600], 1, min(args.cap, 30.0)
     else:
-        full_sizes, paced_sizes, repeats, cap = [2000, 20000, 60000], [2000, 6000], args.repeats, args.cap
+        full_sizes, paced_sizes, repeats, cap = (
+            [2000, 20000, 60000],
+            [2000, 6000],
+            args.repeats,
+            args.cap,
+        )
     earlier = [make_reply(EARLIER_TOKENS, seed=100 + n) for n in range(EARLIER_ANSWERS)]
     impls = ["ours"] if args.no_baseline else ["ours", "MarkdownStream"]
 
@@ -445,8 +460,10 @@ async def main() -> None:
             rows.append((mode, size, impl, runs))
 
     print()
-    print(f"StreamingMarkdown vs MarkdownStream, {SIZE[0]}x{SIZE[1]}, {EARLIER_ANSWERS} earlier answers, "
-          f"{TOKEN_CHARS}-char tokens; medians")
+    print(
+        f"StreamingMarkdown vs MarkdownStream, {SIZE[0]}x{SIZE[1]}, {EARLIER_ANSWERS} earlier answers, "
+        f"{TOKEN_CHARS}-char tokens; medians"
+    )
     header = (
         f"{'mode':6} {'tokens':>6} {'impl':15} {'to rendered':>12} {'lag':>7} {'CPU s':>7} "
         f"{'CPU %':>6} {'key p50':>8} {'key p99':>8} {'RSS +MB':>8} {'speedup':>8}"
@@ -473,9 +490,15 @@ async def main() -> None:
         speedup = ""
         base = baseline_total.get((mode, size))
         if impl == "ours" and total and mode == "full":
-            speedup = f"{base / total:.1f}x" if base else (f">{cap / total:.0f}x" if (mode, size) in baseline_total else "")
+            speedup = (
+                f"{base / total:.1f}x"
+                if base
+                else (f">{cap / total:.0f}x" if (mode, size) in baseline_total else "")
+            )
         elif impl == "ours" and mode == "150/s":
-            base_runs = [r for m, s, i, rs in rows if m == mode and s == size and i != "ours" for r in rs]
+            base_runs = [
+                r for m, s, i, rs in rows if m == mode and s == size and i != "ours" for r in rs
+            ]
             if base_runs:
                 speedup = f"{statistics.median(r.cpu for r in base_runs) / cpu:.1f}x cpu"
         print(
@@ -485,7 +508,10 @@ async def main() -> None:
         )
     unverified = [r for _, _, impl, runs in rows for r in runs if r.verified is False]
     print()
-    print("streamed render == whole-document render:", "yes" if not unverified else f"NO ({len(unverified)} runs)")
+    print(
+        "streamed render == whole-document render:",
+        "yes" if not unverified else f"NO ({len(unverified)} runs)",
+    )
 
 
 if __name__ == "__main__":

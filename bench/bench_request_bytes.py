@@ -39,13 +39,17 @@ def body_bytes(body: dict[str, object]) -> int:
     return len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
 
-async def chat(server: FakeServer, turns: int, model: str, options: RequestOptions) -> tuple[list[int], Session]:
+async def chat(
+    server: FakeServer, turns: int, model: str, options: RequestOptions
+) -> tuple[list[int], Session]:
     session = Session(model=model, system_prompt="You are a concise assistant.")
     sender = TurnSender("responses", options, ModelCatalog(), lambda: [KEY])
     sizes: list[int] = []
     async with XAIClient(KEY, server.url, retry=RetryPolicy(max_retries=0)) as client:
         for n in range(turns):
-            conv.add_user_message(session, f"Question {n}: tell me one more fact about the sea, please. tokens:60")
+            conv.add_user_message(
+                session, f"Question {n}: tell me one more fact about the sea, please. tokens:60"
+            )
             request = sender.build(session)
             reply = conv.start_reply(session, request.model)
             reply.stored_on_server = request.store is True
@@ -53,7 +57,9 @@ async def chat(server: FakeServer, turns: int, model: str, options: RequestOptio
             before = len(server.fake.requests)
             async for event in sender.stream(client.stream, session, request):
                 recorder.apply(event)
-            sizes.extend(body_bytes(r.json) for r in server.fake.requests[before:] if r.method == "POST")
+            sizes.extend(
+                body_bytes(r.json) for r in server.fake.requests[before:] if r.method == "POST"
+            )
     return sizes, session
 
 
@@ -69,8 +75,12 @@ def main() -> None:
     with FakeServer(FakeXAI(FakeConfig(api_key=KEY))) as server:
         full, stateless = asyncio.run(chat(server, args.turns, args.model, RequestOptions()))
         chained, _ = asyncio.run(
-            chat(server, args.turns, args.model,
-                 RequestOptions(store_responses=True, conversation="server"))
+            chat(
+                server,
+                args.turns,
+                args.model,
+                RequestOptions(store_responses=True, conversation="server"),
+            )
         )
         stored_full, stored_session = asyncio.run(
             chat(server, args.turns, args.model, RequestOptions(store_responses=True))
@@ -80,7 +90,9 @@ def main() -> None:
     for i in (0, 1, 9, 24, args.turns - 1):
         if i < len(full):
             print(f"{i + 1:>6} {full[i]:>14,} {chained[i]:>10,}")
-    print(f"median  full {statistics.median(full):,.0f} B  chained {statistics.median(chained):,.0f} B")
+    print(
+        f"median  full {statistics.median(full):,.0f} B  chained {statistics.median(chained):,.0f} B"
+    )
     print(f"total   full {sum(full):,} B  chained {sum(chained):,} B")
     print(f"ratio (full / chained, total bytes sent): {sum(full) / sum(chained):.1f}x")
     print(f"ratio (full / chained, last turn): {full[-1] / chained[-1]:.1f}x")
@@ -89,11 +101,15 @@ def main() -> None:
     with_items = session_bytes(stateless)
     without = session_bytes(stored_session)
     print("session file, storage off (encrypted reasoning kept) vs storage on (none kept):")
-    print(f"  {with_items:,} B vs {without:,} B: +{with_items - without:,} B "
-          f"({(with_items - without) / max(1, items):,.0f} B per reasoning item, {items} items), "
-          f"ratio {with_items / without:.2f}x")
-    print(f"  request bytes, storage off (with replayed reasoning) vs storage on (full history): "
-          f"{sum(full):,} B vs {sum(stored_full):,} B, ratio {sum(full) / sum(stored_full):.2f}x")
+    print(
+        f"  {with_items:,} B vs {without:,} B: +{with_items - without:,} B "
+        f"({(with_items - without) / max(1, items):,.0f} B per reasoning item, {items} items), "
+        f"ratio {with_items / without:.2f}x"
+    )
+    print(
+        f"  request bytes, storage off (with replayed reasoning) vs storage on (full history): "
+        f"{sum(full):,} B vs {sum(stored_full):,} B, ratio {sum(full) / sum(stored_full):.2f}x"
+    )
 
 
 if __name__ == "__main__":

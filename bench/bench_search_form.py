@@ -29,8 +29,12 @@ RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 FULL = SearchSettings.model_validate(
     {
         "web": {"enabled": True, "domains": ["a.com", "b.com", "c.com", "d.com", "e.com"]},
-        "x": {"enabled": True, "handles": [f"user{i}" for i in range(10)],
-              "from_date": "2025-01-01", "to_date": "2025-02-01"},
+        "x": {
+            "enabled": True,
+            "handles": [f"user{i}" for i in range(10)],
+            "from_date": "2025-01-01",
+            "to_date": "2025-02-01",
+        },
         "max_turns": 5,
     }
 )
@@ -73,7 +77,9 @@ def main() -> None:
             form.append(asyncio.run(mount_time(WithForm)))
     b, f = statistics.median(base), statistics.median(form)
     print(f"mount, baseline app      : median {b * 1000:7.1f} ms ({RUNS} runs)")
-    print(f"mount, with SearchForm   : median {f * 1000:7.1f} ms  ratio {f / b:.2f}  (+{(f - b) * 1000:.0f} ms)")
+    print(
+        f"mount, with SearchForm   : median {f * 1000:7.1f} ms  ratio {f / b:.2f}  (+{(f - b) * 1000:.0f} ms)"
+    )
 
     plain = [micro(SearchSettings) for _ in range(RUNS)]
     change = [micro(lambda: SearchSettings.model_validate(FULL.model_dump())) for _ in range(RUNS)]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import statistics
@@ -95,17 +94,30 @@ def _session_doc(tm: TextMaker, rng: random.Random, n_messages: int, t0: float) 
         t += rng.uniform(5, 600)
         if i % 2 == 0:
             messages.append(
-                {"id": uuid.UUID(int=rng.getrandbits(128)).hex, "role": "user",
-                 "text": tm.text(rng.randint(5, 40)), "created_at": t}
+                {
+                    "id": uuid.UUID(int=rng.getrandbits(128)).hex,
+                    "role": "user",
+                    "text": tm.text(rng.randint(5, 40)),
+                    "created_at": t,
+                }
             )
         else:
             messages.append(
-                {"id": uuid.UUID(int=rng.getrandbits(128)).hex, "role": "assistant",
-                 "text": tm.text(rng.randint(40, 220)), "created_at": t, "model": "grok-4.3",
-                 "status": "complete", "finished_at": t + 3,
-                 "usage": {"input_tokens": rng.randint(100, 5000),
-                           "output_tokens": rng.randint(50, 800),
-                           "total_tokens": rng.randint(200, 6000), "cost_usd": 0.001}}
+                {
+                    "id": uuid.UUID(int=rng.getrandbits(128)).hex,
+                    "role": "assistant",
+                    "text": tm.text(rng.randint(40, 220)),
+                    "created_at": t,
+                    "model": "grok-4.3",
+                    "status": "complete",
+                    "finished_at": t + 3,
+                    "usage": {
+                        "input_tokens": rng.randint(100, 5000),
+                        "output_tokens": rng.randint(50, 800),
+                        "total_tokens": rng.randint(200, 6000),
+                        "cost_usd": 0.001,
+                    },
+                }
             )
     doc = Session(
         id=uuid.UUID(int=rng.getrandbits(128)).hex,
@@ -167,7 +179,9 @@ def cold_open_ms(root: Path, repeat: int) -> float:
     for _ in range(repeat):
         out = subprocess.run(
             [sys.executable, "-c", _COLD.format(repo=str(REPO), root=str(root))],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         times.append(float(out.stdout.strip()))
     return statistics.median(times)
@@ -183,7 +197,9 @@ def read_all_json(root: Path) -> int:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sessions", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=7)
@@ -209,16 +225,31 @@ def main() -> int:
     warm_small = median_ms(lambda: SessionStore(small_root).close(), rep)
     warm_big = median_ms(lambda: SessionStore(big_root).close(), rep)
     results.append(("open+refresh, 100 sessions, warm", warm_small, ""))
-    results.append((f"open+refresh, {args.sessions} sessions, warm", warm_big,
-                    f"x{warm_big / warm_small:.1f} vs 100"))
+    results.append(
+        (
+            f"open+refresh, {args.sessions} sessions, warm",
+            warm_big,
+            f"x{warm_big / warm_small:.1f} vs 100",
+        )
+    )
     results.append(("full refresh (stat every file), 100 sessions", full_small, ""))
-    results.append((f"full refresh (stat every file), {args.sessions} sessions", full_big,
-                    f"x{full_big / full_small:.1f} vs 100"))
+    results.append(
+        (
+            f"full refresh (stat every file), {args.sessions} sessions",
+            full_big,
+            f"x{full_big / full_small:.1f} vs 100",
+        )
+    )
     cold_small = cold_open_ms(small_root, max(3, rep // 2))
     cold_big = cold_open_ms(big_root, max(3, rep // 2))
     results.append(("open+refresh, 100 sessions, new process", cold_small, ""))
-    results.append((f"open+refresh, {args.sessions} sessions, new process", cold_big,
-                    f"x{cold_big / cold_small:.1f} vs 100"))
+    results.append(
+        (
+            f"open+refresh, {args.sessions} sessions, new process",
+            cold_big,
+            f"x{cold_big / cold_small:.1f} vs 100",
+        )
+    )
 
     store = SessionStore(big_root)
     try:
@@ -233,17 +264,16 @@ def main() -> int:
         q_common = median_ms(lambda: store.list_sessions(query=common, limit=50), rep * 3)
         q_rare = median_ms(lambda: store.list_sessions(query=rare, limit=50), rep * 3)
         q_two = median_ms(lambda: store.list_sessions(query=f"{common} memory", limit=50), rep * 3)
-        results.append((f"query {common!r} ({n_common} matches), first 50", q_common,
-                        "target < 100 ms"))
+        results.append(
+            (f"query {common!r} ({n_common} matches), first 50", q_common, "target < 100 ms")
+        )
         n_rare = len(store.list_sessions(query=rare))
         results.append((f"query {rare!r} ({n_rare} matches), first 50", q_rare, "target < 100 ms"))
         q_short = median_ms(lambda: store.list_sessions(query="in", limit=50), rep * 3)
         results.append(("query 'in' (prefix of many words), first 50", q_short, "target < 100 ms"))
         results.append((f"query '{common} memory', first 50", q_two, "target < 100 ms"))
 
-        big_id = next(
-            r.id for r in store.list_sessions() if r.message_count == 500
-        )
+        big_id = next(r.id for r in store.list_sessions() if r.message_count == 500)
         load_ms = median_ms(lambda: store.load(big_id), rep)
         results.append(("load a 500-message session", load_ms, ""))
         session = store.load(big_id)
@@ -264,8 +294,10 @@ def main() -> int:
         if name == "list newest 200":
             results[i] = (name, ms, f"{note}; baseline/list = x{base_ms / ms:,.0f}")
 
-    print(f"\nsession store benchmark ({count} sessions, seed {args.seed}, "
-          f"median of {rep}+ runs, schema v{SCHEMA_VERSION})")
+    print(
+        f"\nsession store benchmark ({count} sessions, seed {args.seed}, "
+        f"median of {rep}+ runs, schema v{SCHEMA_VERSION})"
+    )
     width = max(len(n) for n, _, _ in results)
     for name, ms, note in results:
         print(f"  {name:<{width}}  {ms:10.2f} ms  {note}")

@@ -40,8 +40,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from fake_process import external_fake, isolate_app_env  # noqa: E402
 
-FAULTS = ("error_503", "error_500", "error_429", "drop", "error_event", "response_failed",
-          "malformed")
+FAULTS = (
+    "error_503",
+    "error_500",
+    "error_429",
+    "drop",
+    "error_event",
+    "response_failed",
+    "malformed",
+)
 #: Faults whose request never starts: the turn goes back into the prompt.
 UNSENT_FAULTS = frozenset({"error_503", "error_500", "error_429"})
 #: Faults the reply survives (docs/fault-matrix.md: bad frames are skipped).
@@ -137,8 +144,7 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
     # are not the app's memory or CPU.
     with external_fake(key=KEY, rate=args.rate) as url:
         # Quick retries: the retry path runs, the soak does not wait seconds.
-        client = XAIClient(KEY, url,
-                           retry=RetryPolicy(base_delay=0.01, max_retry_after=0.02))
+        client = XAIClient(KEY, url, retry=RetryPolicy(base_delay=0.01, max_retry_after=0.02))
         store = SessionStore(tmp / "data")
         app = GrokApp(settings=Settings(), client=client, store=store)
         async with app.run_test(headless=True, size=(140, 44)) as pilot:
@@ -157,10 +163,18 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
                 # Started (or already over): the user message alone is not enough,
                 # it is added before the reply starts streaming.
                 await wait_until(
-                    pilot, lambda n=n_before: chat.is_streaming or chat.unsent is not None
-                    or (len(chat.session.messages) >= n + 2
-                        and chat.session.messages[-1].status != MessageStatus.STREAMING),
-                    5.0, f"turn {turn.index} to start")
+                    pilot,
+                    lambda n=n_before: (
+                        chat.is_streaming
+                        or chat.unsent is not None
+                        or (
+                            len(chat.session.messages) >= n + 2
+                            and chat.session.messages[-1].status != MessageStatus.STREAMING
+                        )
+                    ),
+                    5.0,
+                    f"turn {turn.index} to start",
+                )
                 samples = 0
                 while chat.is_streaming:
                     if chat.stream_state == "streaming" and samples < 10 and not turn.fault:
@@ -176,8 +190,7 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
                     msgs = chat.session.messages
                     if chat.unsent is not None:
                         return len(msgs) == n_before
-                    return (len(msgs) == n_before + 2
-                            and msgs[-1].status != MessageStatus.STREAMING)
+                    return len(msgs) == n_before + 2 and msgs[-1].status != MessageStatus.STREAMING
 
                 try:
                     await wait_until(pilot, settled, 10.0, f"turn {turn.index} to settle")
@@ -242,10 +255,12 @@ def check_on_disk(data: Path, session: object, turns: list[Turn]) -> None:
         want_ok = t.fault is None or t.fault in BENIGN_FAULTS
         got_ok = reply.status == MessageStatus.COMPLETE
         assert want_ok == got_ok, f"turn {t.index} ({t.fault}): {reply.status}"
-    print(f"  on disk: {len(loaded.messages)} messages, {len(kept)} turns kept, "
-          f"{sum(t.unsent for t in turns)} handed back to the prompt (never started); "
-          f"statuses: complete {sum(r.status == MessageStatus.COMPLETE for r in replies)}, "
-          f"failed {sum(r.status == MessageStatus.FAILED for r in replies)}")
+    print(
+        f"  on disk: {len(loaded.messages)} messages, {len(kept)} turns kept, "
+        f"{sum(t.unsent for t in turns)} handed back to the prompt (never started); "
+        f"statuses: complete {sum(r.status == MessageStatus.COMPLETE for r in replies)}, "
+        f"failed {sum(r.status == MessageStatus.FAILED for r in replies)}"
+    )
 
 
 def report(res: Results) -> None:
@@ -258,9 +273,11 @@ def report(res: Results) -> None:
         end_n, end_mb = res.rss[-1]
         base_rate = (rss[20] - rss[0]) / 20
         later_rate = (end_mb - rss[20]) / max(1, end_n - 20)
-        print(f"  growth per turn: first 20 turns {base_rate * 1000:7.1f} KB/turn (baseline); "
-              f"turns 20-{end_n} {later_rate * 1000:7.1f} KB/turn; "
-              f"ratio {later_rate / base_rate if base_rate > 0 else float('nan'):.2f}")
+        print(
+            f"  growth per turn: first 20 turns {base_rate * 1000:7.1f} KB/turn (baseline); "
+            f"turns 20-{end_n} {later_rate * 1000:7.1f} KB/turn; "
+            f"ratio {later_rate / base_rate if base_rate > 0 else float('nan'):.2f}"
+        )
         print(f"  RSS end / RSS after 20 turns: {end_mb / rss[20]:.2f}")
     secs = [t.seconds for t in res.turns]
     ok = [t.seconds for t in res.turns if t.fault is None]
@@ -297,8 +314,10 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(d)
         isolate_app_env(tmp)
         t0 = time.perf_counter()
-        print(f"soak: {args.turns} turns, fake at {args.rate:.0f} tok/s, "
-              f"{args.faults:.0%} faults", flush=True)
+        print(
+            f"soak: {args.turns} turns, fake at {args.rate:.0f} tok/s, {args.faults:.0%} faults",
+            flush=True,
+        )
         res = asyncio.run(soak(args, tmp))
         report(res)
         print(f"total {time.perf_counter() - t0:.1f} s")

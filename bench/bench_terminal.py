@@ -88,8 +88,16 @@ class Pane:
         else:
             command = [PYTHON, str(ROOT / "bench" / "raw_client.py"), url, KEY, api]
             ready = "ready>"
-        relay = [PYTHON, str(ROOT / "bench" / "pty_relay.py"), "--stats", str(self.stats_path),
-                 "--ready", ready, "--", *command]
+        relay = [
+            PYTHON,
+            str(ROOT / "bench" / "pty_relay.py"),
+            "--stats",
+            str(self.stats_path),
+            "--ready",
+            ready,
+            "--",
+            *command,
+        ]
         env = {
             "GROK_TUI_CONFIG_DIR": str(tmp / "config"),
             "GROK_TUI_DATA_DIR": str(tmp / "data"),
@@ -99,8 +107,22 @@ class Pane:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         self.turns = 0
         subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", "b",
-             "-x", str(SIZE[0]), "-y", str(SIZE[1]), f"exec env {exports} {shlex.join(relay)}"],
+            [
+                "tmux",
+                "-L",
+                self.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "b",
+                "-x",
+                str(SIZE[0]),
+                "-y",
+                str(SIZE[1]),
+                f"exec env {exports} {shlex.join(relay)}",
+            ],
             check=True,
         )
         self.stats = self._wait(lambda s: s.get("ready") is not None, 30.0, "the prompt")
@@ -136,8 +158,11 @@ class Pane:
         raise RuntimeError(f"{self.kind}: timed out waiting for {what}")
 
     def screen(self) -> list[str]:
-        out = subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "b"],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "b"],
+            capture_output=True,
+            text=True,
+        ).stdout
         lines = out.splitlines()
         while lines and not lines[-1].strip():
             lines.pop()
@@ -219,8 +244,10 @@ def stream_once(kind: str, url: str, api: str, tokens: int, app_args: list[str])
     gaps = [b - a for a, b in zip(starts[1:], starts[2:])] or [0.0]
     if os.environ.get("BENCH_DEBUG"):
         top = sorted(((b - a, a - sent) for a, b in zip(starts, starts[1:])), reverse=True)[:8]
-        print(f"    {kind}: {len(starts)} frames; longest gaps (gap, at): "
-              + " ".join(f"{g:.3f}@{at:.2f}" for g, at in top))
+        print(
+            f"    {kind}: {len(starts)} frames; longest gaps (gap, at): "
+            + " ".join(f"{g:.3f}@{at:.2f}" for g, at in top)
+        )
     span = max(1e-9, (starts[-1] - starts[0]) if len(starts) > 1 else done - sent)
     cpu = cpu1 - cpu0
     return StreamRun(
@@ -271,8 +298,12 @@ class Table:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="one repeat, 2,000 and 6,000 tokens, 10 turns")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one repeat, 2,000 and 6,000 tokens, 10 turns"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--turns", type=int, default=40)
@@ -280,7 +311,9 @@ def main() -> int:
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-stream", action="store_true")
     parser.add_argument("--app-args", default="", help="extra arguments for grok-tui")
-    parser.add_argument("--grok", default="", help="command that runs grok-tui (default: the venv's)")
+    parser.add_argument(
+        "--grok", default="", help="command that runs grok-tui (default: the venv's)"
+    )
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     repeats, turns = opts.repeats, opts.turns
@@ -290,7 +323,10 @@ def main() -> int:
     if opts.grok:
         GROK[:] = shlex.split(opts.grok)
 
-    print(f"tmux {SIZE[0]}x{SIZE[1]}, {opts.api} API, {RATE:.0f} tok/s, median of {repeats}", flush=True)
+    print(
+        f"tmux {SIZE[0]}x{SIZE[1]}, {opts.api} API, {RATE:.0f} tok/s, median of {repeats}",
+        flush=True,
+    )
     table = Table()
     if not opts.no_stream:
         with external_fake(key=KEY, rate=RATE) as url:
@@ -299,10 +335,13 @@ def main() -> int:
                     for kind in ("raw", "app"):
                         run = stream_once(kind, url, opts.api, tokens, app_args)
                         table.rows.setdefault((kind, tokens), []).append(run)
-                        print(f"  {kind:3} {tokens:6} tok: cpu {100 * run.cpu:5.1f}%  "
-                              f"{run.cpu_per_frame_ms:5.1f} ms/frame  {run.fps:5.1f} fps  "
-                              f"{run.bytes / 1e6:7.2f} MB  freeze {run.freeze:.3f} s  "
-                              f"startup {run.startup:.3f} s  ({run.seconds:.1f} s)", flush=True)
+                        print(
+                            f"  {kind:3} {tokens:6} tok: cpu {100 * run.cpu:5.1f}%  "
+                            f"{run.cpu_per_frame_ms:5.1f} ms/frame  {run.fps:5.1f} fps  "
+                            f"{run.bytes / 1e6:7.2f} MB  freeze {run.freeze:.3f} s  "
+                            f"startup {run.startup:.3f} s  ({run.seconds:.1f} s)",
+                            flush=True,
+                        )
         print()
         print(f"{'figure':44} {'grok-tui':>12} {'raw print':>12} {'ratio':>8}")
         for tokens in sizes:
@@ -315,23 +354,36 @@ def main() -> int:
             ):
                 app = table.med("app", tokens, attr) * scale
                 raw = table.med("raw", tokens, attr) * scale
-                print(f"{f'{tokens:,} tokens: {label}':44} {app:11.3f}{unit[:1] or ' '} "
-                      f"{raw:11.3f}{unit[:1] or ' '} {ratio(app, raw):>8}")
+                print(
+                    f"{f'{tokens:,} tokens: {label}':44} {app:11.3f}{unit[:1] or ' '} "
+                    f"{raw:11.3f}{unit[:1] or ' '} {ratio(app, raw):>8}"
+                )
             app_b = table.med("app", tokens, "bytes")
-            print(f"{f'{tokens:,} tokens: bytes per token':44} {app_b / tokens:12.0f} "
-                  f"{table.med('raw', tokens, 'bytes') / tokens:12.0f}")
-        app_s = statistics.median(r.startup for k, rs in table.rows.items() if k[0] == "app" for r in rs)
-        raw_s = statistics.median(r.startup for k, rs in table.rows.items() if k[0] == "raw" for r in rs)
-        print(f"{'startup to a usable prompt, s':44} {app_s:12.3f} {raw_s:12.3f} {ratio(app_s, raw_s):>8}")
+            print(
+                f"{f'{tokens:,} tokens: bytes per token':44} {app_b / tokens:12.0f} "
+                f"{table.med('raw', tokens, 'bytes') / tokens:12.0f}"
+            )
+        app_s = statistics.median(
+            r.startup for k, rs in table.rows.items() if k[0] == "app" for r in rs
+        )
+        raw_s = statistics.median(
+            r.startup for k, rs in table.rows.items() if k[0] == "raw" for r in rs
+        )
+        print(
+            f"{'startup to a usable prompt, s':44} {app_s:12.3f} {raw_s:12.3f} {ratio(app_s, raw_s):>8}"
+        )
     if not opts.no_memory:
         warm = max(1, turns // 4)
         with external_fake(key=KEY) as url:
             for kind in ("raw", "app"):
                 rss = memory_once(kind, url, opts.api, turns, app_args)
                 per_turn = slope(rss[warm:])
-                print(f"{f'memory, {kind}: RSS start -> end, MB':44} "
-                      f"{rss[0]:6.1f} -> {rss[-1]:6.1f}   after warm-up ({warm} turns): "
-                      f"{per_turn:.3f} MB/turn", flush=True)
+                print(
+                    f"{f'memory, {kind}: RSS start -> end, MB':44} "
+                    f"{rss[0]:6.1f} -> {rss[-1]:6.1f}   after warm-up ({warm} turns): "
+                    f"{per_turn:.3f} MB/turn",
+                    flush=True,
+                )
     return 0
 
 

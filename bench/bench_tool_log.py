@@ -42,8 +42,13 @@ from grok_tui.ui.widgets.tool_log import ToolLog  # noqa: E402
 
 ARGS = '{"query":"xAI Grok 4.1 Fast news","num_results":5}'
 USAGE = ev.Usage(
-    input_tokens=27236, output_tokens=1986, reasoning_tokens=1091, total_tokens=30313,
-    server_side_tool_calls={"web_search": 3}, num_server_side_tools_used=3, cost_usd=0.0163,
+    input_tokens=27236,
+    output_tokens=1986,
+    reasoning_tokens=1091,
+    total_tokens=30313,
+    server_side_tool_calls={"web_search": 3},
+    num_server_side_tools_used=3,
+    cost_usd=0.0163,
 )
 
 
@@ -58,7 +63,11 @@ def session(turns: int) -> list[Message]:
             rec.apply(ev.ToolCallStarted(f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, ARGS))
             rec.apply(
                 ev.ToolCallFinished(
-                    f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED, ARGS,
+                    f"c{j}",
+                    "web_search",
+                    ev.ToolKind.WEB_SEARCH,
+                    ev.ToolPhase.COMPLETED,
+                    ARGS,
                     sources=("https://x.ai/news",),
                 )
             )
@@ -95,8 +104,8 @@ async def main(runs: int) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         log = app.query_one(ToolLog)
         times: dict[str, list[float]] = {
-            k: [] for k in ("call20", "call500", "frame20", "frame500", "reload500",
-                            "home20", "home500")
+            k: []
+            for k in ("call20", "call500", "frame20", "frame500", "reload500", "home20", "home500")
         }
         for _ in range(runs):
             for msgs, n in ((small, "20"), (big, "500")):
@@ -159,8 +168,10 @@ async def main(runs: int) -> None:
     row("Home + paint, 20 turns (baseline)", "home20")
     row(f"Home + paint, {BIG} turns (once)", "home500", "home20")
     print(f"apply, empty log (baseline): median {ms(ev_empty) * 1000:7.2f} µs/event")
-    print(f"apply, {BIG}-turn log        : median {ms(ev_big) * 1000:7.2f} µs/event"
-          f"   ratio {ms(ev_big) / ms(ev_empty):.2f}")
+    print(
+        f"apply, {BIG}-turn log        : median {ms(ev_big) * 1000:7.2f} µs/event"
+        f"   ratio {ms(ev_big) / ms(ev_empty):.2f}"
+    )
 
 
 if __name__ == "__main__":

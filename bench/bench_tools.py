@@ -45,9 +45,13 @@ CODE = (
 )
 WEB_ARGS = '{"query":"xAI Grok news","num_results":5}'
 MCP_ARGS = '{"query":"how do I stream a response","limit":2}'
-USAGE = ev.Usage(input_tokens=30000, output_tokens=2000, total_tokens=32000,
-                 server_side_tool_calls={"code_execution": 50, "mcp": 50, "file_search": 50,
-                                         "web_search": 50}, cost_usd=0.9)
+USAGE = ev.Usage(
+    input_tokens=30000,
+    output_tokens=2000,
+    total_tokens=32000,
+    server_side_tool_calls={"code_execution": 50, "mcp": 50, "file_search": 50, "web_search": 50},
+    cost_usd=0.9,
+)
 
 
 def web_events(i: int) -> list[ev.StreamEvent]:
@@ -56,8 +60,14 @@ def web_events(i: int) -> list[ev.StreamEvent]:
         ev.ToolCallStarted(cid, "web_search", ev.ToolKind.WEB_SEARCH, ""),
         ev.ToolCallUpdated(cid, ev.ToolPhase.SEARCHING, step="searching"),
         ev.ToolCallUpdated(cid, ev.ToolPhase.COMPLETED, step="completed"),
-        ev.ToolCallFinished(cid, "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED,
-                            WEB_ARGS, sources=(f"https://x.ai/news/{i}",)),
+        ev.ToolCallFinished(
+            cid,
+            "web_search",
+            ev.ToolKind.WEB_SEARCH,
+            ev.ToolPhase.COMPLETED,
+            WEB_ARGS,
+            sources=(f"https://x.ai/news/{i}",),
+        ),
     ]
 
 
@@ -74,9 +84,14 @@ def code_events(i: int) -> list[ev.StreamEvent]:
         ev.ToolCallUpdated(cid, ev.ToolPhase.SEARCHING, step="executing"),
         ev.ToolCallUpdated(cid, ev.ToolPhase.SEARCHING, step="interpreting"),
         ev.ToolCallUpdated(cid, ev.ToolPhase.COMPLETED, step="completed"),
-        ev.ToolCallFinished(cid, "code_execution", ev.ToolKind.CODE_EXECUTION,
-                            ev.ToolPhase.COMPLETED, args,
-                            output="[1, 2, 6, 24, 120, 720, 5040]\n5913\n"),
+        ev.ToolCallFinished(
+            cid,
+            "code_execution",
+            ev.ToolKind.CODE_EXECUTION,
+            ev.ToolPhase.COMPLETED,
+            args,
+            output="[1, 2, 6, 24, 120, 720, 5040]\n5913\n",
+        ),
     ]
     return out
 
@@ -87,9 +102,15 @@ def mcp_events(i: int) -> list[ev.StreamEvent]:
         ev.ToolCallStarted(cid, "read_wiki_structure", ev.ToolKind.MCP, "", "deepwiki"),
         ev.ToolCallUpdated(cid, ev.ToolPhase.STARTED, MCP_ARGS),
         ev.ToolCallUpdated(cid, ev.ToolPhase.COMPLETED, step="completed"),
-        ev.ToolCallFinished(cid, "read_wiki_structure", ev.ToolKind.MCP,
-                            ev.ToolPhase.COMPLETED,
-                            MCP_ARGS, output='{"pages":[{"title":"Streaming"}]}', server="deepwiki"),
+        ev.ToolCallFinished(
+            cid,
+            "read_wiki_structure",
+            ev.ToolKind.MCP,
+            ev.ToolPhase.COMPLETED,
+            MCP_ARGS,
+            output='{"pages":[{"title":"Streaming"}]}',
+            server="deepwiki",
+        ),
     ]
 
 
@@ -103,8 +124,14 @@ def file_events(i: int) -> list[ev.StreamEvent]:
         ev.ToolCallStarted(cid, "file_search", ev.ToolKind.FILE_SEARCH, ""),
         ev.ToolCallUpdated(cid, ev.ToolPhase.SEARCHING, step="searching"),
         ev.ToolCallUpdated(cid, ev.ToolPhase.COMPLETED, step="completed"),
-        ev.ToolCallFinished(cid, "file_search", ev.ToolKind.FILE_SEARCH, ev.ToolPhase.COMPLETED,
-                            '{"queries":["streaming"]}', results=hits),
+        ev.ToolCallFinished(
+            cid,
+            "file_search",
+            ev.ToolKind.FILE_SEARCH,
+            ev.ToolPhase.COMPLETED,
+            '{"queries":["streaming"]}',
+            results=hits,
+        ),
     ]
 
 
@@ -113,8 +140,11 @@ def reply(calls: int, mixed: bool) -> list[ev.StreamEvent]:
     out: list[ev.StreamEvent] = [ev.ResponseStarted("r", "grok-4.3")]
     for i in range(calls):
         out.extend(makers[i % len(makers)](i))
-    out += [ev.TextDelta("done"), ev.UsageUpdated(USAGE),
-            ev.Completed("r", "grok-4.3", "done", usage=USAGE)]
+    out += [
+        ev.TextDelta("done"),
+        ev.UsageUpdated(USAGE),
+        ev.Completed("r", "grok-4.3", "done", usage=USAGE),
+    ]
     return out
 
 
@@ -154,14 +184,22 @@ async def main(runs: int, calls: int) -> None:
     def ms(xs: list[float], q: float = 0.5) -> float:
         return sorted(xs)[int(q * (len(xs) - 1))] * 1000
 
-    print(f"runs: {runs}; {calls} tool calls per reply; log 43 columns wide; per event = "
-          "recorder + log.apply + paint of the view")
-    print(f"baseline, web search only: {len(base)} events  median {ms(all_base):6.3f} ms"
-          f"  p95 {ms(all_base, 0.95):6.3f} ms")
-    print(f"mixed kinds              : {len(mixed)} events  median {ms(all_mixed):6.3f} ms"
-          f"  p95 {ms(all_mixed, 0.95):6.3f} ms  ratio {ms(all_mixed) / ms(all_base):.2f}")
-    print(f"goal ≤ 16 ms median: {'met' if ms(all_mixed) <= 16 else 'NOT met'}"
-          f" (median of medians: {statistics.median(all_mixed) * 1000:.3f} ms)")
+    print(
+        f"runs: {runs}; {calls} tool calls per reply; log 43 columns wide; per event = "
+        "recorder + log.apply + paint of the view"
+    )
+    print(
+        f"baseline, web search only: {len(base)} events  median {ms(all_base):6.3f} ms"
+        f"  p95 {ms(all_base, 0.95):6.3f} ms"
+    )
+    print(
+        f"mixed kinds              : {len(mixed)} events  median {ms(all_mixed):6.3f} ms"
+        f"  p95 {ms(all_mixed, 0.95):6.3f} ms  ratio {ms(all_mixed) / ms(all_base):.2f}"
+    )
+    print(
+        f"goal ≤ 16 ms median: {'met' if ms(all_mixed) <= 16 else 'NOT met'}"
+        f" (median of medians: {statistics.median(all_mixed) * 1000:.3f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -57,8 +57,9 @@ def reply_events(tokens: int) -> list[ev.StreamEvent]:
         ev.ReasoningFinished(2.0),
         ev.ToolCallStarted("ws1", "web_search", ev.ToolKind.WEB_SEARCH, '{"query": "x"}'),
         ev.ToolCallUpdated("ws1", ev.ToolPhase.SEARCHING),
-        ev.ToolCallFinished("ws1", "web_search", ev.ToolKind.WEB_SEARCH,
-                            ev.ToolPhase.COMPLETED, '{"query": "x"}'),
+        ev.ToolCallFinished(
+            "ws1", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED, '{"query": "x"}'
+        ),
     ]
     words = ("The ", "quick ", "brown ", "fox ", "jumps ", "over ", "the ", "lazy ", "dog.\n")
     events += [ev.TextDelta(words[i % len(words)]) for i in range(tokens)]
@@ -141,14 +142,16 @@ class Legacy:
         self.w = _LegacyWidgets()
         self._last_checkpoint = 0.0
 
-    def _set_state(self, state: str, detail: str | None = None, *,
-                   seconds: float | None = None) -> None:
+    def _set_state(
+        self, state: str, detail: str | None = None, *, seconds: float | None = None
+    ) -> None:
         if state == self.stream_state and detail is None and seconds is None:
             return
         self.stream_state = state
 
-    async def run(self, request: ChatRequest, events: Sequence[ev.StreamEvent],
-                  reply: Message) -> None:
+    async def run(
+        self, request: ChatRequest, events: Sequence[ev.StreamEvent], reply: Message
+    ) -> None:
         recorder = TurnRecorder(reply)
         clock = time.perf_counter
         slice_start = clock()
@@ -199,8 +202,7 @@ class Legacy:
             if kind == "usage_updated":
                 view.refresh_status()
         elif kind == "retrying":
-            self._set_state("retrying", one_line(event.error.summary(), 80),
-                            seconds=event.delay_s)
+            self._set_state("retrying", one_line(event.error.summary(), 80), seconds=event.delay_s)
 
 
 async def legacy(events: Sequence[ev.StreamEvent]) -> float:
@@ -227,12 +229,18 @@ async def main() -> None:
     n = len(events)
     print(f"{n:,} events per run, {args.runs} runs (+1 warm-up), medians:")
     for name, med in medians.items():
-        print(f"  {name:10}: {med * 1000:7.1f} ms  {n / med:12,.0f} events/s  "
-              f"{med / n * 1e6:5.2f} µs/event")
-    print(f"ratio controller/floor (TurnRecorder.apply alone): "
-          f"{medians['controller'] / medians['floor']:.2f}")
-    print(f"ratio controller/legacy (the old ChatScreen loop): "
-          f"{medians['controller'] / medians['legacy']:.2f}")
+        print(
+            f"  {name:10}: {med * 1000:7.1f} ms  {n / med:12,.0f} events/s  "
+            f"{med / n * 1e6:5.2f} µs/event"
+        )
+    print(
+        f"ratio controller/floor (TurnRecorder.apply alone): "
+        f"{medians['controller'] / medians['floor']:.2f}"
+    )
+    print(
+        f"ratio controller/legacy (the old ChatScreen loop): "
+        f"{medians['controller'] / medians['legacy']:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,9 @@ _URL = re.compile(r"on (http://\S+/v1)")
 
 
 @contextlib.contextmanager
-def external_fake(*, key: str, rate: float | None = None,
-                  extra: tuple[str, ...] = ()) -> Iterator[str]:
+def external_fake(
+    *, key: str, rate: float | None = None, extra: tuple[str, ...] = ()
+) -> Iterator[str]:
     """Start `python -m grok_tui.fake` on a free loopback port; yield its base
     URL; stop it on exit."""
     cmd = [sys.executable, "-m", "grok_tui.fake", "--port", "0", "--key", key, *extra]

@@ -32,7 +32,9 @@ import termios
 import time
 import tty
 
-_ESCAPES = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
+_ESCAPES = re.compile(
+    rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])"
+)
 
 
 def main() -> int:
@@ -58,8 +60,10 @@ def main() -> int:
     def dump(*_: object) -> None:
         tmp = opts.stats + ".tmp"
         with open(tmp, "w") as handle:
-            json.dump({"pid": pid, "relay": os.getpid(), "spawned": spawned,
-                       "reads": reads, **state}, handle)
+            json.dump(
+                {"pid": pid, "relay": os.getpid(), "spawned": spawned, "reads": reads, **state},
+                handle,
+            )
         os.replace(tmp, opts.stats)
 
     signal.signal(signal.SIGUSR1, dump)

@@ -26,7 +26,11 @@ with httpx.Client(timeout=None, headers={"Authorization": f"Bearer {key}"}) as c
                 if api == "chat":
                     delta = (event.get("choices") or [{}])[0].get("delta", {}).get("content")
                 else:
-                    delta = event.get("delta") if event.get("type") == "response.output_text.delta" else None
+                    delta = (
+                        event.get("delta")
+                        if event.get("type") == "response.output_text.delta"
+                        else None
+                    )
                 if delta:
                     sys.stdout.write(delta)
                     sys.stdout.flush()

@@ -297,7 +297,9 @@ def usage_line(usage: Usage | None, seconds: float, estimate: float | None = Non
 class Printer:
     """Turns events into stdout/stderr output; returns the exit code at the end."""
 
-    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool, clock: Any = time.monotonic) -> None:
+    def __init__(
+        self, out: TextIO, err: TextIO, *, as_json: bool, clock: Any = time.monotonic
+    ) -> None:
         self.out = out
         self.err = err
         self.as_json = as_json

@@ -18,7 +18,12 @@ class UsageProblem(Exception):
 
 
 def preflight_notes(
-    args: argparse.Namespace, settings: Any, search: Any, prompt: str, image_count: int, api: ApiKind
+    args: argparse.Namespace,
+    settings: Any,
+    search: Any,
+    prompt: str,
+    image_count: int,
+    api: ApiKind,
 ) -> list[str]:
     """The same checks as the TUI (`grok_tui.chat.preflight`), before any request.
 

@@ -7,9 +7,9 @@ them, so `--help` and `--version` answer at once.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 import os
 import sys
+from typing import Any
 
 from grok_tui import __version__
 from grok_tui.api.endpoint import DEFAULT_BASE_URL
@@ -92,19 +92,31 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--web-search", action="store_true", help="enable the web_search tool")
     ask.add_argument("--x-search", action="store_true", help="enable the x_search tool")
     ask.add_argument(
-        "--allow-domain", metavar="DOMAIN", action="append", default=[],
+        "--allow-domain",
+        metavar="DOMAIN",
+        action="append",
+        default=[],
         help="web search only these domains (max 5; implies --web-search)",
     )
     ask.add_argument(
-        "--exclude-domain", metavar="DOMAIN", action="append", default=[],
+        "--exclude-domain",
+        metavar="DOMAIN",
+        action="append",
+        default=[],
         help="web search never these domains (max 5; implies --web-search)",
     )
     ask.add_argument(
-        "--allow-handle", metavar="HANDLE", action="append", default=[],
+        "--allow-handle",
+        metavar="HANDLE",
+        action="append",
+        default=[],
         help="X search only these handles (max 10; implies --x-search)",
     )
     ask.add_argument(
-        "--exclude-handle", metavar="HANDLE", action="append", default=[],
+        "--exclude-handle",
+        metavar="HANDLE",
+        action="append",
+        default=[],
         help="X search never these handles (max 10; implies --x-search)",
     )
     ask.add_argument(
@@ -114,42 +126,58 @@ def build_parser() -> argparse.ArgumentParser:
         "--to-date", metavar="YYYY-MM-DD", help="X search up to this date (implies --x-search)"
     )
     ask.add_argument(
-        "--image-understanding", action="store_true",
+        "--image-understanding",
+        action="store_true",
         help="let the search tools look at images",
     )
     ask.add_argument(
-        "--video-understanding", action="store_true",
+        "--video-understanding",
+        action="store_true",
         help="let X search look at videos (implies --x-search)",
     )
     ask.add_argument(
-        "--reasoning-effort", metavar="LEVEL",
+        "--reasoning-effort",
+        metavar="LEVEL",
         help="none, low, medium, high or xhigh (where the model takes it)",
     )
     ask.add_argument("--max-turns", type=int, metavar="N", help="maximum agentic tool turns")
     ask.add_argument(
-        "--file", metavar="PATH", action="append", default=[],
+        "--file",
+        metavar="PATH",
+        action="append",
+        default=[],
         help="attach a document (PDF, text, Markdown, source; repeatable), uploaded "
         "through the Files API",
     )
     ask.add_argument(
-        "--code-execution", action="store_true",
+        "--code-execution",
+        action="store_true",
         help="let the model run Python on xAI's servers (code_interpreter tool)",
     )
     ask.add_argument(
-        "--mcp", metavar="LABEL", action="append", default=[],
+        "--mcp",
+        metavar="LABEL",
+        action="append",
+        default=[],
         help="use the remote MCP server of this label from config.toml [[mcp]] (repeatable)",
     )
     ask.add_argument(
-        "--collection", metavar="ID", action="append", default=[],
+        "--collection",
+        metavar="ID",
+        action="append",
+        default=[],
         help="search this collection (file_search tool; repeatable, at most 10)",
     )
     ask.add_argument(
-        "--collection-results", type=int, metavar="N",
+        "--collection-results",
+        type=int,
+        metavar="N",
         help="results per collections search (1-50; default: the server's)",
     )
     ask.add_argument("--json", action="store_true", help="print newline-delimited JSON events")
     ask.add_argument(
-        "--schema", metavar="FILE",
+        "--schema",
+        metavar="FILE",
         help="structured output: a JSON schema file the answer must follow",
     )
 
@@ -193,7 +221,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return _stdout_closed()
-
 
 
 def _stdout_closed() -> int:

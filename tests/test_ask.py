@@ -53,7 +53,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return values
 
 
-def cli(server: FakeServer, env: dict[str, str], *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def cli(
+    server: FakeServer, env: dict[str, str], *argv: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "grok_tui", "ask", "--base-url", server.url, *argv],
@@ -95,20 +97,42 @@ def test_answer_streams_to_stdout_usage_to_stderr(server: FakeServer, env: dict[
 
 def test_filter_flags_tools_json_end_to_end(server: FakeServer, env: dict[str, str]) -> None:
     proc = cli(
-        server, env, "news scenario:search",
-        "--allow-domain", "https://www.X.ai/news", "--allow-domain", "wikipedia.org",
-        "--allow-handle", "@xai", "--from-date", "2025-11-01", "--to-date", "2025-12-01",
-        "--image-understanding", "--video-understanding",
-        "--reasoning-effort", "high", "--max-turns", "4",
+        server,
+        env,
+        "news scenario:search",
+        "--allow-domain",
+        "https://www.X.ai/news",
+        "--allow-domain",
+        "wikipedia.org",
+        "--allow-handle",
+        "@xai",
+        "--from-date",
+        "2025-11-01",
+        "--to-date",
+        "2025-12-01",
+        "--image-understanding",
+        "--video-understanding",
+        "--reasoning-effort",
+        "high",
+        "--max-turns",
+        "4",
     )
     assert proc.returncode == 0, proc.stderr
     body = posts(server)[-1].json
     assert body["tools"] == [
-        {"type": "web_search", "allowed_domains": ["x.ai", "wikipedia.org"],
-         "enable_image_understanding": True},
-        {"type": "x_search", "allowed_x_handles": ["xai"], "from_date": "2025-11-01",
-         "to_date": "2025-12-01", "enable_image_understanding": True,
-         "enable_video_understanding": True},
+        {
+            "type": "web_search",
+            "allowed_domains": ["x.ai", "wikipedia.org"],
+            "enable_image_understanding": True,
+        },
+        {
+            "type": "x_search",
+            "allowed_x_handles": ["xai"],
+            "from_date": "2025-11-01",
+            "to_date": "2025-12-01",
+            "enable_image_understanding": True,
+            "enable_video_understanding": True,
+        },
     ]
     assert body["reasoning"] == {"effort": "high"} and body["max_turns"] == 4
     assert "tool " in proc.stderr and "sources:" in proc.stderr
@@ -141,11 +165,22 @@ def test_invalid_filters_exit_2_before_any_request(server: FakeServer, env: dict
 
 
 def test_demo_needs_no_key(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GROK_TUI_CONFIG_DIR": str(tmp_path / "c"),
-           "GROK_TUI_DATA_DIR": str(tmp_path / "d"), "GROK_TUI_DEMO_RATE": "5000"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "GROK_TUI_CONFIG_DIR": str(tmp_path / "c"),
+        "GROK_TUI_DATA_DIR": str(tmp_path / "d"),
+        "GROK_TUI_DEMO_RATE": "5000",
+    }
     env.pop("XAI_API_KEY", None)
-    proc = subprocess.run([sys.executable, "-m", "grok_tui", "ask", "--demo", "hi there"],
-                          capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grok_tui", "ask", "--demo", "hi there"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip()
 
@@ -158,11 +193,18 @@ def test_demo_needs_no_key(tmp_path: Path) -> None:
     [
         (["--web-search"], [{"type": "web_search"}]),
         (["--x-search"], [{"type": "x_search"}]),
-        (["--exclude-domain", "spam.com"], [{"type": "web_search", "excluded_domains": ["spam.com"]}]),
-        (["--exclude-handle", "bot1", "--exclude-handle", "@Bot2"],
-         [{"type": "x_search", "excluded_x_handles": ["bot1", "Bot2"]}]),
-        (["--web-search", "--image-understanding"],
-         [{"type": "web_search", "enable_image_understanding": True}]),
+        (
+            ["--exclude-domain", "spam.com"],
+            [{"type": "web_search", "excluded_domains": ["spam.com"]}],
+        ),
+        (
+            ["--exclude-handle", "bot1", "--exclude-handle", "@Bot2"],
+            [{"type": "x_search", "excluded_x_handles": ["bot1", "Bot2"]}],
+        ),
+        (
+            ["--web-search", "--image-understanding"],
+            [{"type": "web_search", "enable_image_understanding": True}],
+        ),
         (["--video-understanding"], [{"type": "x_search", "enable_video_understanding": True}]),
         (["--from-date", "2025-01-01"], [{"type": "x_search", "from_date": "2025-01-01"}]),
         (["--web-search", "--x-search"], [{"type": "web_search"}, {"type": "x_search"}]),
@@ -192,12 +234,18 @@ def test_no_search_flags_no_tools(server: FakeServer, env: dict[str, str]) -> No
         (["--max-turns", "3"], "--max-turns applies only with --web-search or --x-search"),
         (["--image-understanding"], "--image-understanding applies to web or X search"),
         # One rule with the TUI: a reasoning effort the model refuses is never sent.
-        (["--model", "grok-4-1-fast-reasoning", "--reasoning-effort", "high"],
-         "grok-4-1-fast-reasoning takes no reasoning effort"),
-        (["--model", "grok-4.3", "--reasoning-effort", "xhigh"],
-         "grok-4.3 does not take reasoning effort 'xhigh' (it takes none, low, medium, high)"),
-        (["--model", "grok-4.20-non-reasoning", "--reasoning-effort", "low"],
-         "takes no reasoning effort"),
+        (
+            ["--model", "grok-4-1-fast-reasoning", "--reasoning-effort", "high"],
+            "grok-4-1-fast-reasoning takes no reasoning effort",
+        ),
+        (
+            ["--model", "grok-4.3", "--reasoning-effort", "xhigh"],
+            "grok-4.3 does not take reasoning effort 'xhigh' (it takes none, low, medium, high)",
+        ),
+        (
+            ["--model", "grok-4.20-non-reasoning", "--reasoning-effort", "low"],
+            "takes no reasoning effort",
+        ),
     ],
 )
 def test_settings_that_cannot_work_exit_2_before_any_request(
@@ -209,7 +257,9 @@ def test_settings_that_cannot_work_exit_2_before_any_request(
     assert posts(server) == []
 
 
-def test_image_to_text_only_model_refused(server: FakeServer, env: dict[str, str], tmp_path: Path) -> None:
+def test_image_to_text_only_model_refused(
+    server: FakeServer, env: dict[str, str], tmp_path: Path
+) -> None:
     img = tmp_path / "a.png"
     img.write_bytes(PNG_BYTES)
     code, out, err = ask(server, "what is this", "--model", "grok-3-mini", "--image", str(img))
@@ -235,7 +285,9 @@ def test_store_responses_config_sends_store_true(server: FakeServer, env: dict[s
 
 
 def test_valid_effort_is_sent(server: FakeServer, env: dict[str, str]) -> None:
-    code, _out, err = ask(server, "q scenario:plain", "--model", "grok-4.3", "--reasoning-effort", "high")
+    code, _out, err = ask(
+        server, "q scenario:plain", "--model", "grok-4.3", "--reasoning-effort", "high"
+    )
     assert code == 0, err
     assert posts(server)[-1].json["reasoning"] == {"effort": "high"}
 
@@ -251,18 +303,28 @@ def test_valid_effort_is_sent(server: FakeServer, env: dict[str, str]) -> None:
         (["--max-turns", "0"], "max_turns"),
     ],
 )
-def test_invalid_settings_exit_2(server: FakeServer, env: dict[str, str], flags: list[str], needle: str) -> None:
+def test_invalid_settings_exit_2(
+    server: FakeServer, env: dict[str, str], flags: list[str], needle: str
+) -> None:
     code, out, err = ask(server, "q", *flags)
     assert code == 2 and out == ""
     assert needle in err
     assert posts(server) == []
 
 
-def test_image_file_sent_as_data_uri(server: FakeServer, env: dict[str, str], tmp_path: Path) -> None:
+def test_image_file_sent_as_data_uri(
+    server: FakeServer, env: dict[str, str], tmp_path: Path
+) -> None:
     img = tmp_path / "pic.png"
     img.write_bytes(PNG_BYTES)
-    code, _out, err = ask(server, "what is this? scenario:plain", "--image", str(img),
-                          "--image", "https://example.com/cat.jpg")
+    code, _out, err = ask(
+        server,
+        "what is this? scenario:plain",
+        "--image",
+        str(img),
+        "--image",
+        "https://example.com/cat.jpg",
+    )
     assert code == 0, err
     content = posts(server)[-1].json["input"][0]["content"]
     assert content[0]["type"] == "input_image"
@@ -274,7 +336,10 @@ def test_image_file_sent_as_data_uri(server: FakeServer, env: dict[str, str], tm
 @pytest.mark.parametrize(
     ("make", "needle"),
     [
-        (lambda p: (p / "fake.png").write_text("hello") and str(p / "fake.png"), "not a PNG or JPEG"),
+        (
+            lambda p: (p / "fake.png").write_text("hello") and str(p / "fake.png"),
+            "not a PNG or JPEG",
+        ),
         (lambda p: str(p / "missing.png"), "file not found"),
         (lambda p: "ftp://example.com/a.png", "http(s)"),
         (lambda p: str(p), "not a file"),
@@ -297,7 +362,9 @@ def test_image_over_20_mib_refused(server: FakeServer, env: dict[str, str], tmp_
     assert code == 2 and "20 MiB" in err
 
 
-def test_schema_file_becomes_structured_output(server: FakeServer, env: dict[str, str], tmp_path: Path) -> None:
+def test_schema_file_becomes_structured_output(
+    server: FakeServer, env: dict[str, str], tmp_path: Path
+) -> None:
     schema = {"title": "Answer", "type": "object", "properties": {"a": {"type": "string"}}}
     (tmp_path / "s.json").write_text(json.dumps(schema))
     code, _out, err = ask(server, "q scenario:plain", "--schema", str(tmp_path / "s.json"))
@@ -310,10 +377,21 @@ def test_schema_file_becomes_structured_output(server: FakeServer, env: dict[str
     assert code == 2 and "not valid JSON" in err
 
 
-def test_chat_api_uses_response_format_and_drops_tools(server: FakeServer, env: dict[str, str], tmp_path: Path) -> None:
+def test_chat_api_uses_response_format_and_drops_tools(
+    server: FakeServer, env: dict[str, str], tmp_path: Path
+) -> None:
     (tmp_path / "s.json").write_text('{"type": "object"}')
-    code, _out, err = ask(server, "q scenario:plain", "--api", "chat", "--web-search",
-                          "--system", "Be brief.", "--schema", str(tmp_path / "s.json"))
+    code, _out, err = ask(
+        server,
+        "q scenario:plain",
+        "--api",
+        "chat",
+        "--web-search",
+        "--system",
+        "Be brief.",
+        "--schema",
+        str(tmp_path / "s.json"),
+    )
     assert code == 0, err
     body = posts(server)[-1].json
     assert posts(server)[-1].path == "/v1/chat/completions"
@@ -323,7 +401,9 @@ def test_chat_api_uses_response_format_and_drops_tools(server: FakeServer, env: 
     assert "Responses API" in err
 
 
-def test_system_prompt_is_instructions_on_responses(server: FakeServer, env: dict[str, str]) -> None:
+def test_system_prompt_is_instructions_on_responses(
+    server: FakeServer, env: dict[str, str]
+) -> None:
     code, _out, _err = ask(server, "q scenario:plain", "--system", "Be brief.")
     assert code == 0
     assert posts(server)[-1].json["instructions"] == "Be brief."
@@ -337,13 +417,17 @@ def test_prompt_from_stdin(server: FakeServer, env: dict[str, str]) -> None:
     assert code == 2 and "empty" in err
 
 
-def test_no_key_and_no_base_url_suggests_demo(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_key_and_no_base_url_suggests_demo(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("XAI_API_KEY")
     code, out, err = ask(None, "hello")
     assert code == 2 and out == "" and "--demo" in err
 
 
-def test_dropped_stream_keeps_partial_text_and_exits_1(server: FakeServer, env: dict[str, str]) -> None:
+def test_dropped_stream_keeps_partial_text_and_exits_1(
+    server: FakeServer, env: dict[str, str]
+) -> None:
     code, out, err = ask(server, "q scenario:drop")
     assert code == 1
     assert out.startswith("The answer starts streaming here")
@@ -453,11 +537,17 @@ def test_ask_into_a_reader_that_closes_early_exits_quietly(tmp_path: Path) -> No
     mid-answer; the command stops with SIGPIPE's status and no traceback."""
 
     env = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "COLUMNS", "LINES")}
-    env.update(GROK_TUI_CONFIG_DIR=str(tmp_path / "config"),
-               GROK_TUI_DATA_DIR=str(tmp_path / "data"), GROK_TUI_DEMO_RATE="1000")
+    env.update(
+        GROK_TUI_CONFIG_DIR=str(tmp_path / "config"),
+        GROK_TUI_DATA_DIR=str(tmp_path / "data"),
+        GROK_TUI_DEMO_RATE="1000",
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "grok_tui", "ask", "--demo", "write a long markdown essay"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
     )
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.read(64)  # like `head`: a little, then close the pipe

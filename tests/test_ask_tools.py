@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from grok_tui.fake import FakeServer
-from tests.test_ask import ask, env, posts, server, _server  # noqa: F401 - fixtures
+from tests.test_ask import _server, ask, env, posts, server  # noqa: F401 - fixtures
 
 TOKEN = "mcp-token-s3cr3t-0123456789"
 
@@ -45,29 +45,56 @@ token_env = "LINEAR_MCP_TOKEN"
     [
         (["--code-execution"], [{"type": "code_interpreter"}]),
         (
-            ["--collection", "collection_a", "--collection", "collection_b",
-             "--collection-results", "4"],
-            [{"type": "file_search", "vector_store_ids": ["collection_a", "collection_b"],
-              "max_num_results": 4}],
+            [
+                "--collection",
+                "collection_a",
+                "--collection",
+                "collection_b",
+                "--collection-results",
+                "4",
+            ],
+            [
+                {
+                    "type": "file_search",
+                    "vector_store_ids": ["collection_a", "collection_b"],
+                    "max_num_results": 4,
+                }
+            ],
         ),
         (
             ["--mcp", "deepwiki"],
-            [{"type": "mcp", "server_url": "https://mcp.deepwiki.com/mcp",
-              "server_label": "deepwiki", "server_description": "Wiki of GitHub repos",
-              "allowed_tools": ["read_wiki_structure", "ask_question"],
-              "authorization": f"Bearer {TOKEN}"}],
+            [
+                {
+                    "type": "mcp",
+                    "server_url": "https://mcp.deepwiki.com/mcp",
+                    "server_label": "deepwiki",
+                    "server_description": "Wiki of GitHub repos",
+                    "allowed_tools": ["read_wiki_structure", "ask_question"],
+                    "authorization": f"Bearer {TOKEN}",
+                }
+            ],
         ),
         (
             ["--web-search", "--code-execution", "--mcp", "linear"],
-            [{"type": "web_search"}, {"type": "code_interpreter"},
-             {"type": "mcp", "server_url": "https://mcp.linear.app/sse",
-              "server_label": "linear", "authorization": "Bearer lin-456"}],
+            [
+                {"type": "web_search"},
+                {"type": "code_interpreter"},
+                {
+                    "type": "mcp",
+                    "server_url": "https://mcp.linear.app/sse",
+                    "server_label": "linear",
+                    "authorization": "Bearer lin-456",
+                },
+            ],
         ),
     ],
 )
 def test_each_tool_flag_exact_tools_json(
-    server: FakeServer, env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-    flags: list[str], tools: list[dict[str, Any]],
+    server: FakeServer,
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    tools: list[dict[str, Any]],
 ) -> None:
     write_config(env, MCP_CONFIG)
     monkeypatch.setenv("LINEAR_MCP_TOKEN", "lin-456")
@@ -120,7 +147,8 @@ def test_json_events_for_every_new_tool(server: FakeServer, env: dict[str, str])
     events = [json.loads(line) for line in out.splitlines()]
     finished = [e for e in events if e["kind"] == "tool_call_finished"]
     assert [(e["tool_kind"], e["phase"]) for e in finished] == [
-        ("code_execution", "completed"), ("mcp", "failed")
+        ("code_execution", "completed"),
+        ("mcp", "failed"),
     ]
     assert finished[1]["server"] == "deepwiki" and "502" in finished[1]["error"]
     assert any(e["kind"] == "tool_call_updated" and e["step"] == "interpreting" for e in events)

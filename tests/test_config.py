@@ -98,7 +98,9 @@ def test_ensure_config_file_keeps_an_existing_file(cfg: Path) -> None:
 
 
 def test_flags_beat_env_beat_file_beat_defaults(cfg: Path, tmp_path: Path) -> None:
-    write(cfg, 'model = "file-model"\napi = "chat"\ntheme = "nord"\nbase_url = "http://file:1/v1"\n')
+    write(
+        cfg, 'model = "file-model"\napi = "chat"\ntheme = "nord"\nbase_url = "http://file:1/v1"\n'
+    )
     env = {"GROK_TUI_MODEL": "env-model", "GROK_TUI_API": "responses"}
     s, w = load(cfg, tmp_path, ["--model", "flag-model"], **env)
     assert w == []
@@ -111,10 +113,15 @@ def test_flags_beat_env_beat_file_beat_defaults(cfg: Path, tmp_path: Path) -> No
 
 def test_env_variables_for_every_setting(cfg: Path, tmp_path: Path) -> None:
     s, w = load(
-        cfg, tmp_path,
-        GROK_TUI_BASE_URL="http://127.0.0.1:9/v1/", GROK_TUI_THEME="dracula",
-        GROK_TUI_CONNECT_TIMEOUT="3", GROK_TUI_READ_TIMEOUT="120.5",
-        GROK_TUI_WRITE_TIMEOUT="7", GROK_TUI_SHOW_TOOL_LOG="off", GROK_TUI_DEMO_RATE="500",
+        cfg,
+        tmp_path,
+        GROK_TUI_BASE_URL="http://127.0.0.1:9/v1/",
+        GROK_TUI_THEME="dracula",
+        GROK_TUI_CONNECT_TIMEOUT="3",
+        GROK_TUI_READ_TIMEOUT="120.5",
+        GROK_TUI_WRITE_TIMEOUT="7",
+        GROK_TUI_SHOW_TOOL_LOG="off",
+        GROK_TUI_DEMO_RATE="500",
     )
     assert w == []
     assert s.base_url == "http://127.0.0.1:9/v1"  # trailing slash dropped
@@ -379,7 +386,7 @@ def test_save_setting_preserves_comments_and_other_keys(cfg: Path, tmp_path: Pat
     write(
         cfg,
         '# my notes\nmodel = "grok-3"  # the cheap one\ntheme = "nord" # night\n'
-        "\n[timeouts]\n# slow network\nread = 100\n\n[keys]\n\"chat.new\" = \"ctrl+n\"\n",
+        '\n[timeouts]\n# slow network\nread = 100\n\n[keys]\n"chat.new" = "ctrl+n"\n',
     )
     save_setting("theme", "dracula", path=cfg)
     save_setting("show_tool_log", False, path=cfg)

@@ -35,8 +35,9 @@ def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def load(cfg: Path, tmp_path: Path, argv: list[str] | None = None, **env: str):
     args = build_parser().parse_args(argv) if argv is not None else None
-    return load_settings(args, environ={"GROK_TUI_CONFIG_DIR": str(cfg.parent), **env},
-                         cwd=tmp_path)
+    return load_settings(
+        args, environ={"GROK_TUI_CONFIG_DIR": str(cfg.parent), **env}, cwd=tmp_path
+    )
 
 
 # ---------------------------------------------------------------- provenance
@@ -55,7 +56,11 @@ def test_every_source_is_a_typed_record(cfg: Path, tmp_path: Path) -> None:
     assert s.sources["keys.chat.new"].kind is SourceKind.FILE
     assert s.source_of("base_url").kind is SourceKind.DEFAULT
     assert [str(s.source_of(n)) for n in ("model", "theme", "api", "api_key", "base_url")] == [
-        "flag --model", "env GROK_TUI_THEME", "file", ".env XAI_API_KEY", "default"
+        "flag --model",
+        "env GROK_TUI_THEME",
+        "file",
+        ".env XAI_API_KEY",
+        "default",
     ]
     assert KEY not in s.model_dump_json()
 
@@ -87,7 +92,9 @@ def test_problems_are_typed_and_read_as_todays_sentences(cfg: Path, tmp_path: Pa
     by_key = {p.key: p for p in problems}
     env = by_key["demo_rate"]
     assert (env.kind, env.source, env.value) == (
-        ProblemKind.NOT_ALLOWED, Source.env("GROK_TUI_DEMO_RATE"), "fast"
+        ProblemKind.NOT_ALLOWED,
+        Source.env("GROK_TUI_DEMO_RATE"),
+        "fast",
     )
     assert str(env) == (
         "GROK_TUI_DEMO_RATE = 'fast' is not allowed (expected a positive number); "
@@ -150,7 +157,7 @@ def test_config_lists_every_binding_with_its_source(cfg: Path, tmp_path: Path) -
 
 
 def test_presets_are_listed_one_by_one(cfg: Path, tmp_path: Path) -> None:
-    write(cfg, '[presets.news]\nweb = { enabled = true }\n[presets.plain]\n')
+    write(cfg, "[presets.news]\nweb = { enabled = true }\n[presets.plain]\n")
     s, _ = load(cfg, tmp_path)
     rows = {name: (shown, source) for name, shown, source in describe_settings(s)}
     assert rows["presets.news"] == ('{"web":{"enabled":true}}', "file")
@@ -164,7 +171,12 @@ def _modules_after(code: str) -> set[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
-        check=True, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
     return set(out.stdout.split())
 

@@ -71,13 +71,14 @@ def test_delete_keeps_the_rest_and_a_missing_key_changes_nothing(cfg: Path) -> N
 
 def test_dotted_keys_are_edited_in_place(cfg: Path) -> None:
     cfg.parent.mkdir()
-    cfg.write_text('search.web.enabled = true  # dotted\n[search.x]\nenabled = true\n')
+    cfg.write_text("search.web.enabled = true  # dotted\n[search.x]\nenabled = true\n")
     save_setting("search.web.domains", ["a.com"], path=cfg)
     text = cfg.read_text()
     assert text.startswith('search.web.enabled = true  # dotted\nsearch.web.domains = ["a.com"]\n')
     data = tomllib.loads(text)
     assert data["search"] == {
-        "web": {"enabled": True, "domains": ["a.com"]}, "x": {"enabled": True}
+        "web": {"enabled": True, "domains": ["a.com"]},
+        "x": {"enabled": True},
     }
 
 

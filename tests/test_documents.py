@@ -6,7 +6,6 @@ keeps the prompt's text and attachments."""
 from __future__ import annotations
 
 import io
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -74,7 +73,9 @@ async def test_fake_files_api_and_input_file_validation(server: FakeServer, tmp_
         info = await client.upload_file("paper.pdf", PDF, "application/pdf")
         assert info["filename"] == "paper.pdf" and info["bytes"] == len(PDF)
         stored = server.fake.files.get(info["id"])
-        assert stored is not None and stored.data == PDF and stored.content_type == "application/pdf"
+        assert (
+            stored is not None and stored.data == PDF and stored.content_type == "application/pdf"
+        )
         server.fake.queue_scenarios(["upload_too_large"])
         with pytest.raises(XAIError) as err:
             await client.upload_file("big.pdf", PDF, "application/pdf")
@@ -116,15 +117,20 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(k)
 
 
-def test_ask_file_uploads_then_sends_input_file(server: FakeServer, tmp_path: Path, env: None) -> None:
+def test_ask_file_uploads_then_sends_input_file(
+    server: FakeServer, tmp_path: Path, env: None
+) -> None:
     notes = make(tmp_path, "notes.md", b"# Release notes\nVersion 2 adds tools.\n")
-    code, out, err = ask(server, "--file", str(notes), "--file", str(make(tmp_path, "p.pdf", PDF)),
-                         "summarize")
+    code, out, err = ask(
+        server, "--file", str(notes), "--file", str(make(tmp_path, "p.pdf", PDF)), "summarize"
+    )
     assert code == 0, err
     assert "I read **notes.md** (38 bytes). It begins: “# Release notes”." in out
     ids = list(server.fake.files.files)
     body = [r for r in server.fake.requests if r.path == "/v1/responses"][-1].json
-    assert [p.get("file_id") for p in body["input"][0]["content"] if p["type"] == "input_file"] == ids
+    assert [
+        p.get("file_id") for p in body["input"][0]["content"] if p["type"] == "input_file"
+    ] == ids
     assert err.count("uploaded ") == 2
 
 

@@ -19,10 +19,7 @@ from grok_tui.ui.keymap import binding, bindings_for
 
 #: Keys the prompt (TextArea) binds itself; our defaults must not take them.
 TEXTAREA_KEYS = {
-    key
-    for b in TextArea.BINDINGS
-    if isinstance(b, Binding)
-    for key in b.key.split(",")
+    key for b in TextArea.BINDINGS if isinstance(b, Binding) for key in b.key.split(",")
 }
 
 
@@ -46,18 +43,25 @@ def test_defaults_work_without_kitty_protocol() -> None:
     """Shift+Enter and Ctrl+Shift+letter exist only with the Kitty protocol."""
     for bid, spec in DEFAULT_BINDINGS.items():
         keys = spec.keys.split(",")
-        legacy = [
-            k for k in keys
-            if not (k.startswith("ctrl+shift+") or k in {"shift+enter"})
-        ]
+        legacy = [k for k in keys if not (k.startswith("ctrl+shift+") or k in {"shift+enter"})]
         assert legacy, f"{bid} has no binding that legacy terminals can send"
 
 
 _LEGACY_SPECIAL = {
-    "enter": "\r", "escape": "\x1b", "question_mark": "?", "f1": "\x1bOP", "f2": "\x1bOQ",
-    "f3": "\x1bOR", "f4": "\x1bOS", "f5": "\x1b[15~", "alt+right": "\x1b[1;3C",
-    "alt+left": "\x1b[1;3D", "pageup": "\x1b[5~", "pagedown": "\x1b[6~",
-    "ctrl+home": "\x1b[1;5H", "ctrl+end": "\x1b[1;5F",
+    "enter": "\r",
+    "escape": "\x1b",
+    "question_mark": "?",
+    "f1": "\x1bOP",
+    "f2": "\x1bOQ",
+    "f3": "\x1bOR",
+    "f4": "\x1bOS",
+    "f5": "\x1b[15~",
+    "alt+right": "\x1b[1;3C",
+    "alt+left": "\x1b[1;3D",
+    "pageup": "\x1b[5~",
+    "pagedown": "\x1b[6~",
+    "ctrl+home": "\x1b[1;5H",
+    "ctrl+end": "\x1b[1;5F",
 }
 
 
@@ -121,8 +125,20 @@ def test_normalize_keys_matches_textual(raw: str, normalized: str) -> None:
 
 @pytest.mark.parametrize(
     "key",
-    ["ctrl+s", "f12", "escape", "question_mark", "?", "alt+equals_sign", "ctrl+shift+y",
-     "pagedown", "space", "full_stop", "a", "super+c"],
+    [
+        "ctrl+s",
+        "f12",
+        "escape",
+        "question_mark",
+        "?",
+        "alt+equals_sign",
+        "ctrl+shift+y",
+        "pagedown",
+        "space",
+        "full_stop",
+        "a",
+        "super+c",
+    ],
 )
 def test_check_key_accepts_textual_keys(key: str) -> None:
     assert check_key(key) is None
@@ -179,7 +195,12 @@ def test_keymap_clash_is_reported() -> None:
 
 def test_binding_objects() -> None:
     b = binding("pane.toggle_tool_log")
-    assert (b.key, b.action, b.id, b.show) == ("f2", "toggle_tool_log", "pane.toggle_tool_log", True)
+    assert (b.key, b.action, b.id, b.show) == (
+        "f2",
+        "toggle_tool_log",
+        "pane.toggle_tool_log",
+        True,
+    )
     assert binding("app.quit").priority is True
     assert binding("chat.new", action="screen.fresh").action == "screen.fresh"
     scoped = bindings_for("prompt")
@@ -243,8 +264,13 @@ def test_a_remap_onto_a_key_a_text_widget_takes_is_reported() -> None:
     from grok_tui.ui.keymap import consumed_key_warnings
 
     warnings = consumed_key_warnings(
-        {"chat.api_key": "f6", "chat.new": "ctrl+g", "app.help": "f1,question_mark",
-         "chat.send": "ctrl+e", "chat.model": "ctrl+u"}
+        {
+            "chat.api_key": "f6",
+            "chat.new": "ctrl+g",
+            "app.help": "f1,question_mark",
+            "chat.send": "ctrl+e",
+            "chat.model": "ctrl+u",
+        }
     )
     assert len(warnings) == 3, warnings
     api, help_, model = warnings
@@ -252,5 +278,9 @@ def test_a_remap_onto_a_key_a_text_widget_takes_is_reported() -> None:
     assert "app.help" in help_ and "question_mark" in help_  # a character: typed, not a key
     assert "chat.model" in model and "TextArea" in model and "Input" in model
     # Defaults are never reported; priority bindings (chat.send) run first anyway.
-    assert consumed_key_warnings({bid: s.keys for bid, s in DEFAULT_BINDINGS.items()
-                                  if bid != "app.help"}) == []
+    assert (
+        consumed_key_warnings(
+            {bid: s.keys for bid, s in DEFAULT_BINDINGS.items() if bid != "app.help"}
+        )
+        == []
+    )

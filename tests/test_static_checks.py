@@ -22,8 +22,7 @@ STRICT_PACKAGES = ["grok_tui/api", "grok_tui/chat", "grok_tui/store", "grok_tui/
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
 def tool(name: str) -> str:
@@ -49,8 +48,9 @@ def test_ruff_format() -> None:
 
 
 def test_mypy_strict_for_the_textual_free_layers() -> None:
-    result = run(sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
-                 *STRICT_PACKAGES)
+    result = run(
+        sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", *STRICT_PACKAGES
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -16,8 +16,9 @@ from typing import Any
 MIN_SECONDS = 30.0
 
 
-async def wait_for(pilot: Any, predicate: Callable[[], Any], *, steps: int = 400,
-                   what: str = "condition") -> None:
+async def wait_for(
+    pilot: Any, predicate: Callable[[], Any], *, steps: int = 400, what: str = "condition"
+) -> None:
     """Let the app run until `predicate()` is true (a query that matches
     nothing yet counts as false); AssertionError naming `what`."""
     from textual.css.query import NoMatches

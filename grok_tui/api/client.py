@@ -50,9 +50,9 @@ from grok_tui.api.errors import (
     ProtocolError,
     StreamInterruptedError,
     XAIError,
+    error_fields,
     error_for_status,
     error_from_response,
-    error_fields,
 )
 from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
 from grok_tui.api.models import ModelInfo, parse_model_list
@@ -187,10 +187,10 @@ class XAIClient:
         if isinstance(exc, httpx.DecodingError):
             return ProtocolError(f"Could not decode the server's answer: {exc}")
         if got_response:
-            return StreamInterruptedError(f"The connection dropped mid-stream ({type(exc).__name__})")
-        return APIConnectionError(
-            f"Could not reach {self.base_url} ({type(exc).__name__}: {exc})"
-        )
+            return StreamInterruptedError(
+                f"The connection dropped mid-stream ({type(exc).__name__})"
+            )
+        return APIConnectionError(f"Could not reach {self.base_url} ({type(exc).__name__}: {exc})")
 
     # -- streaming ----------------------------------------------------------------
 
@@ -237,9 +237,12 @@ class XAIClient:
                         answer = await _read_up_to(resp, MAX_JSON_BODY)
                         events: list[StreamEvent]
                         if answer is None:
-                            events, error = [], ProtocolError(
-                                "The server's non-streamed answer is larger than "
-                                f"{MAX_JSON_BODY / (1024 * 1024):g} MiB; refused"
+                            events, error = (
+                                [],
+                                ProtocolError(
+                                    "The server's non-streamed answer is larger than "
+                                    f"{MAX_JSON_BODY / (1024 * 1024):g} MiB; refused"
+                                ),
                             )
                         else:
                             try:
@@ -314,11 +317,7 @@ class XAIClient:
             await self.retry.sleep(delay)
 
     def _may_retry(self, error: XAIError, decoder: FrameDecoder, attempt: int) -> bool:
-        return (
-            error.retryable
-            and not decoder.content_started
-            and attempt < self.retry.max_retries
-        )
+        return error.retryable and not decoder.content_started and attempt < self.retry.max_retries
 
     def _non_stream_body(
         self, decoder: FrameDecoder, raw: bytes, ctype: str
@@ -365,8 +364,12 @@ class XAIClient:
         return parse_model_list(data)
 
     async def upload_file(
-        self, filename: str, data: bytes, mime_type: str = "application/octet-stream",
-        *, purpose: str = "assistants",
+        self,
+        filename: str,
+        data: bytes,
+        mime_type: str = "application/octet-stream",
+        *,
+        purpose: str = "assistants",
     ) -> dict[str, Any]:
         """Upload a document (`POST /v1/files`, multipart); returns the file object
         (`id`, `bytes`, `filename`, ...). Raises XAIError."""

@@ -201,9 +201,7 @@ class ChatDecoder(FrameDecoder):
         self.done = True
         return [
             Failed(
-                error=StreamInterruptedError(
-                    "The stream ended without [DONE] or a finish_reason"
-                ),
+                error=StreamInterruptedError("The stream ended without [DONE] or a finish_reason"),
                 partial=self.content_started,
                 text=self.text,
             )

@@ -499,9 +499,11 @@ class ResponsesDecoder(FrameDecoder):
                 args = item_arguments(item) or tool.arguments
                 tool.arguments = args
                 status = item.get("status")
-                tool.phase = _STATUS_PHASES.get(status, ToolPhase.COMPLETED) if isinstance(
-                    status, str
-                ) else ToolPhase.COMPLETED
+                tool.phase = (
+                    _STATUS_PHASES.get(status, ToolPhase.COMPLETED)
+                    if isinstance(status, str)
+                    else ToolPhase.COMPLETED
+                )
                 out.append(
                     ToolCallFinished(
                         tool.call_id,
@@ -594,7 +596,9 @@ class ResponsesDecoder(FrameDecoder):
         self, item_type: str, phase: ToolPhase, p: dict[str, Any], step: str | None = None
     ) -> list[StreamEvent]:
         tool, out = self._lookup(item_type, p)
-        if tool.finished or (tool.phase == phase and (tool.step == step or phase is ToolPhase.STARTED)):
+        if tool.finished or (
+            tool.phase == phase and (tool.step == step or phase is ToolPhase.STARTED)
+        ):
             return out
         tool.phase = phase
         tool.step = step
@@ -726,5 +730,9 @@ def _flatten_error(payload: dict[str, Any]) -> dict[str, Any]:
     """A nested `{"error":{...}}` or flat `{"code","error"}` frame as an `error` event."""
     err = payload.get("error")
     if isinstance(err, dict):
-        return {"type": "error", "code": err.get("code") or err.get("type"), "message": err.get("message")}
+        return {
+            "type": "error",
+            "code": err.get("code") or err.get("type"),
+            "message": err.get("message"),
+        }
     return {"type": "error", "code": payload.get("code"), "message": err}

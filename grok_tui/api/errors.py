@@ -18,7 +18,6 @@ from typing import Any
 
 from grok_tui.sanitize import fix_surrogates
 
-
 # Sentence boundary: ., ! or ? then whitespace then a capital letter ("grok-4.3."
 # and URLs don't split; "xa***10. You can" does).
 _SENTENCE_END = _re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -81,7 +80,7 @@ class AuthenticationError(XAIError):
     """401 (missing/invalid credentials) or 400 "Incorrect API key"."""
 
     kind = "auth"
-    hint = "Check XAI_API_KEY, or enter a key in the app (command palette: \"API key\")."
+    hint = 'Check XAI_API_KEY, or enter a key in the app (command palette: "API key").'
 
 
 class PermissionDeniedError(XAIError):
@@ -328,9 +327,7 @@ def error_for_status(
     return ProtocolError(msg, **kw)
 
 
-def error_from_response(
-    status: int, body: bytes, headers: Mapping[str, str]
-) -> XAIError:
+def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> XAIError:
     """The typed error of a whole non-stream HTTP answer."""
     code, message, _type = parse_error_body(body)
     return error_for_status(status, message, code=code, retry_after=parse_retry_after(headers))
@@ -384,7 +381,9 @@ _CODE_WORDS: tuple[tuple[str, type[XAIError]], ...] = (
     ("server_error", ServerError),
 )
 # Message texts that say the request itself cannot succeed, whatever the code.
-_NOT_FOUND_RE = _re.compile(r"\bnot (?:been )?found\b|does not exist|no responses could be found", _re.I)
+_NOT_FOUND_RE = _re.compile(
+    r"\bnot (?:been )?found\b|does not exist|no responses could be found", _re.I
+)
 _PERMISSION_RE = _re.compile(
     r"permission|not allowed|forbidden|not authori[sz]ed|\bblocked\b|access denied", _re.I
 )
@@ -395,7 +394,9 @@ _INVALID_RE = _re.compile(
 )
 
 
-def error_from_code(code: str | None, message: str, *, status: int | None = None) -> XAIError | None:
+def error_from_code(
+    code: str | None, message: str, *, status: int | None = None
+) -> XAIError | None:
     """The typed error a `code` string names, or None when it names none we know."""
     key = (code or "").strip().lower()
     if not key:

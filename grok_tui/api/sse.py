@@ -261,9 +261,7 @@ class FrameDecoder:
         from grok_tui.api.events import Failed
 
         self.done = True
-        error = ProtocolError(
-            f"{INTERNAL_ERROR_PREFIX} ({type(exc).__name__}); please report it"
-        )
+        error = ProtocolError(f"{INTERNAL_ERROR_PREFIX} ({type(exc).__name__}); please report it")
         return [Failed(error=error, partial=self.content_started, text=self.text)]
 
     def on_done_marker(self) -> list[StreamEvent]:

@@ -88,7 +88,9 @@ def normalize_usage(raw: dict[str, Any], *, reasoning_in_output: bool) -> Usage:
         n = _int(count)
         if n <= 0:
             continue
-        kind = _TOOL_USAGE_KEYS.get(key) or (key[: -len("_calls")] if key.endswith("_calls") else key)
+        kind = _TOOL_USAGE_KEYS.get(key) or (
+            key[: -len("_calls")] if key.endswith("_calls") else key
+        )
         tools[kind] = tools.get(kind, 0) + n
 
     cost = _usd(raw.get("cost_in_usd_ticks"), TICKS_PER_USD)

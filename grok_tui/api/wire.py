@@ -121,9 +121,7 @@ def responses_notes(req: ChatRequest) -> list[str]:
     """What `responses_body` left out of this request, one sentence each."""
     notes: list[str] = []
     if req.instructions and req.previous_response_id:
-        notes.append(
-            "instructions were not sent with previous_response_id (the API refuses both)"
-        )
+        notes.append("instructions were not sent with previous_response_id (the API refuses both)")
     for name in _RESPONSES_REFUSED_EXTRA:
         if name in req.extra:
             notes.append(f"{name} (retired Live Search) was not sent")
@@ -209,7 +207,11 @@ def chat_body(req: ChatRequest) -> tuple[dict[str, Any], list[str]]:
     if req.json_schema is not None:
         body["response_format"] = {
             "type": "json_schema",
-            "json_schema": {"name": req.json_schema_name, "schema": req.json_schema, "strict": True},
+            "json_schema": {
+                "name": req.json_schema_name,
+                "schema": req.json_schema,
+                "strict": True,
+            },
         }
     if req.temperature is not None:
         body["temperature"] = req.temperature

@@ -28,9 +28,7 @@ def read_attached(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise AttachmentError(
-            f"the attached file is gone: {strip_control(str(path))}"
-        ) from None
+        raise AttachmentError(f"the attached file is gone: {strip_control(str(path))}") from None
     except IsADirectoryError:
         raise AttachmentError(f"not a file: {strip_control(str(path))}") from None
     except OSError as exc:

@@ -100,7 +100,9 @@ def attachment_from_input(path_or_url: str) -> Attachment:
         with path.open("rb") as fh:
             head = fh.read(16)
     except PermissionError:
-        raise AttachmentError(f"cannot read {strip_control(str(path))}: permission denied") from None
+        raise AttachmentError(
+            f"cannot read {strip_control(str(path))}: permission denied"
+        ) from None
     except OSError as exc:
         raise AttachmentError(
             f"cannot read {strip_control(str(path))}: {exc.strerror or exc}"

@@ -59,9 +59,7 @@ class PendingEdit:
             and session.messages[self.index].id == self.message_id
         )
 
-    def apply(
-        self, session: Session, text: str, attachments: Iterable[Attachment] = ()
-    ) -> Message:
+    def apply(self, session: Session, text: str, attachments: Iterable[Attachment] = ()) -> Message:
         """Replace the edited message and all that follows it with a new user
         message carrying `text` and `attachments`; return that message."""
         if not self.is_current(session):

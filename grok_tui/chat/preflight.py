@@ -121,7 +121,10 @@ def preflight(
     refusal = effort_refusal(model, settings.reasoning_effort)
     if refusal:
         found.append(
-            Finding("effort_refused", f"reasoning effort {settings.reasoning_effort!r} not sent: {refusal}")
+            Finding(
+                "effort_refused",
+                f"reasoning effort {settings.reasoning_effort!r} not sent: {refusal}",
+            )
         )
     images = images_refusal(model, image_count, catalog)
     if images:

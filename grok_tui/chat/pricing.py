@@ -65,7 +65,9 @@ class ModelPrices:
 
 def _doc(model: str, inp: float, cached: float, out: float, *, images: bool | None) -> ModelPrices:
     modalities = () if images is None else (("text", "image") if images else ("text",))
-    return ModelPrices(model, inp, cached, out, inp if images else None, input_modalities=modalities)
+    return ModelPrices(
+        model, inp, cached, out, inp if images else None, input_modalities=modalities
+    )
 
 
 #: xai-wire.md §7.2 (documented prices; grok-4-0709 and grok-code-fast-1 from
@@ -161,7 +163,9 @@ def estimate_cost(usage: Usage, prices: ModelPrices) -> float:
     """The USD cost of one reply's usage at `prices` (see the module doc)."""
     cached = min(usage.cached_input_tokens, usage.input_tokens)
     images = min(usage.image_input_tokens, usage.input_tokens - cached)
-    image_price = prices.image_input_per_m if prices.image_input_per_m is not None else prices.input_per_m
+    image_price = (
+        prices.image_input_per_m if prices.image_input_per_m is not None else prices.input_per_m
+    )
     uncached_text = max(0, usage.input_tokens - cached - images)
     billed_output = usage.output_tokens + usage.reasoning_tokens
     token_usd = (

@@ -266,7 +266,9 @@ def build_request(
     responses = api == "responses"
     store = opts.store_responses if responses else None
     replay = responses and not opts.store_responses and is_reasoning_model(chosen_model)
-    anchor = chain_anchor(session, upto) if (responses and opts.chained and not full_history) else None
+    anchor = (
+        chain_anchor(session, upto) if (responses and opts.chained and not full_history) else None
+    )
     history = session.messages if upto is None else session.messages[:upto]
     previous_id: str | None = None
     if anchor is not None:

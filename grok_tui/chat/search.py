@@ -116,8 +116,7 @@ def normalize_handle(raw: str) -> tuple[str, str | None]:
         raise SettingError("a handle cannot be empty")
     if not _HANDLE_RE.match(text):
         raise SettingError(
-            f"{raw.strip()!r} is not a valid X handle "
-            "(1-15 letters, digits or underscores)"
+            f"{raw.strip()!r} is not a valid X handle (1-15 letters, digits or underscores)"
         )
     return text, note
 
@@ -144,7 +143,9 @@ def _dedupe(values: list[str]) -> list[str]:
     return out
 
 
-def _from_api_lists(data: Any, allowed: str, excluded: str, mode: str, items: str, what: str) -> Any:
+def _from_api_lists(
+    data: Any, allowed: str, excluded: str, mode: str, items: str, what: str
+) -> Any:
     """Accept the API's spelling (`allowed_domains` / `excluded_domains`, ...) as input.
 
     The API refuses both lists at once, and so do we: one rule, whoever asks
@@ -185,8 +186,7 @@ class WebSearchSettings(BaseModel):
         cleaned = _dedupe([normalize_domain(d)[0] for d in value])
         if len(cleaned) > MAX_DOMAINS:
             raise SettingError(
-                f"at most {MAX_DOMAINS} domains are allowed by the API "
-                f"({len(cleaned)} given)"
+                f"at most {MAX_DOMAINS} domains are allowed by the API ({len(cleaned)} given)"
             )
         return cleaned
 
@@ -215,8 +215,7 @@ class XSearchSettings(BaseModel):
         cleaned = _dedupe([normalize_handle(h)[0] for h in value])
         if len(cleaned) > MAX_HANDLES:
             raise SettingError(
-                f"at most {MAX_HANDLES} handles are allowed by the API "
-                f"({len(cleaned)} given)"
+                f"at most {MAX_HANDLES} handles are allowed by the API ({len(cleaned)} given)"
             )
         return cleaned
 

@@ -74,9 +74,7 @@ def normalize_collection_id(raw: str) -> tuple[str, str | None]:
     if not text:
         raise SettingError("a collection id cannot be empty")
     if not _COLLECTION_RE.match(text):
-        raise SettingError(
-            f"{text[:70]!r} is not a collection id (like collection_80100614-...)"
-        )
+        raise SettingError(f"{text[:70]!r} is not a collection id (like collection_80100614-...)")
     return text, None
 
 
@@ -301,7 +299,7 @@ def tool_config_from(file: Mapping[str, Any], where: str, warnings: list[str]) -
     names: dict[str, str] = {}
     raw_names = file.get("collections", {})
     if not isinstance(raw_names, dict):
-        warnings.append(f"{where}: collections must be a table of id = \"name\"; ignored")
+        warnings.append(f'{where}: collections must be a table of id = "name"; ignored')
         raw_names = {}
     for cid, name in raw_names.items():
         try:
@@ -323,9 +321,7 @@ def has_file_tokens(file: Mapping[str, Any]) -> bool:
     return any(isinstance(t, dict) and t.get("token") for t in tables)
 
 
-def check_session_tools(
-    settings: ToolSettings, config: ToolConfig | None
-) -> list[str]:
+def check_session_tools(settings: ToolSettings, config: ToolConfig | None) -> list[str]:
     """Problems of a session's tools against the config: MCP labels that are
     not defined (they are not sent), tokens whose variable is unset."""
     problems: list[str] = []

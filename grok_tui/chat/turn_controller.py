@@ -57,7 +57,7 @@ CheckpointSink = Callable[[Session], None]
 Clock = Callable[[], float]
 #: Called with the accepted user message once its request is built (before
 #: anything sees it: e.g. mask a secret in it).
-UserHook = Callable[[Message], None]
+UserHook = Callable[[Message], object]  # what it returns is ignored
 #: Called with the new reply placeholder and its request (e.g. notes, flags).
 ReplyHook = Callable[[Message, ChatRequest], None]
 
@@ -68,6 +68,7 @@ def _no_user_hook(message: Message) -> None:
 
 def _no_reply_hook(reply: Message, request: ChatRequest) -> None:
     return None
+
 
 __all__ = [
     "CHECKPOINT_INTERVAL",

@@ -39,8 +39,14 @@ class LoadContext:
         return Source.file(self.path)
 
     def problem(
-        self, kind: ProblemKind, key: str | None, reason: str, value: Any = NO_VALUE,
-        outcome: str = "", *, source: Source | None = None,
+        self,
+        kind: ProblemKind,
+        key: str | None,
+        reason: str,
+        value: Any = NO_VALUE,
+        outcome: str = "",
+        *,
+        source: Source | None = None,
     ) -> None:
         """Record one problem; the source is the config file unless said."""
         self.problems.append(
@@ -73,7 +79,11 @@ class LoadContext:
             try:
                 self._themes = set(theme_names(self.path.parent / "themes"))
             except Exception as exc:  # a theme folder problem must not stop the app
-                self.problem(ProblemKind.NOTE, None, f"could not list the themes: {exc}",
-                             source=Source.derived("themes"))
+                self.problem(
+                    ProblemKind.NOTE,
+                    None,
+                    f"could not list the themes: {exc}",
+                    source=Source.derived("themes"),
+                )
                 self._themes = {DEFAULT_THEME}
         return self._themes

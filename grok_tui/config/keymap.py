@@ -44,8 +44,14 @@ class BindingSpec:
 
 
 def _spec(
-    id: str, keys: str, action: str, scope: Scope, description: str,
-    *, show: bool = True, priority: bool = False,
+    id: str,
+    keys: str,
+    action: str,
+    scope: Scope,
+    description: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
 ) -> BindingSpec:
     return BindingSpec(id, keys, action, scope, description, show, priority)
 
@@ -57,39 +63,80 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
     for s in (
         _spec("app.quit", "ctrl+q", "quit", "app", "Quit", priority=True),
         _spec("app.help", "f1,question_mark", "help", "app", "Help"),
-        _spec("app.command_palette", "ctrl+p", "command_palette", "app", "Commands",
-              priority=True),
+        _spec("app.command_palette", "ctrl+p", "command_palette", "app", "Commands", priority=True),
         _spec("app.theme", "f5", "pick_theme", "app", "Theme", show=False),
         _spec("chat.send", "enter", "send", "prompt", "Send", priority=True),
-        _spec("chat.newline", "shift+enter,ctrl+j", "newline", "prompt", "Newline",
-              show=False, priority=True),
+        _spec(
+            "chat.newline",
+            "shift+enter,ctrl+j",
+            "newline",
+            "prompt",
+            "Newline",
+            show=False,
+            priority=True,
+        ),
         _spec("chat.cancel", "escape", "cancel", "chat", "Stop"),
         _spec("chat.new", "ctrl+n", "new_chat", "chat", "New chat"),
         _spec("chat.regenerate", "ctrl+r", "regenerate", "chat", "Regenerate", show=False),
         _spec("chat.edit_last", "ctrl+l,alt+e", "edit_last", "chat", "Edit last", show=False),
         _spec("chat.copy_message", "alt+y", "copy_message", "chat", "Copy reply", show=False),
-        _spec("chat.copy_code", "alt+c,ctrl+shift+y", "copy_code", "chat", "Copy code",
-              show=False),
+        _spec("chat.copy_code", "alt+c,ctrl+shift+y", "copy_code", "chat", "Copy code", show=False),
         _spec("chat.model", "ctrl+o", "pick_model", "chat", "Model"),
-        _spec("chat.system_prompt", "ctrl+s", "system_prompt", "chat", "System prompt",
-              show=False),
+        _spec("chat.system_prompt", "ctrl+s", "system_prompt", "chat", "System prompt", show=False),
         _spec("chat.attach", "ctrl+t,alt+a", "attach", "chat", "Attach", show=False),
-        _spec("chat.clear_attachments", "alt+x", "clear_attachments", "chat",
-              "Clear attachments", show=False),
+        _spec(
+            "chat.clear_attachments",
+            "alt+x",
+            "clear_attachments",
+            "chat",
+            "Clear attachments",
+            show=False,
+        ),
         _spec("chat.api_key", "alt+k", "api_key", "chat", "API key", show=False),
-        _spec("chat.toggle_reasoning", "alt+r", "toggle_reasoning", "chat",
-              "Show/hide the reasoning of a reply", show=False),
+        _spec(
+            "chat.toggle_reasoning",
+            "alt+r",
+            "toggle_reasoning",
+            "chat",
+            "Show/hide the reasoning of a reply",
+            show=False,
+        ),
         # The prompt's own PageUp/PageDown only move its cursor (it is rarely
         # taller than a few lines): in a chat they scroll the conversation.
-        _spec("chat.page_up", "pageup", "screen.scroll_conversation('page_up')", "prompt",
-              "Conversation: page up", show=False, priority=True),
-        _spec("chat.page_down", "pagedown", "screen.scroll_conversation('page_down')", "prompt",
-              "Conversation: page down (at the end: follow)", show=False,
-              priority=True),
-        _spec("chat.scroll_top", "ctrl+home", "scroll_conversation('top')", "chat",
-              "Conversation: first message", show=False),
-        _spec("chat.follow", "ctrl+end", "scroll_conversation('bottom')", "chat",
-              "Conversation: end, follow the reply", show=False),
+        _spec(
+            "chat.page_up",
+            "pageup",
+            "screen.scroll_conversation('page_up')",
+            "prompt",
+            "Conversation: page up",
+            show=False,
+            priority=True,
+        ),
+        _spec(
+            "chat.page_down",
+            "pagedown",
+            "screen.scroll_conversation('page_down')",
+            "prompt",
+            "Conversation: page down (at the end: follow)",
+            show=False,
+            priority=True,
+        ),
+        _spec(
+            "chat.scroll_top",
+            "ctrl+home",
+            "scroll_conversation('top')",
+            "chat",
+            "Conversation: first message",
+            show=False,
+        ),
+        _spec(
+            "chat.follow",
+            "ctrl+end",
+            "scroll_conversation('bottom')",
+            "chat",
+            "Conversation: end, follow the reply",
+            show=False,
+        ),
         _spec("pane.toggle_tool_log", "f2", "toggle_tool_log", "chat", "Tool log"),
         _spec("pane.toggle_search", "f3", "toggle_search", "chat", "Search"),
         # Not alt+=/alt+-: Textual reads ESC = and ESC - as macOS Option characters.
@@ -102,10 +149,29 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
 _MODIFIERS = ("ctrl", "alt", "shift", "super", "meta", "hyper")
 _NAMED_KEYS = frozenset(
     {
-        "escape", "enter", "return", "tab", "space", "backspace", "delete", "insert",
-        "home", "end", "pageup", "pagedown", "up", "down", "left", "right",
+        "escape",
+        "enter",
+        "return",
+        "tab",
+        "space",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
         # Textual's short names for some characters.
-        "slash", "backslash", "at", "minus", "plus", "underscore",
+        "slash",
+        "backslash",
+        "at",
+        "minus",
+        "plus",
+        "underscore",
     }
     | {f"f{n}" for n in range(1, 25)}
 )
@@ -152,7 +218,7 @@ def check_key(key: str) -> str | None:
 
 
 def normalize_keys(keys: str) -> str:
-    """"ctrl+S, ?" -> "ctrl+s,question_mark" (Textual's long form, without importing it)."""
+    """ "ctrl+S, ?" -> "ctrl+s,question_mark" (Textual's long form, without importing it)."""
     out: list[str] = []
     for raw in keys.split(","):
         key = raw.strip()
@@ -166,8 +232,12 @@ def normalize_keys(keys: str) -> str:
             elif not name.isalnum():
                 uname = unicodedata.name(name, name).lower().replace("-", "_").replace(" ", "_")
                 name = {
-                    "solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
-                    "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore",
+                    "solidus": "slash",
+                    "reverse_solidus": "backslash",
+                    "commercial_at": "at",
+                    "hyphen_minus": "minus",
+                    "plus_sign": "plus",
+                    "low_line": "underscore",
                 }.get(uname, uname)
         else:
             name = name.lower()
@@ -194,7 +264,7 @@ def keymap_from_config(keys: Mapping[str, object]) -> tuple[dict[str, str], list
         if not isinstance(value, str):
             warnings.append(
                 f"keys.{binding_id} = {value!r} is not allowed (expected a key string such as "
-                f"\"ctrl+s\" or \"f2,ctrl+t\"); keeping {DEFAULT_BINDINGS[binding_id].keys!r}"
+                f'"ctrl+s" or "f2,ctrl+t"); keeping {DEFAULT_BINDINGS[binding_id].keys!r}'
             )
             continue
         parts = [p for p in value.split(",")] if value.strip() != "," else [","]

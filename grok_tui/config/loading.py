@@ -76,11 +76,17 @@ def load_api_key(ctx: LoadContext) -> tuple[str | None, KeySource | None]:
         if key is None:
             key, where = file_key.strip(), "config"
     elif file_key is not None and not isinstance(file_key, str):  # api_key = "" means none
-        ctx.problem(ProblemKind.WRONG_TYPE, "api_key",
-                    f"a string (got a {type(file_key).__name__})", outcome="ignored")
+        ctx.problem(
+            ProblemKind.WRONG_TYPE,
+            "api_key",
+            f"a string (got a {type(file_key).__name__})",
+            outcome="ignored",
+        )
     ctx.sources["api_key"] = {
-        "env": Source.env("XAI_API_KEY"), ".env": Source.dotenv("XAI_API_KEY"),
-        "config": ctx.file_source, None: UNSET,
+        "env": Source.env("XAI_API_KEY"),
+        ".env": Source.dotenv("XAI_API_KEY"),
+        "config": ctx.file_source,
+        None: UNSET,
     }[where]
     return key, where
 

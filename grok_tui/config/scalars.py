@@ -104,11 +104,11 @@ def load_scalar(scalar: Scalar, ctx: LoadContext) -> Any:
             value = read(raw, ctx)
         except Bad as bad:
             outcome = (
-                f"using the default {shown_value(default)}" if source == ctx.file_source
+                f"using the default {shown_value(default)}"
+                if source == ctx.file_source
                 else "using the next source"
             )
-            ctx.problem(ProblemKind.NOT_ALLOWED, scalar.name, str(bad), raw, outcome,
-                        source=source)
+            ctx.problem(ProblemKind.NOT_ALLOWED, scalar.name, str(bad), raw, outcome, source=source)
             continue
         ctx.sources[scalar.name] = source
         return value

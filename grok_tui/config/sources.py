@@ -179,18 +179,28 @@ def read_config_file(path: Path, problems: list[ConfigProblem]) -> dict[str, Any
     except (FileNotFoundError, NotADirectoryError):  # no file there (yet)
         return {}
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(ConfigProblem(
-            ProblemKind.NOTE, source, None, f"cannot read the config file ({exc})",
-            outcome="using the default settings",
-        ))
+        problems.append(
+            ConfigProblem(
+                ProblemKind.NOTE,
+                source,
+                None,
+                f"cannot read the config file ({exc})",
+                outcome="using the default settings",
+            )
+        )
         return {}
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(ConfigProblem(
-            ProblemKind.NOTE, source, None, f"TOML syntax error: {exc}",
-            outcome="using the default settings for everything",
-        ))
+        problems.append(
+            ConfigProblem(
+                ProblemKind.NOTE,
+                source,
+                None,
+                f"TOML syntax error: {exc}",
+                outcome="using the default settings for everything",
+            )
+        )
         return {}
 
 

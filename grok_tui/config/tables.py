@@ -48,8 +48,13 @@ def search_from_table(
     data: dict[str, Any] = json.loads(json.dumps(table, default=str))
     for sub in _SUB_TABLES:
         if sub in data and not isinstance(data[sub], dict):
-            problem(ProblemKind.WRONG_TYPE, f"{key}.{sub}", "a table", data.pop(sub),
-                    "using the defaults")
+            problem(
+                ProblemKind.WRONG_TYPE,
+                f"{key}.{sub}",
+                "a table",
+                data.pop(sub),
+                "using the defaults",
+            )
     for name in list(data):
         if name not in SearchSettings.model_fields:
             del data[name]
@@ -74,7 +79,6 @@ def search_from_table(
     return SearchSettings(), []
 
 
-
 def _drop_refused(data: dict[str, Any], exc: ValidationError, key: str, problem: Any) -> bool:
     """Remove each refused field from `data` (reporting it); False: give up on the table."""
     for path, message in validation_messages(exc).items():
@@ -82,8 +86,13 @@ def _drop_refused(data: dict[str, Any], exc: ValidationError, key: str, problem:
         if parts == ["x"]:  # the date-range check is on the x model itself
             x = data.get("x", {})
             value = (x.pop("from_date", None), x.pop("to_date", None))
-            problem(ProblemKind.INVALID, f"{key}.x.from_date/to_date", message, value,
-                    "using no date range")
+            problem(
+                ProblemKind.INVALID,
+                f"{key}.x.from_date/to_date",
+                message,
+                value,
+                "using no date range",
+            )
             continue
         node: Any = data
         for part in parts[:-1]:
@@ -146,16 +155,22 @@ def load_keys(raw: Any, ctx: LoadContext) -> dict[str, str]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        ctx.problem(ProblemKind.WRONG_TYPE, "keys", 'a table of binding id = "key"',
-                    outcome="ignored")
+        ctx.problem(
+            ProblemKind.WRONG_TYPE, "keys", 'a table of binding id = "key"', outcome="ignored"
+        )
         return {}
     wanted: dict[str, str] = {}
     for binding_id, keys in _flatten(raw):
         if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
             keys = ",".join(keys)
         if not isinstance(keys, str):
-            ctx.problem(ProblemKind.NOT_ALLOWED, f"keys.{binding_id}",
-                        'a key string like "ctrl+s" or a list of them', keys, "using the default")
+            ctx.problem(
+                ProblemKind.NOT_ALLOWED,
+                f"keys.{binding_id}",
+                'a key string like "ctrl+s" or a list of them',
+                keys,
+                "using the default",
+            )
             continue
         wanted[binding_id] = keys
     if not wanted:

@@ -10,10 +10,26 @@ from grok_tui.config.schema import DEFAULT_THEME
 
 #: Textual's built-in theme names (textual 8.2.8); a test keeps this list honest.
 TEXTUAL_BUILTIN_THEMES: tuple[str, ...] = (
-    "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula",
-    "tokyo-night", "monokai", "flexoki", "catppuccin-latte", "catppuccin-frappe",
-    "catppuccin-macchiato", "solarized-light", "solarized-dark", "rose-pine",
-    "rose-pine-moon", "rose-pine-dawn", "atom-one-dark", "atom-one-light", "ansi-dark",
+    "textual-dark",
+    "textual-light",
+    "nord",
+    "gruvbox",
+    "catppuccin-mocha",
+    "dracula",
+    "tokyo-night",
+    "monokai",
+    "flexoki",
+    "catppuccin-latte",
+    "catppuccin-frappe",
+    "catppuccin-macchiato",
+    "solarized-light",
+    "solarized-dark",
+    "rose-pine",
+    "rose-pine-moon",
+    "rose-pine-dawn",
+    "atom-one-dark",
+    "atom-one-light",
+    "ansi-dark",
     "ansi-light",
 )
 

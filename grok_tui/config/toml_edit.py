@@ -75,7 +75,7 @@ def _table_path(header: str) -> tuple[str, ...] | None:
         return None
     path: list[str] = []
     while isinstance(data, dict) and len(data) == 1:
-        (key, data), = data.items()
+        ((key, data),) = data.items()
         path.append(key)
     return tuple(path) if isinstance(data, dict) and not data else None
 
@@ -88,7 +88,7 @@ def _assigned_key(line: str) -> str | None:
         return None
     if len(data) != 1:
         return None
-    (key, value), = data.items()
+    ((key, value),) = data.items()
     return None if isinstance(value, dict) else key
 
 

@@ -55,17 +55,28 @@ class ChatWriter:
         images = self.req.image_count * 768
         cost = 0
         if self.req.model is not None:
-            cost = cost_ticks(self.req.model, input_tokens=inp, cached_tokens=cached,
-                              output_tokens=out + plan.reasoning_tokens)
+            cost = cost_ticks(
+                self.req.model,
+                input_tokens=inp,
+                cached_tokens=cached,
+                output_tokens=out + plan.reasoning_tokens,
+            )
         return {
             "prompt_tokens": inp,
             "completion_tokens": out,
             "total_tokens": inp + out + plan.reasoning_tokens,
-            "prompt_tokens_details": {"text_tokens": inp - images, "audio_tokens": 0,
-                                      "image_tokens": images, "cached_tokens": cached},
-            "completion_tokens_details": {"reasoning_tokens": plan.reasoning_tokens,
-                                          "audio_tokens": 0, "accepted_prediction_tokens": 0,
-                                          "rejected_prediction_tokens": 0},
+            "prompt_tokens_details": {
+                "text_tokens": inp - images,
+                "audio_tokens": 0,
+                "image_tokens": images,
+                "cached_tokens": cached,
+            },
+            "completion_tokens_details": {
+                "reasoning_tokens": plan.reasoning_tokens,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
             "num_sources_used": 0,
             "cost_in_usd_ticks": cost,
         }
@@ -112,8 +123,13 @@ class ChatWriter:
             "object": "chat.completion",
             "created": self.created,
             "model": self.req.model_name,
-            "choices": [{"index": 0, "message": message,
-                         "finish_reason": "length" if plan.truncated else "stop"}],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": message,
+                    "finish_reason": "length" if plan.truncated else "stop",
+                }
+            ],
             "usage": self.usage(plan),
             "system_fingerprint": self.fingerprint,
         }
@@ -145,8 +161,8 @@ class ChatWriter:
         frames = list(self.unknown_events(plan))
         garbage = [
             b": keep-alive comment\n\n",
-            b"data: {\"id\": not json}\n\n",
-            b"data: {\"id\":\"" + self.cid.encode() + b"\",\"object\":\"chat.compl\n\n",
+            b'data: {"id": not json}\n\n',
+            b'data: {"id":"' + self.cid.encode() + b'","object":"chat.compl\n\n',
         ]
         out: list[BodyItem] = []
         for i, frame in enumerate(frames):
@@ -161,8 +177,9 @@ class ChatWriter:
         for i, piece in enumerate(pieces):
             yield from self.pace(piece)
             if i == 1:
-                yield self.chunk([{"index": 0, "delta": {"future_field": {"x": 1}},
-                                   "logprobs": None}])
+                yield self.chunk(
+                    [{"index": 0, "delta": {"future_field": {"x": 1}}, "logprobs": None}]
+                )
             yield self.delta(content=piece)
         obj_extra = self.chunk([{"index": 0, "delta": {}}])
         yield obj_extra.replace(b'"choices"', b'"x_unknown":true,"choices"', 1)

@@ -23,8 +23,14 @@ from typing import Any
 from grok_tui.fake import textgen
 from grok_tui.fake.catalog import MODELS, ModelEntry, resolve_model
 from grok_tui.fake.chat_api import ChatWriter
+from grok_tui.fake.files_api import (
+    MAX_UPLOAD_BYTES,
+    MSG_TOO_LARGE,
+    FileStore,
+    input_file_ids,
+    parse_multipart,
+)
 from grok_tui.fake.request import ApiKind, ParsedRequest, _parts_text, parse
-from grok_tui.fake.state import MSG_UNKNOWN_RESPONSE, ResponseStore, replayed_reasoning_problem
 from grok_tui.fake.responses_api import (
     Plan,
     ResponsesWriter,
@@ -33,13 +39,7 @@ from grok_tui.fake.responses_api import (
     search_turn,
     search_turn_shape_a,
 )
-from grok_tui.fake.files_api import (
-    MAX_UPLOAD_BYTES,
-    MSG_TOO_LARGE,
-    FileStore,
-    input_file_ids,
-    parse_multipart,
-)
+from grok_tui.fake.state import MSG_UNKNOWN_RESPONSE, ResponseStore, replayed_reasoning_problem
 from grok_tui.fake.tools_api import TOOL_SCENARIOS, plan_tools, tools_turn
 from grok_tui.fake.wire import (
     DROP,
@@ -90,18 +90,43 @@ MSG_IMAGE_TOO_LARGE = "Image too large: the image is larger than the 20 MiB limi
 
 HTTP_ERROR_SCENARIOS = frozenset(
     {
-        "error_401", "error_400_bad_key", "error_403", "error_404", "error_410", "error_422",
-        "error_429", "error_429_no_retry_after", "error_429_billing", "error_429_capacity",
-        "error_500", "error_503", "error_200_json",
+        "error_401",
+        "error_400_bad_key",
+        "error_403",
+        "error_404",
+        "error_410",
+        "error_422",
+        "error_429",
+        "error_429_no_retry_after",
+        "error_429_billing",
+        "error_429_capacity",
+        "error_500",
+        "error_503",
+        "error_200_json",
     }
 )
-STREAM_SCENARIOS = frozenset(
-    {
-        "plain", "markdown", "reasoning", "search", "search_shape_a", "image",
-        "error_event", "error_nested", "response_failed", "drop", "stall", "malformed",
-        "unknown_events", "keepalive", "error_image_too_large",
-    }
-) | TOOL_SCENARIOS
+STREAM_SCENARIOS = (
+    frozenset(
+        {
+            "plain",
+            "markdown",
+            "reasoning",
+            "search",
+            "search_shape_a",
+            "image",
+            "error_event",
+            "error_nested",
+            "response_failed",
+            "drop",
+            "stall",
+            "malformed",
+            "unknown_events",
+            "keepalive",
+            "error_image_too_large",
+        }
+    )
+    | TOOL_SCENARIOS
+)
 #: Refused before the stream when the request searches collections.
 TOOL_HTTP_SCENARIOS = frozenset({"collections_missing", "upload_too_large"})
 SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS | TOOL_HTTP_SCENARIOS
@@ -145,8 +170,9 @@ KEEPALIVE_SCENARIO_COMMENTS = 3
 
 
 class HTTPError(Exception):
-    def __init__(self, status: int, code: str, message: str,
-                 headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -156,8 +182,9 @@ class HTTPError(Exception):
     def response(self) -> FakeResponse:
         headers = {"content-type": "application/json"}
         headers.update(self.headers)
-        return FakeResponse(self.status, headers,
-                            json_body({"code": self.code, "error": self.message}))
+        return FakeResponse(
+            self.status, headers, json_body({"code": self.code, "error": self.message})
+        )
 
 
 def _json_response(obj: Any, status: int = 200) -> FakeResponse:
@@ -178,8 +205,8 @@ def _route(path: str) -> tuple[str, str | None] | None:
     if path in ("/v1/models", "/v1/language-models"):
         return path, None
     for prefix in ("/v1/models/", "/v1/language-models/"):
-        if path.startswith(prefix) and len(path) > len(prefix) and "/" not in path[len(prefix):]:
-            return prefix.rstrip("/") + "/{id}", path[len(prefix):]
+        if path.startswith(prefix) and len(path) > len(prefix) and "/" not in path[len(prefix) :]:
+            return prefix.rstrip("/") + "/{id}", path[len(prefix) :]
     return None
 
 
@@ -282,8 +309,12 @@ class FakeXAI:
         allowed = "POST" if name in _GEN_ROUTES else "GET"
         if method != allowed:
             # Message text is a guess; the docs only give the status (§6.1).
-            raise HTTPError(405, CODE_INVALID, f"Method {method} is not allowed on route {path}.",
-                            {"allow": allowed})
+            raise HTTPError(
+                405,
+                CODE_INVALID,
+                f"Method {method} is not allowed on route {path}.",
+                {"allow": allowed},
+            )
         if queued in HTTP_ERROR_SCENARIOS:
             return self._http_error(queued, key, parsed_json)
         self._check_auth(key)
@@ -301,8 +332,9 @@ class FakeXAI:
         if scenario in HTTP_ERROR_SCENARIOS:
             return self._http_error(scenario, key, body_obj)
         if model is None:
-            raise HTTPError(404, CODE_NOT_FOUND_MODEL,
-                            f"The model {req.requested_model} does not exist.")
+            raise HTTPError(
+                404, CODE_NOT_FOUND_MODEL, f"The model {req.requested_model} does not exist."
+            )
         if api == "responses":
             self._continue_stored(req, model)
         if scenario is None:
@@ -313,12 +345,24 @@ class FakeXAI:
         return self._answer(scenario, req, model)
 
     # ----- the Files API (files_api) ---------------------------------------
-    def _files_route(self, method: str, name: str, param: str | None, hdrs: dict[str, str],
-                     key: str | None, body: bytes, queued: str | None) -> FakeResponse:
+    def _files_route(
+        self,
+        method: str,
+        name: str,
+        param: str | None,
+        hdrs: dict[str, str],
+        key: str | None,
+        body: bytes,
+        queued: str | None,
+    ) -> FakeResponse:
         allowed = ("POST",) if name == "/v1/files" else ("GET", "DELETE")
         if method not in allowed:
-            raise HTTPError(405, CODE_INVALID, f"Method {method} is not allowed on this route.",
-                            {"allow": ", ".join(allowed)})
+            raise HTTPError(
+                405,
+                CODE_INVALID,
+                f"Method {method} is not allowed on this route.",
+                {"allow": ", ".join(allowed)},
+            )
         if queued in HTTP_ERROR_SCENARIOS:
             return self._http_error(queued, key, None)
         self._check_auth(key)
@@ -328,16 +372,18 @@ class FakeXAI:
             try:
                 parts = parse_multipart(hdrs.get("content-type", ""), body)
             except ValueError:
-                raise HTTPError(415, CODE_INVALID,
-                                "Expected a multipart/form-data body with a file part.") from None
+                raise HTTPError(
+                    415, CODE_INVALID, "Expected a multipart/form-data body with a file part."
+                ) from None
             if "file" not in parts:
                 raise HTTPError(400, CODE_INVALID, "Invalid request content: no file part.")
             filename, ctype, data = parts["file"]
             if len(data) > MAX_UPLOAD_BYTES:
                 raise HTTPError(413, CODE_INVALID, MSG_TOO_LARGE)
             purpose = parts.get("purpose", (None, "", b"assistants"))[2].decode("utf-8", "replace")
-            stored = self.files.add(filename or "upload", data, purpose or "assistants",
-                                    int(self.clock()), ctype)
+            stored = self.files.add(
+                filename or "upload", data, purpose or "assistants", int(self.clock()), ctype
+            )
             return _json_response(stored.json())
         stored_file = self.files.get(param or "")
         if stored_file is None:
@@ -353,7 +399,8 @@ class FakeXAI:
             raise HTTPError(401, CODE_UNAUTH, "No credentials presented.")
         if key != self.config.api_key:
             raise HTTPError(
-                400, CODE_INVALID,
+                400,
+                CODE_INVALID,
                 f"Incorrect API key provided: {mask_key_like_xai(key)}. You can obtain an API key "
                 "from https://console.x.ai.",
             )
@@ -365,36 +412,55 @@ class FakeXAI:
         ctype = hdrs.get("content-type", "").split(";", 1)[0].strip().lower()
         if not body:
             # Texts for 415/422 are guesses in the style of the server framework (§6.1).
-            raise HTTPError(415, CODE_INVALID,
-                            "Request body is empty. Expected a JSON object with "
-                            "`Content-Type: application/json`.")
+            raise HTTPError(
+                415,
+                CODE_INVALID,
+                "Request body is empty. Expected a JSON object with "
+                "`Content-Type: application/json`.",
+            )
         if ctype != "application/json":
-            raise HTTPError(415, CODE_INVALID,
-                            "Expected request with `Content-Type: application/json`")
+            raise HTTPError(
+                415, CODE_INVALID, "Expected request with `Content-Type: application/json`"
+            )
         if parsed_json is None:
-            raise HTTPError(422, CODE_INVALID,
-                            "Failed to deserialize the JSON body into the target type: "
-                            "expected value at line 1 column 1")
+            raise HTTPError(
+                422,
+                CODE_INVALID,
+                "Failed to deserialize the JSON body into the target type: "
+                "expected value at line 1 column 1",
+            )
         if not isinstance(parsed_json, dict):
-            raise HTTPError(422, CODE_INVALID,
-                            "Failed to deserialize the JSON body into the target type: "
-                            "invalid type: expected struct at line 1 column 1")
+            raise HTTPError(
+                422,
+                CODE_INVALID,
+                "Failed to deserialize the JSON body into the target type: "
+                "invalid type: expected struct at line 1 column 1",
+            )
         required = ("model", "input") if api == "responses" else ("model", "messages")
         for fld in required:
             if fld not in parsed_json:
-                raise HTTPError(422, CODE_INVALID,
-                                "Failed to deserialize the JSON body into the target type: "
-                                f"missing field `{fld}` at line 1 column 1")
+                raise HTTPError(
+                    422,
+                    CODE_INVALID,
+                    "Failed to deserialize the JSON body into the target type: "
+                    f"missing field `{fld}` at line 1 column 1",
+                )
         if not isinstance(parsed_json["model"], str):
-            raise HTTPError(422, CODE_INVALID,
-                            "Failed to deserialize the JSON body into the target type: "
-                            "model: invalid type: expected a string at line 1 column 1")
+            raise HTTPError(
+                422,
+                CODE_INVALID,
+                "Failed to deserialize the JSON body into the target type: "
+                "model: invalid type: expected a string at line 1 column 1",
+            )
         second = parsed_json[required[1]]
         ok = isinstance(second, list) or (api == "responses" and isinstance(second, str))
         if not ok:
-            raise HTTPError(422, CODE_INVALID,
-                            "Failed to deserialize the JSON body into the target type: "
-                            f"{required[1]}: invalid type at line 1 column 1")
+            raise HTTPError(
+                422,
+                CODE_INVALID,
+                "Failed to deserialize the JSON body into the target type: "
+                f"{required[1]}: invalid type at line 1 column 1",
+            )
         return parsed_json
 
     # ----- validation (§2.1, §2.6, §3.3, §8 checklist) --------------------
@@ -403,37 +469,49 @@ class FakeXAI:
         if "search_parameters" in body:
             raise HTTPError(410, CODE_NOT_FOUND_ROUTE, MSG_LIVE_SEARCH)
         if req.image_count and not model.images:
-            raise HTTPError(400, CODE_INVALID,  # guess: text not captured
-                            f"Model {model.id} does not support image input.")
+            raise HTTPError(
+                400,
+                CODE_INVALID,  # guess: text not captured
+                f"Model {model.id} does not support image input.",
+            )
         if req.effort is not None:
             param = "reasoningEffort"
             if model.efforts is None:
-                raise HTTPError(400, CODE_INVALID,
-                                f"Model {model.id} does not support parameter {param}.")
+                raise HTTPError(
+                    400, CODE_INVALID, f"Model {model.id} does not support parameter {param}."
+                )
             if req.effort not in model.efforts:
                 raise HTTPError(
-                    400, CODE_INVALID,
+                    400,
+                    CODE_INVALID,
                     f"Invalid reasoning effort '{req.effort}' for model {model.id}. "
                     f"Supported values: {', '.join(model.efforts)}.",
                 )
         if model.reasoning != "none" and model.rejects_penalties:
-            for fld, camel in (("presence_penalty", "presencePenalty"),
-                               ("frequency_penalty", "frequencyPenalty"), ("stop", "stop")):
+            for fld, camel in (
+                ("presence_penalty", "presencePenalty"),
+                ("frequency_penalty", "frequencyPenalty"),
+                ("stop", "stop"),
+            ):
                 if body.get(fld) is not None:
-                    raise HTTPError(400, CODE_INVALID,
-                                    f"Argument not supported on this model: {camel}")
+                    raise HTTPError(
+                        400, CODE_INVALID, f"Argument not supported on this model: {camel}"
+                    )
         self._validate_messages(req)
         self._validate_other_tools(req)
         for file_id in input_file_ids(body) if req.api == "responses" else []:
             if self.files.get(file_id) is None:
-                raise HTTPError(404, CODE_NOT_FOUND_ROUTE,
-                                f"File {file_id or '(empty file_id)'} was not found.")
+                raise HTTPError(
+                    404, CODE_NOT_FOUND_ROUTE, f"File {file_id or '(empty file_id)'} was not found."
+                )
         if req.web_tool is not None:
-            self._validate_list_pair(req.web_tool, "web_search", "allowed_domains",
-                                     "excluded_domains", 5, "domains")
+            self._validate_list_pair(
+                req.web_tool, "web_search", "allowed_domains", "excluded_domains", 5, "domains"
+            )
         if req.x_tool is not None:
-            self._validate_list_pair(req.x_tool, "x_search", "allowed_x_handles",
-                                     "excluded_x_handles", 10, "handles")
+            self._validate_list_pair(
+                req.x_tool, "x_search", "allowed_x_handles", "excluded_x_handles", 10, "handles"
+            )
             dates: dict[str, _dt.date] = {}
             for fld in ("from_date", "to_date"):
                 value = req.x_tool.get(fld)
@@ -445,22 +523,29 @@ class FakeXAI:
                     dates[fld] = _dt.date.fromisoformat(value)
                 except ValueError:
                     raise HTTPError(
-                        400, CODE_INVALID,
+                        400,
+                        CODE_INVALID,
                         f"Invalid request content: x_search.{fld} must be an ISO-8601 date "
                         f"(YYYY-MM-DD), got {dumps(value)}.",
                     ) from None
             if len(dates) == 2 and dates["from_date"] > dates["to_date"]:
-                raise HTTPError(400, CODE_INVALID,
-                                "Invalid request content: x_search.from_date must not be "
-                                "after x_search.to_date.")
+                raise HTTPError(
+                    400,
+                    CODE_INVALID,
+                    "Invalid request content: x_search.from_date must not be "
+                    "after x_search.to_date.",
+                )
 
     @staticmethod
     def _missing_collection(req: ParsedRequest) -> None:
         """The `collections_missing` fault: the first collection does not exist
         (message text is a guess in the style of §6.2)."""
         ids = (req.file_search_tool or {}).get("vector_store_ids") or ["collection_unknown"]
-        raise HTTPError(404, CODE_NOT_FOUND_ROUTE,
-                        f"Collection {ids[0]} was not found or you do not have access to it.")
+        raise HTTPError(
+            404,
+            CODE_NOT_FOUND_ROUTE,
+            f"Collection {ids[0]} was not found or you do not have access to it.",
+        )
 
     @staticmethod
     def _validate_other_tools(req: ParsedRequest) -> None:
@@ -470,70 +555,99 @@ class FakeXAI:
             url = tool.get("server_url")
             label = tool.get("server_label")
             if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
-                raise HTTPError(400, CODE_INVALID,
-                                "Invalid request content: mcp.server_url must be an http(s) "
-                                f"URL, got {dumps(url)}.")
+                raise HTTPError(
+                    400,
+                    CODE_INVALID,
+                    "Invalid request content: mcp.server_url must be an http(s) "
+                    f"URL, got {dumps(url)}.",
+                )
             if not isinstance(label, str) or not label:
-                raise HTTPError(400, CODE_INVALID,
-                                "Invalid request content: mcp.server_label is required.")
+                raise HTTPError(
+                    400, CODE_INVALID, "Invalid request content: mcp.server_label is required."
+                )
             if label in labels:
-                raise HTTPError(400, CODE_INVALID,
-                                f"Invalid request content: mcp server_label {label!r} is used "
-                                "by two tools.")
+                raise HTTPError(
+                    400,
+                    CODE_INVALID,
+                    f"Invalid request content: mcp server_label {label!r} is used by two tools.",
+                )
             labels.add(label)
             allowed = tool.get("allowed_tools")
             if allowed is not None and not (
                 isinstance(allowed, list) and all(isinstance(a, str) and a for a in allowed)
             ):
-                raise HTTPError(422, CODE_INVALID,
-                                "Failed to deserialize the JSON body into the target type: "
-                                "tools: allowed_tools: invalid type: expected a sequence of "
-                                "strings")
+                raise HTTPError(
+                    422,
+                    CODE_INVALID,
+                    "Failed to deserialize the JSON body into the target type: "
+                    "tools: allowed_tools: invalid type: expected a sequence of "
+                    "strings",
+                )
             auth = tool.get("authorization")
             if auth is not None and not isinstance(auth, str):
-                raise HTTPError(422, CODE_INVALID,
-                                "Failed to deserialize the JSON body into the target type: "
-                                "tools: authorization: invalid type: expected a string")
+                raise HTTPError(
+                    422,
+                    CODE_INVALID,
+                    "Failed to deserialize the JSON body into the target type: "
+                    "tools: authorization: invalid type: expected a string",
+                )
         fs = req.file_search_tool
         if fs is not None:
             ids = fs.get("vector_store_ids")
             if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-                raise HTTPError(400, CODE_INVALID,
-                                "Invalid request content: file_search.vector_store_ids must "
-                                "list at least one collection id.")
+                raise HTTPError(
+                    400,
+                    CODE_INVALID,
+                    "Invalid request content: file_search.vector_store_ids must "
+                    "list at least one collection id.",
+                )
             if len(ids) > 10:
-                raise HTTPError(400, CODE_INVALID,
-                                "Invalid request content: file_search.vector_store_ids can "
-                                f"contain at most 10 collections, got {len(ids)}.")
+                raise HTTPError(
+                    400,
+                    CODE_INVALID,
+                    "Invalid request content: file_search.vector_store_ids can "
+                    f"contain at most 10 collections, got {len(ids)}.",
+                )
             for fld in ("filters", "ranking_options"):
                 if fs.get(fld) is not None:
-                    raise HTTPError(400, CODE_INVALID,
-                                    f"Invalid request content: file_search.{fld} is not "
-                                    "supported.")
+                    raise HTTPError(
+                        400,
+                        CODE_INVALID,
+                        f"Invalid request content: file_search.{fld} is not supported.",
+                    )
             limit = fs.get("max_num_results")
             if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= 50):
-                raise HTTPError(400, CODE_INVALID,
-                                "Invalid request content: file_search.max_num_results must be "
-                                f"between 1 and 50, got {dumps(limit)}.")
+                raise HTTPError(
+                    400,
+                    CODE_INVALID,
+                    "Invalid request content: file_search.max_num_results must be "
+                    f"between 1 and 50, got {dumps(limit)}.",
+                )
 
     @staticmethod
-    def _validate_list_pair(tool: dict[str, Any], tname: str, a: str, b: str, limit: int,
-                            what: str) -> None:
+    def _validate_list_pair(
+        tool: dict[str, Any], tname: str, a: str, b: str, limit: int, what: str
+    ) -> None:
         va, vb = tool.get(a), tool.get(b)
         for fld, value in ((a, va), (b, vb)):
             if value is not None and not isinstance(value, list):
-                raise HTTPError(422, CODE_INVALID,
-                                "Failed to deserialize the JSON body into the target type: "
-                                f"tools: {fld}: invalid type: expected a sequence")
+                raise HTTPError(
+                    422,
+                    CODE_INVALID,
+                    "Failed to deserialize the JSON body into the target type: "
+                    f"tools: {fld}: invalid type: expected a sequence",
+                )
             if isinstance(value, list) and len(value) > limit:
                 raise HTTPError(
-                    400, CODE_INVALID,
+                    400,
+                    CODE_INVALID,
                     f"Invalid request content: {tname}.{fld} can contain at most {limit} "
                     f"{what}, got {len(value)}.",
                 )
         if va and vb:
-            raise HTTPError(400, CODE_INVALID,
-                            f"Invalid request content: {tname} cannot set both {a} and {b}.")
+            raise HTTPError(
+                400, CODE_INVALID, f"Invalid request content: {tname} cannot set both {a} and {b}."
+            )
 
     @staticmethod
     def _validate_messages(req: ParsedRequest) -> None:
@@ -541,8 +655,9 @@ class FakeXAI:
         if not isinstance(items, list):
             return
         if req.api == "chat" and not items:
-            raise HTTPError(400, CODE_INVALID,
-                            "Invalid request content: The messages must not be empty.")
+            raise HTTPError(
+                400, CODE_INVALID, "Invalid request content: The messages must not be empty."
+            )
         for item in items:
             if not isinstance(item, dict) or "role" not in item:
                 continue
@@ -551,9 +666,9 @@ class FakeXAI:
                 continue
             if content is None or content == [] or content == "":
                 raise HTTPError(
-                    400, CODE_INVALID,
-                    "Invalid request content: Each message must have at least one content "
-                    "element.",
+                    400,
+                    CODE_INVALID,
+                    "Invalid request content: Each message must have at least one content element.",
                 )
 
     # ----- stored responses and encrypted reasoning (fake/state.py) -------
@@ -563,9 +678,12 @@ class FakeXAI:
         previous = body.get("previous_response_id")
         if previous is not None:
             if body.get("instructions"):
-                raise HTTPError(400, CODE_INVALID,
-                                "Invalid request content: instructions cannot be used "
-                                "alongside previous_response_id.")
+                raise HTTPError(
+                    400,
+                    CODE_INVALID,
+                    "Invalid request content: instructions cannot be used "
+                    "alongside previous_response_id.",
+                )
             prior = self.responses.get(previous) if isinstance(previous, str) else None
             if prior is None:
                 raise HTTPError(404, CODE_NOT_FOUND_MODEL, MSG_UNKNOWN_RESPONSE)
@@ -586,9 +704,11 @@ class FakeXAI:
         if req.body.get("store", True) is False:
             return
         raw = req.body.get("input")
-        items = [{"role": "user", "content": raw}] if isinstance(raw, str) else [
-            i for i in (raw if isinstance(raw, list) else []) if isinstance(i, dict)
-        ]
+        items = (
+            [{"role": "user", "content": raw}]
+            if isinstance(raw, str)
+            else [i for i in (raw if isinstance(raw, list) else []) if isinstance(i, dict)]
+        )
         self.responses.put(rid, [*req.prior_items, *items, *output], final)
 
     # ----- choosing ------------------------------------------------------
@@ -627,9 +747,12 @@ class FakeXAI:
     def _settings(self) -> Settings:
         c = self.config
         return Settings(
-            tokens_per_second=c.tokens_per_second, emit_event_lines=c.emit_event_lines,
-            emit_done_trailer=c.emit_done_trailer, stall_seconds=c.stall_seconds,
-            chunk_chars=c.chunk_chars, markdown_tokens=c.markdown_tokens,
+            tokens_per_second=c.tokens_per_second,
+            emit_event_lines=c.emit_event_lines,
+            emit_done_trailer=c.emit_done_trailer,
+            stall_seconds=c.stall_seconds,
+            chunk_chars=c.chunk_chars,
+            markdown_tokens=c.markdown_tokens,
             usage_without_include=c.usage_without_include,
         )
 
@@ -647,9 +770,11 @@ class FakeXAI:
         elif scenario == "plain" and req.api == "responses" and input_file_ids(req.body):
             text = self._document_answer(req) + "\n\n" + textgen.plain_answer(prompt)
         elif scenario == "search":
-            text = ("Search is only available on the Responses API with the web_search or "
-                    "x_search tool enabled, so here is an answer without sources.\n\n"
-                    + textgen.plain_answer(prompt))
+            text = (
+                "Search is only available on the Responses API with the web_search or "
+                "x_search tool enabled, so here is an answer without sources.\n\n"
+                + textgen.plain_answer(prompt)
+            )
         else:
             text = textgen.plain_answer(prompt)
         plan = Plan(text=text, reasoning_tokens=hidden_tokens)
@@ -768,13 +893,16 @@ class FakeXAI:
         return w.text_turn(plan)
 
     @staticmethod
-    def _chat_stream(scenario: str, cw: ChatWriter, plan: Plan, hidden: int
-                     ) -> Iterator[BodyItem]:
+    def _chat_stream(scenario: str, cw: ChatWriter, plan: Plan, hidden: int) -> Iterator[BodyItem]:
         if scenario in ("error_event", "error_nested", "response_failed"):
             return cw.error_nested(PARTIAL_TEXT)
         if scenario == "error_image_too_large":
-            return cw.error_nested("", code="image_too_large", message=MSG_IMAGE_TOO_LARGE,
-                                   etype="invalid_request_error")
+            return cw.error_nested(
+                "",
+                code="image_too_large",
+                message=MSG_IMAGE_TOO_LARGE,
+                etype="invalid_request_error",
+            )
         if scenario == "drop":
             return cw.drop(PARTIAL_TEXT)
         if scenario == "stall":
@@ -811,33 +939,44 @@ class FakeXAI:
         entry = resolve_model(model_name)
         canonical = entry.id if entry else model_name
         if name == "error_200_json":
-            return _json_response({"code": CODE_UNAVAILABLE,
-                                   "error": "Timed out waiting for first token"})
+            return _json_response(
+                {"code": CODE_UNAVAILABLE, "error": "Timed out waiting for first token"}
+            )
         if name == "error_401":
             err = HTTPError(401, CODE_UNAUTH, "No credentials presented.")
         elif name == "error_400_bad_key":
-            err = HTTPError(400, CODE_INVALID,
-                            f"Incorrect API key provided: {mask_key_like_xai(key or 'xai-wrong-key')}. "
-                            "You can obtain an API key from https://console.x.ai.")
+            err = HTTPError(
+                400,
+                CODE_INVALID,
+                f"Incorrect API key provided: {mask_key_like_xai(key or 'xai-wrong-key')}. "
+                "You can obtain an API key from https://console.x.ai.",
+            )
         elif name == "error_403":
-            err = HTTPError(403, CODE_PERMISSION,
-                            f"The API key does not have permission to use the model "
-                            f"{canonical}. Ask your team admin to grant access in "
-                            "https://console.x.ai.")
+            err = HTTPError(
+                403,
+                CODE_PERMISSION,
+                f"The API key does not have permission to use the model "
+                f"{canonical}. Ask your team admin to grant access in "
+                "https://console.x.ai.",
+            )
         elif name == "error_404":
             err = HTTPError(404, CODE_NOT_FOUND_MODEL, f"The model {model_name} does not exist.")
         elif name == "error_410":
             err = HTTPError(410, CODE_NOT_FOUND_ROUTE, MSG_LIVE_SEARCH)
         elif name == "error_422":
-            err = HTTPError(422, CODE_INVALID,
-                            "Failed to deserialize the JSON body into the target type: "
-                            "missing field `model` at line 1 column 2")
+            err = HTTPError(
+                422,
+                CODE_INVALID,
+                "Failed to deserialize the JSON body into the target type: "
+                "missing field `model` at line 1 column 2",
+            )
         elif name in ("error_429", "error_429_no_retry_after"):
             headers: dict[str, str] = {}
             if name == "error_429" and self.config.rate_limit_headers:
                 headers = {"retry-after": "1", **_RATE_HEADERS}
             err = HTTPError(
-                429, CODE_EXHAUSTED,
+                429,
+                CODE_EXHAUSTED,
                 f"Too many tokens for team {TEAM_ID} and model {canonical}. Your team's rate "
                 "limit is — Tokens per Minute (actual/limit): 65605/16000. You can view your "
                 "team rate limits at https://console.x.ai.",
@@ -869,5 +1008,6 @@ class FakeXAI:
 
 def demo_fake(tokens_per_second: float = 120.0) -> FakeXAI:
     """The backend `grok-tui --demo` uses: accepts DEMO_API_KEY, realistic pace."""
-    return FakeXAI(FakeConfig(api_key=DEMO_API_KEY, tokens_per_second=tokens_per_second,
-                              stall_seconds=5.0))
+    return FakeXAI(
+        FakeConfig(api_key=DEMO_API_KEY, tokens_per_second=tokens_per_second, stall_seconds=5.0)
+    )

@@ -33,9 +33,14 @@ class StoredFile:
     content_type: str = "application/octet-stream"
 
     def json(self) -> dict[str, Any]:
-        return {"id": self.id, "object": "file", "bytes": len(self.data),
-                "created_at": self.created_at, "filename": self.filename,
-                "purpose": self.purpose}
+        return {
+            "id": self.id,
+            "object": "file",
+            "bytes": len(self.data),
+            "created_at": self.created_at,
+            "filename": self.filename,
+            "purpose": self.purpose,
+        }
 
 
 @dataclass
@@ -45,10 +50,12 @@ class FileStore:
     files: dict[str, StoredFile] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, filename: str, data: bytes, purpose: str, created_at: int,
-            content_type: str) -> StoredFile:
-        stored = StoredFile(f"file_{uuid.uuid4()}", filename, data, purpose, created_at,
-                            content_type)
+    def add(
+        self, filename: str, data: bytes, purpose: str, created_at: int, content_type: str
+    ) -> StoredFile:
+        stored = StoredFile(
+            f"file_{uuid.uuid4()}", filename, data, purpose, created_at, content_type
+        )
         with self._lock:
             self.files[stored.id] = stored
         return stored
@@ -93,7 +100,9 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, tuple[str | Non
         params = dict(_DISPOSITION_PARAM.findall(headers.get("content-disposition", "")))
         if "name" in params:
             parts[params["name"]] = (
-                params.get("filename"), headers.get("content-type", "text/plain"), data
+                params.get("filename"),
+                headers.get("content-type", "text/plain"),
+                data,
             )
     return parts
 

@@ -107,7 +107,10 @@ def parse(api: ApiKind, body: dict[str, Any], model: ModelEntry | None) -> Parse
     model_field = body.get("model")
     requested = model_field if isinstance(model_field, str) else ""
     req = ParsedRequest(
-        api=api, body=body, requested_model=requested, model=model,
+        api=api,
+        body=body,
+        requested_model=requested,
+        model=model,
         stream=body.get("stream") is True,
     )
     if api == "responses":

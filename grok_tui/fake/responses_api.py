@@ -56,9 +56,7 @@ def usage_counts(req: ParsedRequest, plan: Plan) -> tuple[int, int, int]:
 
 
 class ResponsesWriter:
-    def __init__(
-        self, req: ParsedRequest, settings: Settings, rid: str, created: int
-    ) -> None:
+    def __init__(self, req: ParsedRequest, settings: Settings, rid: str, created: int) -> None:
         self.req = req
         self.s = settings
         self.rid = rid
@@ -140,7 +138,10 @@ class ResponsesWriter:
         }
         if with_cost and self.req.model is not None:
             u["cost_in_usd_ticks"] = cost_ticks(
-                self.req.model, input_tokens=inp, cached_tokens=cached, output_tokens=out,
+                self.req.model,
+                input_tokens=inp,
+                cached_tokens=cached,
+                output_tokens=out,
                 billable_searches=web_calls + x_calls,
             )
         if with_details and tools_used:
@@ -168,22 +169,34 @@ class ResponsesWriter:
             output_index=index,
         )
         yield self.ev(
-            "response.reasoning_summary_part.added", item_id=iid, output_index=index,
-            part={"text": "", "type": "summary_text"}, summary_index=0,
+            "response.reasoning_summary_part.added",
+            item_id=iid,
+            output_index=index,
+            part={"text": "", "type": "summary_text"},
+            summary_index=0,
         )
         for delta in textgen.chunk_text(summary, self.s.chunk_chars):
             yield from self.pace(delta)
             yield self.ev(
-                "response.reasoning_summary_text.delta", delta=delta, item_id=iid,
-                output_index=index, summary_index=0,
+                "response.reasoning_summary_text.delta",
+                delta=delta,
+                item_id=iid,
+                output_index=index,
+                summary_index=0,
             )
         yield self.ev(
-            "response.reasoning_summary_text.done", item_id=iid, output_index=index,
-            summary_index=0, text=summary,
+            "response.reasoning_summary_text.done",
+            item_id=iid,
+            output_index=index,
+            summary_index=0,
+            text=summary,
         )
         yield self.ev(
-            "response.reasoning_summary_part.done", item_id=iid, output_index=index,
-            part={"text": summary, "type": "summary_text"}, summary_index=0,
+            "response.reasoning_summary_part.done",
+            item_id=iid,
+            output_index=index,
+            part={"text": summary, "type": "summary_text"},
+            summary_index=0,
         )
         yield self.ev(
             "response.output_item.done", item=self.reasoning_done(summary), output_index=index
@@ -215,8 +228,12 @@ class ResponsesWriter:
         encrypted content was asked for."""
         yield self.ev(
             "response.output_item.added",
-            item={"id": f"rs_{self.rid}", "summary": [], "type": "reasoning",
-                  "status": "in_progress"},
+            item={
+                "id": f"rs_{self.rid}",
+                "summary": [],
+                "type": "reasoning",
+                "status": "in_progress",
+            },
             output_index=index,
         )
         yield self.ev("response.output_item.done", item=self.reasoning_done(""), output_index=index)
@@ -236,12 +253,20 @@ class ResponsesWriter:
         iid = f"msg_{self.rid}"
         yield self.ev(
             "response.output_item.added",
-            item={"content": [], "id": iid, "role": "assistant", "type": "message",
-                  "status": "in_progress"},
+            item={
+                "content": [],
+                "id": iid,
+                "role": "assistant",
+                "type": "message",
+                "status": "in_progress",
+            },
             output_index=index,
         )
         yield self.ev(
-            "response.content_part.added", content_index=0, item_id=iid, output_index=index,
+            "response.content_part.added",
+            content_index=0,
+            item_id=iid,
+            output_index=index,
             part={"type": "output_text", "text": "", "logprobs": [], "annotations": []},
         )
 
@@ -249,27 +274,42 @@ class ResponsesWriter:
         for delta in textgen.chunk_text(text, self.s.chunk_chars):
             yield from self.pace(delta)
             yield self.ev(
-                "response.output_text.delta", content_index=0, delta=delta,
-                item_id=f"msg_{self.rid}", output_index=index, logprobs=[],
+                "response.output_text.delta",
+                content_index=0,
+                delta=delta,
+                item_id=f"msg_{self.rid}",
+                output_index=index,
+                logprobs=[],
             )
 
     def message_end(self, text: str, index: int, annotations: list[Any]) -> Iterator[BodyItem]:
         iid = f"msg_{self.rid}"
         for i, ann in enumerate(annotations):
             yield self.ev(
-                "response.output_text.annotation.added", annotation=ann, annotation_index=i,
-                content_index=0, item_id=iid, output_index=index,
+                "response.output_text.annotation.added",
+                annotation=ann,
+                annotation_index=i,
+                content_index=0,
+                item_id=iid,
+                output_index=index,
             )
         yield self.ev(
-            "response.output_text.done", content_index=0, item_id=iid, output_index=index,
+            "response.output_text.done",
+            content_index=0,
+            item_id=iid,
+            output_index=index,
             text=text,
         )
         yield self.ev(
-            "response.content_part.done", content_index=0, item_id=iid, output_index=index,
+            "response.content_part.done",
+            content_index=0,
+            item_id=iid,
+            output_index=index,
             part={"type": "output_text", "text": text, "logprobs": [], "annotations": annotations},
         )
         yield self.ev(
-            "response.output_item.done", item=self.message_done(text, annotations),
+            "response.output_item.done",
+            item=self.message_done(text, annotations),
             output_index=index,
         )
 
@@ -284,8 +324,7 @@ class ResponsesWriter:
         if truncated:
             yield self.ev("response.incomplete", response=self.incomplete(output, usage))
         else:
-            yield self.ev("response.completed",
-                          response=self.snapshot("completed", output, usage))
+            yield self.ev("response.completed", response=self.snapshot("completed", output, usage))
         if self.s.emit_done_trailer:
             yield sse_data("[DONE]")
 
@@ -336,7 +375,8 @@ class ResponsesWriter:
     def error_event(self, text: str) -> Iterator[BodyItem]:
         yield from self.partial(text)
         yield self.ev(
-            "error", code=None,
+            "error",
+            code=None,
             message="Service temporarily unavailable. The model did not respond to this request.",
             param=None,
         )
@@ -347,8 +387,11 @@ class ResponsesWriter:
         yield self.ev(
             "response.failed",
             response={
-                "id": self.rid, "object": "response", "model": self.req.model_name,
-                "status": "failed", "output": [],
+                "id": self.rid,
+                "object": "response",
+                "model": self.req.model_name,
+                "status": "failed",
+                "output": [],
                 "error": {"code": "server_error", "message": "Internal server error"},
                 "incomplete_details": None,
                 "usage": {"input_tokens": inp, "output_tokens": out, "total_tokens": inp + out},
@@ -361,8 +404,12 @@ class ResponsesWriter:
         yield self.ev(
             "response.failed",
             response={
-                "id": self.rid, "object": "response", "model": self.req.model_name,
-                "status": "failed", "output": [], "error": {"code": code, "message": message},
+                "id": self.rid,
+                "object": "response",
+                "model": self.req.model_name,
+                "status": "failed",
+                "output": [],
+                "error": {"code": code, "message": message},
                 "incomplete_details": None,
             },
         )
@@ -378,8 +425,8 @@ class ResponsesWriter:
         # Indices after head (2 frames) so the garbage sits mid-stream.
         garbage = [
             b": keep-alive comment\n\n",
-            b"data: {\"sequence_number\": not json at all}\n\n",
-            b"data: {\"sequence_number\":999,\"type\":\"response.output_text.del\n\n",
+            b'data: {"sequence_number": not json at all}\n\n',
+            b'data: {"sequence_number":999,"type":"response.output_text.del\n\n',
         ]
         out: list[BodyItem] = []
         for i, frame in enumerate(frames):
@@ -392,11 +439,16 @@ class ResponsesWriter:
         """A good turn plus events and an output item of types no client knows."""
         yield from self.head()
         fid = f"fut_{self.rid}_0"
-        future_item = {"id": fid, "type": "future_tool_call", "status": "in_progress",
-                       "payload": {"kind": "unknown"}}
+        future_item = {
+            "id": fid,
+            "type": "future_tool_call",
+            "status": "in_progress",
+            "payload": {"kind": "unknown"},
+        }
         yield self.ev("response.output_item.added", item=future_item, output_index=0)
-        yield self.ev("response.future_tool_call.progress", item_id=fid, output_index=0,
-                      progress=0.5)
+        yield self.ev(
+            "response.future_tool_call.progress", item_id=fid, output_index=0, progress=0.5
+        )
         done_item = dict(future_item, status="completed")
         yield self.ev("response.output_item.done", item=done_item, output_index=0)
         yield self.ev("response.rate_limits.updated", rate_limits=[])
@@ -408,8 +460,12 @@ class ResponsesWriter:
             if isinstance(item, bytes):
                 sent += 1
                 if sent == half:
-                    yield self.ev("response.output_text.hint", item_id=f"msg_{self.rid}",
-                                  output_index=1, hint="unknown")
+                    yield self.ev(
+                        "response.output_text.hint",
+                        item_id=f"msg_{self.rid}",
+                        output_index=1,
+                        hint="unknown",
+                    )
         yield from self.message_end(plan.text, 1, [])
         output = [done_item, self.message_done(plan.text, [])]
         yield from self.completed(output, self.usage(plan))
@@ -417,8 +473,14 @@ class ResponsesWriter:
 
 # ----- search ------------------------------------------------------------
 
-_DEFAULT_DOMAINS = ("x.ai", "docs.x.ai", "en.wikipedia.org", "github.com", "techcrunch.com",
-                    "theverge.com")
+_DEFAULT_DOMAINS = (
+    "x.ai",
+    "docs.x.ai",
+    "en.wikipedia.org",
+    "github.com",
+    "techcrunch.com",
+    "theverge.com",
+)
 _DEFAULT_HANDLES = ("xai", "grok", "elonmusk")
 
 
@@ -469,8 +531,7 @@ def plan_search(req: ParsedRequest, rid_seed: int) -> SearchPlan:
         x_input = {"query": q, "limit": 20, "mode": "Latest"}
         handles = allowed_h or [h for h in _DEFAULT_HANDLES if h not in set(excluded_h)]
         base = 1991284813727474073 + rid_seed % 1_000_000
-        x_urls = [f"https://x.com/{h}/status/{base + i * 7919}" for i, h in
-                  enumerate(handles[:2])]
+        x_urls = [f"https://x.com/{h}/status/{base + i * 7919}" for i, h in enumerate(handles[:2])]
     return SearchPlan(topic, web, x, web_urls, x_urls, x_input, web_query)
 
 
@@ -501,8 +562,13 @@ def search_answer(sp: SearchPlan, inline: bool) -> tuple[str, list[dict[str, Any
     annotations: list[dict[str, Any]] = []
     for m in _MARKER.finditer(text):
         annotations.append(
-            {"type": "url_citation", "url": m.group(2), "title": m.group(1),
-             "start_index": m.start(), "end_index": m.end()}
+            {
+                "type": "url_citation",
+                "url": m.group(2),
+                "title": m.group(1),
+                "start_index": m.start(),
+                "end_index": m.end(),
+            }
         )
     for u in sources:
         if u not in cited:
@@ -534,8 +600,14 @@ def search_turn(
 
         def ctc(name: str, call: str, input_obj: dict[str, Any]) -> tuple[dict[str, Any], str]:
             return (
-                {"call_id": call, "input": "", "name": name, "type": "custom_tool_call",
-                 "id": f"ctc_{rid}_{call}", "status": "in_progress"},
+                {
+                    "call_id": call,
+                    "input": "",
+                    "name": name,
+                    "type": "custom_tool_call",
+                    "id": f"ctc_{rid}_{call}",
+                    "status": "in_progress",
+                },
                 dumps(input_obj),
             )
 
@@ -547,10 +619,18 @@ def search_turn(
             index += 1
             yield w.ev("response.output_item.added", item=x_item, output_index=x_index)
             yield from w.pace(x_input)
-            yield w.ev("response.custom_tool_call_input.delta", item_id=x_item["id"],
-                       output_index=x_index, delta=x_input)
-            yield w.ev("response.custom_tool_call_input.done", item_id=x_item["id"],
-                       output_index=x_index, input=x_input)
+            yield w.ev(
+                "response.custom_tool_call_input.delta",
+                item_id=x_item["id"],
+                output_index=x_index,
+                delta=x_input,
+            )
+            yield w.ev(
+                "response.custom_tool_call_input.done",
+                item_id=x_item["id"],
+                output_index=x_index,
+                input=x_input,
+            )
             x_item = dict(x_item, input=x_input, status="completed")
         ws_id = f"ws_{rid}_call_{n + 1}"
         ws_index = -1
@@ -559,14 +639,16 @@ def search_turn(
             index += 1
             yield w.ev(
                 "response.output_item.added",
-                item={"id": ws_id, "type": "web_search_call", "status": "in_progress",
-                      "action": {"type": "search", "query": "", "sources": []}},
+                item={
+                    "id": ws_id,
+                    "type": "web_search_call",
+                    "status": "in_progress",
+                    "action": {"type": "search", "query": "", "sources": []},
+                },
                 output_index=ws_index,
             )
-            yield w.ev("response.web_search_call.in_progress", item_id=ws_id,
-                       output_index=ws_index)
-            yield w.ev("response.web_search_call.searching", item_id=ws_id,
-                       output_index=ws_index)
+            yield w.ev("response.web_search_call.in_progress", item_id=ws_id, output_index=ws_index)
+            yield w.ev("response.web_search_call.searching", item_id=ws_id, output_index=ws_index)
         yield from w.think(0.4)
         if x_item is not None:
             yield w.ev("response.output_item.done", item=x_item, output_index=x_index)
@@ -574,11 +656,17 @@ def search_turn(
             x_calls += 1
             tools_used += 1
         if sp.web is not None:
-            yield w.ev("response.web_search_call.completed", item_id=ws_id,
-                       output_index=ws_index)
-            ws_done = {"id": ws_id, "type": "web_search_call", "status": "completed",
-                       "action": {"type": "search", "query": sp.web_query,
-                                  "sources": [{"type": "url", "url": u} for u in sp.web_urls]}}
+            yield w.ev("response.web_search_call.completed", item_id=ws_id, output_index=ws_index)
+            ws_done = {
+                "id": ws_id,
+                "type": "web_search_call",
+                "status": "completed",
+                "action": {
+                    "type": "search",
+                    "query": sp.web_query,
+                    "sources": [{"type": "url", "url": u} for u in sp.web_urls],
+                },
+            }
             yield w.ev("response.output_item.done", item=ws_done, output_index=ws_index)
             output.append(ws_done)
             web_calls += 1
@@ -590,19 +678,30 @@ def search_turn(
                 index += 1
                 yield w.ev(
                     "response.output_item.added",
-                    item={"id": bp_id, "type": "web_search_call", "status": "in_progress",
-                          "action": {"type": "open_page", "url": ""}},
+                    item={
+                        "id": bp_id,
+                        "type": "web_search_call",
+                        "status": "in_progress",
+                        "action": {"type": "open_page", "url": ""},
+                    },
                     output_index=bp_index,
                 )
-                yield w.ev("response.web_search_call.in_progress", item_id=bp_id,
-                           output_index=bp_index)
-                yield w.ev("response.web_search_call.searching", item_id=bp_id,
-                           output_index=bp_index)
+                yield w.ev(
+                    "response.web_search_call.in_progress", item_id=bp_id, output_index=bp_index
+                )
+                yield w.ev(
+                    "response.web_search_call.searching", item_id=bp_id, output_index=bp_index
+                )
                 yield from w.think(0.3)
-                yield w.ev("response.web_search_call.completed", item_id=bp_id,
-                           output_index=bp_index)
-                bp_done = {"id": bp_id, "type": "web_search_call", "status": "completed",
-                           "action": {"type": "open_page", "url": sp.web_urls[0]}}
+                yield w.ev(
+                    "response.web_search_call.completed", item_id=bp_id, output_index=bp_index
+                )
+                bp_done = {
+                    "id": bp_id,
+                    "type": "web_search_call",
+                    "status": "completed",
+                    "action": {"type": "open_page", "url": sp.web_urls[0]},
+                }
                 yield w.ev("response.output_item.done", item=bp_done, output_index=bp_index)
                 output.append(bp_done)
                 web_calls += 1
@@ -621,18 +720,29 @@ def search_turn(
             vi = index
             index += 1
             yield w.ev("response.output_item.added", item=item, output_index=vi)
-            yield w.ev("response.custom_tool_call_input.delta", item_id=item["id"],
-                       output_index=vi, delta=inp)
-            yield w.ev("response.custom_tool_call_input.done", item_id=item["id"],
-                       output_index=vi, input=inp)
+            yield w.ev(
+                "response.custom_tool_call_input.delta",
+                item_id=item["id"],
+                output_index=vi,
+                delta=inp,
+            )
+            yield w.ev(
+                "response.custom_tool_call_input.done",
+                item_id=item["id"],
+                output_index=vi,
+                input=inp,
+            )
             done = dict(item, input=inp, status="completed")
             yield w.ev("response.output_item.done", item=done, output_index=vi)
             output.append(done)
             tools_used += 1  # token-billed only: not in the usage details
         inline = "no_inline_citations" not in w.req.include
         text, annotations = search_answer(sp, inline)
-        plan = Plan(text=text, reasoning_tokens=reasoning_tokens,
-                    extra_input_tokens=2400 * (web_calls + x_calls) + 900 * len(views))
+        plan = Plan(
+            text=text,
+            reasoning_tokens=reasoning_tokens,
+            extra_input_tokens=2400 * (web_calls + x_calls) + 900 * len(views),
+        )
         yield from w.message_item(text, index, annotations)
         output.append(w.message_done(text, annotations))
         usage = w.usage(plan, tools_used=tools_used, web_calls=web_calls, x_calls=x_calls)
@@ -657,8 +767,14 @@ def search_turn_shape_a(
         index = 0
         if sp.web is not None:
             args = dumps({"query": sp.web_query, "num_results": 5})
-            item = {"arguments": args, "call_id": "", "name": "web_search",
-                    "type": "web_search_call", "id": f"fc_{rid}_{index}", "status": "completed"}
+            item = {
+                "arguments": args,
+                "call_id": "",
+                "name": "web_search",
+                "type": "web_search_call",
+                "id": f"fc_{rid}_{index}",
+                "status": "completed",
+            }
             yield w.ev("response.output_item.added", item=item, output_index=index)
             yield w.ev("response.output_item.done", item=item, output_index=index)
             output.append(item)
@@ -670,15 +786,20 @@ def search_turn_shape_a(
             if isinstance(sp.x.get("to_date"), str):
                 xa["to_date"] = sp.x["to_date"]
             xa["min_score_threshold"] = 0.2
-            item = {"arguments": dumps(xa), "call_id": "", "name": "x_semantic_search",
-                    "type": "x_search_call", "id": f"fc_{rid}_{index}", "status": "completed"}
+            item = {
+                "arguments": dumps(xa),
+                "call_id": "",
+                "name": "x_semantic_search",
+                "type": "x_search_call",
+                "id": f"fc_{rid}_{index}",
+                "status": "completed",
+            }
             yield w.ev("response.output_item.added", item=item, output_index=index)
             yield w.ev("response.output_item.done", item=item, output_index=index)
             output.append(item)
             index += 1
         text, annotations = search_answer(sp, inline=False)
-        plan = Plan(text=text, reasoning_tokens=reasoning_tokens,
-                    extra_input_tokens=2400 * index)
+        plan = Plan(text=text, reasoning_tokens=reasoning_tokens, extra_input_tokens=2400 * index)
         yield from w.message_item(text, index, annotations)
         output.append(w.message_done(text, annotations))
         usage = w.usage(plan, tools_used=index, with_details=False, with_cost=False)

@@ -187,8 +187,10 @@ class FakeServer:
         self.port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01},
-            name=f"fake-xai:{self.port}", daemon=True,
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name=f"fake-xai:{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self

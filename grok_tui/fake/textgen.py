@@ -13,21 +13,67 @@ import zlib
 CHARS_PER_TOKEN = 4
 
 _TOPICS = (
-    "streaming parsers", "terminal rendering", "async I/O", "rate limiting", "caching",
-    "backpressure", "incremental layout", "event loops", "structured logging", "retries",
-    "connection pooling", "token accounting", "search grounding", "Unicode handling",
+    "streaming parsers",
+    "terminal rendering",
+    "async I/O",
+    "rate limiting",
+    "caching",
+    "backpressure",
+    "incremental layout",
+    "event loops",
+    "structured logging",
+    "retries",
+    "connection pooling",
+    "token accounting",
+    "search grounding",
+    "Unicode handling",
 )
 _NOUNS = (
-    "buffer", "frame", "widget", "session", "request", "stream", "token", "cursor",
-    "queue", "worker", "snapshot", "index", "parser", "renderer", "checkpoint",
+    "buffer",
+    "frame",
+    "widget",
+    "session",
+    "request",
+    "stream",
+    "token",
+    "cursor",
+    "queue",
+    "worker",
+    "snapshot",
+    "index",
+    "parser",
+    "renderer",
+    "checkpoint",
 )
 _VERBS = (
-    "parses", "buffers", "renders", "validates", "schedules", "retries", "batches",
-    "flushes", "normalizes", "measures", "caches", "streams", "merges", "tracks",
+    "parses",
+    "buffers",
+    "renders",
+    "validates",
+    "schedules",
+    "retries",
+    "batches",
+    "flushes",
+    "normalizes",
+    "measures",
+    "caches",
+    "streams",
+    "merges",
+    "tracks",
 )
 _ADJ = (
-    "incremental", "bounded", "lazy", "deterministic", "idempotent", "linear-time",
-    "cancellable", "atomic", "compact", "robust", "observable", "ordered",
+    "incremental",
+    "bounded",
+    "lazy",
+    "deterministic",
+    "idempotent",
+    "linear-time",
+    "cancellable",
+    "atomic",
+    "compact",
+    "robust",
+    "observable",
+    "ordered",
 )
 _SENTENCES = (
     "The key idea is to keep the {adj} {noun} small and to touch it only once per {noun2}.",
@@ -61,7 +107,10 @@ def _sentence(rng: random.Random) -> str:
     tpl = rng.choice(_SENTENCES)
     noun, noun2 = rng.sample(_NOUNS, 2)
     return tpl.format(
-        adj=rng.choice(_ADJ), noun=noun, noun2=noun2, verb=rng.choice(_VERBS),
+        adj=rng.choice(_ADJ),
+        noun=noun,
+        noun2=noun2,
+        verb=rng.choice(_VERBS),
         code=rng.choice(_CODE_WORDS),
     )
 
@@ -100,7 +149,7 @@ def _code_block(rng: random.Random) -> str:
         f"    total = sum(len(x) for x in batch)  # {rng.randint(1, 999)} expected",
         "    if total == 0:",
         "        return",
-        f"    seen: set[str] = set()",
+        "    seen: set[str] = set()",
         "    for item in batch:",
         "        if item in seen:",
         "            continue",
@@ -108,10 +157,10 @@ def _code_block(rng: random.Random) -> str:
         "        yield item",
         "",
         "",
-        f'if __name__ == "__main__":',
-        f"    for out in {name}([\"a\", \"b\", \"a\"], limit={rng.randint(1, 4)}):",
+        'if __name__ == "__main__":',
+        f'    for out in {name}(["a", "b", "a"], limit={rng.randint(1, 4)}):',
         "        print(out)",
-        f"    print(\"done: {rng.randint(100, 999)}\")",
+        f'    print("done: {rng.randint(100, 999)}")',
     ]
     body_needed = max(0, lines_wanted - (len(lines) - 1))
     lines.extend(extra[:body_needed])
@@ -227,7 +276,7 @@ def plain_answer(prompt: str) -> str:
 def reasoning_summary(prompt: str) -> str:
     short = " ".join(prompt.split())[:80]
     return (
-        f"The user asks: \"{short}\". First, restate the problem and list what is known. "
+        f'The user asks: "{short}". First, restate the problem and list what is known. '
         "Then check the small cases: n = 1 and n = 2 both hold. "
         "Assume it holds for n and show it for n + 1 by adding the next term to both sides. "
         "The algebra simplifies cleanly, so the induction step goes through. "
@@ -256,7 +305,7 @@ def image_answer(count: int, prompt: str) -> str:
         )
     if prompt.strip():
         lines.append("")
-        lines.append(f"You asked: \"{' '.join(prompt.split())[:100]}\".")
+        lines.append(f'You asked: "{" ".join(prompt.split())[:100]}".')
     return "\n".join(lines)
 
 

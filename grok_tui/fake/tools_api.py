@@ -49,9 +49,7 @@ CODE_OK = (
 )
 CODE_OK_LOGS = "[1, 2, 6, 24, 120, 720, 5040]\n5913\n"
 CODE_RAISES = (
-    "rates = {'a': 3, 'b': 0}\n"
-    "for name, rate in rates.items():\n"
-    "    print(name, 60 / rate)\n"
+    "rates = {'a': 3, 'b': 0}\nfor name, rate in rates.items():\n    print(name, 60 / rate)\n"
 )
 CODE_RAISES_LOGS = (
     "a 20.0\n"
@@ -133,8 +131,10 @@ def tools_turn(
             index += 1
             label = str(tool.get("server_label", "mcp"))
             if tp.mcp_fails:
-                lines.append(f"- The MCP server **{label}** did not answer (502); "
-                             "I could not use it this time.")
+                lines.append(
+                    f"- The MCP server **{label}** did not answer (502); "
+                    "I could not use it this time."
+                )
             else:
                 counts["mcp"] += 1
                 lines.append(f"- **{label}** answered `{_mcp_tool_name(tool)}` with two pages.")
@@ -152,12 +152,16 @@ def tools_turn(
                 marker = f"[{i + 1}]"
                 at = text.find(marker)
                 annotations.append(
-                    {"type": "file_citation", "file_id": hit["file_id"],
-                     "filename": hit["filename"], "index": max(0, at),
-                     "start_index": at, "end_index": at + len(marker)}
+                    {
+                        "type": "file_citation",
+                        "file_id": hit["file_id"],
+                        "filename": hit["filename"],
+                        "index": max(0, at),
+                        "start_index": at,
+                        "end_index": at + len(marker),
+                    }
                 )
-        plan = Plan(text=text, reasoning_tokens=reasoning_tokens,
-                    extra_input_tokens=600 * index)
+        plan = Plan(text=text, reasoning_tokens=reasoning_tokens, extra_input_tokens=600 * index)
         yield from w.message_item(text, index, annotations)
         output.append(w.message_done(text, annotations))
         usage = w.usage(plan, tools_used=index, with_details=False)
@@ -168,9 +172,12 @@ def tools_turn(
             )
         if index:
             usage["server_side_tool_usage_details"] = {
-                "web_search_calls": 0, "x_search_calls": 0,
-                "code_interpreter_calls": counts["code"], "file_search_calls": counts["files"],
-                "mcp_calls": counts["mcp"], "document_search_calls": 0,
+                "web_search_calls": 0,
+                "x_search_calls": 0,
+                "code_interpreter_calls": counts["code"],
+                "file_search_calls": counts["files"],
+                "mcp_calls": counts["mcp"],
+                "document_search_calls": 0,
                 "image_generation_calls": 0,
             }
         final.update(w.snapshot("completed", output, usage))
@@ -185,24 +192,40 @@ def _code_shape_b(
     iid = f"ci_{suffix}"
     code = CODE_RAISES if raises else CODE_OK
     logs = CODE_RAISES_LOGS if raises else CODE_OK_LOGS
-    added = {"id": iid, "type": "code_interpreter_call", "status": "in_progress",
-             "code": "", "container_id": "", "outputs": None}
+    added = {
+        "id": iid,
+        "type": "code_interpreter_call",
+        "status": "in_progress",
+        "code": "",
+        "container_id": "",
+        "outputs": None,
+    }
     yield w.ev("response.output_item.added", item=added, output_index=index)
     yield w.ev("response.code_interpreter_call.in_progress", item_id=iid, output_index=index)
     for delta in textgen.chunk_text(code, 12):
         yield from w.pace(delta)
-        yield w.ev("response.code_interpreter_call_code.delta", item_id=iid,
-                   output_index=index, delta=delta)
-    yield w.ev("response.code_interpreter_call_code.done", item_id=iid, output_index=index,
-               code=code)
+        yield w.ev(
+            "response.code_interpreter_call_code.delta",
+            item_id=iid,
+            output_index=index,
+            delta=delta,
+        )
+    yield w.ev(
+        "response.code_interpreter_call_code.done", item_id=iid, output_index=index, code=code
+    )
     yield w.ev("response.code_interpreter_call.executing", item_id=iid, output_index=index)
     yield from w.think(0.6)
     yield w.ev("response.code_interpreter_call.interpreting", item_id=iid, output_index=index)
     yield from w.think(0.2)
     yield w.ev("response.code_interpreter_call.completed", item_id=iid, output_index=index)
-    done: dict[str, Any] = {"id": iid, "type": "code_interpreter_call",
-                            "status": "completed", "code": code, "container_id": "",
-                            "outputs": [{"type": "logs", "logs": logs}]}
+    done: dict[str, Any] = {
+        "id": iid,
+        "type": "code_interpreter_call",
+        "status": "completed",
+        "code": code,
+        "container_id": "",
+        "outputs": [{"type": "logs", "logs": logs}],
+    }
     yield w.ev("response.output_item.done", item=done, output_index=index)
     return done
 
@@ -211,8 +234,14 @@ def _code_shape_a(
     w: ResponsesWriter, index: int, suffix: str, raises: bool
 ) -> Generator[BodyItem, None, dict[str, Any]]:
     code = CODE_RAISES if raises else CODE_OK
-    item = {"arguments": dumps({"code": code}), "call_id": "", "name": "code_execution",
-            "type": "code_interpreter_call", "id": f"fc_{suffix}_0", "status": "completed"}
+    item = {
+        "arguments": dumps({"code": code}),
+        "call_id": "",
+        "name": "code_execution",
+        "type": "code_interpreter_call",
+        "id": f"fc_{suffix}_0",
+        "status": "completed",
+    }
     yield w.ev("response.output_item.added", item=item, output_index=index)
     yield from w.think(0.5)
     yield w.ev("response.output_item.done", item=item, output_index=index)
@@ -226,22 +255,32 @@ def _mcp_call(
     name = _mcp_tool_name(tool)
     iid = f"mcp_{suffix}"
     args = dumps({"query": "how do I stream a response", "limit": 2})
-    added = {"id": iid, "type": "mcp_call", "status": "in_progress", "server_label": label,
-             "name": name, "arguments": ""}
+    added = {
+        "id": iid,
+        "type": "mcp_call",
+        "status": "in_progress",
+        "server_label": label,
+        "name": name,
+        "arguments": "",
+    }
     yield w.ev("response.output_item.added", item=added, output_index=index)
     yield w.ev("response.mcp_call.in_progress", item_id=iid, output_index=index)
-    yield w.ev("response.mcp_call_arguments.delta", item_id=iid, output_index=index,
-               delta=args)
-    yield w.ev("response.mcp_call_arguments.done", item_id=iid, output_index=index,
-               arguments=args)
+    yield w.ev("response.mcp_call_arguments.delta", item_id=iid, output_index=index, delta=args)
+    yield w.ev("response.mcp_call_arguments.done", item_id=iid, output_index=index, arguments=args)
     yield from w.think(0.5)
     if fails:
         error = MCP_ERROR.format(label=label)
         yield w.ev("response.mcp_call.failed", item_id=iid, output_index=index)
         done = dict(added, status="failed", arguments=args, output=None, error=error)
     else:
-        out = dumps({"pages": [{"title": "Streaming", "path": "docs/streaming.md"},
-                               {"title": "Responses API", "path": "docs/responses.md"}]})
+        out = dumps(
+            {
+                "pages": [
+                    {"title": "Streaming", "path": "docs/streaming.md"},
+                    {"title": "Responses API", "path": "docs/responses.md"},
+                ]
+            }
+        )
         yield w.ev("response.mcp_call.completed", item_id=iid, output_index=index)
         done = dict(added, status="completed", arguments=args, output=out, error=None)
     yield w.ev("response.output_item.done", item=done, output_index=index)
@@ -253,8 +292,13 @@ def _file_search(
 ) -> Generator[BodyItem, None, tuple[dict[str, Any], list[dict[str, Any]]]]:
     iid = f"fs_{suffix}"
     query = (w.req.prompt or "release notes")[:60]
-    added: dict[str, Any] = {"id": iid, "type": "file_search_call", "status": "in_progress",
-                             "queries": [], "results": None}
+    added: dict[str, Any] = {
+        "id": iid,
+        "type": "file_search_call",
+        "status": "in_progress",
+        "queries": [],
+        "results": None,
+    }
     yield w.ev("response.output_item.added", item=added, output_index=index)
     yield w.ev("response.file_search_call.in_progress", item_id=iid, output_index=index)
     yield w.ev("response.file_search_call.searching", item_id=iid, output_index=index)
@@ -267,8 +311,12 @@ def _file_search(
         "Uploads up to 48 MB are accepted; larger files are refused before processing.",
     )
     hits = [
-        {"file_id": f"file_{textgen.seed_of(f'{tp.collections[0]}:{k}') % 10**8:08d}",
-         "filename": names[k], "score": round(0.93 - 0.11 * k, 2), "text": snippets[k]}
+        {
+            "file_id": f"file_{textgen.seed_of(f'{tp.collections[0]}:{k}') % 10**8:08d}",
+            "filename": names[k],
+            "score": round(0.93 - 0.11 * k, 2),
+            "text": snippets[k],
+        }
         for k in range(tp.max_results)
     ]
     done = dict(added, status="completed", queries=[query], results=hits)

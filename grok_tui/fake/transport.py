@@ -49,8 +49,8 @@ class FakeTransport(httpx.AsyncBaseTransport):
         resp = self.fake.handle(request.method, path, headers, body)
         if resp.streaming:
             stream = _FakeStream(iter(resp.iter_body()))
-            return httpx.Response(resp.status, headers=resp.headers, stream=stream,
-                                  request=request)
+            return httpx.Response(resp.status, headers=resp.headers, stream=stream, request=request)
         assert isinstance(resp.body, bytes | bytearray)  # not streaming: the whole body
-        return httpx.Response(resp.status, headers=resp.headers, content=bytes(resp.body),
-                              request=request)
+        return httpx.Response(
+            resp.status, headers=resp.headers, content=bytes(resp.body), request=request
+        )

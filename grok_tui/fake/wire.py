@@ -108,7 +108,7 @@ def sse_data(obj: Any | str, event: str | None = None) -> bytes:
     """One SSE frame: optional `event:` line, one `data:` line, blank line."""
     data = obj if isinstance(obj, str) else dumps(obj)
     head = f"event: {event}\n" if event else ""
-    return f"{head}data: {data}\n\n".encode("utf-8")
+    return f"{head}data: {data}\n\n".encode()
 
 
 def mask_key_like_xai(key: str) -> str:

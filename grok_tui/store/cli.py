@@ -42,8 +42,10 @@ def _list(store: SessionStore, args: argparse.Namespace) -> int:
         print(json.dumps([_summary_json(s) for s in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not rows:
-        print("no sessions" + (f" matching {one_line(args.search, 80)!r}" if args.search else ""),
-              file=sys.stderr)
+        print(
+            "no sessions" + (f" matching {one_line(args.search, 80)!r}" if args.search else ""),
+            file=sys.stderr,
+        )
         return EXIT_OK
     for s in rows:
         if s.damaged:
@@ -62,7 +64,9 @@ def _export(store: SessionStore, args: argparse.Namespace) -> int:
         sid = store.resolve_id(args.session_id)
         text = store.export_json(sid) if args.format == "json" else store.export_markdown(sid)
     except SessionNotFound as exc:
-        print(f"grok-tui: {one_line(str(exc), 200)} (see `grok-tui sessions list`)", file=sys.stderr)
+        print(
+            f"grok-tui: {one_line(str(exc), 200)} (see `grok-tui sessions list`)", file=sys.stderr
+        )
         return EXIT_USAGE
     except DamagedSessionError as exc:
         print(f"grok-tui: session {args.session_id} cannot be read: {exc.reason}", file=sys.stderr)

@@ -61,7 +61,9 @@ def parse_document(raw: bytes) -> tuple[dict[str, Any], Session]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise ValueError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
     except RecursionError:
         raise ValueError("not valid JSON: nested too deeply") from None
     if not isinstance(doc, dict):

@@ -64,7 +64,9 @@ class IndexRow:
     body: str = ""  # full text for search (not read back)
 
 
-_COLUMNS = "id, mtime_ns, size, title, model, created_at, updated_at, message_count, first_line, damaged"
+_COLUMNS = (
+    "id, mtime_ns, size, title, model, created_at, updated_at, message_count, first_line, damaged"
+)
 
 
 def fts_query(text: str) -> str | None:
@@ -81,9 +83,7 @@ def make_snippet(text: str, words: list[str], width: int = 90) -> str:
     `words` (case-insensitive), like FTS5's prefix match; "" when none occurs."""
     if not text or not words:
         return ""
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE
-    )
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
     m = pattern.search(text)
     if m is None:
         return ""
@@ -235,7 +235,9 @@ class SessionIndex:
         *,
         include_damaged: bool = True,
     ) -> list[IndexRow]:
-        order = "updated_at DESC, id" if sort == "updated" else "title COLLATE NOCASE, updated_at DESC"
+        order = (
+            "updated_at DESC, id" if sort == "updated" else "title COLLATE NOCASE, updated_at DESC"
+        )
         where = "" if include_damaged else "WHERE damaged IS NULL "
         sql = f"SELECT {_COLUMNS} FROM sessions {where}ORDER BY {order} LIMIT ? OFFSET ?"
         with self._lock:
@@ -250,7 +252,9 @@ class SessionIndex:
         if match is None:
             return [(r, "") for r in self.list(sort, limit, offset)]
         order = (
-            "s.updated_at DESC, s.id" if sort == "updated" else "s.title COLLATE NOCASE, s.updated_at DESC"
+            "s.updated_at DESC, s.id"
+            if sort == "updated"
+            else "s.title COLLATE NOCASE, s.updated_at DESC"
         )
         cols = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
         with self._lock:
@@ -296,8 +300,15 @@ class SessionIndex:
     def _upsert(self, c: sqlite3.Connection, row: IndexRow) -> None:
         old = c.execute("SELECT rid FROM sessions WHERE id = ?", (row.id,)).fetchone()
         values = (
-            row.mtime_ns, row.size, row.title, row.model, row.created_at, row.updated_at,
-            row.message_count, row.first_line, row.damaged,
+            row.mtime_ns,
+            row.size,
+            row.title,
+            row.model,
+            row.created_at,
+            row.updated_at,
+            row.message_count,
+            row.first_line,
+            row.damaged,
         )
         if old is None:
             cur = c.execute(

@@ -44,7 +44,11 @@ def index_problem(exc: BaseException) -> str:
     code = getattr(exc, "sqlite_errorcode", None)
     err = getattr(exc, "errno", None)
     text = str(exc).lower()
-    if code == 13 or err in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or "full" in text:
+    if (
+        code == 13
+        or err in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+        or "full" in text
+    ):
         why = "the disk is full"
     elif (
         code in (3, 8, 14)  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN

@@ -1,11 +1,11 @@
 """Where the store keeps things under its data folder, and which ids are usable.
 
-    sessions/<id>.json         one file per session (the source of truth)
-    trash/<id>.json            deleted sessions, until the trash is emptied
-    trash/<id>.deleted         tombstones: the id was deleted (see `trash`)
-    attachments/<id>/...       copies of local images attached in that session
-    index.sqlite3 (+ -wal)     listing/search cache, rebuilt from the files
-    .lock                      orders saves and deletes across processes
+sessions/<id>.json         one file per session (the source of truth)
+trash/<id>.json            deleted sessions, until the trash is emptied
+trash/<id>.deleted         tombstones: the id was deleted (see `trash`)
+attachments/<id>/...       copies of local images attached in that session
+index.sqlite3 (+ -wal)     listing/search cache, rebuilt from the files
+.lock                      orders saves and deletes across processes
 """
 
 from __future__ import annotations

@@ -68,7 +68,9 @@ class SessionStore:
         self._copies = AttachmentCopies(self.layout)
         self._trash = Trash(self.layout, self._lock, self._copies)
         self._index = SyncedIndex(self.layout)
-        self._writer = SessionWriter(self.layout, self._lock, self._index, self._trash, self._copies)
+        self._writer = SessionWriter(
+            self.layout, self._lock, self._index, self._trash, self._copies
+        )
         if refresh or self._index.index.in_memory:
             self.refresh(quick=True)
 

@@ -45,21 +45,29 @@ if TYPE_CHECKING:
 CHAT_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("New chat", "Start a new conversation", "new_chat"),
     ("Regenerate last reply", "Send the same history again for a new answer", "regenerate"),
-    ("Edit last message", "Take your last message back into the prompt to edit and resend",
-     "edit_last"),
+    (
+        "Edit last message",
+        "Take your last message back into the prompt to edit and resend",
+        "edit_last",
+    ),
     ("Stop reply", "Stop the streaming reply (Esc)", "cancel"),
     ("Copy message", "Copy the highlighted message, or the last reply", "copy_message"),
-    ("Copy last code block", "Copy the last code block of the highlighted message or last reply",
-     "copy_code"),
+    (
+        "Copy last code block",
+        "Copy the last code block of the highlighted message or last reply",
+        "copy_code",
+    ),
     ("Choose model", "Pick the model from the API's model list", "pick_model"),
     ("Edit system prompt", "Set the system prompt of this chat", "system_prompt"),
     ("Attach image", "Attach a PNG/JPEG file or an image URL to the next message", "attach"),
-    ("Clear attachments", "Remove the images attached to the next message",
-     "clear_attachments"),
+    ("Clear attachments", "Remove the images attached to the next message", "clear_attachments"),
     ("Enter API key", "Use an xAI API key (for this session or saved)", "api_key"),
     ("Toggle tool log", "Show or hide the tool-call and reasoning log", "toggle_tool_log"),
-    ("Search settings", "Open the search settings pane and focus it (again: close it)",
-     "search_settings"),
+    (
+        "Search settings",
+        "Open the search settings pane and focus it (again: close it)",
+        "search_settings",
+    ),
     ("Wider side pane", "Make the side pane wider", "grow_pane"),
     ("Narrower side pane", "Make the side pane narrower", "shrink_pane"),
     ("Sessions", "Browse saved sessions", "sessions"),
@@ -75,9 +83,11 @@ class ChatCommands(TableCommands):
             return
         for title, help_text, action in CHAT_COMMANDS:
             yield title, help_text, partial(screen.run_action, action)
-        yield ("Prompt history: clear",
-               "Forget the prompts you sent (Up recalls them), on disk too",
-               lambda: screen.prompt.clear_history())
+        yield (
+            "Prompt history: clear",
+            "Forget the prompts you sent (Up recalls them), on disk too",
+            lambda: screen.prompt.clear_history(),
+        )
 
 
 class ChatPresetCommands(PresetCommands):
@@ -141,7 +151,9 @@ class GrokApp(App[None]):
         self.model_catalog = ModelCatalog()
         self._old_clients: list[Any] = []
         #: Named search presets (PresetCommands reads it); edits settings.presets in place.
-        self.preset_store = PresetStore(self.settings.presets, config_path=self.settings.config_path)
+        self.preset_store = PresetStore(
+            self.settings.presets, config_path=self.settings.config_path
+        )
         #: Theme selection, the previewing picker, saving the choice, code styles, reloads.
         self.theme_manager = ThemeManager(self, config_path=self.settings.config_path)
 
@@ -231,8 +243,11 @@ class GrokApp(App[None]):
             return None, ""
         if self._entered_keys:
             return self._entered_keys[-1], "entered in this run"
-        source = {"env": "from XAI_API_KEY", ".env": "from ./.env",
-                  "config": "from config.toml"}.get(self.settings.api_key_source or "", "")
+        source = {
+            "env": "from XAI_API_KEY",
+            ".env": "from ./.env",
+            "config": "from config.toml",
+        }.get(self.settings.api_key_source or "", "")
         return self.settings.key_value(), source
 
     def use_api_key(self, key: str, *, save: bool = False) -> None:
@@ -247,8 +262,9 @@ class GrokApp(App[None]):
         self._entered_keys.append(key)
         base_url = self.settings.base_url or DEFAULT_BASE_URL
         old = self.backend
-        self.backend = real_backend(key, base_url=base_url, api=self.settings.api,
-                                    settings=self.settings)
+        self.backend = real_backend(
+            key, base_url=base_url, api=self.settings.api, settings=self.settings
+        )
         self._old_clients.append(old.client)
         self.backend_changed.publish(self.backend)
         if save:
@@ -264,8 +280,7 @@ class GrokApp(App[None]):
         except (ConfigError, OSError) as exc:
             self.notify(f"Could not save the key: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Saved API key {mask_key(key)} to the config file (mode 0600).",
-                    markup=False)
+        self.notify(f"Saved API key {mask_key(key)} to the config file (mode 0600).", markup=False)
 
     # -- app actions ---------------------------------------------------------------
 

@@ -147,11 +147,7 @@ class Checkpointer:
             self._checked.add(sid)
             if not store.exists(sid):
                 self._created.add(sid)
-        if (
-            not data.get("messages")
-            and sid in self._created
-            and not data.get("title_is_custom")
-        ):
+        if not data.get("messages") and sid in self._created and not data.get("title_is_custom"):
             # The turn went back into the prompt: its images may still be
             # shown there, and sent again from the store's copies.
             store.discard(sid, keep_attachments=True)

@@ -43,5 +43,6 @@ class TableCommands(Provider):
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, highlight_match(matcher, title), callback, text=title,
-                          help=help_text)
+                yield Hit(
+                    score, highlight_match(matcher, title), callback, text=title, help=help_text
+                )

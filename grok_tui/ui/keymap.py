@@ -50,8 +50,10 @@ def _text_widget_keys() -> list[tuple[str, set[str]]]:
 
     return [
         ("the prompt (a TextArea)", keys_of(TextArea) | {"enter", "tab"}),
-        ("text inputs (Input: the session browser's filter, dialogs, the search form)",
-         keys_of(Input) | {"enter"}),
+        (
+            "text inputs (Input: the session browser's filter, dialogs, the search form)",
+            keys_of(Input) | {"enter"},
+        ),
     ]
 
 

@@ -16,7 +16,6 @@ Preset names are user text: shown through `Content`/`Text` only, never markup.
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -196,9 +195,7 @@ class PresetNameScreen(ModalScreen[str | None]):
                 max_length=MAX_NAME_LENGTH,
                 id="preset-name",
             )
-            yield Static(
-                "Enter saves, Esc cancels", classes="preset-name--message", markup=False
-            )
+            yield Static("Enter saves, Esc cancels", classes="preset-name--message", markup=False)
 
     def _message(self, text: str, *, error: bool = False) -> None:
         label = self.query_one(".preset-name--message", Static)
@@ -261,13 +258,19 @@ class PresetCommands(TableCommands):
         return [
             (self.SAVE_TEXT, "Name the current search settings to reuse them", self._save),
             *(
-                (self.APPLY_PREFIX + name, "Use these search settings in this session",
-                 lambda n=name: self.apply(n))
+                (
+                    self.APPLY_PREFIX + name,
+                    "Use these search settings in this session",
+                    lambda n=name: self.apply(n),
+                )
                 for name in names
             ),
             *(
-                (self.DELETE_PREFIX + name, "Remove this preset from the config file",
-                 lambda n=name: self.delete(n))
+                (
+                    self.DELETE_PREFIX + name,
+                    "Remove this preset from the config file",
+                    lambda n=name: self.delete(n),
+                )
                 for name in names
             ),
         ]

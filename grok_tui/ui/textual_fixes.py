@@ -183,7 +183,7 @@ async def _settle(app: Any) -> None:
             waited = True
             try:
                 await asyncio.wait_for(screen._mounted_event.wait(), DRAIN_TIMEOUT)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return
         if app.focused is None:
             # Its ScreenResume gives the focus to its AUTO_FOCUS widget.
@@ -221,7 +221,7 @@ async def _drain(node: Any, *, keys_only: bool = True) -> bool:
         return False
     try:
         await asyncio.wait_for(asyncio.shield(done), DRAIN_TIMEOUT)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     return True
 
@@ -266,8 +266,12 @@ def _fix_partial_update_renders_union() -> bool:
                     continue
                 if start >= 0:
                     run = Region(x, start, width, end - start)
-                    yield region, run, widget.render_lines(
-                        Region(x - region.x, start - region.y, width, end - start)
+                    yield (
+                        region,
+                        run,
+                        widget.render_lines(
+                            Region(x - region.x, start - region.y, width, end - start)
+                        ),
                     )
                 start, end = row_start, row_end
 

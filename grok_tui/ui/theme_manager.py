@@ -232,7 +232,9 @@ class ThemeManager:
                 self._wanted = self._written
                 self.app.notify(
                     strip_control(f"Could not save the theme: {exc}"),
-                    severity="error", markup=False, timeout=8,
+                    severity="error",
+                    markup=False,
+                    timeout=8,
                 )
                 return
             self._written = name
@@ -317,16 +319,24 @@ class ThemeManager:
             count = len(themes)
             self.app.notify(
                 f"Reloaded {count} theme file{'s' if count != 1 else ''}"
-                + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})."
-                   if warnings else "."),
+                + (
+                    f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})."
+                    if warnings
+                    else "."
+                ),
                 markup=False,
             )
         return warnings
 
     def start_reload(self) -> None:
         """`reload()` as a worker (for commands and key bindings)."""
-        self.app.run_worker(self.reload(), name="reload themes", group="theme-reload",
-                            exclusive=True, exit_on_error=False)
+        self.app.run_worker(
+            self.reload(),
+            name="reload themes",
+            group="theme-reload",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     # -- listing ---------------------------------------------------------------------------
 
@@ -383,8 +393,9 @@ class _ThemeListProvider(Provider):
         for name, help_text, callback in self._entries():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, text=name,
-                          help=escape(help_text))
+                yield Hit(
+                    score, matcher.highlight(name), callback, text=name, help=escape(help_text)
+                )
 
 
 class ThemePicker(CommandPalette):
@@ -443,16 +454,19 @@ class ThemePicker(CommandPalette):
 
 
 class ThemeCommands(TableCommands):
-    """"Theme: choose…" and "Theme: reload theme files" in the command palette."""
+    """ "Theme: choose…" and "Theme: reload theme files" in the command palette."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], None]]]:
         manager = ThemeManager.of(self.app)
         if manager is None:
             return
-        yield ("Theme: choose…",
-               "Preview themes while moving through the list; Enter keeps one, Esc restores",
-               manager.pick)
-        yield ("Theme: reload theme files",
-               "Re-read the shipped and user theme files and apply the changes",
-               manager.start_reload)
-
+        yield (
+            "Theme: choose…",
+            "Preview themes while moving through the list; Enter keeps one, Esc restores",
+            manager.pick,
+        )
+        yield (
+            "Theme: reload theme files",
+            "Re-read the shipped and user theme files and apply the changes",
+            manager.start_reload,
+        )

@@ -55,10 +55,24 @@ GROK_VARIABLES: tuple[str, ...] = (
 
 REQUIRED_COLORS: tuple[str, ...] = ("primary", "background", "foreground")
 OPTIONAL_COLORS: tuple[str, ...] = (
-    "secondary", "accent", "surface", "panel", "boost", "warning", "error", "success",
+    "secondary",
+    "accent",
+    "surface",
+    "panel",
+    "boost",
+    "warning",
+    "error",
+    "success",
 )
-_KNOWN_KEYS = {*REQUIRED_COLORS, *OPTIONAL_COLORS, "dark", "code_theme", "variables", "name",
-               "description"}
+_KNOWN_KEYS = {
+    *REQUIRED_COLORS,
+    *OPTIONAL_COLORS,
+    "dark",
+    "code_theme",
+    "variables",
+    "name",
+    "description",
+}
 
 _FALLBACK = {"warning": "#ffa62b", "error": "#ba3c5b", "success": "#4EBF71"}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -97,7 +111,7 @@ def _color(value: Any, key: str) -> str:
     from textual.color import Color, ColorParseError
 
     if not isinstance(value, str) or not value.strip():
-        raise ThemeError(f"{key} must be a color string such as \"#1e1e2e\", got {value!r}")
+        raise ThemeError(f'{key} must be a color string such as "#1e1e2e", got {value!r}')
     try:
         Color.parse(value.strip())
     except (ColorParseError, ValueError):
@@ -116,7 +130,7 @@ def _variable_value(name: str, value: Any) -> str:
         raise ThemeError(f"variables.{name} must be a non-empty string, got {value!r}")
     text = value.strip()
     if name == "code-theme":
-        raise ThemeError("set the code style with code_theme = \"...\", not in [variables]")
+        raise ThemeError('set the code style with code_theme = "...", not in [variables]')
     if name.endswith("-style"):
         from textual.css.constants import VALID_STYLE_FLAGS
 
@@ -169,8 +183,9 @@ def derived_variables(colors: dict[str, str], dark: bool) -> dict[str, str]:
     }
 
 
-def theme_from_data(name: str, data: dict[str, Any], *, path: Path | None = None,
-                    user: bool = False) -> GrokTheme:
+def theme_from_data(
+    name: str, data: dict[str, Any], *, path: Path | None = None, user: bool = False
+) -> GrokTheme:
     """A GrokTheme from a parsed theme file; raises ThemeError with the reason."""
     from textual.theme import Theme
 
@@ -189,7 +204,7 @@ def theme_from_data(name: str, data: dict[str, Any], *, path: Path | None = None
         raise ThemeError(f"code_theme = {code_theme!r} is not a Pygments style")
     raw_vars = data.get("variables", {})
     if not isinstance(raw_vars, dict):
-        raise ThemeError("[variables] must be a table of name = \"value\"")
+        raise ThemeError('[variables] must be a table of name = "value"')
     variables = derived_variables(colors, dark)
     for var, value in raw_vars.items():
         variables[str(var)] = _variable_value(str(var), value)
@@ -210,8 +225,9 @@ def theme_from_data(name: str, data: dict[str, Any], *, path: Path | None = None
         dark=dark,
         variables=variables,
     )
-    return GrokTheme(name=name, textual_theme=textual_theme, code_theme=code_theme, path=path,
-                     user=user)
+    return GrokTheme(
+        name=name, textual_theme=textual_theme, code_theme=code_theme, path=path, user=user
+    )
 
 
 def load_theme_file(path: Path, *, user: bool = False) -> GrokTheme:
@@ -279,8 +295,7 @@ def _with_grok_variables(theme: Theme) -> Theme:
         derived = derived_variables(colors, theme.dark)
     except Exception:
         return theme  # e.g. ANSI themes with colors Color cannot blend
-    variables = {**derived, "code-theme": "monokai" if theme.dark else "default",
-                 **theme.variables}
+    variables = {**derived, "code-theme": "monokai" if theme.dark else "default", **theme.variables}
     return dataclasses.replace(theme, variables=variables)
 
 

@@ -52,20 +52,27 @@ def sse_response(body: bytes) -> httpx.Response:
 
 
 def json_response(status: int, obj: Any, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(status, headers={"content-type": "application/json", **(headers or {})},
-                          content=json.dumps(obj).encode())
+    return httpx.Response(
+        status,
+        headers={"content-type": "application/json", **(headers or {})},
+        content=json.dumps(obj).encode(),
+    )
 
 
 @pytest.mark.parametrize(
     "terminal",
     [
         {"type": "error", "code": None, "message": "Service temporarily unavailable."},
-        {"type": "response.failed", "response": {"error": {"code": "server_error", "message": "boom"}}},
+        {
+            "type": "response.failed",
+            "response": {"error": {"code": "server_error", "message": "boom"}},
+        },
     ],
 )
 async def test_in_stream_server_error_before_content_is_retried(terminal: dict[str, Any]) -> None:
-    transport, seen = scripted([sse_response(sse(CREATED, terminal)),
-                                sse_response(sse(CREATED, DELTA, COMPLETED))])
+    transport, seen = scripted(
+        [sse_response(sse(CREATED, terminal)), sse_response(sse(CREATED, DELTA, COMPLETED))]
+    )
     events = await collect(make_client(transport, retries=2))
     assert len(seen) == 2
     retrying = [e for e in events if isinstance(e, Retrying)]
@@ -74,14 +81,18 @@ async def test_in_stream_server_error_before_content_is_retried(terminal: dict[s
 
 
 async def test_in_stream_error_after_content_is_not_retried() -> None:
-    transport, seen = scripted([sse_response(sse(CREATED, DELTA, {"type": "error", "message": "x"}))])
+    transport, seen = scripted(
+        [sse_response(sse(CREATED, DELTA, {"type": "error", "message": "x"}))]
+    )
     events = await collect(make_client(transport, retries=2))
     assert len(seen) == 1
     assert isinstance(events[-1], Failed) and events[-1].partial and events[-1].text == "Hi"
 
 
 async def test_interrupted_before_content_is_retried() -> None:
-    transport, seen = scripted([sse_response(sse(CREATED)), sse_response(sse(CREATED, DELTA, COMPLETED))])
+    transport, seen = scripted(
+        [sse_response(sse(CREATED)), sse_response(sse(CREATED, DELTA, COMPLETED))]
+    )
     events = await collect(make_client(transport, retries=1))
     assert len(seen) == 2 and isinstance(events[-1], Completed)
 
@@ -90,17 +101,28 @@ async def test_html_200_is_a_protocol_error_and_html_502_a_server_error() -> Non
     html = httpx.Response(200, headers={"content-type": "text/html"}, content=b"<html>hi</html>")
     events = await collect(make_client(scripted([html])[0]))
     assert isinstance(events[-1], Failed) and isinstance(events[-1].error, ProtocolError)
-    bad_gw = httpx.Response(502, headers={"content-type": "text/html"}, content=b"<h1>Bad gateway</h1>")
+    bad_gw = httpx.Response(
+        502, headers={"content-type": "text/html"}, content=b"<h1>Bad gateway</h1>"
+    )
     events = await collect(make_client(scripted([bad_gw])[0]))
     err = events[-1].error  # type: ignore[union-attr]
     assert isinstance(err, ServerError) and err.status == 502 and "Bad gateway" in err.message
 
 
 async def test_non_streamed_json_answer_is_decoded() -> None:
-    body = {"id": "c", "object": "chat.completion", "model": "m",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Whole"},
-                         "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}}
+    body = {
+        "id": "c",
+        "object": "chat.completion",
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Whole"},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+    }
     events = await collect(make_client(scripted([json_response(200, body)])[0], api="chat"))
     assert TextDelta("Whole") in events
     assert isinstance(events[-1], Completed) and events[-1].text == "Whole"
@@ -117,12 +139,25 @@ async def test_key_in_a_server_message_is_redacted() -> None:
 
 def test_error_bodies_flat_nested_and_billing_403() -> None:
     nested = error_from_response(
-        404, json.dumps({"error": {"message": "no such model", "type": "invalid_request_error",
-                                   "code": "model_not_found"}}).encode(), {})
+        404,
+        json.dumps(
+            {
+                "error": {
+                    "message": "no such model",
+                    "type": "invalid_request_error",
+                    "code": "model_not_found",
+                }
+            }
+        ).encode(),
+        {},
+    )
     assert isinstance(nested, NotFoundError)
     assert (nested.message, nested.code) == ("no such model", "model_not_found")
     billing = error_from_response(
-        403, json.dumps({"code": "perm", "error": "Your team has used all available credits"}).encode(), {})
+        403,
+        json.dumps({"code": "perm", "error": "Your team has used all available credits"}).encode(),
+        {},
+    )
     assert isinstance(billing, BillingError) and not billing.retryable
     perm = error_from_response(403, b'{"code":"perm","error":"blocked"}', {})
     assert isinstance(perm, PermissionDeniedError)
@@ -156,7 +191,9 @@ async def test_list_models_falls_back_to_v1_models_on_404() -> None:
         seen.append(request.url.path)
         if request.url.path.endswith("/language-models"):
             return json_response(404, {"code": "nf", "error": "No handler found on route."})
-        return json_response(200, {"data": [{"id": "grok-4.3", "owned_by": "xai"}], "object": "list"})
+        return json_response(
+            200, {"data": [{"id": "grok-4.3", "owned_by": "xai"}], "object": "list"}
+        )
 
     async with make_client(httpx.MockTransport(handler)) as client:
         models = await client.list_models()
@@ -165,11 +202,26 @@ async def test_list_models_falls_back_to_v1_models_on_404() -> None:
 
 
 def test_price_units_converted_to_usd_per_million() -> None:
-    (m,) = parse_model_list({"models": [{
-        "id": "grok-3", "aliases": ["grok-3-latest"], "input_modalities": ["text", "image"],
-        "prompt_text_token_price": 30000, "cached_prompt_text_token_price": 7500,
-        "completion_text_token_price": 150000, "search_price": 250000000}]})
-    assert (m.input_price_per_m, m.cached_input_price_per_m, m.output_price_per_m) == (3.0, 0.75, 15.0)
+    (m,) = parse_model_list(
+        {
+            "models": [
+                {
+                    "id": "grok-3",
+                    "aliases": ["grok-3-latest"],
+                    "input_modalities": ["text", "image"],
+                    "prompt_text_token_price": 30000,
+                    "cached_prompt_text_token_price": 7500,
+                    "completion_text_token_price": 150000,
+                    "search_price": 250000000,
+                }
+            ]
+        }
+    )
+    assert (m.input_price_per_m, m.cached_input_price_per_m, m.output_price_per_m) == (
+        3.0,
+        0.75,
+        15.0,
+    )
     assert m.search_price_per_call == pytest.approx(0.025)
     assert m.aliases == ("grok-3-latest",) and m.accepts_images
 

@@ -35,7 +35,9 @@ def frames_of(name: str) -> list[str]:
     return [block[len("data: ") :] for block in text.split("\n\n") if block.startswith("data: ")]
 
 
-def run(decoder: ResponsesDecoder | ChatDecoder, datas: list[Any], *, eof: bool = True) -> list[StreamEvent]:
+def run(
+    decoder: ResponsesDecoder | ChatDecoder, datas: list[Any], *, eof: bool = True
+) -> list[StreamEvent]:
     out: list[StreamEvent] = []
     for d in datas:
         data = d if isinstance(d, str) else json.dumps(d)
@@ -139,22 +141,41 @@ def test_shape_a_web_search_and_x_search_call_items() -> None:
     tools = [e for e in events if isinstance(e, (ToolCallStarted, ToolCallFinished))]
     assert tools == [
         ToolCallStarted("fc_r_0", "web_search", ToolKind.WEB_SEARCH, ws["arguments"]),
-        ToolCallFinished("fc_r_0", "web_search", ToolKind.WEB_SEARCH, ToolPhase.COMPLETED, ws["arguments"]),
+        ToolCallFinished(
+            "fc_r_0", "web_search", ToolKind.WEB_SEARCH, ToolPhase.COMPLETED, ws["arguments"]
+        ),
         ToolCallStarted("fc_r_1", "x_semantic_search", ToolKind.X_SEARCH, xs["arguments"]),
-        ToolCallFinished("fc_r_1", "x_semantic_search", ToolKind.X_SEARCH, ToolPhase.COMPLETED, xs["arguments"]),
+        ToolCallFinished(
+            "fc_r_1", "x_semantic_search", ToolKind.X_SEARCH, ToolPhase.COMPLETED, xs["arguments"]
+        ),
     ]
 
 
 def test_tool_names_and_kinds() -> None:
     assert classify_tool("custom_tool_call", "browse_page") == ("browse_page", ToolKind.WEB_SEARCH)
-    assert classify_tool("custom_tool_call", "x_thread_fetch") == ("x_thread_fetch", ToolKind.X_SEARCH)
-    assert classify_tool("custom_tool_call", "x_user_search") == ("x_user_search", ToolKind.X_SEARCH)
+    assert classify_tool("custom_tool_call", "x_thread_fetch") == (
+        "x_thread_fetch",
+        ToolKind.X_SEARCH,
+    )
+    assert classify_tool("custom_tool_call", "x_user_search") == (
+        "x_user_search",
+        ToolKind.X_SEARCH,
+    )
     assert classify_tool("custom_tool_call", "view_image") == ("view_image", ToolKind.VIEW_IMAGE)
-    assert classify_tool("custom_tool_call", "view_x_video") == ("view_x_video", ToolKind.VIEW_X_VIDEO)
-    assert classify_tool("code_interpreter_call", None) == ("code_execution", ToolKind.CODE_EXECUTION)
+    assert classify_tool("custom_tool_call", "view_x_video") == (
+        "view_x_video",
+        ToolKind.VIEW_X_VIDEO,
+    )
+    assert classify_tool("code_interpreter_call", None) == (
+        "code_execution",
+        ToolKind.CODE_EXECUTION,
+    )
     assert classify_tool("file_search_call", None) == ("file_search", ToolKind.FILE_SEARCH)
     assert classify_tool("mcp_call", "deepwiki.read_wiki") == ("deepwiki.read_wiki", ToolKind.MCP)
-    assert classify_tool("image_generation_call", None) == ("image_generation", ToolKind.IMAGE_GENERATION)
+    assert classify_tool("image_generation_call", None) == (
+        "image_generation",
+        ToolKind.IMAGE_GENERATION,
+    )
     assert classify_tool("function_call", "get_weather") == ("get_weather", ToolKind.FUNCTION)
     assert classify_tool("custom_tool_call", "teleport") == ("teleport", ToolKind.UNKNOWN)
     assert classify_tool("quantum_call", None) == ("quantum", ToolKind.UNKNOWN)
@@ -162,15 +183,29 @@ def test_tool_names_and_kinds() -> None:
 
 def test_code_interpreter_phases_and_code_deltas() -> None:
     item = {"id": "ci_1", "type": "code_interpreter_call", "status": "in_progress", "code": ""}
-    done = dict(item, status="completed", code="print(17*19)", outputs=[{"type": "logs", "logs": "323"}])
+    done = dict(
+        item, status="completed", code="print(17*19)", outputs=[{"type": "logs", "logs": "323"}]
+    )
     events = run(
         rdec(),
         [
             {"type": "response.output_item.added", "item": item, "output_index": 0},
             {"type": "response.code_interpreter_call.in_progress", "item_id": "ci_1"},
-            {"type": "response.code_interpreter_call_code.delta", "item_id": "ci_1", "delta": "print("},
-            {"type": "response.code_interpreter_call_code.delta", "item_id": "ci_1", "delta": "17*19)"},
-            {"type": "response.code_interpreter_call_code.done", "item_id": "ci_1", "code": "print(17*19)"},
+            {
+                "type": "response.code_interpreter_call_code.delta",
+                "item_id": "ci_1",
+                "delta": "print(",
+            },
+            {
+                "type": "response.code_interpreter_call_code.delta",
+                "item_id": "ci_1",
+                "delta": "17*19)",
+            },
+            {
+                "type": "response.code_interpreter_call_code.done",
+                "item_id": "ci_1",
+                "code": "print(17*19)",
+            },
             {"type": "response.code_interpreter_call.interpreting", "item_id": "ci_1"},
             {"type": "response.code_interpreter_call.completed", "item_id": "ci_1"},
             {"type": "response.output_item.done", "item": done, "output_index": 0},
@@ -178,7 +213,9 @@ def test_code_interpreter_phases_and_code_deltas() -> None:
         ],
     )
     code = '{"code":"print(17*19)"}'
-    assert [e for e in events if isinstance(e, (ToolCallStarted, ToolCallUpdated, ToolCallFinished))] == [
+    assert [
+        e for e in events if isinstance(e, (ToolCallStarted, ToolCallUpdated, ToolCallFinished))
+    ] == [
         ToolCallStarted("ci_1", "code_execution", ToolKind.CODE_EXECUTION, ""),
         # The wire's own phase words ride along, so the log can show each step.
         ToolCallUpdated("ci_1", ToolPhase.STARTED, '{"code":"print("}'),
@@ -186,19 +223,45 @@ def test_code_interpreter_phases_and_code_deltas() -> None:
         ToolCallUpdated("ci_1", ToolPhase.SEARCHING, step="interpreting"),
         ToolCallUpdated("ci_1", ToolPhase.COMPLETED, step="completed"),
         ToolCallFinished(
-            "ci_1", "code_execution", ToolKind.CODE_EXECUTION, ToolPhase.COMPLETED, code,
+            "ci_1",
+            "code_execution",
+            ToolKind.CODE_EXECUTION,
+            ToolPhase.COMPLETED,
+            code,
             output="323",
         ),
     ]
 
 
 def test_failed_tool_item_reports_error() -> None:
-    item = {"id": "mcp_1", "type": "mcp_call", "name": "read_wiki", "server_label": "dw",
-            "arguments": "{}", "status": "failed", "error": "server down"}
-    events = run(rdec(), [{"type": "response.output_item.done", "item": item},
-                          {"type": "response.completed", "response": {}}])
+    item = {
+        "id": "mcp_1",
+        "type": "mcp_call",
+        "name": "read_wiki",
+        "server_label": "dw",
+        "arguments": "{}",
+        "status": "failed",
+        "error": "server down",
+    }
+    events = run(
+        rdec(),
+        [
+            {"type": "response.output_item.done", "item": item},
+            {"type": "response.completed", "response": {}},
+        ],
+    )
     fin = [e for e in events if isinstance(e, ToolCallFinished)]
-    assert fin == [ToolCallFinished("mcp_1", "read_wiki", ToolKind.MCP, ToolPhase.FAILED, "{}", error="server down", server="dw")]
+    assert fin == [
+        ToolCallFinished(
+            "mcp_1",
+            "read_wiki",
+            ToolKind.MCP,
+            ToolPhase.FAILED,
+            "{}",
+            error="server down",
+            server="dw",
+        )
+    ]
 
 
 def test_annotations_only_inside_the_finished_message() -> None:
@@ -206,14 +269,25 @@ def test_annotations_only_inside_the_finished_message() -> None:
         "id": "msg_1",
         "type": "message",
         "role": "assistant",
-        "content": [{"type": "output_text", "text": "xAI is a company.",
-                     "annotations": [{"type": "url_citation", "url": "https://x.ai/company"},
-                                     {"type": "url_citation", "url": "https://x.ai/"}]}],
+        "content": [
+            {
+                "type": "output_text",
+                "text": "xAI is a company.",
+                "annotations": [
+                    {"type": "url_citation", "url": "https://x.ai/company"},
+                    {"type": "url_citation", "url": "https://x.ai/"},
+                ],
+            }
+        ],
     }
     events = run(
         rdec(),
         [
-            {"type": "response.output_text.delta", "item_id": "msg_1", "delta": "xAI is a company."},
+            {
+                "type": "response.output_text.delta",
+                "item_id": "msg_1",
+                "delta": "xAI is a company.",
+            },
             {"type": "response.output_item.done", "item": msg},
             {"type": "response.completed", "response": {"output": [msg]}},
         ],
@@ -239,28 +313,54 @@ def test_response_done_and_incomplete() -> None:
         rdec(),
         [
             {"type": "response.output_text.delta", "delta": "Half"},
-            {"type": "response.incomplete",
-             "response": {"id": "r", "status": "incomplete",
-                          "incomplete_details": {"reason": "max_output_tokens"},
-                          "usage": {"input_tokens": 5, "output_tokens": 9, "total_tokens": 14}}},
+            {
+                "type": "response.incomplete",
+                "response": {
+                    "id": "r",
+                    "status": "incomplete",
+                    "incomplete_details": {"reason": "max_output_tokens"},
+                    "usage": {"input_tokens": 5, "output_tokens": 9, "total_tokens": 14},
+                },
+            },
         ],
     )
     last = inc[-1]
     assert isinstance(last, Completed)
-    assert (last.status, last.finish_reason, last.text) == ("incomplete", "max_output_tokens", "Half")
+    assert (last.status, last.finish_reason, last.text) == (
+        "incomplete",
+        "max_output_tokens",
+        "Half",
+    )
 
 
 def test_error_event_before_content_is_not_partial() -> None:
-    events = run(rdec(), [frames_of("responses_D1_error.sse")[0],
-                          {"type": "error", "code": "rate_limit_exceeded", "message": "slow down"}])
+    events = run(
+        rdec(),
+        [
+            frames_of("responses_D1_error.sse")[0],
+            {"type": "error", "code": "rate_limit_exceeded", "message": "slow down"},
+        ],
+    )
     last = events[-1]
     assert isinstance(last, Failed) and not last.partial
     assert isinstance(last.error, RateLimitError)
 
 
 def test_in_stream_billing_error() -> None:
-    events = run(rdec(), [{"type": "response.failed", "response": {"error": {
-        "code": "server_error", "message": "Your team has used all available credits"}}}])
+    events = run(
+        rdec(),
+        [
+            {
+                "type": "response.failed",
+                "response": {
+                    "error": {
+                        "code": "server_error",
+                        "message": "Your team has used all available credits",
+                    }
+                },
+            }
+        ],
+    )
     assert isinstance(events[-1], Failed) and isinstance(events[-1].error, BillingError)
 
 
@@ -277,7 +377,9 @@ def test_dataless_frames_are_keepalives_before_content_only() -> None:
 # -- chat --------------------------------------------------------------------
 
 
-def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, **extra: Any) -> dict[str, Any]:
+def chunk(
+    delta: dict[str, Any] | None = None, finish: str | None = None, **extra: Any
+) -> dict[str, Any]:
     choice: dict[str, Any] = {"index": 0, "delta": delta or {}}
     if finish:
         choice["finish_reason"] = finish
@@ -285,9 +387,15 @@ def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, **extr
 
 
 def test_chat_empty_deltas_are_progress() -> None:
-    events = run(cdec(), [chunk(), chunk(), chunk({"content": "Hi"}), chunk(finish="stop"), "[DONE]"])
+    events = run(
+        cdec(), [chunk(), chunk(), chunk({"content": "Hi"}), chunk(finish="stop"), "[DONE]"]
+    )
     assert [e.kind for e in events] == [
-        "response_started", "reasoning_progress", "reasoning_progress", "text_delta", "completed",
+        "response_started",
+        "reasoning_progress",
+        "reasoning_progress",
+        "text_delta",
+        "completed",
     ]
 
 
@@ -307,8 +415,15 @@ def test_chat_usage_on_every_chunk_last_wins_and_total_disambiguates() -> None:
     def usage(n: int) -> dict[str, int]:
         return {"prompt_tokens": 10, "completion_tokens": n, "total_tokens": 10 + n}
 
-    events = run(cdec(), [chunk({"content": "a"}, usage=usage(1)), chunk({"content": "b"}, usage=usage(2)),
-                          chunk(finish="stop", usage=usage(2)), "[DONE]"])
+    events = run(
+        cdec(),
+        [
+            chunk({"content": "a"}, usage=usage(1)),
+            chunk({"content": "b"}, usage=usage(2)),
+            chunk(finish="stop", usage=usage(2)),
+            "[DONE]",
+        ],
+    )
     usages = [e for e in events if e.kind == "usage_updated"]
     assert len(usages) == 1
     done = events[-1]
@@ -318,39 +433,83 @@ def test_chat_usage_on_every_chunk_last_wins_and_total_disambiguates() -> None:
 
 def test_chat_reasoning_inside_output_when_total_says_so() -> None:
     # an OpenAI-style server that folds reasoning into completion_tokens
-    raw = {"prompt_tokens": 10, "completion_tokens": 50, "total_tokens": 60,
-           "completion_tokens_details": {"reasoning_tokens": 40}}
-    events = run(cdec(), [chunk({"content": "x"}), chunk(finish="stop"),
-                          {"id": "c1", "choices": [], "usage": raw}, "[DONE]"])
+    raw = {
+        "prompt_tokens": 10,
+        "completion_tokens": 50,
+        "total_tokens": 60,
+        "completion_tokens_details": {"reasoning_tokens": 40},
+    }
+    events = run(
+        cdec(),
+        [
+            chunk({"content": "x"}),
+            chunk(finish="stop"),
+            {"id": "c1", "choices": [], "usage": raw},
+            "[DONE]",
+        ],
+    )
     done = events[-1]
     assert isinstance(done, Completed) and done.usage is not None
     assert (done.usage.output_tokens, done.usage.reasoning_tokens) == (10, 40)
 
 
 def test_chat_fragmented_tool_calls_accumulate_by_index() -> None:
-    events = run(cdec(), [
-        chunk({"tool_calls": [{"index": 0, "id": "call_1", "function": {"name": "f", "arguments": '{"a"'}}]}),
-        chunk({"tool_calls": [{"index": 0, "function": {"arguments": ":1}"}}]}),
-        chunk(finish="tool_calls"), "[DONE]",
-    ])
+    events = run(
+        cdec(),
+        [
+            chunk(
+                {
+                    "tool_calls": [
+                        {"index": 0, "id": "call_1", "function": {"name": "f", "arguments": '{"a"'}}
+                    ]
+                }
+            ),
+            chunk({"tool_calls": [{"index": 0, "function": {"arguments": ":1}"}}]}),
+            chunk(finish="tool_calls"),
+            "[DONE]",
+        ],
+    )
     fin = [e for e in events if isinstance(e, ToolCallFinished)]
-    assert fin == [ToolCallFinished("call_1", "f", ToolKind.FUNCTION, ToolPhase.COMPLETED, '{"a":1}')]
+    assert fin == [
+        ToolCallFinished("call_1", "f", ToolKind.FUNCTION, ToolPhase.COMPLETED, '{"a":1}')
+    ]
 
 
 def test_chat_in_band_errors_nested_and_flat() -> None:
-    nested = run(cdec(), [chunk({"content": "Hi"}),
-                          {"error": {"message": "Internal server error", "type": "server_error", "code": None}}])
+    nested = run(
+        cdec(),
+        [
+            chunk({"content": "Hi"}),
+            {"error": {"message": "Internal server error", "type": "server_error", "code": None}},
+        ],
+    )
     assert isinstance(nested[-1], Failed) and isinstance(nested[-1].error, ServerError)
     assert nested[-1].partial and nested[-1].text == "Hi"
-    flat = run(cdec(), [{"code": "Some resource has been exhausted",
-                         "error": "The service is temporarily at capacity."}])
+    flat = run(
+        cdec(),
+        [
+            {
+                "code": "Some resource has been exhausted",
+                "error": "The service is temporarily at capacity.",
+            }
+        ],
+    )
     assert isinstance(flat[-1], Failed) and isinstance(flat[-1].error, RateLimitError)
     assert not flat[-1].partial
 
 
 def test_chat_legacy_citations_on_last_chunk() -> None:
-    events = run(cdec(), [chunk({"content": "x"}), chunk(finish="stop", citations=["https://x.ai/news", "https://x.ai/news"]), "[DONE]"])
-    assert [e for e in events if isinstance(e, CitationAdded)] == [CitationAdded("https://x.ai/news")]
+    events = run(
+        cdec(),
+        [
+            chunk({"content": "x"}),
+            chunk(finish="stop", citations=["https://x.ai/news", "https://x.ai/news"]),
+            "[DONE]",
+        ],
+    )
+    assert [e for e in events if isinstance(e, CitationAdded)] == [
+        CitationAdded("https://x.ai/news")
+    ]
 
 
 def test_chat_length_finish_is_incomplete() -> None:

@@ -77,7 +77,9 @@ def test_transcript_b1_reasoning_content() -> None:
         "usage_updated",
         "completed",
     ]
-    assert "".join(e.text for e in events if isinstance(e, ReasoningDelta)) == "First, the user said"
+    assert (
+        "".join(e.text for e in events if isinstance(e, ReasoningDelta)) == "First, the user said"
+    )
     usage = events[-1].usage  # type: ignore[union-attr]
     # chat: reasoning outside completion_tokens (12 + 1 + 290 = 303)
     assert usage is not None

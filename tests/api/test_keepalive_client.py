@@ -232,4 +232,3 @@ async def test_comments_restart_the_read_timeout(server: FakeServer) -> None:
     events = await run(server, "q scenario:stall", api="chat", read=1.0)
     assert isinstance(events[-1], Completed)
     assert any(isinstance(e, KeepAlive) for e in events)
-

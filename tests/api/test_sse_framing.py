@@ -60,7 +60,7 @@ def add_comments(text: str, where: list[int], comment: str) -> tuple[str, int]:
 @pytest.mark.parametrize("ending", ENDINGS)
 def test_frames_events_and_multi_line_data(ending: str) -> None:
     text = with_ending(
-        "data: {\"a\":1}\n\nevent: response.created\ndata: x\n\ndata: one\ndata:two\n\n"
+        'data: {"a":1}\n\nevent: response.created\ndata: x\n\ndata: one\ndata:two\n\n'
         "event: ping\n\ndata\n\n",
         ending,
     )
@@ -154,7 +154,7 @@ def test_fixtures_have_frames(name: str) -> None:
     ending=st.sampled_from(ENDINGS),
     cuts=st.lists(st.integers(min_value=1, max_value=50_000), max_size=60),
     where=st.lists(st.integers(min_value=0, max_value=10_000), max_size=8),
-    comment=st.sampled_from([": ping", ":keep-alive", ":", ": data: {\"type\":\"x\"}"]),
+    comment=st.sampled_from([": ping", ":keep-alive", ":", ': data: {"type":"x"}']),
     event_lines=st.booleans(),
 )
 def test_random_splits_endings_and_comments_give_the_same_frames(
@@ -181,9 +181,7 @@ def test_random_splits_endings_and_comments_give_the_same_frames(
     name=st.sampled_from(sorted(SSE_FIXTURES)),
     cuts=st.lists(st.integers(min_value=1, max_value=50_000), max_size=40),
 )
-def test_byte_splits_inside_utf8_through_an_incremental_decoder(
-    name: str, cuts: list[int]
-) -> None:
+def test_byte_splits_inside_utf8_through_an_incremental_decoder(name: str, cuts: list[int]) -> None:
     import codecs
 
     data = fixture_bytes(name)
@@ -233,9 +231,14 @@ def test_every_crlf_split_between_cr_and_lf(name: str) -> None:
     assert got.count(None) == 3
 
 
-@pytest.mark.parametrize("content_type", [
-    "text/event-stream; charset=iso-8859-1", "text/event-stream", "text/event-stream; charset=utf-8",
-])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/event-stream; charset=iso-8859-1",
+        "text/event-stream",
+        "text/event-stream; charset=utf-8",
+    ],
+)
 async def test_streams_are_utf8_whatever_the_charset_says(content_type: str) -> None:
     """The SSE spec decodes event streams as UTF-8 only; a character split
     across network chunks still comes out whole."""

@@ -57,7 +57,9 @@ def req(text: str = "use the tools", tools: tuple[Any, ...] = ALL_TOOLS) -> Chat
 
 
 def tool_events(events: list[StreamEvent]) -> list[StreamEvent]:
-    return [e for e in events if isinstance(e, (ToolCallStarted, ToolCallUpdated, ToolCallFinished))]
+    return [
+        e for e in events if isinstance(e, (ToolCallStarted, ToolCallUpdated, ToolCallFinished))
+    ]
 
 
 def test_request_shapes_of_each_tool() -> None:
@@ -90,7 +92,9 @@ async def test_all_tools_turn_over_the_fake(server: FakeServer) -> None:
         ("file_search", ToolKind.FILE_SEARCH, None),
     ]
     code_id = started[0].call_id
-    steps = [e.step for e in events if isinstance(e, ToolCallUpdated) and e.call_id == code_id and e.step]
+    steps = [
+        e.step for e in events if isinstance(e, ToolCallUpdated) and e.call_id == code_id and e.step
+    ]
     assert steps == ["executing", "interpreting", "completed"]
     code_args = [e.arguments for e in events if isinstance(e, ToolCallUpdated) and e.arguments]
     assert len(code_args) > 3 and code_args[0] == '{"code":"import math\\n"}'  # streamed
@@ -117,7 +121,9 @@ async def test_code_shape_a_function_like_item(server: FakeServer) -> None:
     ends = [e for e in events if isinstance(e, ToolCallFinished)]
     assert len(ends) == 1
     assert (ends[0].name, ends[0].tool_kind, ends[0].phase) == (
-        "code_execution", ToolKind.CODE_EXECUTION, ToolPhase.COMPLETED
+        "code_execution",
+        ToolKind.CODE_EXECUTION,
+        ToolPhase.COMPLETED,
     )
     assert ends[0].arguments.startswith('{"code":"import math')
     assert ends[0].output is None  # shape A carries no outputs
@@ -166,7 +172,8 @@ def test_token_is_not_echoed_in_the_stream() -> None:
     import json
 
     resp = fake.handle(
-        "POST", "/v1/responses",
+        "POST",
+        "/v1/responses",
         {"authorization": f"Bearer {FAKE_KEY}", "content-type": "application/json"},
         json.dumps(responses_body(req())).encode(),
     )
@@ -181,7 +188,8 @@ def _stream_bytes(scenario: str, tools: tuple[Any, ...]) -> bytes:
     import json
 
     resp = fake.handle(
-        "POST", "/v1/responses",
+        "POST",
+        "/v1/responses",
         {"authorization": f"Bearer {FAKE_KEY}", "content-type": "application/json"},
         json.dumps(responses_body(req("go", tools))).encode(),
     )
@@ -224,7 +232,10 @@ def test_json_events_of_new_tools_are_json() -> None:
     finished = [e for e in events if e["kind"] == "tool_call_finished"]
     text = json.dumps(finished)
     assert '"results": [{"file_id"' in text and '"server": "deepwiki"' in text
-    assert event_to_dict(ToolCallUpdated("c", ToolPhase.SEARCHING, step="executing"))["step"] == "executing"
+    assert (
+        event_to_dict(ToolCallUpdated("c", ToolPhase.SEARCHING, step="executing"))["step"]
+        == "executing"
+    )
 
 
 @pytest.mark.parametrize("shape", ["outputs", "output"])
@@ -233,7 +244,10 @@ def test_code_outputs_in_either_field(shape: str) -> None:
 
     item: dict[str, Any] = {"type": "code_interpreter_call", "code": "print(1)"}
     if shape == "outputs":
-        item["outputs"] = [{"type": "logs", "logs": "1\n"}, {"type": "image", "url": "https://i/x.png"}]
+        item["outputs"] = [
+            {"type": "logs", "logs": "1\n"},
+            {"type": "image", "url": "https://i/x.png"},
+        ]
         assert item_output(item) == "1\n\n[image] https://i/x.png"
     else:
         item["output"] = "1\n"

@@ -108,8 +108,10 @@ async def test_store_on_sends_store_true_and_no_include(server: FakeServer) -> N
     ("change", "needle"),
     [
         (lambda item: item.pop("encrypted_content"), "has no encrypted_content"),
-        (lambda item: item.update(encrypted_content=item["encrypted_content"][:-3] + "xyz"),
-         "could not be decrypted"),
+        (
+            lambda item: item.update(encrypted_content=item["encrypted_content"][:-3] + "xyz"),
+            "could not be decrypted",
+        ),
     ],
 )
 async def test_fake_refuses_damaged_replayed_reasoning(
@@ -135,21 +137,34 @@ async def test_reasoning_of_another_model_is_not_replayed(server: FakeServer) ->
 
 
 def test_decoder_emits_encrypted_reasoning_once_stream_and_final_snapshot() -> None:
-    item = {"id": "rs_1", "type": "reasoning", "summary": [], "status": "completed",
-            "encrypted_content": "gAAAABblob"}
+    item = {
+        "id": "rs_1",
+        "type": "reasoning",
+        "summary": [],
+        "status": "completed",
+        "encrypted_content": "gAAAABblob",
+    }
     dec = ResponsesDecoder()
     out = dec.feed({"type": "response.created", "response": {"id": "r1", "model": "m"}})
     out += dec.feed({"type": "response.output_item.done", "item": item, "output_index": 0})
-    out += dec.feed({"type": "response.completed",
-                     "response": {"id": "r1", "model": "m", "output": [item], "status": "completed"}})
+    out += dec.feed(
+        {
+            "type": "response.completed",
+            "response": {"id": "r1", "model": "m", "output": [item], "status": "completed"},
+        }
+    )
     sealed = [e for e in out if isinstance(e, EncryptedReasoning)]
     assert [e.item for e in sealed] == [
         {"type": "reasoning", "id": "rs_1", "summary": [], "encrypted_content": "gAAAABblob"}
     ]
     # Only in the final snapshot (a non-streamed answer): still decoded.
     dec = ResponsesDecoder()
-    out = dec.feed({"type": "response.completed",
-                    "response": {"id": "r2", "model": "m", "output": [copy.deepcopy(item)]}})
+    out = dec.feed(
+        {
+            "type": "response.completed",
+            "response": {"id": "r2", "model": "m", "output": [copy.deepcopy(item)]},
+        }
+    )
     assert len([e for e in out if isinstance(e, EncryptedReasoning)]) == 1
     # Without encrypted content: nothing to replay.
     dec = ResponsesDecoder()
@@ -201,8 +216,12 @@ async def test_chained_turns_send_only_new_items_and_fall_back_when_expired(
 
 
 async def test_fake_unknown_previous_response_id_is_the_documented_404(server: FakeServer) -> None:
-    events = await run(server, ChatRequest("grok-4.3", (InputMessage("user", "hi"),),
-                                           previous_response_id="nope", store=True))
+    events = await run(
+        server,
+        ChatRequest(
+            "grok-4.3", (InputMessage("user", "hi"),), previous_response_id="nope", store=True
+        ),
+    )
     last = events[-1]
     assert isinstance(last, Failed) and isinstance(last.error, NotFoundError)
     assert "No responses could be found with the given response_id" in last.error.message
@@ -225,8 +244,13 @@ async def test_instructions_never_sent_with_previous_response_id(server: FakeSer
     rid = next(e for e in first if isinstance(e, Completed)).response_id
     events = await run(
         server,
-        ChatRequest("grok-4.3", (InputMessage("user", "more"),), instructions="Be brief.",
-                    previous_response_id=rid, store=True),
+        ChatRequest(
+            "grok-4.3",
+            (InputMessage("user", "more"),),
+            instructions="Be brief.",
+            previous_response_id=rid,
+            store=True,
+        ),
     )
     body = posts(server)[-1]
     assert body["previous_response_id"] == rid and "instructions" not in body
@@ -238,8 +262,11 @@ async def test_instructions_never_sent_with_previous_response_id(server: FakeSer
 async def test_search_parameters_never_sent_to_responses(server: FakeServer) -> None:
     events = await run(
         server,
-        ChatRequest("grok-4.3", (InputMessage("user", "hi"),),
-                    extra={"search_parameters": {"mode": "on"}, "user": "u1"}),
+        ChatRequest(
+            "grok-4.3",
+            (InputMessage("user", "hi"),),
+            extra={"search_parameters": {"mode": "on"}, "user": "u1"},
+        ),
     )
     body = posts(server)[-1]
     assert "search_parameters" not in body and body["user"] == "u1"
@@ -251,7 +278,11 @@ async def test_search_parameters_never_sent_to_responses(server: FakeServer) -> 
 
 
 async def test_in_stream_request_error_is_not_retried(server: FakeServer) -> None:
-    events = await run(server, ChatRequest("grok-4.3", (InputMessage("user", "x scenario:error_image_too_large"),)), retries=3)
+    events = await run(
+        server,
+        ChatRequest("grok-4.3", (InputMessage("user", "x scenario:error_image_too_large"),)),
+        retries=3,
+    )
     assert not any(isinstance(e, Retrying) for e in events)
     last = events[-1]
     assert isinstance(last, Failed) and isinstance(last.error, InvalidRequestError)
@@ -260,7 +291,9 @@ async def test_in_stream_request_error_is_not_retried(server: FakeServer) -> Non
 
 @pytest.mark.parametrize("api", ["responses", "chat"])
 async def test_in_stream_server_error_still_retried(server: FakeServer, api: str) -> None:
-    server.fake.queue_scenarios(["error_event", "plain"] if api == "responses" else ["error_nested", "plain"])
+    server.fake.queue_scenarios(
+        ["error_event", "plain"] if api == "responses" else ["error_nested", "plain"]
+    )
     async with client(server, retries=3) as c:
         req = ChatRequest("grok-4.3", (InputMessage("user", "hi"),))
         events = [ev async for ev in c.stream(req, api=api)]  # type: ignore[arg-type]
@@ -288,7 +321,11 @@ def test_a_changed_system_prompt_starts_a_new_chain() -> None:
     conv.add_user_message(session, "one")
     reply = conv.start_reply(session, "grok-4.3")
     reply.text, reply.status, reply.response_id, reply.stored_on_server = (
-        "ok", MessageStatus.COMPLETE, "r1", True)
+        "ok",
+        MessageStatus.COMPLETE,
+        "r1",
+        True,
+    )
     conv.add_user_message(session, "two")
     assert build_request(session, options=options).previous_response_id == "r1"
     session.system_prompt = "Be verbose."
@@ -304,13 +341,17 @@ async def test_search_turns_carry_encrypted_reasoning_and_are_stored_whole(
 ) -> None:
     from grok_tui.chat.search import SearchSettings
 
-    session = Session(model="grok-4.3", search=SearchSettings.model_validate({"web": {"enabled": True}}))
+    session = Session(
+        model="grok-4.3", search=SearchSettings.model_validate({"web": {"enabled": True}})
+    )
     events = await turn(server, session, "latest news please", RequestOptions())
     assert any(isinstance(e, EncryptedReasoning) for e in events)
     await turn(server, session, "more news", RequestOptions())
     assert isinstance((await turn(server, session, "thanks", RequestOptions()))[-1], Completed)
     # Stored (storage on): the conversation holds the streamed search output.
-    stored = Session(model="grok-4.3", search=SearchSettings.model_validate({"web": {"enabled": True}}))
+    stored = Session(
+        model="grok-4.3", search=SearchSettings.model_validate({"web": {"enabled": True}})
+    )
     await turn(server, stored, "latest news please", RequestOptions(store_responses=True))
     items = server.fake.responses.get(stored.messages[-1].response_id or "")
     assert items is not None and any(i.get("type") == "message" for i in items)

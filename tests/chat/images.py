@@ -24,6 +24,4 @@ def tiny_png() -> bytes:
 
 # A minimal baseline JPEG header (SOI + APP0/JFIF) followed by EOI: enough for
 # magic-byte sniffing, which is all the attachment check reads.
-TINY_JPEG = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\xff\xd9"
-)
+TINY_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\xff\xd9"

@@ -84,8 +84,12 @@ def test_urls() -> None:
     assert a.source == "url" and a.url == "https://example.com/img/cat%20face.png?x=1"
     assert a.name == "cat face.png"
     assert attachment_from_input("http://example.com").name == "example.com"
-    for bad in ("ftp://example.com/a.png", "file:///etc/passwd", "data:image/png;base64,AAAA",
-                "https://"):
+    for bad in (
+        "ftp://example.com/a.png",
+        "file:///etc/passwd",
+        "data:image/png;base64,AAAA",
+        "https://",
+    ):
         with pytest.raises(AttachmentError, match="http"):
             attachment_from_input(bad)
     with pytest.raises(AttachmentError):

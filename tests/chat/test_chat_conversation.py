@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
 from grok_tui.chat.conversation import (
     add_user_message,
     last_user_index,
@@ -71,11 +69,20 @@ def test_session_totals() -> None:
     s = Session()
     add_user_message(s, "a")
     r1 = start_reply(s, "m")
-    r1.usage = Usage(input_tokens=10, output_tokens=5, total_tokens=15, cost_usd=0.5,
-                     server_side_tool_calls={"web_search": 1})
+    r1.usage = Usage(
+        input_tokens=10,
+        output_tokens=5,
+        total_tokens=15,
+        cost_usd=0.5,
+        server_side_tool_calls={"web_search": 1},
+    )
     r2 = start_reply(s, "m")
-    r2.usage = Usage(input_tokens=1, reasoning_tokens=2, total_tokens=3,
-                     server_side_tool_calls={"web_search": 2, "x_search": 1})
+    r2.usage = Usage(
+        input_tokens=1,
+        reasoning_tokens=2,
+        total_tokens=3,
+        server_side_tool_calls={"web_search": 2, "x_search": 1},
+    )
     start_reply(s, "m")  # no usage
     t = session_totals(s)
     assert (t.input_tokens, t.output_tokens, t.reasoning_tokens, t.total_tokens) == (11, 5, 2, 18)

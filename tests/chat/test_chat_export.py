@@ -35,9 +35,15 @@ def _session() -> Session:
                 reasoning="step one\nstep two",
                 reasoning_seconds=2.0,
                 tool_calls=[
-                    ToolCall(call_id="c", name="web_search", tool_kind="web_search",
-                             arguments='{"query":"rust"}', phase="completed",
-                             started_at=10.0, finished_at=11.5),
+                    ToolCall(
+                        call_id="c",
+                        name="web_search",
+                        tool_kind="web_search",
+                        arguments='{"query":"rust"}',
+                        phase="completed",
+                        started_at=10.0,
+                        finished_at=11.5,
+                    ),
                 ],
                 citations=[
                     Citation(number=1, url="https://r.example", title="Rust site"),
@@ -105,8 +111,12 @@ def test_retries_and_untimed_reasoning() -> None:
 
 
 def test_waiting_time_of_a_non_reasoning_reply_is_not_thinking() -> None:
-    waited = Message(role="assistant", text="hi", reasoning_seconds=0.8,
-                     usage=Usage(input_tokens=5, output_tokens=2, total_tokens=7))
+    waited = Message(
+        role="assistant",
+        text="hi",
+        reasoning_seconds=0.8,
+        usage=Usage(input_tokens=5, output_tokens=2, total_tokens=7),
+    )
     md = session_to_markdown(Session(messages=[waited]))
     assert "Thought" not in md
     thought = waited.model_copy(update={"usage": Usage(reasoning_tokens=9)})

@@ -226,7 +226,9 @@ def test_reasoning_effort_is_not_sent_to_models_that_refuse_it() -> None:
     from grok_tui.chat.request import build_request
     from grok_tui.chat.search import SearchSettings
 
-    session = Session(model="grok-4-1-fast-reasoning", search=SearchSettings(reasoning_effort="high"))
+    session = Session(
+        model="grok-4-1-fast-reasoning", search=SearchSettings(reasoning_effort="high")
+    )
     assert build_request(session).reasoning_effort is None
     assert session.search.reasoning_effort == "high"  # the setting itself is kept
     assert build_request(session, model="grok-4.3").reasoning_effort == "high"
@@ -239,22 +241,31 @@ def test_preflight_findings_in_order() -> None:
     settings = SearchSettings.model_validate(
         {"web": {"enabled": True}, "reasoning_effort": "xhigh", "max_turns": 3}
     )
-    found = preflight(model="grok-4.3", api="chat", settings=settings, image_count=1,
-                      text="key xai-abcdefgh123", secrets=["xai-abcdefgh123"])
+    found = preflight(
+        model="grok-4.3",
+        api="chat",
+        settings=settings,
+        image_count=1,
+        text="key xai-abcdefgh123",
+        secrets=["xai-abcdefgh123"],
+    )
     assert [f.kind for f in found] == ["effort_refused", "search_on_chat", "api_key_in_prompt"]
-    found = preflight(model="grok-3-mini", api="responses", settings=SearchSettings(),
-                      image_count=2)
+    found = preflight(
+        model="grok-3-mini", api="responses", settings=SearchSettings(), image_count=2
+    )
     check = check_turn(found)
     assert check.refusal == (
         "grok-3-mini reads text only and cannot take 2 images; "
         "remove the image or pick a model that reads images"
     )
-    stored = preflight(model="grok-4.3", api="responses", settings=SearchSettings(),
-                       image_count=1, store=True)
+    stored = preflight(
+        model="grok-4.3", api="responses", settings=SearchSettings(), image_count=1, store=True
+    )
     assert [f.kind for f in stored] == ["images_stored"]
     assert check_turn(stored).notes and check_turn(stored).refusal is None
-    assert preflight(model="grok-4.3", api="responses", settings=SearchSettings(),
-                     image_count=1) == []
+    assert (
+        preflight(model="grok-4.3", api="responses", settings=SearchSettings(), image_count=1) == []
+    )
 
 
 def test_merged_user_messages_keep_images_in_order() -> None:
@@ -263,7 +274,9 @@ def test_merged_user_messages_keep_images_in_order() -> None:
     s = _session()
     add_user_message(s, "look", [Attachment(source="url", url="https://e.x/a.png", name="a.png")])
     _reply(s, "partial", MessageStatus.FAILED)
-    add_user_message(s, "and this", [Attachment(source="url", url="https://e.x/b.png", name="b.png")])
+    add_user_message(
+        s, "and this", [Attachment(source="url", url="https://e.x/b.png", name="b.png")]
+    )
     req = build_request(s)
     assert len(req.messages) == 1
     assert req.messages[0].text == "look\n\nand this"

@@ -41,19 +41,30 @@ def _feed(rec: TurnRecorder, events: list[ev.StreamEvent]) -> None:
 
 def test_text_deltas_build_text_and_complete() -> None:
     msg, rec, _, wall = _recorder()
-    api_usage = ev.Usage(input_tokens=10, output_tokens=5, total_tokens=15, cost_usd=0.001,
-                         server_side_tool_calls={"web_search": 1})
-    _feed(rec, [
-        ev.ResponseStarted(response_id="resp_1", model="grok-4.3"),
-        ev.TextDelta("Hel"),
-        ev.TextDelta("lo"),
-        ev.TextDelta(""),
-        ev.TextDelta(" world"),
-    ])
+    api_usage = ev.Usage(
+        input_tokens=10,
+        output_tokens=5,
+        total_tokens=15,
+        cost_usd=0.001,
+        server_side_tool_calls={"web_search": 1},
+    )
+    _feed(
+        rec,
+        [
+            ev.ResponseStarted(response_id="resp_1", model="grok-4.3"),
+            ev.TextDelta("Hel"),
+            ev.TextDelta("lo"),
+            ev.TextDelta(""),
+            ev.TextDelta(" world"),
+        ],
+    )
     assert msg.text == "Hello world"  # current while streaming
     assert msg.status == MessageStatus.STREAMING
-    rec.apply(ev.Completed(response_id="resp_1", model="grok-4.3-0101", text="Hello world",
-                           usage=api_usage))
+    rec.apply(
+        ev.Completed(
+            response_id="resp_1", model="grok-4.3-0101", text="Hello world", usage=api_usage
+        )
+    )
     assert msg.status == MessageStatus.COMPLETE
     assert msg.response_id == "resp_1" and msg.model == "grok-4.3-0101"
     assert msg.finished_at == wall.t
@@ -80,15 +91,24 @@ def test_completed_text_used_when_deltas_lost() -> None:
 
 def test_control_characters_stripped_from_text_reasoning_tools_citations() -> None:
     msg, rec, _, _ = _recorder()
-    _feed(rec, [
-        ev.ReasoningDelta("think\x1b]0;pwned\x07ing"),
-        ev.TextDelta("a\x1b[31mred\x1b[0m\x07b"),
-        ev.ToolCallStarted("c1", "web\x1b[1msearch", ev.ToolKind.WEB_SEARCH, '{"q":"\x1bx"}'),
-        ev.ToolCallFinished("c1", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED,
-                            '{"q":"\x9b2Jy"}', sources=("https://a.example/\x1b[2J",),
-                            error=None),
-        ev.CitationAdded(url="https://a.example/\x07", title="T\x1b[5mitle"),
-    ])
+    _feed(
+        rec,
+        [
+            ev.ReasoningDelta("think\x1b]0;pwned\x07ing"),
+            ev.TextDelta("a\x1b[31mred\x1b[0m\x07b"),
+            ev.ToolCallStarted("c1", "web\x1b[1msearch", ev.ToolKind.WEB_SEARCH, '{"q":"\x1bx"}'),
+            ev.ToolCallFinished(
+                "c1",
+                "web_search",
+                ev.ToolKind.WEB_SEARCH,
+                ev.ToolPhase.COMPLETED,
+                '{"q":"\x9b2Jy"}',
+                sources=("https://a.example/\x1b[2J",),
+                error=None,
+            ),
+            ev.CitationAdded(url="https://a.example/\x07", title="T\x1b[5mitle"),
+        ],
+    )
     assert msg.reasoning == "thinking"
     assert msg.text == "aredb"
     tc = msg.tool_calls[0]
@@ -140,8 +160,12 @@ def test_tool_call_lifecycle() -> None:
     msg, rec, _, wall = _recorder()
     rec.apply(ev.ToolCallStarted("ws_1", "web_search", ev.ToolKind.WEB_SEARCH, ""))
     tc = msg.tool_calls[0]
-    assert (tc.call_id, tc.name, tc.tool_kind, tc.phase) == ("ws_1", "web_search", "web_search",
-                                                             "started")
+    assert (tc.call_id, tc.name, tc.tool_kind, tc.phase) == (
+        "ws_1",
+        "web_search",
+        "web_search",
+        "started",
+    )
     assert tc.started_at == wall.t
     rec.apply(ev.ToolCallStarted("xs_2", "x_keyword_search", ev.ToolKind.X_SEARCH, ""))
     wall.advance(1.5)
@@ -149,13 +173,28 @@ def test_tool_call_lifecycle() -> None:
     assert tc.phase == "searching" and tc.arguments == '{"query":"q"}'
     rec.apply(ev.ToolCallUpdated("ws_1", ev.ToolPhase.SEARCHING))  # no args: keep them
     assert tc.arguments == '{"query":"q"}'
-    rec.apply(ev.ToolCallFinished("ws_1", "web_search", ev.ToolKind.WEB_SEARCH,
-                                  ev.ToolPhase.COMPLETED, '{"query":"q"}',
-                                  sources=("https://a.example",)))
+    rec.apply(
+        ev.ToolCallFinished(
+            "ws_1",
+            "web_search",
+            ev.ToolKind.WEB_SEARCH,
+            ev.ToolPhase.COMPLETED,
+            '{"query":"q"}',
+            sources=("https://a.example",),
+        )
+    )
     assert tc.phase == "completed" and tc.sources == ["https://a.example"]
     assert tc.finished_at is not None and tc.finished_at - tc.started_at == 1.5
-    rec.apply(ev.ToolCallFinished("xs_2", "x_keyword_search", ev.ToolKind.X_SEARCH,
-                                  ev.ToolPhase.FAILED, "{}", error="rate \x1blimited"))
+    rec.apply(
+        ev.ToolCallFinished(
+            "xs_2",
+            "x_keyword_search",
+            ev.ToolKind.X_SEARCH,
+            ev.ToolPhase.FAILED,
+            "{}",
+            error="rate \x1blimited",
+        )
+    )
     assert msg.tool_calls[1].phase == "failed" and msg.tool_calls[1].error == "rate limited"
     # An update or finish for a call never announced still gets a row.
     rec.apply(ev.ToolCallUpdated("ghost", ev.ToolPhase.SEARCHING))
@@ -172,14 +211,17 @@ def test_unfinished_tool_calls_closed_at_end() -> None:
 
 def test_citations_numbered_by_first_appearance() -> None:
     msg, rec, _, _ = _recorder()
-    _feed(rec, [
-        ev.CitationAdded(url="https://b.example", start_index=0, end_index=5),
-        ev.CitationAdded(url="https://a.example", title="A"),
-        ev.CitationAdded(url="https://b.example", start_index=10, end_index=15, title="B"),
-        ev.CitationAdded(url="https://b.example", start_index=0, end_index=5),  # exact repeat
-        ev.CitationAdded(url="https://c.example"),
-        ev.CitationAdded(url="https://a.example"),
-    ])
+    _feed(
+        rec,
+        [
+            ev.CitationAdded(url="https://b.example", start_index=0, end_index=5),
+            ev.CitationAdded(url="https://a.example", title="A"),
+            ev.CitationAdded(url="https://b.example", start_index=10, end_index=15, title="B"),
+            ev.CitationAdded(url="https://b.example", start_index=0, end_index=5),  # exact repeat
+            ev.CitationAdded(url="https://c.example"),
+            ev.CitationAdded(url="https://a.example"),
+        ],
+    )
     got = [(c.number, c.url, c.title, c.start_index, c.end_index) for c in msg.citations]
     assert got == [
         (1, "https://b.example", None, 0, 5),
@@ -199,8 +241,12 @@ def test_failed_keeps_partial_text_and_error() -> None:
     assert msg.text == "half an ans"
     assert msg.error is not None
     assert msg.error.model_dump() == {
-        "type": "server", "message": "overloaded", "status": 503, "code": "unavailable",
-        "retry_after": None, "retryable": True,
+        "type": "server",
+        "message": "overloaded",
+        "status": 503,
+        "code": "unavailable",
+        "retry_after": None,
+        "retryable": True,
     }
 
 
@@ -252,9 +298,16 @@ def test_usage_conversion_copies_every_field() -> None:
     api = ev.Usage(1, 2, 3, 4, 10, 5, {"x_search": 2}, 6, 0.25)
     u = usage_from_api(api)
     assert u.model_dump() == {
-        "input_tokens": 1, "cached_input_tokens": 2, "output_tokens": 3, "reasoning_tokens": 4,
-        "total_tokens": 10, "image_input_tokens": 5, "server_side_tool_calls": {"x_search": 2},
-        "num_server_side_tools_used": 6, "cost_usd": 0.25, "cost_estimated": False,
+        "input_tokens": 1,
+        "cached_input_tokens": 2,
+        "output_tokens": 3,
+        "reasoning_tokens": 4,
+        "total_tokens": 10,
+        "image_input_tokens": 5,
+        "server_side_tool_calls": {"x_search": 2},
+        "num_server_side_tools_used": 6,
+        "cost_usd": 0.25,
+        "cost_estimated": False,
     }
 
 
@@ -271,10 +324,20 @@ def test_retries_are_recorded_on_the_message() -> None:
     rec.apply(ev.TextDelta("hi"))
     rec.apply(ev.Completed("r", "m", "hi"))
     assert [r.model_dump() for r in msg.retries] == [
-        {"attempt": 1, "delay_s": 2.0, "error_kind": "rate_limited", "error": "slow down",
-         "at": 1_700_000_000.0},
-        {"attempt": 2, "delay_s": 0.25, "error_kind": "server", "error": "Bad gateway",
-         "at": 1_700_000_002.5},
+        {
+            "attempt": 1,
+            "delay_s": 2.0,
+            "error_kind": "rate_limited",
+            "error": "slow down",
+            "at": 1_700_000_000.0,
+        },
+        {
+            "attempt": 2,
+            "delay_s": 0.25,
+            "error_kind": "server",
+            "error": "Bad gateway",
+            "at": 1_700_000_002.5,
+        },
     ]
     assert rec.retries == 2  # the count stays
     again = Message.model_validate_json(msg.model_dump_json())
@@ -335,8 +398,13 @@ def test_session_files_without_retries_still_load(
         assert saved["messages"][1]["retries"][0]["error"] == "503"
         assert store.load("s1").messages[1].retries == reply.retries
     # Unknown fields inside a retry (a newer writer) are ignored, not fatal.
-    newer = _session_doc({"text": "b", "retries": [
-        {"attempt": 1, "delay_s": 1.0, "error": "x", "at": 2.0, "future_field": True}
-    ]})
+    newer = _session_doc(
+        {
+            "text": "b",
+            "retries": [
+                {"attempt": 1, "delay_s": 1.0, "error": "x", "at": 2.0, "future_field": True}
+            ],
+        }
+    )
     session = Session.model_validate(newer)
     assert session.messages[1].retries[0].error == "x"

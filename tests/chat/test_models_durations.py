@@ -12,11 +12,17 @@ from grok_tui.ui.widgets.tool_log.text import retry_text
 
 
 def test_non_finite_durations_load_clamped_and_show() -> None:
-    raw = json.loads(json.dumps({
-        "role": "assistant", "text": "ok", "reasoning_seconds": 0.0,
-        "retries": [{"attempt": 1, "delay_s": 1.0}, {"attempt": 2, "delay_s": 1.0}],
-        "error": {"type": "server", "message": "x", "retry_after": 1.0},
-    }))
+    raw = json.loads(
+        json.dumps(
+            {
+                "role": "assistant",
+                "text": "ok",
+                "reasoning_seconds": 0.0,
+                "retries": [{"attempt": 1, "delay_s": 1.0}, {"attempt": 2, "delay_s": 1.0}],
+                "error": {"type": "server", "message": "x", "retry_after": 1.0},
+            }
+        )
+    )
     raw["reasoning_seconds"] = math.nan
     raw["retries"][0]["delay_s"] = math.inf
     raw["retries"][1]["delay_s"] = -5.0

@@ -40,12 +40,22 @@ def test_estimate_by_hand_documented_grok_4_3() -> None:
 
 def test_estimate_from_the_model_list_prices() -> None:
     # /v1/language-models units: cents per 100M tokens; search_price cents per 100M calls.
-    models = parse_model_list({"models": [{
-        "id": "grok-x", "aliases": ["grok-x-latest"], "input_modalities": ["text"],
-        "prompt_text_token_price": 30000, "cached_prompt_text_token_price": 7500,
-        "completion_text_token_price": 150000, "prompt_image_token_price": 0,
-        "search_price": 250000000,
-    }]})
+    models = parse_model_list(
+        {
+            "models": [
+                {
+                    "id": "grok-x",
+                    "aliases": ["grok-x-latest"],
+                    "input_modalities": ["text"],
+                    "prompt_text_token_price": 30000,
+                    "cached_prompt_text_token_price": 7500,
+                    "completion_text_token_price": 150000,
+                    "prompt_image_token_price": 0,
+                    "search_price": 250000000,
+                }
+            ]
+        }
+    )
     catalog = ModelCatalog(models)
     by_hand = 6_000 * 3 / 1e6 + 4_000 * 0.75 / 1e6 + 4_000 * 15 / 1e6 + 5 * 0.025
     usage = _usage()
@@ -65,10 +75,17 @@ def test_server_cost_wins_and_unknown_models_stay_unknown() -> None:
 
 
 def test_image_tokens_at_the_image_price() -> None:
-    info = ModelInfo("m", input_price_per_m=2.0, cached_input_price_per_m=0.5,
-                     output_price_per_m=10.0, image_input_price_per_m=1.0)
+    info = ModelInfo(
+        "m",
+        input_price_per_m=2.0,
+        cached_input_price_per_m=0.5,
+        output_price_per_m=10.0,
+        image_input_price_per_m=1.0,
+    )
     catalog = ModelCatalog([info])
-    usage = Usage(input_tokens=1_000, cached_input_tokens=100, image_input_tokens=500, output_tokens=10)
+    usage = Usage(
+        input_tokens=1_000, cached_input_tokens=100, image_input_tokens=500, output_tokens=10
+    )
     fill_cost(usage, "m", catalog)
     assert usage.cost_usd == pytest.approx((400 * 2.0 + 100 * 0.5 + 500 * 1.0 + 10 * 10.0) / 1e6)
 
@@ -76,10 +93,17 @@ def test_image_tokens_at_the_image_price() -> None:
 def test_session_totals_mark_an_estimated_part() -> None:
     s = Session()
     conv.add_user_message(s, "a")
-    s.messages.append(Message(role="assistant", text="x", usage=Usage(total_tokens=5, cost_usd=0.01)))
+    s.messages.append(
+        Message(role="assistant", text="x", usage=Usage(total_tokens=5, cost_usd=0.01))
+    )
     conv.add_user_message(s, "b")
-    s.messages.append(Message(role="assistant", text="y", usage=Usage(
-        total_tokens=5, cost_usd=0.02, cost_estimated=True)))
+    s.messages.append(
+        Message(
+            role="assistant",
+            text="y",
+            usage=Usage(total_tokens=5, cost_usd=0.02, cost_estimated=True),
+        )
+    )
     totals = conv.session_totals(s)
     assert totals.cost_usd == pytest.approx(0.03) and totals.cost_estimated
 
@@ -92,7 +116,18 @@ def test_formats_mark_estimates() -> None:
     assert format_cost(0.0433) == "$0.0433"
     s = Session(title="t")
     conv.add_user_message(s, "a")
-    s.messages.append(Message(role="assistant", text="x", usage=Usage(
-        input_tokens=1, output_tokens=1, total_tokens=2, cost_usd=0.0433, cost_estimated=True)))
+    s.messages.append(
+        Message(
+            role="assistant",
+            text="x",
+            usage=Usage(
+                input_tokens=1,
+                output_tokens=1,
+                total_tokens=2,
+                cost_usd=0.0433,
+                cost_estimated=True,
+            ),
+        )
+    )
     md = session_to_markdown(s)
     assert "≈$0.0433 (estimated from the model's prices)" in md

@@ -74,15 +74,23 @@ def test_config_parsing_warns_and_keeps_the_good_servers() -> None:
     assert config.server("ok").allowed_tools == ["t1"]  # type: ignore[union-attr]
     assert config.collection_names == {"collection_1": "Docs"}
     text = "\n".join(warnings)
-    for needle in ("the label is used twice", "is not an http(s) URL", "not in the URL",
-                   "is not an MCP tool name", "colour", "mcp #7 must be a table",
-                   "is not a collection id", "collections.collection_2 must be a name"):
+    for needle in (
+        "the label is used twice",
+        "is not an http(s) URL",
+        "not in the URL",
+        "is not an MCP tool name",
+        "colour",
+        "mcp #7 must be a table",
+        "is not a collection id",
+        "collections.collection_2 must be a name",
+    ):
         assert needle in text, needle
 
 
 def test_tokens_env_first_then_file_and_never_in_repr() -> None:
-    server = McpServer(label="s", url="https://s.example", token_env="TOK_VAR",
-                       token="file-token-123456")  # type: ignore[arg-type]
+    server = McpServer(
+        label="s", url="https://s.example", token_env="TOK_VAR", token="file-token-123456"
+    )  # type: ignore[arg-type]
     assert server.token_value({"TOK_VAR": "env-token-654321"}) == "env-token-654321"
     assert server.token_value({}) == "file-token-123456"
     assert server.authorization({}) == "Bearer file-token-123456"
@@ -94,17 +102,26 @@ def test_tokens_env_first_then_file_and_never_in_repr() -> None:
 
 
 def test_build_request_with_every_tool_and_unknown_labels() -> None:
-    config = ToolConfig(mcp_servers=[McpServer(label="wiki", url="https://w.example/mcp",
-                                               headers={"X-Team": "a"})])
-    session = Session(search=SearchSettings(tools=ToolSettings(
-        code_execution=True, mcp=["wiki", "gone"], collections=["collection_1"],
-        collection_results=3)))
+    config = ToolConfig(
+        mcp_servers=[McpServer(label="wiki", url="https://w.example/mcp", headers={"X-Team": "a"})]
+    )
+    session = Session(
+        search=SearchSettings(
+            tools=ToolSettings(
+                code_execution=True,
+                mcp=["wiki", "gone"],
+                collections=["collection_1"],
+                collection_results=3,
+            )
+        )
+    )
     add_user_message(session, "hi")
     req = build_request(session, tool_config=config)
     assert req.tools == (
         CodeInterpreterTool(),
-        McpTool(server_url="https://w.example/mcp", server_label="wiki",
-                headers=(("X-Team", "a"),)),
+        McpTool(
+            server_url="https://w.example/mcp", server_label="wiki", headers=(("X-Team", "a"),)
+        ),
         FileSearchTool(vector_store_ids=("collection_1",), max_num_results=3),
     )
     assert check_session_tools(session.search.tools, config) == [
@@ -112,7 +129,9 @@ def test_build_request_with_every_tool_and_unknown_labels() -> None:
     ]
     assert build_request(session, api="chat", tool_config=config).tools == ()
     assert unsupported_on_api(session.search, "chat") == [
-        "code execution", "MCP servers", "collections search"
+        "code execution",
+        "MCP servers",
+        "collections search",
     ]
 
 
@@ -167,14 +186,21 @@ def test_documents_and_reasoning_items_survive_merged_user_messages() -> None:
     reply = start_reply(session, "grok-4.3")
     reply.text, reply.status = "ok", MessageStatus.COMPLETE
     reply.reasoning_items = [{"type": "reasoning", "id": "rs_1", "encrypted_content": "blob"}]
-    doc = Attachment(source="file", kind="document", name="a.pdf", path="/x/a.pdf",
-                     mime_type="application/pdf", file_id="file_1")
+    doc = Attachment(
+        source="file",
+        kind="document",
+        name="a.pdf",
+        path="/x/a.pdf",
+        mime_type="application/pdf",
+        file_id="file_1",
+    )
     add_user_message(session, "read this", [doc])
     add_user_message(session, "and this", [doc.model_copy(update={"file_id": "file_2"})])
     req = build_request(session, options=RequestOptions())
     assert [m.role for m in req.messages] == ["user", "assistant", "user"]
-    assert req.messages[1].items_before == ({"type": "reasoning", "id": "rs_1",
-                                             "encrypted_content": "blob"},)
+    assert req.messages[1].items_before == (
+        {"type": "reasoning", "id": "rs_1", "encrypted_content": "blob"},
+    )
     assert req.messages[2].text == "read this\n\nand this"
     assert req.messages[2].files == (FilePart("file_1"), FilePart("file_2"))
     assert req.tools == (CodeInterpreterTool(),) and req.store is False

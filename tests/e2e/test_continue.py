@@ -56,8 +56,11 @@ async def test_continue_restores_messages_tool_log_and_settings(
         chat.prompt.set_text("search the latest news about xAI")
         chat.prompt.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(chat.session.messages) == 2
-                       and not chat.is_streaming, what="the reply")
+        await wait_for(
+            pilot,
+            lambda: len(chat.session.messages) == 2 and not chat.is_streaming,
+            what="the reply",
+        )
         reply = chat.session.messages[1]
         assert reply.status == MessageStatus.COMPLETE and reply.tool_calls
         chat.set_model("grok-4-fast-reasoning")
@@ -87,8 +90,14 @@ async def test_continue_restores_messages_tool_log_and_settings(
         assert s.system_prompt == "Answer briefly."
         assert s.search.web.enabled and s.search.web.domains == ["example.com"]
         assert s.search.max_turns == 3
-        await wait_for(pilot, lambda: chat.query_one("#tool-log").plain_lines()  # type: ignore[attr-defined]
-                       == tool_lines, what="the same tool log")
+        await wait_for(
+            pilot,
+            lambda: (
+                chat.query_one("#tool-log").plain_lines()  # type: ignore[attr-defined]
+                == tool_lines
+            ),
+            what="the same tool log",
+        )
         # The next turn continues the same session with its model.
         chat.prompt.set_text("and one more thing")
         chat.prompt.focus()
@@ -123,8 +132,9 @@ def test_session_id_that_does_not_exist_fails(capsys: pytest.CaptureFixture[str]
 
 
 def _tmux(*args: str, socket: str) -> str:
-    return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True,
-                          check=False).stdout
+    return subprocess.run(
+        ["tmux", "-L", socket, *args], capture_output=True, text=True, check=False
+    ).stdout
 
 
 def _wait_screen(socket: str, needle: str, timeout: float = 20.0) -> str:
@@ -178,8 +188,18 @@ def test_real_command_continue_in_tmux(tmp_path: Path, _isolated_dirs: Path) -> 
         # first server is exiting (its last session just ended) can be lost.
         _tmux("kill-server", socket=socket)
         socket2 = socket + "-2"
-        _tmux("new-session", "-d", "-s", "t", "-x", "140", "-y", "40",
-              command + " --continue", socket=socket2)
+        _tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "140",
+            "-y",
+            "40",
+            command + " --continue",
+            socket=socket2,
+        )
         screen = _wait_screen(socket2, "pelican")
         assert "remember the word pelican" in screen
         _tmux("send-keys", "-t", "t", "C-q", socket=socket2)

@@ -98,8 +98,15 @@ def full_reply(tmp_path_factory: pytest.TempPathFactory) -> str:
     tmp = tmp_path_factory.mktemp("ask")
     env = {**os.environ, **app_env(tmp, GROK_TUI_DEMO_RATE="1000000")}
     env.pop("XAI_API_KEY", None)
-    out = subprocess.run([str(GROK), "ask", "--demo", PROMPT], capture_output=True,
-                         text=True, env=env, timeout=60, check=True, cwd=tmp)
+    out = subprocess.run(
+        [str(GROK), "ask", "--demo", PROMPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+        cwd=tmp,
+    )
     text = out.stdout.rstrip("\n")
     assert len(text) > 10_000, out.stdout[:500]
     return text
@@ -134,14 +141,24 @@ def _json_files_parse(sessions: Path) -> list[dict[str, Any]]:
 
 
 def kill_mid_stream(
-    tmux: Tmux, tmp: Path, fake: RecordingFake, url: str, full: str, rng: random.Random,
+    tmux: Tmux,
+    tmp: Path,
+    fake: RecordingFake,
+    url: str,
+    full: str,
+    rng: random.Random,
     run: int,
 ) -> KillResult:
     data = tmp / "data"
     fake.clear()
     prompt = f"run {run}: {PROMPT}"
-    tmux.start(grok_command("--base-url", url, keep_key=True),
-               env=app_env(tmp, XAI_API_KEY=TEST_KEY), width=160, height=40, cwd=tmp)
+    tmux.start(
+        grok_command("--base-url", url, keep_key=True),
+        env=app_env(tmp, XAI_API_KEY=TEST_KEY),
+        width=160,
+        height=40,
+        cwd=tmp,
+    )
     tmux.wait(lambda s: "Ask Grok" in s, "the app to start")
     tmux.type(prompt)
     tmux.wait(lambda s: f"run {run}" in s, "the typed prompt")
@@ -167,8 +184,9 @@ def kill_mid_stream(
 
     # The tool log (side pane) lists the turn's prompt; the conversation shows
     # the end of the partial reply.
-    tmux.start(grok_command("--demo", "--continue"), env=app_env(tmp), width=160,
-               height=40, cwd=tmp)
+    tmux.start(
+        grok_command("--demo", "--continue"), env=app_env(tmp), width=160, height=40, cwd=tmp
+    )
     screen = tmux.wait(lambda s: f"run {run}: write" in s, "the killed session to reopen")
     with SessionStore(data) as store:
         recent = store.most_recent()
@@ -216,5 +234,7 @@ def test_sigkill_mid_stream_loses_at_most_a_second(
     assert all(0 < r.streamed < len(full_reply) for r in results)
     assert sum(r.saved > 0 for r in results) >= len(results) // 2
     worst = max(r.missing_seconds for r in results)
-    print(f"\n{len(results)} kills; worst loss {worst:.2f} s of text; "
-          + ", ".join(f"{r.kill_after:.1f}s:{r.streamed - r.saved}" for r in results))
+    print(
+        f"\n{len(results)} kills; worst loss {worst:.2f} s of text; "
+        + ", ".join(f"{r.kill_after:.1f}s:{r.streamed - r.saved}" for r in results)
+    )

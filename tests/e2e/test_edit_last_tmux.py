@@ -50,8 +50,9 @@ def _wait_saved(data: Path, user_texts: list[str], timeout: float = 30.0) -> byt
 def test_edit_last_in_a_terminal(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with tmux_server("grok-edit") as tmux:
-        tmux.start(grok_command("--demo"), env=app_env(tmp_path, GROK_TUI_DEMO_RATE="2000"),
-                   cwd=tmp_path)
+        tmux.start(
+            grok_command("--demo"), env=app_env(tmp_path, GROK_TUI_DEMO_RATE="2000"), cwd=tmp_path
+        )
         tmux.wait(lambda s: "Demo mode" in s, "the app to start")
         tmux.send("first question", "Enter")
         _wait_saved(data, ["first question"])
@@ -71,8 +72,9 @@ def test_edit_last_in_a_terminal(tmp_path: Path) -> None:
         screen = tmux.screen()
         assert "Editing message 3" in screen and "Already editing" in screen
         tmux.send("Escape")
-        screen = tmux.wait(lambda s: "Editing message" not in s and "my draft" in s,
-                           "the draft to come back")
+        screen = tmux.wait(
+            lambda s: "Editing message" not in s and "my draft" in s, "the draft to come back"
+        )
         time.sleep(0.3)
         assert path.read_bytes() == before
 
@@ -89,5 +91,6 @@ def test_edit_last_in_a_terminal(tmp_path: Path) -> None:
         assert tmux.wait_exit(15), "the app did not quit"
     saved = json.loads(path.read_bytes())
     assert [m["text"] for m in saved["messages"] if m["role"] == "user"] == [
-        "first question", "second qestion (fixed)"
+        "first question",
+        "second qestion (fixed)",
     ]

@@ -47,14 +47,16 @@ def test_first_run_creates_config_and_the_next_run_keeps_edits(tmux: Tmux, tmp_p
     assert cfg.read_bytes() == edited.encode("utf-8") and cfg.stat().st_mtime_ns == mtime
 
 
-def test_a_config_folder_that_cannot_be_created_is_one_warning(
-    tmux: Tmux, tmp_path: Path
-) -> None:
+def test_a_config_folder_that_cannot_be_created_is_one_warning(tmux: Tmux, tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder\n")
-    tmux.start(grok_command("--demo"),
-               env=app_env(tmp_path, GROK_TUI_CONFIG_DIR=str(blocker / "grok-tui")),
-               width=160, height=48, cwd=tmp_path)
+    tmux.start(
+        grok_command("--demo"),
+        env=app_env(tmp_path, GROK_TUI_CONFIG_DIR=str(blocker / "grok-tui")),
+        width=160,
+        height=48,
+        cwd=tmp_path,
+    )
     screen = tmux.wait(lambda s: "DEMO" in s and "cannot create" in s, "the warning")
     assert screen.count("cannot create") == 1, screen
     tmux.type("hello")

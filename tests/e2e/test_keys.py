@@ -92,9 +92,13 @@ class KeysApp:
         self.width, self.height = size
 
     def start(self) -> str:
-        self.tmux.start(grok_command("--demo"),
-                        env=app_env(self.tmp, GROK_TUI_DEMO_RATE="3000"),
-                        width=self.width, height=self.height, cwd=self.tmp)
+        self.tmux.start(
+            grok_command("--demo"),
+            env=app_env(self.tmp, GROK_TUI_DEMO_RATE="3000"),
+            width=self.width,
+            height=self.height,
+            cwd=self.tmp,
+        )
         return self.wait(lambda s: "DEMO" in s and PLACEHOLDER in s, "the app to start")
 
     def wait(self, predicate: object, what: str, timeout: float = 20.0) -> str:
@@ -125,8 +129,9 @@ class KeysApp:
     def turn(self, text: str, what: str, timeout: float = 30.0) -> str:
         before = self.status()
         self.send(text, "Enter")
-        return self.wait(lambda s: "│ idle │" in _status(s) and _status(s) != before, what,
-                         timeout=timeout)
+        return self.wait(
+            lambda s: "│ idle │" in _status(s) and _status(s) != before, what, timeout=timeout
+        )
 
     def quit(self) -> None:
         self.send("C-q")
@@ -179,8 +184,11 @@ def test_dialog_keys_from_the_prompt(app: KeysApp) -> None:
     app.prompt_is_empty("after Ctrl+U")
 
     # Ctrl+P: the command palette; F5: the theme picker; Ctrl+O: the model picker.
-    for key, shown in (("C-p", "Search for commands"), ("F5", "dracula"),
-                       ("C-o", "Choose a model")):
+    for key, shown in (
+        ("C-p", "Search for commands"),
+        ("F5", "dracula"),
+        ("C-o", "Choose a model"),
+    ):
         app.send(key)
         app.wait(lambda s, shown=shown: shown in s, f"{key} to open {shown!r}")
         app.send("Escape")
@@ -218,8 +226,10 @@ def test_dialog_keys_from_the_prompt(app: KeysApp) -> None:
     app.wait(lambda s: "(Alt+X clears)" in s and "dot.png" in s, "the attachment chip")
     app.prompt_is_empty("after Alt+A (no 'a' typed)")
     app.send("M-x")
-    app.wait(lambda s: "(Alt+X clears)" not in s and "Removed 1 attachment" in s,
-             "Alt+X to clear the attachment")
+    app.wait(
+        lambda s: "(Alt+X clears)" not in s and "Removed 1 attachment" in s,
+        "Alt+X to clear the attachment",
+    )
     app.prompt_is_empty("after Alt+X (no 'x' typed)")
 
     # F4 and Ctrl+B: the session browser; Esc back to the prompt.
@@ -267,9 +277,15 @@ def test_chat_keys_from_the_prompt(app: KeysApp) -> None:
         app.send("Enter")
         # The same demo reply comes back (same totals): the prompt is emptied
         # by the send, in the frame that shows "sending"; then idle again.
-        app.wait(lambda s: prompt_text(s) == "" and "│ idle │" in _status(s)
-                 and _conversation(s).count("first line") == 1 and "Hi! I'm" in s,
-                 f"the resent message after {key}")
+        app.wait(
+            lambda s: (
+                prompt_text(s) == ""
+                and "│ idle │" in _status(s)
+                and _conversation(s).count("first line") == 1
+                and "Hi! I'm" in s
+            ),
+            f"the resent message after {key}",
+        )
 
     # Alt+R shows the reasoning of the last reply (a reasoning trace first).
     app.turn("think step by step", "the reasoning reply")
@@ -287,8 +303,10 @@ def test_chat_keys_from_the_prompt(app: KeysApp) -> None:
     app.send("PageDown")
     app.wait(lambda s: _conversation(s) == _conversation(bottom), "PageDown back to the end")
     app.send("C-Home")
-    app.wait(lambda s: "first line" in "\n".join(_conversation(s).splitlines()[:6]),
-             "Ctrl+Home to the first message")
+    app.wait(
+        lambda s: "first line" in "\n".join(_conversation(s).splitlines()[:6]),
+        "Ctrl+Home to the first message",
+    )
     app.send("C-End")
     app.wait(lambda s: _conversation(s) == _conversation(bottom), "Ctrl+End to the end")
     assert up != bottom

@@ -47,9 +47,13 @@ class App:
         (tmp / "config" / "config.toml").write_text(SEARCH_CONFIG, encoding="utf-8")
 
     def start(self, *args: str) -> str:
-        self.tmux.start(grok_command("--demo", *args),
-                        env=app_env(self.tmp, GROK_TUI_DEMO_RATE="600"),
-                        width=self.width, height=self.height, cwd=self.tmp)
+        self.tmux.start(
+            grok_command("--demo", *args),
+            env=app_env(self.tmp, GROK_TUI_DEMO_RATE="600"),
+            width=self.width,
+            height=self.height,
+            cwd=self.tmp,
+        )
         return self.tmux.wait(lambda s: "DEMO" in s and "Ask Grok" in s, "the app to start")
 
     def turn(self, text: str, what: str, timeout: float = 30.0) -> str:
@@ -64,7 +68,9 @@ class App:
         self.tmux.wait(lambda s: "Ask Grok" in s, "the prompt to clear after Enter")
         return self.tmux.wait(
             lambda s: "│ idle │" in _status_line(s) and _status_line(s) != before,
-            what, timeout=timeout)
+            what,
+            timeout=timeout,
+        )
 
     def quit(self) -> None:
         self.tmux.send("C-q")
@@ -117,19 +123,25 @@ def test_demo_chat_search_theme_quit_continue(app: App) -> None:
     # The filtered list (one hit, "dark · code: dracula"), not just the typed
     # text: the unfiltered list shows dracula too, and Enter picks the
     # highlighted hit, which before the search's result is the current theme.
-    app.tmux.wait(lambda s: s.count("code: ") == 1 and "code: dracula" in s,
-                  "the filtered theme list")
+    app.tmux.wait(
+        lambda s: s.count("code: ") == 1 and "code: dracula" in s, "the filtered theme list"
+    )
     app.tmux.send("Enter")
-    app.tmux.wait(lambda s: "Ask Grok" in s and "dracula" not in s.lower(),
-                  "the theme picker to close")
-    app.tmux.wait(lambda _s: _styled_status_line(app.tmux) not in ("", before),
-                  "the status bar in the new theme's colours")
+    app.tmux.wait(
+        lambda s: "Ask Grok" in s and "dracula" not in s.lower(), "the theme picker to close"
+    )
+    app.tmux.wait(
+        lambda _s: _styled_status_line(app.tmux) not in ("", before),
+        "the status bar in the new theme's colours",
+    )
 
     app.quit()
     screen = app.start("--continue")
     # The latest turn of the saved conversation shows (prompt or tool log).
-    app.tmux.wait(lambda s: "latest news" in s or any(t in s for t in SEARCH_TOOLS),
-                  "the restored conversation")
+    app.tmux.wait(
+        lambda s: "latest news" in s or any(t in s for t in SEARCH_TOOLS),
+        "the restored conversation",
+    )
     assert "idle" in _status_line(app.tmux.screen())
     app.quit()
 
@@ -138,8 +150,7 @@ def test_demo_chat_search_theme_quit_continue(app: App) -> None:
 def test_f3_opens_the_search_form(app: App) -> None:
     app.start()
     app.tmux.send("F3")
-    app.tmux.wait(lambda s: "Web search" in s and "X search" in s, "the search form",
-                  timeout=4)
+    app.tmux.wait(lambda s: "Web search" in s and "X search" in s, "the search form", timeout=4)
 
 
 @pytest.mark.parametrize("app", SIZES, indirect=True)
@@ -147,5 +158,6 @@ def test_f4_opens_the_session_browser(app: App) -> None:
     app.start()
     app.turn("hello there", "the reply")
     app.tmux.send("F4")
-    app.tmux.wait(lambda s: "sorted by" in s and "hello there" in s, "the session browser",
-                  timeout=4)
+    app.tmux.wait(
+        lambda s: "sorted by" in s and "hello there" in s, "the session browser", timeout=4
+    )

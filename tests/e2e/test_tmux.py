@@ -36,15 +36,31 @@ def app_in_tmux(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
     }
     env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
     subprocess.run(
-        [TMUX or "tmux", "-L", socket, "new-session", "-d", "-s", "e2e", "-x", "160",
-         "-y", "48", *env_args, f"env -u XAI_API_KEY -u COLUMNS -u LINES {GROK} --demo"],
-        check=True, timeout=10, cwd=tmp_path,
+        [
+            TMUX or "tmux",
+            "-L",
+            socket,
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            *env_args,
+            f"env -u XAI_API_KEY -u COLUMNS -u LINES {GROK} --demo",
+        ],
+        check=True,
+        timeout=10,
+        cwd=tmp_path,
     )
     try:
         yield tmux, data
     finally:
-        subprocess.run([TMUX or "tmux", "-L", socket, "kill-server"], capture_output=True,
-                       timeout=10)
+        subprocess.run(
+            [TMUX or "tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10
+        )
 
 
 def test_demo_prompt_reply_stop_and_quit(app_in_tmux: tuple[Tmux, Path]) -> None:

@@ -39,7 +39,9 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         server.start(
             grok_command("--demo"),
             env=app_env(tmp_path, GROK_TUI_DEMO_RATE="600", E2E_WIKI_TOKEN="e2e-secret-token-42"),
-            width=200, height=60, cwd=tmp_path,
+            width=200,
+            height=60,
+            cwd=tmp_path,
         )
         server.wait(lambda s: "DEMO" in s and "Ask Grok" in s, "the app to start")
         yield server
@@ -70,8 +72,10 @@ def test_pane_keys_switch_each_tool_and_the_reply_uses_them(tmux: Tmux) -> None:
     tmux.wait(lambda s: "mcp: wiki" in status(s), "the MCP server on in the status bar")
     before = styled_line(tmux, "collection id, Enter adds")
     tmux.send("Tab")  # the collections input: its border changes colour with the focus
-    tmux.wait(lambda _s: styled_line(tmux, "collection id, Enter adds") not in ("", before),
-              "the focus in the collections input")
+    tmux.wait(
+        lambda _s: styled_line(tmux, "collection id, Enter adds") not in ("", before),
+        "the focus in the collections input",
+    )
     tmux.type("collection_e2e")
     tmux.wait(lambda s: "▊  collection_e2e" in s, "the typed collection id")
     tmux.send("Enter")
@@ -79,14 +83,18 @@ def test_pane_keys_switch_each_tool_and_the_reply_uses_them(tmux: Tmux) -> None:
     assert "E2E docs" in screen
     assert "e2e-secret-token-42" not in screen
     tmux.send("F3")  # close the pane; the prompt has the focus
-    tmux.wait(lambda s: "Collections (at most" not in s and "Web search" not in s,
-              "the pane to close")
+    tmux.wait(
+        lambda s: "Collections (at most" not in s and "Web search" not in s, "the pane to close"
+    )
     tmux.type("use the tools")
     tmux.wait(lambda s: "use the tools" in s, "the typed prompt")
     tmux.send("Enter")
     screen = tmux.wait(
-        lambda s: "wiki/read_wiki_structure" in s and "file_search" in s and "│ idle │" in status(s),
-        "the tools at work in the tool log", timeout=30,
+        lambda s: (
+            "wiki/read_wiki_structure" in s and "file_search" in s and "│ idle │" in status(s)
+        ),
+        "the tools at work in the tool log",
+        timeout=30,
     )
     assert "code_execution" in screen
     assert "e2e-secret-token-42" not in screen
@@ -104,6 +112,9 @@ def test_ctrl_t_attaches_a_document_that_is_uploaded_and_read(tmux: Tmux, tmp_pa
     tmux.type("what is in the file?")
     tmux.wait(lambda s: "what is in the file?" in s, "the typed prompt")
     tmux.send("Enter")
-    screen = tmux.wait(lambda s: "I read notes.md" in s and "│ idle │" in status(s),
-                       "the reply about the document", timeout=30)
+    screen = tmux.wait(
+        lambda s: "I read notes.md" in s and "│ idle │" in status(s),
+        "the reply about the document",
+        timeout=30,
+    )
     assert "Release notes" in screen

@@ -43,7 +43,10 @@ class Tmux:
     def run(self, *args: str) -> str:
         out = subprocess.run(
             [TMUX or "tmux", "-L", self.socket, *args],
-            check=True, capture_output=True, text=True, timeout=10,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
         return out.stdout
 
@@ -61,15 +64,31 @@ class Tmux:
         """Start `command` (a shell command line) in a new detached session."""
         env_args = [a for k, v in (env or {}).items() for a in ("-e", f"{k}={v}")]
         subprocess.run(
-            [TMUX or "tmux", "-L", self.socket, "new-session", "-d", "-s", self.session,
-             "-x", str(width), "-y", str(height), *env_args, command],
-            check=True, timeout=10, cwd=cwd,
+            [
+                TMUX or "tmux",
+                "-L",
+                self.socket,
+                "new-session",
+                "-d",
+                "-s",
+                self.session,
+                "-x",
+                str(width),
+                "-y",
+                str(height),
+                *env_args,
+                command,
+            ],
+            check=True,
+            timeout=10,
+            cwd=cwd,
         )
 
     def alive(self) -> bool:
         probe = subprocess.run(
             [TMUX or "tmux", "-L", self.socket, "has-session", "-t", self.session],
-            capture_output=True, timeout=10,
+            capture_output=True,
+            timeout=10,
         )
         return probe.returncode == 0
 
@@ -87,8 +106,9 @@ class Tmux:
         return int(self.run("list-panes", "-t", self.session, "-F", "#{pane_pid}").split()[0])
 
     def kill_server(self) -> None:
-        subprocess.run([TMUX or "tmux", "-L", self.socket, "kill-server"],
-                       capture_output=True, timeout=10)
+        subprocess.run(
+            [TMUX or "tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10
+        )
 
     # -- input ---------------------------------------------------------------------
 
@@ -127,9 +147,22 @@ def tmux_server(prefix: str = "grok-e2e", session: str = "e2e") -> Iterator[Tmux
     """
     tmux = Tmux(f"{prefix}-{os.getpid()}-{uuid.uuid4().hex[:8]}", session)
     subprocess.run(
-        [TMUX or "tmux", "-L", tmux.socket, "new-session", "-d", "-s", "keepalive",
-         "-x", "20", "-y", "5", "exec sleep 86400"],
-        check=True, timeout=10,
+        [
+            TMUX or "tmux",
+            "-L",
+            tmux.socket,
+            "new-session",
+            "-d",
+            "-s",
+            "keepalive",
+            "-x",
+            "20",
+            "-y",
+            "5",
+            "exec sleep 86400",
+        ],
+        check=True,
+        timeout=10,
     )
     try:
         yield tmux

@@ -59,7 +59,7 @@ def sse_frames(body: bytes) -> list[str]:
     for block in body.decode("utf-8").split("\n\n"):
         for line in block.split("\n"):
             if line.startswith("data: "):
-                out.append(line[len("data: "):])
+                out.append(line[len("data: ") :])
     return out
 
 

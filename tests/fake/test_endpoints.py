@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from grok_tui.fake import MODELS, FakeXAI, FakeServer
+from grok_tui.fake import MODELS, FakeServer, FakeXAI
 from tests.fake.conftest import AUTH
 
 
@@ -40,8 +40,10 @@ def test_single_model_endpoints_resolve_aliases(client: httpx.Client) -> None:
 def test_unknown_model_id_is_404(client: httpx.Client) -> None:
     r = client.get("/models/grok-9")
     assert r.status_code == 404
-    assert r.json() == {"code": "Some resource has not been found",
-                        "error": "The model grok-9 does not exist."}
+    assert r.json() == {
+        "code": "Some resource has not been found",
+        "error": "The model grok-9 does not exist.",
+    }
 
 
 def test_unknown_route_is_404_with_spec_text(client: httpx.Client) -> None:
@@ -59,18 +61,23 @@ def test_wrong_method_is_405(client: httpx.Client) -> None:
 def test_missing_bearer_is_401(server: FakeServer) -> None:
     r = httpx.get(server.url + "/models")
     assert r.status_code == 401
-    assert r.json() == {"code": "The request does not have valid authentication credentials",
-                        "error": "No credentials presented."}
+    assert r.json() == {
+        "code": "The request does not have valid authentication credentials",
+        "error": "No credentials presented.",
+    }
 
 
 def test_wrong_key_is_400_with_masked_key(server: FakeServer) -> None:
-    r = httpx.post(server.url + "/responses", headers={"authorization": "Bearer xai-wrong-key"},
-                   json={"model": "grok-4.3", "input": "hi"})
+    r = httpx.post(
+        server.url + "/responses",
+        headers={"authorization": "Bearer xai-wrong-key"},
+        json={"model": "grok-4.3", "input": "hi"},
+    )
     assert r.status_code == 400
     assert r.json() == {
         "code": "Client specified an invalid argument",
         "error": "Incorrect API key provided: xa***ey. You can obtain an API key from "
-                 "https://console.x.ai.",
+        "https://console.x.ai.",
     }
 
 
@@ -90,10 +97,18 @@ def test_recorded_requests_mask_the_key(fake: FakeXAI, client: httpx.Client) -> 
 
 def test_catalog_has_the_brief_models() -> None:
     ids = {m.id for m in MODELS}
-    assert {"grok-4.3", "grok-4.20-0309-reasoning", "grok-4.20-0309-non-reasoning",
-            "grok-4.20-multi-agent-0309", "grok-4-1-fast-reasoning",
-            "grok-4-1-fast-non-reasoning", "grok-4-fast-reasoning", "grok-3-mini",
-            "grok-code-fast-1", "grok-4.6"} <= ids
+    assert {
+        "grok-4.3",
+        "grok-4.20-0309-reasoning",
+        "grok-4.20-0309-non-reasoning",
+        "grok-4.20-multi-agent-0309",
+        "grok-4-1-fast-reasoning",
+        "grok-4-1-fast-non-reasoning",
+        "grok-4-fast-reasoning",
+        "grok-3-mini",
+        "grok-code-fast-1",
+        "grok-4.6",
+    } <= ids
 
 
 def test_server_url_and_restart() -> None:
@@ -133,8 +148,7 @@ def test_concurrent_requests_are_all_recorded_with_unique_ids(
 
     def one(i: int) -> str:
         with httpx.Client(headers=AUTH) as c:
-            r = c.post(server.url + "/responses",
-                       json={"model": "grok-4.3", "input": f"hi {i}"})
+            r = c.post(server.url + "/responses", json={"model": "grok-4.3", "input": f"hi {i}"})
             return str(r.json()["id"])
 
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -45,10 +45,18 @@ def test_with_keepalives_cuts_long_pauses_only() -> None:
     items: list[BodyItem] = [b"a", Pause(1.0), b"b", Pause(0.1), Pause(0.25), b"c"]
     assert list(with_keepalives(items, 0.25)) == [
         b"a",
-        Pause(0.25), C, Pause(0.25), C, Pause(0.25), C, Pause(0.25), C,
+        Pause(0.25),
+        C,
+        Pause(0.25),
+        C,
+        Pause(0.25),
+        C,
+        Pause(0.25),
+        C,
         b"b",
         Pause(0.1),
-        Pause(0.25), C,
+        Pause(0.25),
+        C,
         b"c",
     ]
     out = list(with_keepalives([Pause(0.7)], 0.5))
@@ -79,13 +87,15 @@ def test_keepalive_scenario_sends_comments_then_a_normal_reply(
         assert frames[-1]["response"]["output"][-1]["content"][0]["text"]
     else:
         assert raw.endswith(b"data: [DONE]\n\n")
-        assert any(f["choices"] and f["choices"][0]["delta"].get("content")
-                   for f in json_frames(raw))
+        assert any(
+            f["choices"] and f["choices"][0]["delta"].get("content") for f in json_frames(raw)
+        )
 
 
 def test_keepalive_scenario_paces_its_comments() -> None:
-    items = _items(make_fake(keepalive_seconds=0.5), "/v1/responses",
-                   responses_body("scenario:keepalive"))
+    items = _items(
+        make_fake(keepalive_seconds=0.5), "/v1/responses", responses_body("scenario:keepalive")
+    )
     assert items[:6] == [Pause(0.5), C] * 3
     head = items[6]
     assert isinstance(head, bytes) and b"response.created" in head
@@ -93,8 +103,12 @@ def test_keepalive_scenario_paces_its_comments() -> None:
 
 def test_keepalive_scenario_without_streaming_is_plain_json() -> None:
     fake = make_fake(keepalive_seconds=0.5)
-    resp = fake.handle("POST", "/v1/responses", HEADERS,
-                       json.dumps(responses_body("scenario:keepalive", stream=False)).encode())
+    resp = fake.handle(
+        "POST",
+        "/v1/responses",
+        HEADERS,
+        json.dumps(responses_body("scenario:keepalive", stream=False)).encode(),
+    )
     assert resp.headers["content-type"] == "application/json"
     assert json.loads(resp.read_all()[0])["status"] == "completed"
 
@@ -133,8 +147,9 @@ def test_paced_stream_comments_only_in_long_pauses() -> None:
 def test_comments_reach_the_wire_before_the_first_frame(fake: FakeXAI, server: FakeServer) -> None:
     fake.config.keepalive_seconds = 0.01
     with httpx.Client(headers=AUTH, timeout=10) as client:
-        with client.stream("POST", server.url + "/responses",
-                           json=responses_body("scenario:keepalive")) as r:
+        with client.stream(
+            "POST", server.url + "/responses", json=responses_body("scenario:keepalive")
+        ) as r:
             assert r.headers["content-type"] == "text/event-stream"
             body = r.read()
     lines = body.decode().split("\n")
@@ -165,8 +180,9 @@ def test_ignore_stream_answers_a_streaming_request_with_json(
 
 def test_ignore_stream_search_turn_is_json(fake: FakeXAI, client: httpx.Client) -> None:
     fake.config.ignore_stream = True
-    r = client.post("/responses", json=responses_body(
-        "search the latest news", tools=[{"type": "web_search"}]))
+    r = client.post(
+        "/responses", json=responses_body("search the latest news", tools=[{"type": "web_search"}])
+    )
     assert r.headers["content-type"] == "application/json"
     assert r.json()["status"] == "completed"
 

@@ -19,8 +19,10 @@ from tests.fake.conftest import (
     sse_frames,
 )
 
-SEARCH_TOOLS = [{"type": "web_search", "allowed_domains": ["x.ai"]},
-                {"type": "x_search", "allowed_x_handles": ["xai"]}]
+SEARCH_TOOLS = [
+    {"type": "web_search", "allowed_domains": ["x.ai"]},
+    {"type": "x_search", "allowed_x_handles": ["xai"]},
+]
 
 
 def _stream(client: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
@@ -51,17 +53,18 @@ def test_responses_text_scenarios(client: httpx.Client, scenario: str) -> None:
     assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
     if scenario == "reasoning":
         assert final["output"][0]["type"] == "reasoning"
-        summary = "".join(f["delta"] for f in frames
-                          if f["type"] == "response.reasoning_summary_text.delta")
+        summary = "".join(
+            f["delta"] for f in frames if f["type"] == "response.reasoning_summary_text.delta"
+        )
         assert final["output"][0]["summary"][0]["text"] == summary
         assert usage["output_tokens_details"]["reasoning_tokens"] > 0
 
 
-def test_markdown_has_llm_like_structure_and_length(fake: FakeXAI,
-                                                    client: httpx.Client) -> None:
+def test_markdown_has_llm_like_structure_and_length(fake: FakeXAI, client: httpx.Client) -> None:
     fake.config.markdown_tokens = 1500
-    text = _text(json_frames(_stream(client, "/responses",
-                                     responses_body("scenario:markdown")).content))
+    text = _text(
+        json_frames(_stream(client, "/responses", responses_body("scenario:markdown")).content)
+    )
     assert 1200 * 4 <= len(text) <= 1500 * 4
     assert text.startswith("# ")
     for needle in ("\n## ", "```python\n", "\n- ", "\n1. ", "| --- |".replace(" ", ""), "> "):
@@ -69,11 +72,15 @@ def test_markdown_has_llm_like_structure_and_length(fake: FakeXAI,
     assert re.search(r"\[[^\]]+\]\(https://", text)
     assert text.count("```") % 2 == 0
     # Deterministic: same N, same text.
-    again = _text(json_frames(_stream(client, "/responses",
-                                      responses_body("scenario:markdown")).content))
+    again = _text(
+        json_frames(_stream(client, "/responses", responses_body("scenario:markdown")).content)
+    )
     assert again == text
-    short = _text(json_frames(_stream(client, "/responses",
-                                      responses_body("write long markdown tokens:200")).content))
+    short = _text(
+        json_frames(
+            _stream(client, "/responses", responses_body("write long markdown tokens:200")).content
+        )
+    )
     assert len(short) <= 200 * 4 < len(text)
 
 
@@ -104,9 +111,11 @@ def test_search_matches_transcript_c_shape(client: httpx.Client) -> None:
     assert any(i.get("action", {}).get("type") == "open_page" for i in final["output"])
     # phases of the shape-B web_search_call, in order
     phases = [f["type"] for f in frames if f.get("item_id") == ws["id"]]
-    assert phases == ["response.web_search_call.in_progress",
-                      "response.web_search_call.searching",
-                      "response.web_search_call.completed"]
+    assert phases == [
+        "response.web_search_call.in_progress",
+        "response.web_search_call.searching",
+        "response.web_search_call.completed",
+    ]
     # annotations: after all text deltas, before output_text.done, offsets point at markers
     kinds = [f["type"] for f in frames]
     last_delta = max(i for i, k in enumerate(kinds) if k == "response.output_text.delta")
@@ -114,11 +123,12 @@ def test_search_matches_transcript_c_shape(client: httpx.Client) -> None:
     assert ann_idx and min(ann_idx) > last_delta
     assert max(ann_idx) < kinds.index("response.output_text.done")
     text = _text(frames)
-    positional = [frames[i]["annotation"] for i in ann_idx
-                  if "start_index" in frames[i]["annotation"]]
+    positional = [
+        frames[i]["annotation"] for i in ann_idx if "start_index" in frames[i]["annotation"]
+    ]
     assert positional
     for a in positional:
-        assert text[a["start_index"]:a["end_index"]] == f"[[{a['title']}]]({a['url']})"
+        assert text[a["start_index"] : a["end_index"]] == f"[[{a['title']}]]({a['url']})"
     assert [frames[i]["annotation_index"] for i in ann_idx] == list(range(len(ann_idx)))
     usage = final["usage"]
     details = usage["server_side_tool_usage_details"]
@@ -127,24 +137,52 @@ def test_search_matches_transcript_c_shape(client: httpx.Client) -> None:
     model = resolve_model("grok-4-1-fast-reasoning")
     assert model is not None
     assert usage["cost_in_usd_ticks"] == cost_ticks(
-        model, input_tokens=usage["input_tokens"],
+        model,
+        input_tokens=usage["input_tokens"],
         cached_tokens=usage["input_tokens_details"]["cached_tokens"],
-        output_tokens=usage["output_tokens"], billable_searches=3)
+        output_tokens=usage["output_tokens"],
+        billable_searches=3,
+    )
 
 
 def test_search_uses_only_enabled_tools_and_filters(client: httpx.Client) -> None:
-    web_only = json_frames(_stream(client, "/responses", responses_body(
-        "search the news", tools=[{"type": "web_search",
-                                   "excluded_domains": ["x.ai", "docs.x.ai"]}])).content)
+    web_only = json_frames(
+        _stream(
+            client,
+            "/responses",
+            responses_body(
+                "search the news",
+                tools=[{"type": "web_search", "excluded_domains": ["x.ai", "docs.x.ai"]}],
+            ),
+        ).content
+    )
     items = web_only[-1]["response"]["output"]
     assert {i["type"] for i in items} == {"web_search_call", "message"}
-    urls = [s["url"] for i in items if i["type"] == "web_search_call"
-            for s in i["action"].get("sources", [])]
+    urls = [
+        s["url"]
+        for i in items
+        if i["type"] == "web_search_call"
+        for s in i["action"].get("sources", [])
+    ]
     assert urls and not any("//x.ai/" in u or "docs.x.ai" in u for u in urls)
-    x_only = json_frames(_stream(client, "/responses", responses_body(
-        "latest news", tools=[{"type": "x_search", "excluded_x_handles": ["elonmusk"],
-                               "from_date": "2025-11-01", "to_date": "2025-11-30",
-                               "enable_video_understanding": True}])).content)
+    x_only = json_frames(
+        _stream(
+            client,
+            "/responses",
+            responses_body(
+                "latest news",
+                tools=[
+                    {
+                        "type": "x_search",
+                        "excluded_x_handles": ["elonmusk"],
+                        "from_date": "2025-11-01",
+                        "to_date": "2025-11-30",
+                        "enable_video_understanding": True,
+                    }
+                ],
+            ),
+        ).content
+    )
     items = x_only[-1]["response"]["output"]
     assert "web_search_call" not in {i["type"] for i in items}
     names = [i["name"] for i in items if i["type"] == "custom_tool_call"]
@@ -158,16 +196,27 @@ def test_search_uses_only_enabled_tools_and_filters(client: httpx.Client) -> Non
 
 
 def test_search_view_image_when_image_understanding(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses", responses_body(
-        "search today", tools=[{"type": "web_search", "enable_image_understanding": True}]
-    )).content)
+    frames = json_frames(
+        _stream(
+            client,
+            "/responses",
+            responses_body(
+                "search today", tools=[{"type": "web_search", "enable_image_understanding": True}]
+            ),
+        ).content
+    )
     names = [i.get("name") for i in frames[-1]["response"]["output"]]
     assert "view_image" in names
 
 
 def test_search_without_inline_citations(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses", responses_body(
-        "search news", tools=SEARCH_TOOLS, include=["no_inline_citations"])).content)
+    frames = json_frames(
+        _stream(
+            client,
+            "/responses",
+            responses_body("search news", tools=SEARCH_TOOLS, include=["no_inline_citations"]),
+        ).content
+    )
     text = _text(frames)
     assert "[[" not in text
     anns = [f["annotation"] for f in frames if f["type"] == "response.output_text.annotation.added"]
@@ -175,16 +224,29 @@ def test_search_without_inline_citations(client: httpx.Client) -> None:
 
 
 def test_search_shape_a(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses", responses_body(
-        "scenario:search_shape_a", tools=SEARCH_TOOLS)).content)
+    frames = json_frames(
+        _stream(
+            client, "/responses", responses_body("scenario:search_shape_a", tools=SEARCH_TOOLS)
+        ).content
+    )
     assert_responses_stream(frames, "response.completed")
     assert not any("web_search_call." in f["type"] for f in frames)
-    tools = [f for f in frames if f["type"].startswith("response.output_item.")
-             and f["item"]["type"] in ("web_search_call", "x_search_call")]
-    assert [f["type"] for f in tools] == ["response.output_item.added",
-                                          "response.output_item.done"] * 2
-    assert all(f["item"]["status"] == "completed" and f["item"]["call_id"] == ""
-               and "arguments" in f["item"] for f in tools)
+    tools = [
+        f
+        for f in frames
+        if f["type"].startswith("response.output_item.")
+        and f["item"]["type"] in ("web_search_call", "x_search_call")
+    ]
+    assert [f["type"] for f in tools] == [
+        "response.output_item.added",
+        "response.output_item.done",
+    ] * 2
+    assert all(
+        f["item"]["status"] == "completed"
+        and f["item"]["call_id"] == ""
+        and "arguments" in f["item"]
+        for f in tools
+    )
     assert tools[0]["item"]["name"] == "web_search"
     assert tools[2]["item"]["name"] == "x_semantic_search"
     assert "[[" not in _text(frames)
@@ -194,20 +256,33 @@ def test_search_shape_a(client: httpx.Client) -> None:
 
 def test_image_scenario_counts_parts(client: httpx.Client) -> None:
     img = {"type": "input_image", "image_url": "data:image/png;base64,AAAA"}
-    body = responses_body(input=[{"role": "user", "content": [
-        img, img, {"type": "input_text", "text": "what are these?"}]}])
+    body = responses_body(
+        input=[
+            {
+                "role": "user",
+                "content": [img, img, {"type": "input_text", "text": "what are these?"}],
+            }
+        ]
+    )
     text = _text(json_frames(_stream(client, "/responses", body).content))
     assert "2 attached images" in text
     chat = chat_body(model="grok-4.3", stream=False)
-    chat["messages"] = [{"role": "user", "content": [
-        {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
-        {"type": "text", "text": "describe"}]}]
+    chat["messages"] = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
+                {"type": "text", "text": "describe"},
+            ],
+        }
+    ]
     r = client.post("/chat/completions", json=chat)
     assert "1 attached image" in r.json()["choices"][0]["message"]["content"]
     assert r.json()["usage"]["prompt_tokens_details"]["image_tokens"] > 0
 
 
 # ----- chat completions ----------------------------------------------------
+
 
 def _chat_checks(frames_raw: list[str]) -> list[dict[str, Any]]:
     assert frames_raw[-1] == "[DONE]"
@@ -217,7 +292,10 @@ def _chat_checks(frames_raw: list[str]) -> list[dict[str, Any]]:
     assert with_role == [non_empty[0]]  # role once, on the first non-empty delta
     finishing = [f for f in frames if f["choices"] and "finish_reason" in f["choices"][0]]
     assert len(finishing) == 1 and finishing[0]["choices"][0] == {
-        "index": 0, "delta": {}, "finish_reason": "stop"}
+        "index": 0,
+        "delta": {},
+        "finish_reason": "stop",
+    }
     return frames
 
 
@@ -225,8 +303,15 @@ def test_chat_plain_matches_transcript_a_rules(client: httpx.Client) -> None:
     r = _stream(client, "/chat/completions", chat_body("hi"))
     frames = _chat_checks(sse_frames(r.content))
     assert frames[-1]["choices"] == [] and "usage" in frames[-1]
-    assert list(frames[-1]) == ["id", "object", "created", "model", "choices", "usage",
-                                "system_fingerprint"]
+    assert list(frames[-1]) == [
+        "id",
+        "object",
+        "created",
+        "model",
+        "choices",
+        "usage",
+        "system_fingerprint",
+    ]
     assert all(f["model"] == "grok-4-fast-reasoning" for f in frames)
     usage = frames[-1]["usage"]
     reasoning = usage["completion_tokens_details"]["reasoning_tokens"]
@@ -246,8 +331,11 @@ def test_chat_usage_only_with_include_usage(fake: FakeXAI, client: httpx.Client)
 
 
 def test_chat_visible_reasoning_before_content(client: httpx.Client) -> None:
-    frames = _chat_checks(sse_frames(_stream(client, "/chat/completions",
-                                             chat_body("hi", model="grok-3-mini")).content))
+    frames = _chat_checks(
+        sse_frames(
+            _stream(client, "/chat/completions", chat_body("hi", model="grok-3-mini")).content
+        )
+    )
     deltas = [f["choices"][0]["delta"] for f in frames if f["choices"]]
     kinds = ["r" if "reasoning_content" in d else "c" if "content" in d else "-" for d in deltas]
     joined = "".join(kinds).rstrip("-")
@@ -255,18 +343,19 @@ def test_chat_visible_reasoning_before_content(client: httpx.Client) -> None:
 
 
 def test_chat_hidden_reasoning_sends_empty_deltas(client: httpx.Client) -> None:
-    frames = _chat_checks(sse_frames(_stream(client, "/chat/completions",
-                                             chat_body("think about it")).content))
+    frames = _chat_checks(
+        sse_frames(_stream(client, "/chat/completions", chat_body("think about it")).content)
+    )
     empties = [f for f in frames if f["choices"] and f["choices"][0] == {"index": 0, "delta": {}}]
     assert len(empties) >= 3
-    assert not any("reasoning_content" in f["choices"][0]["delta"] for f in frames
-                   if f["choices"])
+    assert not any("reasoning_content" in f["choices"][0]["delta"] for f in frames if f["choices"])
 
 
 def test_chat_grok_3_mini_high_echo(client: httpx.Client) -> None:
-    r = client.post("/chat/completions",
-                    json=chat_body("hi", model="grok-3-mini", reasoning_effort="high",
-                                   stream=False))
+    r = client.post(
+        "/chat/completions",
+        json=chat_body("hi", model="grok-3-mini", reasoning_effort="high", stream=False),
+    )
     body = r.json()
     assert body["model"] == "grok-3-mini-high"
     assert body["object"] == "chat.completion"
@@ -275,8 +364,9 @@ def test_chat_grok_3_mini_high_echo(client: httpx.Client) -> None:
     assert body["choices"][0]["finish_reason"] == "stop"
 
 
-def test_non_streaming_responses_body_is_final_response(client: httpx.Client,
-                                                        fake: FakeXAI) -> None:
+def test_non_streaming_responses_body_is_final_response(
+    client: httpx.Client, fake: FakeXAI
+) -> None:
     r = client.post("/responses", json=responses_body("hi", stream=False))
     assert r.headers["content-type"] == "application/json"
     body = r.json()
@@ -284,10 +374,12 @@ def test_non_streaming_responses_body_is_final_response(client: httpx.Client,
     streamed = json_frames(_stream(client, "/responses", responses_body("hi")).content)
     final = streamed[-1]["response"]
     assert json.dumps(body).replace(body["id"], "RID") == json.dumps(final).replace(
-        final["id"], "RID")
+        final["id"], "RID"
+    )
 
 
 # ----- flags -----------------------------------------------------------------
+
 
 def test_event_lines_and_done_trailer(fake: FakeXAI, client: httpx.Client) -> None:
     plain = _stream(client, "/responses", responses_body("hi")).content
@@ -304,9 +396,11 @@ def test_event_lines_and_done_trailer(fake: FakeXAI, client: httpx.Client) -> No
 
 # ----- faults ------------------------------------------------------------------
 
+
 def test_error_event_transcript_d1(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses",
-                                 responses_body("scenario:error_event")).content)
+    frames = json_frames(
+        _stream(client, "/responses", responses_body("scenario:error_event")).content
+    )
     assert [f["sequence_number"] for f in frames] == list(range(len(frames)))
     assert frames[-1]["type"] == "error"
     assert list(frames[-1]) == ["sequence_number", "type", "code", "message", "param"]
@@ -315,16 +409,21 @@ def test_error_event_transcript_d1(client: httpx.Client) -> None:
 
 
 def test_response_failed(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses",
-                                 responses_body("scenario:response_failed")).content)
+    frames = json_frames(
+        _stream(client, "/responses", responses_body("scenario:response_failed")).content
+    )
     assert frames[-1]["type"] == "response.failed"
-    assert frames[-1]["response"]["error"] == {"code": "server_error",
-                                               "message": "Internal server error"}
+    assert frames[-1]["response"]["error"] == {
+        "code": "server_error",
+        "message": "Internal server error",
+    }
 
 
 def test_drop_gives_incomplete_body(client: httpx.Client) -> None:
-    for path, body in (("/responses", responses_body("scenario:drop")),
-                       ("/chat/completions", chat_body("scenario:drop"))):
+    for path, body in (
+        ("/responses", responses_body("scenario:drop")),
+        ("/chat/completions", chat_body("scenario:drop")),
+    ):
         got = bytearray()
         with pytest.raises(httpx.RemoteProtocolError):
             with client.stream("POST", path, json=body) as r:
@@ -335,19 +434,25 @@ def test_drop_gives_incomplete_body(client: httpx.Client) -> None:
 
 
 def test_chat_error_nested_frame(client: httpx.Client) -> None:
-    raw = sse_frames(_stream(client, "/chat/completions",
-                             chat_body("scenario:error_nested")).content)
+    raw = sse_frames(
+        _stream(client, "/chat/completions", chat_body("scenario:error_nested")).content
+    )
     assert raw[-1] != "[DONE]"
-    assert json.loads(raw[-1]) == {"error": {"message": "Internal server error",
-                                             "type": "server_error", "code": None}}
+    assert json.loads(raw[-1]) == {
+        "error": {"message": "Internal server error", "type": "server_error", "code": None}
+    }
 
 
-@pytest.mark.parametrize("path, body", [
-    ("/responses", responses_body("scenario:malformed")),
-    ("/chat/completions", chat_body("scenario:malformed")),
-])
-def test_malformed_mixes_garbage_into_a_good_stream(client: httpx.Client, path: str,
-                                                    body: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/responses", responses_body("scenario:malformed")),
+        ("/chat/completions", chat_body("scenario:malformed")),
+    ],
+)
+def test_malformed_mixes_garbage_into_a_good_stream(
+    client: httpx.Client, path: str, body: dict[str, Any]
+) -> None:
     raw = sse_frames(_stream(client, path, body).content)
     good, bad = [], []
     for f in raw:
@@ -366,28 +471,33 @@ def test_malformed_mixes_garbage_into_a_good_stream(client: httpx.Client, path: 
 
 
 def test_unknown_events_stream_stays_valid(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses",
-                                 responses_body("scenario:unknown_events")).content)
+    frames = json_frames(
+        _stream(client, "/responses", responses_body("scenario:unknown_events")).content
+    )
     assert_responses_stream(frames, "response.completed")
     types = {f["type"] for f in frames}
     assert "response.rate_limits.updated" in types
     assert frames[-1]["response"]["output"][0]["type"] == "future_tool_call"
 
 
-@pytest.mark.parametrize("scenario, status, code_part", [
-    ("error_401", 401, "authentication"),
-    ("error_400_bad_key", 400, "invalid argument"),
-    ("error_403", 403, "permission"),
-    ("error_404", 404, "not been found"),
-    ("error_410", 410, "not found"),
-    ("error_422", 422, "invalid argument"),
-    ("error_429_billing", 429, "exhausted"),
-    ("error_429_capacity", 429, "exhausted"),
-    ("error_500", 500, "Internal"),
-    ("error_503", 503, "unavailable"),
-])
-def test_http_error_scenarios(client: httpx.Client, scenario: str, status: int,
-                              code_part: str) -> None:
+@pytest.mark.parametrize(
+    "scenario, status, code_part",
+    [
+        ("error_401", 401, "authentication"),
+        ("error_400_bad_key", 400, "invalid argument"),
+        ("error_403", 403, "permission"),
+        ("error_404", 404, "not been found"),
+        ("error_410", 410, "not found"),
+        ("error_422", 422, "invalid argument"),
+        ("error_429_billing", 429, "exhausted"),
+        ("error_429_capacity", 429, "exhausted"),
+        ("error_500", 500, "Internal"),
+        ("error_503", 503, "unavailable"),
+    ],
+)
+def test_http_error_scenarios(
+    client: httpx.Client, scenario: str, status: int, code_part: str
+) -> None:
     r = client.post("/responses", json=responses_body(f"scenario:{scenario}"))
     assert r.status_code == status
     assert r.headers["content-type"] == "application/json"
@@ -414,14 +524,16 @@ def test_200_json_error_instead_of_stream(client: httpx.Client) -> None:
     r = client.post("/chat/completions", json=chat_body("scenario:error_200_json"))
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/json"
-    assert r.json() == {"code": "The service is currently unavailable",
-                        "error": "Timed out waiting for first token"}
+    assert r.json() == {
+        "code": "The service is currently unavailable",
+        "error": "Timed out waiting for first token",
+    }
 
 
 # ----- choosing ----------------------------------------------------------------
 
-def test_queue_order_then_directive_then_heuristic(fake: FakeXAI,
-                                                   client: httpx.Client) -> None:
+
+def test_queue_order_then_directive_then_heuristic(fake: FakeXAI, client: httpx.Client) -> None:
     fake.queue_scenarios(["error_429", "error_500", "plain"])
     assert client.post("/responses", json=responses_body("x")).status_code == 429
     assert client.post("/responses", json=responses_body("x")).status_code == 500
@@ -439,12 +551,15 @@ def test_queued_error_applies_to_model_listing(fake: FakeXAI, client: httpx.Clie
     assert client.get("/models").status_code == 200
 
 
-@pytest.mark.parametrize("text, tools, kind", [
-    ("what's the latest news", SEARCH_TOOLS, "custom_tool_call"),
-    ("what's the latest news", None, "message"),
-    ("please think about this", None, "reasoning"),
-    ("write a long essay", None, "message"),
-])
+@pytest.mark.parametrize(
+    "text, tools, kind",
+    [
+        ("what's the latest news", SEARCH_TOOLS, "custom_tool_call"),
+        ("what's the latest news", None, "message"),
+        ("please think about this", None, "reasoning"),
+        ("write a long essay", None, "message"),
+    ],
+)
 def test_heuristics(client: httpx.Client, text: str, tools: Any, kind: str) -> None:
     body = responses_body(text)
     if tools:
@@ -457,19 +572,30 @@ def test_heuristics(client: httpx.Client, text: str, tools: Any, kind: str) -> N
 
 # ----- pacing and stalls -----------------------------------------------------------
 
+
 def test_pacing_inserts_pauses_before_deltas() -> None:
     fake = make_fake(tokens_per_second=2.0)
-    resp = fake.handle("POST", "/v1/responses", {**AUTH, "content-type": "application/json"},
-                       json.dumps(responses_body("hi")).encode())
+    resp = fake.handle(
+        "POST",
+        "/v1/responses",
+        {**AUTH, "content-type": "application/json"},
+        json.dumps(responses_body("hi")).encode(),
+    )
     items = list(resp.iter_body())
     pauses = [i for i, it in enumerate(items) if isinstance(it, Pause)]
-    deltas = [i for i, it in enumerate(items)
-              if isinstance(it, bytes) and b'"response.output_text.delta"' in it]
+    deltas = [
+        i
+        for i, it in enumerate(items)
+        if isinstance(it, bytes) and b'"response.output_text.delta"' in it
+    ]
     assert len(pauses) == len(deltas)
     assert all(items[d - 1] == Pause(0.5) for d in deltas)  # 4 chars = 1 token at 2 tok/s
-    unpaced = make_fake().handle("POST", "/v1/responses",
-                                 {**AUTH, "content-type": "application/json"},
-                                 json.dumps(responses_body("hi")).encode())
+    unpaced = make_fake().handle(
+        "POST",
+        "/v1/responses",
+        {**AUTH, "content-type": "application/json"},
+        json.dumps(responses_body("hi")).encode(),
+    )
     assert not any(isinstance(i, Pause) for i in unpaced.iter_body())
 
 
@@ -480,8 +606,9 @@ def test_stall_ends_when_server_stops() -> None:
     client = httpx.Client(headers=AUTH, timeout=httpx.Timeout(10.0))
     try:
         with pytest.raises(httpx.HTTPError):
-            with client.stream("POST", srv.url + "/responses",
-                               json=responses_body("scenario:stall")) as r:
+            with client.stream(
+                "POST", srv.url + "/responses", json=responses_body("scenario:stall")
+            ) as r:
                 for chunk in r.iter_raw():
                     got += chunk
                     if got.count(b"output_text.delta") >= 2:
@@ -494,9 +621,12 @@ def test_stall_ends_when_server_stops() -> None:
 
 def test_stall_structure(fake: FakeXAI) -> None:
     fake.config.stall_seconds = 12.5
-    resp = fake.handle("POST", "/v1/chat/completions",
-                       {**AUTH, "content-type": "application/json"},
-                       json.dumps(chat_body("scenario:stall")).encode())
+    resp = fake.handle(
+        "POST",
+        "/v1/chat/completions",
+        {**AUTH, "content-type": "application/json"},
+        json.dumps(chat_body("scenario:stall")).encode(),
+    )
     items = list(resp.iter_body())
     assert Pause(12.5) in items
     i = items.index(Pause(12.5))
@@ -506,8 +636,9 @@ def test_stall_structure(fake: FakeXAI) -> None:
 def test_stall_ends_when_the_client_disconnects(fake: FakeXAI, server: FakeServer) -> None:
     fake.config.stall_seconds = 60.0
     with httpx.Client(headers=AUTH) as client:
-        with client.stream("POST", server.url + "/responses",
-                           json=responses_body("scenario:stall")) as r:
+        with client.stream(
+            "POST", server.url + "/responses", json=responses_body("scenario:stall")
+        ) as r:
             got = bytearray()
             for chunk in r.iter_raw():
                 got += chunk
@@ -520,26 +651,37 @@ def test_stall_ends_when_the_client_disconnects(fake: FakeXAI, server: FakeServe
 
 
 def test_max_output_tokens_gives_response_incomplete(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses", responses_body(
-        "scenario:markdown", model="grok-4-1-fast-non-reasoning",
-        max_output_tokens=50)).content)
+    frames = json_frames(
+        _stream(
+            client,
+            "/responses",
+            responses_body(
+                "scenario:markdown", model="grok-4-1-fast-non-reasoning", max_output_tokens=50
+            ),
+        ).content
+    )
     assert_responses_stream(frames, "response.incomplete")
     final = frames[-1]["response"]
     assert final["status"] == "incomplete"
     assert final["incomplete_details"] == {"reason": "max_output_tokens"}
     assert final["max_output_tokens"] == 50
     assert len(_text(frames)) <= 50 * 4
-    nonstream = client.post("/responses", json=responses_body(
-        "scenario:markdown", max_output_tokens=400, stream=False)).json()
+    nonstream = client.post(
+        "/responses", json=responses_body("scenario:markdown", max_output_tokens=400, stream=False)
+    ).json()
     assert nonstream["status"] == "incomplete"
 
 
 def test_chat_max_completion_tokens_gives_finish_length(client: httpx.Client) -> None:
-    raw = sse_frames(_stream(client, "/chat/completions", chat_body(
-        "write a long essay", max_completion_tokens=20)).content)
+    raw = sse_frames(
+        _stream(
+            client, "/chat/completions", chat_body("write a long essay", max_completion_tokens=20)
+        ).content
+    )
     frames = [json.loads(f) for f in raw[:-1]]
-    finishing = [f["choices"][0] for f in frames if f["choices"]
-                 and "finish_reason" in f["choices"][0]]
+    finishing = [
+        f["choices"][0] for f in frames if f["choices"] and "finish_reason" in f["choices"][0]
+    ]
     assert finishing == [{"index": 0, "delta": {}, "finish_reason": "length"}]
     assert frames[-1]["usage"]["completion_tokens"] == 20
 
@@ -554,9 +696,14 @@ def test_non_streaming_fault_variants(fake: FakeXAI, client: httpx.Client) -> No
         json.loads(r.content)
     r = client.post("/responses", json=responses_body("scenario:error_event", stream=False))
     assert r.status_code == 503
-    items = list(fake.handle("POST", "/v1/responses", {**AUTH, "content-type": "application/json"},
-                             json.dumps(responses_body("scenario:stall", stream=False)).encode()
-                             ).iter_body())
+    items = list(
+        fake.handle(
+            "POST",
+            "/v1/responses",
+            {**AUTH, "content-type": "application/json"},
+            json.dumps(responses_body("scenario:stall", stream=False)).encode(),
+        ).iter_body()
+    )
     assert items[0] == Pause(fake.config.stall_seconds)
     assert json.loads(items[1])["status"] == "completed"
 
@@ -566,19 +713,26 @@ def test_search_tools_always_give_a_searched_reply(client: httpx.Client, prompt:
     """Search on (web_search / x_search in the request): a searched reply with
     tool calls and cited sources, whatever the words of the prompt."""
     for tools in ([SEARCH_TOOLS[0]], [SEARCH_TOOLS[1]], SEARCH_TOOLS):
-        frames = json_frames(_stream(client, "/responses",
-                                     responses_body(prompt, tools=tools)).content)
+        frames = json_frames(
+            _stream(client, "/responses", responses_body(prompt, tools=tools)).content
+        )
         items = frames[-1]["response"]["output"]
         kinds = {i["type"] for i in items}
         assert kinds & {"web_search_call", "custom_tool_call"}, (prompt, tools, kinds)
-        annotations = [a for i in items if i["type"] == "message"
-                       for c in i["content"] for a in c.get("annotations", [])]
+        annotations = [
+            a
+            for i in items
+            if i["type"] == "message"
+            for c in i["content"]
+            for a in c.get("annotations", [])
+        ]
         assert annotations, (prompt, tools)
 
 
 def test_search_words_without_tools_do_not_pretend(client: httpx.Client) -> None:
-    frames = json_frames(_stream(client, "/responses",
-                                 responses_body("search the latest news today")).content)
+    frames = json_frames(
+        _stream(client, "/responses", responses_body("search the latest news today")).content
+    )
     items = frames[-1]["response"]["output"]
     assert {i["type"] for i in items} == {"message"}
     text = _text(frames)

@@ -63,10 +63,13 @@ def _types(frames: list[dict[str, Any]]) -> list[str]:
     return _collapse([f["type"] for f in frames])
 
 
-@pytest.mark.parametrize("name, body", [
-    ("A_chat_plain", chat_body("Olá")),
-    ("B1_chat_reasoning", chat_body("Say a single word.", model="grok-3-mini")),
-])
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        ("A_chat_plain", chat_body("Olá")),
+        ("B1_chat_reasoning", chat_body("Say a single word.", model="grok-3-mini")),
+    ],
+)
 def test_chat_transcripts(client: httpx.Client, name: str, body: dict[str, Any]) -> None:
     spec = _load(name)
     ours = sse_frames(client.post("/chat/completions", json=body).content)
@@ -83,8 +86,9 @@ def test_chat_transcripts(client: httpx.Client, name: str, body: dict[str, Any])
 
 def test_b2_responses_reasoning(client: httpx.Client) -> None:
     spec = [json.loads(f) for f in _load("B2_responses_reasoning")]
-    ours = json_frames(client.post("/responses", json=responses_body(
-        "hello", model="grok-code-fast-1")).content)
+    ours = json_frames(
+        client.post("/responses", json=responses_body("hello", model="grok-code-fast-1")).content
+    )
     assert _types(ours) == _types(spec)
     spec_shapes, our_shapes = _shapes(spec), _shapes(ours)
     # B2's usage predates cost_in_usd_ticks; compare everything else exactly.
@@ -96,17 +100,28 @@ def test_b2_responses_reasoning(client: httpx.Client) -> None:
 
 def test_c_responses_search(client: httpx.Client) -> None:
     spec = [json.loads(f) for f in _load("C_responses_search")]
-    body = responses_body("xAI Grok 4.1 Fast news", tools=[
-        {"type": "web_search", "allowed_domains": ["x.ai"]},
-        {"type": "x_search", "allowed_x_handles": ["xai"]}])
+    body = responses_body(
+        "xAI Grok 4.1 Fast news",
+        tools=[
+            {"type": "web_search", "allowed_domains": ["x.ai"]},
+            {"type": "x_search", "allowed_x_handles": ["xai"]},
+        ],
+    )
     ours = json_frames(client.post("/responses", json=body).content)
     # Our turn adds a browse_page-style open_page call after the search; drop
     # its frames for the comparison with the capture.
-    browse = {f["item"]["id"] for f in ours if f["type"] == "response.output_item.added"
-              and f["item"].get("action", {}).get("type") == "open_page"}
+    browse = {
+        f["item"]["id"]
+        for f in ours
+        if f["type"] == "response.output_item.added"
+        and f["item"].get("action", {}).get("type") == "open_page"
+    }
     assert len(browse) == 1
-    filtered = [f for f in ours
-                if f.get("item_id") not in browse and f.get("item", {}).get("id") not in browse]
+    filtered = [
+        f
+        for f in ours
+        if f.get("item_id") not in browse and f.get("item", {}).get("id") not in browse
+    ]
     assert _types(filtered) == _types(spec)
     assert _shapes(filtered) == _shapes(spec)
     assert list(ours[-1]["response"]["usage"]) == list(spec[-1]["response"]["usage"])
@@ -115,8 +130,12 @@ def test_c_responses_search(client: httpx.Client) -> None:
 
 def test_d1_error_event(client: httpx.Client) -> None:
     spec = [json.loads(f) for f in _load("D1_responses_error")]
-    ours = json_frames(client.post("/responses", json=responses_body(
-        "scenario:error_event", model="grok-4-1-fast-non-reasoning")).content)
+    ours = json_frames(
+        client.post(
+            "/responses",
+            json=responses_body("scenario:error_event", model="grok-4-1-fast-non-reasoning"),
+        ).content
+    )
     assert _types(ours) == _types(spec)
     assert _shapes(ours) == _shapes(spec)
     assert ours[-1]["message"] == spec[-1]["message"]
@@ -130,16 +149,26 @@ def test_transcript_a_cost_formula_matches_capture() -> None:
     fast = resolve_model("grok-4-fast")
     assert fast is not None
     a = json.loads(_load("A_chat_plain")[-2])["usage"]
-    assert cost_ticks(
-        fast, input_tokens=a["prompt_tokens"],
-        cached_tokens=a["prompt_tokens_details"]["cached_tokens"],
-        output_tokens=a["completion_tokens"] + a["completion_tokens_details"]["reasoning_tokens"],
-    ) == a["cost_in_usd_ticks"]
+    assert (
+        cost_ticks(
+            fast,
+            input_tokens=a["prompt_tokens"],
+            cached_tokens=a["prompt_tokens_details"]["cached_tokens"],
+            output_tokens=a["completion_tokens"]
+            + a["completion_tokens_details"]["reasoning_tokens"],
+        )
+        == a["cost_in_usd_ticks"]
+    )
     c = json.loads(_load("C_responses_search")[-1])["response"]["usage"]
     fast41 = resolve_model("grok-4-1-fast-reasoning")
     assert fast41 is not None
-    assert cost_ticks(
-        fast41, input_tokens=c["input_tokens"],
-        cached_tokens=c["input_tokens_details"]["cached_tokens"],
-        output_tokens=c["output_tokens"], billable_searches=2,
-    ) == c["cost_in_usd_ticks"]
+    assert (
+        cost_ticks(
+            fast41,
+            input_tokens=c["input_tokens"],
+            cached_tokens=c["input_tokens_details"]["cached_tokens"],
+            output_tokens=c["output_tokens"],
+            billable_searches=2,
+        )
+        == c["cost_in_usd_ticks"]
+    )

@@ -19,8 +19,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = [
     ("/v1/responses", responses_body("hello there")),
     ("/v1/responses", responses_body("scenario:markdown tokens:400")),
-    ("/v1/responses", responses_body("latest news", tools=[
-        {"type": "web_search"}, {"type": "x_search", "enable_video_understanding": True}])),
+    (
+        "/v1/responses",
+        responses_body(
+            "latest news",
+            tools=[
+                {"type": "web_search"},
+                {"type": "x_search", "enable_video_understanding": True},
+            ],
+        ),
+    ),
     ("/v1/chat/completions", chat_body("think", model="grok-3-mini")),
     ("/v1/responses", responses_body("scenario:error_429")),
     ("/v1/models", None),
@@ -29,8 +37,9 @@ CASES = [
 
 async def _via_transport(path: str, body: dict[str, Any] | None) -> tuple[int, bytes]:
     transport = FakeTransport(make_fake())
-    async with httpx.AsyncClient(transport=transport, base_url="http://fake",
-                                 headers=AUTH) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://fake", headers=AUTH
+    ) as client:
         if body is None:
             r = await client.get(path)
         else:
@@ -55,12 +64,14 @@ async def test_transport_gives_the_same_bytes_as_the_server(
 
 async def test_transport_drop_raises_remote_protocol_error() -> None:
     transport = FakeTransport(make_fake())
-    async with httpx.AsyncClient(transport=transport, base_url="http://fake/v1",
-                                 headers=AUTH) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://fake/v1", headers=AUTH
+    ) as client:
         got = bytearray()
         with pytest.raises(httpx.RemoteProtocolError):
-            async with client.stream("POST", "/responses",
-                                     json=responses_body("scenario:drop")) as r:
+            async with client.stream(
+                "POST", "/responses", json=responses_body("scenario:drop")
+            ) as r:
                 async for chunk in r.aiter_bytes():
                     got += chunk
         assert b"output_text.delta" in got and b"completed" not in got
@@ -76,8 +87,9 @@ async def test_transport_pauses_with_asyncio_sleep(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(asyncio, "sleep", fake_sleep)
     transport = FakeTransport(make_fake(tokens_per_second=4.0))
-    async with httpx.AsyncClient(transport=transport, base_url="http://fake/v1",
-                                 headers=AUTH) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://fake/v1", headers=AUTH
+    ) as client:
         r = await client.post("/chat/completions", json=chat_body("hello"))
     deltas = [line for line in r.text.split("\n\n") if '"content"' in line]
     assert [s for s in slept if s > 0] == [0.25] * len(deltas)
@@ -85,14 +97,16 @@ async def test_transport_pauses_with_asyncio_sleep(monkeypatch: pytest.MonkeyPat
 
 async def test_stall_via_transport_can_be_cancelled() -> None:
     transport = FakeTransport(make_fake(stall_seconds=60.0))
-    async with httpx.AsyncClient(transport=transport, base_url="http://fake/v1",
-                                 headers=AUTH) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://fake/v1", headers=AUTH
+    ) as client:
         frames: list[bytes] = []
         stalled = asyncio.Event()
 
         async def consume() -> None:
-            async with client.stream("POST", "/responses",
-                                     json=responses_body("scenario:stall")) as r:
+            async with client.stream(
+                "POST", "/responses", json=responses_body("scenario:stall")
+            ) as r:
                 async for chunk in r.aiter_bytes():
                     frames.append(chunk)
                     if sum(b"output_text.delta" in f for f in frames) == 2:
@@ -111,10 +125,14 @@ async def test_demo_fake_accepts_demo_key_only() -> None:
     assert fake.config.api_key == DEMO_API_KEY
     assert fake.config.tokens_per_second == 120.0
     fake.config.tokens_per_second = None
-    async with httpx.AsyncClient(transport=FakeTransport(fake),
-                                 base_url="https://api.x.ai/v1") as client:
-        ok = await client.post("/responses", json=responses_body("hi"),
-                               headers={"authorization": f"Bearer {DEMO_API_KEY}"})
+    async with httpx.AsyncClient(
+        transport=FakeTransport(fake), base_url="https://api.x.ai/v1"
+    ) as client:
+        ok = await client.post(
+            "/responses",
+            json=responses_body("hi"),
+            headers={"authorization": f"Bearer {DEMO_API_KEY}"},
+        )
         bad = await client.post("/responses", json=responses_body("hi"), headers=AUTH)
     assert ok.status_code == 200 and b"response.completed" in ok.content
     assert bad.status_code == 400
@@ -123,9 +141,21 @@ async def test_demo_fake_accepts_demo_key_only() -> None:
 def test_cli_serves_and_stops() -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "grok_tui.fake", "--port", "0", "--key", "xai-cli-key",
-         "--event-lines", "--done-trailer"],
-        stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "grok_tui.fake",
+            "--port",
+            "0",
+            "--key",
+            "xai-cli-key",
+            "--event-lines",
+            "--done-trailer",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     try:
         assert proc.stdout is not None
@@ -133,8 +163,11 @@ def test_cli_serves_and_stops() -> None:
         assert line.startswith("grok-tui fake xAI server on http://127.0.0.1:")
         assert "(key: xa***ey)" in line and "xai-cli-key" not in line
         url = line.split(" on ", 1)[1].split(" ", 1)[0]
-        r = httpx.post(url + "/responses", json=responses_body("hi"),
-                       headers={"authorization": "Bearer xai-cli-key"})
+        r = httpx.post(
+            url + "/responses",
+            json=responses_body("hi"),
+            headers={"authorization": "Bearer xai-cli-key"},
+        )
         assert r.content.startswith(b"event: response.created\ndata: ")
         assert r.content.endswith(b"data: [DONE]\n\n")
         assert json.loads(r.content.split(b"\n")[1][6:])["sequence_number"] == 0

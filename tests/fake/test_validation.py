@@ -26,13 +26,19 @@ def test_search_parameters_is_410(client: httpx.Client) -> None:
         ({"type": "web_search", "allowed_domains": [f"d{i}.com" for i in range(5)]}, 200),
         ({"type": "web_search", "allowed_domains": [f"d{i}.com" for i in range(6)]}, 400),
         ({"type": "web_search", "excluded_domains": [f"d{i}.com" for i in range(6)]}, 400),
-        ({"type": "web_search", "allowed_domains": ["a.com"], "excluded_domains": ["b.com"]},
-         400),
+        ({"type": "web_search", "allowed_domains": ["a.com"], "excluded_domains": ["b.com"]}, 400),
         ({"type": "web_search", "filters": {"allowed_domains": ["x.ai"]}}, 200),
-        ({"type": "web_search", "filters": {"allowed_domains": [f"d{i}.com" for i in range(6)]}},
-         400),
-        ({"type": "web_search", "filters": {"allowed_domains": ["a.com"],
-                                            "excluded_domains": ["b.com"]}}, 400),
+        (
+            {"type": "web_search", "filters": {"allowed_domains": [f"d{i}.com" for i in range(6)]}},
+            400,
+        ),
+        (
+            {
+                "type": "web_search",
+                "filters": {"allowed_domains": ["a.com"], "excluded_domains": ["b.com"]},
+            },
+            400,
+        ),
         ({"type": "x_search", "allowed_x_handles": [f"h{i}" for i in range(10)]}, 200),
         ({"type": "x_search", "allowed_x_handles": [f"h{i}" for i in range(11)]}, 400),
         ({"type": "x_search", "excluded_x_handles": [f"h{i}" for i in range(11)]}, 400),
@@ -62,16 +68,23 @@ def test_reasoning_effort_rejected_on_some_models(client: httpx.Client, model: s
 
 
 def test_reasoning_effort_accepted_where_supported(client: httpx.Client) -> None:
-    r = _post(client, "/responses", responses_body(model="grok-4.3", reasoning={"effort": "high"},
-                                                   stream=False))
+    r = _post(
+        client,
+        "/responses",
+        responses_body(model="grok-4.3", reasoning={"effort": "high"}, stream=False),
+    )
     assert r.status_code == 200
     assert r.json()["reasoning"]["effort"] == "high"
     # xhigh only on grok-4.6 (and multi-agent)
-    bad = _post(client, "/responses", responses_body(model="grok-4.3",
-                                                     reasoning={"effort": "xhigh"}))
+    bad = _post(
+        client, "/responses", responses_body(model="grok-4.3", reasoning={"effort": "xhigh"})
+    )
     assert bad.status_code == 400
-    good = _post(client, "/responses", responses_body(model="grok-4.6", stream=False,
-                                                      reasoning={"effort": "xhigh"}))
+    good = _post(
+        client,
+        "/responses",
+        responses_body(model="grok-4.6", stream=False, reasoning={"effort": "xhigh"}),
+    )
     assert good.status_code == 200
 
 
@@ -79,8 +92,11 @@ def test_penalties_rejected_on_reasoning_models(client: httpx.Client) -> None:
     r = _post(client, "/chat/completions", chat_body(presence_penalty=0.5))
     assert r.status_code == 400
     assert r.json()["error"] == "Argument not supported on this model: presencePenalty"
-    ok = _post(client, "/chat/completions",
-               chat_body(model="grok-4-1-fast-non-reasoning", presence_penalty=0.5))
+    ok = _post(
+        client,
+        "/chat/completions",
+        chat_body(model="grok-4-1-fast-non-reasoning", presence_penalty=0.5),
+    )
     assert ok.status_code == 200
 
 
@@ -100,24 +116,29 @@ def test_unknown_model_is_404(client: httpx.Client) -> None:
         ("/responses", {"model": "grok-4.3", "input": 5}),
     ],
 )
-def test_missing_or_bad_required_fields_is_422(client: httpx.Client, path: str,
-                                               body: dict[str, Any]) -> None:
+def test_missing_or_bad_required_fields_is_422(
+    client: httpx.Client, path: str, body: dict[str, Any]
+) -> None:
     r = _post(client, path, body)
     assert r.status_code == 422
     assert "Failed to deserialize the JSON body" in r.json()["error"]
 
 
 def test_invalid_json_is_422(client: httpx.Client) -> None:
-    r = client.post("/responses", content=b"{not json",
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/responses", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 422
 
 
 def test_empty_body_or_wrong_content_type_is_415(client: httpx.Client) -> None:
     r = client.post("/responses", content=b"", headers={"content-type": "application/json"})
     assert r.status_code == 415
-    r = client.post("/responses", content=b'{"model":"grok-4.3","input":"hi"}',
-                    headers={"content-type": "text/plain"})
+    r = client.post(
+        "/responses",
+        content=b'{"model":"grok-4.3","input":"hi"}',
+        headers={"content-type": "text/plain"},
+    )
     assert r.status_code == 415
 
 
@@ -131,14 +152,23 @@ def test_empty_message_content_is_400(client: httpx.Client) -> None:
 
 def test_images_rejected_on_text_only_model(client: httpx.Client) -> None:
     body = chat_body(model="grok-3-mini")
-    body["messages"] = [{"role": "user", "content": [
-        {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
-        {"type": "text", "text": "what is this"}]}]
+    body["messages"] = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
+                {"type": "text", "text": "what is this"},
+            ],
+        }
+    ]
     assert _post(client, "/chat/completions", body).status_code == 400
 
 
 def test_scenario_directive_wins_over_validation(client: httpx.Client) -> None:
     # The brief's order: queued, then scenario:NAME, then validation faults.
-    r = _post(client, "/chat/completions",
-              chat_body("scenario:plain", search_parameters={"mode": "on"}, stream=False))
+    r = _post(
+        client,
+        "/chat/completions",
+        chat_body("scenario:plain", search_parameters={"mode": "on"}, stream=False),
+    )
     assert r.status_code == 200

@@ -15,8 +15,17 @@ KEY = "xai-fuzz-key-0000"
 #: (api kind, frames) seeds: every captured transcript and the fake's streams.
 Seed = tuple[str, tuple[bytes, ...]]
 
-_FAKE_SCENARIOS = ("plain", "reasoning", "search", "search_shape_a", "error_event",
-                   "response_failed", "drop", "malformed", "unknown_events")
+_FAKE_SCENARIOS = (
+    "plain",
+    "reasoning",
+    "search",
+    "search_shape_a",
+    "error_event",
+    "response_failed",
+    "drop",
+    "malformed",
+    "unknown_events",
+)
 
 
 def split_frames(body: bytes) -> tuple[bytes, ...]:
@@ -26,8 +35,14 @@ def split_frames(body: bytes) -> tuple[bytes, ...]:
 
 
 def _fake_body(api: str, scenario: str) -> bytes:
-    fake = FakeXAI(FakeConfig(api_key=KEY, chunk_chars=12, markdown_tokens=60,
-                              emit_event_lines=scenario in ("plain", "search")))
+    fake = FakeXAI(
+        FakeConfig(
+            api_key=KEY,
+            chunk_chars=12,
+            markdown_tokens=60,
+            emit_event_lines=scenario in ("plain", "search"),
+        )
+    )
     path = "/v1/responses" if api == "responses" else "/v1/chat/completions"
     body: dict[str, Any] = {"model": "grok-4.3", "stream": True}
     text = f"scenario:{scenario} hello"
@@ -37,9 +52,12 @@ def _fake_body(api: str, scenario: str) -> bytes:
             body["tools"] = [{"type": "web_search"}, {"type": "x_search"}]
     else:
         body["messages"] = [{"role": "user", "content": text}]
-    resp = fake.handle("POST", path, {"authorization": f"Bearer {KEY}",
-                                      "content-type": "application/json"},
-                       json.dumps(body).encode())
+    resp = fake.handle(
+        "POST",
+        path,
+        {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
+        json.dumps(body).encode(),
+    )
     data, _dropped = resp.read_all()
     return data
 
@@ -59,13 +77,34 @@ def seeds() -> tuple[Seed, ...]:
 
 #: Raw JSON literals that a hostile or broken server could send as any value.
 HOSTILE_LITERALS: tuple[str, ...] = (
-    "5", "-1", "0", "null", "true", "false", '"x"', '""', "[]", "{}", "[null]",
-    "1e999", "-1e999", "NaN", "Infinity", "1.5", "9" * 400, "-" + "9" * 400,
-    "[" * 5000 + "]" * 5000,            # deep but parseable
-    "[" * 100_000 + "]" * 100_000,      # deeper than the JSON parser's recursion limit
+    "5",
+    "-1",
+    "0",
+    "null",
+    "true",
+    "false",
+    '"x"',
+    '""',
+    "[]",
+    "{}",
+    "[null]",
+    "1e999",
+    "-1e999",
+    "NaN",
+    "Infinity",
+    "1.5",
+    "9" * 400,
+    "-" + "9" * 400,
+    "[" * 5000 + "]" * 5000,  # deep but parseable
+    "[" * 100_000 + "]" * 100_000,  # deeper than the JSON parser's recursion limit
     '{"a":' * 3000 + "1" + "}" * 3000,
-    '"\\ud800"', '"\\udfff tail"', '"\\ud83d"', '"\\u0000\\u001b]0;pwned\\u0007"',
-    '"\\u001b[2J\\u009b31m"', '["\\ud800"]', '{"\\ud800":1}',
+    '"\\ud800"',
+    '"\\udfff tail"',
+    '"\\ud83d"',
+    '"\\u0000\\u001b]0;pwned\\u0007"',
+    '"\\u001b[2J\\u009b31m"',
+    '["\\ud800"]',
+    '{"\\ud800":1}',
     '"' + "A" * 200_000 + '"',
 )
 

@@ -35,29 +35,30 @@ class FaultCase:
 
 CASES: tuple[FaultCase, ...] = (
     FaultCase("401 no credentials", "error_401", "auth", status=401),
-    FaultCase("400 incorrect API key (wrong key sent)", None, "auth", special="wrong_key",
-              status=400),
+    FaultCase(
+        "400 incorrect API key (wrong key sent)", None, "auth", special="wrong_key", status=400
+    ),
     FaultCase("403 no permission for the model", "error_403", "permission", status=403),
     FaultCase("404 unknown model", "error_404", "not_found", status=404),
     FaultCase("410 Live Search retired", "error_410", "gone", status=410),
     FaultCase("422 malformed request body", "error_422", "invalid_request", status=422),
     FaultCase("429 rate limit with Retry-After", "error_429", "rate_limited", status=429),
-    FaultCase("429 rate limit without Retry-After", "error_429_no_retry_after",
-              "rate_limited", status=429),
+    FaultCase(
+        "429 rate limit without Retry-After", "error_429_no_retry_after", "rate_limited", status=429
+    ),
     FaultCase("429 at capacity", "error_429_capacity", "rate_limited", status=429),
     FaultCase("429 credits used up", "error_429_billing", "billing", status=429),
     FaultCase("500 internal error", "error_500", "server", status=500),
     FaultCase("503 unavailable", "error_503", "server", status=503),
     FaultCase("200 with a JSON error body", "error_200_json", "server", status=200),
     FaultCase("`error` event mid-stream", "error_event", "server", partial=True),
-    FaultCase("nested `{\"error\":{...}}` frame mid-stream", "error_nested", "server",
-              partial=True),
+    FaultCase('nested `{"error":{...}}` frame mid-stream', "error_nested", "server", partial=True),
     FaultCase("`response.failed` mid-stream", "response_failed", "server", partial=True),
     FaultCase("connection dropped mid-stream", "drop", "stream_interrupted", partial=True),
-    FaultCase(f"stall past the read timeout ({READ_TIMEOUT:g} s)", "stall", "timeout",
-              partial=True),
-    FaultCase("server not listening (closed port)", None, "connection",
-              special="closed_port"),
+    FaultCase(
+        f"stall past the read timeout ({READ_TIMEOUT:g} s)", "stall", "timeout", partial=True
+    ),
+    FaultCase("server not listening (closed port)", None, "connection", special="closed_port"),
     FaultCase("malformed SSE frames mixed in", "malformed", ""),
     FaultCase("unknown event and item types", "unknown_events", ""),
 )
@@ -70,8 +71,7 @@ CASES: tuple[FaultCase, ...] = (
 #: Retries of the app's client in the UI matrix (its sleep is a no-op).
 UI_MAX_RETRIES = 2
 #: The notice above the prompt when a request failed before any content arrived.
-UI_NOTICE = ("✖ Not sent — {message} Your message is back in the prompt "
-             "(Enter or Ctrl+R resends).")
+UI_NOTICE = "✖ Not sent — {message} Your message is back in the prompt (Enter or Ctrl+R resends)."
 #: The first footer line of a reply that failed after content arrived.
 UI_FOOTER = "✖ {message}  (Ctrl+R retry)"
 
@@ -115,7 +115,7 @@ _UI_TABLE: dict[str, tuple[Surface, int]] = {
     "503 unavailable": ("notice", UI_MAX_RETRIES),
     "200 with a JSON error body": ("notice", UI_MAX_RETRIES),
     "`error` event mid-stream": ("reply", 0),
-    "nested `{\"error\":{...}}` frame mid-stream": ("reply", 0),
+    'nested `{"error":{...}}` frame mid-stream': ("reply", 0),
     "`response.failed` mid-stream": ("reply", 0),
     "connection dropped mid-stream": ("reply", 0),
     f"stall past the read timeout ({READ_TIMEOUT:g} s)": ("reply", 0),
@@ -129,8 +129,12 @@ RETRY_SUCCEEDS = FaultCase("503 once, then the retry succeeds", "error_503", "",
 
 UI_CASES: tuple[UiCase, ...] = (
     *(
-        UiCase(c, _UI_TABLE[c.name][0], _UI_TABLE[c.name][1],
-               (c.scenario,) * (_UI_TABLE[c.name][1] + 1) if c.scenario else ())
+        UiCase(
+            c,
+            _UI_TABLE[c.name][0],
+            _UI_TABLE[c.name][1],
+            (c.scenario,) * (_UI_TABLE[c.name][1] + 1) if c.scenario else (),
+        )
         for c in CASES
     ),
     UiCase(RETRY_SUCCEEDS, "answer", 1, ("error_503",)),
@@ -178,8 +182,12 @@ async def run_case(server: FakeServer, case: FaultCase) -> Outcome:
         key = WRONG_KEY
     elif case.scenario is not None:
         server.fake.queue_scenarios([case.scenario])
-    client = XAIClient(key, base_url, timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
-                       retry=RetryPolicy(max_retries=0))
+    client = XAIClient(
+        key,
+        base_url,
+        timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
+        retry=RetryPolicy(max_retries=0),
+    )
     async with client:
         events = await asyncio.wait_for(_collect(client, request("hello")), 15)
         last = events[-1]
@@ -295,5 +303,10 @@ def ui_cells(ui: UiCase, outcome: Outcome | None) -> tuple[str, str, str, str, s
 
 
 def describe(o: Outcome) -> dict[str, Any]:
-    return {"case": o.case.name, "kind": o.error.kind if o.error else None,
-            "message": o.user_message, "kept": o.kept_text, "recovered": o.recovered}
+    return {
+        "case": o.case.name,
+        "kind": o.error.kind if o.error else None,
+        "message": o.user_message,
+        "kept": o.kept_text,
+        "recovered": o.recovered,
+    }

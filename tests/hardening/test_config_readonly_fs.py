@@ -13,14 +13,17 @@ from tests.hardening.test_disk_full import small_tmpfs  # noqa: F401 - the fixtu
 
 
 def _remount(mnt: Path, mode: str) -> None:
-    done = subprocess.run(["mount", "-o", f"remount,{mode}", str(mnt)],
-                          capture_output=True, text=True, timeout=10)
+    done = subprocess.run(
+        ["mount", "-o", f"remount,{mode}", str(mnt)], capture_output=True, text=True, timeout=10
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot remount the tmpfs {mode}: {done.stderr.strip()}")
 
 
 async def test_first_run_on_a_read_only_config_folder(
-    small_tmpfs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    small_tmpfs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
 ) -> None:
     from grok_tui.cli import build_parser
     from grok_tui.ui.run import build_app

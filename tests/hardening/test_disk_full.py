@@ -24,8 +24,9 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("where", ["fsync", "write"])
-def test_enospc_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                   where: str) -> None:
+def test_enospc_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
     with SessionStore(tmp_path / "data") as store:
         session = make_session("first", "answer")
         store.save(session)
@@ -55,7 +56,9 @@ def test_enospc_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                 def write(self, _data: bytes) -> int:
                     raise OSError(errno.ENOSPC, "No space left on device")
 
-            monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: FullFile(real_fdopen(fd, *a, **k)))
+            monkeypatch.setattr(
+                os, "fdopen", lambda fd, *a, **k: FullFile(real_fdopen(fd, *a, **k))
+            )
 
         with pytest.raises(StoreWriteError) as info:
             store.save(session)
@@ -73,8 +76,7 @@ def test_enospc_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert store.load(session.id).messages[-1].text.startswith("a much longer")
 
 
-def test_other_write_errors_are_typed_too(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_write_errors_are_typed_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with SessionStore(tmp_path / "data") as store:
         session = make_session()
 
@@ -88,6 +90,7 @@ def test_other_write_errors_are_typed_too(tmp_path: Path,
 
 # -- a real full file system ----------------------------------------------------------
 
+
 @pytest.fixture
 def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
     if os.geteuid() != 0:
@@ -96,8 +99,12 @@ def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("no mount command")
     mnt = tmp_path / "tmpfs"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
-                          capture_output=True, text=True, timeout=10)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
     try:
@@ -137,8 +144,9 @@ def test_real_disk_full(small_tmpfs: Path) -> None:
         assert len(store.load(session.id).messages[-1].text) == 200_000
 
 
-def test_index_full_after_the_file_is_written(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_index_full_after_the_file_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The file is saved; a full disk that only breaks the index (a cache)
     does not fail the save, and the next refresh catches up."""
     with SessionStore(tmp_path / "data") as store:

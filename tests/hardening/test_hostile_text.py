@@ -55,10 +55,31 @@ def test_strip_control_cases(name: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec=None, categories=None), max_size=200)
-       | st.lists(st.sampled_from(["\x1b", "[", "]", "P", "\\", "\x07", "\x9b", "0", ";",
-                                   "m", "a", "\ud800", "\n", "\x90", "\x9c"]),
-                  max_size=60).map("".join))
+@given(
+    st.text(alphabet=st.characters(codec=None, categories=None), max_size=200)
+    | st.lists(
+        st.sampled_from(
+            [
+                "\x1b",
+                "[",
+                "]",
+                "P",
+                "\\",
+                "\x07",
+                "\x9b",
+                "0",
+                ";",
+                "m",
+                "a",
+                "\ud800",
+                "\n",
+                "\x90",
+                "\x9c",
+            ]
+        ),
+        max_size=60,
+    ).map("".join)
+)
 def test_strip_control_properties(text: str) -> None:
     out = strip_control(text)
     assert not FORBIDDEN.search(out)
@@ -107,7 +128,7 @@ def test_adversarial_megabyte_is_linear(name: str) -> None:
 def test_ten_megabytes() -> None:
     clean = "word " * 2_000_000
     assert strip_control(clean) is clean  # the fast path returns it as is
-    dirty = ("text\x1b[31mred\x1b[0m " * 500_000)
+    dirty = "text\x1b[31mred\x1b[0m " * 500_000
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         out = pool.submit(strip_control, dirty).result(timeout=30)
     assert out == "textred " * 500_000
@@ -124,21 +145,37 @@ def test_recorder_cleans_every_untrusted_field() -> None:
     for event in (
         ev.ResponseStarted("r1", "grok" + EVIL),
         ev.ReasoningDelta("think" + EVIL),
-        ev.ToolCallStarted("c1" + EVIL, "web_search" + EVIL, ev.ToolKind.WEB_SEARCH,
-                           '{"q":"' + EVIL + '"}'),
+        ev.ToolCallStarted(
+            "c1" + EVIL, "web_search" + EVIL, ev.ToolKind.WEB_SEARCH, '{"q":"' + EVIL + '"}'
+        ),
         ev.ToolCallUpdated("c1" + EVIL, ev.ToolPhase.SEARCHING, '{"q":"x' + EVIL + '"}'),
-        ev.ToolCallFinished("c1" + EVIL, "web_search" + EVIL, ev.ToolKind.WEB_SEARCH,
-                            ev.ToolPhase.FAILED, '{"q":"y' + EVIL + '"}',
-                            sources=("https://a" + EVIL,), error="bad" + EVIL),
+        ev.ToolCallFinished(
+            "c1" + EVIL,
+            "web_search" + EVIL,
+            ev.ToolKind.WEB_SEARCH,
+            ev.ToolPhase.FAILED,
+            '{"q":"y' + EVIL + '"}',
+            sources=("https://a" + EVIL,),
+            error="bad" + EVIL,
+        ),
         ev.TextDelta("answer" + EVIL),
         ev.CitationAdded("https://x.ai/" + EVIL, "Title" + EVIL, 0, 3),
         ev.Completed("r1", "grok" + EVIL, "answer"),
     ):
         rec.apply(event)
     tc = msg.tool_calls[0]
-    fields = [msg.text, msg.reasoning, msg.model or "", tc.call_id, tc.name, tc.arguments,
-              tc.error or "", *tc.sources, *(c.url for c in msg.citations),
-              *(c.title or "" for c in msg.citations)]
+    fields = [
+        msg.text,
+        msg.reasoning,
+        msg.model or "",
+        tc.call_id,
+        tc.name,
+        tc.arguments,
+        tc.error or "",
+        *tc.sources,
+        *(c.url for c in msg.citations),
+        *(c.title or "" for c in msg.citations),
+    ]
     for value in fields:
         assert not FORBIDDEN.search(value), repr(value)
         assert "pwned" not in value and "[2J" not in value
@@ -159,12 +196,29 @@ def test_session_title_from_a_hostile_first_message() -> None:
 
 SAFE = ["https://x.ai", "http://example.com/a?b=c#d", "HTTPS://X.AI/path", " https://x.ai\n"]
 UNSAFE = [
-    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
-    "file:///etc/passwd", "data:text/html,<script>", "vbscript:x", "ftp://x.ai",
-    "\x1bhttps://x.ai", "\x01https://x.ai", "\x1fhttps://x.ai", "\x00https://x.ai",
-    "\u202ehttps://x.ai", "\u200bhttps://x.ai", "https://x.ai\x1b]0;t\x07",
-    "https://a.ai\nfile:///etc/passwd", "https://", "https:///etc/passwd", "http:\\\\x",
-    "https:x.ai", "//x.ai", "", "x.ai", "https://\ud800.ai",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "file:///etc/passwd",
+    "data:text/html,<script>",
+    "vbscript:x",
+    "ftp://x.ai",
+    "\x1bhttps://x.ai",
+    "\x01https://x.ai",
+    "\x1fhttps://x.ai",
+    "\x00https://x.ai",
+    "\u202ehttps://x.ai",
+    "\u200bhttps://x.ai",
+    "https://x.ai\x1b]0;t\x07",
+    "https://a.ai\nfile:///etc/passwd",
+    "https://",
+    "https:///etc/passwd",
+    "http:\\\\x",
+    "https:x.ai",
+    "//x.ai",
+    "",
+    "x.ai",
+    "https://\ud800.ai",
 ]
 
 
@@ -176,5 +230,3 @@ def test_safe_links(url: str) -> None:
 @pytest.mark.parametrize("url", UNSAFE)
 def test_unsafe_links(url: str) -> None:
     assert not is_safe_link(url)
-
-

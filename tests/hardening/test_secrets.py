@@ -61,11 +61,23 @@ def right_key_server() -> Iterator[FakeServer]:
 
 def run_cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XAI_", "GROK_TUI_"))}
-    env.update(XAI_API_KEY=CANARY, GROK_TUI_CONFIG_DIR=str(tmp_path / "config"),
-               GROK_TUI_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO),
-               HOME=str(tmp_path / "home"), NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "grok_tui", *args], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=60, input=stdin)
+    env.update(
+        XAI_API_KEY=CANARY,
+        GROK_TUI_CONFIG_DIR=str(tmp_path / "config"),
+        GROK_TUI_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=str(REPO),
+        HOME=str(tmp_path / "home"),
+        NO_COLOR="1",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "grok_tui", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=stdin,
+    )
 
 
 def test_help_and_config_dump(tmp_path: Path) -> None:
@@ -80,8 +92,7 @@ def test_help_and_config_dump(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("as_json", [False, True])
-def test_ask_with_a_wrong_key(tmp_path: Path, wrong_key_server: FakeServer,
-                              as_json: bool) -> None:
+def test_ask_with_a_wrong_key(tmp_path: Path, wrong_key_server: FakeServer, as_json: bool) -> None:
     args = ["ask", "--base-url", wrong_key_server.url, "hello"]
     if as_json:
         args.insert(1, "--json")
@@ -112,6 +123,7 @@ def test_ask_success(tmp_path: Path, right_key_server: FakeServer, as_json: bool
 
 # -- a server that echoes the whole key ------------------------------------------------
 
+
 def _echoing_transport() -> httpx.MockTransport:
     def handler(req: httpx.Request) -> httpx.Response:
         key = req.headers["authorization"].removeprefix("Bearer ")
@@ -124,10 +136,16 @@ def _echoing_transport() -> httpx.MockTransport:
                 'data: {"type":"response.output_text.delta","delta":"partial"}\n\n'
                 f'data: {{"type":"error","code":"auth","message":"key {key} revoked"}}\n\n'
             )
-            return httpx.Response(200, headers={"content-type": "text/event-stream"},
-                                  content=body.encode())
-        return httpx.Response(400, json={"code": "Client specified an invalid argument",
-                                         "error": f"Incorrect API key provided: {key}."})
+            return httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, content=body.encode()
+            )
+        return httpx.Response(
+            400,
+            json={
+                "code": "Client specified an invalid argument",
+                "error": f"Incorrect API key provided: {key}.",
+            },
+        )
 
     return httpx.MockTransport(handler)
 
@@ -138,16 +156,22 @@ async def _stream(client: XAIClient, text: str) -> list[StreamEvent]:
 
 @pytest.mark.parametrize("text", ["hello", "midstream"])
 def test_echoed_key_is_masked_everywhere(tmp_path: Path, text: str) -> None:
-    client = XAIClient(CANARY, "http://test/v1", transport=_echoing_transport(),
-                       retry=RetryPolicy(max_retries=0))
+    client = XAIClient(
+        CANARY, "http://test/v1", transport=_echoing_transport(), retry=RetryPolicy(max_retries=0)
+    )
     assert_clean(repr(client), "repr(client)")
     events = asyncio.run(_stream(client, text))
     last = events[-1]
     assert isinstance(last, Failed)
     err = last.error
-    for where, value in (("message", err.message), ("str", str(err)), ("repr", repr(err)),
-                         ("user_message", err.user_message()), ("args", repr(err.args)),
-                         ("to_dict", json.dumps(err.to_dict()))):
+    for where, value in (
+        ("message", err.message),
+        ("str", str(err)),
+        ("repr", repr(err)),
+        ("user_message", err.user_message()),
+        ("args", repr(err.args)),
+        ("to_dict", json.dumps(err.to_dict())),
+    ):
         assert_clean(value, f"error {where}")
     # Recorded into a session, saved and exported: still masked.
     session = Session()
@@ -177,9 +201,9 @@ def test_list_models_error_is_masked() -> None:
 
 
 def test_settings_repr_and_dump(tmp_path: Path) -> None:
-    settings, _warnings = load_settings(None, environ={"XAI_API_KEY": CANARY,
-                                                       "GROK_TUI_CONFIG_DIR": str(tmp_path)},
-                                        cwd=tmp_path)
+    settings, _warnings = load_settings(
+        None, environ={"XAI_API_KEY": CANARY, "GROK_TUI_CONFIG_DIR": str(tmp_path)}, cwd=tmp_path
+    )
     assert settings.api_key is not None
     for text in (repr(settings), str(settings), settings.model_dump_json()):
         assert_clean(text, "settings")

@@ -27,8 +27,14 @@ from tests.hardening.test_secrets import CANARY, right_key_server, run_cli  # no
 
 FILE_TOKEN = "mcptok-FILE-canary-0123456789"
 ENV_TOKEN = "mcptok-ENV-canary-9876543210"
-TOKEN_PIECES = (FILE_TOKEN, ENV_TOKEN, "FILE-canary", "ENV-canary", "canary-0123456789",
-                "canary-9876543210")
+TOKEN_PIECES = (
+    FILE_TOKEN,
+    ENV_TOKEN,
+    "FILE-canary",
+    "ENV-canary",
+    "canary-0123456789",
+    "canary-9876543210",
+)
 
 
 def assert_clean(text: str, where: str) -> None:
@@ -69,12 +75,24 @@ def test_config_dump_and_file_mode(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("as_json", [False, True])
-def test_ask_output(tmp_path: Path, right_key_server: FakeServer, as_json: bool,  # noqa: F811
-                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ask_output(
+    tmp_path: Path,
+    right_key_server: FakeServer,
+    as_json: bool,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     write_config(tmp_path)
     monkeypatch.setenv("MCP_CANARY_TOKEN", ENV_TOKEN)
-    args = ["ask", "--base-url", right_key_server.url, "--mcp", "filetok", "--mcp", "envtok",
-            "use them"]
+    args = [
+        "ask",
+        "--base-url",
+        right_key_server.url,
+        "--mcp",
+        "filetok",
+        "--mcp",
+        "envtok",
+        "use them",
+    ]
     if as_json:
         args.insert(1, "--json")
     import os
@@ -98,29 +116,41 @@ def _echoing_transport() -> httpx.MockTransport:
     def handler(req: httpx.Request) -> httpx.Response:
         body = json.loads(req.content)
         token = body["tools"][0]["authorization"]
-        item = {"id": "mcp_1", "type": "mcp_call", "server_label": "filetok", "name": "q",
-                "arguments": json.dumps({"auth": token}), "status": "failed",
-                "error": f"401 from server: {token} rejected", "output": f"echo {token}"}
+        item = {
+            "id": "mcp_1",
+            "type": "mcp_call",
+            "server_label": "filetok",
+            "name": "q",
+            "arguments": json.dumps({"auth": token}),
+            "status": "failed",
+            "error": f"401 from server: {token} rejected",
+            "output": f"echo {token}",
+        }
         frames = [
             {"type": "response.created", "response": {"id": "r"}},
             {"type": "response.output_item.done", "item": item, "output_index": 0},
             {"type": "error", "code": "auth", "message": f"MCP auth {token} failed"},
         ]
         data = "".join(f"data: {json.dumps(f)}\n\n" for f in frames)
-        return httpx.Response(200, headers={"content-type": "text/event-stream"},
-                              content=data.encode())
+        return httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, content=data.encode()
+        )
 
     return httpx.MockTransport(handler)
 
 
 def test_echoed_token_is_masked_in_events_sessions_and_exports(tmp_path: Path) -> None:
-    tool = McpTool(server_url="https://mcp.example.com/mcp", server_label="filetok",
-                   authorization=f"Bearer {FILE_TOKEN}")
+    tool = McpTool(
+        server_url="https://mcp.example.com/mcp",
+        server_label="filetok",
+        authorization=f"Bearer {FILE_TOKEN}",
+    )
     assert_clean(repr(tool), "repr(McpTool)")
     request = ChatRequest(model="grok-4.3", messages=(InputMessage("user", "x"),), tools=(tool,))
     assert_clean(repr(request), "repr(ChatRequest)")
-    client = XAIClient(CANARY, "http://test/v1", transport=_echoing_transport(),
-                       retry=RetryPolicy(max_retries=0))
+    client = XAIClient(
+        CANARY, "http://test/v1", transport=_echoing_transport(), retry=RetryPolicy(max_retries=0)
+    )
 
     async def go() -> list[StreamEvent]:
         async with client:
@@ -148,7 +178,9 @@ def test_echoed_token_is_masked_in_events_sessions_and_exports(tmp_path: Path) -
     assert_tree_clean(tmp_path)
 
 
-async def test_tui_session_file_history_and_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_tui_session_file_history_and_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from grok_tui.config import Settings
     from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
     from grok_tui.store.prompt_history import default_path as prompt_history_path
@@ -160,12 +192,20 @@ async def test_tui_session_file_history_and_screen(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("GROK_TUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("MCP_CANARY_TOKEN", ENV_TOKEN)
     fake = FakeXAI(FakeConfig(api_key=CANARY))
-    client = XAIClient(CANARY, "http://fake.invalid/v1", transport=FakeTransport(fake),
-                       retry=RetryPolicy(max_retries=0))
-    config = ToolConfig(mcp_servers=[
-        McpServer(label="filetok", url="https://mcp.example.com/mcp", token=FILE_TOKEN),  # type: ignore[arg-type]
-        McpServer(label="envtok", url="https://mcp2.example.com/sse", token_env="MCP_CANARY_TOKEN"),
-    ])
+    client = XAIClient(
+        CANARY,
+        "http://fake.invalid/v1",
+        transport=FakeTransport(fake),
+        retry=RetryPolicy(max_retries=0),
+    )
+    config = ToolConfig(
+        mcp_servers=[
+            McpServer(label="filetok", url="https://mcp.example.com/mcp", token=FILE_TOKEN),  # type: ignore[arg-type]
+            McpServer(
+                label="envtok", url="https://mcp2.example.com/sse", token_env="MCP_CANARY_TOKEN"
+            ),
+        ]
+    )
     backend = Backend(client=client, demo=False, fake=fake, tool_config=config)
     defaults = SearchSettings(tools=ToolSettings(mcp=["filetok", "envtok"]))
     store = SessionStore(tmp_path / "data")
@@ -177,11 +217,15 @@ async def test_tui_session_file_history_and_screen(tmp_path: Path, monkeypatch: 
         chat.prompt.set_text("why does it fail? scenario:mcp_error")
         chat.prompt.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not chat.is_streaming and len(chat.session.messages) == 2,
-                       what="the reply")
+        await wait_for(
+            pilot,
+            lambda: not chat.is_streaming and len(chat.session.messages) == 2,
+            what="the reply",
+        )
         sent = [r for r in fake.requests if r.method == "POST"][-1].json
         assert [t.get("authorization") for t in sent["tools"]] == [
-            f"Bearer {FILE_TOKEN}", f"Bearer {ENV_TOKEN}"
+            f"Bearer {FILE_TOKEN}",
+            f"Bearer {ENV_TOKEN}",
         ]
         await chat.checkpointer.flush()
         await pilot.press("f3")

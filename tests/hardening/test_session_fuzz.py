@@ -25,23 +25,29 @@ from tests.hardening.corpus import HOSTILE_LITERALS, json_paths, replace_at
 from tests.store.helpers import make_session
 
 _SCALE = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large,
-           HealthCheck.function_scoped_fixture]
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 _ids = itertools.count()
 
 
 def fuzz(examples: int) -> settings:
-    return settings(max_examples=_SCALE or examples, deadline=None,
-                    suppress_health_check=_HEALTH)
+    return settings(max_examples=_SCALE or examples, deadline=None, suppress_health_check=_HEALTH)
 
 
 def _valid_document() -> dict[str, Any]:
     s = make_session("hello **world**", "the answer [1]", title="A title")
     reply = s.messages[-1]
-    reply.tool_calls.append(ToolCall(call_id="c1", name="web_search", tool_kind="web_search",
-                                     arguments='{"query":"x"}', sources=["https://x.ai"]))
-    reply.citations.append(Citation(number=1, url="https://x.ai", title="xAI",
-                                    start_index=0, end_index=3))
+    reply.tool_calls.append(
+        ToolCall(
+            call_id="c1",
+            name="web_search",
+            tool_kind="web_search",
+            arguments='{"query":"x"}',
+            sources=["https://x.ai"],
+        )
+    )
+    reply.citations.append(
+        Citation(number=1, url="https://x.ai", title="xAI", start_index=0, end_index=3)
+    )
     reply.reasoning = "thinking"
     s.system_prompt = "be brief"
     doc = s.model_dump(mode="json")
@@ -100,16 +106,27 @@ def _with(doc: dict[str, Any], path: tuple[Any, ...], literal: str) -> bytes:
 
 
 PATHS = json_paths(VALID)
-SESSION_LITERALS = HOSTILE_LITERALS + ('"-5"', '"1e3"', '"abc"', "-99999999999999999999",
-                                       '"' + "x" * 1_000_000 + '"', "1.7976931348623157e309")
+SESSION_LITERALS = HOSTILE_LITERALS + (
+    '"-5"',
+    '"1e3"',
+    '"abc"',
+    "-99999999999999999999",
+    '"' + "x" * 1_000_000 + '"',
+    "1.7976931348623157e309",
+)
 
 
 @fuzz(120)
-@given(path=st.sampled_from(PATHS), literal=st.sampled_from(SESSION_LITERALS),
-       version=st.sampled_from([None, "keep", "0", "-1", '"1"', "99999", "1e999", "true",
-                                "null", "9" * 50]))
-def test_wrong_types_in_every_field(store: SessionStore, path: tuple[Any, ...], literal: str,
-                                    version: str | None) -> None:
+@given(
+    path=st.sampled_from(PATHS),
+    literal=st.sampled_from(SESSION_LITERALS),
+    version=st.sampled_from(
+        [None, "keep", "0", "-1", '"1"', "99999", "1e999", "true", "null", "9" * 50]
+    ),
+)
+def test_wrong_types_in_every_field(
+    store: SessionStore, path: tuple[Any, ...], literal: str, version: str | None
+) -> None:
     doc = json.loads(json.dumps(VALID))
     if version is None:
         del doc["schema_version"]
@@ -138,17 +155,21 @@ def test_mutated_session_files(store: SessionStore, data: st.DataObject) -> None
         if doc.get("messages"):
             doc["messages"][0]["x_new"] = "field"
     raw = json.dumps(doc, ensure_ascii=data.draw(st.booleans(), label="ascii")).encode()
-    op = data.draw(st.sampled_from(["none", "truncate", "flip", "badutf8", "bom", "prefix"]),
-                   label="op")
+    op = data.draw(
+        st.sampled_from(["none", "truncate", "flip", "badutf8", "bom", "prefix"]), label="op"
+    )
     if op == "truncate":
         raw = raw[: data.draw(st.integers(0, len(raw) - 1), label="cut")]
     elif op == "flip":
         k = data.draw(st.integers(0, len(raw) - 1), label="k")
-        raw = raw[:k] + bytes([raw[k] ^ data.draw(st.integers(1, 255), label="x")]) + raw[k + 1:]
+        raw = raw[:k] + bytes([raw[k] ^ data.draw(st.integers(1, 255), label="x")]) + raw[k + 1 :]
     elif op == "badutf8":
         k = data.draw(st.integers(0, len(raw)), label="k")
-        raw = raw[:k] + data.draw(st.sampled_from([b"\xff", b"\xed\xa0\x80", b"\xc3"]),
-                                  label="junk") + raw[k:]
+        raw = (
+            raw[:k]
+            + data.draw(st.sampled_from([b"\xff", b"\xed\xa0\x80", b"\xc3"]), label="junk")
+            + raw[k:]
+        )
     elif op == "bom":
         raw = b"\xef\xbb\xbf" + raw
     elif op == "prefix":
@@ -158,9 +179,14 @@ def test_mutated_session_files(store: SessionStore, data: st.DataObject) -> None
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(sorted(VALID) + ["name", "content", "x"]) | st.text(
-        max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(sorted(VALID) + ["name", "content", "x"]) | st.text(max_size=8),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -183,8 +209,12 @@ TARGETED: dict[str, bytes] = {
     "v0 messages not a list": b'{"messages": 5}',
     "v0 messages a string": b'{"name": "t", "messages": "abc"}',
     "lone surrogate in text": json.dumps(
-        {**VALID, "title": "t\udc80", "messages": [
-            {**VALID["messages"][0], "text": "hi \ud800 there"}]}).encode(),
+        {
+            **VALID,
+            "title": "t\udc80",
+            "messages": [{**VALID["messages"][0], "text": "hi \ud800 there"}],
+        }
+    ).encode(),
     "lone surrogate in a key": b'{"schema_version":1,"\\ud800":1}',
     "control chars in title": json.dumps({**VALID, "title": "\x1b]2;pwned\x07T\x1b[2J"}).encode(),
     "schema_version string": json.dumps({**VALID, "schema_version": "1"}).encode(),
@@ -194,8 +224,10 @@ TARGETED: dict[str, bytes] = {
     "bom": b"\xef\xbb\xbf" + json.dumps(VALID).encode(),
     "deep nesting": b'{"messages":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
     "created_at infinite": json.dumps(VALID).replace(
-        f'"created_at": {VALID["created_at"]}'.encode(), b'"created_at": 1e999', 1)
-    if False else json.dumps({**VALID, "created_at": 1e308 * 10}).encode(),
+        f'"created_at": {VALID["created_at"]}'.encode(), b'"created_at": 1e999', 1
+    )
+    if False
+    else json.dumps({**VALID, "created_at": 1e308 * 10}).encode(),
     "created_at NaN": json.dumps({**VALID, "created_at": float("nan")}).encode(),
     "empty": b"",
     "whitespace": b"  \n",

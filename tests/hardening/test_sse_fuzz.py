@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grok_tui.api.errors import XAIError
 from grok_tui.api.decode_chat import ChatDecoder
 from grok_tui.api.decode_responses import ResponsesDecoder
+from grok_tui.api.errors import XAIError
 from grok_tui.api.events import Completed, Failed, StreamEvent
 from grok_tui.api.sse import INTERNAL_ERROR_PREFIX, FrameDecoder
 from grok_tui.chat.models import Message, MessageStatus
@@ -29,29 +29,41 @@ from tests.hardening.corpus import HOSTILE_LITERALS, json_paths, replace_at, see
 
 TIMEOUT = 10.0
 import os
+
 #: FUZZ_EXAMPLES=2000 for a longer hunt; the defaults keep each test under ~3 s.
 _SCALE = int(os.environ.get("FUZZ_EXAMPLES", "0"))
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
 def fuzz(examples: int) -> settings:
-    return settings(max_examples=_SCALE or examples, deadline=None,
-                    suppress_health_check=_HEALTH)
+    return settings(max_examples=_SCALE or examples, deadline=None, suppress_health_check=_HEALTH)
 
 
-def _transport(chunks: list[bytes], content_type: str = "text/event-stream",
-               status: int = 200) -> httpx.MockTransport:
+def _transport(
+    chunks: list[bytes], content_type: str = "text/event-stream", status: int = 200
+) -> httpx.MockTransport:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, headers={"content-type": content_type},
-                              stream=ChunkStream(chunks))
+        return httpx.Response(
+            status, headers={"content-type": content_type}, stream=ChunkStream(chunks)
+        )
 
     return httpx.MockTransport(handler)
 
 
-async def _run(chunks: list[bytes], api: str, *, content_type: str = "text/event-stream",
-               status: int = 200, retries: int = 0) -> list[StreamEvent]:
-    client = make_client(_transport(chunks, content_type, status), api=api,  # type: ignore[arg-type]
-                         retries=retries, sleep=no_sleep)
+async def _run(
+    chunks: list[bytes],
+    api: str,
+    *,
+    content_type: str = "text/event-stream",
+    status: int = 200,
+    retries: int = 0,
+) -> list[StreamEvent]:
+    client = make_client(
+        _transport(chunks, content_type, status),
+        api=api,  # type: ignore[arg-type]
+        retries=retries,
+        sleep=no_sleep,
+    )
     out: list[StreamEvent] = []
 
     async def consume() -> None:
@@ -83,9 +95,12 @@ def check_stream(events: list[StreamEvent]) -> None:
     assert recorder.finished
     # What the store writes and what the terminal shows must be encodable.
     message.model_dump_json().encode("utf-8")
-    for text in (message.text, message.reasoning,
-                 *(t.arguments for t in message.tool_calls),
-                 *(c.url for c in message.citations)):
+    for text in (
+        message.text,
+        message.reasoning,
+        *(t.arguments for t in message.tool_calls),
+        *(c.url for c in message.citations),
+    ):
         text.encode("utf-8")
 
 
@@ -100,16 +115,60 @@ def run_and_check(chunks: list[bytes], api: str, **kw: Any) -> list[StreamEvent]
 #: The wrong-type values most likely to break a decoder.
 TYPE_CONFUSION = ("5", "null", "[]", "{}", '"x"', "1e999", "NaN", "[null]", "true", "-1")
 
-DECODED_FIELDS = frozenset({
-    "type", "id", "item_id", "call_id", "item", "response", "output", "content", "summary",
-    "text", "delta", "annotations", "annotation", "url", "title", "start_index", "end_index",
-    "action", "sources", "status", "error", "code", "message", "usage", "input_tokens",
-    "output_tokens", "total_tokens", "output_tokens_details", "reasoning_tokens",
-    "cost_in_usd_ticks", "server_side_tool_usage_details", "incomplete_details", "reason",
-    "model", "choices", "finish_reason", "tool_calls", "function", "arguments", "index",
-    "name", "input", "citations", "reasoning_content", "prompt_tokens", "completion_tokens",
-    "output_index", "code", "queries", "prompt",
-})
+DECODED_FIELDS = frozenset(
+    {
+        "type",
+        "id",
+        "item_id",
+        "call_id",
+        "item",
+        "response",
+        "output",
+        "content",
+        "summary",
+        "text",
+        "delta",
+        "annotations",
+        "annotation",
+        "url",
+        "title",
+        "start_index",
+        "end_index",
+        "action",
+        "sources",
+        "status",
+        "error",
+        "code",
+        "message",
+        "usage",
+        "input_tokens",
+        "output_tokens",
+        "total_tokens",
+        "output_tokens_details",
+        "reasoning_tokens",
+        "cost_in_usd_ticks",
+        "server_side_tool_usage_details",
+        "incomplete_details",
+        "reason",
+        "model",
+        "choices",
+        "finish_reason",
+        "tool_calls",
+        "function",
+        "arguments",
+        "index",
+        "name",
+        "input",
+        "citations",
+        "reasoning_content",
+        "prompt_tokens",
+        "completion_tokens",
+        "output_index",
+        "queries",
+        "prompt",
+    }
+)
+
 
 def _mutate_json(frame: bytes, data: st.DataObject) -> bytes:
     lines = frame.split(b"\n")
@@ -125,8 +184,9 @@ def _mutate_json(frame: bytes, data: st.DataObject) -> bytes:
     if data.draw(st.booleans(), label="targeted"):
         # Fields the decoders read: where a wrong type does damage.
         paths = [p for p in paths if p[-1] in DECODED_FIELDS] or paths
-    literal = data.draw(st.sampled_from(TYPE_CONFUSION) | st.sampled_from(HOSTILE_LITERALS),
-                        label="literal")
+    literal = data.draw(
+        st.sampled_from(TYPE_CONFUSION) | st.sampled_from(HOSTILE_LITERALS), label="literal"
+    )
     if not paths or data.draw(st.booleans(), label="whole"):
         text = literal
     else:
@@ -137,9 +197,25 @@ def _mutate_json(frame: bytes, data: st.DataObject) -> bytes:
 
 
 def _mutate(frames: list[bytes], data: st.DataObject) -> list[bytes]:
-    op = data.draw(st.sampled_from(
-        ["json"] * 8 + ["drop", "dup", "swap", "truncate", "flip", "badutf8", "bogus",
-                        "unknown", "seq", "comment", "crlf"]), label="op")
+    op = data.draw(
+        st.sampled_from(
+            ["json"] * 8
+            + [
+                "drop",
+                "dup",
+                "swap",
+                "truncate",
+                "flip",
+                "badutf8",
+                "bogus",
+                "unknown",
+                "seq",
+                "comment",
+                "crlf",
+            ]
+        ),
+        label="op",
+    )
     if not frames:
         return frames
     i = data.draw(st.integers(0, len(frames) - 1), label="i")
@@ -155,19 +231,35 @@ def _mutate(frames: list[bytes], data: st.DataObject) -> list[bytes]:
         frames[i] = f[: data.draw(st.integers(0, max(0, len(f) - 1)), label="cut")]
     elif op == "flip" and f:
         k = data.draw(st.integers(0, len(f) - 1), label="k")
-        frames[i] = f[:k] + bytes([f[k] ^ data.draw(st.integers(1, 255), label="x")]) + f[k + 1:]
+        frames[i] = f[:k] + bytes([f[k] ^ data.draw(st.integers(1, 255), label="x")]) + f[k + 1 :]
     elif op == "badutf8":
         k = data.draw(st.integers(0, len(f)), label="k")
-        junk = data.draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80",
-                                          b"\xf4\x90\x80\x80", b"\x00"]), label="junk")
+        junk = data.draw(
+            st.sampled_from(
+                [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80", b"\xf4\x90\x80\x80", b"\x00"]
+            ),
+            label="junk",
+        )
         frames[i] = f[:k] + junk + f[k:]
     elif op == "bogus":
-        frames[i] = data.draw(st.sampled_from([
-            b"data: {not json\n\n", b"data: [DONE]\n\n", b"data:\n\n", b"event: error\n\n",
-            b'data: {"type": 5}\n\n', b'data: {"type": null, "error": 7}\n\n',
-            b'data: {"error": {"message": null}}\n\n', b'data: {"choices": [5]}\n\n',
-            b'data: {"choices": {"a": 1}}\n\n', b"retry: abc\n\n", b"id: \x00\n\n",
-        ]), label="bogus")
+        frames[i] = data.draw(
+            st.sampled_from(
+                [
+                    b"data: {not json\n\n",
+                    b"data: [DONE]\n\n",
+                    b"data:\n\n",
+                    b"event: error\n\n",
+                    b'data: {"type": 5}\n\n',
+                    b'data: {"type": null, "error": 7}\n\n',
+                    b'data: {"error": {"message": null}}\n\n',
+                    b'data: {"choices": [5]}\n\n',
+                    b'data: {"choices": {"a": 1}}\n\n',
+                    b"retry: abc\n\n",
+                    b"id: \x00\n\n",
+                ]
+            ),
+            label="bogus",
+        )
     elif op == "json":
         frames[i] = _mutate_json(f, data)
     elif op == "unknown":
@@ -182,8 +274,9 @@ def _mutate(frames: list[bytes], data: st.DataObject) -> list[bytes]:
 
 
 def _chunks(body: bytes, data: st.DataObject) -> list[bytes]:
-    cuts = sorted(set(data.draw(st.lists(st.integers(1, max(1, len(body) - 1)), max_size=6),
-                                label="cuts")))
+    cuts = sorted(
+        set(data.draw(st.lists(st.integers(1, max(1, len(body) - 1)), max_size=6), label="cuts"))
+    )
     out, prev = [], 0
     for c in cuts:
         out.append(body[prev:c])
@@ -211,18 +304,25 @@ def test_random_bytes_as_event_stream(api: str, body: bytes) -> None:
 
 
 @fuzz(60)
-@given(api=st.sampled_from(["responses", "chat"]), body=st.binary(max_size=2000),
-       ctype=st.sampled_from(["application/json", "text/html", "text/plain", ""]),
-       status=st.sampled_from([200, 400, 429, 500, 502]))
-def test_random_bytes_with_other_content_types(api: str, body: bytes, ctype: str,
-                                               status: int) -> None:
+@given(
+    api=st.sampled_from(["responses", "chat"]),
+    body=st.binary(max_size=2000),
+    ctype=st.sampled_from(["application/json", "text/html", "text/plain", ""]),
+    status=st.sampled_from([200, 400, 429, 500, 502]),
+)
+def test_random_bytes_with_other_content_types(
+    api: str, body: bytes, ctype: str, status: int
+) -> None:
     run_and_check([body] if body else [], api, content_type=ctype, status=status)
 
 
 @fuzz(60)
-@given(api=st.sampled_from(["responses", "chat"]), literal=st.sampled_from(HOSTILE_LITERALS),
-       status=st.sampled_from([200, 400, 401, 429, 500]),
-       ctype=st.sampled_from(["application/json", "text/event-stream"]))
+@given(
+    api=st.sampled_from(["responses", "chat"]),
+    literal=st.sampled_from(HOSTILE_LITERALS),
+    status=st.sampled_from([200, 400, 401, 429, 500]),
+    ctype=st.sampled_from(["application/json", "text/event-stream"]),
+)
 def test_hostile_json_bodies(api: str, literal: str, status: int, ctype: str) -> None:
     body = literal.encode()
     if ctype == "text/event-stream":
@@ -231,6 +331,7 @@ def test_hostile_json_bodies(api: str, literal: str, status: int, ctype: str) ->
 
 
 # -- targeted regressions found by the properties ------------------------------------
+
 
 def test_deeply_nested_frame_is_a_typed_outcome() -> None:
     deep = b"data: " + b"[" * 100_000 + b"]" * 100_000 + b"\n\n"
@@ -257,21 +358,39 @@ WRONG_TYPE_FRAMES: list[tuple[str, str]] = [
     ("responses", '{"type":"response.output_item.done","item":{"type":"reasoning","id":[]}}'),
     ("responses", '{"type":"response.output_item.done","item":{"type":"reasoning","summary":5}}'),
     ("responses", '{"type":"response.output_item.done","item":{"type":"message","content":5}}'),
-    ("responses", '{"type":"response.output_item.done","item":{"type":"message","content":'
-                  '[{"type":"output_text","text":"a","annotations":5}]}}'),
-    ("responses", '{"type":"response.output_item.done","item":{"type":"web_search_call",'
-                  '"id":"x","action":{"sources":5}}}'),
+    (
+        "responses",
+        '{"type":"response.output_item.done","item":{"type":"message","content":'
+        '[{"type":"output_text","text":"a","annotations":5}]}}',
+    ),
+    (
+        "responses",
+        '{"type":"response.output_item.done","item":{"type":"web_search_call",'
+        '"id":"x","action":{"sources":5}}}',
+    ),
     ("responses", '{"type":"response.completed","response":{"output":5}}'),
-    ("responses", '{"type":"response.completed","response":{"output":'
-                  '[{"type":"message","id":[],"content":[]}]}}'),
+    (
+        "responses",
+        '{"type":"response.completed","response":{"output":'
+        '[{"type":"message","id":[],"content":[]}]}}',
+    ),
     ("responses", '{"type":"response.completed","response":{"usage":{"input_tokens":1e999}}}'),
     ("responses", '{"type":"response.completed","response":{"usage":{"output_tokens":NaN}}}'),
-    ("responses", '{"type":"response.completed","response":{"usage":{"cost_in_usd_ticks":'
-                  + "9" * 400 + "}}}"),
-    ("responses", '{"type":"response.completed","response":{"usage":{"cost_in_nano_usd":'
-                  + "9" * 400 + "}}}"),
-    ("chat", '{"choices":[{"delta":{"content":"x"},"finish_reason":"stop"}],'
-             '"usage":{"prompt_tokens":1e999,"completion_tokens":-1e999}}'),
+    (
+        "responses",
+        '{"type":"response.completed","response":{"usage":{"cost_in_usd_ticks":'
+        + "9" * 400
+        + "}}}",
+    ),
+    (
+        "responses",
+        '{"type":"response.completed","response":{"usage":{"cost_in_nano_usd":' + "9" * 400 + "}}}",
+    ),
+    (
+        "chat",
+        '{"choices":[{"delta":{"content":"x"},"finish_reason":"stop"}],'
+        '"usage":{"prompt_tokens":1e999,"completion_tokens":-1e999}}',
+    ),
     ("chat", '{"choices":[{"delta":{"tool_calls":[{"index":1e999,"function":5}]}}]}'),
 ]
 

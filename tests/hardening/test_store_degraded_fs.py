@@ -33,8 +33,9 @@ def _drop_index(root: Path) -> None:
 
 
 def _remount(mnt: Path, mode: str) -> None:
-    done = subprocess.run(["mount", "-o", f"remount,{mode}", str(mnt)],
-                          capture_output=True, text=True, timeout=10)
+    done = subprocess.run(
+        ["mount", "-o", f"remount,{mode}", str(mnt)], capture_output=True, text=True, timeout=10
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot remount the tmpfs {mode}: {done.stderr.strip()}")
 
@@ -140,8 +141,10 @@ def test_new_chat_first_save_on_read_only_folder(small_tmpfs: Path) -> None:  # 
         _remount(small_tmpfs, "rw")
 
 
-async def test_continue_on_a_full_disk(small_tmpfs: Path,  # noqa: F811
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_continue_on_a_full_disk(
+    small_tmpfs: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """`grok-tui --continue` with the data folder on a full disk and no index:
     the app is built with the store (not without one) and opens the latest."""
     from grok_tui.cli import build_parser

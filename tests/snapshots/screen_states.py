@@ -106,41 +106,64 @@ def search_turn_session() -> Session:
     asked = _at(3)
     tool_calls = [
         ToolCall(
-            call_id="call-snap-1", name="web_search", tool_kind="web_search",
-            arguments='{"query": "xAI announcements this week"}', phase="completed",
-            started_at=asked + 4.1, finished_at=asked + 5.3,
+            call_id="call-snap-1",
+            name="web_search",
+            tool_kind="web_search",
+            arguments='{"query": "xAI announcements this week"}',
+            phase="completed",
+            started_at=asked + 4.1,
+            finished_at=asked + 5.3,
             sources=["https://x.ai/news/grok-4-3", "https://docs.x.ai/docs/models"],
         ),
         ToolCall(
-            call_id="call-snap-2", name="browse_page", tool_kind="web_search",
-            arguments='{"url": "https://x.ai/news/grok-4-3"}', phase="completed",
-            started_at=asked + 5.4, finished_at=asked + 7.0,
+            call_id="call-snap-2",
+            name="browse_page",
+            tool_kind="web_search",
+            arguments='{"url": "https://x.ai/news/grok-4-3"}',
+            phase="completed",
+            started_at=asked + 5.4,
+            finished_at=asked + 7.0,
             sources=["https://x.ai/news/grok-4-3"],
         ),
         ToolCall(
-            call_id="call-snap-3", name="x_keyword_search", tool_kind="x_search",
-            arguments='{"query": "from:xai grok", "limit": 10}', phase="completed",
-            started_at=asked + 7.1, finished_at=asked + 8.2,
+            call_id="call-snap-3",
+            name="x_keyword_search",
+            tool_kind="x_search",
+            arguments='{"query": "from:xai grok", "limit": 10}',
+            phase="completed",
+            started_at=asked + 7.1,
+            finished_at=asked + 8.2,
             sources=["https://x.com/xai/status/1858000000000000000"],
         ),
         ToolCall(
-            call_id="call-snap-4", name="browse_page", tool_kind="web_search",
-            arguments='{"url": "https://status.x.ai/"}', phase="failed",
-            started_at=asked + 8.3, finished_at=asked + 9.1,
+            call_id="call-snap-4",
+            name="browse_page",
+            tool_kind="web_search",
+            arguments='{"url": "https://status.x.ai/"}',
+            phase="failed",
+            started_at=asked + 8.3,
+            finished_at=asked + 9.1,
             error="page timed out after 30 s",
         ),
     ]
     citations = [
         Citation(number=1, url="https://x.ai/news/grok-4-3", title="Grok 4.3"),
-        Citation(number=2, url="https://docs.x.ai/docs/guides/tools/overview",
-                 title="Agent Tools overview"),
+        Citation(
+            number=2,
+            url="https://docs.x.ai/docs/guides/tools/overview",
+            title="Agent Tools overview",
+        ),
         Citation(number=3, url="https://x.com/xai/status/1858000000000000000"),
     ]
     usage = Usage(
-        input_tokens=18_412, cached_input_tokens=12_288, output_tokens=214,
-        reasoning_tokens=356, total_tokens=18_982,
+        input_tokens=18_412,
+        cached_input_tokens=12_288,
+        output_tokens=214,
+        reasoning_tokens=356,
+        total_tokens=18_982,
         server_side_tool_calls={"web_search": 3, "x_search": 1},
-        num_server_side_tools_used=4, cost_usd=0.0312,
+        num_server_side_tools_used=4,
+        cost_usd=0.0312,
     )
     return Session(
         id="5e55100000000000000000000000snap",
@@ -149,24 +172,36 @@ def search_turn_session() -> Session:
         created_at=_at(9),
         updated_at=_at(2),
         model="grok-4.3",
-        search=SearchSettings(web=WebSearchSettings(enabled=True),
-                              x=XSearchSettings(enabled=True)),
+        search=SearchSettings(web=WebSearchSettings(enabled=True), x=XSearchSettings(enabled=True)),
         messages=[
             Message(id="m-snap-1", role="user", text="Say hi in five words.", created_at=_at(9)),
             Message(
-                id="m-snap-2", role="assistant", text="Hi there, nice to meet you!",
-                created_at=_at(9) + 1, model="grok-4.3", response_id="resp-snap-1",
-                status=MessageStatus.COMPLETE, finished_at=_at(9) + 2,
-                usage=Usage(input_tokens=24, output_tokens=7, total_tokens=31,
-                            cost_usd=0.0001),
+                id="m-snap-2",
+                role="assistant",
+                text="Hi there, nice to meet you!",
+                created_at=_at(9) + 1,
+                model="grok-4.3",
+                response_id="resp-snap-1",
+                status=MessageStatus.COMPLETE,
+                finished_at=_at(9) + 2,
+                usage=Usage(input_tokens=24, output_tokens=7, total_tokens=31, cost_usd=0.0001),
             ),
             Message(id="m-snap-3", role="user", text=PROMPT, created_at=asked),
             Message(
-                id="m-snap-4", role="assistant", text=REPLY, created_at=asked + 0.5,
-                model="grok-4.3", response_id="resp-snap-2", status=MessageStatus.COMPLETE,
-                reasoning=REASONING, reasoning_started_at=asked + 0.8,
-                reasoning_seconds=3.2, tool_calls=tool_calls, citations=citations,
-                usage=usage, finished_at=asked + 14.6,
+                id="m-snap-4",
+                role="assistant",
+                text=REPLY,
+                created_at=asked + 0.5,
+                model="grok-4.3",
+                response_id="resp-snap-2",
+                status=MessageStatus.COMPLETE,
+                reasoning=REASONING,
+                reasoning_started_at=asked + 0.8,
+                reasoning_seconds=3.2,
+                tool_calls=tool_calls,
+                citations=citations,
+                usage=usage,
+                finished_at=asked + 14.6,
             ),
         ],
     )
@@ -178,27 +213,49 @@ def browser_sessions() -> list[Session]:
     def saved(sid: str, title: str, prompt: str, reply: str, day: str, model: str) -> Session:
         at = dt.datetime.fromisoformat(f"{day}T09:30:00+00:00").timestamp()
         return Session(
-            id=sid, title=title, created_at=at, updated_at=at + 600, model=model,
+            id=sid,
+            title=title,
+            created_at=at,
+            updated_at=at + 600,
+            model=model,
             messages=[
                 Message(id=f"{sid}-u", role="user", text=prompt, created_at=at),
-                Message(id=f"{sid}-a", role="assistant", text=reply, created_at=at + 2,
-                        model=model, finished_at=at + 9),
+                Message(
+                    id=f"{sid}-a",
+                    role="assistant",
+                    text=reply,
+                    created_at=at + 2,
+                    model=model,
+                    finished_at=at + 9,
+                ),
             ],
         )
 
     return [
-        saved("5e55100000000000000000000001snap", "Rust lifetimes explained",
-              "Why does the borrow checker reject this loop?",
-              "Because the reference outlives the vector's mutable borrow.",
-              "2024-11-18", "grok-4.3"),
-        saved("5e55100000000000000000000002snap", "Trip to Lisbon",
-              "Plan three days in Lisbon in March.",
-              "Day one: Alfama and the castle; day two: Belém; day three: Sintra.",
-              "2024-10-02", "grok-4-fast"),
-        saved("5e55100000000000000000000003snap", "SQL window functions",
-              "Rank customers by revenue per region.",
-              "Use RANK() OVER (PARTITION BY region ORDER BY revenue DESC).",
-              "2024-03-14", "grok-4.3"),
+        saved(
+            "5e55100000000000000000000001snap",
+            "Rust lifetimes explained",
+            "Why does the borrow checker reject this loop?",
+            "Because the reference outlives the vector's mutable borrow.",
+            "2024-11-18",
+            "grok-4.3",
+        ),
+        saved(
+            "5e55100000000000000000000002snap",
+            "Trip to Lisbon",
+            "Plan three days in Lisbon in March.",
+            "Day one: Alfama and the castle; day two: Belém; day three: Sintra.",
+            "2024-10-02",
+            "grok-4-fast",
+        ),
+        saved(
+            "5e55100000000000000000000003snap",
+            "SQL window functions",
+            "Rank customers by revenue per region.",
+            "Use RANK() OVER (PARTITION BY region ORDER BY revenue DESC).",
+            "2024-03-14",
+            "grok-4.3",
+        ),
     ]
 
 
@@ -206,8 +263,12 @@ def fake_backend() -> Backend:
     """A real client over the fake's in-process transport (no socket, no
     network); the screens shot here never send anything."""
     fake = FakeXAI(FakeConfig(api_key=FAKE_KEY))
-    client = XAIClient(FAKE_KEY, "http://fake.invalid/v1", transport=FakeTransport(fake),
-                       retry=RetryPolicy(max_retries=0))
+    client = XAIClient(
+        FAKE_KEY,
+        "http://fake.invalid/v1",
+        transport=FakeTransport(fake),
+        retry=RetryPolicy(max_retries=0),
+    )
     return Backend(client=client, demo=False, fake=fake)
 
 
@@ -218,8 +279,9 @@ def make_app(theme: str) -> GrokApp:
     for session in [search_turn_session(), *browser_sessions()]:
         store.sessions[session.id] = session.model_dump(mode="json")
     settings = Settings(theme=theme, history_size=0)
-    app = GrokApp(settings=settings, backend=fake_backend(), store=store,
-                  session=search_turn_session())
+    app = GrokApp(
+        settings=settings, backend=fake_backend(), store=store, session=search_turn_session()
+    )
     # Textual reads TEXTUAL_ANIMATIONS once, at import: set the level here.
     app.animation_level = "none"
     return app
@@ -258,8 +320,9 @@ def _set_environ(values: dict[str, str | None]) -> None:
 Step = Callable[[Pilot[Any]], Awaitable[None]]
 
 
-async def wait_until(pilot: Pilot[Any], predicate: Callable[[], bool], what: str,
-                     *, timeout: float = 30.0) -> None:
+async def wait_until(
+    pilot: Pilot[Any], predicate: Callable[[], bool], what: str, *, timeout: float = 30.0
+) -> None:
     """Let the app run until `predicate()` holds (a generous bound: the
     machine may be loaded; no fixed sleeps)."""
     deadline = time.monotonic() + timeout
@@ -303,8 +366,9 @@ async def chat_ready(pilot: Pilot[Any]) -> None:
         log.clock = lambda: FROZEN_NOW
     for bar in chat.query(StatusBar):
         bar.clock = lambda: FROZEN_MONOTONIC
-    await wait_until(pilot, lambda: any(log.row_count for log in chat.query(ToolLog)),
-                     "the tool log's rows")
+    await wait_until(
+        pilot, lambda: any(log.row_count for log in chat.query(ToolLog)), "the tool log's rows"
+    )
     if not _tool_log_shown(chat):
         await pilot.press("f2")
         await wait_until(pilot, lambda: _tool_log_shown(chat), "the tool log (F2)")
@@ -326,11 +390,15 @@ async def search_pane_with_error(pilot: Pilot[Any]) -> None:
     await chat_ready(pilot)
     await pilot.press("f3")
     chat = _chat(pilot)
-    await wait_until(pilot, lambda: bool(chat.query(DOMAIN_INPUT)),
-                     f"the F3 pane's domain input ({DOMAIN_INPUT})")
+    await wait_until(
+        pilot,
+        lambda: bool(chat.query(DOMAIN_INPUT)),
+        f"the F3 pane's domain input ({DOMAIN_INPUT})",
+    )
     domains = chat.query_one(DOMAIN_INPUT, Input)
-    await wait_until(pilot, lambda: domains.display and domains.region.height > 0,
-                     "the domain input on screen")
+    await wait_until(
+        pilot, lambda: domains.display and domains.region.height > 0, "the domain input on screen"
+    )
     domains.focus()
     await pilot.press(*SIX_DOMAINS, "enter")
     field = domains.parent
@@ -343,12 +411,14 @@ async def session_browser(pilot: Pilot[Any]) -> None:
     """F4: the session browser over the saved sessions."""
     await chat_ready(pilot)
     await pilot.press("f4")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SessionBrowserScreen),
-                     "the session browser")
+    await wait_until(
+        pilot, lambda: isinstance(pilot.app.screen, SessionBrowserScreen), "the session browser"
+    )
     browser = pilot.app.screen
     titles = [s.title for s in [search_turn_session(), *browser_sessions()]]
-    await wait_until(pilot, lambda: all(t in _table_text(browser) for t in titles),
-                     "the browser's rows")
+    await wait_until(
+        pilot, lambda: all(t in _table_text(browser) for t in titles), "the browser's rows"
+    )
     await settle(pilot)
 
 

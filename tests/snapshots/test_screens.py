@@ -32,8 +32,9 @@ def _frozen(tmp_path: Path) -> Iterator[None]:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(screen: str, theme: str, size: tuple[int, int],
-                snap_compare: Callable[..., bool]) -> None:
+def test_screen(
+    screen: str, theme: str, size: tuple[int, int], snap_compare: Callable[..., bool]
+) -> None:
     """`screen` (see `screen_states.SCREENS`) in `theme` at `size`. A UI change
     that is intended: `./scripts/test tests/snapshots --snapshot-update`, then
     look at the new SVGs before committing them."""

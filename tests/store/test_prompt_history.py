@@ -223,8 +223,13 @@ def test_two_processes_append_at_once(path: Path, limit: int) -> None:
     n = 1000
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), name, str(limit), str(n)],
-                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path), name, str(limit), str(n)],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for name in ("A", "B")
     ]
     for p in procs:
@@ -341,8 +346,9 @@ def test_unwritable_location_returns_false_and_says_why(tmp_path: Path) -> None:
     assert h.clear() is True  # nothing there to clear
 
 
-def test_full_disk_returns_false_and_keeps_the_file(path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_returns_false_and_keeps_the_file(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     h = PromptHistory(path)
     h.append("before")
 
@@ -373,8 +379,9 @@ def test_read_only_file_returns_false(path: Path, monkeypatch: pytest.MonkeyPatc
     assert h.clear() is True  # no file: nothing to do
 
 
-def test_a_failed_compaction_keeps_the_appended_file(path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_compaction_keeps_the_appended_file(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def fail(p: Path, data: bytes) -> tuple[int, int]:
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -390,8 +397,25 @@ def test_a_failed_compaction_keeps_the_appended_file(path: Path,
 
 _LINES = st.one_of(
     st.text(max_size=20).map(lambda t: json.dumps(t).encode()),  # sound (or blank "")
-    st.sampled_from([b"not json", b"123", b'["x"', b'"y"]', b'"a","b"', b"null", b"{}",
-                     b'"\xff"', b"[", b"]", b",", b'"torn', b'x","y"', b'"a', b'b","c"']),
+    st.sampled_from(
+        [
+            b"not json",
+            b"123",
+            b'["x"',
+            b'"y"]',
+            b'"a","b"',
+            b"null",
+            b"{}",
+            b'"\xff"',
+            b"[",
+            b"]",
+            b",",
+            b'"torn',
+            b'x","y"',
+            b'"a',
+            b'b","c"',
+        ]
+    ),
 )
 
 
@@ -404,8 +428,9 @@ def test_damaged_lines_that_glue_into_json_are_skipped(path: Path) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_LINES, max_size=12))
-def test_reading_matches_line_by_line_decoding(tmp_path_factory: pytest.TempPathFactory,
-                                               lines: list[bytes]) -> None:
+def test_reading_matches_line_by_line_decoding(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes]
+) -> None:
     """The one-parse fast path never accepts what line-by-line decoding rejects."""
     path = tmp_path_factory.mktemp("h") / "h.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
@@ -428,7 +453,7 @@ def test_only_the_tail_of_a_huge_file_is_read(path: Path, monkeypatch: pytest.Mo
     h.append("new")  # a file too big to read whole counts as over the limit: compacted
     kept = [json.loads(x) for x in lines_of(path)]
     assert kept[-1] == "new" and len(kept) <= len(got) + 1
-    assert kept[:-1] == got[-(len(kept) - 1):]  # the newest of what the tail held
+    assert kept[:-1] == got[-(len(kept) - 1) :]  # the newest of what the tail held
 
 
 def test_file_size(path: Path) -> None:

@@ -171,8 +171,10 @@ def test_export_import_round_trip(store: SessionStore) -> None:
     text = store.export_json(s.id)
     imported = store.import_json(text)
     assert imported.id != s.id  # the id was taken
-    assert [m.text for m in store.load(imported.id).messages] == ["exported question",
-                                                                  "exported answer"]
+    assert [m.text for m in store.load(imported.id).messages] == [
+        "exported question",
+        "exported answer",
+    ]
     # into an empty store the id is kept
     other = SessionStore(store.root.parent / "other")
     kept = other.import_json(text)
@@ -207,7 +209,9 @@ def test_import_unsafe_id_gets_new_id(store: SessionStore) -> None:
     assert store.path_for(imported.id).parent == store.sessions_dir
 
 
-def test_attachments_copied_and_survive_original_moving(store: SessionStore, tmp_path: Path) -> None:
+def test_attachments_copied_and_survive_original_moving(
+    store: SessionStore, tmp_path: Path
+) -> None:
     src = tmp_path / "photo.png"
     src.write_bytes(tiny_png())
     s = Session()

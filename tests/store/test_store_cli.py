@@ -14,7 +14,10 @@ from .helpers import PYTHON, make_session, subprocess_env
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PYTHON, "-m", "grok_tui", "sessions", *args],
-        capture_output=True, text=True, env=subprocess_env(root), timeout=60,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(root),
+        timeout=60,
     )
 
 

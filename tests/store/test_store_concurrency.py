@@ -103,8 +103,11 @@ def test_two_processes_writing_different_and_same_sessions(root: Path, tmp_path:
     procs = [
         subprocess.Popen(
             [PYTHON, str(script), str(root), name, "shared", str(rounds)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         for name in ("alpha", "beta")
     ]
@@ -128,7 +131,8 @@ def test_two_processes_writing_different_and_same_sessions(root: Path, tmp_path:
             assert rows[name].message_count == rounds
         shared = store.load("shared")
         assert shared.messages[0].text.split()[:3] in (
-            ["alpha", "wrote", str(rounds - 1)], ["beta", "wrote", str(rounds - 1)]
+            ["alpha", "wrote", str(rounds - 1)],
+            ["beta", "wrote", str(rounds - 1)],
         )
         assert store.list_sessions(query="alpha message")[0].id == "alpha"
     for f in (root / "sessions").iterdir():

@@ -64,16 +64,21 @@ def _assert_lists_everything(store: SessionStore, ids: list[str]) -> None:
 @pytest.mark.parametrize(
     ("exc", "why"),
     [
-        (lambda: sqlite3.OperationalError("unable to open database file"),
-         "the data folder cannot be written"),
+        (
+            lambda: sqlite3.OperationalError("unable to open database file"),
+            "the data folder cannot be written",
+        ),
         (lambda: sqlite3.OperationalError(FULL), "the disk is full"),
-        (lambda: PermissionError(errno.EACCES, "Permission denied"),
-         "the data folder cannot be written"),
+        (
+            lambda: PermissionError(errno.EACCES, "Permission denied"),
+            "the data folder cannot be written",
+        ),
     ],
     ids=["cannot-open", "full", "permission"],
 )
-def test_index_cannot_be_opened(root: Path, monkeypatch: pytest.MonkeyPatch,
-                                exc: Callable[[], BaseException], why: str) -> None:
+def test_index_cannot_be_opened(
+    root: Path, monkeypatch: pytest.MonkeyPatch, exc: Callable[[], BaseException], why: str
+) -> None:
     ids = _seed(root)
     _break_disk_index(monkeypatch, exc)
     with SessionStore(root) as store:
@@ -113,7 +118,9 @@ def test_index_schema_cannot_be_written(root: Path, monkeypatch: pytest.MonkeyPa
 def test_first_refresh_cannot_write(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index opens (no write needed) but bringing it up to date fails."""
     ids = _seed(root)
-    (root / "sessions" / "new.json").write_text(make_session("walruses added by hand").model_dump_json())
+    (root / "sessions" / "new.json").write_text(
+        make_session("walruses added by hand").model_dump_json()
+    )
     real = SessionIndex.upsert_many
 
     def upsert_many(self: SessionIndex, rows: Any) -> None:
@@ -204,8 +211,10 @@ def test_data_folder_cannot_be_created(tmp_path: Path, monkeypatch: pytest.Monke
 def test_problem_sentences() -> None:
     assert "the disk is full" in index_problem(OSError(errno.ENOSPC, "No space left on device"))
     assert "the data folder cannot be written" in index_problem(
-        OSError(errno.EROFS, "Read-only file system"))
+        OSError(errno.EROFS, "Read-only file system")
+    )
     assert "the data folder cannot be written" in index_problem(
-        sqlite3.OperationalError("attempt to write a readonly database"))
+        sqlite3.OperationalError("attempt to write a readonly database")
+    )
     odd = index_problem(sqlite3.OperationalError("something\nodd happened."))
     assert "something odd happened" in odd and "\n" not in odd

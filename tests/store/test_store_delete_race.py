@@ -28,7 +28,9 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 @contextmanager
-def paused_before_rename(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
+def paused_before_rename(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[threading.Event, threading.Event]]:
     """Pause the first save made in another thread right after its temporary
     file is fsynced (before the rename into place): yields (reached, go)."""
     reached, go = threading.Event(), threading.Event()
@@ -50,7 +52,9 @@ def paused_before_rename(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[thre
         go.set()
 
 
-def _save_in_thread(store: SessionStore, data: dict[str, object]) -> tuple[threading.Thread, list[object]]:
+def _save_in_thread(
+    store: SessionStore, data: dict[str, object]
+) -> tuple[threading.Thread, list[object]]:
     result: list[object] = []
 
     def run() -> None:
@@ -64,8 +68,9 @@ def _save_in_thread(store: SessionStore, data: dict[str, object]) -> tuple[threa
     return t, result
 
 
-def test_save_in_flight_when_deleted_is_dropped(store: SessionStore,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_save_in_flight_when_deleted_is_dropped(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     s = make_session("keep me deleted", "first answer")
     store.save(s)
     s.messages[-1].text = "a newer answer, still on its way"
@@ -131,8 +136,9 @@ def test_another_process_cannot_write_it_back(root: Path, store: SessionStore) -
         print(store.save(session))
         """
     )
-    done = subprocess.run([PYTHON, "-c", script], env=subprocess_env(root),
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [PYTHON, "-c", script], env=subprocess_env(root), capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
     assert not store.exists(s.id)
@@ -155,8 +161,13 @@ def test_delete_waits_for_a_rename_in_another_process(root: Path, store: Session
         print("released", flush=True)
         """
     )
-    child = subprocess.Popen([PYTHON, "-c", script], env=subprocess_env(root), text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    child = subprocess.Popen(
+        [PYTHON, "-c", script],
+        env=subprocess_env(root),
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     try:
         assert child.stdout is not None and child.stdin is not None
         assert child.stdout.readline().strip() == "locked"
@@ -177,8 +188,9 @@ def test_delete_waits_for_a_rename_in_another_process(root: Path, store: Session
     assert not store.exists(s.id)
 
 
-def test_tombstone_unwritable_still_drops_in_this_process(store: SessionStore,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tombstone_unwritable_still_drops_in_this_process(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     s = make_session("no room for a tombstone")
     store.save(s)
     real_open = os.open
@@ -222,8 +234,9 @@ def test_empty_trash_keeps_recent_tombstones(store: SessionStore) -> None:
 
 
 def test_discard_deletes_for_good_without_a_tombstone(store: SessionStore, tmp_path: Path) -> None:
-    from .helpers import tiny_png
     from grok_tui.chat.attachments import attachment_from_input
+
+    from .helpers import tiny_png
 
     png = tmp_path / "pic.png"
     png.write_bytes(tiny_png())

@@ -107,7 +107,8 @@ def test_migration_from_version_0(root: Path) -> None:
         assert s.schema_version == SCHEMA_VERSION
         assert s.title == "A prototype chat" and s.created_at == 1_600_000_000.0
         assert [(m.role, m.text) for m in s.messages] == [
-            ("user", "old question"), ("assistant", "old answer")
+            ("user", "old question"),
+            ("assistant", "old answer"),
         ]
         row = store.list_sessions(query="prototype")[0]
         assert row.id == "old-session" and row.damaged is None

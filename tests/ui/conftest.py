@@ -80,8 +80,11 @@ async def palette_search(pilot: Any, app: Any, query: str, expect: str | None = 
     commands = palette.query_one(CommandList)
     # Its first list (every command) comes from a search for "" that must not
     # land after the one for `query`.
-    await wait_for(pilot, lambda: commands.option_count > 0 and palette.has_class("-ready"),
-                   what="the palette's first list")
+    await wait_for(
+        pilot,
+        lambda: commands.option_count > 0 and palette.has_class("-ready"),
+        what="the palette's first list",
+    )
     palette.query_one(Input).value = query
     await wait_for_palette_hit(pilot, palette, expect or query)
     return palette

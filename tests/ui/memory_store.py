@@ -23,13 +23,24 @@ from grok_tui.store.transfer import parse_import
 
 def _summary(doc: dict[str, Any], folder: str) -> SessionSummary:
     messages = doc.get("messages") or []
-    first = next((m.get("text", "") for m in messages
-                  if m.get("role") == "user" and m.get("text", "").strip()), "")
+    first = next(
+        (
+            m.get("text", "")
+            for m in messages
+            if m.get("role") == "user" and m.get("text", "").strip()
+        ),
+        "",
+    )
     return SessionSummary(
-        id=doc["id"], title=doc.get("title") or "", model=doc.get("model") or "",
+        id=doc["id"],
+        title=doc.get("title") or "",
+        model=doc.get("model") or "",
         created_at=float(doc.get("created_at") or 0.0),
-        updated_at=float(doc.get("updated_at") or 0.0), message_count=len(messages),
-        first_line=" ".join(first.split())[:200], snippet="", damaged=None,
+        updated_at=float(doc.get("updated_at") or 0.0),
+        message_count=len(messages),
+        first_line=" ".join(first.split())[:200],
+        snippet="",
+        damaged=None,
         path=Path(f"/memory/{folder}/{doc['id']}.json"),
     )
 
@@ -59,17 +70,25 @@ class MemoryStore:
             raise SessionNotFound(session_id)
         return Session.model_validate(copy.deepcopy(self.sessions[session_id]))
 
-    def list_sessions(self, query: str | None = None, sort: SortKey = "updated",
-                      limit: int | None = None, offset: int = 0) -> list[SessionSummary]:
+    def list_sessions(
+        self,
+        query: str | None = None,
+        sort: SortKey = "updated",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SessionSummary]:
         words = (query or "").casefold().split()
-        docs = [d for d in self.sessions.values()
-                if all(w in json.dumps(d, ensure_ascii=False).casefold() for w in words)]
+        docs = [
+            d
+            for d in self.sessions.values()
+            if all(w in json.dumps(d, ensure_ascii=False).casefold() for w in words)
+        ]
         rows = [_summary(d, "sessions") for d in docs]
         if sort == "title":
             rows.sort(key=lambda s: (s.title.casefold(), -s.updated_at))
         else:
             rows.sort(key=lambda s: (-s.updated_at, s.id))
-        return rows[offset:] if limit is None else rows[offset:offset + limit]
+        return rows[offset:] if limit is None else rows[offset : offset + limit]
 
     def count(self) -> int:
         return len(self.sessions)
@@ -137,9 +156,13 @@ class MemoryStore:
         return session_to_markdown(self.load(session_id))
 
     def export_json(self, session_id: str) -> str:
-        return json.dumps(self.sessions[session_id] if session_id in self.sessions
-                          else self.load(session_id).model_dump(mode="json"),
-                          ensure_ascii=False, indent=2)
+        return json.dumps(
+            self.sessions[session_id]
+            if session_id in self.sessions
+            else self.load(session_id).model_dump(mode="json"),
+            ensure_ascii=False,
+            indent=2,
+        )
 
     def import_json(self, text: str) -> Session:
         session = parse_import(text)

@@ -25,8 +25,11 @@ async def test_dialog_tells_the_truth_about_saving_and_the_key_in_use(tmp_path: 
     app = GrokApp(settings=settings, backend=demo_backend(reason="no API key"))
     async with app.run_test(size=(120, 40)) as pilot:
         app.chat.action_api_key()
-        await wait_for(pilot, lambda: isinstance(app.screen, ApiKeyScreen)
-                       and bool(app.screen.query("#where")), what="the dialog")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ApiKeyScreen) and bool(app.screen.query("#where")),
+            what="the dialog",
+        )
         dialog = app.screen
         assert isinstance(dialog, ApiKeyScreen)
         assert _text(dialog, "#current") == "Current key: none"
@@ -41,8 +44,11 @@ async def test_dialog_tells_the_truth_about_saving_and_the_key_in_use(tmp_path: 
         await wait_for(pilot, lambda: not app.backend.demo, what="the real backend")
         assert not (tmp_path / "config" / "config.toml").exists()
         app.chat.action_api_key()
-        await wait_for(pilot, lambda: isinstance(app.screen, ApiKeyScreen)
-                       and bool(app.screen.query("#where")), what="the dialog")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ApiKeyScreen) and bool(app.screen.query("#where")),
+            what="the dialog",
+        )
         current = _text(app.screen, "#current")  # type: ignore[arg-type]
         assert current.startswith("Current key: xai-") and "entered in this run" in current
         assert "k" * 10 not in current
@@ -54,14 +60,18 @@ def _distance(a: object, b: object) -> int:
     return abs(ra - rb) + abs(ga - gb) + abs(ba - bb)
 
 
-@pytest.mark.parametrize("theme", ["grok-dark", "grok-light", "nord", "solarized-light",
-                                   "high-contrast"])
+@pytest.mark.parametrize(
+    "theme", ["grok-dark", "grok-light", "nord", "solarized-light", "high-contrast"]
+)
 async def test_unchecked_box_is_visible(theme: str) -> None:
     app = GrokApp(settings=Settings(demo=True, theme=theme), backend=demo_backend())
     async with app.run_test(size=(120, 40)) as pilot:
         app.chat.action_api_key()
-        await wait_for(pilot, lambda: isinstance(app.screen, ApiKeyScreen)
-                       and bool(app.screen.query("#where")), what="the dialog")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ApiKeyScreen) and bool(app.screen.query("#where")),
+            what="the dialog",
+        )
         assert app.theme == theme
         box = app.screen.query_one("#save", Checkbox)
         button = box.get_visual_style("toggle--button")

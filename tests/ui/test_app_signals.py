@@ -13,8 +13,10 @@ from grok_tui.ui.widgets.status_bar import StatusBar
 
 
 async def test_a_key_entered_publishes_the_backend_and_the_screen_follows() -> None:
-    app = GrokApp(settings=Settings(demo=True, demo_reason="no API key"),
-                  backend=demo_backend(reason="no API key"))
+    app = GrokApp(
+        settings=Settings(demo=True, demo_reason="no API key"),
+        backend=demo_backend(reason="no API key"),
+    )
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
         banner = chat.query_one("#banner", Static)
@@ -41,4 +43,3 @@ async def test_a_published_backend_alone_updates_the_screen() -> None:
         app.backend_changed.publish(app.backend)  # ... until the signal
         await pilot.pause()
         assert not banner.display
-

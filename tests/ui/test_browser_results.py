@@ -20,8 +20,13 @@ T0 = 1_750_000_000.0
 
 
 def _saved(store: SessionStore, title: str, updated_at: float) -> Session:
-    session = Session(title=title, messages=[Message(role="user", text=f"{title} question"),
-                                             Message(role="assistant", text="an answer")])
+    session = Session(
+        title=title,
+        messages=[
+            Message(role="user", text=f"{title} question"),
+            Message(role="assistant", text="an answer"),
+        ],
+    )
     session.updated_at = updated_at
     store.save_snapshot(session.model_dump(mode="json"), touch=False)
     return session
@@ -29,17 +34,18 @@ def _saved(store: SessionStore, title: str, updated_at: float) -> Session:
 
 async def _open_browser(pilot: Any, app: GrokApp) -> SessionBrowserScreen:
     await pilot.press("f4")
-    await wait_for(pilot, lambda: isinstance(app.screen, SessionBrowserScreen),
-                   what="the session browser")
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, SessionBrowserScreen), what="the session browser"
+    )
     browser = app.screen
     assert isinstance(browser, SessionBrowserScreen)
-    await wait_for(pilot, lambda: len(browser.rows) == 2 and not browser.loading,
-                   what="the list")
+    await wait_for(pilot, lambda: len(browser.rows) == 2 and not browser.loading, what="the list")
     return browser
 
 
-async def _rename_highlighted(pilot: Any, app: GrokApp, browser: SessionBrowserScreen,
-                              title: str) -> None:
+async def _rename_highlighted(
+    pilot: Any, app: GrokApp, browser: SessionBrowserScreen, title: str
+) -> None:
     await pilot.press("f2")
     await wait_for(pilot, lambda: isinstance(app.screen, InputScreen), what="the dialog")
     app.screen.query_one("#value", Input).value = title
@@ -52,8 +58,12 @@ def _two_sessions(backend: Any, tmp_path: Path) -> tuple[SessionStore, Session, 
     store = SessionStore(tmp_path / "data")
     other = _saved(store, "other chat", T0)
     current = _saved(store, "open chat", T0 + 100)
-    return store, other, current, GrokApp(backend=backend, store=store,
-                                          session=store.load(current.id))
+    return (
+        store,
+        other,
+        current,
+        GrokApp(backend=backend, store=store, session=store.load(current.id)),
+    )
 
 
 async def test_renaming_the_open_session_reaches_the_chat_on_esc(

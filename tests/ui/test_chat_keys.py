@@ -31,8 +31,11 @@ async def test_page_keys_in_the_prompt_scroll_the_conversation(make_app: Any) ->
     async with app.run_test(size=(120, 30)) as pilot:
         chat = app.chat
         conv = chat.conversation
-        await wait_for(pilot, lambda: conv.max_scroll_y > 0 and _following(conv),
-                       what="the conversation at its end")
+        await wait_for(
+            pilot,
+            lambda: conv.max_scroll_y > 0 and _following(conv),
+            what="the conversation at its end",
+        )
         assert app.focused is chat.prompt
         await pilot.press("pageup")
         await wait_for(pilot, lambda: conv.scroll_y < conv.max_scroll_y, what="PageUp")
@@ -52,8 +55,7 @@ async def test_end_in_the_conversation_follows_again(make_app: Any) -> None:
     app = make_app(session=_long_session(turns=3, lines=60))
     async with app.run_test(size=(120, 30)) as pilot:
         conv = app.chat.conversation
-        await wait_for(pilot, lambda: conv.max_scroll_y > 0 and _following(conv),
-                       what="the layout")
+        await wait_for(pilot, lambda: conv.max_scroll_y > 0 and _following(conv), what="the layout")
         conv.focus()
         conv.scroll_to(y=0, animate=False, immediate=True)
         await wait_for(pilot, lambda: conv.scroll_y == 0, what="the scroll up")
@@ -68,9 +70,15 @@ async def test_escape_from_panes_gives_the_prompt_the_focus(make_app: Any) -> No
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
         await pilot.press("f3")
-        await wait_for(pilot, lambda: chat.search_form is not None
-                       and app.focused is not None and chat.search_form in app.focused.ancestors,
-                       what="the search form focused")
+        await wait_for(
+            pilot,
+            lambda: (
+                chat.search_form is not None
+                and app.focused is not None
+                and chat.search_form in app.focused.ancestors
+            ),
+            what="the search form focused",
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.focused is chat.prompt, what="Esc to the prompt")
         assert not chat.query_one("#search-pane").display  # Esc closed it
@@ -110,8 +118,11 @@ async def test_footer_keeps_help_and_commands_at_80_columns(make_app: Any) -> No
         assert {"help", "command_palette", "quit"} <= set(actions())
         assert sum(k.outer_size.width for k in footer.query(FooterKey)) <= 80
         await pilot.resize_terminal(160, 50)
-        await wait_for(pilot, lambda: "send" in actions() and "toggle_tool_log" in actions(),
-                       what="every hint at 160 columns")
+        await wait_for(
+            pilot,
+            lambda: "send" in actions() and "toggle_tool_log" in actions(),
+            what="every hint at 160 columns",
+        )
 
 
 async def test_a_dialog_opened_mid_burst_gets_the_keys_after_it(make_app: Any) -> None:
@@ -124,13 +135,16 @@ async def test_a_dialog_opened_mid_burst_gets_the_keys_after_it(make_app: Any) -
     async with app.run_test(size=(120, 30)) as pilot:
         chat = app.chat
         await wait_for(pilot, lambda: app.focused is chat.prompt, what="the prompt")
-        keys = [events.Key("ctrl+s", "\x13"), *(events.Key(c if c != " " else "space", c)
-                                                  for c in "Be brief."),
-                events.Key("ctrl+s", "\x13")]
+        keys = [
+            events.Key("ctrl+s", "\x13"),
+            *(events.Key(c if c != " " else "space", c) for c in "Be brief."),
+            events.Key("ctrl+s", "\x13"),
+        ]
         for key in keys:
             app.post_message(key)
-        await wait_for(pilot, lambda: chat.session.system_prompt == "Be brief.",
-                       what="the system prompt saved")
+        await wait_for(
+            pilot, lambda: chat.session.system_prompt == "Be brief.", what="the system prompt saved"
+        )
         assert chat.prompt.text == ""
 
 
@@ -139,8 +153,10 @@ async def test_a_remap_onto_a_key_the_prompt_takes_is_reported(make_app: Any) ->
 
     app = make_app(settings=Settings(keys={"chat.api_key": "f6"}))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: any("chat.api_key" in str(n.message)
-                                          for n in app._notifications),
-                       what="the warning")
+        await wait_for(
+            pilot,
+            lambda: any("chat.api_key" in str(n.message) for n in app._notifications),
+            what="the warning",
+        )
         [note] = [n for n in app._notifications if "chat.api_key" in str(n.message)]
         assert "TextArea" in str(note.message) and note.severity == "warning"

@@ -181,7 +181,8 @@ async def test_midstream_error_keeps_partial_with_message(make_app: Any, fake: F
         await pilot.press("ctrl+r")
         await _until_idle(pilot, app)
         await wait_for(
-            pilot, lambda: chat.session.messages[-1].status == MessageStatus.COMPLETE,
+            pilot,
+            lambda: chat.session.messages[-1].status == MessageStatus.COMPLETE,
             what="the retry",
         )
         assert [m.role for m in chat.session.messages] == ["user", "assistant"]
@@ -222,7 +223,9 @@ async def test_markup_in_model_output_is_literal(make_app: Any, fake: FakeXAI) -
         view = chat.conversation.view_for(reply)
         assert view is not None
         lines = "".join(
-            seg.text for strip in view.body.rendered_lines(140) for seg in strip  # type: ignore[union-attr]
+            seg.text
+            for strip in view.body.rendered_lines(140)
+            for seg in strip  # type: ignore[union-attr]
         )
         assert "[@click=app.quit]x[/]" in lines and "[bold red]boom[/]" in lines
         user_view = chat.conversation.view_for(chat.session.messages[0])
@@ -243,8 +246,10 @@ async def test_untrusted_metadata_renders_literally(make_app: Any) -> None:
         model=f"grok {evil}",
         reasoning=f"thinking {evil} \x1b[31mred",
         reasoning_seconds=2.0,
-        citations=[Citation(number=1, url=f"https://a.example/{evil}", title=f"T {evil}"),
-                   Citation(number=2, url="javascript:alert(1)", title="[bold]x")],
+        citations=[
+            Citation(number=1, url=f"https://a.example/{evil}", title=f"T {evil}"),
+            Citation(number=2, url="javascript:alert(1)", title="[bold]x"),
+        ],
         usage=Usage(input_tokens=10, output_tokens=5, server_side_tool_calls={evil: 1}),
         status=MessageStatus.FAILED,
     )
@@ -359,9 +364,12 @@ def _big_session(n: int) -> Session:
             msgs.append(Message(role="user", text=f"question {i}"))
         else:
             msgs.append(
-                Message(role="assistant", text=f"## Answer {i}\n\nSome *text* with `code`.\n\n"
-                        "```python\nprint(1)\n```\n", model="grok-4.3",
-                        usage=Usage(input_tokens=10, output_tokens=20))
+                Message(
+                    role="assistant",
+                    text=f"## Answer {i}\n\nSome *text* with `code`.\n\n```python\nprint(1)\n```\n",
+                    model="grok-4.3",
+                    usage=Usage(input_tokens=10, output_tokens=20),
+                )
             )
     return Session(messages=msgs)
 
@@ -439,8 +447,9 @@ async def test_demo_banner_and_switching_to_a_key(tmp_path: Path) -> None:
         assert "Demo mode" in _plain(banner) and "no API key" in _plain(banner)
         key = "xai-" + "k" * 40
         app.use_api_key(key, save=True)
-        await wait_for(pilot, lambda: (tmp_path / "config" / "config.toml").exists(),
-                       what="the config file")
+        await wait_for(
+            pilot, lambda: (tmp_path / "config" / "config.toml").exists(), what="the config file"
+        )
         await app.workers.wait_for_complete()
         assert not banner.display
         assert not app.backend.demo
@@ -490,8 +499,9 @@ async def test_dialogs_model_system_prompt_attach(
         chat = app.chat
         # Model picker (Ctrl+O): the list comes from the API; type an id, Enter.
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ModelPickerScreen",
-                       what="the model picker")
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "ModelPickerScreen", what="the model picker"
+        )
         await pilot.press(*"grok-3-mini")
         await pilot.pause(0.1)
         await pilot.press("enter")
@@ -499,16 +509,18 @@ async def test_dialogs_model_system_prompt_attach(
         assert chat.session.model == "grok-3-mini"
         # System prompt (Ctrl+S opens the editor; Ctrl+S in it saves).
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "TextEditorScreen",
-                       what="the editor")
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "TextEditorScreen", what="the editor"
+        )
         await pilot.press(*"Be brief.")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is chat, what="the editor to close")
         assert chat.session.system_prompt == "Be brief."
         # Attach (Ctrl+T): a path, Enter.
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "AttachScreen",
-                       what="the attach dialog")
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "AttachScreen", what="the attach dialog"
+        )
         app.screen.query_one("#path").value = str(good)  # type: ignore[attr-defined]
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is chat, what="the attach dialog to close")
@@ -569,15 +581,23 @@ async def test_f4_session_browser_opens_a_saved_session(backend: Any, tmp_path: 
     from grok_tui.store import SessionStore
 
     store = SessionStore(tmp_path / "data")
-    old = Session(title="older chat", messages=[Message(role="user", text="old question"),
-                                                 Message(role="assistant", text="old answer")])
+    old = Session(
+        title="older chat",
+        messages=[
+            Message(role="user", text="old question"),
+            Message(role="assistant", text="old answer"),
+        ],
+    )
     store.save(old)
     app = GrokApp(backend=backend, store=store)
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
         await pilot.press("f4")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "SessionBrowserScreen",
-                       what="the session browser")
+        await wait_for(
+            pilot,
+            lambda: type(app.screen).__name__ == "SessionBrowserScreen",
+            what="the session browser",
+        )
         await wait_for(pilot, lambda: bool(app.screen.query("DataTable")), what="the list")
         await pilot.pause(0.3)
         await pilot.press("enter")
@@ -626,7 +646,9 @@ async def test_save_failure_is_shown_once_until_a_save_succeeds(
         errors = [(m, kw) for m, kw in notes if kw.get("severity") == "error"]
         assert len(errors) == 1, notes  # once, not once per failed write
         message, kw = errors[0]
-        assert message.startswith("Could not save the session: the disk is full (/data/sessions/abc.json).")
+        assert message.startswith(
+            "Could not save the session: the disk is full (/data/sessions/abc.json)."
+        )
         assert kw["markup"] is False
         assert label.display
         assert str(label.render()) == "✖ not saved: the disk is full"
@@ -669,8 +691,10 @@ def _reply(**kw: Any) -> Message:
         ({"reasoning_seconds": 0.1}, "Thought for 0.1 s"),
         ({"reasoning_seconds": 2.0}, "Thought for 2.0 s"),
         ({"reasoning_seconds": 0.0, "usage": Usage(reasoning_tokens=42)}, "42 reasoning tokens"),
-        ({"reasoning_seconds": 3.0, "usage": Usage(reasoning_tokens=1200)},
-         "Thought for 3.0 s, 1,200 reasoning tokens"),
+        (
+            {"reasoning_seconds": 3.0, "usage": Usage(reasoning_tokens=1200)},
+            "Thought for 3.0 s, 1,200 reasoning tokens",
+        ),
         ({"reasoning": "Let me think.", "reasoning_seconds": 0.0}, "▸ Reasoning"),
         ({}, ""),
     ],
@@ -776,8 +800,9 @@ async def test_failed_reply_shows_the_sentence_and_a_dim_detail_line(make_app: A
     )
     short = _failed("Invalid request: bad value", status=400)
     long = _failed(long_msg)
-    session = Session(messages=[Message(role="user", text="a"), short,
-                                Message(role="user", text="b"), long])
+    session = Session(
+        messages=[Message(role="user", text="a"), short, Message(role="user", text="b"), long]
+    )
     app = make_app(session=session)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
@@ -797,7 +822,7 @@ async def test_failed_reply_shows_the_sentence_and_a_dim_detail_line(make_app: A
         )
         content = long_footer.content
         dim_spans = [s for s in content.spans if "dim" in str(s.style)]  # type: ignore[union-attr]
-        assert dim_spans and content.plain[dim_spans[0].start:].lstrip("\n") == lines[1]  # type: ignore[union-attr]
+        assert dim_spans and content.plain[dim_spans[0].start :].lstrip("\n") == lines[1]  # type: ignore[union-attr]
 
 
 async def test_deleting_the_streaming_session_stops_it_and_keeps_it_deleted(
@@ -821,11 +846,13 @@ async def test_deleting_the_streaming_session_stops_it_and_keeps_it_deleted(
         )
         old_id = chat.session.id
         await pilot.press("f4")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "SessionBrowserScreen",
-                       what="the session browser")
+        await wait_for(
+            pilot,
+            lambda: type(app.screen).__name__ == "SessionBrowserScreen",
+            what="the session browser",
+        )
         browser: Any = app.screen
-        await wait_for(pilot, lambda: browser.rows != [] and not browser.loading,
-                       what="the list")
+        await wait_for(pilot, lambda: browser.rows != [] and not browser.loading, what="the list")
         await pilot.pause(0.3)
         await pilot.press("alt+d")
         await wait_for(pilot, lambda: chat.session.id != old_id, what="a new chat")
@@ -836,7 +863,9 @@ async def test_deleting_the_streaming_session_stops_it_and_keeps_it_deleted(
     store.close()
 
 
-async def test_reply_cut_off_by_a_crash_reopens_as_interrupted(make_app: Any, fake: FakeXAI) -> None:
+async def test_reply_cut_off_by_a_crash_reopens_as_interrupted(
+    make_app: Any, fake: FakeXAI
+) -> None:
     """A checkpoint taken mid-stream holds a STREAMING reply; reopened, it is
     shown as interrupted (failed, retryable), not as a reply still streaming."""
     session = Session()

@@ -95,8 +95,9 @@ async def test_a_custom_title_keeps_the_file(real_store: SessionStore) -> None:
     assert cp.discarded == 0
 
 
-async def test_save_in_flight_when_deleted_is_dropped(real_store: SessionStore,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_save_in_flight_when_deleted_is_dropped(
+    real_store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     results: list[str | None] = []
     dropped: list[str] = []
     cp = Checkpointer(real_store, on_result=results.append, on_dropped=dropped.append)
@@ -137,9 +138,11 @@ def _turn_with_image(session: Session, image: Path) -> Path:
     from grok_tui.chat.models import Attachment
 
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
-    add_user_message(session, "what is this?",
-                     [Attachment(source="file", path=str(image), name=image.name,
-                                 mime_type="image/png")])
+    add_user_message(
+        session,
+        "what is this?",
+        [Attachment(source="file", path=str(image), name=image.name, mime_type="image/png")],
+    )
     start_reply(session, session.model)
     return image
 

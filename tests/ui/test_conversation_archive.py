@@ -44,7 +44,7 @@ def _mounted(conv: Conversation) -> list[MessageView]:
 
 async def _add(pilot: Any, conv: Conversation, count: int) -> list[Message]:
     added: list[Message] = []
-    for i in range(count):
+    for _ in range(count):
         msg = _message(len(conv.messages))
         conv.messages.append(msg)
         await conv.add_message(msg)

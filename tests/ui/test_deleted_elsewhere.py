@@ -24,8 +24,11 @@ async def _turn(pilot: Any, app: GrokApp, text: str) -> None:
 
     def finished() -> bool:
         msgs = chat.session.messages
-        return (len(msgs) == before + 2 and msgs[-1].status != MessageStatus.STREAMING
-                and not chat.is_streaming)
+        return (
+            len(msgs) == before + 2
+            and msgs[-1].status != MessageStatus.STREAMING
+            and not chat.is_streaming
+        )
 
     await wait_for(pilot, finished, steps=3000, what="the reply to end")
     await chat.checkpointer.flush()
@@ -47,8 +50,9 @@ async def test_deleted_in_another_window_goes_on_as_a_new_session(
 
         other_window.delete(old_id)
         await _turn(pilot, app, "second question")  # its saves are dropped
-        await wait_for(pilot, lambda: chat.session.id != old_id, steps=3000,
-                       what="the chat to fork")
+        await wait_for(
+            pilot, lambda: chat.session.id != old_id, steps=3000, what="the chat to fork"
+        )
         await chat.checkpointer.flush()
 
         new_id = chat.session.id
@@ -84,18 +88,31 @@ async def test_deleted_in_this_windows_browser_stays_deleted(
         await pilot.press("enter")
         # The reply message exists from its start (streaming or, on a slow
         # machine, already finished: the delete below must win either way).
-        await wait_for(pilot, lambda: len(chat.session.messages) == 4, steps=3000,
-                       what="the reply to start")
+        await wait_for(
+            pilot, lambda: len(chat.session.messages) == 4, steps=3000, what="the reply to start"
+        )
         await pilot.press("f4")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "SessionBrowserScreen",
-                       steps=3000, what="the session browser")
+        await wait_for(
+            pilot,
+            lambda: type(app.screen).__name__ == "SessionBrowserScreen",
+            steps=3000,
+            what="the session browser",
+        )
         browser = app.screen
-        await wait_for(pilot, lambda: browser.highlighted_id() is not None,  # type: ignore[attr-defined]
-                       steps=3000, what="a highlighted row")
+        await wait_for(
+            pilot,
+            lambda: browser.highlighted_id() is not None,  # type: ignore[attr-defined]
+            steps=3000,
+            what="a highlighted row",
+        )
         assert browser.highlighted_id() == old_id  # type: ignore[attr-defined]
         await pilot.press("f8")
-        await wait_for(pilot, lambda: app.screen is chat and chat.session.id != old_id,
-                       steps=3000, what="a new chat after deleting the open one")
+        await wait_for(
+            pilot,
+            lambda: app.screen is chat and chat.session.id != old_id,
+            steps=3000,
+            what="a new chat after deleting the open one",
+        )
         await chat.checkpointer.flush()
         assert not chat.is_streaming
     store.close()

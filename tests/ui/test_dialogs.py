@@ -16,9 +16,9 @@ from textual.widgets import Input, OptionList, Static, TextArea
 
 from grok_tui.api.errors import AuthenticationError
 from grok_tui.api.models import ModelInfo
+from grok_tui.config.keymap import key_label, keys_label
 from grok_tui.ui.screens.api_key import ApiKeyScreen, check_api_key
 from grok_tui.ui.screens.attach import AttachScreen, complete_path
-from grok_tui.config.keymap import key_label, keys_label
 from grok_tui.ui.screens.help import HelpScreen
 from grok_tui.ui.screens.model_picker import ModelPickerScreen
 from grok_tui.ui.screens.text_editor import TextEditorScreen
@@ -60,7 +60,9 @@ class Host(App[None]):
 
 MODELS = [
     ModelInfo("grok-4.3", ("grok-4.3-latest",), 1.25, 0.2, 2.5),
-    ModelInfo("grok-4.20-0309-reasoning", ("grok-4.20", "grok-4.20-reasoning-latest"), 2.0, 0.2, 6.0),
+    ModelInfo(
+        "grok-4.20-0309-reasoning", ("grok-4.20", "grok-4.20-reasoning-latest"), 2.0, 0.2, 6.0
+    ),
     ModelInfo("grok-3-mini", (), 0.3, 0.075, 0.5),
     ModelInfo(f"evil{INJECT}", (), None, None, None),
 ]
@@ -341,12 +343,16 @@ def test_attach_dialog_shows_small_sizes_in_bytes(tmp_path: Path) -> None:
     from grok_tui.ui.screens.attach import describe_input
     from grok_tui.ui.widgets.message_view import attachment_chip
 
-    png = bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-    ) + b"\0" * 7
+    png = (
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        )
+        + b"\0" * 7
+    )
     (tmp_path / "tiny.png").write_bytes(png)
     ok, message = describe_input("tiny.png", tmp_path)
     assert ok and message == "PNG image, 73 bytes: tiny.png"
     assert attachment_chip(attachment_from_input(str(tmp_path / "tiny.png"))).endswith(
-        "tiny.png 73 bytes")
+        "tiny.png 73 bytes"
+    )

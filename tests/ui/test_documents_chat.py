@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.test_documents import PDF, make
 
+
 async def test_chat_attach_pdf_upload_and_refusal(make_app: Any, fake: Any, tmp_path: Path) -> None:
     from tests.ui.conftest import wait_for
 
@@ -25,15 +26,19 @@ async def test_chat_attach_pdf_upload_and_refusal(make_app: Any, fake: Any, tmp_
         chat.prompt.set_text("what is in it?")
         chat.prompt.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "could not upload paper.pdf" in chat_notice(chat),
-                       what="the refusal")
+        await wait_for(
+            pilot, lambda: "could not upload paper.pdf" in chat_notice(chat), what="the refusal"
+        )
         assert chat.prompt.text == "what is in it?" and len(chat.attachments) == 1
         assert chat.session.messages == []
         assert not [r for r in fake.requests if r.path == "/v1/responses"]
         # Sent again: uploaded, then referenced by id.
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(chat.session.messages) == 2 and not chat.is_streaming,
-                       what="the reply")
+        await wait_for(
+            pilot,
+            lambda: len(chat.session.messages) == 2 and not chat.is_streaming,
+            what="the reply",
+        )
         user = chat.session.messages[0]
         att = user.attachments[0]
         assert att.kind == "document" and att.file_id in fake.files.files

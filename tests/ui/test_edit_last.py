@@ -17,7 +17,6 @@ from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.message_view import MessageView
-
 from tests.ui.conftest import wait_for
 
 
@@ -33,9 +32,15 @@ async def _send(pilot: Any, app: GrokApp, text: str) -> None:
     chat.prompt.set_text(text)
     chat.prompt.focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: not chat.is_streaming and chat.session.messages
-                   and chat.session.messages[-1].status == MessageStatus.COMPLETE,
-                   what="the reply")
+    await wait_for(
+        pilot,
+        lambda: (
+            not chat.is_streaming
+            and chat.session.messages
+            and chat.session.messages[-1].status == MessageStatus.COMPLETE
+        ),
+        what="the reply",
+    )
     await chat.checkpointer.flush()
 
 
@@ -100,7 +105,8 @@ async def test_ctrl_l_edit_send_saves_one_edited_turn(
         session_id = chat.session.id
     saved = real_store.load(session_id)
     assert [m.text for m in saved.messages if m.role == "user"] == [
-        "first question", "second question"
+        "first question",
+        "second question",
     ]
     assert len(saved.messages) == 4 and saved.messages[-1].status == MessageStatus.COMPLETE
     posts = [r for r in fake.requests if r.method == "POST"]
@@ -133,8 +139,11 @@ async def test_edit_whose_request_never_starts_puts_the_turn_back(
         fake.queue_scenarios(["error_500"])
         chat.prompt.set_text("second question")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: chat.pending_edit is not None and not chat.is_streaming,
-                       what="the edit to come back")
+        await wait_for(
+            pilot,
+            lambda: chat.pending_edit is not None and not chat.is_streaming,
+            what="the edit to come back",
+        )
         assert [m.id for m in chat.session.messages] == original
         assert chat.prompt.text == "second question"
         assert chat.query_one("#edit-banner", EditBanner).shown
@@ -144,8 +153,9 @@ async def test_edit_whose_request_never_starts_puts_the_turn_back(
         assert [m.id for m in saved.messages] == original
 
 
-async def test_regenerate_is_refused_while_editing(backend: Any, real_store: SessionStore,
-                                                   fake: FakeXAI) -> None:
+async def test_regenerate_is_refused_while_editing(
+    backend: Any, real_store: SessionStore, fake: FakeXAI
+) -> None:
     app = GrokApp(backend=backend, store=real_store)
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat

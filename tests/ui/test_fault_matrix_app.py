@@ -93,8 +93,11 @@ def _posts(server: FakeServer) -> int:
 
 def _screen_status(view: MessageView) -> str:
     header = _plain(view.query_one(".msg-header", Static))
-    for mark, status in (("✖ failed", "failed"), ("■ stopped", "stopped"),
-                         ("● streaming", "streaming")):
+    for mark, status in (
+        ("✖ failed", "failed"),
+        ("■ stopped", "stopped"),
+        ("● streaming", "streaming"),
+    ):
         if mark in header:
             return status
     return "complete"
@@ -182,7 +185,10 @@ async def _until_idle(pilot: Any, chat: ChatScreen) -> None:
 
 @pytest.mark.parametrize("ui", UI_CASES, ids=[u.name for u in UI_CASES])
 async def test_fault_in_the_app(
-    ui: UiCase, server: FakeServer, client_outcomes: dict[str, Outcome], tmp_path: Path,
+    ui: UiCase,
+    server: FakeServer,
+    client_outcomes: dict[str, Outcome],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     case = ui.case
@@ -196,12 +202,17 @@ async def test_fault_in_the_app(
         key = WRONG_KEY
     fake.queue_scenarios(list(ui.queue))
     client = XAIClient(
-        key, base_url, timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
+        key,
+        base_url,
+        timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
         retry=RetryPolicy(max_retries=UI_MAX_RETRIES, sleep=_no_sleep),
     )
     store = SessionStore(tmp_path / "data")
-    app = GrokApp(settings=Settings(base_url=base_url), store=store,
-                  backend=Backend(client=client, demo=False))
+    app = GrokApp(
+        settings=Settings(base_url=base_url),
+        store=store,
+        backend=Backend(client=client, demo=False),
+    )
     question = f"my carefully typed question about {case.scenario or case.special}"
     log_loaded: list[bool] = []
     load_tool_log = ChatScreen._load_tool_log
@@ -230,8 +241,11 @@ async def test_fault_in_the_app(
             assert len(_tool_log_retries(chat)) == ui.retries, _tool_log_retries(chat)
 
             if ui.surface == "notice":
-                await wait_for(pilot, lambda: notice.display and chat.prompt.text != "",
-                               what="the notice and the restored prompt")
+                await wait_for(
+                    pilot,
+                    lambda: notice.display and chat.prompt.text != "",
+                    what="the notice and the restored prompt",
+                )
                 message = _norm(client_outcomes[case.name].user_message)
                 assert_one_sentence_and_next_step(message, ui)
                 assert _norm(_plain(notice)) == UI_NOTICE.format(message=message)
@@ -300,8 +314,11 @@ async def test_fault_in_the_app(
                 asked = [question, "and one more question"]
             await wait_for(
                 pilot,
-                lambda: not chat.is_streaming and len(chat.session.messages) == 2 * len(asked)
-                and chat.session.messages[-1].status == MessageStatus.COMPLETE,
+                lambda: (
+                    not chat.is_streaming
+                    and len(chat.session.messages) == 2 * len(asked)
+                    and chat.session.messages[-1].status == MessageStatus.COMPLETE
+                ),
                 what="the next request to complete",
             )
             msgs = chat.session.messages
@@ -319,8 +336,9 @@ async def test_fault_in_the_app(
         store.close()
 
 
-@pytest.mark.parametrize("ui", [u for u in UI_CASES if u.case.scenario in ("error_401", "drop")],
-                         ids=lambda u: u.name)
+@pytest.mark.parametrize(
+    "ui", [u for u in UI_CASES if u.case.scenario in ("error_401", "drop")], ids=lambda u: u.name
+)
 async def test_fault_in_a_later_turn_keeps_the_history(
     ui: UiCase, server: FakeServer, tmp_path: Path
 ) -> None:
@@ -328,11 +346,18 @@ async def test_fault_in_a_later_turn_keeps_the_history(
     only the failed turn is taken back (nothing arrived) or marked failed."""
     fake = server.fake
     fake.reset()
-    client = XAIClient(KEY, server.url, timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
-                       retry=RetryPolicy(max_retries=UI_MAX_RETRIES, sleep=_no_sleep))
+    client = XAIClient(
+        KEY,
+        server.url,
+        timeouts=Timeouts(connect=2.0, read=READ_TIMEOUT),
+        retry=RetryPolicy(max_retries=UI_MAX_RETRIES, sleep=_no_sleep),
+    )
     store = SessionStore(tmp_path / "data")
-    app = GrokApp(settings=Settings(base_url=server.url), store=store,
-                  backend=Backend(client=client, demo=False))
+    app = GrokApp(
+        settings=Settings(base_url=server.url),
+        store=store,
+        backend=Backend(client=client, demo=False),
+    )
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             chat = app.chat
@@ -344,8 +369,11 @@ async def test_fault_in_a_later_turn_keeps_the_history(
             await _send(pilot, chat, "the second question")
             await _until_idle(pilot, chat)
             if ui.surface == "notice":
-                await wait_for(pilot, lambda: chat.prompt.text == "the second question",
-                               what="the restored prompt")
+                await wait_for(
+                    pilot,
+                    lambda: chat.prompt.text == "the second question",
+                    what="the restored prompt",
+                )
                 assert [(m.role, m.text, m.status) for m in chat.session.messages] == first
             else:
                 msgs = chat.session.messages

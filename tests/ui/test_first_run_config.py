@@ -47,7 +47,9 @@ async def test_first_run_creates_the_commented_file_and_later_runs_keep_edits() 
     after = cfg.stat()
     assert cfg.read_bytes() == edited.encode("utf-8")  # byte-identical
     assert (after.st_mtime_ns, after.st_ino, stat.S_IMODE(after.st_mode)) == (
-        before.st_mtime_ns, before.st_ino, 0o640
+        before.st_mtime_ns,
+        before.st_ino,
+        0o640,
     )
     assert not any("config" in text for text in shown), shown
     app = build_app(build_parser().parse_args(["--demo"]))

@@ -4,7 +4,6 @@ demo, search turned on always gives a searched reply."""
 
 from __future__ import annotations
 
-
 from grok_tui.chat.search import SearchSettings, WebSearchSettings
 from grok_tui.config import Settings
 from grok_tui.ui.app import GrokApp
@@ -57,8 +56,12 @@ async def test_demo_with_search_on_always_searches() -> None:
         chat.session.search = SearchSettings(web=WebSearchSettings(enabled=True))
         chat.prompt.set_text("hello there")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(chat.session.messages) == 2 and not chat.is_streaming,
-                       steps=1000, what="the reply")
+        await wait_for(
+            pilot,
+            lambda: len(chat.session.messages) == 2 and not chat.is_streaming,
+            steps=1000,
+            what="the reply",
+        )
         reply = chat.session.messages[-1]
         assert reply.tool_calls and reply.citations
         assert chat.query_one("#tool-log", ToolLog).row_count >= 2

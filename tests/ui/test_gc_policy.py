@@ -25,7 +25,9 @@ def _gen1_collections(n: int) -> None:
         gc.collect(1)
 
 
-def test_start_freezes_startup_objects_and_turns_off_automatic_full_collections(restore_gc: None) -> None:
+def test_start_freezes_startup_objects_and_turns_off_automatic_full_collections(
+    restore_gc: None,
+) -> None:
     policy = GcPolicy(lambda: False)
     gen0, gen1, _ = gc.get_threshold()
     policy.start()
@@ -35,7 +37,9 @@ def test_start_freezes_startup_objects_and_turns_off_automatic_full_collections(
         assert gc.get_threshold()[2] > 10**6
     finally:
         policy.stop()
-    assert gc.get_threshold() == (gen0, gen1, gc.get_threshold()[2]) and gc.get_threshold()[2] < 10**6
+    assert (
+        gc.get_threshold() == (gen0, gen1, gc.get_threshold()[2]) and gc.get_threshold()[2] < 10**6
+    )
     assert gc.get_freeze_count() == 0
 
 
@@ -58,7 +62,9 @@ def test_a_full_collection_runs_only_when_no_reply_streams(restore_gc: None) -> 
         policy.stop()
 
 
-def test_a_very_long_stream_still_gets_a_full_collection(restore_gc: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_very_long_stream_still_gets_a_full_collection(
+    restore_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gc_policy, "FORCE_AFTER_GEN1", 15)
     policy = GcPolicy(lambda: True)
     policy.start()

@@ -8,7 +8,6 @@ from typing import Any
 from grok_tui.chat.models import MessageStatus
 from grok_tui.fake import FakeXAI
 from grok_tui.ui.widgets.status_bar import StatusBar
-
 from tests.ui.conftest import wait_for
 
 

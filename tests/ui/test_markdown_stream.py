@@ -493,7 +493,9 @@ def painted(widget: StreamingMarkdown) -> list[Strip]:
     return widget.render_lines(widget.outer_size.region)
 
 
-async def test_painted_lines_after_growing_equal_a_fresh_paint(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_painted_lines_after_growing_equal_a_fresh_paint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Each flush grows the widget (a new code line, a new paragraph line); the
     # lines painted before the growth are reused, not the bottom border/padding.
     # (Growth in steps of one row, so that it grows on nearly every flush.)

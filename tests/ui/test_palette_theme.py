@@ -22,8 +22,11 @@ async def test_palette_lists_one_theme_command(make_app: Any) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"theme")
-        await wait_for(pilot, lambda: bool(app.screen.query(CommandList))
-                       and len(_prompts(app)) >= 2, what="palette hits")
+        await wait_for(
+            pilot,
+            lambda: bool(app.screen.query(CommandList)) and len(_prompts(app)) >= 2,
+            what="palette hits",
+        )
         await pilot.pause(0.3)
         prompts = [p.splitlines()[0] for p in _prompts(app)]
         choose = [p for p in prompts if "choose" in p]

@@ -49,11 +49,17 @@ def _footer(app: GrokApp) -> str:
 async def test_search_on_chat_api_said_in_status_bar_and_on_the_turn(
     fake: FakeXAI, store: Any
 ) -> None:
-    client = XAIClient(TEST_KEY, "http://fake.invalid/v1", api="chat",
-                       transport=FakeTransport(fake), retry=RetryPolicy(max_retries=0))
+    client = XAIClient(
+        TEST_KEY,
+        "http://fake.invalid/v1",
+        api="chat",
+        transport=FakeTransport(fake),
+        retry=RetryPolicy(max_retries=0),
+    )
     settings = Settings(search=SearchSettings.model_validate({"web": {"enabled": True}}))
-    app = GrokApp(settings=settings, backend=Backend(client=client, demo=False, fake=fake),
-                  store=store)
+    app = GrokApp(
+        settings=settings, backend=Backend(client=client, demo=False, fake=fake), store=store
+    )
     async with app.run_test(size=(160, 40)) as pilot:
         bar = app.chat.query_one("#status")
         assert "search not sent (chat API)" in bar.plain  # type: ignore[attr-defined]
@@ -66,8 +72,9 @@ async def test_search_on_chat_api_said_in_status_bar_and_on_the_turn(
             "web search not sent: search tools exist only on the Responses API, "
             "not on Chat Completions (api = chat)"
         ]
-        await wait_for(pilot, lambda: "Note: web search not sent" in _footer(app),
-                       what="the note on the turn")
+        await wait_for(
+            pilot, lambda: "Note: web search not sent" in _footer(app), what="the note on the turn"
+        )
 
 
 async def test_effort_the_model_refuses_is_not_sent_nor_shown(make_app: Any, fake: FakeXAI) -> None:
@@ -103,8 +110,9 @@ async def test_api_key_in_prompt_asks_first_and_is_masked_everywhere(
     async with app.run_test(size=(160, 40)) as pilot:
         chat = app.chat
         await _send(pilot, app, prompt)
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen",
-                       what="the confirmation")
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the confirmation"
+        )
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen is chat, what="the dialog to close")
         assert _posts(fake) == []
@@ -112,8 +120,9 @@ async def test_api_key_in_prompt_asks_first_and_is_masked_everywhere(
         assert "contains your API key" in str(chat.query_one("#notice").render())
 
         await pilot.press("enter")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen",
-                       what="the confirmation")
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the confirmation"
+        )
         await pilot.press("y")
         await _until_reply_done(pilot, app)
         await app.chat.checkpointer.flush()
@@ -122,7 +131,11 @@ async def test_api_key_in_prompt_asks_first_and_is_masked_everywhere(
         # ... and it is masked in the chat, on screen and in what is saved.
         user = chat.session.messages[-2]
         assert user.text == f"why does {mask_key(TEST_KEY)} fail?"
-        leaks = [m.group(0) for s in store.saved for m in re.finditer(r".{60}" + re.escape(TEST_KEY), json.dumps(s))]
+        leaks = [
+            m.group(0)
+            for s in store.saved
+            for m in re.finditer(r".{60}" + re.escape(TEST_KEY), json.dumps(s))
+        ]
         assert store.saved and not leaks, leaks[:3]
         assert all(TEST_KEY not in entry for entry in app.history.entries)
         shown = " ".join(str(v.render()) for v in chat.query("MessageView"))

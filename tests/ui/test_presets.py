@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 

@@ -234,8 +234,12 @@ async def test_keys_arriving_in_one_burst_keep_their_order() -> None:
     app = PromptApp()
     async with app.run_test() as pilot:
         burst = [
-            events.Key("a", "a"), events.Key("b", "b"), events.Key("ctrl+j", "\n"),
-            events.Key("c", "c"), events.Key("d", "d"), events.Key("enter", "\r"),
+            events.Key("a", "a"),
+            events.Key("b", "b"),
+            events.Key("ctrl+j", "\n"),
+            events.Key("c", "c"),
+            events.Key("d", "d"),
+            events.Key("enter", "\r"),
         ]
         for key in burst:  # posted back to back, as the driver does, without waiting
             app.post_message(key)

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.command import CommandPalette
-from textual.widgets import Input
 
 from grok_tui.config import Settings, describe_settings, load_settings
 from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
@@ -46,18 +44,19 @@ async def send(pilot: Any, app: GrokApp, text: str, *, confirm: bool = False) ->
     chat.prompt.focus()
     await pilot.press("enter")
     if confirm:
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen",
-                       what="the API key question")
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the API key question"
+        )
         await pilot.press("y")
         await wait_for(
             pilot,
             lambda: sum(1 for m in chat.session.messages if m.role == "assistant") > replies,
             what="the reply to start",
         )
-    await wait_for(pilot, lambda: chat.session.messages and not chat.is_streaming,
-                   what="the reply to end")
-    await wait_for(pilot, lambda: not chat.prompt.history_writes_pending,
-                   what="the history write")
+    await wait_for(
+        pilot, lambda: chat.session.messages and not chat.is_streaming, what="the reply to end"
+    )
+    await wait_for(pilot, lambda: not chat.prompt.history_writes_pending, what="the history write")
 
 
 async def test_a_prompt_sent_yesterday_is_one_up_away(make_app: Any, tmp_path: Path) -> None:
@@ -95,8 +94,10 @@ async def test_order_across_runs_and_this_run(make_app: Any, tmp_path: Path) -> 
 async def test_prefix_search_over_the_saved_history(make_app: Any, tmp_path: Path) -> None:
     history_path(tmp_path).parent.mkdir(parents=True)
     history_path(tmp_path).write_text(
-        "".join(json.dumps(t) + "\n" for t in
-                ["explain monads", "weather in Oslo", "explain closures", "hello", "explain"])
+        "".join(
+            json.dumps(t) + "\n"
+            for t in ["explain monads", "weather in Oslo", "explain closures", "hello", "explain"]
+        )
     )
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -112,14 +113,16 @@ async def test_prefix_search_over_the_saved_history(make_app: Any, tmp_path: Pat
         await pilot.press("down", "down")
         assert prompt.text == "explain "  # the typed text is back
         await pilot.press("enter")  # sending it works as usual
-        await wait_for(pilot, lambda: not app.chat.is_streaming and app.chat.session.messages,
-                       what="the reply")
+        await wait_for(
+            pilot, lambda: not app.chat.is_streaming and app.chat.session.messages, what="the reply"
+        )
         await wait_for(pilot, lambda: not prompt.history_writes_pending, what="the write")
     assert on_disk(tmp_path)[-1] == "explain "
 
 
-async def test_a_big_history_file_loads_in_a_thread(make_app: Any, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_big_history_file_loads_in_a_thread(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from grok_tui.ui.widgets import prompt_input
 
     monkeypatch.setattr(prompt_input, "SYNC_LOAD_BYTES", 10)  # "big" = over 10 bytes
@@ -191,8 +194,7 @@ async def test_the_api_key_never_reaches_the_history_file(make_app: Any, tmp_pat
     assert on_disk(tmp_path) == ["is xai-…WXYZ my key?", "and xai-…EEEE?"]
 
 
-async def test_a_failed_write_warns_once_and_sending_goes_on(make_app: Any,
-                                                             tmp_path: Path) -> None:
+async def test_a_failed_write_warns_once_and_sending_goes_on(make_app: Any, tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     history_path(tmp_path).mkdir()  # a folder where the file should be: every write fails
     app = make_app()
@@ -208,7 +210,9 @@ async def test_a_failed_write_warns_once_and_sending_goes_on(make_app: Any,
         await send(pilot, app, "first")
         await send(pilot, app, "second")
         assert [m.text for m in app.chat.session.messages if m.role == "user"] == [
-            "first", "second"]
+            "first",
+            "second",
+        ]
         await pilot.press("up")
         assert app.chat.prompt.text == "second"
     warnings = [n for n in notes if "prompt history could not be saved" in n]
@@ -222,8 +226,9 @@ async def test_clear_from_the_command_palette(make_app: Any, tmp_path: Path) -> 
         assert on_disk(tmp_path) == ["forget me"]
         await palette_search(pilot, app, "Prompt history: clear")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: history_path(tmp_path).read_bytes() == b"",
-                       what="the file emptied")
+        await wait_for(
+            pilot, lambda: history_path(tmp_path).read_bytes() == b"", what="the file emptied"
+        )
         prompt = app.chat.prompt
         prompt.focus()
         await pilot.press("up")
@@ -262,8 +267,7 @@ async def test_a_prompt_queued_at_exit_is_still_written(tmp_path: Path) -> None:
     assert on_disk(tmp_path) == ["last words"]
 
 
-async def test_clear_waits_for_the_prompts_being_written(tmp_path: Path,
-                                                          monkeypatch: Any) -> None:
+async def test_clear_waits_for_the_prompts_being_written(tmp_path: Path, monkeypatch: Any) -> None:
     """A clear while the writer thread is appending earlier prompts runs after
     them, so nothing sent before the clear is left on disk."""
     hist_file = PromptHistoryFile(history_path(tmp_path))
@@ -286,8 +290,9 @@ async def test_clear_waits_for_the_prompts_being_written(tmp_path: Path,
         prompt.clear_history()  # Ctrl+P "Prompt history: clear", meanwhile
         prompt.prompt_history.add("after the clear")
         go.set()
-        await wait_for(pilot, lambda: not prompt.history_writes_pending, steps=2000,
-                       what="the writes")
+        await wait_for(
+            pilot, lambda: not prompt.history_writes_pending, steps=2000, what="the writes"
+        )
     assert on_disk(tmp_path) == ["after the clear"]
 
 

@@ -494,19 +494,25 @@ async def open_form(pilot: Pilot[None], app: Any) -> SearchForm:
     assert pane.display
     form = pane.query_one(SearchForm)
     assert chat.search_form is form
-    await wait_for(pilot, lambda: form.query("#web-enabled").first().has_focus,
-                   what="F3 to focus the form")
+    await wait_for(
+        pilot, lambda: form.query("#web-enabled").first().has_focus, what="F3 to focus the form"
+    )
     return form
 
 
-async def send_and_get_body(pilot: Pilot[None], app: Any, fake: Any, text: str = "hello") -> dict[str, Any]:
+async def send_and_get_body(
+    pilot: Pilot[None], app: Any, fake: Any, text: str = "hello"
+) -> dict[str, Any]:
     chat = app.chat
     before = len([r for r in fake.requests if r.method == "POST"])
     chat.prompt.set_text(f"scenario:plain {text}")  # a short reply keeps the test fast
     chat.prompt.focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: len([r for r in fake.requests if r.method == "POST"]) > before,
-                   what="the request")
+    await wait_for(
+        pilot,
+        lambda: len([r for r in fake.requests if r.method == "POST"]) > before,
+        what="the request",
+    )
     await wait_for(pilot, lambda: not chat.is_streaming, what="the reply to end")
     body = [r for r in fake.requests if r.method == "POST"][-1].json
     assert isinstance(body, dict)
@@ -531,7 +537,9 @@ async def test_e2e_web_search_with_an_allowed_domain(make_app: Any, fake: Any, s
         assert app.chat.search_form is None  # not built at start-up
         form = await open_form(pilot, app)
         await pilot.press("space")  # the web switch has the focus
-        await type_keys(pilot, editor_of(form, "web-domains").input, "https://x.ai/docs", enter=True)
+        await type_keys(
+            pilot, editor_of(form, "web-domains").input, "https://x.ai/docs", enter=True
+        )
         assert app.chat.session.search.web.domains == ["x.ai"]
         assert "web: x.ai" in app.chat.query_one("#status").plain
         body = await send_and_get_body(pilot, app, fake)
@@ -562,7 +570,9 @@ async def test_e2e_excluded_domains_and_image_flags(make_app: Any, fake: Any) ->
     async with app.run_test(size=(160, 50)) as pilot:
         form = await open_form(pilot, app)
         await pilot.press("space")
-        await type_keys(pilot, editor_of(form, "web-domains").input, "reddit.com, quora.com", enter=True)
+        await type_keys(
+            pilot, editor_of(form, "web-domains").input, "reddit.com, quora.com", enter=True
+        )
         await press_on(pilot, form.query_one("#web-mode"), "right", "space")
         await press_on(pilot, form.query_one("#web-images"), "space")
         await press_on(pilot, form.query_one("#web-image-search"), "space")
@@ -589,7 +599,11 @@ async def test_e2e_x_search_handles_dates_and_media_flags(make_app: Any, fake: A
         await type_keys(pilot, form.query_one("#x-from", Input), "2025-11-01")
         body = await send_and_get_body(pilot, app, fake, "from")
         assert body["tools"] == [
-            {"type": "x_search", "allowed_x_handles": ["xai", "elonmusk"], "from_date": "2025-11-01"}
+            {
+                "type": "x_search",
+                "allowed_x_handles": ["xai", "elonmusk"],
+                "from_date": "2025-11-01",
+            }
         ]
         await type_keys(pilot, form.query_one("#x-to", Input), "2025-12-01")
         await press_on(pilot, form.query_one("#x-images"), "space")
@@ -611,7 +625,9 @@ async def test_e2e_x_search_handles_dates_and_media_flags(make_app: Any, fake: A
         await press_on(pilot, form.query_one("#web-enabled"), "space")
         effort = form.query_one("#effort", Select)
         await press_on(pilot, effort, "enter")
-        await pilot.press("down", "down", "down", "down", "enter")  # model default, none, low, medium, high
+        await pilot.press(
+            "down", "down", "down", "down", "enter"
+        )  # model default, none, low, medium, high
         await wait_for(pilot, lambda: effort.value == "high", what="the effort to be chosen")
         await type_keys(pilot, form.query_one("#max-turns", Input), "3")
         body = await send_and_get_body(pilot, app, fake, "again")
@@ -650,7 +666,12 @@ async def test_e2e_invalid_input_then_send_uses_the_last_valid_settings(
     async with app.run_test(size=(160, 50)) as pilot:
         form = await open_form(pilot, app)
         await pilot.press("space")
-        await type_in(pilot, editor_of(form, "web-domains").input, "a.com, b.com, c.com, d.com, e.com", enter=True)
+        await type_in(
+            pilot,
+            editor_of(form, "web-domains").input,
+            "a.com, b.com, c.com, d.com, e.com",
+            enter=True,
+        )
         await press_on(pilot, form.query_one("#x-enabled"), "space")
         await type_keys(pilot, form.query_one("#x-from", Input), "2025-11-01")
         # Now the bad ones: a sixth domain, a bad handle, a to-date before the from-date.
@@ -660,7 +681,10 @@ async def test_e2e_invalid_input_then_send_uses_the_last_valid_settings(
         assert set(form.errors) == {"web.domains", "x.handles", "x.dates"}
         body = await send_and_get_body(pilot, app, fake)
         assert body["tools"] == [
-            {"type": "web_search", "allowed_domains": ["a.com", "b.com", "c.com", "d.com", "e.com"]},
+            {
+                "type": "web_search",
+                "allowed_domains": ["a.com", "b.com", "c.com", "d.com", "e.com"],
+            },
             {"type": "x_search", "from_date": "2025-11-01"},
         ]
         # Nothing typed was thrown away.
@@ -730,8 +754,11 @@ async def test_e2e_palette_search_settings_opens_focuses_and_closes(make_app: An
         chat = app.chat
         await run_palette_command(pilot, app, "Search settings")
         # The command runs after the palette closed (App.call_later).
-        await wait_for(pilot, lambda: chat.search_form is not None
-                       and chat.query_one("#search-pane").display, what="the pane")
+        await wait_for(
+            pilot,
+            lambda: chat.search_form is not None and chat.query_one("#search-pane").display,
+            what="the pane",
+        )
         form = chat.search_form
         assert form is not None
         await wait_for(pilot, lambda: form.query_one("#web-enabled").has_focus, what="focus")
@@ -741,8 +768,9 @@ async def test_e2e_palette_search_settings_opens_focuses_and_closes(make_app: An
         await wait_for(pilot, lambda: form.query_one("#web-enabled").has_focus, what="focus")
         # With the focus in the form it closes the pane, and the prompt gets the focus.
         await run_palette_command(pilot, app, "Search settings")
-        await wait_for(pilot, lambda: not chat.query_one("#search-pane").display,
-                       what="the pane closed")
+        await wait_for(
+            pilot, lambda: not chat.query_one("#search-pane").display, what="the pane closed"
+        )
         await wait_for(pilot, lambda: chat.prompt.has_focus, what="the prompt's focus")
 
 

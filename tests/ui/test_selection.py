@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
@@ -20,7 +19,6 @@ from textual.widgets import Static
 
 from grok_tui.ui.markdown.render import LINK_META, CodeStrip, PaddingStrip
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
-
 from tests.ui.conftest import wait_for
 
 DOC = (
@@ -284,7 +282,8 @@ async def test_click_at_the_end_of_a_drag_over_a_link_does_not_open_it() -> None
         # A real terminal sends a Click when the drag ends on the same widget
         # (Pilot's drag does not): with the selection shown it must not open the link.
         link_style = next(
-            segment.style for segment in md.render_line(0)
+            segment.style
+            for segment in md.render_line(0)
             if segment.style and LINK_META in segment.style.meta
         )
 
@@ -303,8 +302,8 @@ async def test_click_at_the_end_of_a_drag_over_a_link_does_not_open_it() -> None
 
 
 def test_offsets_keep_link_meta() -> None:
-    from textual.strip import Strip
     from rich.segment import Segment
+    from textual.strip import Strip
 
     from grok_tui.ui.markdown.render import with_offsets
 
@@ -323,8 +322,12 @@ def _session() -> Any:
     return Session(
         messages=[
             Message(role="user", text="show me [b]f[/b]"),
-            Message(role="assistant", text=DOC, model="grok-4.3",
-                    usage=Usage(input_tokens=10, output_tokens=20)),
+            Message(
+                role="assistant",
+                text=DOC,
+                model="grok-4.3",
+                usage=Usage(input_tokens=10, output_tokens=20),
+            ),
         ]
     )
 
@@ -397,8 +400,11 @@ async def _select_in_streaming_reply(pilot: Any, app: Any, fake: Any) -> None:
     body = view.body
     assert isinstance(body, StreamingMarkdown)
     body.flush()
-    await wait_for(pilot, lambda: bool(body.rendered_lines()) and body.size.width > 0,
-                   what="the partial reply painted")
+    await wait_for(
+        pilot,
+        lambda: bool(body.rendered_lines()) and body.size.width > 0,
+        what="the partial reply painted",
+    )
     first = body.rendered_lines()[0].text.rstrip()
     await drag(pilot, body, (0, 0), (body.size.width - 1, 0))
     assert app.screen.get_selected_text() == first
@@ -426,8 +432,9 @@ async def test_app_escape_stops_a_reply_after_selecting_with_conversation_focuse
         await _select_in_streaming_reply(pilot, app, fake)
         assert app.focused is app.chat.conversation
         await pilot.press("escape")  # one Esc stops it, whatever has focus
-        await wait_for(pilot, lambda: not app.chat.is_streaming, steps=1000,
-                       what="the reply to stop")
+        await wait_for(
+            pilot, lambda: not app.chat.is_streaming, steps=1000, what="the reply to stop"
+        )
         await pilot.press("escape")  # the next leaves the conversation
         assert app.focused is app.chat.prompt
 
@@ -445,8 +452,10 @@ def test_fast_offset_style_equals_rich_addition() -> None:
         Style(color=Color.parse("#ff0000"), dim=True, strike=True),
     ]
     for style in styles:
-        expected = (style + Style.from_meta({"offset": (3, 9)})) if style else (
-            Style.from_meta({"offset": (3, 9)})
+        expected = (
+            (style + Style.from_meta({"offset": (3, 9)}))
+            if style
+            else (Style.from_meta({"offset": (3, 9)}))
         )
         got = _offset_style(style, 3, 9)
         assert got == expected

@@ -73,8 +73,11 @@ def three(store: SessionStore) -> list[Session]:
 
 
 async def settled(pilot: Any, browser: SessionBrowserScreen) -> None:
-    await wait_for(pilot, lambda: browser.is_mounted and not browser.loading
-                   and browser._debounce is None, what="the list to load")
+    await wait_for(
+        pilot,
+        lambda: browser.is_mounted and not browser.loading and browser._debounce is None,
+        what="the list to load",
+    )
     await pilot.pause()
 
 
@@ -91,8 +94,11 @@ def table_text(browser: SessionBrowserScreen) -> str:
 
 async def type_filter(pilot: Any, browser: SessionBrowserScreen, text: str) -> None:
     browser.query_one("#filter", Input).value = text
-    await wait_for(pilot, lambda: browser.query_text == text and not browser.loading
-                   and browser._debounce is None, what="the filter to run")
+    await wait_for(
+        pilot,
+        lambda: browser.query_text == text and not browser.loading and browser._debounce is None,
+        what="the filter to run",
+    )
     await pilot.pause()
 
 
@@ -169,8 +175,13 @@ class CountingStore:
         self.calls: list[dict[str, Any]] = []
         self.hold: dict[str, threading.Event] = {}
 
-    def list_sessions(self, query: str | None = None, sort: str = "updated",
-                      limit: int | None = None, offset: int = 0) -> list[SessionSummary]:
+    def list_sessions(
+        self,
+        query: str | None = None,
+        sort: str = "updated",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SessionSummary]:
         self.calls.append({"query": query, "sort": sort, "limit": limit, "offset": offset})
         gate = self.hold.get(query or "")
         if gate is not None:
@@ -195,9 +206,7 @@ async def test_typing_is_debounced_into_one_query(
         assert titles(browser) == ["gamma question"]
 
 
-async def test_stale_query_results_are_dropped(
-    store: SessionStore, three: list[Session]
-) -> None:
+async def test_stale_query_results_are_dropped(store: SessionStore, three: list[Session]) -> None:
     counting = CountingStore(store)
     gate = threading.Event()
     counting.hold["alpha"] = gate
@@ -205,8 +214,11 @@ async def test_stale_query_results_are_dropped(
     async with Host(browser).run_test(size=(120, 30)) as pilot:
         await settled(pilot, browser)
         browser.query_one("#filter", Input).value = "alpha"
-        await wait_for(pilot, lambda: any(c["query"] == "alpha" for c in counting.calls),
-                       what="the slow query to start")
+        await wait_for(
+            pilot,
+            lambda: any(c["query"] == "alpha" for c in counting.calls),
+            what="the slow query to start",
+        )
         await type_filter(pilot, browser, "beta")
         assert titles(browser) == ["beta question"]
         gate.set()  # the slow "alpha" answer arrives late
@@ -236,9 +248,7 @@ async def test_sort_toggle(store: SessionStore, three: list[Session]) -> None:
 # -- actions ----------------------------------------------------------------------
 
 
-async def test_open_returns_the_highlighted_id(
-    store: SessionStore, three: list[Session]
-) -> None:
+async def test_open_returns_the_highlighted_id(store: SessionStore, three: list[Session]) -> None:
     browser = SessionBrowserScreen(store, refresh=False)
     app = Host(browser)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -361,8 +371,9 @@ async def test_export_writes_markdown_and_json(
     store: SessionStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     session = make_session("what is new", "Things happened [1].")
-    session.messages[1].citations = [Citation(number=1, url="https://example.com/news",
-                                              title="Example news")]
+    session.messages[1].citations = [
+        Citation(number=1, url="https://example.com/news", title="Example news")
+    ]
     put(store, session, T0)
     out = tmp_path / "out"
     out.mkdir()
@@ -394,8 +405,9 @@ async def test_export_writes_markdown_and_json(
         assert md.read_bytes() == before
 
 
-async def test_import_json_export(store: SessionStore, tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_import_json_export(
+    store: SessionStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = SessionStore(tmp_path / "elsewhere")
     original = put(other, make_session("imported question", "imported answer"), T0 + 500)
     export = tmp_path / "session.json"
@@ -490,9 +502,19 @@ async def test_ten_thousand_sessions_load_one_page(tmp_path: Path) -> None:
     """The browser shows rows after reading one page from the index."""
     store = SessionStore(tmp_path / "big")
     rows = [
-        IndexRow(id=f"s{i:05d}", mtime_ns=i, size=1, title=f"Session number {i}",
-                 model="grok-4.3", created_at=T0 + i, updated_at=T0 + i, message_count=4,
-                 first_line=f"question {i}", damaged=None, body=f"question {i} answer")
+        IndexRow(
+            id=f"s{i:05d}",
+            mtime_ns=i,
+            size=1,
+            title=f"Session number {i}",
+            model="grok-4.3",
+            created_at=T0 + i,
+            updated_at=T0 + i,
+            message_count=4,
+            first_line=f"question {i}",
+            damaged=None,
+            body=f"question {i} answer",
+        )
         for i in range(10_000)
     ]
     store.index.upsert_many(rows)
@@ -500,8 +522,9 @@ async def test_ten_thousand_sessions_load_one_page(tmp_path: Path) -> None:
     browser = SessionBrowserScreen(counting, refresh=False)  # type: ignore[arg-type]
     async with Host(browser).run_test(size=(120, 40)) as pilot:
         await settled(pilot, browser)
-        assert counting.calls == [{"query": None, "sort": "updated", "limit": PAGE_SIZE,
-                                   "offset": 0}]
+        assert counting.calls == [
+            {"query": None, "sort": "updated", "limit": PAGE_SIZE, "offset": 0}
+        ]
         assert len(browser.rows) == PAGE_SIZE == browser.table.row_count
         assert browser.rows[0].title == "Session number 9999"
         assert "10,000" in str(browser.query_one("#heading", Static).render())
@@ -570,9 +593,18 @@ def test_column_widths_fit() -> None:
 
 
 def test_export_names(tmp_path: Path) -> None:
-    s = SessionSummary(id="x", title="Hello / World: *test*", model="m", created_at=T0,
-                       updated_at=T0, message_count=1, first_line="", snippet="",
-                       damaged=None, path=tmp_path / "x.json")
+    s = SessionSummary(
+        id="x",
+        title="Hello / World: *test*",
+        model="m",
+        created_at=T0,
+        updated_at=T0,
+        message_count=1,
+        first_line="",
+        snippet="",
+        damaged=None,
+        path=tmp_path / "x.json",
+    )
     stem = default_export_stem(s, tmp_path)
     assert stem.parent == tmp_path and stem.name.startswith("grok-hello-world-test-")
     stem.with_suffix(".json").write_text("{}")

@@ -45,13 +45,28 @@ INJECTION = "[@click=app.quit]x[/]"
 ESCAPES = "\x1b[31mred\x1b[0m \x1b]0;pwned\x07title\r\nnext"
 
 
-def summary(sid: str, title: str = "", *, updated: float = T0, first_line: str = "",
-            snippet: str = "", damaged: str | None = None, model_name: str = "grok-4.3",
-            count: int = 2) -> SessionSummary:
+def summary(
+    sid: str,
+    title: str = "",
+    *,
+    updated: float = T0,
+    first_line: str = "",
+    snippet: str = "",
+    damaged: str | None = None,
+    model_name: str = "grok-4.3",
+    count: int = 2,
+) -> SessionSummary:
     return SessionSummary(
-        id=sid, title=title or f"title {sid}", model=model_name, created_at=T0,
-        updated_at=updated, message_count=count, first_line=first_line, snippet=snippet,
-        damaged=damaged, path=Path("/data/sessions") / f"{sid}.json",
+        id=sid,
+        title=title or f"title {sid}",
+        model=model_name,
+        created_at=T0,
+        updated_at=updated,
+        message_count=count,
+        first_line=first_line,
+        snippet=snippet,
+        damaged=damaged,
+        path=Path("/data/sessions") / f"{sid}.json",
     )
 
 
@@ -150,8 +165,13 @@ class FakeStore:
         self.calls: list[tuple[Any, ...]] = []
         self.trash = trash or []
 
-    def list_sessions(self, query: str | None = None, sort: str = "updated",
-                      limit: int | None = None, offset: int = 0) -> list[SessionSummary]:
+    def list_sessions(
+        self,
+        query: str | None = None,
+        sort: str = "updated",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SessionSummary]:
         self.calls.append(("list", query, sort, limit, offset))
         return page(offset, 2)
 
@@ -244,8 +264,7 @@ def test_empty_texts() -> None:
 
 def test_a_damaged_row_shows_the_file_and_the_reason_on_one_line() -> None:
     s = summary("broken", "broken.json", damaged=f"not valid JSON:\n{ESCAPES}", count=0)
-    title, model_cell, when, count, line = row_cells(s, ["bro"], current=True,
-                                                     line_width=40)
+    title, model_cell, when, count, line = row_cells(s, ["bro"], current=True, line_width=40)
     assert title.plain == "⚠ broken.json" and str(title.style) == "bold red"
     assert title.spans == []  # no highlight, no current marker on a damaged row
     assert line.plain == "damaged: not valid JSON: red title next"
@@ -257,16 +276,18 @@ def test_a_damaged_row_shows_the_file_and_the_reason_on_one_line() -> None:
 
 
 def test_a_damaged_row_with_bad_times_still_formats() -> None:
-    s = dataclasses.replace(summary("b", damaged="x"), updated_at=float("nan"),
-                            created_at=float("inf"))
+    s = dataclasses.replace(
+        summary("b", damaged="x"), updated_at=float("nan"), created_at=float("inf")
+    )
     assert row_cells(s, [], current=False, line_width=40)[2].plain == "—"
     detail = detail_content(s, "sessions", "").plain
     assert detail.startswith("Damaged file: /data/sessions/b.json\nx\n")
 
 
 def test_titles_with_markup_and_escape_sequences_show_literally() -> None:
-    s = summary("m", f"{INJECTION} {ESCAPES}", first_line=f"[b]{INJECTION}[/b]",
-                model_name="[red]m[/]")
+    s = summary(
+        "m", f"{INJECTION} {ESCAPES}", first_line=f"[b]{INJECTION}[/b]", model_name="[red]m[/]"
+    )
     title, model_cell, _when, _count, line = row_cells(s, [], current=False, line_width=80)
     assert title.plain == f"{INJECTION} red title next"
     assert title.spans == [] and str(title.style) == ""  # nothing parsed as markup
@@ -293,8 +314,9 @@ def test_an_empty_title_is_untitled() -> None:
 
 
 def test_the_last_column_shows_the_snippet_while_filtering() -> None:
-    s = summary("z", "alpha", first_line="the question",
-                snippet="… " + "a " * 40 + "the zebra crossed")
+    s = summary(
+        "z", "alpha", first_line="the question", snippet="… " + "a " * 40 + "the zebra crossed"
+    )
     line = row_cells(s, ["zeb"], current=False, line_width=20)[4]
     assert str(line.style) == "italic"
     assert line.plain.startswith("…") and line.plain.index("zebra") < 18
@@ -305,9 +327,7 @@ def test_the_last_column_shows_the_snippet_while_filtering() -> None:
     assert line.plain == "the question" and str(line.style) == "dim"
     # A filter that matched the title only (no snippet): the first line.
     no_snippet = dataclasses.replace(s, snippet="")
-    assert row_cells(no_snippet, ["alp"], current=False, line_width=20)[4].plain == (
-        "the question"
-    )
+    assert row_cells(no_snippet, ["alp"], current=False, line_width=20)[4].plain == ("the question")
     detail = detail_content(s, "sessions", "zeb").plain.splitlines()
     assert "zebra crossed" in detail[2]
     assert detail_content(s, "sessions", "").plain.splitlines()[2] == "the question"

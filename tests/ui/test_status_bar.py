@@ -7,6 +7,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from grok_tui.chat.models import Usage
+from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.search import SearchSettings, WebSearchSettings, XSearchSettings
 from grok_tui.ui.format import (
     format_cost,
@@ -16,7 +17,6 @@ from grok_tui.ui.format import (
     search_summary,
 )
 from grok_tui.ui.themes import theme_variable_defaults
-from grok_tui.chat.phase import TurnPhase
 from grok_tui.ui.widgets.status_bar import StatusBar, fit_parts
 
 INJECT = "[@click=app.quit]x[/]"
@@ -92,8 +92,17 @@ def test_search_summary(settings: SearchSettings | None, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0, "0"), (950, "950"), (1000, "1k"), (1234, "1.2k"), (30313, "30.3k"),
-     (250_000, "250k"), (1_000_000, "1M"), (1_250_000, "1.25M"), (None, "–")],
+    [
+        (0, "0"),
+        (950, "950"),
+        (1000, "1k"),
+        (1234, "1.2k"),
+        (30313, "30.3k"),
+        (250_000, "250k"),
+        (1_000_000, "1M"),
+        (1_250_000, "1.25M"),
+        (None, "–"),
+    ],
 )
 def test_format_tokens(value: int | None, expected: str) -> None:
     assert format_tokens(value) == expected
@@ -117,7 +126,12 @@ def test_format_cost_duration_price() -> None:
 
 
 def test_fit_parts_shortens_then_drops_lowest_priority_first() -> None:
-    parts = [(80, ["DEMO"]), (100, ["state"]), (60, ["long search", "web"]), (70, ["tok · $1", "$1"])]
+    parts = [
+        (80, ["DEMO"]),
+        (100, ["state"]),
+        (60, ["long search", "web"]),
+        (70, ["tok · $1", "$1"]),
+    ]
     assert fit_parts(parts, 200) == [0, 0, 0, 0]
     # 4+5+11+8 + 3 separators*3 = 37
     assert fit_parts(parts, 36) == [0, 0, 1, 0]

@@ -111,7 +111,9 @@ async def test_a_partial_update_renders_only_the_rows_that_changed() -> None:
     app = _Screenful()
     async with app.run_test(size=(60, 24)) as pilot:
         await pilot.pause()
-        top, middle, bottom = (app.query_one(f"#{name}", _Tall) for name in ("top", "middle", "bottom"))
+        top, middle, bottom = (
+            app.query_one(f"#{name}", _Tall) for name in ("top", "middle", "bottom")
+        )
         middle.rendered_lines_asked = 0
         top.update("top line changed")
         bottom.update("bottom line changed")
@@ -138,8 +140,9 @@ async def test_a_partial_update_writes_the_same_as_textuals() -> None:
         console = app.console
         for _ in range(60):
             regions = {
-                Region(rng.randrange(60), rng.randrange(24), rng.randint(1, 30), rng.randint(1, 6))
-                .intersection(Region(0, 0, 60, 24))
+                Region(
+                    rng.randrange(60), rng.randrange(24), rng.randint(1, 30), rng.randint(1, 6)
+                ).intersection(Region(0, 0, 60, 24))
                 for _ in range(rng.randint(1, 4))
             }
             compositor._dirty_regions.update(regions)

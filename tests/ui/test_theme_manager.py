@@ -23,8 +23,7 @@ from tests.waiting import wait_for
 
 CODE_DOC = "Some code:\n\n```python\ndef f(x: int) -> int:\n    return x + 1\n```\n"
 MINE = (
-    'primary = "#ff0000"\nbackground = "#101010"\nforeground = "#eeeeee"\n'
-    'code_theme = "monokai"\n'
+    'primary = "#ff0000"\nbackground = "#101010"\nforeground = "#eeeeee"\ncode_theme = "monokai"\n'
 )
 
 
@@ -34,11 +33,15 @@ class Host(App[None]):
     CSS = "#probe { background: $primary; color: $tool-done; }"
     COMMANDS: ClassVar = App.COMMANDS | {ThemeCommands}
 
-    def __init__(self, select: str | None, user_dir: Path, config_path: Path,
-                 saver: Callable[..., None] = save_setting) -> None:
+    def __init__(
+        self,
+        select: str | None,
+        user_dir: Path,
+        config_path: Path,
+        saver: Callable[..., None] = save_setting,
+    ) -> None:
         super().__init__()
-        self.manager = ThemeManager(self, user_dir=user_dir, config_path=config_path,
-                                    saver=saver)
+        self.manager = ThemeManager(self, user_dir=user_dir, config_path=config_path, saver=saver)
         self.select = select
         self.install_warnings: list[str] = []
 
@@ -91,8 +94,9 @@ async def open_picker(pilot: Any, app: Host) -> ThemePicker:
     await wait_for(pilot, lambda: isinstance(app.screen, ThemePicker), what="the picker")
     picker = app.screen
     assert isinstance(picker, ThemePicker)
-    await wait_for(pilot, lambda: picker.query_one(CommandList).option_count > 5,
-                   what="the theme list")
+    await wait_for(
+        pilot, lambda: picker.query_one(CommandList).option_count > 5, what="the theme list"
+    )
     await pilot.pause()
     return picker
 
@@ -177,8 +181,9 @@ async def test_picker_previews_and_enter_saves(user_dir: Path, config_path: Path
         assert not config_path.exists()
         assert highlighted_name(picker) == after
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
-                       what="the picker to close")
+        await wait_for(
+            pilot, lambda: not isinstance(app.screen, CommandPalette), what="the picker to close"
+        )
         assert not app.manager.previewing
         assert app.theme == after
         await app.manager.flush()
@@ -195,8 +200,9 @@ async def test_picker_escape_restores_and_saves_nothing(user_dir: Path, config_p
         await wait_for(pilot, lambda: app.theme != DEFAULT_THEME, what="a preview")
         assert app.md.code_theme != code_theme_of_file(DEFAULT_THEME)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
-                       what="the picker to close")
+        await wait_for(
+            pilot, lambda: not isinstance(app.screen, CommandPalette), what="the picker to close"
+        )
         await pilot.pause()
         assert app.theme == DEFAULT_THEME
         assert app.md.code_theme == code_theme_of_file(DEFAULT_THEME) == "github-dark"
@@ -217,8 +223,9 @@ async def test_picker_search_previews_best_match_and_enter_keeps_it(
         await pilot.press(*"gruvbox-d")
         await wait_for(pilot, lambda: app.theme == "gruvbox-dark", what="the search preview")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
-                       what="the picker to close")
+        await wait_for(
+            pilot, lambda: not isinstance(app.screen, CommandPalette), what="the picker to close"
+        )
         await app.manager.flush()
     text = config_path.read_text()
     assert saved_theme(config_path) == "gruvbox-dark"
@@ -242,8 +249,11 @@ async def test_theme_changed_elsewhere_is_saved_latest_wins(
     app = Host(DEFAULT_THEME, user_dir, config_path, saver=slow_saver)
     async with app.run_test() as pilot:
         app.theme = "nord"
-        await wait_for(pilot, lambda: app.md.code_theme == code_theme_of_file("nord"),
-                       what="the code theme to follow")
+        await wait_for(
+            pilot,
+            lambda: app.md.code_theme == code_theme_of_file("nord"),
+            what="the code theme to follow",
+        )
         await wait_for(pilot, entered.is_set, what="the first write to start")
         # While "nord" is being written (the event loop is not blocked):
         app.theme = "dracula"
@@ -269,8 +279,11 @@ async def test_a_failed_save_is_reported_not_raised(user_dir: Path, config_path:
     async with app.run_test() as pilot:
         app.manager.choose("nord")
         await app.manager.flush()
-        await wait_for(pilot, lambda: any("Could not save the theme" in n.message
-                                          for n in app._notifications), what="the error")
+        await wait_for(
+            pilot,
+            lambda: any("Could not save the theme" in n.message for n in app._notifications),
+            what="the error",
+        )
         assert app.theme == "nord"
         assert app.manager.saved_theme == DEFAULT_THEME
         # Choosing again tries again.
@@ -363,15 +376,16 @@ async def test_palette_commands_reload_and_choose(user_dir: Path, config_path: P
         app.action_command_palette()
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
         await pilot.press(*"reload theme")
-        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0,
-                       what="matches")
+        await wait_for(
+            pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="matches"
+        )
         await pilot.press("enter")
-        await wait_for(pilot, lambda: near(app.probe_background, "#00ff00"),
-                       what="the reload")
+        await wait_for(pilot, lambda: near(app.probe_background, "#00ff00"), what="the reload")
         app.action_command_palette()
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
         await pilot.press(*"theme choose")
-        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0,
-                       what="matches")
+        await wait_for(
+            pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="matches"
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ThemePicker), what="the picker")

@@ -123,8 +123,11 @@ async def test_theme_renders_the_chat_screen(name: str, make_app: Any) -> None:
         chat.prompt.set_text("scenario:search what is new at xAI")
         chat.prompt.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not chat.is_streaming and len(chat.session.messages) == 4,
-                       what="the search reply")
+        await wait_for(
+            pilot,
+            lambda: not chat.is_streaming and len(chat.session.messages) == 4,
+            what="the search reply",
+        )
         reply = chat.session.messages[-1]
         assert reply.status == MessageStatus.COMPLETE and reply.tool_calls
         await pilot.pause()
@@ -139,8 +142,11 @@ async def test_theme_renders_the_chat_screen(name: str, make_app: Any) -> None:
         assert "Sources" in text
         assert reply.tool_calls[0].name in text
         await pilot.press("f3")
-        await wait_for(pilot, lambda: chat.search_form is not None
-                       and chat.query_one("#search-pane").display, what="the search pane")
+        await wait_for(
+            pilot,
+            lambda: chat.search_form is not None and chat.query_one("#search-pane").display,
+            what="the search pane",
+        )
         await pilot.pause()
         text = shot("search")
         assert "Web" in text
@@ -182,23 +188,28 @@ async def test_live_switching_through_every_theme_on_the_chat_screen(
         def action_pick_theme(self) -> None:
             self.theme_manager.pick()
 
-    app = Wired(settings=Settings(theme="grok-dark"), backend=backend, store=store,
-                session=_session())
+    app = Wired(
+        settings=Settings(theme="grok-dark"), backend=backend, store=store, session=_session()
+    )
     code_themes = {n: t.code_theme for n, t in load_themes(None)[0].items()}
     async with app.run_test(size=(120, 40)) as pilot:
         chat = app.chat
         chat.prompt.set_text("scenario:search what is new at xAI")
         chat.prompt.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not chat.is_streaming and len(chat.session.messages) == 4,
-                       what="the search reply")
+        await wait_for(
+            pilot,
+            lambda: not chat.is_streaming and len(chat.session.messages) == 4,
+            what="the search reply",
+        )
         manager = app.theme_manager
         for name in [*SHIPPED[::-1], "grok-dark"]:
             manager.choose(name)
             await wait_for(
                 pilot,
-                lambda: {b.code_theme for b in chat.query(StreamingMarkdown)}
-                == {code_themes[name]},
+                lambda: (
+                    {b.code_theme for b in chat.query(StreamingMarkdown)} == {code_themes[name]}
+                ),
                 what=f"code blocks in {name}'s style",
             )
             assert app.theme == name

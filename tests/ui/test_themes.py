@@ -24,8 +24,14 @@ from grok_tui.ui.themes import (
 )
 
 REQUIRED_SHIPPED = {
-    "grok-dark", "grok-light", "high-contrast", "dracula", "nord", "gruvbox-dark",
-    "solarized-light", "catppuccin-mocha",
+    "grok-dark",
+    "grok-light",
+    "high-contrast",
+    "dracula",
+    "nord",
+    "gruvbox-dark",
+    "solarized-light",
+    "catppuccin-mocha",
 }
 
 MINIMAL = 'primary = "#ff8800"\nbackground = "#101010"\nforeground = "#eeeeee"\n'
@@ -38,9 +44,10 @@ def _css_name(var: str) -> str:
 class ThemeProbe(App[None]):
     """One Label per grok-tui variable, coloured with it."""
 
-    CSS = "\n".join(
-        f"#{_css_name(v)} {{ color: ${v}; }}" for v in GROK_VARIABLES
-    ) + "\nLabel { background: $user-message-background; }\n"
+    CSS = (
+        "\n".join(f"#{_css_name(v)} {{ color: ${v}; }}" for v in GROK_VARIABLES)
+        + "\nLabel { background: $user-message-background; }\n"
+    )
 
     def __init__(self, user_dir: Path) -> None:
         super().__init__()
@@ -150,9 +157,7 @@ def test_user_theme_overrides_shipped(user_dir: Path) -> None:
         (MINIMAL + 'secondry = "#fff"\n', "unknown key 'secondry'"),
     ],
 )
-def test_broken_user_theme_is_reported_and_skipped(
-    user_dir: Path, text: str, reason: str
-) -> None:
+def test_broken_user_theme_is_reported_and_skipped(user_dir: Path, text: str, reason: str) -> None:
     (user_dir / "broken.toml").write_text(text)
     (user_dir / "fine.toml").write_text(MINIMAL)
     themes, warnings = load_themes(user_dir)

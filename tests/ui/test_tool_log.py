@@ -15,8 +15,8 @@ from grok_tui.api import events as ev
 from grok_tui.api.errors import APIConnectionError, RateLimitError, ServerError
 from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.chat.turn import TurnRecorder
-from grok_tui.ui.themes import theme_variable_defaults
 from grok_tui.ui.format import pretty_arguments, summarize_arguments, tool_calls_by_kind
+from grok_tui.ui.themes import theme_variable_defaults
 from grok_tui.ui.widgets.tool_log import ToolLog
 
 INJECT = "[@click=app.quit]x[/]"
@@ -96,7 +96,9 @@ SECOND_HALF: list[ev.StreamEvent] = [
         WS_ARGS,
         sources=("https://x.ai/news/grok-4-1-fast",),
     ),
-    ev.ToolCallFinished("vi_1", "view_image", ev.ToolKind.VIEW_IMAGE, ev.ToolPhase.COMPLETED, IMG_ARGS),
+    ev.ToolCallFinished(
+        "vi_1", "view_image", ev.ToolKind.VIEW_IMAGE, ev.ToolPhase.COMPLETED, IMG_ARGS
+    ),
     ev.ToolCallFinished(
         "u_1", "mystery_tool", ev.ToolKind.UNKNOWN, ev.ToolPhase.FAILED, ODD_ARGS, error="boom"
     ),
@@ -355,8 +357,10 @@ def test_pretty_arguments() -> None:
 def test_tool_calls_by_kind_prefers_usage_then_recorded_calls() -> None:
     from grok_tui.chat.models import Usage
 
-    usage = Usage(server_side_tool_calls={"x_search": 2, "web_search": 1, "mcp": 0},
-                  num_server_side_tools_used=5)
+    usage = Usage(
+        server_side_tool_calls={"x_search": 2, "web_search": 1, "mcp": 0},
+        num_server_side_tools_used=5,
+    )
     assert tool_calls_by_kind(usage, ["web_search"]) == (5, [("x_search", 2), ("web_search", 1)])
     assert tool_calls_by_kind(None, ["web_search", "view_image", "web_search"]) == (
         3,
@@ -396,8 +400,19 @@ async def test_narrow_pane_drops_the_phase_word(clock: Clock) -> None:
 # -- timestamps -----------------------------------------------------------------
 
 BAD_TIMESTAMPS = [
-    float("nan"), float("inf"), float("-inf"), 1e300, 1e19, 253_402_300_800.0, -1.0, -1e18,
-    0, None, "soon", True, 10**400,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e300,
+    1e19,
+    253_402_300_800.0,
+    -1.0,
+    -1e18,
+    0,
+    None,
+    "soon",
+    True,
+    10**400,
 ]
 
 
@@ -440,8 +455,16 @@ def test_session_browser_dates_are_guarded(tmp_path: Path) -> None:
     assert sb.format_when(float("nan")) == "—"
     assert sb.format_when(-1e300) == "—"
     summary = SessionSummary(
-        id="s1", title="Hi there", model="m", created_at=float("nan"), updated_at=float("inf"),
-        message_count=0, first_line="", snippet="", damaged=None, path=tmp_path / "s1.json",
+        id="s1",
+        title="Hi there",
+        model="m",
+        created_at=float("nan"),
+        updated_at=float("inf"),
+        message_count=0,
+        first_line="",
+        snippet="",
+        damaged=None,
+        path=tmp_path / "s1.json",
     )
     assert sb.default_export_stem(summary, tmp_path).name == "grok-hi-there-undated"
 
@@ -478,8 +501,12 @@ def long_session(clock: Clock, turns: int) -> list[Message]:
             rec.apply(ev.ToolCallStarted(f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS))
             rec.apply(
                 ev.ToolCallFinished(
-                    f"c{j}", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED,
-                    WS_ARGS, sources=tuple(f"https://x.ai/{i}/{k}" for k in range(i % 4)),
+                    f"c{j}",
+                    "web_search",
+                    ev.ToolKind.WEB_SEARCH,
+                    ev.ToolPhase.COMPLETED,
+                    WS_ARGS,
+                    sources=tuple(f"https://x.ai/{i}/{k}" for k in range(i % 4)),
                 )
             )
         rec.apply(ev.Completed("r", "m", "answer", usage=USAGE if i % 2 else None))
@@ -649,7 +676,9 @@ async def test_live_turn_after_a_lazy_load(clock: Clock) -> None:
 
 # -- hidden reasoning: never "thought for 0.0 s" ------------------------------------
 
-HIDDEN_USAGE = ev.Usage(input_tokens=200, output_tokens=40, reasoning_tokens=1234, total_tokens=1474)
+HIDDEN_USAGE = ev.Usage(
+    input_tokens=200, output_tokens=40, reasoning_tokens=1234, total_tokens=1474
+)
 
 
 async def live_and_reloaded(
@@ -743,9 +772,12 @@ async def test_reasoning_row_sits_where_a_reload_puts_it(clock: Clock) -> None:
             (1.0, ev.ToolCallStarted("ws_1", "web_search", ev.ToolKind.WEB_SEARCH, WS_ARGS)),
             (1.0, ev.ReasoningStarted()),
             (2.0, ev.ReasoningFinished(4.0)),
-            (1.0, ev.ToolCallFinished(
-                "ws_1", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED, WS_ARGS
-            )),
+            (
+                1.0,
+                ev.ToolCallFinished(
+                    "ws_1", "web_search", ev.ToolKind.WEB_SEARCH, ev.ToolPhase.COMPLETED, WS_ARGS
+                ),
+            ),
             (0.0, ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE)),
         ],
     )
@@ -765,7 +797,10 @@ async def test_retries_survive_a_reload_and_stay_literal(clock: Clock) -> None:
             # the retry rows still go above it, where a reload puts them.
             (0.5, ev.ReasoningProgress(0.5)),
             (0.5, ev.Retrying(attempt=1, delay_s=0.5, error=hostile)),
-            (0.5, ev.Retrying(attempt=2, delay_s=4.0, error=ServerError("Bad gateway", status=502))),
+            (
+                0.5,
+                ev.Retrying(attempt=2, delay_s=4.0, error=ServerError("Bad gateway", status=502)),
+            ),
             (4.0, ev.ReasoningFinished(6.0)),
             (1.0, ev.TextDelta("Hi")),
             (0.0, ev.Completed("r", "grok-4", "Hi", usage=HIDDEN_USAGE)),
@@ -854,7 +889,9 @@ async def test_waiting_for_a_non_reasoning_model_is_not_reasoning(clock: Clock) 
         await pilot.pause()
         assert "thinking…" in line_with(log.plain_lines(), "◆")
         plain = ev.Usage(input_tokens=5, output_tokens=2, total_tokens=7)
-        turn.feed(ev.TextDelta("Hi"), ev.Completed("r", "grok-4.20-non-reasoning", "Hi", usage=plain))
+        turn.feed(
+            ev.TextDelta("Hi"), ev.Completed("r", "grok-4.20-non-reasoning", "Hi", usage=plain)
+        )
         await pilot.pause()
         assert turn.message.reasoning_seconds and turn.message.reasoning_seconds >= 1.0
         live = log.plain_lines()

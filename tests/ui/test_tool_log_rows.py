@@ -105,9 +105,12 @@ def test_settle_reasoning_adds_or_drops_the_row() -> None:
 
 
 def test_running_rows_and_expandable_rows() -> None:
-    msg = reply(status=MessageStatus.STREAMING, tool_calls=[
-        ToolCall(call_id="a", name="web_search", tool_kind="web_search", phase="searching"),
-    ])
+    msg = reply(
+        status=MessageStatus.STREAMING,
+        tool_calls=[
+            ToolCall(call_id="a", name="web_search", tool_kind="web_search", phase="searching"),
+        ],
+    )
     turn = saved_turn(msg, "")
     tool = turn.tools["a"]
     assert not turn.is_running(tool)  # a saved turn is not live

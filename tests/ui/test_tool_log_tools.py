@@ -10,7 +10,13 @@ import json
 
 from grok_tui.api import events as ev
 from grok_tui.api.decode_responses import ResponsesDecoder
-from grok_tui.api.request import ChatRequest, CodeInterpreterTool, FileSearchTool, InputMessage, McpTool
+from grok_tui.api.request import (
+    ChatRequest,
+    CodeInterpreterTool,
+    FileSearchTool,
+    InputMessage,
+    McpTool,
+)
 from grok_tui.api.wire import responses_body
 from grok_tui.chat.models import Message
 from grok_tui.fake import FakeConfig, FakeXAI
@@ -21,8 +27,12 @@ from tests.ui.test_tool_log import Clock, Host, Turn, line_with
 
 TOOLS = (
     CodeInterpreterTool(),
-    McpTool(server_url="https://mcp.deepwiki.com/mcp", server_label="deepwiki",
-            allowed_tools=("read_wiki_structure",), authorization="Bearer t0ken-xyz"),
+    McpTool(
+        server_url="https://mcp.deepwiki.com/mcp",
+        server_label="deepwiki",
+        allowed_tools=("read_wiki_structure",),
+        authorization="Bearer t0ken-xyz",
+    ),
     FileSearchTool(vector_store_ids=("collection_8010",)),
 )
 
@@ -32,7 +42,9 @@ def fake_events(scenario: str = "tools", tools: tuple[object, ...] = TOOLS) -> l
     fake.queue_scenarios([scenario])
     request = ChatRequest(model="grok-4.3", messages=(InputMessage("user", "go"),), tools=tools)  # type: ignore[arg-type]
     resp = fake.handle(
-        "POST", "/v1/responses", {"authorization": "Bearer k", "content-type": "application/json"},
+        "POST",
+        "/v1/responses",
+        {"authorization": "Bearer k", "content-type": "application/json"},
         json.dumps(responses_body(request)).encode(),
     )
     data = b"".join(x for x in resp.body if isinstance(x, bytes))  # type: ignore[union-attr]
@@ -47,7 +59,9 @@ async def test_live_rows_expand_code_phases_output_results() -> None:
     clock = Clock()
     app = Host(clock)
     events = fake_events()
-    first_step = next(i for i, e in enumerate(events) if isinstance(e, ev.ToolCallUpdated) and e.step)
+    first_step = next(
+        i for i, e in enumerate(events) if isinstance(e, ev.ToolCallUpdated) and e.step
+    )
     async with app.run_test(size=(110, 60)) as pilot:
         log = app.query_one(ToolLog)
         turn = Turn(log, clock, prompt="go")
@@ -83,9 +97,9 @@ async def test_live_rows_expand_code_phases_output_results() -> None:
         log2 = reload.query_one(ToolLog)
         log2.load_messages([Message(role="user", text="go"), saved])
         await pilot.pause()
-        assert [x.rstrip() for x in log2.plain_lines()] == [
-            x.rstrip() for x in lines
-        ], "a reload shows the rows the live turn did"
+        assert [x.rstrip() for x in log2.plain_lines()] == [x.rstrip() for x in lines], (
+            "a reload shows the rows the live turn did"
+        )
 
 
 async def test_failures_show_their_error_and_traceback() -> None:
@@ -107,6 +121,8 @@ async def test_failures_show_their_error_and_traceback() -> None:
 
 def test_code_highlighting_keeps_the_text() -> None:
     code = "def f(x):\n    # double it\n    return x * 2  # [@click=app.quit]x[/]\nprint('hi', 3)\n"
-    lines = highlighted_code(code, lambda component: __import__("textual.style").style.Style(bold=True))
+    lines = highlighted_code(
+        code, lambda component: __import__("textual.style").style.Style(bold=True)
+    )
     assert [line.plain for line in lines] == code.rstrip("\n").split("\n")
     assert any(span for line in lines for span in line.spans)  # styled somewhere

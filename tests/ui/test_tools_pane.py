@@ -26,9 +26,13 @@ from tests.ui.test_search_form import (
 TOKEN = "mcp-tok-9f8e7d6c5b4a3210"
 CONFIG = ToolConfig(
     mcp_servers=[
-        McpServer(label="deepwiki", url="https://mcp.deepwiki.com/mcp",
-                  description="Wiki of GitHub repos", allowed_tools=["read_wiki_structure"],
-                  token=TOKEN),  # type: ignore[arg-type]
+        McpServer(
+            label="deepwiki",
+            url="https://mcp.deepwiki.com/mcp",
+            description="Wiki of GitHub repos",
+            allowed_tools=["read_wiki_structure"],
+            token=TOKEN,
+        ),  # type: ignore[arg-type]
         McpServer(label="linear", url="https://mcp.linear.app/sse", token_env="UNSET_MCP_VAR_X"),
     ],
     collection_names={"collection_8010": "Product docs"},
@@ -52,22 +56,31 @@ async def test_e2e_each_tool_from_the_pane_reaches_the_request(
         boxes = list(section.query(Checkbox).results(Checkbox))
         await press_on(pilot, boxes[0], "space")  # deepwiki
         assert app.chat.session.search.tools.mcp == ["deepwiki"]
-        await type_keys(pilot, editor_of(section, "collections").input, "collection_8010", enter=True)
+        await type_keys(
+            pilot, editor_of(section, "collections").input, "collection_8010", enter=True
+        )
         await type_keys(pilot, section.query_one("#collection-results", Input), "4")
         status = app.chat.query_one("#status").plain
         assert "code" in status and "mcp: deepwiki" in status and "docs: 1" in status
         body = await send_and_get_body(pilot, app, fake)
         assert body["tools"] == [
             {"type": "code_interpreter"},
-            {"type": "mcp", "server_url": "https://mcp.deepwiki.com/mcp",
-             "server_label": "deepwiki", "server_description": "Wiki of GitHub repos",
-             "allowed_tools": ["read_wiki_structure"], "authorization": f"Bearer {TOKEN}"},
+            {
+                "type": "mcp",
+                "server_url": "https://mcp.deepwiki.com/mcp",
+                "server_label": "deepwiki",
+                "server_description": "Wiki of GitHub repos",
+                "allowed_tools": ["read_wiki_structure"],
+                "authorization": f"Bearer {TOKEN}",
+            },
             {"type": "file_search", "vector_store_ids": ["collection_8010"], "max_num_results": 4},
         ]
         await app.chat.checkpointer.flush()
         saved = store.saved[-1]
         assert saved["search"]["tools"] == {
-            "code_execution": True, "mcp": ["deepwiki"], "collections": ["collection_8010"],
+            "code_execution": True,
+            "mcp": ["deepwiki"],
+            "collections": ["collection_8010"],
             "collection_results": 4,
         }
         assert TOKEN not in repr(saved)
@@ -76,8 +89,11 @@ async def test_e2e_each_tool_from_the_pane_reaches_the_request(
         chat.prompt.set_text("use the tools")
         chat.prompt.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not chat.is_streaming and len(chat.session.messages) == 4,
-                       what="the tools reply")
+        await wait_for(
+            pilot,
+            lambda: not chat.is_streaming and len(chat.session.messages) == 4,
+            what="the tools reply",
+        )
         log = chat.query_one("ToolLog")
         lines = "\n".join(log.plain_lines())  # type: ignore[attr-defined]
         assert "deepwiki/read_wiki_structure" in lines and "code_execution" in lines
@@ -135,7 +151,9 @@ async def test_server_notes_and_labels_config_lacks(make_app: Any, backend: Any)
         assert "Wiki of GitHub repos" in notes
         assert "UNSET_MCP_VAR_X is not set" in notes
         assert TOKEN not in notes
-        assert "Product docs = collection_8010" in str(section.query_one("#collection-names", Static).render())
+        assert "Product docs = collection_8010" in str(
+            section.query_one("#collection-names", Static).render()
+        )
         old = SearchSettings(tools=ToolSettings(mcp=["gone-server"]))
         await app.chat.load_session(Session(search=old))
         await wait_for(pilot, lambda: len(section.query(Checkbox)) == 3, what="recompose")

@@ -23,11 +23,11 @@ from typing import Any, ClassVar
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import CodeBlock, Heading, ListElement, ListItem, Markdown
 from rich.segment import Segment
 from rich.style import Style
-from rich.cells import cell_len
 from rich.syntax import Syntax, SyntaxTheme
 from rich.text import Text
 from textual.strip import Strip
@@ -374,9 +374,7 @@ def _offset_style(style: Style | None, x: int, y: int) -> Style:
     return new
 
 
-def highlight_selection(
-    line: Strip, source: Strip, start: int, end: int, style: Style
-) -> Strip:
+def highlight_selection(line: Strip, source: Strip, start: int, end: int, style: Style) -> Strip:
     """`line` with the characters `start`..`end` (-1: to the end) of `source`'s
     selection text painted in `style` (over the existing style)."""
     text = selection_text(source)

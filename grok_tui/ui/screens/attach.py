@@ -129,8 +129,10 @@ class AttachScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(
-                Content("Attach an image (PNG/JPEG, 20 MiB) or a document (PDF, text, "
-                        "Markdown, source; 48 MiB)"),
+                Content(
+                    "Attach an image (PNG/JPEG, 20 MiB) or a document (PDF, text, "
+                    "Markdown, source; 48 MiB)"
+                ),
                 id="title",
             )
             yield CompletingInput(
@@ -139,9 +141,7 @@ class AttachScreen(ModalScreen[str | None]):
                 id="path",
             )
             yield Static(Content(""), id="status")
-            yield Static(
-                Content("Tab completes · Enter attaches · Esc cancels"), id="hint"
-            )
+            yield Static(Content("Tab completes · Enter attaches · Esc cancels"), id="hint")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()

@@ -92,9 +92,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-danger" if self.danger else ""):
             yield Static(Content(self.question), id="question")
-            yield Static(
-                Content(f"Enter / y: {self.confirm}   ·   Esc / n: cancel"), id="hint"
-            )
+            yield Static(Content(f"Enter / y: {self.confirm}   ·   Esc / n: cancel"), id="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -31,11 +31,10 @@ from grok_tui.sanitize import one_line
 
 GROUP_TITLES = {"app": "Anywhere", "chat": "Chat", "prompt": "Prompt"}
 
+
 def help_rows(bindings: Mapping[str, str]) -> dict[str, list[tuple[str, str, str]]]:
     """Group title -> [(keys label, description, binding id)] in the table's order."""
-    groups: dict[str, list[tuple[str, str, str]]] = {
-        title: [] for title in GROUP_TITLES.values()
-    }
+    groups: dict[str, list[tuple[str, str, str]]] = {title: [] for title in GROUP_TITLES.values()}
     for bid, spec in DEFAULT_BINDINGS.items():
         keys = bindings.get(bid, spec.keys)
         label = keys_label(keys) if keys else "(unbound)"
@@ -79,9 +78,9 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "bar names every tool that is on. A setting the model or API refuses is greyed "
         "out or noted, never sent silently.",
         "MCP servers go in config.toml: [[mcp]] with label, url, optional "
-        "description and allowed_tools, and token_env = \"VAR\" (or token = \"...\", "
+        'description and allowed_tools, and token_env = "VAR" (or token = "...", '
         "the file then kept private). Tokens are never shown or saved. "
-        "[collections] \"collection_id\" = \"name\" names your collections.",
+        '[collections] "collection_id" = "name" names your collections.',
         f"Attach ({keys('chat.attach')}) takes images and documents (PDF, text, Markdown, "
         "source; 48 MiB): documents are uploaded when you send and stay linked to the session.",
         "Privacy: requests say store: false unless store_responses = true in config.toml; "
@@ -89,7 +88,7 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         "Demo backend: `grok-tui --demo` (or no API key) answers from a built-in fake "
         "server, marked DEMO in the status bar; no key or network needed. With web or X "
         "search on, every demo reply is a searched one (tool log rows, cited sources).",
-        "Keys can be remapped in config.toml under [keys] (binding id = \"keys\", the ids "
+        'Keys can be remapped in config.toml under [keys] (binding id = "keys", the ids '
         "in the middle column); a key the prompt or an input takes for itself is "
         "reported at start.",
     ]
@@ -126,8 +125,11 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(Content(title), classes="group")
                     lines = [
                         Content.assemble(
-                            (one_line(label).ljust(width), "bold"), "  ",
-                            (bid.ljust(id_width), "dim"), "  ", one_line(desc),
+                            (one_line(label).ljust(width), "bold"),
+                            "  ",
+                            (bid.ljust(id_width), "dim"),
+                            "  ",
+                            one_line(desc),
                         )
                         for label, desc, bid in group
                     ]

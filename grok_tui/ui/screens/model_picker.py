@@ -46,7 +46,11 @@ def model_row(model: ModelInfo, id_width: int, current: bool) -> Content:
     ):
         prices = " / ".join(
             format_price_per_m(p)
-            for p in (model.input_price_per_m, model.cached_input_price_per_m, model.output_price_per_m)
+            for p in (
+                model.input_price_per_m,
+                model.cached_input_price_per_m,
+                model.output_price_per_m,
+            )
         )
     aliases = ", ".join(one_line(a, 40) for a in model.aliases)
     return Content.assemble(
@@ -87,7 +91,9 @@ class ModelPickerScreen(ModalScreen[str | None]):
             yield Static(Content(""), id="status")
             yield OptionList(id="models")
             yield Static(
-                Content("Enter choose · Esc cancel · prices per 1M tokens: input / cached / output"),
+                Content(
+                    "Enter choose · Esc cancel · prices per 1M tokens: input / cached / output"
+                ),
                 id="hint",
             )
 
@@ -131,9 +137,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
         shown = [
             m
             for m in self._models
-            if not needle
-            or needle in m.id.lower()
-            or any(needle in a.lower() for a in m.aliases)
+            if not needle or needle in m.id.lower() or any(needle in a.lower() for a in m.aliases)
         ]
         self._shown = shown
         width = max((len(one_line(m.id, 60)) for m in shown), default=0)

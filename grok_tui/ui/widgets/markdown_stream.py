@@ -67,6 +67,7 @@ def _render() -> ModuleType:
         _render_module = render
     return _render_module
 
+
 FLUSH_INTERVAL = 0.1  # seconds between coalesced renders while streaming (at least): <= 10/s
 MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share bounded
 FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
@@ -557,7 +558,10 @@ class StreamingMarkdown(Widget):
             return Strip.blank(0)
         if self._width != width:
             self._ensure_rendered(width)
-            if self._stepped_height(len(self._lines) + len(self._tail_lines)) != self._laid_out_height:
+            if (
+                self._stepped_height(len(self._lines) + len(self._tail_lines))
+                != self._laid_out_height
+            ):
                 self.call_later(self.refresh, layout=True)
         lines = self._lines
         if y < len(lines):

@@ -87,7 +87,8 @@ def usage_line(usage: Usage | None) -> str:
     if usage.reasoning_tokens:
         parts.append(f"reasoning {fmt_int(usage.reasoning_tokens)}")
     tools = ", ".join(
-        f"{one_line(name, 40)}×{count}" for name, count in sorted(usage.server_side_tool_calls.items())
+        f"{one_line(name, 40)}×{count}"
+        for name, count in sorted(usage.server_side_tool_calls.items())
     )
     if tools:
         parts.append(f"tools {tools}")

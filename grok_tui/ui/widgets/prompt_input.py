@@ -210,8 +210,9 @@ class PromptInput(TextArea):
             # in ~2 ms (bench/bench_prompt_history.py).
             self.prompt_history.seed(history_file.load(), limit=history_file.limit)
         else:  # a big history_size: ~40 ms per 2.5 MB, in a thread
-            self.run_worker(self._load_in_thread(history_file), group="prompt-history",
-                            exit_on_error=False)
+            self.run_worker(
+                self._load_in_thread(history_file), group="prompt-history", exit_on_error=False
+            )
 
     async def _load_in_thread(self, history_file: PromptHistoryFile) -> None:
         cleared = self._cleared
@@ -314,8 +315,9 @@ class PromptInput(TextArea):
     def _start_writer(self, history_file: PromptHistoryFile) -> None:
         if not self._writing:
             self._writing = True
-            self.run_worker(self._write_pending(history_file), group="prompt-history",
-                            exit_on_error=False)
+            self.run_worker(
+                self._write_pending(history_file), group="prompt-history", exit_on_error=False
+            )
 
     async def _write_pending(self, history_file: PromptHistoryFile) -> None:
         try:
@@ -327,7 +329,8 @@ class PromptInput(TextArea):
                 elif cleared is False:
                     self.app.notify(
                         history_file.last_error or "The prompt history was not cleared.",
-                        severity="warning", markup=False,
+                        severity="warning",
+                        markup=False,
                     )
                 if error is not None and not self._write_error_shown:
                     self._write_error_shown = True  # once per run, not per prompt

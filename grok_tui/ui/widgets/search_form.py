@@ -380,7 +380,9 @@ class SearchForm(VerticalScroll, can_focus=False):
     def _effort(self, event: Select.Changed) -> None:
         current = event.select.value
         value = current if isinstance(current, str) else DEFAULT_EFFORT
-        self._apply("reasoning_effort", {"reasoning_effort": None if value == DEFAULT_EFFORT else value})
+        self._apply(
+            "reasoning_effort", {"reasoning_effort": None if value == DEFAULT_EFFORT else value}
+        )
         self._show_effort_note()
 
     @on(ToolsSection.Changed)
@@ -482,7 +484,9 @@ class SearchForm(VerticalScroll, can_focus=False):
             if efforts is None or effort in efforts:
                 options.append((effort, effort))
             else:
-                options.append((Content.styled(f"{effort} (not for {model})", "dim strike"), effort))
+                options.append(
+                    (Content.styled(f"{effort} (not for {model})", "dim strike"), effort)
+                )
         value = select.value
         with self.prevent(Select.Changed):
             select.set_options(options)

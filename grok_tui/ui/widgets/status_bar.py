@@ -74,7 +74,9 @@ _STATE_CLASS = {
 }
 
 
-def fit_parts(parts: list[tuple[int, list[str]]], width: int, separator: str = SEPARATOR) -> list[int | None]:
+def fit_parts(
+    parts: list[tuple[int, list[str]]], width: int, separator: str = SEPARATOR
+) -> list[int | None]:
     """Choose a variant of each part so the line fits `width`.
 
     `parts` are (priority, variants longest first). Returns, per part, the
@@ -259,10 +261,20 @@ class StatusBar(Widget):
             (80, [" DEMO "] if self._demo else [], "status-bar--demo"),
             (90, [self._model, _cut(self._model, 20)] if self._model else [], "status-bar--model"),
             (100, [self.state_text], _STATE_CLASS[self._state]),
-            (60, [self._search, short_search] if short_search != self._search else [self._search],
-             "status-bar--search"),
-            (70, [totals, cost_only] if totals != cost_only and cost_only else [totals] if totals else [],
-             "status-bar--totals"),
+            (
+                60,
+                [self._search, short_search] if short_search != self._search else [self._search],
+                "status-bar--search",
+            ),
+            (
+                70,
+                [totals, cost_only]
+                if totals != cost_only and cost_only
+                else [totals]
+                if totals
+                else [],
+                "status-bar--totals",
+            ),
         ]
         chosen = fit_parts([(p, v) for p, v, _ in parts], width)
         pieces: list[Content] = []

@@ -35,8 +35,10 @@ def _newline_key(bindings: Mapping[str, str]) -> str:
 def welcome_rows(bindings: Mapping[str, str], *, demo: bool) -> list[tuple[str, str]]:
     """(key label, what it does) for the welcome, in order."""
     rows = [
-        (_first_key(bindings, "chat.send"),
-         f"send your message ({_newline_key(bindings)}: new line)"),
+        (
+            _first_key(bindings, "chat.send"),
+            f"send your message ({_newline_key(bindings)}: new line)",
+        ),
         (_first_key(bindings, "app.help"), "help: every key and how things work"),
         (_first_key(bindings, "app.command_palette"), "commands: model, theme, export, …"),
         (_first_key(bindings, "pane.toggle_search"), "web and X search on or off, with filters"),

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from grok_tui.ui.backend import Backend
 
 
-
 class ChatScreenBase(Screen[None]):
     """The chat screen's state (see the module docstring)."""
 

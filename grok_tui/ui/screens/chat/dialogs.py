@@ -101,16 +101,18 @@ class DialogsPart(ChatScreenBase):
                 self.grok.use_api_key(key, save=save)
 
         current, source = self.grok.api_key_in_use()
-        dialog = ApiKeyScreen(current_key=current, current_source=source,
-                              config_path=self.grok.settings.config_path)
+        dialog = ApiKeyScreen(
+            current_key=current, current_source=source, config_path=self.grok.settings.config_path
+        )
         self.app.push_screen(dialog, done)
 
     async def action_sessions(self) -> None:
         """F4: the session browser; open the chosen session here."""
         store = self.grok.store
         if store is None:
-            self._notify("Sessions are not saved in this run (no session store).",
-                         severity="warning")
+            self._notify(
+                "Sessions are not saved in this run (no session store).", severity="warning"
+            )
             return
         from grok_tui.ui.screens.session_browser import (
             BrowserResult,
@@ -151,4 +153,3 @@ class DialogsPart(ChatScreenBase):
                 await self.load_session(session)
 
         self.app.push_screen(browser, done)
-

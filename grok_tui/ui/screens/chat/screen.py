@@ -50,8 +50,11 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
                 yield Static("", id="notice", markup=False)
                 yield Static("", id="attachments", markup=False)
                 yield EditBanner(id="edit-banner")
-                yield PromptInput(id="prompt", history=self.history,
-                                  history_file=getattr(self.app, "prompt_history_file", None))
+                yield PromptInput(
+                    id="prompt",
+                    history=self.history,
+                    history_file=getattr(self.app, "prompt_history_file", None),
+                )
             yield SidePane(id="side")
         with Horizontal(id="status-row"):
             yield self._make_status_bar()
@@ -108,8 +111,12 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
             self.cancel_edit()
             return
         form, focused = self._search_form, self.focused
-        if self._search_visible and form is not None and focused is not None \
-                and form in focused.ancestors:
+        if (
+            self._search_visible
+            and form is not None
+            and focused is not None
+            and form in focused.ancestors
+        ):
             await self.action_toggle_search()
         # Esc from any pane (conversation, tool log, search form) goes back to the prompt.
         self.conversation.highlighted = None
@@ -185,4 +192,3 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
             await self._stop_and_wait()
         self.checkpointer.save(self.session)
         await self.checkpointer.flush()
-

@@ -5,8 +5,6 @@ The pane itself is `widgets/side_pane.py`: the screen sets its reactives.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on
 from textual.events import Resize
 
@@ -20,7 +18,7 @@ class SidePanePart(ChatScreenBase):
 
     # Textual sets `-narrow`/`-wide` on the screen from its width; the
     # stylesheet (chat.tcss) and the side pane follow the class.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (NARROW_WIDTH, "-wide"),
     ]
@@ -68,8 +66,10 @@ class SidePanePart(ChatScreenBase):
         form = self._search_form
         if form is None:
             form = SearchForm(
-                self.session.search, model=self.session.model,
-                tool_config=self.backend.tool_config, id="search-form",
+                self.session.search,
+                model=self.session.model,
+                tool_config=self.backend.tool_config,
+                id="search-form",
             )
             self._search_form = form
             self._form_mount = self.query_one("#search-pane").mount(form)
@@ -92,10 +92,10 @@ class SidePanePart(ChatScreenBase):
             self.side_pane.search_shown = self._search_visible
             form.focus()
         else:
-            form = self._search_form
+            hidden = self._search_form
             focused = self.focused
             self.side_pane.search_shown = False
-            if form is not None and focused is not None and form in focused.ancestors:
+            if hidden is not None and focused is not None and hidden in focused.ancestors:
                 self.prompt.focus()
 
     async def action_search_settings(self) -> None:
@@ -132,4 +132,3 @@ class SidePanePart(ChatScreenBase):
     def _resize_side(self, delta: int) -> None:
         """Wider/narrower side pane (taller/shorter when stacked)."""
         self.side_pane.resize_by(delta)
-

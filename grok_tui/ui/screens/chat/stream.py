@@ -23,10 +23,10 @@ from grok_tui.chat.pricing import fill_cost
 from grok_tui.chat.sending import mask_prompt
 from grok_tui.chat.turn_types import TurnOutcome, Unsent
 from grok_tui.sanitize import one_line
-from grok_tui.ui.screens.chat.base import ChatScreenBase
 from grok_tui.ui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
+    from grok_tui.ui.screens.chat.base import ChatScreenBase
     from grok_tui.ui.screens.chat.screen import ChatScreen
 
 

@@ -53,8 +53,9 @@ class TurnsPart(ChatScreenBase):
         """Run an accepted turn in the stream worker, or say why it was refused."""
         match result:
             case Turn():
-                self.run_worker(self.turns.run_turn(result), group="stream",
-                                exclusive=True, exit_on_error=False)
+                self.run_worker(
+                    self.turns.run_turn(result), group="stream", exclusive=True, exit_on_error=False
+                )
                 return True
             case Refused(reason=Refusal.EMPTY):
                 return False
@@ -75,7 +76,9 @@ class TurnsPart(ChatScreenBase):
             if send:
                 await self.send(text, key_confirmed=True)
             else:
-                self.show_notice("Not sent: the prompt contains your API key. Remove it and send again.")
+                self.show_notice(
+                    "Not sent: the prompt contains your API key. Remove it and send again."
+                )
                 self.prompt.focus()
 
         question = (
@@ -111,8 +114,7 @@ class TurnsPart(ChatScreenBase):
             prompt.focus()
             return
         if self.is_streaming:
-            self._notify("A reply is still streaming: Esc stops it, then edit.",
-                         severity="warning")
+            self._notify("A reply is still streaming: Esc stops it, then edit.", severity="warning")
             return
         draft = Draft(prompt.text, list(self.attachments), prompt.cursor_location)
         try:
@@ -157,4 +159,3 @@ class TurnsPart(ChatScreenBase):
             self.attachments = list(draft.attachments)
             self._refresh_chips()
             self.prompt.focus()
-

@@ -26,8 +26,7 @@ BROWSER_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Duplicate session", "Copy the highlighted session under a new id", "duplicate"),
     ("Export session", "Write the highlighted session as Markdown and a JSON copy", "export"),
     ("Import session", "Add a session from a JSON export", "import"),
-    ("Show trash / sessions", "Switch between the saved sessions and the trash",
-     "toggle_trash"),
+    ("Show trash / sessions", "Switch between the saved sessions and the trash", "toggle_trash"),
     ("Empty trash", "Delete the sessions in the trash for good", "empty_trash"),
     ("Sort by title / last activity", "Switch the sort order of the list", "toggle_sort"),
 )

@@ -20,8 +20,9 @@ def _title_check(text: str) -> str | None:
 
 def rename_dialog(title: str) -> InputScreen:
     """Asks for a new title (dismisses with it, or None); an empty one is refused."""
-    return InputScreen("Rename session", title, hint="Enter: rename   ·   Esc: cancel",
-                       check=_title_check)
+    return InputScreen(
+        "Rename session", title, hint="Enter: rename   ·   Esc: cancel", check=_title_check
+    )
 
 
 def empty_trash_dialog(count: int) -> ConfirmScreen:
@@ -29,7 +30,8 @@ def empty_trash_dialog(count: int) -> ConfirmScreen:
     return ConfirmScreen(
         f"Delete the {count:,} session{'s' if count != 1 else ''} in the trash "
         "for good? This cannot be undone.",
-        confirm="Empty the trash", danger=True,
+        confirm="Empty the trash",
+        danger=True,
     )
 
 
@@ -39,7 +41,7 @@ def export_dialog(default: Path, base: Path) -> InputScreen:
         "Export session to",
         str(default),
         hint="Markdown (.md) and a JSON copy (.json) beside it.   "
-             "Enter: write   ·   Tab: complete   ·   Esc: cancel",
+        "Enter: write   ·   Tab: complete   ·   Esc: cancel",
         check=lambda t: check_export_target(t, base),
         suggester=PathSuggester(base, EXPORT_SUFFIXES),
     )

@@ -38,13 +38,25 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 SESSION_KEYS: tuple[tuple[str, str], ...] = (
-    ("Enter", "open"), ("Esc", "back"), ("F2", "rename"), ("F8", "delete"),
-    ("Alt+C", "duplicate"), ("F6", "export"), ("F7", "import"), ("F3", "sort"),
-    ("F9", "trash"), ("↑↓/PgUp/PgDn", "move"), ("Ctrl+P", "commands"),
+    ("Enter", "open"),
+    ("Esc", "back"),
+    ("F2", "rename"),
+    ("F8", "delete"),
+    ("Alt+C", "duplicate"),
+    ("F6", "export"),
+    ("F7", "import"),
+    ("F3", "sort"),
+    ("F9", "trash"),
+    ("↑↓/PgUp/PgDn", "move"),
+    ("Ctrl+P", "commands"),
 )
 TRASH_KEYS: tuple[tuple[str, str], ...] = (
-    ("F8", "restore"), ("Alt+E", "empty trash"), ("F9/Esc", "back to sessions"),
-    ("F3", "sort"), ("↑↓/PgUp/PgDn", "move"), ("Ctrl+P", "commands"),
+    ("F8", "restore"),
+    ("Alt+E", "empty trash"),
+    ("F9/Esc", "back to sessions"),
+    ("F3", "sort"),
+    ("↑↓/PgUp/PgDn", "move"),
+    ("Ctrl+P", "commands"),
 )
 
 
@@ -68,8 +80,7 @@ def line_label(mode: Mode, words: list[str]) -> str:
 
 
 def _word_pattern(words: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")",
-                      re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
 
 
 def highlight(text: str, words: list[str], base: str = "", mark: str = "bold reverse") -> Text:
@@ -91,16 +102,19 @@ def focus_snippet(snippet: str, words: list[str], width: int) -> str:
     return "…" + snippet[start:].lstrip("…")
 
 
-def row_cells(s: SessionSummary, words: list[str], *, current: bool,
-              line_width: int) -> tuple[Text, ...]:
+def row_cells(
+    s: SessionSummary, words: list[str], *, current: bool, line_width: int
+) -> tuple[Text, ...]:
     """The five cells of a row (`COLUMNS` order). `current`: the session open
     in the chat (marked ●); `line_width`: the last column's width, to bring
     the first match of a snippet into view."""
     if s.damaged is not None:
-        title = Text("⚠ " + one_line(s.title, 200), style="bold red", no_wrap=True,
-                     overflow="ellipsis")
-        line = Text(f"damaged: {one_line(s.damaged, 300)}", style="red", no_wrap=True,
-                    overflow="ellipsis")
+        title = Text(
+            "⚠ " + one_line(s.title, 200), style="bold red", no_wrap=True, overflow="ellipsis"
+        )
+        line = Text(
+            f"damaged: {one_line(s.damaged, 300)}", style="red", no_wrap=True, overflow="ellipsis"
+        )
     else:
         label = ("● " if current else "") + (one_line(s.title, 200) or "Untitled")
         title = highlight(label, words, base="bold" if current else "")
@@ -125,26 +139,35 @@ def detail_content(s: SessionSummary | None, mode: Mode, query: str) -> Content:
         return Content(empty_text(mode, query))
     if s.damaged is not None:
         return Content.assemble(
-            ("Damaged file: ", "bold $text-error"), one_line(str(s.path), 300), "\n",
-            (one_line(s.damaged, 400), "$text-error"), "\n",
+            ("Damaged file: ", "bold $text-error"),
+            one_line(str(s.path), 300),
+            "\n",
+            (one_line(s.damaged, 400), "$text-error"),
+            "\n",
             ("It cannot be opened and is left as it is.", "$text-muted"),
         )
     created = format_when(s.created_at)
-    meta = (f"{one_line(s.model, 80)} · {s.message_count} message"
-            f"{'s' if s.message_count != 1 else ''} · created {created} · "
-            f"last activity {format_when(s.updated_at)} · id {s.id}")
+    meta = (
+        f"{one_line(s.model, 80)} · {s.message_count} message"
+        f"{'s' if s.message_count != 1 else ''} · created {created} · "
+        f"last activity {format_when(s.updated_at)} · id {s.id}"
+    )
     words = query_words(query)
     line = one_line(s.snippet, 400) if words and s.snippet else one_line(s.first_line, 400)
     return Content.assemble(
-        (one_line(s.title, 200) or "Untitled", "bold"), "\n",
-        (meta, "$text-muted"), "\n",
+        (one_line(s.title, 200) or "Untitled", "bold"),
+        "\n",
+        (meta, "$text-muted"),
+        "\n",
         line,
     )
 
 
 def heading_content(rows: SessionRows, mode: Mode, query: str, sort: SortKey) -> Content:
-    return Content.assemble((heading_text(rows, mode, query), "bold"),
-                            (f" · sorted by {sort_label(sort)}", "$text-muted"))
+    return Content.assemble(
+        (heading_text(rows, mode, query), "bold"),
+        (f" · sorted by {sort_label(sort)}", "$text-muted"),
+    )
 
 
 def keys_content(mode: Mode) -> Content:

@@ -30,8 +30,13 @@ SortKey = Literal["updated", "title"]
 class SessionSource(Protocol):
     """What `fetch_page` needs of a `SessionStore`."""
 
-    def list_sessions(self, query: str | None = ..., sort: SortKey = ...,
-                      limit: int | None = ..., offset: int = ...) -> list[SessionSummary]: ...
+    def list_sessions(
+        self,
+        query: str | None = ...,
+        sort: SortKey = ...,
+        limit: int | None = ...,
+        offset: int = ...,
+    ) -> list[SessionSummary]: ...
 
     def list_trash(self) -> list[SessionSummary]: ...
 
@@ -49,8 +54,9 @@ def matches(summary: SessionSummary, words: list[str]) -> bool:
     return all(w.casefold() in hay for w in words)
 
 
-def fetch_page(store: SessionSource, mode: Mode, query: str, sort: SortKey, offset: int,
-               want_total: bool) -> tuple[list[SessionSummary], int | None]:
+def fetch_page(
+    store: SessionSource, mode: Mode, query: str, sort: SortKey, offset: int, want_total: bool
+) -> tuple[list[SessionSummary], int | None]:
     """Rows from `offset` and the total count (None when unknown or not wanted).
 
     Sessions: one page from the index (the count only without a filter).
@@ -91,8 +97,9 @@ class SessionRows:
         self._ids = set()
         self.total = total
 
-    def add_page(self, page: Iterable[SessionSummary], *, complete: bool = False
-                 ) -> list[SessionSummary]:
+    def add_page(
+        self, page: Iterable[SessionSummary], *, complete: bool = False
+    ) -> list[SessionSummary]:
         """Append the rows of `page` not listed yet; return those.
 
         A page shorter than `page_size` (or `complete`) is the last one.
@@ -142,7 +149,7 @@ class SessionRows:
 
 
 def heading_text(rows: SessionRows, mode: Mode, query: str) -> str:
-    """"Sessions: 1,234", "Sessions: 12+ matches", "Trash: 3 deleted sessions"..."""
+    """ "Sessions: 1,234", "Sessions: 12+ matches", "Trash: 3 deleted sessions"..."""
     shown = len(rows)
     if mode == "trash":
         return f"Trash: {shown:,} deleted session{'s' if shown != 1 else ''}"

@@ -172,8 +172,9 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self._refresh_keys()
         self.reload()
         if self._refresh_store:
-            self.run_worker(self._background_refresh(), group="browser-refresh",
-                            exit_on_error=False)
+            self.run_worker(
+                self._background_refresh(), group="browser-refresh", exit_on_error=False
+            )
 
     def _add_columns(self, width: int) -> None:
         self._widths = column_widths(max(40, width - 2))
@@ -201,15 +202,20 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self.generation += 1
         self._select_after = select if select is not None else self.highlighted_id()
         self.loading = True
-        self.run_worker(self._fetch(self.generation, 0), group="browser-query",
-                        exclusive=True, exit_on_error=False)
+        self.run_worker(
+            self._fetch(self.generation, 0),
+            group="browser-query",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _load_more(self) -> None:
         if self.loading or self.exhausted or self.mode == "trash":
             return
         self.loading = True
-        self.run_worker(self._fetch(self.generation, len(self.rows)), group="browser-more",
-                        exit_on_error=False)
+        self.run_worker(
+            self._fetch(self.generation, len(self.rows)), group="browser-more", exit_on_error=False
+        )
 
     async def _fetch(self, generation: int, offset: int) -> None:
         mode, query, sort = self.mode, self.query_text, self.sort
@@ -227,8 +233,9 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self.loading = False
         self._apply(rows, replace=offset == 0, total=total, complete=mode == "trash")
 
-    def _apply(self, rows: list[SessionSummary], *, replace: bool, total: int | None,
-               complete: bool) -> None:
+    def _apply(
+        self, rows: list[SessionSummary], *, replace: bool, total: int | None, complete: bool
+    ) -> None:
         """Put a fetched page in the table (replacing it for a first page)."""
         table = self.table
         words = query_words(self.query_text)
@@ -253,7 +260,8 @@ class SessionBrowserScreen(Screen[BrowserResult]):
 
     def _cells(self, s: SessionSummary, words: list[str]) -> tuple[Text, ...]:
         return row_cells(
-            s, words,
+            s,
+            words,
             current=s.id == self.current_session_id and self.mode == "sessions",
             line_width=self._widths.get("line", 80),
         )
@@ -354,7 +362,8 @@ class SessionBrowserScreen(Screen[BrowserResult]):
             return False
         self.show_message(
             f"Cannot {doing} {s.path.name}: the file is damaged ({s.damaged}). "
-            "It is left as it is.", error=True,
+            "It is left as it is.",
+            error=True,
         )
         return True
 
@@ -367,8 +376,9 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         table = self.table
         step = max(1, table.scrollable_content_region.height - 2)
         if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1,
-                                             table.cursor_row + direction * step)))
+            table.move_cursor(
+                row=max(0, min(table.row_count - 1, table.cursor_row + direction * step))
+            )
 
     def action_first(self) -> None:
         if self.table.row_count:
@@ -400,7 +410,8 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self._refresh_keys()
         self.show_message(
             "Trash: F8 restores the highlighted session, Alt+E empties the trash, Esc goes back."
-            if self.mode == "trash" else ""
+            if self.mode == "trash"
+            else ""
         )
         self.reload(select="")
 
@@ -451,8 +462,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
             self._refuse_damaged(self.highlighted() or s, "open")
             return
         except SessionNotFound:
-            self.show_message(f"“{one_line(s.title, 80)}” is gone (deleted elsewhere).",
-                              error=True)
+            self.show_message(f"“{one_line(s.title, 80)}” is gone (deleted elsewhere).", error=True)
             self.reload()
             return
         except _ERRORS as exc:
@@ -500,8 +510,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
             return
         self._remove_row(s.id)
         self.show_message(
-            f"Moved “{one_line(s.title, 80)}” to the trash "
-            "(F9 shows the trash, F8 there restores)."
+            f"Moved “{one_line(s.title, 80)}” to the trash (F9 shows the trash, F8 there restores)."
         )
 
     def action_restore(self) -> None:
@@ -593,8 +602,9 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         try:
             session = await asyncio.to_thread(work)
         except SessionImportError as exc:
-            self.show_message(f"Not imported: {path.name} is not a session export ({exc}).",
-                              error=True)
+            self.show_message(
+                f"Not imported: {path.name} is not a session export ({exc}).", error=True
+            )
             return
         except UnicodeDecodeError:
             self.show_message(f"Not imported: {path.name} is not UTF-8 text.", error=True)

@@ -201,7 +201,6 @@ class ToolLog(ScrollView, can_focus=True):
                 out.append(self._row_line(row, sub, width).plain.rstrip())
         return out
 
-
     # -- public API ------------------------------------------------------------
 
     def begin_turn(self, message: Message, prompt_text: str) -> None:
@@ -342,9 +341,7 @@ class ToolLog(ScrollView, can_focus=True):
         self._refresh_row(row)
         self._update_timer()
 
-    def _on_reasoning(
-        self, turn: Turn, event: ev.ReasoningStarted | ev.ReasoningProgress
-    ) -> None:
+    def _on_reasoning(self, turn: Turn, event: ev.ReasoningStarted | ev.ReasoningProgress) -> None:
         row = self._reasoning_row(turn)
         if turn.live and turn.message.reasoning_seconds is None:
             self._live_rows.add(row)
@@ -509,10 +506,7 @@ class ToolLog(ScrollView, can_focus=True):
         self._update_timer()
 
     def _refresh_row(self, row: Row) -> None:
-        if (
-            self._lazy_rows <= row.index < len(self._rows)
-            and self._rows[row.index] is row
-        ):
+        if self._lazy_rows <= row.index < len(self._rows) and self._rows[row.index] is row:
             self.refresh_lines(row.line, row.height)
 
     def _refresh_height(self, row: Row) -> None:
@@ -650,7 +644,6 @@ class ToolLog(ScrollView, can_focus=True):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-
 
     # -- measuring -------------------------------------------------------------
 

@@ -84,7 +84,8 @@ class ToolsSection(Vertical):
         with Horizontal(classes="search-form--head"):
             yield Label("Code execution", classes="search-form--title")
             yield Switch(
-                t.code_execution, id="code-enabled",
+                t.code_execution,
+                id="code-enabled",
                 tooltip="Let the model write and run Python on xAI's servers",
             )
 
@@ -95,11 +96,14 @@ class ToolsSection(Vertical):
                 yield Static(
                     "None defined: add [[mcp]] tables (label, url, token_env) to "
                     "config.toml; F1 shows an example.",
-                    classes="search-form--note", markup=False,
+                    classes="search-form--note",
+                    markup=False,
                 )
             for index, label in enumerate(labels):
                 yield Checkbox(
-                    Content(one_line(label, 40)), label in t.mcp, id=f"mcp-{index}",
+                    Content(one_line(label, 40)),
+                    label in t.mcp,
+                    id=f"mcp-{index}",
                     classes="tools-pane--server",
                 )
                 note = self._server_note(label)
@@ -125,17 +129,21 @@ class ToolsSection(Vertical):
                 )
                 yield Static(
                     Content(f"From config.toml: {listed}"),
-                    id="collection-names", classes="search-form--note",
+                    id="collection-names",
+                    classes="search-form--note",
                 )
             yield Label(
                 f"Results per search (1-{MAX_COLLECTION_RESULTS})", classes="search-form--label"
             )
             yield Input(
                 "" if t.collection_results is None else str(t.collection_results),
-                placeholder="server default", type="integer", id="collection-results",
+                placeholder="server default",
+                type="integer",
+                id="collection-results",
             )
-            yield Static("", id="collection-results-error", classes="search-form--error",
-                         markup=False)
+            yield Static(
+                "", id="collection-results-error", classes="search-form--error", markup=False
+            )
 
     def _server_note(self, label: str) -> str:
         server = self._config.server(label)
