@@ -378,7 +378,8 @@ async def chat_ready(pilot: Pilot[Any]) -> None:
 
 
 #: Six domains where at most five are allowed: the pane shows why, keeps the text.
-SIX_DOMAINS = "x.ai, docs.x.ai, github.com, arxiv.org, nature.com, python.org"
+#: (Six registrable domains: a subdomain such as docs.x.ai is sent as x.ai.)
+SIX_DOMAINS = "x.ai, wikipedia.org, github.com, arxiv.org, nature.com, python.org"
 #: The input that adds web-search domains in the F3 pane (a CSS selector: the
 #: one thing to update here if that pane is rebuilt).
 DOMAIN_INPUT = "#web-domains Input"
