@@ -576,6 +576,24 @@ def search_answer(sp: SearchPlan, inline: bool) -> tuple[str, list[dict[str, Any
     return text, annotations
 
 
+def custom_call_input(
+    w: ResponsesWriter, item_id: str, output_index: int, text: str
+) -> Iterator[bytes]:
+    """A custom tool call's input as the API streams it: one delta, then done."""
+    yield w.ev(
+        "response.custom_tool_call_input.delta",
+        item_id=item_id,
+        output_index=output_index,
+        delta=text,
+    )
+    yield w.ev(
+        "response.custom_tool_call_input.done",
+        item_id=item_id,
+        output_index=output_index,
+        input=text,
+    )
+
+
 def search_turn(
     w: ResponsesWriter, sp: SearchPlan, reasoning_tokens: int
 ) -> tuple[Iterator[BodyItem], dict[str, Any]]:
@@ -619,18 +637,7 @@ def search_turn(
             index += 1
             yield w.ev("response.output_item.added", item=x_item, output_index=x_index)
             yield from w.pace(x_input)
-            yield w.ev(
-                "response.custom_tool_call_input.delta",
-                item_id=x_item["id"],
-                output_index=x_index,
-                delta=x_input,
-            )
-            yield w.ev(
-                "response.custom_tool_call_input.done",
-                item_id=x_item["id"],
-                output_index=x_index,
-                input=x_input,
-            )
+            yield from custom_call_input(w, x_item["id"], x_index, x_input)
             x_item = dict(x_item, input=x_input, status="completed")
         ws_id = f"ws_{rid}_call_{n + 1}"
         ws_index = -1
@@ -720,18 +727,7 @@ def search_turn(
             vi = index
             index += 1
             yield w.ev("response.output_item.added", item=item, output_index=vi)
-            yield w.ev(
-                "response.custom_tool_call_input.delta",
-                item_id=item["id"],
-                output_index=vi,
-                delta=inp,
-            )
-            yield w.ev(
-                "response.custom_tool_call_input.done",
-                item_id=item["id"],
-                output_index=vi,
-                input=inp,
-            )
+            yield from custom_call_input(w, item["id"], vi, inp)
             done = dict(item, input=inp, status="completed")
             yield w.ev("response.output_item.done", item=done, output_index=vi)
             output.append(done)
