@@ -91,10 +91,13 @@ async def palette_search(pilot: Any, app: Any, query: str, expect: str | None = 
 
 
 async def wait_for_palette_hit(pilot: Any, palette: Any, expect: str) -> None:
-    """Wait until the command palette highlights its first hit and that hit
-    contains `expect` (case-insensitive). Waiting for any first hit raced: the
-    list shown before the search for the typed query ran has hits too, and
-    Enter picked from it when the key was handled quickly."""
+    """Wait until the command palette highlights its first hit and that hit's
+    title (its first line, not the help under it) contains `expect`
+    (case-insensitive). Waiting for any first hit raced: the list shown before
+    the search for the typed query ran has hits too, and Enter picked from it
+    when the key was handled quickly. Matching the help text raced too: in a
+    cold process "Search preset: save" (help: "Name the current search
+    settings ...") could be listed first for "Search settings"."""
     from textual.command import CommandList
 
     commands = palette.query_one(CommandList)
@@ -102,6 +105,7 @@ async def wait_for_palette_hit(pilot: Any, palette: Any, expect: str) -> None:
     def ready() -> bool:
         if not commands.option_count or commands.highlighted != 0:
             return False
-        return expect.lower() in str(commands.get_option_at_index(0).prompt).lower()
+        lines = str(commands.get_option_at_index(0).prompt).splitlines()
+        return bool(lines) and expect.lower() in lines[0].lower()
 
     await wait_for(pilot, ready, what=f"the palette hit for {expect!r}")
