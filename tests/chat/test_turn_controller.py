@@ -411,7 +411,7 @@ async def test_an_edit_that_never_starts_puts_the_replaced_messages_back() -> No
     assert h.view.calls[-4:-1] == [("truncated", 2), ("added", "user"), ("added", "assistant")]
     unsent = h.controller.unsent
     assert unsent is not None and unsent.text == "TWO" and unsent.edit is edit
-    assert edit.replaced is None and edit.is_current(h.session)  # undone, pending again
+    assert edit.forked_id is None and edit.is_current(h.session)  # undone, pending again
     assert h.saves[-1][1] == 4
     # Resent as the same edit.
     h.script = [ev.TextDelta("re TWO"), completed()]
@@ -432,7 +432,7 @@ async def test_an_edit_that_cannot_be_sent_changes_nothing(png_file: Path) -> No
     assert refused.message.startswith("Not sent: ")
     assert h.session.messages == before and h.session.title == title
     assert h.session.updated_at == updated and not h.controller.busy
-    assert edit.replaced is None and edit.is_current(h.session)
+    assert edit.forked_id is None and edit.is_current(h.session)
 
 
 async def test_an_edit_whose_message_has_gone_is_a_plain_send() -> None:
@@ -445,7 +445,7 @@ async def test_an_edit_whose_message_has_gone_is_a_plain_send() -> None:
     h.script = [ev.TextDelta("re x"), completed()]
     await h.controller.run_turn(await h.turn("x", edit=edit))
     assert [m.text for m in h.session.messages] == ["x", "re x"]
-    assert edit.replaced is None
+    assert edit.forked_id is None
 
 
 async def test_a_failed_first_send_leaves_an_untitled_chat_untitled(png_file: Path) -> None:
