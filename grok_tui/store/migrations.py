@@ -57,18 +57,19 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     """Version 1 held a linear list of messages: it becomes a single-path tree
     (each message's parent is the one before it; nothing off the path)."""
     out = dict(doc)
-    messages: list[Any] = []
     old_messages = out.get("messages")
-    previous: Any = None
-    for m in old_messages if isinstance(old_messages, list) else []:
-        if isinstance(m, dict):
-            m = dict(m)
-            m["parent_id"] = previous
-            previous = m.get("id")
-        messages.append(m)
-    out["messages"] = messages
-    out["off_path"] = []
-    out["chosen"] = {}
+    if isinstance(old_messages, list):  # anything else stays, to be reported
+        messages: list[Any] = []
+        previous: Any = None
+        for m in old_messages:
+            if isinstance(m, dict):
+                m = dict(m)
+                m["parent_id"] = previous
+                previous = m.get("id")
+            messages.append(m)
+        out["messages"] = messages
+    out.setdefault("off_path", [])
+    out.setdefault("chosen", {})
     out["schema_version"] = 2
     return out
 
