@@ -1,5 +1,6 @@
 """Small operations on a `Session`: adding turns, regenerate, titles, totals
-(editing a sent message: `grok_tui.chat.edit`).
+(editing a sent message: `grok_tui.chat.edit`; versions and branches:
+`grok_tui.chat.tree`).
 
 No I/O: saving is the store's job.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from grok_tui.chat import tree
 from grok_tui.chat.models import (
     Attachment,
     Message,
@@ -50,7 +52,7 @@ def add_user_message(
 ) -> Message:
     """Append the user's message; the first one also names an untitled session."""
     message = Message(role="user", text=text, attachments=list(attachments))
-    session.messages.append(message)
+    tree.append_to_path(session, message)
     if not session.title_is_custom and not session.title.strip():
         title = title_from_text(text)
         if not title and message.attachments:
@@ -61,9 +63,10 @@ def add_user_message(
 
 
 def start_reply(session: Session, model: str) -> Message:
-    """Append an empty assistant reply in STREAMING state and return it."""
+    """Append an empty assistant reply in STREAMING state to the path and
+    return it (after `prepare_regenerate`: a new version of the reply)."""
     message = Message(role="assistant", model=model, status=MessageStatus.STREAMING)
-    session.messages.append(message)
+    tree.append_to_path(session, message)
     touch(session)
     return message
 
@@ -75,9 +78,10 @@ def settle_interrupted(session: Session) -> int:
     """Mark replies still STREAMING in a session loaded from disk (the app was
     killed or crashed mid-reply) as failed with a stream-interrupted error, so
     they show as interrupted, keep their partial text, are sent with the
-    history like any failed reply, and can be retried. Returns how many."""
+    history like any failed reply, and can be retried. Off-path versions and
+    branches are covered too. Returns how many."""
     count = 0
-    for message in session.messages:
+    for message in tree.all_messages(session):
         if message.role == "assistant" and message.status == MessageStatus.STREAMING:
             message.status = MessageStatus.FAILED
             message.error = MessageError(
@@ -91,11 +95,8 @@ def settle_interrupted(session: Session) -> int:
 
 
 def last_user_index(session: Session) -> int | None:
-    """Index of the last user message, or None when there is none."""
-    for i in range(len(session.messages) - 1, -1, -1):
-        if session.messages[i].role == "user":
-            return i
-    return None
+    """Path index of the last user message, or None when there is none."""
+    return tree.last_user_index(session)
 
 
 def last_user_message(session: Session) -> Message | None:
@@ -103,29 +104,37 @@ def last_user_message(session: Session) -> Message | None:
     return None if i is None else session.messages[i]
 
 
-def prepare_regenerate(session: Session) -> None:
-    """Drop everything after the last user message (its reply or replies), so
-    the same history is sent again. Nothing happens without a user message."""
-    i = last_user_index(session)
-    if i is None:
-        return
-    if len(session.messages) > i + 1:
-        del session.messages[i + 1 :]
+def prepare_regenerate(session: Session) -> list[Message]:
+    """Move what follows the last user message (its reply) off the chosen path,
+    kept as a version, so the same history is sent again and the reply
+    `start_reply` adds next becomes a new version beside it. Returns what was
+    moved (`tree.switch_to(session, moved[0].id)` puts it back). Nothing
+    happens without a user message. Nothing is deleted."""
+    moved = tree.detach_replies(session)
+    if moved:
         touch(session)
-
-
-#: Name used in the contracts page.
-drop_last_reply = prepare_regenerate
+    return moved
 
 
 def session_totals(session: Session) -> Usage:
-    """Tokens and cost summed over the session's replies. `cost_usd` is None
-    when no reply reported a cost, else the sum of the known costs;
-    `cost_estimated` when any part of it is an estimate."""
+    """Tokens and cost of everything paid for: every reply of the session, every
+    version and branch included (the chosen path's share: `path_totals`).
+    `cost_usd` is None when no reply reported a cost, else the sum of the
+    known costs; `cost_estimated` when any part of it is an estimate."""
+    return usage_totals(tree.all_messages(session))
+
+
+def path_totals(session: Session) -> Usage:
+    """Tokens and cost of the replies on the chosen path only."""
+    return usage_totals(session.messages)
+
+
+def usage_totals(messages: Iterable[Message]) -> Usage:
+    """Tokens and cost summed over the assistant replies among `messages`."""
     total = Usage()
     cost: float | None = None
     tools: dict[str, int] = {}
-    for m in session.messages:
+    for m in messages:
         u = m.usage
         if m.role != "assistant" or u is None:
             continue

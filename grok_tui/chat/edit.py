@@ -4,9 +4,14 @@ The safe-edit rule: starting an edit changes nothing in the session (in memory
 or on disk). A `PendingEdit` only remembers which message is being edited, its
 text and attachments (loaded into the prompt), and the prompt's draft from
 before the edit (given back on cancel). The session changes only when the
-edited text is sent, in one step: `apply` replaces the edited message and
-everything after it with the new user message, keeping what it removed so a
-send that never started can put it back (`undo`).
+edited text is sent, in one step: `apply` forks the conversation at the
+edited message (`tree.fork_at`): the new user message becomes the chosen
+branch, the edited message and everything after it stay as the other branch.
+A send that never started is taken back exactly (`undo`: the fork is removed
+and the edited branch chosen again, with its own choices below it).
+
+Any user message on the chosen path can be edited (`begin_edit`); one off the
+path is switched to first (that is a change the user asks for separately).
 
 No Textual, no I/O: the chat screen owns one `PendingEdit | None` and shows it.
 """
@@ -16,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from grok_tui.chat.conversation import add_user_message, last_user_index, touch
+from grok_tui.chat import tree
+from grok_tui.chat.conversation import last_user_index, touch
 from grok_tui.chat.models import Attachment, Message, Session
 
 
@@ -36,7 +42,8 @@ class Draft:
 
 @dataclass
 class PendingEdit:
-    """An edit of the user message at `index` of `session`, not applied yet."""
+    """An edit of the user message at path index `index` of `session`, not
+    applied yet."""
 
     index: int
     message_id: str
@@ -44,8 +51,8 @@ class PendingEdit:
     attachments: list[Attachment]
     #: The prompt's draft before the edit began (restored exactly on cancel).
     previous_draft: Draft
-    #: Set by `apply`: the messages it replaced (for `undo`).
-    replaced: list[Message] | None = None
+    #: Set by `apply`: the id of the new user message it forked (for `undo`).
+    forked_id: str | None = None
 
     @property
     def number(self) -> int:
@@ -60,25 +67,28 @@ class PendingEdit:
         )
 
     def apply(self, session: Session, text: str, attachments: Iterable[Attachment] = ()) -> Message:
-        """Replace the edited message and all that follows it with a new user
-        message carrying `text` and `attachments`; return that message."""
+        """Fork at the edited message: a new user message carrying `text` and
+        `attachments` beside it, chosen (the edited message and all that
+        follows it kept as the other branch); return the new message."""
         if not self.is_current(session):
             raise EditError("the message being edited is no longer in this chat")
-        self.replaced = session.messages[self.index :]
-        del session.messages[self.index :]
-        return add_user_message(session, text, attachments)
+        message = tree.fork_at(session, self.message_id, text, attachments)
+        self.forked_id = message.id
+        return message
 
     def undo(self, session: Session) -> bool:
-        """Take back an `apply` whose request never started: remove what was
-        added after the edited position and put the replaced messages back.
-        False (nothing changed) when there is nothing to undo."""
-        if self.replaced is None:
+        """Take back an `apply` whose request never started: remove the new
+        branch (the forked message and anything after it) and choose the
+        edited message's branch again, as it was. False (nothing changed) when
+        there is nothing to undo or the fork is no longer where it was."""
+        if self.forked_id is None:
             return False
-        if len(session.messages) < self.index:
+        if tree.path_index(session, self.forked_id) != self.index:
             return False
-        del session.messages[self.index :]
-        session.messages.extend(self.replaced)
-        self.replaced = None
+        tree.drop_path_tail(session, self.index)
+        if tree.find(session, self.message_id) is not None:
+            tree.switch_to(session, self.message_id)
+        self.forked_id = None
         touch(session)
         return True
 
@@ -89,7 +99,19 @@ def begin_edit_last(session: Session, draft: Draft) -> PendingEdit:
     index = last_user_index(session)
     if index is None:
         raise EditError("there is no message of yours to edit")
+    return begin_edit(session, session.messages[index].id, draft)
+
+
+def begin_edit(session: Session, message_id: str, draft: Draft) -> PendingEdit:
+    """A pending edit of the user message `message_id` on the chosen path (any
+    of them, not only the last); the session is not changed. EditError when
+    it is not a message of the user's on the path."""
+    index = tree.path_index(session, message_id)
+    if index is None:
+        raise EditError("that message is not on the branch shown: switch to it first")
     message = session.messages[index]
+    if message.role != "user":
+        raise EditError("only a message of yours can be edited")
     return PendingEdit(
         index=index,
         message_id=message.id,

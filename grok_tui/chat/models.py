@@ -12,11 +12,13 @@ import uuid
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from grok_tui.chat.search import SearchSettings
 
-SCHEMA_VERSION = 1
+#: 2: messages form a tree (`Message.parent_id`, `Session.off_path`,
+#: `Session.chosen`; see `grok_tui.chat.tree`).
+SCHEMA_VERSION = 2
 
 
 def new_id() -> str:
@@ -191,6 +193,9 @@ class Message(BaseModel):
 
     id: str = Field(default_factory=new_id)
     role: Literal["system", "user", "assistant"]
+    #: The message this one follows in the conversation tree; None for a first
+    #: message (a root). On the chosen path it is always the previous message.
+    parent_id: str | None = None
     text: str = ""
     created_at: Timestamp = Field(default_factory=now)
     attachments: list[Attachment] = Field(default_factory=list)
@@ -235,4 +240,51 @@ class Session(BaseModel):
     model: str = "grok-4.3"
     system_prompt: str = ""
     search: SearchSettings = Field(default_factory=SearchSettings)
+    #: The chosen path, root to leaf: what is shown and sent as history.
     messages: list[Message] = Field(default_factory=list)
+    #: Every other message of the tree (other versions and branches with their
+    #: descendants), in no particular order; siblings are ordered by creation.
+    off_path: list[Message] = Field(default_factory=list)
+    #: The chosen child at each message with children: parent id ("" for the
+    #: roots) -> child id. Kept for off-path messages, so switching back to a
+    #: branch restores its own choices; the path wins where they disagree.
+    chosen: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_tree(self) -> Session:
+        """Chain the path's parent ids (linear sessions built without them)
+        and refuse a tree that does not hang together."""
+        check_tree(self)
+        return self
+
+
+def check_tree(session: Session) -> None:
+    """Chain the path's parent ids (the path is authoritative: each message
+    follows the one before it); ValueError when the messages do not form one
+    tree (an id twice, an off-path message whose ancestors do not lead to the
+    path or a root, a cycle)."""
+    ids: set[str] = set()
+    previous: str | None = None
+    for message in session.messages:
+        if message.id in ids:
+            raise ValueError(f"message id {message.id!r} appears twice")
+        ids.add(message.id)
+        message.parent_id = previous  # the path is authoritative
+        previous = message.id
+    parents: dict[str, str | None] = {}
+    for message in session.off_path:
+        if message.id in ids or message.id in parents:
+            raise ValueError(f"message id {message.id!r} appears twice")
+        parents[message.id] = message.parent_id
+    settled = set(ids)
+    for start in parents:
+        trail: list[str] = []
+        node: str | None = start
+        while node is not None and node not in settled:
+            if node in trail:
+                raise ValueError(f"messages {node!r} and its parents form a cycle")
+            if node not in parents:
+                raise ValueError(f"message {start!r} follows a message that is not in the session")
+            trail.append(node)
+            node = parents[node]
+        settled.update(trail)

@@ -28,6 +28,7 @@ from grok_tui.api import events as ev
 from grok_tui.api.errors import ProtocolError, XAIError
 from grok_tui.api.request import ChatRequest
 from grok_tui.chat import conversation as conv
+from grok_tui.chat import tree
 from grok_tui.chat.attachments import AttachmentError
 from grok_tui.chat.edit import PendingEdit
 from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
@@ -171,8 +172,8 @@ class TurnController:
         edit: PendingEdit | None = None,
     ) -> Turn | Refused:
         """Send `text` with `attachments` as the next user message; with a
-        pending `edit` (`chat/edit.py`) still current, in place of the edited
-        message and all that follows it. Nothing in the session changes unless
+        pending `edit` (`chat/edit.py`) still current, as a new branch beside
+        the edited message (which stays, with all that follows it). Nothing in the session changes unless
         the prompt is accepted. Run the returned `Turn` with `run_turn`."""
         if not text.strip():
             return Refused(Refusal.EMPTY, "")
@@ -192,7 +193,7 @@ class TurnController:
         except AttachmentError as exc:
             # Back exactly as it was (nothing awaited meanwhile: nobody saw it).
             if edit is None or not edit.undo(session):
-                session.messages.pop()
+                tree.drop_path_tail(session, len(session.messages) - 1)
             session.title, session.updated_at = title, updated_at
             return Refused(Refusal.BAD_ATTACHMENT, f"Not sent: {exc.reason}")
         self._prepare_user(user)
@@ -217,11 +218,12 @@ class TurnController:
         session = self.session
         if conv.last_user_index(session) is None:
             return Refused(Refusal.NOTHING_TO_REGENERATE, "Nothing to regenerate yet.")
-        conv.prepare_regenerate(session)
+        kept = conv.prepare_regenerate(session)  # the old reply stays, as a version
         try:
             request = self._build_request(session)
         except AttachmentError as exc:
-            await self._view.messages_truncated(len(session.messages))
+            if kept:  # nothing is shown changed yet: the old reply is chosen again
+                tree.switch_to(session, kept[0].id)
             return Refused(Refusal.BAD_ATTACHMENT, f"Cannot regenerate: {exc.reason}")
         self._busy = True
         try:
@@ -403,15 +405,19 @@ class TurnController:
         """The request never started: take the turn back out of the session
         (an edit puts back what it was to replace) and give the text and
         attachments back to the prompt."""
-        messages = self.session.messages
+        session = self.session
+        messages = session.messages
         if len(messages) >= 2 and messages[-1] is reply:
-            del messages[-2:]
-            await self._view.messages_truncated(len(messages))
-            # An edit that never went out replaces nothing: the old messages return.
+            # An edit that never went out forks nothing: its branch is removed
+            # and the edited one chosen again, as it was.
             edit = restore.edit
-            if edit is not None and edit.undo(self.session):
+            if edit is not None and edit.undo(session):
+                await self._view.messages_truncated(edit.index)
                 for message in messages[edit.index :]:
                     await self._view.message_added(message)
+            else:
+                tree.drop_path_tail(session, len(messages) - 2)
+                await self._view.messages_truncated(len(messages))
         self.unsent = restore
         self._view.unsent_restored(restore, error)
         self._checkpoint(self.session)

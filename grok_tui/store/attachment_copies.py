@@ -30,6 +30,12 @@ def safe_file_name(name: str) -> str:
     return cleaned[-80:]
 
 
+def document_messages(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every message of a session document: the chosen path, then the
+    off-path versions and branches (the order of `tree.all_messages`)."""
+    return [*(data.get("messages") or []), *(data.get("off_path") or [])]
+
+
 class AttachmentCopies:
     """Copies attachments into a data folder and removes them with a session."""
 
@@ -41,7 +47,7 @@ class AttachmentCopies:
         """Copy the local images a session document references (in place:
         `path` becomes the copy, `original_path` the user's file)."""
         folder = self.layout.attachment_folder(session_id)
-        for m in data.get("messages") or []:
+        for m in document_messages(data):
             for i, att in enumerate(m.get("attachments") or []):
                 if att.get("source") != "file" or not att.get("path"):
                     continue
@@ -65,7 +71,9 @@ class AttachmentCopies:
     def repoint(session: Session, data: dict[str, Any]) -> None:
         """Point a live session's attachments at the copies its dumped
         document (`data`, after `copy_into_store`) now references."""
-        for m_obj, m_dict in zip(session.messages, data.get("messages") or []):
+        for m_obj, m_dict in zip(
+            [*session.messages, *session.off_path], document_messages(data), strict=False
+        ):
             for a_obj, a_dict in zip(m_obj.attachments, m_dict.get("attachments") or []):
                 if a_obj.path != a_dict.get("path"):
                     a_obj.path = a_dict.get("path")

@@ -82,7 +82,7 @@ def _time_of(value: Any) -> float:
 
 def row_from_document(session_id: str, stamp: Stamp, doc: dict[str, Any]) -> IndexRow:
     """The index row of a valid (migrated) session document."""
-    messages = doc.get("messages") or []
+    messages = doc.get("messages") or []  # the chosen path
     first_line = ""
     texts: list[str] = []
     for m in messages:
@@ -90,6 +90,8 @@ def row_from_document(session_id: str, stamp: Stamp, doc: dict[str, Any]) -> Ind
         texts.append(text)
         if not first_line and m.get("role") == "user" and text.strip():
             first_line = one_line(text, 200)
+    # Other versions and branches are searched too (after the path's text).
+    texts.extend(m.get("text") or "" for m in doc.get("off_path") or [])
     return IndexRow(
         id=session_id,
         mtime_ns=stamp[0],

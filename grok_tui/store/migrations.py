@@ -52,6 +52,28 @@ def _v0_to_v1(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@migration(1)
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 held a linear list of messages: it becomes a single-path tree
+    (each message's parent is the one before it; nothing off the path)."""
+    out = dict(doc)
+    old_messages = out.get("messages")
+    if isinstance(old_messages, list):  # anything else stays, to be reported
+        messages: list[Any] = []
+        previous: Any = None
+        for m in old_messages:
+            if isinstance(m, dict):
+                m = dict(m)
+                m["parent_id"] = previous
+                previous = m.get("id")
+            messages.append(m)
+        out["messages"] = messages
+    out.setdefault("off_path", [])
+    out.setdefault("chosen", {})
+    out["schema_version"] = 2
+    return out
+
+
 def document_version(doc: dict[str, Any]) -> int:
     v = doc.get("schema_version", 0)
     if isinstance(v, bool) or not isinstance(v, int):

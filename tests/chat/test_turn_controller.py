@@ -15,6 +15,7 @@ from grok_tui.api import events as ev
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.errors import APIConnectionError, ServerError, XAIError
 from grok_tui.api.request import ChatRequest
+from grok_tui.chat import tree
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.edit import Draft, begin_edit_last
 from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
@@ -348,7 +349,7 @@ async def test_checkpoints_at_most_once_an_interval_with_the_injected_clock() ->
     assert h.saves[1][2] == "0123"  # the text so far at that moment
 
 
-async def test_regenerate_replaces_the_last_reply() -> None:
+async def test_regenerate_adds_a_version_beside_the_last_reply() -> None:
     h = Harness()
     h.script = [ev.TextDelta("first answer"), completed()]
     await h.controller.run_turn(await h.turn("question"))
@@ -366,6 +367,24 @@ async def test_regenerate_replaces_the_last_reply() -> None:
     assert [m.text for m in h.session.messages] == ["question", "second answer"]
     assert h.requests[-1].messages[-1].text == "question"
     assert len(h.requests[-1].messages) == 1
+    # The first answer is kept as version 1 of 2 (nothing deleted).
+    assert [m.text for m in h.session.off_path] == ["first answer"]
+    assert tree.position(h.session, h.session.messages[-1].id) == (2, 2)
+
+
+async def test_a_regenerate_that_cannot_be_built_keeps_the_reply_chosen(png_file: Path) -> None:
+    h = Harness()
+    h.script = [ev.TextDelta("answer"), completed()]
+    await h.controller.run_turn(
+        await h.turn("look", attachments=[attachment_from_input(str(png_file))])
+    )
+    before = list(h.session.messages)
+    png_file.unlink()
+    h.view.calls.clear()
+    refused = await h.controller.regenerate()
+    assert isinstance(refused, Refused) and refused.reason is Refusal.BAD_ATTACHMENT
+    assert h.session.messages == before and h.session.off_path == []
+    assert h.view.calls == [] and not h.controller.busy
 
 
 async def test_regenerate_refusals() -> None:
@@ -395,6 +414,9 @@ async def test_edit_replaces_from_the_message_only_when_sent() -> None:
     assert h.view.calls[:2] == [("accepted", "TWO", []), ("phase", TurnPhase.SENDING, "", None)]
     assert ("truncated", 2) in h.view.calls
     assert [m.text for m in h.requests[-1].messages] == ["one", "re one", "TWO"]
+    # The edited message and its reply stay, as the other branch.
+    assert [m.text for m in h.session.off_path] == ["two", "re two"]
+    assert tree.position(h.session, h.session.messages[2].id) == (2, 2)
 
 
 async def test_an_edit_that_never_starts_puts_the_replaced_messages_back() -> None:
@@ -408,10 +430,11 @@ async def test_an_edit_that_never_starts_puts_the_replaced_messages_back() -> No
     edit = begin_edit_last(h.session, Draft())
     await h.controller.run_turn(await h.turn("TWO", edit=edit))
     assert h.session.messages == before  # nothing lost
+    assert h.session.off_path == [] and tree.branch_count(h.session) == 1  # no fork left
     assert h.view.calls[-4:-1] == [("truncated", 2), ("added", "user"), ("added", "assistant")]
     unsent = h.controller.unsent
     assert unsent is not None and unsent.text == "TWO" and unsent.edit is edit
-    assert edit.replaced is None and edit.is_current(h.session)  # undone, pending again
+    assert edit.forked_id is None and edit.is_current(h.session)  # undone, pending again
     assert h.saves[-1][1] == 4
     # Resent as the same edit.
     h.script = [ev.TextDelta("re TWO"), completed()]
@@ -432,7 +455,7 @@ async def test_an_edit_that_cannot_be_sent_changes_nothing(png_file: Path) -> No
     assert refused.message.startswith("Not sent: ")
     assert h.session.messages == before and h.session.title == title
     assert h.session.updated_at == updated and not h.controller.busy
-    assert edit.replaced is None and edit.is_current(h.session)
+    assert edit.forked_id is None and edit.is_current(h.session)
 
 
 async def test_an_edit_whose_message_has_gone_is_a_plain_send() -> None:
@@ -445,7 +468,7 @@ async def test_an_edit_whose_message_has_gone_is_a_plain_send() -> None:
     h.script = [ev.TextDelta("re x"), completed()]
     await h.controller.run_turn(await h.turn("x", edit=edit))
     assert [m.text for m in h.session.messages] == ["x", "re x"]
-    assert edit.replaced is None
+    assert edit.forked_id is None
 
 
 async def test_a_failed_first_send_leaves_an_untitled_chat_untitled(png_file: Path) -> None:

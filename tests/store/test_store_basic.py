@@ -26,7 +26,7 @@ def test_save_load_round_trip(store: SessionStore) -> None:
     loaded = store.load(s.id)
     assert loaded.model_dump() == s.model_dump()
     data = json.loads(store.path_for(s.id).read_text())
-    assert data["schema_version"] == 1 and data["id"] == s.id
+    assert data["schema_version"] == 2 and data["id"] == s.id
 
 
 def test_save_sets_updated_at(store: SessionStore) -> None:

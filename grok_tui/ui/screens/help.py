@@ -56,8 +56,9 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         f"{keys('chat.cancel')} stops a reply; the text so far is kept. Otherwise it brings "
         "the focus back to the prompt from any pane (conversation, tool log, search form).",
         f"{keys('chat.edit_last')} loads your last message into the prompt to edit it; "
-        f"nothing changes until {keys('chat.send')} sends the edit in place of that message "
-        f"and its reply; {keys('chat.cancel')} cancels and gives back what you had typed.",
+        f"nothing changes until {keys('chat.send')} sends the edit as a new branch (the "
+        "original message and its reply are kept in the session); "
+        f"{keys('chat.cancel')} cancels and gives back what you had typed.",
         f"{keys('chat.page_up')} / {keys('chat.page_down')} scroll the conversation from the "
         f"prompt; {keys('chat.scroll_top')} goes to its top, {keys('chat.follow')} to its end "
         "and follows the streaming reply again.",

@@ -26,8 +26,8 @@ def edit_banner_text(edit: PendingEdit, bindings: Mapping[str, str]) -> str:
     send = keys_label(bindings.get("chat.send", "enter")).split(" / ")[0]
     cancel = keys_label(bindings.get("chat.cancel", "escape")).split(" / ")[0]
     return (
-        f"✎ Editing message {edit.number}: {send} sends it in place of that message "
-        f"and its reply; {cancel} cancels (nothing changes until you send)."
+        f"✎ Editing message {edit.number}: {send} sends it as a new branch (the original "
+        f"and its reply are kept); {cancel} cancels (nothing changes until you send)."
     )
 
 

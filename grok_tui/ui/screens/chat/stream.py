@@ -52,7 +52,7 @@ class ChatTurnView:
     def prompt_accepted(self, text: str, attachments: Sequence[Attachment]) -> None:
         screen = self.screen
         edit = screen.pending_edit
-        if edit is not None and edit.replaced is not None:  # applied by this send
+        if edit is not None and edit.forked_id is not None:  # applied by this send
             screen._end_edit(restore_draft=False)
         screen.clear_notice()
         screen.history.add(text)
@@ -118,7 +118,7 @@ class ChatTurnView:
         # longer holds the turn, will not show it when reopened.
         screen = self.screen
         edit = unsent.edit
-        if edit is not None and edit.replaced is None and edit.is_current(screen.session):
+        if edit is not None and edit.forked_id is None and edit.is_current(screen.session):
             screen._show_edit(edit)  # undone: the edit is pending again
         prompt = screen.prompt
         if not prompt.text.strip():
