@@ -163,6 +163,9 @@ class FakeConfig:
     #: Answer a streaming request with one whole JSON body (a server that
     #: ignores `stream: true`).
     ignore_stream: bool = False
+    #: Model ids whose replies' usage carries no `cost_in_usd_ticks` (a server
+    #: or model that does not report cost; the client estimates it).
+    costless_models: tuple[str, ...] = ()
 
 
 #: Comment frames the `keepalive` scenario sends before its answer.
@@ -754,6 +757,7 @@ class FakeXAI:
             chunk_chars=c.chunk_chars,
             markdown_tokens=c.markdown_tokens,
             usage_without_include=c.usage_without_include,
+            costless_models=tuple(c.costless_models),
         )
 
     def _plan(self, scenario: str, req: ParsedRequest, model: ModelEntry) -> Plan:
