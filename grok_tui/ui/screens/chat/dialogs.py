@@ -36,6 +36,9 @@ class DialogsPart(ChatScreenBase):
         self.refresh_status()
         self.checkpointer.save(self.session)
         self._notify(f"Model: {self.session.model}")
+        refusal = images_refusal(self.session.model, len(self.attachments), self.grok.model_catalog)
+        if refusal:  # said where the model is chosen too; the send refuses it
+            self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
 
     def action_system_prompt(self) -> None:
         from grok_tui.ui.screens.text_editor import TextEditorScreen
