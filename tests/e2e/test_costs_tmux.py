@@ -20,30 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from grok_tui.chat.conversation import add_user_message, start_reply
-from grok_tui.chat.models import MessageStatus, Session, Usage
 from grok_tui.store import SessionStore
 from tests.e2e.tmux_harness import app_env, grok_command, skip_reason, tmux_server
+from tests.store.helpers import priced_session
 
 if skip_reason() is not None:
     pytest.skip(skip_reason() or "", allow_module_level=True)
 
 KEY = "xai-e2e-cost-key-0123456789"
-
-
-def _priced(title: str, cost: float | None, estimated: bool) -> Session:
-    s = Session(title=title, model="grok-4.3")
-    add_user_message(s, f"{title}: the question")
-    reply = start_reply(s, s.model)
-    reply.text, reply.status = "the answer", MessageStatus.COMPLETE
-    reply.usage = Usage(
-        input_tokens=700,
-        output_tokens=300,
-        total_tokens=1000,
-        cost_usd=cost,
-        cost_estimated=estimated,
-    )
-    return s
 
 
 def _first_row(screen: str) -> str:
@@ -59,7 +43,7 @@ def test_browser_cost_column_total_and_cost_sort_at_80x24(tmp_path: Path) -> Non
             ("Dear chat", 12.5, True),
             ("Unpriced chat", None, False),
         ]:
-            store.save(_priced(title, cost, estimated))
+            store.save(priced_session(title, (cost, estimated)))
     with tmux_server("grok-cost") as tmux:
         tmux.start(grok_command("--demo"), env=app_env(tmp_path), width=80, height=24)
         tmux.wait(lambda s: "Ask Grok" in s, "the app to start")

@@ -11,46 +11,30 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from grok_tui.chat.conversation import add_user_message, start_reply
-from grok_tui.chat.models import MessageStatus, Session, Usage
+from grok_tui.chat.models import Session
 from grok_tui.store import SessionStore
 from grok_tui.ui.screens.session_browser import SessionBrowserScreen
+from tests.store.helpers import priced_session
 from tests.ui.conftest import wait_for
-from tests.ui.test_session_browser import Host, put, settled, table_text, titles
+from tests.ui.test_session_browser import (  # noqa: F401 (store: the fixture)
+    Host,
+    put,
+    settled,
+    store,
+    table_text,
+    titles,
+)
 
 T0 = 1_750_000_000.0
-
-
-def priced(title: str, *costs: tuple[float | None, bool]) -> Session:
-    s = Session(title=title, model="grok-4.3")
-    for i, (cost, estimated) in enumerate(costs):
-        add_user_message(s, f"{title} question {i}")
-        reply = start_reply(s, s.model)
-        reply.text, reply.status = "an answer", MessageStatus.COMPLETE
-        reply.usage = Usage(
-            input_tokens=600,
-            output_tokens=400,
-            total_tokens=1000,
-            cost_usd=cost,
-            cost_estimated=estimated,
-        )
-    return s
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Any:
-    s = SessionStore(tmp_path / "data")
-    yield s
-    s.close()
 
 
 @pytest.fixture
 def four(store: SessionStore) -> list[Session]:
     return [
-        put(store, priced("cheap", (0.0123, False)), T0),
-        put(store, priced("dear", (1.5, False), (11.25, True)), T0 + 100),
-        put(store, priced("unknown", (None, False)), T0 + 200),
-        put(store, priced("estimated", (0.12, True)), T0 + 300),
+        put(store, priced_session("cheap", (0.0123, False)), T0),
+        put(store, priced_session("dear", (1.5, False), (11.25, True)), T0 + 100),
+        put(store, priced_session("unknown", (None, False)), T0 + 200),
+        put(store, priced_session("estimated", (0.12, True)), T0 + 300),
     ]
 
 
