@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from textual.worker import Worker, WorkerFailed, WorkerState
+from textual.worker import Worker
 
 from grok_tui.api.models import ModelInfo
 from grok_tui.chat.pricing import ModelCatalog
@@ -39,49 +39,55 @@ class ModelList:
     def __init__(self, app: GrokApp, catalog: ModelCatalog) -> None:
         self.app = app
         self.catalog = catalog
-        #: The client the fetch in flight (or done) is for.
+        #: The client the list (or the fetch in flight) is for.
         self._client: Any = None
-        self._worker: Worker[list[ModelInfo]] | None = None
+        self._models: list[ModelInfo] | None = None
+        self._worker: Worker[None] | None = None
 
     @property
     def loaded(self) -> bool:
         """The current backend's list was fetched."""
-        worker = self._worker
-        return (
-            worker is not None
-            and self._client is self.app.backend.client
-            and worker.state == WorkerState.SUCCESS
-        )
+        return self._models is not None and self._client is self.app.backend.client
 
-    def _fetch(self) -> Worker[list[ModelInfo]]:
+    def _follow_backend(self) -> None:
+        """Forget the list of a backend that is no longer the app's."""
         client = self.app.backend.client
-        worker = self._worker
-        failed = (WorkerState.ERROR, WorkerState.CANCELLED)
-        if worker is not None and self._client is client and worker.state not in failed:
-            return worker
-        self._client = client
-        # An app worker: cancelled when the app exits, its error never fatal.
-        self._worker = self.app.run_worker(
-            self._load(client), name="model-list", group="model-list", exit_on_error=False
-        )
-        return self._worker
-
-    async def _load(self, client: Any) -> list[ModelInfo]:
-        models: list[ModelInfo] = await client.list_models()
-        if client is self.app.backend.client:
-            self.catalog.update(models)  # prices and modalities for the next replies
-        return models
+        if client is not self._client:
+            self._client, self._models, self._worker = client, None, None
 
     def start(self) -> None:
-        """Fetch the list in the background unless it is (being) fetched for
-        this backend; a failure is silent (the picker tries again)."""
-        self._fetch()
+        """Fetch the list in the background unless it is fetched or being
+        fetched for this backend. An app worker (cancelled when the app
+        exits) that never fails: a failed fetch is silent."""
+        self._follow_backend()
+        if self._models is None and (self._worker is None or self._worker.is_finished):
+            self._worker = self.app.run_worker(
+                self._background(self._client), name="model-list", group="model-list"
+            )
+
+    async def _background(self, client: Any) -> None:
+        try:
+            models = await client.list_models()
+        except Exception:  # silent: costs use the documented prices, the picker tries again
+            return
+        self._keep(client, models)
+
+    def _keep(self, client: Any, models: list[ModelInfo]) -> None:
+        if client is self.app.backend.client:
+            self._models = list(models)
+            self.catalog.update(models)  # prices and modalities for the next replies
 
     async def models(self) -> list[ModelInfo]:
-        """The list for the picker (raises the fetch's error, e.g. `XAIError`).
-        Shielded: closing the picker does not cancel a fetch others wait for."""
-        worker = self._fetch()
-        try:
-            return list(await asyncio.shield(worker.wait()))
-        except WorkerFailed as failed:
-            raise failed.error from None
+        """The list for the picker: the one fetched, else the fetch in flight
+        (shielded: closing the picker does not cancel it), else a new fetch
+        whose error it raises (e.g. `XAIError`, which the picker shows)."""
+        self._follow_backend()
+        worker = self._worker
+        if self._models is None and worker is not None and not worker.is_finished:
+            await asyncio.shield(worker.wait())
+        if self._models is not None:
+            return list(self._models)
+        client = self._client
+        models: list[ModelInfo] = await client.list_models()
+        self._keep(client, models)
+        return list(models)

@@ -105,7 +105,7 @@ async def test_without_the_list_such_a_reply_has_no_cost(server: tuple[FakeXAI, 
     """What the background fetch changes: the same reply, list not fetched."""
     fake, url = server
     app = _app(url)
-    app.model_list.start = lambda: None  # type: ignore[method-assign]
+    app.model_list.start = lambda: None  # type: ignore[method-assign]  # never fetched
     async with app.run_test(size=(140, 40)) as pilot:
         reply = await _reply(pilot, app, "hello there")
         assert reply.usage is not None and reply.usage.cost_usd is None
@@ -130,11 +130,7 @@ async def test_a_failed_fetch_is_silent_and_the_picker_tries_again(
     monkeypatch.setattr(client, "list_models", failing_once)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: calls == [1], what="the background fetch")
-        await wait_for(
-            pilot,
-            lambda: app.model_list._worker is not None and app.model_list._worker.is_finished,
-            what="it to fail",
-        )
+        await app.workers.wait_for_complete()  # the failure does not fail the worker
         assert not app.model_list.loaded
         assert list(app._notifications) == []  # silent
         app.chat.action_pick_model()
