@@ -278,7 +278,13 @@ class FakeXAI:
         route = _route(path)
         with self._lock:
             self.requests.append(RecordedRequest(method, path, recorded, parsed_json, auth_ok))
-            queued = self._queue.pop(0) if (self._queue and route is not None) else None
+            # Queued scenarios are for the next generation or Files request: the
+            # model list a client fetches on its own (the TUI, in the background
+            # at start) does not use one up.
+            takes_scenario = route is not None and not route[0].startswith(
+                ("/v1/models", "/v1/language-models")
+            )
+            queued = self._queue.pop(0) if (self._queue and takes_scenario) else None
         try:
             return self._dispatch(method, path, route, hdrs, key, body, parsed_json, queued)
         except HTTPError as err:
