@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--ignore-stream", action="store_true", help="answer streaming requests with one JSON body"
     )
+    p.add_argument(
+        "--no-cost",
+        action="append",
+        default=[],
+        metavar="MODEL",
+        help="replies of MODEL (an id) carry no cost_in_usd_ticks (repeatable)",
+    )
     args = p.parse_args(argv)
     config = FakeConfig(
         api_key=args.key,
@@ -50,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         emit_done_trailer=args.done_trailer,
         keepalive_seconds=args.keepalive,
         ignore_stream=args.ignore_stream,
+        costless_models=tuple(args.no_cost),
     )
     server = FakeServer(FakeXAI(config), host=args.host, port=args.port).start()
     print(

@@ -61,7 +61,7 @@ class ChatWriter:
                 cached_tokens=cached,
                 output_tokens=out + plan.reasoning_tokens,
             )
-        return {
+        usage: dict[str, Any] = {
             "prompt_tokens": inp,
             "completion_tokens": out,
             "total_tokens": inp + out + plan.reasoning_tokens,
@@ -78,8 +78,10 @@ class ChatWriter:
                 "rejected_prediction_tokens": 0,
             },
             "num_sources_used": 0,
-            "cost_in_usd_ticks": cost,
         }
+        if self.s.reports_cost(self.req.model):
+            usage["cost_in_usd_ticks"] = cost
+        return usage
 
     def body_frames(self, plan: Plan, hidden_thinking: int = 0) -> Iterator[BodyItem]:
         """Reasoning deltas (visible) or empty deltas (hidden), then content."""

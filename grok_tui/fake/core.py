@@ -163,6 +163,9 @@ class FakeConfig:
     #: Answer a streaming request with one whole JSON body (a server that
     #: ignores `stream: true`).
     ignore_stream: bool = False
+    #: Model ids whose replies' usage carries no `cost_in_usd_ticks` (a server
+    #: or model that does not report cost; the client estimates it).
+    costless_models: tuple[str, ...] = ()
 
 
 #: Comment frames the `keepalive` scenario sends before its answer.
@@ -275,7 +278,13 @@ class FakeXAI:
         route = _route(path)
         with self._lock:
             self.requests.append(RecordedRequest(method, path, recorded, parsed_json, auth_ok))
-            queued = self._queue.pop(0) if (self._queue and route is not None) else None
+            # Queued scenarios are for the next generation or Files request: the
+            # model list a client fetches on its own (the TUI, in the background
+            # at start) does not use one up.
+            takes_scenario = route is not None and not route[0].startswith(
+                ("/v1/models", "/v1/language-models")
+            )
+            queued = self._queue.pop(0) if (self._queue and takes_scenario) else None
         try:
             return self._dispatch(method, path, route, hdrs, key, body, parsed_json, queued)
         except HTTPError as err:
@@ -754,6 +763,7 @@ class FakeXAI:
             chunk_chars=c.chunk_chars,
             markdown_tokens=c.markdown_tokens,
             usage_without_include=c.usage_without_include,
+            costless_models=tuple(c.costless_models),
         )
 
     def _plan(self, scenario: str, req: ParsedRequest, model: ModelEntry) -> Plan:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grok_tui.fake import textgen
-from grok_tui.fake.catalog import cost_ticks
+from grok_tui.fake.catalog import ModelEntry, cost_ticks
 from grok_tui.fake.request import ParsedRequest
 from grok_tui.fake.state import encrypted_blob
 from grok_tui.fake.wire import DROP, BodyItem, Pause, dumps, sse_data
@@ -32,6 +32,11 @@ class Settings:
     chunk_chars: int
     markdown_tokens: int
     usage_without_include: bool = False
+    costless_models: tuple[str, ...] = ()
+
+    def reports_cost(self, model: ModelEntry | None) -> bool:
+        """Whether usage for `model` carries `cost_in_usd_ticks`."""
+        return model is not None and model.id not in self.costless_models
 
 
 @dataclass(slots=True)
@@ -136,7 +141,7 @@ class ResponsesWriter:
             "num_sources_used": 0,
             "num_server_side_tools_used": tools_used,
         }
-        if with_cost and self.req.model is not None:
+        if with_cost and self.req.model is not None and self.s.reports_cost(self.req.model):
             u["cost_in_usd_ticks"] = cost_ticks(
                 self.req.model,
                 input_tokens=inp,

@@ -16,11 +16,17 @@ from grok_tui.store.errors import (
 from grok_tui.store.files import atomic_write
 from grok_tui.store.layout import is_valid_id
 from grok_tui.store.migrations import MIGRATIONS, migrate
-from grok_tui.store.repository import SessionRepository, SessionSummary, SortKey
+from grok_tui.store.repository import (
+    ListingTotals,
+    SessionRepository,
+    SessionSummary,
+    SortKey,
+)
 from grok_tui.store.store import SessionStore
 
 __all__ = [
     "MIGRATIONS",
+    "ListingTotals",
     "DamagedSessionError",
     "SessionImportError",
     "SessionNotFound",

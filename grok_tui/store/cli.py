@@ -32,6 +32,9 @@ def _summary_json(s: SessionSummary) -> dict[str, object]:
         "snippet": s.snippet or None,
         "damaged": s.damaged,
         "path": str(s.path),
+        "cost_usd": s.cost_usd,
+        "cost_estimated": s.cost_estimated,
+        "tokens": s.tokens,
     }
 
 

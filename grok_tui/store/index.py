@@ -3,7 +3,9 @@
 The JSON files are the source of truth; this index is a cache that `sync`
 brings up to date from the files' modification times and sizes. It can be
 deleted at any time (it is rebuilt), and a different index version is simply
-rebuilt. WAL mode and a busy timeout let several grok-tui processes share it.
+rebuilt (version 2 added each session's cost and token totals: an index of
+version 1 is rebuilt from the files on first open). WAL mode and a busy
+timeout let several grok-tui processes share it.
 `SessionIndex(MEMORY)` is the same index in memory (the store's fallback when
 the file cannot be created or written, e.g. on a full disk).
 """
@@ -18,8 +20,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-INDEX_VERSION = "1"
+from grok_tui.store.repository import ListingTotals
+
+INDEX_VERSION = "2"
 BUSY_TIMEOUT_MS = 10_000
 #: The path of an index kept in memory only.
 MEMORY = Path(":memory:")
@@ -37,9 +42,13 @@ CREATE TABLE IF NOT EXISTS sessions(
     updated_at REAL NOT NULL DEFAULT 0,
     message_count INTEGER NOT NULL DEFAULT 0,
     first_line TEXT NOT NULL DEFAULT '',
-    damaged TEXT
+    damaged TEXT,
+    cost_usd REAL,
+    cost_estimated INTEGER NOT NULL DEFAULT 0,
+    tokens INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_by_updated ON sessions(updated_at DESC);
+CREATE INDEX IF NOT EXISTS sessions_by_cost ON sessions(cost_usd DESC);
 CREATE INDEX IF NOT EXISTS sessions_by_title ON sessions(title COLLATE NOCASE);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize = 'unicode61 remove_diacritics 2'
@@ -61,12 +70,52 @@ class IndexRow:
     message_count: int
     first_line: str
     damaged: str | None
+    #: What every reply in the file cost (`session_totals`): None when none
+    #: reported or estimated a cost; `cost_estimated` when part of it is an estimate.
+    cost_usd: float | None = None
+    cost_estimated: bool = False
+    #: Tokens of every reply in the file.
+    tokens: int = 0
     body: str = ""  # full text for search (not read back)
 
 
 _COLUMNS = (
-    "id, mtime_ns, size, title, model, created_at, updated_at, message_count, first_line, damaged"
+    "id, mtime_ns, size, title, model, created_at, updated_at, message_count, first_line, "
+    "damaged, cost_usd, cost_estimated, tokens"
 )
+
+#: ORDER BY of each sort key; `{p}` is the table prefix where the query joins.
+_ORDER = {
+    "updated": "{p}updated_at DESC, {p}id",
+    "title": "{p}title COLLATE NOCASE, {p}updated_at DESC",
+    # Dearest first; sessions without a known cost last.
+    "cost": "{p}cost_usd IS NULL, {p}cost_usd DESC, {p}updated_at DESC, {p}id",
+}
+
+
+def _order(sort: str, prefix: str = "") -> str:
+    return _ORDER.get(sort, _ORDER["title"]).format(p=prefix)
+
+
+def _index_row(r: tuple[Any, ...]) -> IndexRow:
+    """An `IndexRow` from the `_COLUMNS` of a result row."""
+    (sid, mtime_ns, size, title, model, created, updated, count, first, damaged) = r[:10]
+    cost, estimated, tokens = r[10:13]
+    return IndexRow(
+        sid,
+        mtime_ns,
+        size,
+        title,
+        model,
+        created,
+        updated,
+        count,
+        first,
+        damaged,
+        cost_usd=cost,
+        cost_estimated=bool(estimated),
+        tokens=int(tokens or 0),
+    )
 
 
 def fts_query(text: str) -> str | None:
@@ -221,7 +270,7 @@ class SessionIndex:
             r = self._conn.execute(
                 f"SELECT {_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
-        return IndexRow(*r) if r else None
+        return _index_row(r) if r else None
 
     def count(self) -> int:
         with self._lock:
@@ -235,14 +284,32 @@ class SessionIndex:
         *,
         include_damaged: bool = True,
     ) -> list[IndexRow]:
-        order = (
-            "updated_at DESC, id" if sort == "updated" else "title COLLATE NOCASE, updated_at DESC"
-        )
         where = "" if include_damaged else "WHERE damaged IS NULL "
-        sql = f"SELECT {_COLUMNS} FROM sessions {where}ORDER BY {order} LIMIT ? OFFSET ?"
+        sql = f"SELECT {_COLUMNS} FROM sessions {where}ORDER BY {_order(sort)} LIMIT ? OFFSET ?"
         with self._lock:
             rows = self._conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
-        return [IndexRow(*r) for r in rows]
+        return [_index_row(r) for r in rows]
+
+    def totals(self, query: str | None = None) -> ListingTotals:
+        """How many sessions `list` (or `search(query)`) holds in all pages,
+        and the sums of their costs and tokens."""
+        match = fts_query(query or "")
+        select = (
+            "SELECT count(*), sum(s.cost_usd), max(s.cost_estimated), sum(s.tokens) FROM sessions s"
+        )
+        with self._lock:
+            if match is None:
+                r = self._conn.execute(select).fetchone()
+            else:
+                r = self._conn.execute(
+                    f"{select} JOIN fts ON s.rid = fts.rowid WHERE fts MATCH ?", (match,)
+                ).fetchone()
+        return ListingTotals(
+            count=int(r[0] or 0),
+            cost_usd=None if r[1] is None else float(r[1]),
+            cost_estimated=bool(r[2]),
+            tokens=int(r[3] or 0),
+        )
 
     def search(
         self, query: str, sort: str = "updated", limit: int | None = None, offset: int = 0
@@ -251,11 +318,7 @@ class SessionIndex:
         match = fts_query(query)
         if match is None:
             return [(r, "") for r in self.list(sort, limit, offset)]
-        order = (
-            "s.updated_at DESC, s.id"
-            if sort == "updated"
-            else "s.title COLLATE NOCASE, s.updated_at DESC"
-        )
+        order = _order(sort, "s.")
         cols = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
         with self._lock:
             # Pick the page first; snippets only for the rows shown.
@@ -269,7 +332,7 @@ class SessionIndex:
         out: builtins.list[tuple[IndexRow, str]] = []
         for r in rows:
             title, body = bodies.get(r[0], ("", ""))
-            out.append((IndexRow(*r[1:]), make_snippet(body, words) or make_snippet(title, words)))
+            out.append((_index_row(r[1:]), make_snippet(body, words) or make_snippet(title, words)))
         return out
 
     # -- writing -------------------------------------------------------------
@@ -309,11 +372,15 @@ class SessionIndex:
             row.message_count,
             row.first_line,
             row.damaged,
+            row.cost_usd,
+            int(row.cost_estimated),
+            row.tokens,
         )
         if old is None:
             cur = c.execute(
                 "INSERT INTO sessions(mtime_ns, size, title, model, created_at, updated_at, "
-                "message_count, first_line, damaged, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "message_count, first_line, damaged, cost_usd, cost_estimated, tokens, id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*values, row.id),
             )
             rid = cur.lastrowid
@@ -321,7 +388,8 @@ class SessionIndex:
             rid = old[0]
             c.execute(
                 "UPDATE sessions SET mtime_ns=?, size=?, title=?, model=?, created_at=?, "
-                "updated_at=?, message_count=?, first_line=?, damaged=? WHERE rid=?",
+                "updated_at=?, message_count=?, first_line=?, damaged=?, cost_usd=?, "
+                "cost_estimated=?, tokens=? WHERE rid=?",
                 (*values, rid),
             )
             c.execute("DELETE FROM fts WHERE rowid = ?", (rid,))

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from grok_tui.chat.models import clamp_timestamp
+from grok_tui.chat.conversation import session_totals
+from grok_tui.chat.models import Session, clamp_timestamp
 from grok_tui.sanitize import fix_surrogates, one_line
 from grok_tui.store.files import TMP_SUFFIX, parse_document, unlink_quietly
 from grok_tui.store.index import MEMORY, IndexRow, SessionIndex
@@ -80,8 +81,25 @@ def _time_of(value: Any) -> float:
         return 0.0
 
 
-def row_from_document(session_id: str, stamp: Stamp, doc: dict[str, Any]) -> IndexRow:
-    """The index row of a valid (migrated) session document."""
+def cost_columns(session: Session | None) -> tuple[float | None, bool, int]:
+    """(cost, whether part of it is estimated, tokens) of every reply the
+    session holds, as `session_totals` counts them (the status bar's figures);
+    (None, False, 0) when the session is not known."""
+    if session is None:
+        return None, False, 0
+    totals = session_totals(session)
+    tokens = totals.total_tokens or (
+        totals.input_tokens + totals.output_tokens + totals.reasoning_tokens
+    )
+    return totals.cost_usd, totals.cost_estimated, tokens
+
+
+def row_from_document(
+    session_id: str, stamp: Stamp, doc: dict[str, Any], session: Session | None
+) -> IndexRow:
+    """The index row of a valid (migrated) session document; `session` is
+    the same document validated (for its cost and token totals)."""
+    cost, estimated, tokens = cost_columns(session)
     messages = doc.get("messages") or []  # the chosen path
     first_line = ""
     texts: list[str] = []
@@ -103,6 +121,9 @@ def row_from_document(session_id: str, stamp: Stamp, doc: dict[str, Any]) -> Ind
         message_count=len(messages),
         first_line=first_line,
         damaged=None,
+        cost_usd=cost,
+        cost_estimated=estimated,
+        tokens=tokens,
         body=fix_surrogates("\n".join(texts)),
     )
 
@@ -137,6 +158,9 @@ def summary_of(row: IndexRow, path: Path, snippet: str = "") -> SessionSummary:
         snippet=snippet,
         damaged=row.damaged,
         path=path,
+        cost_usd=row.cost_usd,
+        cost_estimated=row.cost_estimated,
+        tokens=row.tokens,
     )
 
 
@@ -243,10 +267,10 @@ class SyncedIndex:
             )
         stamp = (st.st_mtime_ns, st.st_size)
         try:
-            doc, _session = parse_document(raw)
+            doc, session = parse_document(raw)
         except ValueError as exc:
             return damaged_row(session_id, stamp, str(exc))
-        return row_from_document(session_id, stamp, doc)
+        return row_from_document(session_id, stamp, doc, session)
 
     def _scan(self) -> dict[str, Stamp]:
         """id -> stamp of every session file; removes stale temporary files."""

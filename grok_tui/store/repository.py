@@ -1,5 +1,5 @@
 """What the UI needs of the session store: `SessionRepository`, and the
-values it returns (`SessionSummary`, `SortKey`).
+values it returns (`SessionSummary`, `ListingTotals`, `SortKey`).
 
 `SessionStore` implements it; the app, the chat screen, the checkpointer and
 the session browser hold a `SessionRepository` (tests may hand them a fake
@@ -10,19 +10,26 @@ thread, except `exists`/`load` where it says so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from grok_tui.chat.models import Session
 
-SortKey = Literal["updated", "title"]
+#: Newest first, by title, or dearest first (sessions without a known cost last).
+SortKey = Literal["updated", "title", "cost"]
 
 
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
     """One row of the session list. `damaged` is the reason when the file
-    cannot be read (then title is the file name and the counts are zero)."""
+    cannot be read (then title is the file name and the counts are zero).
+
+    `cost_usd` is what every reply in the file cost (`session_totals`, so
+    replies off the current path count too: they were paid for), None when
+    no reply has a known cost; `cost_estimated` when part of it is an
+    estimate from the model's prices; `tokens` the replies' tokens."""
 
     id: str
     title: str
@@ -34,6 +41,44 @@ class SessionSummary:
     snippet: str
     damaged: str | None
     path: Path
+    cost_usd: float | None = None
+    cost_estimated: bool = False
+    tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ListingTotals:
+    """Sums over every session of a listing (all pages): how many, what they
+    cost (None when none has a known cost; the sum of the known costs
+    otherwise, `cost_estimated` when part of it is an estimate), their tokens."""
+
+    count: int
+    cost_usd: float | None
+    cost_estimated: bool
+    tokens: int
+
+    @classmethod
+    def of(cls, summaries: Iterable[SessionSummary]) -> ListingTotals:
+        """The totals of rows at hand (the trash, which has no index)."""
+        count = tokens = 0
+        cost: float | None = None
+        estimated = False
+        for s in summaries:
+            count += 1
+            tokens += s.tokens
+            if s.cost_usd is not None:
+                cost = (cost or 0.0) + s.cost_usd
+                estimated = estimated or s.cost_estimated
+        return cls(count, cost, estimated, tokens)
+
+    def without(self, s: SessionSummary) -> ListingTotals:
+        """These totals once the session `s` left the listing."""
+        cost = self.cost_usd
+        if s.cost_usd is not None and cost is not None:
+            cost = max(0.0, cost - s.cost_usd)
+        return ListingTotals(
+            max(0, self.count - 1), cost, self.cost_estimated, max(0, self.tokens - s.tokens)
+        )
 
 
 @runtime_checkable
@@ -60,6 +105,10 @@ class SessionRepository(Protocol):
     ) -> list[SessionSummary]: ...
 
     def count(self) -> int: ...
+
+    def totals(self, query: str | None = None) -> ListingTotals:
+        """Count, cost and tokens of every session `list_sessions(query)` lists."""
+        ...
 
     def list_trash(self) -> list[SessionSummary]: ...
 

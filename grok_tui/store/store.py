@@ -47,7 +47,7 @@ from grok_tui.store.index import SessionIndex
 from grok_tui.store.index_sync import SyncedIndex, index_problem
 from grok_tui.store.layout import StoreLayout, is_valid_id
 from grok_tui.store.locking import CommitLock
-from grok_tui.store.repository import SessionSummary, SortKey
+from grok_tui.store.repository import ListingTotals, SessionSummary, SortKey
 from grok_tui.store.trash import TOMBSTONE_KEEP_SECONDS, Trash
 from grok_tui.store.writer import SessionWriter
 
@@ -139,7 +139,7 @@ class SessionStore:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[SessionSummary]:
-        """Sessions newest first (or by title). With `query`, only those whose
+        """Sessions newest first (or by title, or dearest first). With `query`, only those whose
         title or text contains every word (prefix match), each with a snippet."""
         summary = self._index.summary
         if query and query.strip():
@@ -149,6 +149,11 @@ class SessionStore:
 
     def count(self) -> int:
         return self._index.read(lambda ix: ix.count())
+
+    def totals(self, query: str | None = None) -> ListingTotals:
+        """Count, cost and tokens of every session `list_sessions(query)`
+        lists, in all its pages (the browser's summary line)."""
+        return self._index.read(lambda ix: ix.totals(query))
 
     def most_recent(self) -> SessionSummary | None:
         """The most recently updated readable session."""
@@ -175,7 +180,7 @@ class SessionStore:
         writes nothing) when the session was deleted meanwhile: delete wins."""
         session.updated_at = now()
         data = session.model_dump(mode="json")
-        written = self._writer.write(data, touch=False)
+        written = self._writer.write(data, touch=False, session=session)
         self._copies.repoint(session, data)
         return written
 
@@ -190,7 +195,7 @@ class SessionStore:
         session = self.load(session_id)
         session.title = one_line(title, 200)
         session.title_is_custom = True
-        self._writer.write(session.model_dump(mode="json"), touch=False)
+        self._writer.write(session.model_dump(mode="json"), touch=False, session=session)
         return session
 
     def duplicate(self, session_id: str) -> Session:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grok_tui.store.attachment_copies import AttachmentCopies
 from grok_tui.store.errors import SessionNotFound, StoreWriteError
-from grok_tui.store.files import fsync_dir, parse_session_bytes
+from grok_tui.store.files import fsync_dir, parse_document
 from grok_tui.store.index_sync import damaged_row, row_from_document, summary_of
 from grok_tui.store.layout import TOMBSTONE_SUFFIX, StoreLayout, is_valid_id
 from grok_tui.store.locking import CommitLock
@@ -137,8 +137,8 @@ class Trash:
                     continue
                 stamp = (st.st_mtime_ns, st.st_size)
                 try:
-                    session = parse_session_bytes(raw)
-                    row = row_from_document(sid, stamp, session.model_dump(mode="json"))
+                    doc, session = parse_document(raw)
+                    row = row_from_document(sid, stamp, doc, session)
                 except ValueError as exc:
                     row = damaged_row(sid, stamp, str(exc))
                 out.append((st.st_mtime, summary_of(row, Path(entry.path))))

@@ -17,7 +17,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from grok_tui.chat.models import SCHEMA_VERSION, now
+from pydantic import ValidationError
+
+from grok_tui.chat.models import SCHEMA_VERSION, Session, now
 from grok_tui.store.attachment_copies import AttachmentCopies
 from grok_tui.store.errors import DamagedSessionError, StoreWriteError
 from grok_tui.store.files import encode_document, fsync_dir, unlink_quietly, write_temp
@@ -26,6 +28,15 @@ from grok_tui.store.index_sync import DIR_STAMP_KEY, SyncedIndex, row_from_docum
 from grok_tui.store.layout import StoreLayout
 from grok_tui.store.locking import CommitLock
 from grok_tui.store.trash import Trash
+
+
+def _validated(data: dict[str, Any]) -> Session | None:
+    """`data` as a Session, for the index's totals (None if it does not
+    validate: the file is written all the same, its cost shows as unknown)."""
+    try:
+        return Session.model_validate(data)
+    except ValidationError:
+        return None
 
 
 class SessionWriter:
@@ -45,9 +56,12 @@ class SessionWriter:
         self.trash = trash
         self.copies = copies
 
-    def write(self, data: dict[str, Any], *, touch: bool) -> bool:
+    def write(self, data: dict[str, Any], *, touch: bool, session: Session | None = None) -> bool:
         """Write a session document (see the module docstring); False when
-        the session was deleted meanwhile. `touch` stamps `updated_at`."""
+        the session was deleted meanwhile. `touch` stamps `updated_at`.
+        `session`: the document as a `Session` when the caller has it (its
+        cost and token totals go into the index; else `data` is validated
+        for them)."""
         session_id = str(data.get("id") or "")
         path = self.layout.session_file(session_id)
         if self.trash.was_deleted(session_id):
@@ -77,7 +91,7 @@ class SessionWriter:
             raise
         fsync_dir(self.layout.sessions_dir)
         after = self.index.dir_stamp()
-        row = row_from_document(session_id, stamp, data)
+        row = row_from_document(session_id, stamp, data, session or _validated(data))
 
         def still_current() -> bool:
             try:

@@ -29,6 +29,7 @@ from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.gc_policy import TICK_SECONDS as GC_TICK_SECONDS
 from grok_tui.ui.gc_policy import GcPolicy
 from grok_tui.ui.keymap import bindings_for, consumed_key_warnings
+from grok_tui.ui.model_list import ModelList
 from grok_tui.ui.presets import PresetCommands, PresetStore
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager
@@ -149,6 +150,8 @@ class GrokApp(App[None]):
         self.startup_warnings = list(warnings)
         #: The server's model list once fetched (prices, input modalities).
         self.model_catalog = ModelCatalog()
+        #: Fetches it once in the background after the first frame (`on_mount`).
+        self.model_list = ModelList(self, self.model_catalog)
         self._old_clients: list[Any] = []
         #: Named search presets (PresetCommands reads it); edits settings.presets in place.
         self.preset_store = PresetStore(
@@ -198,6 +201,9 @@ class GrokApp(App[None]):
         # Full garbage collections wait until no reply streams (see gc_policy).
         self.gc_policy = GcPolicy(self._is_streaming)
         self.call_after_refresh(self._start_gc_policy)
+        # Prices before the picker: off the start-up path, after the first frame.
+        self.call_after_refresh(self.model_list.start)
+        self.backend_changed.subscribe(self, lambda _backend: self.model_list.start())
         self.theme_manager.install(self.settings.theme)  # notifies its own warnings
         if self.settings.keys:
             self.set_keymap(self.settings.keys)

@@ -545,10 +545,17 @@ def test_queue_order_then_directive_then_heuristic(fake: FakeXAI, client: httpx.
         fake.queue_scenarios(["nope"])
 
 
-def test_queued_error_applies_to_model_listing(fake: FakeXAI, client: httpx.Client) -> None:
+def test_model_listing_leaves_a_queued_scenario_for_the_next_generation(
+    fake: FakeXAI, client: httpx.Client
+) -> None:
+    """The TUI lists the models on its own in the background at start: that
+    request must not use up a fault queued for the next turn."""
     fake.queue_scenarios(["error_500"])
-    assert client.get("/models").status_code == 500
     assert client.get("/models").status_code == 200
+    assert client.get("/language-models").status_code == 200
+    assert fake.queued == ["error_500"]
+    r = client.post("/responses", json={"model": "grok-4.3", "input": "hi"})
+    assert r.status_code == 500 and fake.queued == []
 
 
 @pytest.mark.parametrize(

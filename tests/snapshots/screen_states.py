@@ -210,7 +210,15 @@ def search_turn_session() -> Session:
 def browser_sessions() -> list[Session]:
     """Other saved sessions (in 2024, see the module docstring)."""
 
-    def saved(sid: str, title: str, prompt: str, reply: str, day: str, model: str) -> Session:
+    def saved(
+        sid: str,
+        title: str,
+        prompt: str,
+        reply: str,
+        day: str,
+        model: str,
+        usage: Usage | None = None,
+    ) -> Session:
         at = dt.datetime.fromisoformat(f"{day}T09:30:00+00:00").timestamp()
         return Session(
             id=sid,
@@ -227,6 +235,7 @@ def browser_sessions() -> list[Session]:
                     created_at=at + 2,
                     model=model,
                     finished_at=at + 9,
+                    usage=usage,
                 ),
             ],
         )
@@ -239,6 +248,7 @@ def browser_sessions() -> list[Session]:
             "Because the reference outlives the vector's mutable borrow.",
             "2024-11-18",
             "grok-4.3",
+            Usage(input_tokens=1800, output_tokens=950, total_tokens=2750, cost_usd=0.0046),
         ),
         saved(
             "5e55100000000000000000000002snap",
@@ -247,6 +257,14 @@ def browser_sessions() -> list[Session]:
             "Day one: Alfama and the castle; day two: Belém; day three: Sintra.",
             "2024-10-02",
             "grok-4-fast",
+            # A server that sent no cost: estimated from the model's prices.
+            Usage(
+                input_tokens=2400,
+                output_tokens=3100,
+                total_tokens=5500,
+                cost_usd=0.0020,
+                cost_estimated=True,
+            ),
         ),
         saved(
             "5e55100000000000000000000003snap",

@@ -24,6 +24,26 @@ def make_session(prompt: str = "hello", answer: str = "hi there", **kw: object) 
     return s
 
 
+def priced_session(
+    title: str, *costs: tuple[float | None, bool], model: str = "grok-4.3"
+) -> Session:
+    """A session with one completed reply per (cost_usd, cost_estimated),
+    each of 1,000 tokens (600 in, 400 out)."""
+    s = Session(title=title, model=model)
+    for i, (cost, estimated) in enumerate(costs):
+        add_user_message(s, f"{title} question {i}")
+        reply = start_reply(s, s.model)
+        reply.text, reply.status = f"answer {i} of {title}", MessageStatus.COMPLETE
+        reply.usage = Usage(
+            input_tokens=600,
+            output_tokens=400,
+            total_tokens=1000,
+            cost_usd=cost,
+            cost_estimated=estimated,
+        )
+    return s
+
+
 def subprocess_env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")

@@ -44,6 +44,12 @@ def test_list_plain_and_json(root: Path, filled: dict[str, str]) -> None:
     j = _run(root, "list", "--json", "--limit", "2")
     data = json.loads(j.stdout)
     assert len(data) == 2 and {"id", "title", "damaged", "snippet", "path"} <= set(data[0])
+    # What every reply cost (make_session's reply: $0.001 from the server, 5 tokens).
+    assert {(d["cost_usd"], d["cost_estimated"], d["tokens"]) for d in data} <= {
+        (0.001, False, 5),
+        (None, False, 0),
+    }
+    assert (0.001, False, 5) in {(d["cost_usd"], d["cost_estimated"], d["tokens"]) for d in data}
 
 
 def test_list_search(root: Path, filled: dict[str, str]) -> None:

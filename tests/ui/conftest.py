@@ -27,6 +27,25 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 
+@pytest.fixture(autouse=True)
+def _no_real_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing reaches the real xAI API: entering a key (`use_api_key`) builds a
+    client for https://api.x.ai, and the app fetches its model list in the
+    background; here that fetch fails at once, as offline."""
+    from grok_tui.api.client import XAIClient
+    from grok_tui.api.endpoint import DEFAULT_BASE_URL
+    from grok_tui.api.errors import APIConnectionError
+
+    list_models = XAIClient.list_models
+
+    async def guarded(self: XAIClient) -> Any:
+        if self.base_url.rstrip("/") == DEFAULT_BASE_URL.rstrip("/"):
+            raise APIConnectionError("the real API is not used in tests")
+        return await list_models(self)
+
+    monkeypatch.setattr(XAIClient, "list_models", guarded)
+
+
 @pytest.fixture
 def fake() -> FakeXAI:
     """A fake backend that streams as fast as it can."""

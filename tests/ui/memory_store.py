@@ -17,12 +17,20 @@ from typing import Any
 
 from grok_tui.chat.export import session_to_markdown
 from grok_tui.chat.models import Session, new_id, now
-from grok_tui.store import SessionNotFound, SessionRepository, SessionSummary, SortKey
+from grok_tui.store import (
+    ListingTotals,
+    SessionNotFound,
+    SessionRepository,
+    SessionSummary,
+    SortKey,
+)
+from grok_tui.store.index_sync import cost_columns
 from grok_tui.store.transfer import parse_import
 
 
 def _summary(doc: dict[str, Any], folder: str) -> SessionSummary:
     messages = doc.get("messages") or []
+    cost, estimated, tokens = cost_columns(Session.model_validate(doc))
     first = next(
         (
             m.get("text", "")
@@ -42,6 +50,9 @@ def _summary(doc: dict[str, Any], folder: str) -> SessionSummary:
         snippet="",
         damaged=None,
         path=Path(f"/memory/{folder}/{doc['id']}.json"),
+        cost_usd=cost,
+        cost_estimated=estimated,
+        tokens=tokens,
     )
 
 
@@ -70,6 +81,15 @@ class MemoryStore:
             raise SessionNotFound(session_id)
         return Session.model_validate(copy.deepcopy(self.sessions[session_id]))
 
+    def _matching(self, query: str | None) -> list[SessionSummary]:
+        words = (query or "").casefold().split()
+        docs = [
+            d
+            for d in self.sessions.values()
+            if all(w in json.dumps(d, ensure_ascii=False).casefold() for w in words)
+        ]
+        return [_summary(d, "sessions") for d in docs]
+
     def list_sessions(
         self,
         query: str | None = None,
@@ -77,21 +97,20 @@ class MemoryStore:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[SessionSummary]:
-        words = (query or "").casefold().split()
-        docs = [
-            d
-            for d in self.sessions.values()
-            if all(w in json.dumps(d, ensure_ascii=False).casefold() for w in words)
-        ]
-        rows = [_summary(d, "sessions") for d in docs]
+        rows = self._matching(query)
         if sort == "title":
             rows.sort(key=lambda s: (s.title.casefold(), -s.updated_at))
+        elif sort == "cost":
+            rows.sort(key=lambda s: (s.cost_usd is None, -(s.cost_usd or 0.0), -s.updated_at))
         else:
             rows.sort(key=lambda s: (-s.updated_at, s.id))
         return rows[offset:] if limit is None else rows[offset : offset + limit]
 
     def count(self) -> int:
         return len(self.sessions)
+
+    def totals(self, query: str | None = None) -> ListingTotals:
+        return ListingTotals.of(self._matching(query))
 
     def list_trash(self) -> list[SessionSummary]:
         return [_summary(d, "trash") for d in reversed(self.trash.values())]

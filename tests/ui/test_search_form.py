@@ -370,7 +370,10 @@ async def test_reasoning_effort_and_max_turns() -> None:
         await type_in(pilot, turns, "5")
         assert app.form.settings.max_turns == 5
         # With no search on it would do nothing: the field says so.
-        assert "applies only with web or X search on; not sent now" in shown(app, "max-turns-error")
+        assert (
+            "applies only with a server-side tool on (search, code, MCP, collections); not sent now"
+            in shown(app, "max-turns-error")
+        )
         assert not app.form.has_errors
         await type_in(pilot, turns, "00", keys=True)  # 50 is valid on the way to 500
         assert "between 1 and 100" in shown(app, "max-turns-error")

@@ -242,6 +242,11 @@ async def test_sort_toggle(store: SessionStore, three: list[Session]) -> None:
         assert "sorted by title" in str(browser.query_one("#heading", Static).render())
         await pilot.press("alt+s")
         await settled(pilot, browser)
+        assert browser.sort == "cost"
+        assert "sorted by cost" in str(browser.query_one("#heading", Static).render())
+        await pilot.press("f3")
+        await settled(pilot, browser)
+        assert browser.sort == "updated"
         assert titles(browser)[0] == "gamma question"
 
 

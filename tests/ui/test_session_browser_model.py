@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from rich.text import Text
 
-from grok_tui.store import SessionSummary
+from grok_tui.store import ListingTotals, SessionSummary
+from grok_tui.ui.format import format_cost
 from grok_tui.ui.screens.session_browser import files, model
 from grok_tui.ui.screens.session_browser.display import (
     column_widths,
@@ -98,6 +99,10 @@ def test_an_empty_page_is_the_last_and_complete_ends_a_full_one() -> None:
     assert rows.exhausted
 
 
+def counted(count: int) -> ListingTotals:
+    return ListingTotals(count, None, False, 0)
+
+
 def test_rows_already_listed_are_skipped_but_count_toward_the_page() -> None:
     """Between two pages the order can change (a session got newer): the row
     seen on page one is not listed twice, and a full page still means more."""
@@ -112,7 +117,7 @@ def test_rows_already_listed_are_skipped_but_count_toward_the_page() -> None:
 def test_reset_forgets_rows_and_ids() -> None:
     rows = SessionRows(page_size=2)
     rows.add_page(page(0, 2))
-    rows.reset(total=7)
+    rows.reset(counted(7))
     assert rows.rows == [] and rows.total == 7 and rows.index_of("s0") is None
     assert [r.id for r in rows.add_page(page(0, 1))] == ["s0"]
 
@@ -130,7 +135,7 @@ def test_near_end_boundaries() -> None:
 def test_at_index_of_replace_and_remove() -> None:
     rows = SessionRows(page_size=10)
     rows.add_page(page(0, 3))
-    rows.total = 3
+    rows.totals = counted(3)
     assert rows.at(-1) is None and rows.at(3) is None and rows.at(1) == summary("s1")
     assert rows.index_of("s2") == 2 and rows.index_of("nope") is None
     assert rows.index_of(None) is None
@@ -149,12 +154,24 @@ def test_at_index_of_replace_and_remove() -> None:
 def test_total_never_goes_below_zero_or_appears_from_nothing() -> None:
     rows = SessionRows()
     rows.add_page(page(0, 2))
-    rows.total = 0
+    rows.totals = counted(0)
     rows.remove("s0", counted=True)
     assert rows.total == 0
-    rows.total = None
+    rows.totals = None
     rows.remove("s1", counted=True)
     assert rows.total is None
+
+
+def test_removing_a_row_takes_its_cost_and_tokens_off_the_totals() -> None:
+    rows = SessionRows()
+    a = dataclasses.replace(summary("a"), cost_usd=0.25, tokens=100)
+    b = dataclasses.replace(summary("b"), cost_usd=None, tokens=40)
+    rows.add_page([a, b])
+    rows.totals = ListingTotals(2, 0.75, True, 500)
+    rows.remove("a", counted=True)
+    assert rows.totals == ListingTotals(1, 0.5, True, 400)
+    rows.remove("b", counted=True)
+    assert rows.totals == ListingTotals(0, 0.5, True, 360)
 
 
 # -- the query -----------------------------------------------------------------------
@@ -183,18 +200,24 @@ class FakeStore:
         self.calls.append(("count",))
         return 1234
 
+    def totals(self, query: str | None = None) -> ListingTotals:
+        self.calls.append(("totals", query))
+        return ListingTotals(1234 if query is None else 3, 0.5, False, 900)
 
-def test_fetch_page_asks_the_index_for_one_page_and_counts_only_when_asked() -> None:
+
+def test_fetch_page_asks_the_index_for_one_page_and_totals_only_when_asked() -> None:
     store = FakeStore()
-    rows, total = fetch_page(store, "sessions", "", "updated", 0, True)
-    assert [r.id for r in rows] == ["s0", "s1"] and total == 1234
-    assert store.calls == [("list", None, "updated", PAGE_SIZE, 0), ("count",)]
+    rows, totals = fetch_page(store, "sessions", "", "updated", 0, True)
+    assert [r.id for r in rows] == ["s0", "s1"] and totals is not None and totals.count == 1234
+    assert store.calls == [("list", None, "updated", PAGE_SIZE, 0), ("totals", None)]
     store.calls.clear()
     assert fetch_page(store, "sessions", "", "title", PAGE_SIZE, False)[1] is None
     assert store.calls == [("list", None, "title", PAGE_SIZE, PAGE_SIZE)]
     store.calls.clear()
-    assert fetch_page(store, "sessions", "zebra", "updated", 0, True)[1] is None
-    assert store.calls == [("list", "zebra", "updated", PAGE_SIZE, 0)]  # no count
+    # A filter's totals are those of every match (all pages), from the index.
+    rows, totals = fetch_page(store, "sessions", " zebra ", "cost", 0, True)
+    assert totals == ListingTotals(3, 0.5, False, 900)
+    assert store.calls == [("list", " zebra ", "cost", PAGE_SIZE, 0), ("totals", "zebra")]
 
 
 def test_fetch_page_filters_and_sorts_the_trash_itself() -> None:
@@ -204,12 +227,17 @@ def test_fetch_page_filters_and_sorts_the_trash_itself() -> None:
         summary("c", "alpha", updated=T0 + 3),
     ]
     store = FakeStore(trash)
-    rows, total = fetch_page(store, "trash", "", "updated", 0, True)
-    assert [r.id for r in rows] == ["a", "b", "c"] and total == 3  # as the store lists
-    rows, total = fetch_page(store, "trash", "", "title", 0, False)
-    assert [r.id for r in rows] == ["c", "b", "a"] and total == 3  # equal titles: newest first
-    rows, total = fetch_page(store, "trash", '"ZEB"', "updated", 0, True)
-    assert [r.id for r in rows] == ["b"] and total == 1
+    trash[0] = dataclasses.replace(trash[0], cost_usd=0.5, cost_estimated=True, tokens=10)
+    trash[2] = dataclasses.replace(trash[2], cost_usd=2.0, tokens=5)
+    rows, totals = fetch_page(store, "trash", "", "updated", 0, True)
+    assert [r.id for r in rows] == ["a", "b", "c"]  # as the store lists
+    assert totals == ListingTotals(3, 2.5, True, 15)
+    rows, totals = fetch_page(store, "trash", "", "title", 0, False)
+    assert [r.id for r in rows] == ["c", "b", "a"]  # equal titles: newest first
+    rows, _ = fetch_page(store, "trash", "", "cost", 0, False)
+    assert [r.id for r in rows] == ["c", "a", "b"]  # dearest first, unknown last
+    rows, totals = fetch_page(store, "trash", '"ZEB"', "updated", 0, True)
+    assert [r.id for r in rows] == ["b"] and totals == ListingTotals(1, None, False, 0)
     assert all(c == ("trash",) for c in store.calls)
 
 
@@ -226,12 +254,18 @@ def test_query_words_and_matches() -> None:
 
 def test_heading_text() -> None:
     rows = SessionRows(page_size=2)
-    rows.reset(total=12_345)
+    rows.reset(counted(12_345))
     rows.add_page(page(0, 2))
     assert heading_text(rows, "sessions", "") == (
         "Sessions: 12,345 (showing 2, more load as you scroll)"
     )
-    rows.total = None  # the count failed or was not asked: what is shown
+    rows.totals = ListingTotals(12_345, 84.5, True, 31_200_000)
+    assert heading_text(rows, "sessions", "") == (
+        "Sessions: 12,345 · ≈$84.50 · 31.20M tok (showing 2, more load as you scroll)"
+    )
+    rows.totals = ListingTotals(37, 0.84, False, 0)  # every match, counted by the index
+    assert heading_text(rows, "sessions", "zeb") == "Sessions: 37 matches · $0.8400"
+    rows.totals = None  # the count failed or was not asked: what is shown
     assert heading_text(rows, "sessions", "") == "Sessions: 2"
     assert heading_text(rows, "sessions", "zeb") == "Sessions: 2+ matches"
     rows.add_page([summary("s9")])  # short page: no more
@@ -242,6 +276,8 @@ def test_heading_text() -> None:
     assert heading_text(one, "trash", "") == "Trash: 1 deleted session"
     assert heading_text(SessionRows(), "trash", "x") == "Trash: 0 deleted sessions"
     assert heading_text(SessionRows(), "sessions", "   ") == "Sessions: 0"
+    one.reset(ListingTotals(1, None, False, 1200))  # tokens but no known cost
+    assert heading_text(one, "trash", "") == "Trash: 1 deleted session · 1.2k tok"
 
 
 def test_heading_content_names_the_sort() -> None:
@@ -250,6 +286,9 @@ def test_heading_content_names_the_sort() -> None:
         "Sessions: 0 · sorted by last activity"
     )
     assert heading_content(rows, "trash", "", "title").plain.endswith("sorted by title")
+    assert heading_content(rows, "sessions", "", "cost").plain.endswith(
+        "sorted by cost, dearest first"
+    )
 
 
 def test_empty_texts() -> None:
@@ -264,7 +303,8 @@ def test_empty_texts() -> None:
 
 def test_a_damaged_row_shows_the_file_and_the_reason_on_one_line() -> None:
     s = summary("broken", "broken.json", damaged=f"not valid JSON:\n{ESCAPES}", count=0)
-    title, model_cell, when, count, line = row_cells(s, ["bro"], current=True, line_width=40)
+    title, model_cell, when, count, cost, line = row_cells(s, ["bro"], current=True, line_width=40)
+    assert cost.plain == ""
     assert title.plain == "⚠ broken.json" and str(title.style) == "bold red"
     assert title.spans == []  # no highlight, no current marker on a damaged row
     assert line.plain == "damaged: not valid JSON: red title next"
@@ -288,7 +328,7 @@ def test_titles_with_markup_and_escape_sequences_show_literally() -> None:
     s = summary(
         "m", f"{INJECTION} {ESCAPES}", first_line=f"[b]{INJECTION}[/b]", model_name="[red]m[/]"
     )
-    title, model_cell, _when, _count, line = row_cells(s, [], current=False, line_width=80)
+    title, model_cell, _when, _count, _cost, line = row_cells(s, [], current=False, line_width=80)
     assert title.plain == f"{INJECTION} red title next"
     assert title.spans == [] and str(title.style) == ""  # nothing parsed as markup
     assert line.plain == f"[b]{INJECTION}[/b]" and line.spans == []
@@ -317,17 +357,19 @@ def test_the_last_column_shows_the_snippet_while_filtering() -> None:
     s = summary(
         "z", "alpha", first_line="the question", snippet="… " + "a " * 40 + "the zebra crossed"
     )
-    line = row_cells(s, ["zeb"], current=False, line_width=20)[4]
+    line = row_cells(s, ["zeb"], current=False, line_width=20)[-1]
     assert str(line.style) == "italic"
     assert line.plain.startswith("…") and line.plain.index("zebra") < 18
     start = line.plain.index("zebra")
     assert (start, start + 3, "bold reverse") in spans(line)
     # Without a filter: the first line, dim; the snippet is not shown.
-    line = row_cells(s, [], current=False, line_width=20)[4]
+    line = row_cells(s, [], current=False, line_width=20)[-1]
     assert line.plain == "the question" and str(line.style) == "dim"
     # A filter that matched the title only (no snippet): the first line.
     no_snippet = dataclasses.replace(s, snippet="")
-    assert row_cells(no_snippet, ["alp"], current=False, line_width=20)[4].plain == ("the question")
+    assert row_cells(no_snippet, ["alp"], current=False, line_width=20)[-1].plain == (
+        "the question"
+    )
     detail = detail_content(s, "sessions", "zeb").plain.splitlines()
     assert "zebra crossed" in detail[2]
     assert detail_content(s, "sessions", "").plain.splitlines()[2] == "the question"
@@ -352,7 +394,7 @@ def test_focus_snippet_keeps_short_or_early_matches() -> None:
 def test_detail_meta_line() -> None:
     s = summary("id1", "t", count=1)
     meta = detail_content(s, "sessions", "").plain.splitlines()[1]
-    assert meta.startswith("grok-4.3 · 1 message · created ")
+    assert meta.startswith("grok-4.3 · 1 message · no cost reported · created ")
     assert meta.endswith(" · id id1")
     assert " 2 messages " in detail_content(summary("id2", "t"), "sessions", "").plain
 
@@ -369,8 +411,27 @@ def test_line_label_and_key_hints() -> None:
     assert all(" " not in hint for hint in sessions.split("   "))
 
 
+def test_the_cost_cell_and_detail_write_costs_as_the_status_bar_does() -> None:
+    base = summary("c", "priced")
+    cases = [
+        (dataclasses.replace(base, cost_usd=0.0123), "$0.0123", ""),
+        (dataclasses.replace(base, cost_usd=12.5, cost_estimated=True), "≈$12.50", ""),
+        (base, "–", "dim"),  # no reply reported or estimated a cost
+    ]
+    for s, text, style in cases:
+        cost = row_cells(s, [], current=False, line_width=40)[4]
+        assert cost.plain == text == format_cost(s.cost_usd, estimated=s.cost_estimated)
+        assert str(cost.style) == style and cost.justify == "right"
+    priced = dataclasses.replace(base, cost_usd=0.12, cost_estimated=True, tokens=31_200)
+    meta = detail_content(priced, "sessions", "").plain.splitlines()[1]
+    assert " · cost ≈$0.1200 (31.2k tokens) · " in meta
+    tokens_only = dataclasses.replace(base, tokens=900)
+    assert " · cost – (900 tokens) · " in detail_content(tokens_only, "sessions", "").plain
+
+
 def test_column_widths_keep_the_fixed_columns() -> None:
     narrow, wide = column_widths(78), column_widths(200)
+    assert narrow["cost"] >= len("≈$0.0163") and wide["cost"] >= len("≈<$0.0001")
     assert narrow["model"] == 9 and wide["model"] == 12
     assert narrow["when"] == wide["when"] == 11 and wide["title"] == 60
     assert column_widths(10)["line"] >= 8  # never below the minimum

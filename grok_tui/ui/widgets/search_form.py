@@ -84,6 +84,7 @@ class SearchForm(VerticalScroll, can_focus=False):
         *,
         model: str | None = None,
         tool_config: Any = None,
+        api: str = "responses",
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -93,11 +94,22 @@ class SearchForm(VerticalScroll, can_focus=False):
         self._model = model
         self._errors: dict[str, str] = {}
         self._tool_config = tool_config  # grok_tui.chat.tools.ToolConfig
+        #: The wire API: on "chat" (Chat Completions) no search is sent, said at the top.
+        self._api = api
 
     # ---- layout --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         s = self._settings
+        chat_note = Static(
+            "Not sent with api = chat: web and X search exist only on the Responses API "
+            "(api = responses).",
+            id="api-note",
+            classes="search-form--note -warning",
+            markup=False,
+        )
+        chat_note.display = self._api == "chat"
+        yield chat_note
         with Horizontal(classes="search-form--head"):
             yield Label("Web search", classes="search-form--title")
             yield Switch(s.web.enabled, id="web-enabled", tooltip="Let the model search the web")
@@ -444,7 +456,7 @@ class SearchForm(VerticalScroll, can_focus=False):
         """A setting that does not apply now says so (it is not sent)."""
         s = self._settings
         if key == "max_turns" and s.max_turns is not None and not s.any_enabled:
-            return "applies only with web or X search on; not sent now"
+            return "applies only with a server-side tool on (search, code, MCP, collections); not sent now"
         return None
 
     def _show_effort_note(self) -> None:

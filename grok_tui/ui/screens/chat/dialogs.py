@@ -5,7 +5,6 @@ model picker, system prompt, attach, API key, session browser.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.models import Attachment
@@ -25,12 +24,8 @@ class DialogsPart(ChatScreenBase):
             if model:
                 self.set_model(model)
 
-        async def load() -> list[Any]:
-            models = await self.backend.client.list_models()
-            self.grok.model_catalog.update(models)  # prices and modalities for later turns
-            return models
-
-        picker = ModelPickerScreen(load, current=self.session.model)
+        # The list fetched in the background at start (or that fetch, or a new one).
+        picker = ModelPickerScreen(self.grok.model_list.models, current=self.session.model)
         self.app.push_screen(picker, chosen)
 
     def set_model(self, model: str) -> None:
@@ -41,6 +36,9 @@ class DialogsPart(ChatScreenBase):
         self.refresh_status()
         self.checkpointer.save(self.session)
         self._notify(f"Model: {self.session.model}")
+        refusal = images_refusal(self.session.model, len(self.attachments), self.grok.model_catalog)
+        if refusal:  # said where the model is chosen too; the send refuses it
+            self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
 
     def action_system_prompt(self) -> None:
         from grok_tui.ui.screens.text_editor import TextEditorScreen

@@ -69,6 +69,7 @@ class SidePanePart(ChatScreenBase):
                 self.session.search,
                 model=self.session.model,
                 tool_config=self.backend.tool_config,
+                api=self.backend.client.api,
                 id="search-form",
             )
             self._search_form = form
@@ -120,7 +121,10 @@ class SidePanePart(ChatScreenBase):
         if settings == self.session.search:
             return
         self.session.search = settings
-        self._status_bar().set_search(settings)
+        # What is sent: an effort the model refuses and search on the chat API are left out.
+        self._status_bar().set_search(
+            settings, model=self.session.model, api=self.backend.client.api
+        )
         self.checkpointer.save(self.session)
 
     def action_grow_pane(self) -> None:

@@ -17,7 +17,7 @@ from textual.content import Content
 
 from grok_tui.sanitize import one_line
 from grok_tui.store import SessionSummary
-from grok_tui.ui.format import format_when
+from grok_tui.ui.format import format_cost, format_tokens, format_when
 from grok_tui.ui.screens.session_browser.model import (
     Mode,
     SessionRows,
@@ -34,6 +34,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("model", "Model"),
     ("when", "Activity"),
     ("count", "Msgs"),
+    ("cost", "Cost"),
     ("line", "First line"),
 )
 
@@ -62,16 +63,31 @@ TRASH_KEYS: tuple[tuple[str, str], ...] = (
 
 def column_widths(total: int) -> dict[str, int]:
     """Column widths (without the table's 1-cell padding each side) for a
-    table `total` cells wide: fixed model/time/count columns, the title gets
-    ~40% of what is left, the first line the rest."""
+    table `total` cells wide: fixed model/time/count/cost columns, the title
+    gets ~40% of what is left, the first line the rest. The cost column fits
+    `≈$0.0163` and `≈$12.34` (wider ones, from $1,000, end in `…`)."""
     padding = 2 * len(COLUMNS)
     model = 12 if total >= 100 else 9
     when = 11
-    count = 5
-    rest = max(20, total - padding - model - when - count - 1)
+    count = 4
+    cost = 9 if total >= 100 else 8
+    rest = max(20, total - padding - model - when - count - cost - 1)
     title = max(12, min(60, int(rest * 0.42)))
     line = max(8, rest - title)
-    return {"title": title, "model": model, "when": when, "count": count, "line": line}
+    return {
+        "title": title,
+        "model": model,
+        "when": when,
+        "count": count,
+        "cost": cost,
+        "line": line,
+    }
+
+
+def cost_text(s: SessionSummary) -> str:
+    """What every reply of the session cost, as the status bar writes a
+    cost (`$0.0123`, `≈$0.12` when part of it is estimated, `–` unknown)."""
+    return format_cost(s.cost_usd, estimated=s.cost_estimated)
 
 
 def line_label(mode: Mode, words: list[str]) -> str:
@@ -105,7 +121,7 @@ def focus_snippet(snippet: str, words: list[str], width: int) -> str:
 def row_cells(
     s: SessionSummary, words: list[str], *, current: bool, line_width: int
 ) -> tuple[Text, ...]:
-    """The five cells of a row (`COLUMNS` order). `current`: the session open
+    """The cells of a row (`COLUMNS` order). `current`: the session open
     in the chat (marked ●); `line_width`: the last column's width, to bring
     the first match of a snippet into view."""
     if s.damaged is not None:
@@ -129,6 +145,13 @@ def row_cells(
         Text(one_line(s.model, 100), style="dim", no_wrap=True, overflow="ellipsis"),
         Text(format_when(s.updated_at), no_wrap=True),
         Text(str(s.message_count), justify="right", no_wrap=True),
+        Text(
+            "" if s.damaged is not None else cost_text(s),
+            style="dim" if s.cost_usd is None else "",
+            justify="right",
+            no_wrap=True,
+            overflow="ellipsis",
+        ),
         line,
     )
 
@@ -147,9 +170,14 @@ def detail_content(s: SessionSummary | None, mode: Mode, query: str) -> Content:
             ("It cannot be opened and is left as it is.", "$text-muted"),
         )
     created = format_when(s.created_at)
+    spent = (
+        f"cost {cost_text(s)}" + (f" ({format_tokens(s.tokens)} tokens)" if s.tokens else "")
+        if s.cost_usd is not None or s.tokens
+        else "no cost reported"
+    )
     meta = (
         f"{one_line(s.model, 80)} · {s.message_count} message"
-        f"{'s' if s.message_count != 1 else ''} · created {created} · "
+        f"{'s' if s.message_count != 1 else ''} · {spent} · created {created} · "
         f"last activity {format_when(s.updated_at)} · id {s.id}"
     )
     words = query_words(query)

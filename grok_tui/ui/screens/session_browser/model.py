@@ -1,10 +1,12 @@
 """The browser's list of sessions as plain data (no Textual, no Rich).
 
-- `fetch_page(store, mode, query, sort, offset, want_total)`: one query, run
+- `fetch_page(store, mode, query, sort, offset, want_totals)`: one query, run
   in a thread by the screen: a page of `PAGE_SIZE` rows from the store's
-  index, or the whole trash (filtered and sorted here, it has no index).
+  index, or the whole trash (filtered and sorted here, it has no index),
+  and for a first page the listing's totals (how many, their cost and
+  tokens, over every page: `ListingTotals`).
 - `SessionRows`: the rows loaded so far, in order, without duplicates (the
-  order can change between two pages), whether more pages exist, the total
+  order can change between two pages), whether more pages exist, the totals
   when known; `near_end(position)` says when to fetch the next page.
 - `heading_text` / `empty_text`: what the heading and the empty detail say.
 """
@@ -15,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from grok_tui.store import SessionSummary
+from grok_tui.store import ListingTotals, SessionSummary
+from grok_tui.ui.format import format_cost, format_tokens
 
 #: Rows fetched from the index per query.
 PAGE_SIZE = 200
@@ -24,7 +27,9 @@ PAGE_SIZE = 200
 LOAD_AHEAD = 40
 
 Mode = Literal["sessions", "trash"]
-SortKey = Literal["updated", "title"]
+SortKey = Literal["updated", "title", "cost"]
+#: F3 goes through these in turn.
+SORT_ORDER: tuple[SortKey, ...] = ("updated", "title", "cost")
 
 
 class SessionSource(Protocol):
@@ -40,7 +45,7 @@ class SessionSource(Protocol):
 
     def list_trash(self) -> list[SessionSummary]: ...
 
-    def count(self) -> int: ...
+    def totals(self, query: str | None = ...) -> ListingTotals: ...
 
 
 def query_words(query: str) -> list[str]:
@@ -54,25 +59,33 @@ def matches(summary: SessionSummary, words: list[str]) -> bool:
     return all(w.casefold() in hay for w in words)
 
 
-def fetch_page(
-    store: SessionSource, mode: Mode, query: str, sort: SortKey, offset: int, want_total: bool
-) -> tuple[list[SessionSummary], int | None]:
-    """Rows from `offset` and the total count (None when unknown or not wanted).
+def sort_rows(rows: list[SessionSummary], sort: SortKey) -> None:
+    """Sort rows at hand (the trash) as the index sorts a listing."""
+    if sort == "title":
+        rows.sort(key=lambda r: (r.title.casefold(), -r.updated_at))
+    elif sort == "cost":
+        rows.sort(key=lambda r: (r.cost_usd is None, -(r.cost_usd or 0.0), -r.updated_at))
 
-    Sessions: one page from the index (the count only without a filter).
-    Trash: all of it, filtered and sorted here. Blocking: run it in a thread.
+
+def fetch_page(
+    store: SessionSource, mode: Mode, query: str, sort: SortKey, offset: int, want_totals: bool
+) -> tuple[list[SessionSummary], ListingTotals | None]:
+    """Rows from `offset` and the listing's totals (None when not wanted).
+
+    Sessions: one page from the index, and the totals of every session the
+    filter lets through. Trash: all of it, filtered and sorted here.
+    Blocking: run it in a thread.
     """
     if mode == "trash":
         rows = store.list_trash()
         words = query_words(query)
         if words:
             rows = [r for r in rows if matches(r, words)]
-        if sort == "title":
-            rows.sort(key=lambda r: (r.title.casefold(), -r.updated_at))
-        return rows, len(rows)
+        sort_rows(rows, sort)
+        return rows, ListingTotals.of(rows)
     rows = store.list_sessions(query or None, sort, PAGE_SIZE, offset)
-    total = store.count() if want_total and not query.strip() else None
-    return rows, total
+    totals = store.totals(query.strip() or None) if want_totals else None
+    return rows, totals
 
 
 @dataclass
@@ -82,8 +95,8 @@ class SessionRows:
     page_size: int = PAGE_SIZE
     load_ahead: int = LOAD_AHEAD
     rows: list[SessionSummary] = field(default_factory=list)
-    #: All sessions (without a filter), when counted; None otherwise.
-    total: int | None = None
+    #: Count, cost and tokens of every session of the listing (all pages).
+    totals: ListingTotals | None = None
     #: No further page to fetch.
     exhausted: bool = False
     _ids: set[str] = field(default_factory=set, repr=False)
@@ -91,11 +104,16 @@ class SessionRows:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def reset(self, total: int | None) -> None:
+    @property
+    def total(self) -> int | None:
+        """How many sessions the listing has in all (None: not counted)."""
+        return self.totals.count if self.totals is not None else None
+
+    def reset(self, totals: ListingTotals | None) -> None:
         """Forget the rows: a first page comes next."""
         self.rows = []
         self._ids = set()
-        self.total = total
+        self.totals = totals
 
     def add_page(
         self, page: Iterable[SessionSummary], *, complete: bool = False
@@ -132,14 +150,14 @@ class SessionRows:
         return index
 
     def remove(self, session_id: str, *, counted: bool) -> int | None:
-        """Drop a row; its old index, or None. `counted`: it was in `total`."""
+        """Drop a row; its old index, or None. `counted`: it was in `totals`."""
         index = self.index_of(session_id)
         if index is None:
             return None
-        del self.rows[index]
+        gone = self.rows.pop(index)
         self._ids.discard(session_id)
-        if counted and self.total is not None:
-            self.total = max(0, self.total - 1)
+        if counted and self.totals is not None:
+            self.totals = self.totals.without(gone)
         return index
 
     def near_end(self, position: float) -> bool:
@@ -148,23 +166,47 @@ class SessionRows:
         return position >= len(self.rows) - self.load_ahead
 
 
+def totals_text(totals: ListingTotals | None) -> str:
+    """ " · $0.84 · 31k tok" (what the listed sessions cost, `≈` when part of
+    it is estimated, and their tokens); the parts not known are left out."""
+    if totals is None:
+        return ""
+    parts = []
+    if totals.cost_usd is not None:
+        parts.append(format_cost(totals.cost_usd, estimated=totals.cost_estimated))
+    if totals.tokens:
+        parts.append(f"{format_tokens(totals.tokens)} tok")
+    return "".join(f" · {p}" for p in parts)
+
+
 def heading_text(rows: SessionRows, mode: Mode, query: str) -> str:
-    """ "Sessions: 1,234", "Sessions: 12+ matches", "Trash: 3 deleted sessions"..."""
+    """ "Sessions: 1,234 · $0.84 · 31k tok", "Sessions: 12 matches · ≈$0.10",
+    "Trash: 3 deleted sessions"... (counts and sums over every page)."""
     shown = len(rows)
+    total = rows.total
+    cost = totals_text(rows.totals)
     if mode == "trash":
-        return f"Trash: {shown:,} deleted session{'s' if shown != 1 else ''}"
+        count = shown if total is None else total
+        return f"Trash: {count:,} deleted session{'s' if count != 1 else ''}{cost}"
     if query.strip():
-        more = "+" if not rows.exhausted else ""
-        return f"Sessions: {shown:,}{more} match{'es' if shown != 1 else ''}"
-    total = rows.total if rows.total is not None else shown
-    what = f"Sessions: {total:,}"
+        if total is None:
+            more = "+" if not rows.exhausted else ""
+            return f"Sessions: {shown:,}{more} match{'es' if shown != 1 else ''}"
+        return f"Sessions: {total:,} match{'es' if total != 1 else ''}{cost}"
+    total = total if total is not None else shown
+    what = f"Sessions: {total:,}{cost}"
     if shown < total:
         what += f" (showing {shown:,}, more load as you scroll)"
     return what
 
 
 def sort_label(sort: SortKey) -> str:
-    return "title" if sort == "title" else "last activity"
+    return {"title": "title", "cost": "cost, dearest first"}.get(sort, "last activity")
+
+
+def next_sort(sort: SortKey) -> SortKey:
+    """The sort F3 switches to from `sort`."""
+    return SORT_ORDER[(SORT_ORDER.index(sort) + 1) % len(SORT_ORDER)]
 
 
 def empty_text(mode: Mode, query: str) -> str:

@@ -26,6 +26,7 @@ from grok_tui.chat.models import Session
 from grok_tui.sanitize import one_line
 from grok_tui.store import (
     DamagedSessionError,
+    ListingTotals,
     SessionImportError,
     SessionNotFound,
     SessionRepository,
@@ -61,6 +62,7 @@ from grok_tui.ui.screens.session_browser.model import (
     SessionRows,
     SortKey,
     fetch_page,
+    next_sort,
     query_words,
 )
 from grok_tui.ui.screens.session_browser.results import (
@@ -145,7 +147,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
 
     @property
     def total(self) -> int | None:
-        """All saved sessions (shown without a filter), when counted."""
+        """How many sessions the listing has in all pages, when counted."""
         return self.listing.total
 
     # -- layout -----------------------------------------------------------------
@@ -220,7 +222,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
     async def _fetch(self, generation: int, offset: int) -> None:
         mode, query, sort = self.mode, self.query_text, self.sort
         try:
-            rows, total = await asyncio.to_thread(
+            rows, totals = await asyncio.to_thread(
                 fetch_page, self.store, mode, query, sort, offset, offset == 0
             )
         except _ERRORS as exc:
@@ -231,17 +233,22 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         if generation != self.generation:
             return  # a newer query replaced this one
         self.loading = False
-        self._apply(rows, replace=offset == 0, total=total, complete=mode == "trash")
+        self._apply(rows, replace=offset == 0, totals=totals, complete=mode == "trash")
 
     def _apply(
-        self, rows: list[SessionSummary], *, replace: bool, total: int | None, complete: bool
+        self,
+        rows: list[SessionSummary],
+        *,
+        replace: bool,
+        totals: ListingTotals | None,
+        complete: bool,
     ) -> None:
         """Put a fetched page in the table (replacing it for a first page)."""
         table = self.table
         words = query_words(self.query_text)
         if replace:
             table.clear()
-            self.listing.reset(total)
+            self.listing.reset(totals)
             label = line_label(self.mode, words)
             column = table.columns[ColumnKey("line")]
             if column.label.plain != label:
@@ -400,7 +407,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self.dismiss(BrowserClosed(self.renamed_current))
 
     def action_toggle_sort(self) -> None:
-        self.sort = "title" if self.sort == "updated" else "updated"
+        self.sort = next_sort(self.sort)
         self.reload()
 
     def action_toggle_trash(self) -> None:
