@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--ignore-stream", action="store_true", help="answer streaming requests with one JSON body"
     )
+    p.add_argument(
+        "--upload-rate",
+        type=float,
+        default=None,
+        metavar="BYTES",
+        help="read uploads (POST /v1/files) at BYTES per second (default: at once)",
+    )
     args = p.parse_args(argv)
     config = FakeConfig(
         api_key=args.key,
@@ -50,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         emit_done_trailer=args.done_trailer,
         keepalive_seconds=args.keepalive,
         ignore_stream=args.ignore_stream,
+        upload_bytes_per_second=args.upload_rate,
     )
     server = FakeServer(FakeXAI(config), host=args.host, port=args.port).start()
     print(

@@ -63,6 +63,9 @@ class DialogsPart(ChatScreenBase):
     def action_attach(self) -> None:
         from grok_tui.ui.screens.attach import AttachScreen
 
+        if self._refuse_while_uploading():
+            return
+
         def done(value: str | None) -> None:
             if value:
                 self.attach(value)
@@ -85,7 +88,17 @@ class DialogsPart(ChatScreenBase):
             self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
         return att
 
+    def _refuse_while_uploading(self) -> bool:
+        if self.uploading:
+            self._notify(
+                "The attachments are uploading: Esc cancels, then change them.",
+                severity="warning",
+            )
+        return self.uploading
+
     def action_clear_attachments(self) -> None:
+        if self._refuse_while_uploading():
+            return
         had = len(self.attachments)
         self.attachments.clear()
         self._refresh_chips()
