@@ -5,7 +5,7 @@ model picker, system prompt, attach, API key, session browser.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.models import Attachment
@@ -13,6 +13,9 @@ from grok_tui.chat.preflight import images_refusal
 from grok_tui.chat.sending import break_chain
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.screens.chat.base import ChatScreenBase
+
+if TYPE_CHECKING:
+    from grok_tui.ui.screens.session_browser.server_files import FileServer
 
 
 class DialogsPart(ChatScreenBase):
@@ -88,6 +91,14 @@ class DialogsPart(ChatScreenBase):
             self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
         return att
 
+    def _file_server(self) -> FileServer:
+        """Where the documents of a deleted session are deleted (the browser asks)."""
+        from grok_tui.ui.screens.session_browser.server_files import FileServer
+
+        backend = self.backend
+        where = "the demo server (offline)" if backend.demo else "xAI's servers"
+        return FileServer(backend.client, where)
+
     def _refuse_while_uploading(self) -> bool:
         if self.uploading:
             self._notify(
@@ -138,7 +149,10 @@ class DialogsPart(ChatScreenBase):
             self.checkpointer.save(self.session)
             await self.checkpointer.flush()
         browser = SessionBrowserScreen(
-            store, self.session.id, before_delete_current=self.checkpointer.forget
+            store,
+            self.session.id,
+            before_delete_current=self.checkpointer.forget,
+            file_server=self._file_server,
         )
 
         async def done(result: BrowserResult | None) -> None:
