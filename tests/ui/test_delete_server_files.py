@@ -181,4 +181,3 @@ def test_the_files_of_a_session_are_found_anywhere_in_it_once(store: SessionStor
     put(store, session, T0 + 1)
     plan = plan_file_deletion(store, session.id, uploaded_files(session))
     assert plan.shared == {} and [f.file_id for f in plan.deletable] == ["file_a", "file_b"]
-

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -109,13 +110,7 @@ class DeleteSessionScreen(ModalScreen[DeleteAnswer | None]):
             yield Checkbox(
                 Content(f"Also delete {them} from {self.where}"), True, id="delete-files"
             )
-            yield Static(
-                Content(
-                    f"Deleting {them} cannot be undone: a restored session cannot send "
-                    f"{them} again (attach {them} again instead)."
-                ),
-                id="consequence",
-            )
+            yield Static(self._consequence(True), id="consequence")
             kept = kept_sentence(self.plan)
             if kept:
                 yield Static(Content(kept), id="kept")
@@ -125,6 +120,22 @@ class DeleteSessionScreen(ModalScreen[DeleteAnswer | None]):
                 ),
                 id="hint",
             )
+
+    def _consequence(self, delete: bool) -> Content:
+        """What the box's state means, in words (its X reads the same either
+        way in a terminal without colours)."""
+        n = len(self.plan.deletable)
+        them = "it" if n == 1 else "them"
+        if delete:
+            return Content(
+                f"Ticked: {them} will be deleted. This cannot be undone: a restored session "
+                f"cannot send {them} again (attach {them} again instead)."
+            )
+        return Content(f"Not ticked: {them} will stay on {self.where}.")
+
+    @on(Checkbox.Changed, "#delete-files")
+    def _box_changed(self, event: Checkbox.Changed) -> None:
+        self.query_one("#consequence", Static).update(self._consequence(event.value))
 
     @property
     def delete_files(self) -> bool:
