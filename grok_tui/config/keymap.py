@@ -83,7 +83,7 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             "ctrl+c",
             "cancel_upload",
             "chat",
-            "Cancel the upload of the documents being sent",
+            "Cancel an upload (otherwise: copy)",
             show=False,
             priority=True,
         ),
