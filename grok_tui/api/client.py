@@ -404,7 +404,10 @@ class XAIClient:
                 ) from None
             raise self._redact(self._map_exception(exc, got_response=False)) from None
         if resp.status_code != 200:
-            raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
+            error = error_from_response(resp.status_code, resp.content, resp.headers)
+            if resp.status_code == 413:
+                error.hint = "Attach a smaller file (the Files API takes at most 48 MB)."
+            raise self._redact(error)
         try:
             info = loads(resp.content)
         except ValueError:

@@ -6,8 +6,10 @@ was already gone and what failed are said; Esc deletes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Checkbox, Static
@@ -20,6 +22,7 @@ from grok_tui.ui.screens.session_browser import CurrentDeleted, SessionBrowserSc
 from grok_tui.ui.screens.session_browser.delete_dialog import DeleteSessionScreen
 from grok_tui.ui.screens.session_browser.server_files import (
     FileServer,
+    kept_sentence,
     plan_file_deletion,
     uploaded_files,
 )
@@ -181,3 +184,29 @@ def test_the_files_of_a_session_are_found_anywhere_in_it_once(store: SessionStor
     put(store, session, T0 + 1)
     plan = plan_file_deletion(store, session.id, uploaded_files(session))
     assert plan.shared == {} and [f.file_id for f in plan.deletable] == ["file_a", "file_b"]
+
+
+def test_an_unreadable_session_file_means_no_file_is_deleted(store: SessionStore) -> None:
+    session = put(store, with_docs(make_session("q", "a"), ("a.pdf", "file_a")), T0 + 1)
+    other = put(store, make_session("other", "b"), T0)
+    store.path_for(other.id).write_bytes(b"\xff not json")  # damaged: still scanned as bytes
+    plan = plan_file_deletion(store, session.id, uploaded_files(session))
+    assert plan.unreadable == 0 and [f.file_id for f in plan.deletable] == ["file_a"]
+
+    class Unreadable:
+        """A store whose other session can be neither read nor exported."""
+
+        def list_sessions(self) -> list[Any]:
+            return [summary for summary in store.list_sessions() if summary.id == session.id] + [
+                dataclasses.replace(store.list_sessions()[-1], path=Path("/nonexistent/x.json"))
+            ]
+
+        def list_trash(self) -> list[Any]:
+            return []
+
+        def export_json(self, session_id: str) -> str:
+            raise OSError("gone")
+
+    plan = plan_file_deletion(Unreadable(), session.id, uploaded_files(session))  # type: ignore[arg-type]
+    assert plan.unreadable == 1 and plan.deletable == []
+    assert "could not be read, so no uploaded file is deleted" in kept_sentence(plan)
