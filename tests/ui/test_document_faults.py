@@ -19,9 +19,13 @@ async def test_gone_file_and_refused_upload_keep_the_message(
 ) -> None:
     doc = tmp_path / "notes.md"
     doc.write_text("# notes\n", encoding="utf-8")
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         chat = app.chat
+        assert chat.attach(str(empty)) is None  # refused before any upload
+        assert line(chat, "#notice") == "✖ Not attached: empty.md is empty"
         assert chat.attach(str(doc)) is not None
         chat.prompt.set_text("read my notes")
         chat.prompt.focus()
@@ -60,3 +64,25 @@ async def test_a_document_no_longer_on_the_server_fails_the_turn_clearly(
         assert "no longer on the server (deleted?)" in notice and "HTTP 404" in notice
         await wait_for(pilot, lambda: chat.prompt.text == "and page two?", what="the prompt back")
         assert [m.text for m in chat.session.messages] == ["what is in it?", "a summary"]
+
+
+async def test_a_missing_collection_fails_the_turn_with_what_to_check(
+    make_app: Any, fake: Any
+) -> None:
+    from grok_tui.chat.search import SearchSettings
+    from grok_tui.chat.tools import ToolSettings
+
+    tools = ToolSettings(collections=["collection_8010"])
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        chat = app.chat
+        await chat.load_session(Session(search=SearchSettings(tools=tools)))
+        fake.queue_scenarios(["collections_missing"])
+        chat.prompt.set_text("find the release notes")
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: "Collection collection_8010 was not found" in line(chat, "#notice")
+        )
+        assert "Check the collection ids in the tools pane (F3)" in line(chat, "#notice")
+        await wait_for(pilot, lambda: chat.prompt.text == "find the release notes")
+        assert chat.session.messages == []
