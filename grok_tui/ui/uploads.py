@@ -118,8 +118,11 @@ async def run_uploads(screen: Any, attachments: Sequence[Attachment]) -> bool:
     try:
         await upload_documents(screen.backend.client, attachments, on_progress)
     except UploadFailed as exc:
+        reason = exc.reason.rstrip()
+        end = "" if reason.endswith((".", "!", "?")) else "."
         screen.show_notice(
-            f"✖ Not sent: {exc.reason} The message and its attachments are kept; Enter tries again."
+            f"✖ Not sent: {reason}{end} The message and its attachments are kept; "
+            "Enter tries again."
         )
         return False
     except asyncio.CancelledError:

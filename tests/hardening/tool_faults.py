@@ -34,7 +34,7 @@ TOOL_FAULTS: tuple[ToolFault, ...] = (
     ),
     ToolFault(
         "attached file deleted or changed before the send",
-        "`✖ Not sent: the attached file is gone: /path/notes.md The message and its "
+        "`✖ Not sent: the attached file is gone: /path/notes.md. The message and its "
         "attachments are kept; Enter tries again.`",
         UPLOAD_KEPT,
         ("tests/ui/test_document_faults.py::test_gone_file_and_refused_upload_keep_the_message",),
@@ -142,7 +142,7 @@ TOOL_FAULTS: tuple[ToolFault, ...] = (
         "code execution: the code raises (fake: `code_error`)",
         "the tool-log row's details show the traceback (`ZeroDivisionError: division by "
         "zero`); the reply goes on and completes",
-        "the reply, the code and the logs (session file, exports)",
+        "the reply, the code and its logs (saved with the reply)",
         (
             "tests/api/test_tools_client.py::test_code_that_raises",
             "tests/ui/test_tool_log_tools.py::test_failures_show_their_error_and_traceback",

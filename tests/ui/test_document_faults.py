@@ -32,6 +32,7 @@ async def test_gone_file_and_refused_upload_keep_the_message(
         doc.unlink()
         await pilot.press("enter")
         await wait_for(pilot, lambda: "the attached file is gone" in line(chat, "#notice"))
+        assert f"{doc}. The message and its attachments are kept" in line(chat, "#notice")
         assert chat.prompt.text == "read my notes" and len(chat.attachments) == 1
         assert not [r for r in fake.requests if r.path == "/v1/files"]
 
