@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
-from tests.e2e.tmux_harness import app_env, grok_command, skip_reason, tmux_server
+from tests.e2e.tmux_harness import skip_reason, start_and_attach, tmux_server
 
 pytestmark = pytest.mark.e2e
 
@@ -26,13 +26,7 @@ def test_delete_session_offers_to_delete_its_uploaded_file(tmp_path: Path) -> No
     doc.write_text("# Report\nquarterly numbers\n", encoding="utf-8")
     fake = FakeXAI(FakeConfig(api_key=KEY))
     with FakeServer(fake) as server, tmux_server() as tmux:
-        env = app_env(tmp_path, XAI_API_KEY=KEY)
-        tmux.start(grok_command("--base-url", server.url, keep_key=True), env=env, cwd=tmp_path)
-        tmux.wait(lambda s: "idle" in s, "the app to start")
-        tmux.send("C-t")
-        tmux.wait(lambda s: "Attach" in s, "the attach dialog")
-        tmux.type(str(doc))
-        tmux.send("Enter")
+        start_and_attach(tmux, server.url, tmp_path, KEY, doc)
         tmux.wait(lambda s: "report.md" in s and "Alt+X clears" in s, "the chip")
         tmux.type("summarize the report")
         tmux.send("Enter")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
-from tests.e2e.tmux_harness import app_env, grok_command, skip_reason, tmux_server
+from tests.e2e.tmux_harness import skip_reason, start_and_attach, tmux_server
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +28,7 @@ def test_upload_progress_and_cancel_keys(tmp_path: Path) -> None:
     doc.write_bytes(b"%PDF-1.7\n" + b"x" * SIZE)
     fake = FakeXAI(FakeConfig(api_key=KEY))
     with FakeServer(fake) as server, tmux_server() as tmux:
-        env = app_env(tmp_path, XAI_API_KEY=KEY)
-        tmux.start(grok_command("--base-url", server.url, keep_key=True), env=env, cwd=tmp_path)
-        tmux.wait(lambda s: "idle" in s, "the app to start")
-        tmux.send("C-t")
-        tmux.wait(lambda s: "Attach" in s, "the attach dialog")
-        tmux.type(str(doc))
-        tmux.send("Enter")
+        start_and_attach(tmux, server.url, tmp_path, KEY, doc)
         tmux.wait(lambda s: "report.pdf 12.0 MiB" in s, "the chip")
 
         for cancel_key in ("Escape", "C-c"):
