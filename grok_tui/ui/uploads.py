@@ -29,7 +29,7 @@ from textual.content import Content
 from grok_tui.byte_size import format_size
 from grok_tui.chat.models import Attachment
 from grok_tui.chat.uploading import UploadFailed, UploadState, upload_documents
-from grok_tui.sanitize import one_line
+from grok_tui.ui.widgets.message_view import attachment_chip
 
 #: Seconds an upload runs before the bar shows (a quick one does not flash it).
 BAR_AFTER = 0.3
@@ -37,13 +37,6 @@ BAR_AFTER = 0.3
 REDRAW_EVERY = 0.05
 #: Cells of the bar.
 BAR_CELLS = 24
-
-
-def _chip(att: Attachment, *, done: bool) -> str:
-    name = one_line(att.name or att.url or att.path or "image", 60)
-    size = f" {format_size(att.size_bytes)}" if att.size_bytes is not None else ""
-    icon = "📄" if att.kind == "document" else "🖼"
-    return f"{icon} {name}{size}{' ✓' if done else ''}"
 
 
 def progress_bar(fraction: float, cells: int = BAR_CELLS) -> Content:
@@ -86,7 +79,8 @@ def upload_chips(
     uploaded while an upload runs), then the progress line when `show_bar`."""
     uploading = state is not None
     chips = "   ".join(
-        _chip(a, done=uploading and a.kind == "document" and bool(a.file_id)) for a in attachments
+        attachment_chip(a) + (" ✓" if uploading and a.kind == "document" and a.file_id else "")
+        for a in attachments
     )
     hint = "" if uploading else "   (Alt+X clears)"
     line = Content(f"{chips}{hint}")
