@@ -76,8 +76,8 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             priority=True,
         ),
         _spec("chat.cancel", "escape", "cancel", "chat", "Stop"),
-        # Only while documents upload (the action is off otherwise): Ctrl+C
-        # keeps copying everywhere else.
+        # Cancels only while documents upload; otherwise the action copies
+        # (the screen's selection, else the key goes on to the prompt's copy).
         _spec(
             "chat.cancel_upload",
             "ctrl+c",

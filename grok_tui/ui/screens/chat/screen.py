@@ -106,7 +106,7 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
         opened it), and give the prompt the focus. While documents upload, it
         cancels the upload (nothing is sent)."""
         if self.uploading:
-            self.action_cancel_upload()
+            self.cancel_upload()
             self.prompt.focus()
             return
         if self.is_streaming:

@@ -75,15 +75,22 @@ class TurnsPart(ChatScreenBase):
         self._turn_notes = notes
         self._run(await self.turns.send(text, attachments, edit=self.pending_edit))
 
-    def action_cancel_upload(self) -> None:
-        """Esc / Ctrl+C while documents upload: stop; nothing is sent."""
+    def cancel_upload(self) -> None:
+        """Stop the upload of the message's documents (Esc, Ctrl+C); nothing is sent."""
         self.workers.cancel_group(self, "upload")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Ctrl+C cancels only while an upload runs; else it copies, as usual.
-        if action == "cancel_upload":
-            return self.uploading
-        return True
+    def action_cancel_upload(self) -> None:
+        """Ctrl+C: cancel the upload; otherwise copy, as Ctrl+C does everywhere.
+
+        Giving the binding id `chat.cancel_upload` the key makes Textual's
+        keymap drop every other Ctrl+C binding of this screen, the screen's
+        own copy of a mouse selection among them, so that copy is done here;
+        with nothing selected the key goes on (SkipAction) to the focused
+        widget's copy and the App's quit hint, as before."""
+        if self.uploading:
+            self.cancel_upload()
+            return
+        self.action_copy_text()  # raises SkipAction when nothing is selected
 
     def _run(self, result: Turn | Refused) -> bool:
         """Run an accepted turn in the stream worker, or say why it was refused."""
