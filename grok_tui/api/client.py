@@ -59,6 +59,7 @@ from grok_tui.api.models import ModelInfo, parse_model_list
 from grok_tui.api.request import ApiKind, ChatRequest
 from grok_tui.api.secrets import redact_event, request_secrets
 from grok_tui.api.sse import Clock, FrameDecoder, aiter_frames, content_type, loads
+from grok_tui.api.upload import UploadProgress, multipart_upload
 from grok_tui.api.wire import chat_body, responses_body, responses_notes
 
 #: Bytes of an error body read (the rest is not needed for the message).
@@ -370,20 +371,43 @@ class XAIClient:
         mime_type: str = "application/octet-stream",
         *,
         purpose: str = "assistants",
+        progress: UploadProgress | None = None,
     ) -> dict[str, Any]:
-        """Upload a document (`POST /v1/files`, multipart); returns the file object
-        (`id`, `bytes`, `filename`, ...). Raises XAIError."""
+        """Upload a document (`POST /v1/files`, multipart, streamed in pieces);
+        returns the file object (`id`, `bytes`, `filename`, ...). `progress(sent,
+        total)` follows the file's bytes as they go out (see `upload.py`).
+        Raises XAIError; a connection lost after part of the file went out is an
+        `APIConnectionError` that says how much was sent. Cancelling the call
+        closes the connection: the server never gets the whole body."""
+        body = multipart_upload(filename, data, mime_type, purpose=purpose)
+        headers = self._headers("application/json")
+        headers["Content-Type"] = body.content_type
+        headers["Content-Length"] = str(body.content_length)
+        sent = [0]
+
+        def counted(done: int, total: int) -> None:
+            sent[0] = done
+            if progress is not None:
+                progress(done, total)
+
         try:
             resp = await self._http.post(
-                f"{self.base_url}/files",
-                headers=self._headers("application/json"),
-                files={"file": (filename, data, mime_type)},
-                data={"purpose": purpose},
+                f"{self.base_url}/files", headers=headers, content=body.chunks(counted)
             )
         except httpx.HTTPError as exc:
+            if sent[0] and not isinstance(exc, httpx.TimeoutException):
+                raise self._redact(
+                    APIConnectionError(
+                        f"The connection dropped during the upload, after {sent[0]:,} of "
+                        f"{len(data):,} bytes ({type(exc).__name__})"
+                    )
+                ) from None
             raise self._redact(self._map_exception(exc, got_response=False)) from None
         if resp.status_code != 200:
-            raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
+            error = error_from_response(resp.status_code, resp.content, resp.headers)
+            if resp.status_code == 413:
+                error.hint = "Attach a smaller file (the Files API takes at most 48 MB)."
+            raise self._redact(error)
         try:
             info = loads(resp.content)
         except ValueError:

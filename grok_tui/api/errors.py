@@ -305,7 +305,7 @@ def error_for_status(
     if status == 403:
         return BillingError(msg, **kw) if billing else PermissionDeniedError(msg, **kw)
     if status == 404:
-        return NotFoundError(msg, **kw)
+        return _not_found(msg, kw)
     if status == 410:
         return GoneError(msg, **kw)
     if status == 429:
@@ -325,6 +325,23 @@ def error_for_status(
     if 400 <= status < 500:
         return InvalidRequestError(msg, **kw)
     return ProtocolError(msg, **kw)
+
+
+#: 404s about a document or a collection rather than a model or a route.
+_MISSING_FILE_RE = _re.compile(r"^\s*File \S+ (was )?not found", _re.IGNORECASE)
+_MISSING_COLLECTION_RE = _re.compile(r"^\s*Collection \S+ (was )?not found", _re.IGNORECASE)
+
+
+def _not_found(msg: str, kw: dict[str, Any]) -> NotFoundError:
+    error = NotFoundError(msg, **kw)
+    if _MISSING_FILE_RE.search(msg):
+        error.hint = (
+            "A document sent in this conversation is no longer on the server (deleted?); "
+            "attach the file again in a new conversation."
+        )
+    elif _MISSING_COLLECTION_RE.search(msg):
+        error.hint = "Check the collection ids in the tools pane (F3) or --collection."
+    return error
 
 
 def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> XAIError:

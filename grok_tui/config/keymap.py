@@ -76,6 +76,17 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             priority=True,
         ),
         _spec("chat.cancel", "escape", "cancel", "chat", "Stop"),
+        # Cancels only while documents upload; otherwise the action copies
+        # (the screen's selection, else the key goes on to the prompt's copy).
+        _spec(
+            "chat.cancel_upload",
+            "ctrl+c",
+            "cancel_upload",
+            "chat",
+            "Cancel an upload (otherwise: copy)",
+            show=False,
+            priority=True,
+        ),
         _spec("chat.new", "ctrl+n", "new_chat", "chat", "New chat"),
         _spec("chat.regenerate", "ctrl+r", "regenerate", "chat", "Regenerate", show=False),
         _spec("chat.edit_last", "ctrl+l,alt+e", "edit_last", "chat", "Edit last", show=False),

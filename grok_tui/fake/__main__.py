@@ -49,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MODEL",
         help="replies of MODEL (an id) carry no cost_in_usd_ticks (repeatable)",
     )
+    p.add_argument(
+        "--upload-rate",
+        type=float,
+        default=None,
+        metavar="BYTES",
+        help="read uploads (POST /v1/files) at BYTES per second (default: at once)",
+    )
     args = p.parse_args(argv)
     config = FakeConfig(
         api_key=args.key,
@@ -58,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         keepalive_seconds=args.keepalive,
         ignore_stream=args.ignore_stream,
         costless_models=tuple(args.no_cost),
+        upload_bytes_per_second=args.upload_rate,
     )
     server = FakeServer(FakeXAI(config), host=args.host, port=args.port).start()
     print(

@@ -26,9 +26,12 @@ from grok_tui.fake.chat_api import ChatWriter
 from grok_tui.fake.files_api import (
     MAX_UPLOAD_BYTES,
     MSG_TOO_LARGE,
+    UPLOAD_BODY_SCENARIOS,
     FileStore,
+    UploadPlan,
     input_file_ids,
     parse_multipart,
+    upload_plan,
 )
 from grok_tui.fake.request import ApiKind, ParsedRequest, _parts_text, parse
 from grok_tui.fake.responses_api import (
@@ -129,7 +132,7 @@ STREAM_SCENARIOS = (
 )
 #: Refused before the stream when the request searches collections.
 TOOL_HTTP_SCENARIOS = frozenset({"collections_missing", "upload_too_large"})
-SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS | TOOL_HTTP_SCENARIOS
+SCENARIOS = HTTP_ERROR_SCENARIOS | STREAM_SCENARIOS | TOOL_HTTP_SCENARIOS | UPLOAD_BODY_SCENARIOS
 #: Stream scenarios whose response never completes (nothing is stored).
 _UNFINISHED_SCENARIOS = frozenset(
     {"error_event", "error_nested", "response_failed", "drop", "malformed", "error_image_too_large"}
@@ -166,6 +169,9 @@ class FakeConfig:
     #: Model ids whose replies' usage carries no `cost_in_usd_ticks` (a server
     #: or model that does not report cost; the client estimates it).
     costless_models: tuple[str, ...] = ()
+    #: Read upload bodies (`POST /v1/files`) at this many bytes per second
+    #: (None: at once). See `files_api.UploadPlan`.
+    upload_bytes_per_second: float | None = None
 
 
 #: Comment frames the `keepalive` scenario sends before its answer.
@@ -257,6 +263,24 @@ class FakeXAI:
         self.files.clear()
 
     # ----- the entry point -----------------------------------------------
+    def upload_plan(self, method: str, path: str, headers: Mapping[str, str]) -> UploadPlan | None:
+        """Before the body of a request is read: how to read it (None: at once).
+        Only uploads (`POST /v1/files`) are paced or dropped; an
+        `upload_slow`/`upload_drop` scenario at the head of the queue is taken
+        here. A dropped upload never reaches `handle`, so it is recorded here."""
+        if method.upper() != "POST" or path.split("?", 1)[0] != "/v1/files":
+            return None
+        hdrs = {k.lower(): v for k, v in headers.items()}
+        length = int(hdrs.get("content-length") or 0)
+        with self._lock:
+            scenario = None
+            if self._queue and self._queue[0] in UPLOAD_BODY_SCENARIOS:
+                scenario = self._queue.pop(0)
+            if scenario == "upload_drop":
+                recorded = {k: v for k, v in hdrs.items() if k != "authorization"}
+                self.requests.append(RecordedRequest("POST", "/v1/files", recorded, None, True))
+        return upload_plan(scenario, length, self.config.upload_bytes_per_second)
+
     def handle(
         self, method: str, path: str, headers: Mapping[str, str], body: bytes
     ) -> FakeResponse:
@@ -1016,8 +1040,18 @@ class FakeXAI:
         return _json_response(entry.language_model_json())
 
 
+#: The demo's upload pace (bytes per second): a home connection's upload
+#: (about 30 Mbit/s), so a large document shows its progress as it would.
+DEMO_UPLOAD_BYTES_PER_SECOND = 4 * 1024 * 1024
+
+
 def demo_fake(tokens_per_second: float = 120.0) -> FakeXAI:
     """The backend `grok-tui --demo` uses: accepts DEMO_API_KEY, realistic pace."""
     return FakeXAI(
-        FakeConfig(api_key=DEMO_API_KEY, tokens_per_second=tokens_per_second, stall_seconds=5.0)
+        FakeConfig(
+            api_key=DEMO_API_KEY,
+            tokens_per_second=tokens_per_second,
+            stall_seconds=5.0,
+            upload_bytes_per_second=DEMO_UPLOAD_BYTES_PER_SECOND,
+        )
     )

@@ -5,6 +5,14 @@ JSON and multipart only (never `grok_tui.api`).
   -> `{"id": "file_…", "object": "file", "bytes", "created_at", "filename",
   "purpose"}`; over `MAX_UPLOAD_BYTES` (48 MiB) -> 413; no file part -> 400.
   The `upload_too_large` scenario refuses any upload with that 413.
+* Upload pace and faults, decided before the body is read (`UploadPlan`, from
+  `FakeXAI.upload_plan`): `FakeConfig.upload_bytes_per_second` paces every
+  upload's body (the demo: a home connection's pace, so a large document shows
+  its progress); the `upload_slow` scenario reads one upload at
+  `SLOW_UPLOAD_BYTES_PER_SECOND`; `upload_drop` reads half of one upload's body
+  and closes the connection without an answer (a network drop mid-upload).
+  The socket server and the in-process transport both read the body in pieces
+  at that pace, so the client's progress follows what the server took.
 * `GET /v1/files/{id}` -> the same object; 404 when unknown.
 * `DELETE /v1/files/{id}` -> `{"id", "object": "file", "deleted": true}`.
 
@@ -21,6 +29,36 @@ from typing import Any
 
 MAX_UPLOAD_BYTES = 48 * 1024 * 1024
 MSG_TOO_LARGE = "File size exceeds the maximum allowed size of 48 MB."
+#: The pace of the `upload_slow` scenario (bytes of the body per second).
+SLOW_UPLOAD_BYTES_PER_SECOND = 256 * 1024
+#: Scenarios that act on an upload's body while it is read (see `UploadPlan`).
+UPLOAD_BODY_SCENARIOS = frozenset({"upload_slow", "upload_drop"})
+#: Bytes read per step when an upload is paced.
+PACED_READ_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class UploadPlan:
+    """How to read one upload's body: at `bytes_per_second` (None: at once),
+    and whether to drop the connection after `drop_after` bytes."""
+
+    bytes_per_second: float | None = None
+    drop_after: int | None = None
+
+    def delay_until(self, got: int) -> float:
+        """Seconds after the start by which `got` bytes may have been read."""
+        return got / self.bytes_per_second if self.bytes_per_second else 0.0
+
+
+def upload_plan(scenario: str | None, content_length: int, rate: float | None) -> UploadPlan | None:
+    """The plan of an upload whose body is `content_length` bytes, under the
+    queued `scenario` (one of `UPLOAD_BODY_SCENARIOS`, or None) and the
+    configured pace `rate`; None: read it at once."""
+    if scenario == "upload_drop":
+        return UploadPlan(rate, max(1, content_length // 2))
+    if scenario == "upload_slow":
+        return UploadPlan(float(SLOW_UPLOAD_BYTES_PER_SECOND))
+    return UploadPlan(rate) if rate else None
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from grok_tui.fake.core import FakeXAI
+from grok_tui.fake.files_api import PACED_READ_BYTES, UploadPlan
 from grok_tui.fake.wire import Drop, Pause
 
 
@@ -82,8 +83,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
         headers = {k: v for k, v in self.headers.items()}
+        plan = self.server.fake.upload_plan(self.command, self.path, headers)
+        if plan is None:
+            body = self.rfile.read(length) if length else b""
+        else:
+            paced = self._read_paced(length, plan)
+            if paced is None:  # dropped on purpose, or the client went away
+                self._drop()
+                return
+            body = paced
         resp = self.server.fake.handle(self.command, self.path, headers, body)
         self.send_response(resp.status)
         for name, value in resp.headers.items():
@@ -106,6 +115,27 @@ class _Handler(BaseHTTPRequestHandler):
             with self.server.idle:
                 self.server.active_streams -= 1
                 self.server.idle.notify_all()
+
+    def _read_paced(self, length: int, plan: UploadPlan) -> bytes | None:
+        """The body read in pieces at the plan's pace; None when the plan drops
+        the connection part way or the client went away first."""
+        limit = length if plan.drop_after is None else min(length, plan.drop_after)
+        start = time.monotonic()
+        parts: list[bytes] = []
+        got = 0
+        while got < limit:
+            try:
+                piece = self.rfile.read(min(PACED_READ_BYTES, limit - got))
+            except OSError:
+                return None
+            if not piece:
+                return None
+            parts.append(piece)
+            got += len(piece)
+            wait = start + plan.delay_until(got) - time.monotonic()
+            if wait > 0 and self.server.stopping.wait(wait):
+                return None
+        return None if plan.drop_after is not None else b"".join(parts)
 
     def _stream(self, resp: Any) -> None:
         try:

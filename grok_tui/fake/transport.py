@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 
 import httpx
 
 from grok_tui.fake.core import FakeXAI
+from grok_tui.fake.files_api import UploadPlan
 from grok_tui.fake.wire import BodyItem, Drop, Pause
 
 
@@ -35,6 +36,23 @@ class _FakeStream(httpx.AsyncByteStream):
             close()
 
 
+async def _read_paced(request: httpx.Request, plan: UploadPlan) -> bytes:
+    """The request body read piece by piece at the plan's pace (the client's
+    progress follows it); a planned drop raises like a connection reset."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    parts: list[bytes] = []
+    got = 0
+    assert isinstance(request.stream, AsyncIterable)  # an async client's body
+    async for piece in request.stream:
+        parts.append(piece)
+        got += len(piece)
+        if plan.drop_after is not None and got >= plan.drop_after:
+            raise httpx.WriteError("[Errno 104] Connection reset by peer")
+        await asyncio.sleep(max(0.0, start + plan.delay_until(got) - loop.time()))
+    return b"".join(parts)
+
+
 class FakeTransport(httpx.AsyncBaseTransport):
     """Answers httpx requests with FakeXAI, no sockets. Drops raise
     `httpx.RemoteProtocolError` mid-body like a cut connection."""
@@ -43,9 +61,10 @@ class FakeTransport(httpx.AsyncBaseTransport):
         self.fake = fake
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.headers.raw}
         path = request.url.raw_path.decode("ascii")
+        plan = self.fake.upload_plan(request.method, path, headers)
+        body = await (request.aread() if plan is None else _read_paced(request, plan))
         resp = self.fake.handle(request.method, path, headers, body)
         if resp.streaming:
             stream = _FakeStream(iter(resp.iter_body()))

@@ -1,88 +1,137 @@
-"""Uploading the documents of a message before it is sent (Files API).
+"""The chat screen's side of uploading documents (the work is `chat/uploading.py`).
 
-`upload_documents(screen, attachments)` uploads every document attachment
-that has no file id yet, one after the other, and stores the id on the
-attachment (so the session keeps it with the original path, and a resend or
-a regenerate does not upload again). While an upload runs longer than
-`NOTICE_AFTER` seconds the screen's notice line says which file, its size and
-how many are left. A failure (a file gone or changed, a refusal such as a
-file too large, a network error) is shown in one sentence and returns False:
-the caller then sends nothing, and the prompt keeps its text and attachments.
+`run_uploads(screen, attachments)` runs in the screen's "upload" worker, so
+the screen keeps handling keys while the bytes go out: the prompt is read-only
+(what is sent is what was there on Enter), the attachment line shows the file
+being uploaded with a bar, bytes sent of the total and the percentage, and
+Esc or Ctrl+C cancels (`ChatScreen.cancel_upload`). Every way it ends keeps
+the prompt's text and attachments unless the message is then sent:
 
-File bytes are read in a thread (no blocking I/O on the UI's event loop).
+- all uploaded: True (the caller sends the turn);
+- refused or failed (413 too large, another 4xx, the network dropped, the
+  file gone): the reason on the notice line, False;
+- cancelled: "nothing was sent" on the notice line, and the cancellation
+  goes on (the worker ends cancelled).
+
+`upload_chips(attachments, state)` is the attachment line (a `Content`, no
+markup: names come from disk).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from grok_tui.api.errors import XAIError
-from grok_tui.chat.attachments import AttachmentError
-from grok_tui.chat.documents import read_document
+from textual.content import Content
+
+from grok_tui.byte_size import format_size
 from grok_tui.chat.models import Attachment
-from grok_tui.sanitize import one_line
+from grok_tui.chat.uploading import UploadFailed, UploadState, upload_documents
+from grok_tui.ui.widgets.message_view import attachment_chip
 
-#: Seconds an upload runs before the notice line shows it.
-NOTICE_AFTER = 0.3
-
-
-def pending_documents(attachments: Sequence[Attachment]) -> list[Attachment]:
-    return [a for a in attachments if a.kind == "document" and not a.file_id]
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MiB"
+#: Seconds an upload runs before the bar shows (a quick one does not flash it).
+BAR_AFTER = 0.3
+#: Least seconds between two redraws of the bar.
+REDRAW_EVERY = 0.05
+#: Cells of the bar.
+BAR_CELLS = 24
 
 
-async def upload_documents(screen: Any, attachments: Sequence[Attachment]) -> bool:
-    """Upload the attachments' new documents; True when all have a file id.
+def progress_bar(fraction: float, cells: int = BAR_CELLS) -> Content:
+    """A bar of `cells` cells, `fraction` of it filled (half cells drawn as ╸)."""
+    halves = round(max(0.0, min(1.0, fraction)) * cells * 2)
+    full, half = divmod(halves, 2)
+    empty = cells - full - half
+    return Content.assemble(
+        ("━" * full, "$accent"),
+        ("╸" * half, "$accent"),
+        ("━" * empty, "$foreground 20%"),
+    )
 
-    `screen` needs `backend.client` (an `XAIClient`), `show_notice(text, *,
-    error=True)` and `clear_notice()` (the chat screen has them)."""
-    pending = pending_documents(attachments)
-    if not pending:
-        return True
-    if getattr(screen, "_grok_uploading", False):
-        screen.show_notice("An upload is still running; wait for it to finish.", error=False)
-        return False
-    screen._grok_uploading = True
+
+def progress_line(state: UploadState, width: int = 80) -> Content:
+    """`⇡ Uploading name (n of m)  ━━━╸───  sent / total  42%   Esc cancels`,
+    fitted to `width` cells: the bar takes what the words leave (8 to 30
+    cells), and the key hint goes first when even that does not fit."""
+    of = f" ({state.number} of {state.count})" if state.count > 1 else ""
+    head = f"⇡ Uploading {state.name}{of}  "
+    amounts = (
+        f"  {format_size(state.sent)} / {format_size(state.total)}  {int(state.fraction * 100)}%"
+    )
+    hint = "   Esc cancels"
+    words = len(head) + len(amounts)
+    if words + len(hint) + 8 > width:
+        hint = ""
+    cells = max(8, min(30, width - words - len(hint)))
+    return Content.assemble(head, progress_bar(state.fraction, cells), amounts, (hint, "dim"))
+
+
+def upload_chips(
+    attachments: Sequence[Attachment],
+    state: UploadState | None,
+    *,
+    show_bar: bool,
+    width: int = 80,
+) -> Content:
+    """The attachment line: a chip per attachment (✓ on a document already
+    uploaded while an upload runs), then the progress line when `show_bar`."""
+    uploading = state is not None
+    chips = "   ".join(
+        attachment_chip(a) + (" ✓" if uploading and a.kind == "document" and a.file_id else "")
+        for a in attachments
+    )
+    hint = "" if uploading else "   (Alt+X clears)"
+    line = Content(f"{chips}{hint}")
+    if state is not None and show_bar:
+        return Content("\n").join([line, progress_line(state, width)])
+    return line
+
+
+async def run_uploads(screen: Any, attachments: Sequence[Attachment]) -> bool:
+    """Upload the attachments' new documents (see the module docstring).
+
+    `screen` is the chat screen: `backend.client`, `prompt`, `upload_state`,
+    `upload_started`, `_refresh_chips`, `show_notice`, `clear_notice`."""
+    prompt = screen.prompt
+    prompt.read_only = True
+    screen.upload_started = time.monotonic()
+    last_redraw = 0.0
+
+    def on_progress(state: UploadState) -> None:
+        nonlocal last_redraw
+        screen.upload_state = state
+        now = time.monotonic()
+        if state.sent in (0, state.total) or now - last_redraw >= REDRAW_EVERY:
+            last_redraw = now
+            screen._refresh_chips()
+
+    timer = screen.set_timer(BAR_AFTER, screen._refresh_chips)
+    screen.clear_notice()
     try:
-        return await _upload_all(screen, pending)
-    finally:
-        screen._grok_uploading = False
-
-
-async def _upload_all(screen: Any, pending: list[Attachment]) -> bool:
-    for n, att in enumerate(pending, start=1):
-        name = one_line(att.name, 60)
-        shown = False
-
-        def notice(att: Attachment = att, n: int = n, name: str = name) -> None:
-            nonlocal shown
-            shown = True
-            left = f" ({n} of {len(pending)})" if len(pending) > 1 else ""
-            size = f", {_mib(att.size_bytes)}" if att.size_bytes else ""
-            screen.show_notice(f"⇡ Uploading {name}{size}{left}…", error=False)
-
-        timer = asyncio.get_running_loop().call_later(NOTICE_AFTER, notice)
-        try:
-            data = await asyncio.to_thread(read_document, att)
-            info = await screen.backend.client.upload_file(
-                att.name or "document", data, att.mime_type or "application/octet-stream"
+        await upload_documents(screen.backend.client, attachments, on_progress)
+    except UploadFailed as exc:
+        reason = exc.reason.rstrip()
+        end = "" if reason.endswith((".", "!", "?")) else "."
+        screen.show_notice(
+            f"✖ Not sent: {reason}{end} The message and its attachments are kept; "
+            "Enter tries again."
+        )
+        return False
+    except asyncio.CancelledError:
+        if screen.is_mounted:
+            screen.show_notice(
+                "Upload cancelled: nothing was sent. The message and its attachments "
+                "are kept; Enter uploads and sends again.",
+                error=False,
             )
-        except AttachmentError as exc:
-            timer.cancel()
-            screen.show_notice(f"✖ Not sent: {exc.reason}")
-            return False
-        except XAIError as exc:
-            timer.cancel()
-            screen.show_notice(f"✖ Not sent: could not upload {name}: {exc.user_message()}")
-            return False
-        finally:
-            timer.cancel()
-        att.file_id = str(info["id"])
-        if shown:
-            screen.clear_notice()
+        raise
+    finally:
+        timer.stop()
+        screen.upload_state = None
+        screen.upload_started = None
+        if screen.is_mounted:
+            prompt.read_only = False
+            screen._refresh_chips()
     return True

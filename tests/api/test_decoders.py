@@ -515,3 +515,24 @@ def test_chat_legacy_citations_on_last_chunk() -> None:
 def test_chat_length_finish_is_incomplete() -> None:
     events = run(cdec(), [chunk({"content": "x"}), chunk(finish="length"), "[DONE]"])
     assert isinstance(events[-1], Completed) and events[-1].status == "incomplete"
+
+
+def test_code_execution_that_times_out_is_a_failed_call_with_its_logs() -> None:
+    """A sandbox timeout arrives as the call's status (`failed`, or `incomplete`)
+    with whatever logs it printed: the row fails, the logs are kept, the reply
+    goes on."""
+    for status, phase in (("failed", ToolPhase.FAILED), ("incomplete", ToolPhase.INCOMPLETE)):
+        item = {"id": "ci_9", "type": "code_interpreter_call", "status": "in_progress", "code": ""}
+        logs = "started\nTimeoutError: execution exceeded the time limit"
+        done = dict(item, status=status, code="while True: pass", outputs=[{"logs": logs}])
+        events = run(
+            rdec(),
+            [
+                {"type": "response.output_item.added", "item": item, "output_index": 0},
+                {"type": "response.output_item.done", "item": done, "output_index": 0},
+                {"type": "response.completed", "response": {"id": "r"}},
+            ],
+        )
+        fin = next(e for e in events if isinstance(e, ToolCallFinished))
+        assert (fin.phase, fin.output) == (phase, logs), status
+        assert isinstance(events[-1], Completed)

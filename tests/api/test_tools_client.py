@@ -155,6 +155,7 @@ async def test_collection_that_does_not_exist(server: FakeServer) -> None:
     failed = events[-1]
     assert isinstance(failed, Failed) and isinstance(failed.error, NotFoundError)
     assert "collection_8010" in failed.error.message
+    assert "collection ids in the tools pane (F3)" in failed.error.user_message()
 
 
 async def test_fake_refuses_bad_tool_shapes(server: FakeServer) -> None:

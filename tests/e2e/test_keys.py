@@ -61,6 +61,8 @@ COVERED = {
     "pane.toggle_search": "test_pane_keys_from_the_prompt",
     "pane.grow": "test_pane_keys_from_the_prompt",
     "pane.shrink": "test_pane_keys_from_the_prompt",
+    # Sent while a document uploads (the key copies otherwise).
+    "chat.cancel_upload": "tests/e2e/test_upload_tmux.py::test_upload_progress_and_cancel_keys",
 }
 
 

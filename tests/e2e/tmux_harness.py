@@ -192,3 +192,15 @@ def grok_command(*args: str, keep_key: bool = False) -> str:
     """
     unset = "-u COLUMNS -u LINES " + ("" if keep_key else "-u XAI_API_KEY ")
     return f"exec env {unset}{shlex.quote(str(GROK))} {' '.join(map(shlex.quote, args))}"
+
+
+def start_and_attach(tmux: Tmux, server_url: str, tmp_path: Path, key: str, doc: Path) -> None:
+    """Start grok-tui on the fake at `server_url` with `key` and attach `doc` with
+    Ctrl+T, typed into the dialog as a user does."""
+    env = app_env(tmp_path, XAI_API_KEY=key)
+    tmux.start(grok_command("--base-url", server_url, keep_key=True), env=env, cwd=tmp_path)
+    tmux.wait(lambda s: "idle" in s, "the app to start")
+    tmux.send("C-t")
+    tmux.wait(lambda s: "Attach" in s, "the attach dialog")
+    tmux.type(str(doc))
+    tmux.send("Enter")

@@ -17,6 +17,7 @@ from grok_tui.api.errors import XAIError
 from grok_tui.api.events import Completed, Failed, StreamEvent
 from grok_tui.api.request import ChatRequest, InputMessage
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
+from tests.hardening.tool_faults import tool_faults_markdown
 
 KEY = "xai-SECRET-canary-1234567890"
 WRONG_KEY = "xai-SECRET-canary-WRONG-9876543210"
@@ -265,6 +266,7 @@ def matrix_markdown(outcomes: list[Outcome]) -> str:
     for ui in UI_CASES:
         o = by_name.get(ui.name)
         lines.append("| " + " | ".join(_cell(c) for c in ui_cells(ui, o)) + " |")
+    lines += tool_faults_markdown()
     lines.append("")
     return "\n".join(lines)
 

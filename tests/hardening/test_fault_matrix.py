@@ -5,12 +5,16 @@ docs/fault-matrix.md generated from exactly these outcomes."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from grok_tui.api.errors import ERROR_KINDS
 from grok_tui.api.events import Completed, Failed
 from tests.hardening.fault_cases import CASES, KEY, FaultCase, Outcome, matrix_markdown, run_all
 from tests.hardening.make_fault_matrix import DOC
+from tests.hardening.tool_faults import TOOL_FAULTS, ToolFault
 
 KEY_PARTS = ("SECRET-canary", "1234567890", "9876543210")
 
@@ -61,3 +65,14 @@ def test_fault_matrix_doc_is_current(outcomes: dict[str, Outcome]) -> None:
     assert DOC.read_text(encoding="utf-8") == expected, (
         "docs/fault-matrix.md is stale: run .venv/bin/python -m tests.hardening.make_fault_matrix"
     )
+
+
+@pytest.mark.parametrize("row", TOOL_FAULTS, ids=lambda r: r.fault[:40])
+def test_tool_fault_rows_name_tests_that_exist(row: ToolFault) -> None:
+    """Each test a "Tools and documents" row names is defined in its file."""
+    root = Path(__file__).resolve().parents[2]
+    assert row.tests
+    for node in row.tests:
+        path, _, name = node.partition("::")
+        source = (root / path).read_text(encoding="utf-8")
+        assert re.search(rf"^(async )?def {re.escape(name)}\(", source, re.MULTILINE), node

@@ -8,6 +8,7 @@ turn's state, the widgets by id, the status bar, notices and notifications.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
@@ -25,10 +26,11 @@ from grok_tui.chat.sending import TurnSender, mask_prompt
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.chat.turn_controller import TurnController
 from grok_tui.chat.turn_types import Unsent
+from grok_tui.chat.uploading import UploadState
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.checkpointer import Checkpointer, short_save_error
+from grok_tui.ui.uploads import BAR_AFTER, upload_chips
 from grok_tui.ui.widgets.conversation import Conversation
-from grok_tui.ui.widgets.message_view import attachment_chip
 from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
 from grok_tui.ui.widgets.search_form import SearchForm
 from grok_tui.ui.widgets.status_bar import StatusBar
@@ -80,6 +82,10 @@ class ChatScreenBase(Screen[None]):
         self._form_mount: Any = None  # its AwaitMount until awaited
         #: The failed save already notified (None: the last save succeeded).
         self._save_error_shown: str | None = None
+        #: When the documents of the message being sent began to upload
+        #: (None: no upload runs), and the file going out (`ui/uploads.py`).
+        self.upload_started: float | None = None
+        self.upload_state: UploadState | None = None
 
     # -- app access ----------------------------------------------------------
 
@@ -111,6 +117,11 @@ class ChatScreenBase(Screen[None]):
     def is_streaming(self) -> bool:
         """A turn is under way (from an accepted Enter to the reply's end)."""
         return self.turns.busy
+
+    @property
+    def uploading(self) -> bool:
+        """The documents of a message are uploading (the message is sent after)."""
+        return self.upload_started is not None
 
     @property
     def stream_state(self) -> TurnPhase:
@@ -234,8 +245,14 @@ class ChatScreenBase(Screen[None]):
         return self.query_one("#tool-log", ToolLog)
 
     async def _stop_and_wait(self) -> None:
-        workers = [w for w in self.workers if w.group == "stream" and w.node is self]
-        self.workers.cancel_group(self, "stream")
+        await self._cancel_and_wait("stream")
+
+    async def _cancel_upload_and_wait(self) -> None:
+        await self._cancel_and_wait("upload")
+
+    async def _cancel_and_wait(self, group: str) -> None:
+        workers = [w for w in self.workers if w.group == group and w.node is self]
+        self.workers.cancel_group(self, group)
         for w in workers:
             try:
                 await w.wait()
@@ -243,12 +260,17 @@ class ChatScreenBase(Screen[None]):
                 pass
 
     def _refresh_chips(self) -> None:
+        """The attachment line; while documents upload, with their progress."""
         chips = self.query_one("#attachments", Static)
         if not self.attachments:
             chips.display = False
             return
-        text = "   ".join(attachment_chip(a) for a in self.attachments)
-        chips.update(Content(f"{text}   (Alt+X clears)"))
+        started = self.upload_started
+        show_bar = started is not None and time.monotonic() - started >= BAR_AFTER
+        width = chips.content_size.width or self.size.width - 2
+        chips.update(
+            upload_chips(self.attachments, self.upload_state, show_bar=show_bar, width=width)
+        )
         chips.display = True
 
     if TYPE_CHECKING:  # provided by the other parts of ChatScreen

@@ -5,6 +5,7 @@ model picker, system prompt, attach, API key, session browser.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING, Any
 
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.models import Attachment
@@ -12,6 +13,9 @@ from grok_tui.chat.preflight import images_refusal
 from grok_tui.chat.sending import break_chain
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.screens.chat.base import ChatScreenBase
+
+if TYPE_CHECKING:
+    from grok_tui.ui.screens.session_browser.server_files import FileServer
 
 
 class DialogsPart(ChatScreenBase):
@@ -61,6 +65,9 @@ class DialogsPart(ChatScreenBase):
     def action_attach(self) -> None:
         from grok_tui.ui.screens.attach import AttachScreen
 
+        if self._refuse_while_uploading():
+            return
+
         def done(value: str | None) -> None:
             if value:
                 self.attach(value)
@@ -83,7 +90,25 @@ class DialogsPart(ChatScreenBase):
             self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
         return att
 
+    def _file_server(self) -> FileServer:
+        """Where the documents of a deleted session are deleted (the browser asks)."""
+        from grok_tui.ui.screens.session_browser.server_files import FileServer
+
+        backend = self.backend
+        where = "the demo server (offline)" if backend.demo else "xAI's servers"
+        return FileServer(backend.client, where)
+
+    def _refuse_while_uploading(self) -> bool:
+        if self.uploading:
+            self._notify(
+                "The attachments are uploading: Esc cancels, then change them.",
+                severity="warning",
+            )
+        return self.uploading
+
     def action_clear_attachments(self) -> None:
+        if self._refuse_while_uploading():
+            return
         had = len(self.attachments)
         self.attachments.clear()
         self._refresh_chips()
@@ -123,7 +148,10 @@ class DialogsPart(ChatScreenBase):
             self.checkpointer.save(self.session)
             await self.checkpointer.flush()
         browser = SessionBrowserScreen(
-            store, self.session.id, before_delete_current=self.checkpointer.forget
+            store,
+            self.session.id,
+            before_delete_current=self.checkpointer.forget,
+            file_server=self._file_server,
         )
 
         async def done(result: BrowserResult | None) -> None:

@@ -103,7 +103,12 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
     async def action_cancel(self) -> None:
         """Esc: stop the streaming reply; else cancel an edit; otherwise leave the
         message highlight, close the search pane when the focus is in it (F3
-        opened it), and give the prompt the focus."""
+        opened it), and give the prompt the focus. While documents upload, it
+        cancels the upload (nothing is sent)."""
+        if self.uploading:
+            self.cancel_upload()
+            self.prompt.focus()
+            return
         if self.is_streaming:
             self.workers.cancel_group(self, "stream")
             return
@@ -138,6 +143,8 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
         self._notify("New chat.")
 
     async def load_session(self, session: Session) -> None:
+        if self.uploading:  # the message belonged to the chat being left
+            await self._cancel_upload_and_wait()
         conv.settle_interrupted(session)  # replies cut off by a crash or kill
         self.session = session  # the controller goes on with it (phase idle, no unsent)
         self.checkpointer.remember(session.id)
@@ -188,6 +195,8 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
 
     async def shutdown(self) -> None:
         """Before the app exits: stop the stream and write the session."""
+        if self.uploading:
+            await self._cancel_upload_and_wait()
         if self.is_streaming:
             await self._stop_and_wait()
         self.checkpointer.save(self.session)

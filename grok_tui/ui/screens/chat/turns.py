@@ -4,14 +4,17 @@ of the last message (`chat/edit.py`: nothing changes until the edit is sent).
 
 from __future__ import annotations
 
+import time
 from typing import assert_never
 
 from textual import on
 
 from grok_tui.chat.edit import Draft, EditError, PendingEdit, begin_edit_last
+from grok_tui.chat.models import Attachment
 from grok_tui.chat.turn_types import Refusal, Refused, Turn
+from grok_tui.chat.uploading import pending_documents
 from grok_tui.ui.screens.chat.base import ChatScreenBase
-from grok_tui.ui.uploads import upload_documents
+from grok_tui.ui.uploads import run_uploads
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.prompt_input import PromptInput
 
@@ -31,6 +34,11 @@ class TurnsPart(ChatScreenBase):
         (refused with the reason, or waiting for the API-key confirmation)."""
         if not text.strip():
             return False
+        if self.uploading:
+            self.show_notice(
+                "The documents of this message are still uploading: Esc cancels.", error=False
+            )
+            return False
         if self.is_streaming:
             self._notify("A reply is still streaming: Esc stops it.", severity="warning")
             return False
@@ -44,10 +52,45 @@ class TurnsPart(ChatScreenBase):
         if check.key_in_prompt and not key_confirmed:
             self._confirm_key_in_prompt(text)
             return False
-        if not await upload_documents(self, attachments):
-            return False  # the reason is shown; the prompt keeps text and attachments
+        if pending_documents(attachments):
+            # Uploaded in a worker, so keys (Esc) still work; sent when done.
+            self.upload_started = time.monotonic()
+            self.run_worker(
+                self._upload_then_send(text, attachments, list(check.notes)),
+                group="upload",
+                exclusive=True,
+                exit_on_error=False,
+            )
+            return True
         self._turn_notes = list(check.notes)
         return self._run(await self.turns.send(text, attachments, edit=self.pending_edit))
+
+    async def _upload_then_send(
+        self, text: str, attachments: list[Attachment], notes: list[str]
+    ) -> None:
+        """Upload the message's documents, then send it; a failed or cancelled
+        upload sends nothing (the prompt keeps text and attachments)."""
+        if not await run_uploads(self, attachments):
+            return
+        self._turn_notes = notes
+        self._run(await self.turns.send(text, attachments, edit=self.pending_edit))
+
+    def cancel_upload(self) -> None:
+        """Stop the upload of the message's documents (Esc, Ctrl+C); nothing is sent."""
+        self.workers.cancel_group(self, "upload")
+
+    def action_cancel_upload(self) -> None:
+        """Ctrl+C: cancel the upload; otherwise copy, as Ctrl+C does everywhere.
+
+        Giving the binding id `chat.cancel_upload` the key makes Textual's
+        keymap drop every other Ctrl+C binding of this screen, the screen's
+        own copy of a mouse selection among them, so that copy is done here;
+        with nothing selected the key goes on (SkipAction) to the focused
+        widget's copy and the App's quit hint, as before."""
+        if self.uploading:
+            self.cancel_upload()
+            return
+        self.action_copy_text()  # raises SkipAction when nothing is selected
 
     def _run(self, result: Turn | Refused) -> bool:
         """Run an accepted turn in the stream worker, or say why it was refused."""
@@ -89,6 +132,9 @@ class TurnsPart(ChatScreenBase):
 
     async def action_regenerate(self) -> None:
         """Regenerate the last reply (also: retry a failed one, or resend an unsent prompt)."""
+        if self.uploading:
+            self._notify("Documents are uploading: Esc cancels.", severity="warning")
+            return
         if self.is_streaming:
             self._notify("A reply is still streaming: Esc stops it.", severity="warning")
             return
@@ -109,6 +155,9 @@ class TurnsPart(ChatScreenBase):
         """Load the last message of yours into the prompt to edit it. Nothing
         changes (in memory or on disk) until the edit is sent; Esc cancels."""
         prompt = self.prompt
+        if self.uploading:
+            self._notify("Documents are uploading: Esc cancels.", severity="warning")
+            return
         if self.pending_edit is not None:  # never pulls an earlier turn
             self._notify(self._editing_sentence(), severity="warning")
             prompt.focus()

@@ -34,6 +34,7 @@ from grok_tui.store import (
     StoreError,
 )
 from grok_tui.ui.screens.session_browser.commands import SessionCommands
+from grok_tui.ui.screens.session_browser.delete_dialog import DeleteSessionScreen
 from grok_tui.ui.screens.session_browser.dialogs import (
     empty_trash_dialog,
     export_dialog,
@@ -70,6 +71,13 @@ from grok_tui.ui.screens.session_browser.results import (
     BrowserResult,
     CurrentDeleted,
     OpenSession,
+)
+from grok_tui.ui.screens.session_browser.server_files import (
+    FileDeletionPlan,
+    FileServer,
+    delete_server_files,
+    kept_sentence,
+    session_file_plan,
 )
 
 #: Seconds of no typing before the filter runs.
@@ -112,8 +120,12 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         *,
         refresh: bool = True,
         before_delete_current: Callable[[str], None] | None = None,
+        file_server: Callable[[], FileServer | None] | None = None,
     ) -> None:
         super().__init__()
+        #: Where uploaded documents live (None: deleting never offers to
+        #: delete them; see `delete_dialog`).
+        self.file_server = file_server
         self.store = store
         self.current_session_id = current_session_id
         #: Called just before the open chat's session is deleted here, so the
@@ -505,6 +517,22 @@ class SessionBrowserScreen(Screen[BrowserResult]):
             self._work(self._delete(s))
 
     async def _delete(self, s: SessionSummary) -> None:
+        server = self.file_server() if self.file_server is not None else None
+        plan: FileDeletionPlan | None = None
+        if server is not None and s.damaged is None:
+            try:
+                plan = await asyncio.to_thread(session_file_plan, self.store, s.id)
+            except _ERRORS:
+                plan = None  # the delete below says what is wrong, if anything
+        delete_files = False
+        if server is not None and plan is not None and plan.deletable:
+            answer = await self.app.push_screen_wait(
+                DeleteSessionScreen(s.title, plan, where=server.where)
+            )
+            if answer is None:
+                self.show_message("Nothing was deleted.")
+                return
+            delete_files = answer.delete_files
         if s.id == self.current_session_id and self.before_delete_current is not None:
             self.before_delete_current(s.id)
         try:
@@ -512,13 +540,26 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         except _ERRORS as exc:
             self.show_message(f"Could not delete: {exc}", error=True)
             return
+        moved = (
+            f"Moved “{one_line(s.title, 80)}” to the trash (F9 shows the trash, F8 there restores)."
+        )
+        files_said, failed = "", False
+        if server is not None and plan is not None and plan.files:
+            if delete_files:
+                report = await delete_server_files(server.client, plan.deletable)
+                files_said, failed = report.sentence(server.where), not report.ok
+            elif plan.deletable:
+                files_said = f"Its uploaded files stay on {server.where}."
+            files_said = " ".join(t for t in (files_said, kept_sentence(plan)) if t)
         if s.id == self.current_session_id:
+            if files_said:
+                self.app.notify(
+                    files_said, severity="error" if failed else "information", markup=False
+                )
             self.dismiss(CurrentDeleted(s.id))
             return
         self._remove_row(s.id)
-        self.show_message(
-            f"Moved “{one_line(s.title, 80)}” to the trash (F9 shows the trash, F8 there restores)."
-        )
+        self.show_message(f"{moved} {files_said}".strip(), error=failed)
 
     def action_restore(self) -> None:
         s = self._needs_row()
