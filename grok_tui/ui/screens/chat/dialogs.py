@@ -5,7 +5,7 @@ model picker, system prompt, attach, API key, session browser.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.models import Attachment
