@@ -4,7 +4,8 @@
                                              [--sizes 2000,20000] [--turns 40] [--app-args ...]
                                              [--grok "COMMAND"]   (e.g. an older tree's grok-tui)
     .venv/bin/python bench/bench_terminal.py --startup-only [--repeats 7] [--baseline "COMMAND"]
-    BENCH_DEBUG=1 also prints the longest gaps between frames and when they happened.
+    BENCH_DEBUG=1 also prints the longest gaps between frames and when they happened,
+    and the RSS after every turn of the memory run.
 
 Each client runs in its own tmux server (`-L` socket) at 160x50 under
 `bench/pty_relay.py`, which passes the terminal through and records every
@@ -438,6 +439,8 @@ def main() -> int:
             for kind in ("raw", "app"):
                 rss = memory_once(kind, url, opts.api, turns, app_args)
                 per_turn = slope(rss[warm:])
+                if os.environ.get("BENCH_DEBUG"):
+                    print(f"    {kind} RSS by turn: " + " ".join(f"{v:.1f}" for v in rss))
                 print(
                     f"{f'memory, {kind}: RSS start -> end, MB':44} "
                     f"{rss[0]:6.1f} -> {rss[-1]:6.1f}   after warm-up ({warm} turns): "
