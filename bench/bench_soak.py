@@ -154,7 +154,7 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
             for turn in res.turns:
                 t0 = time.perf_counter()
                 n_before = len(chat.session.messages)
-                chat.unsent = None
+                chat.turns.unsent = None  # the last turn's hand-back, if any, is done with
                 chat.prompt.set_text(turn.prompt)
                 chat.prompt.focus()
                 # Posted like the terminal driver does (pilot.press would wait

@@ -3,7 +3,9 @@
     .venv/bin/python bench/bench_terminal.py [--quick] [--repeats 3] [--api chat|responses]
                                              [--sizes 2000,20000] [--turns 40] [--app-args ...]
                                              [--grok "COMMAND"]   (e.g. an older tree's grok-tui)
-    BENCH_DEBUG=1 also prints the longest gaps between frames and when they happened.
+    .venv/bin/python bench/bench_terminal.py --startup-only [--repeats 7] [--baseline "COMMAND"]
+    BENCH_DEBUG=1 also prints the longest gaps between frames and when they happened,
+    and the RSS after every turn of the memory run.
 
 Each client runs in its own tmux server (`-L` socket) at 160x50 under
 `bench/pty_relay.py`, which passes the terminal through and records every
@@ -22,7 +24,9 @@ Per client and reply size (medians of the repeats, each a fresh process):
   (from the first frame after Enter to completion); text arrives every ~7 ms,
   so a gap is the client not painting.
 - startup: spawn to the prompt first being on screen (the app's placeholder
-  "Ask Grok", the raw client's "ready>").
+  "Ask Grok", the raw client's "ready>"). `--startup-only` measures only
+  that (fresh processes, interleaved), and `--baseline "COMMAND"` adds a
+  second grok-tui (e.g. the main tree's) to the same run.
 Then memory: a fresh process of each against a fake at full speed, N turns of
 2,000-token replies; RSS (VmRSS) after each turn; MB per turn is the
 least-squares slope after the warm-up turns (the first quarter).
@@ -58,6 +62,7 @@ FRAME_GAP = 0.004  # reads closer than this are one frame
 TICKS = os.sysconf("SC_CLK_TCK")
 PYTHON = sys.executable
 GROK = [str(Path(sys.executable).with_name("grok-tui"))]
+BASELINE: list[str] = []  # --baseline: another grok-tui command, measured beside GROK
 
 
 def cpu_seconds(pid: int) -> float:
@@ -82,8 +87,9 @@ class Pane:
         self.socket = f"bench-term-{os.getpid()}-{kind}"
         self.stats_path = tmp / f"{kind}.json"
         self.stats_path.unlink(missing_ok=True)
-        if kind == "app":
-            command = [*GROK, "--base-url", url, "--api", api, *app_args]
+        if kind in ("app", "baseline"):
+            grok = GROK if kind == "app" else BASELINE
+            command = [*grok, "--base-url", url, "--api", api, *app_args]
             ready = "Ask Grok"
         else:
             command = [PYTHON, str(ROOT / "bench" / "raw_client.py"), url, KEY, api]
@@ -104,7 +110,12 @@ class Pane:
             "XAI_API_KEY": KEY,
             "TERM": "xterm-256color",
         }
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        # The tmux server inherits this process's environment; without this a
+        # PYTHONDONTWRITEBYTECODE there would make every start compile the
+        # package from source, which an installed copy never does.
+        exports = "-u PYTHONDONTWRITEBYTECODE " + " ".join(
+            f"{k}={shlex.quote(v)}" for k, v in env.items()
+        )
         self.turns = 0
         subprocess.run(
             [
@@ -129,6 +140,7 @@ class Pane:
         self.pid: int = self.stats["pid"]
         self.relay: int = self.stats["relay"]
         self.startup: float = self.stats["ready"] - self.stats["spawned"]
+        self.startup_cpu: float = self.stats.get("ready_cpu") or 0.0
 
     def _read(self) -> dict:
         try:
@@ -182,12 +194,12 @@ class Pane:
 
     def turn(self, prompt: str, timeout: float) -> tuple[float, float]:
         """Send `prompt`; wait until the reply is complete; (sent, done) times."""
-        before = self.status() if self.kind == "app" else ""
+        before = self.status() if self.kind != "raw" else ""
         sent = self.send(prompt)
         marker = f"[done {self.turns}]"
         deadline = sent + timeout
         while time.monotonic() < deadline:
-            if self.kind == "app":
+            if self.kind != "raw":
                 status = self.status()
                 if "│ idle │" in status and status != before:
                     return sent, time.monotonic()
@@ -276,6 +288,44 @@ def memory_once(kind: str, url: str, api: str, turns: int, app_args: list[str]) 
     return rss
 
 
+def startup_once(kind: str, url: str, api: str, app_args: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) from spawn to the prompt on screen."""
+    with tempfile.TemporaryDirectory(prefix="bench-term-") as tmp:
+        pane = Pane(kind, url, api, Path(tmp), app_args)
+        pane.close()
+    return pane.startup, pane.startup_cpu
+
+
+def startup_table(url: str, api: str, repeats: int, app_args: list[str]) -> None:
+    kinds = ["raw", "app"] + (["baseline"] if BASELINE else [])
+    runs: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+    for kind in kinds:  # untimed: writes the bytecode caches, warms the file cache
+        startup_once(kind, url, api, app_args)
+    for _ in range(repeats):
+        for kind in kinds:  # interleaved, so a change in machine load hits all alike
+            runs[kind].append(startup_once(kind, url, api, app_args))
+    raw = statistics.median(w for w, _ in runs["raw"])
+    raw_cpu = statistics.median(c for _, c in runs["raw"])
+    print(
+        f"{'startup to a usable prompt':28} {'wall s':>8} {'min':>7} {'max':>7} {'/raw':>6}"
+        f"   {'CPU s':>7} {'/raw':>6}"
+    )
+    for kind in kinds:
+        walls = [w for w, _ in runs[kind]]
+        cpu = statistics.median(c for _, c in runs[kind])
+        med = statistics.median(walls)
+        print(
+            f"{kind:28} {med:8.3f} {min(walls):7.3f} {max(walls):7.3f} {ratio(med, raw):>6}"
+            f"   {cpu:7.3f} {ratio(cpu, raw_cpu):>6}"
+        )
+    print(f"  app: {shlex.join(GROK)}")
+    if BASELINE:
+        print(f"  baseline: {shlex.join(BASELINE)}")
+    for kind, values in runs.items():
+        print(f"  {kind} wall: " + " ".join(f"{w:.3f}" for w, _ in values))
+    print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
+
+
 def slope(values: list[float]) -> float:
     n = len(values)
     if n < 2:
@@ -314,6 +364,12 @@ def main() -> int:
     parser.add_argument(
         "--grok", default="", help="command that runs grok-tui (default: the venv's)"
     )
+    parser.add_argument(
+        "--baseline", default="", help="another grok-tui command measured beside it (startup)"
+    )
+    parser.add_argument(
+        "--startup-only", action="store_true", help="only startup to a usable prompt"
+    )
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     repeats, turns = opts.repeats, opts.turns
@@ -322,6 +378,11 @@ def main() -> int:
     app_args = shlex.split(opts.app_args)
     if opts.grok:
         GROK[:] = shlex.split(opts.grok)
+    BASELINE[:] = shlex.split(opts.baseline)
+    if opts.startup_only:
+        with external_fake(key=KEY, rate=RATE) as url:
+            startup_table(url, opts.api, opts.repeats, app_args)
+        return 0
 
     print(
         f"tmux {SIZE[0]}x{SIZE[1]}, {opts.api} API, {RATE:.0f} tok/s, median of {repeats}",
@@ -378,6 +439,8 @@ def main() -> int:
             for kind in ("raw", "app"):
                 rss = memory_once(kind, url, opts.api, turns, app_args)
                 per_turn = slope(rss[warm:])
+                if os.environ.get("BENCH_DEBUG"):
+                    print(f"    {kind} RSS by turn: " + " ".join(f"{v:.1f}" for v in rss))
                 print(
                     f"{f'memory, {kind}: RSS start -> end, MB':44} "
                     f"{rss[0]:6.1f} -> {rss[-1]:6.1f}   after warm-up ({warm} turns): "

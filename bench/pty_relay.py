@@ -8,11 +8,14 @@ raw mode, so the program behaves as it would run directly. It records every
 read of the program's output as (time, bytes) and, on SIGUSR1 and at exit,
 writes a JSON snapshot to FILE:
 
-    {"pid": child pid, "relay": our pid, "spawned": t, "ready": t or null, "bytes": total,
+    {"pid": child pid, "relay": our pid, "spawned": t, "ready": t or null,
+     "ready_cpu": s or null, "bytes": total,
      "reads": [[t, n], ...], "exited": bool}
 
 `ready` is the first time TEXT appeared in the output with escape sequences
-removed (e.g. a prompt's placeholder: start-up to a usable prompt). Times are
+removed (e.g. a prompt's placeholder: start-up to a usable prompt), and
+`ready_cpu` the program's CPU seconds (user+system) by then, a figure a busy
+machine moves much less than the wall time. Times are
 `time.monotonic()` (system-wide, comparable with the benchmark's clock). The
 relay's own CPU is not the program's: the benchmark reads the child's.
 """
@@ -35,6 +38,16 @@ import tty
 _ESCAPES = re.compile(
     rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])"
 )
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The program's CPU time so far (utime+stime, all threads), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -92,6 +105,7 @@ def main() -> int:
                     seen.extend(data)
                     if ready in _ESCAPES.sub(b"", bytes(seen)):
                         state["ready"] = now
+                        state["ready_cpu"] = _cpu_seconds(pid)
                         seen.clear()
                         dump()
                 os.write(stdout, data)

@@ -9,6 +9,8 @@ in a temp folder.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -110,6 +112,9 @@ class GrokApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
     COMMANDS = App.COMMANDS | {ChatCommands, ChatPresetCommands, ThemeCommands}
     ENABLE_COMMAND_PALETTE = True
+    #: Set by `run_app`, which turns automatic garbage collection off for
+    #: start-up: the app turns it back on after its first frame.
+    enable_gc_after_first_frame = False
 
     def __init__(
         self,
@@ -200,9 +205,7 @@ class GrokApp(App[None]):
     def on_mount(self) -> None:
         # Full garbage collections wait until no reply streams (see gc_policy).
         self.gc_policy = GcPolicy(self._is_streaming)
-        self.call_after_refresh(self._start_gc_policy)
-        # Prices before the picker: off the start-up path, after the first frame.
-        self.call_after_refresh(self.model_list.start)
+        self.call_after_refresh(self._after_first_frame)
         self.backend_changed.subscribe(self, lambda _backend: self.model_list.start())
         self.theme_manager.install(self.settings.theme)  # notifies its own warnings
         if self.settings.keys:
@@ -213,6 +216,12 @@ class GrokApp(App[None]):
         if degraded:
             self.notify(degraded, severity="warning", markup=False, timeout=8)  # one_line-clean
 
+    def _after_first_frame(self) -> None:
+        if self.enable_gc_after_first_frame:  # `run_app` turned it off for start-up
+            gc.enable()
+        self._start_gc_policy()
+        self._warm_up_backend()
+
     def _start_gc_policy(self) -> None:
         # What the first reply needs and the first frame did not (imported
         # lazily for start-up time): load it now, before it is frozen.
@@ -222,6 +231,20 @@ class GrokApp(App[None]):
         _render()
         parser()
         self.set_interval(GC_TICK_SECONDS, self._gc_tick, name="gc-policy")
+
+    def _warm_up_backend(self) -> None:
+        """Build the API client (httpx, TLS context; the fake in the demo) in a
+        thread once the first frame is up, so the first request does not pay
+        for it and start-up does not either."""
+        backend = self.backend
+
+        def build() -> None:
+            backend.client  # noqa: B018 - built on first access
+            # Prices before the picker: the model list, once the client exists.
+            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                self.call_from_thread(self.model_list.start)
+
+        self.run_worker(build, thread=True, group="warm-up", exit_on_error=False)
 
     def _gc_tick(self) -> None:
         # The policy starts (a full collection, then gc.freeze) at the first
@@ -271,7 +294,8 @@ class GrokApp(App[None]):
         self.backend = real_backend(
             key, base_url=base_url, api=self.settings.api, settings=self.settings
         )
-        self._old_clients.append(old.client)
+        if old.built_client is not None:
+            self._old_clients.append(old.built_client)
         self.backend_changed.publish(self.backend)
         if save:
             self.run_worker(self._save_key(key), group="config", exit_on_error=False)
@@ -323,7 +347,9 @@ class GrokApp(App[None]):
         policy = getattr(self, "gc_policy", None)
         if policy is not None:
             policy.stop()
-        for client in [*self._old_clients, self.backend.client]:
+        for client in [*self._old_clients, self.backend.built_client]:
+            if client is None:  # never built: nothing was sent
+                continue
             try:
                 await client.aclose()
             except Exception:

@@ -32,13 +32,13 @@ from grok_tui.ui.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.uploads import BAR_AFTER, upload_chips
 from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
-from grok_tui.ui.widgets.search_form import SearchForm
 from grok_tui.ui.widgets.status_bar import StatusBar
 from grok_tui.ui.widgets.tool_log import ToolLog
 
 if TYPE_CHECKING:
     from grok_tui.ui.app import GrokApp
     from grok_tui.ui.backend import Backend
+    from grok_tui.ui.widgets.search_form import SearchForm
 
 
 class ChatScreenBase(Screen[None]):
@@ -172,7 +172,7 @@ class ChatScreenBase(Screen[None]):
         """Model, search tools, session totals and the demo marker."""
         bar = self._status_bar()
         bar.set_model(self.session.model)
-        bar.set_search(self.session.search, model=self.session.model, api=self.backend.client.api)
+        bar.set_search(self.session.search, model=self.session.model, api=self.backend.api)
         bar.set_totals(conv.session_totals(self.session))
         bar.set_demo(self.backend.demo)
 
@@ -234,7 +234,7 @@ class ChatScreenBase(Screen[None]):
         """Builds, checks and streams turns with the current settings."""
         settings = self.grok.settings
         return TurnSender(
-            api=self.backend.client.api,
+            api=self.backend.api,
             options=RequestOptions(settings.store_responses, settings.conversation),
             catalog=self.grok.model_catalog,
             secrets=self.grok.api_keys,

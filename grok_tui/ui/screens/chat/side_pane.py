@@ -5,12 +5,15 @@ The pane itself is `widgets/side_pane.py`: the screen sets its reactives.
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
 from textual.events import Resize
 
 from grok_tui.ui.screens.chat.base import ChatScreenBase
-from grok_tui.ui.widgets.search_form import SearchForm
 from grok_tui.ui.widgets.side_pane import NARROW_WIDTH, SIDE_STEP, SidePane
+
+if TYPE_CHECKING:  # imported when the pane is first opened (start-up time)
+    from grok_tui.ui.widgets.search_form import SearchForm
 
 
 class SidePanePart(ChatScreenBase):
@@ -65,11 +68,13 @@ class SidePanePart(ChatScreenBase):
         """
         form = self._search_form
         if form is None:
+            from grok_tui.ui.widgets.search_form import SearchForm
+
             form = SearchForm(
                 self.session.search,
                 model=self.session.model,
                 tool_config=self.backend.tool_config,
-                api=self.backend.client.api,
+                api=self.backend.api,
                 id="search-form",
             )
             self._search_form = form
@@ -110,9 +115,10 @@ class SidePanePart(ChatScreenBase):
             return
         await self.action_toggle_search()
 
-    @on(SearchForm.Changed)
-    def _on_search_changed(self, event: SearchForm.Changed) -> None:
-        """A new valid state of the form: it is this session's search settings."""
+    def on_search_form_changed(self, event: SearchForm.Changed) -> None:
+        """A new valid state of the form: it is this session's search settings.
+        (Named, not `@on(SearchForm.Changed)`: the form's module is imported
+        only when the pane first opens.)"""
         event.stop()
         form = self._search_form
         # The form's current settings, not the event's: a Changed still queued
@@ -123,7 +129,7 @@ class SidePanePart(ChatScreenBase):
         self.session.search = settings
         # What is sent: an effort the model refuses and search on the chat API are left out.
         self._status_bar().set_search(
-            settings, model=self.session.model, api=self.backend.client.api
+            settings, model=self.session.model, api=self.backend.api
         )
         self.checkpointer.save(self.session)
 
