@@ -128,9 +128,7 @@ class SidePanePart(ChatScreenBase):
             return
         self.session.search = settings
         # What is sent: an effort the model refuses and search on the chat API are left out.
-        self._status_bar().set_search(
-            settings, model=self.session.model, api=self.backend.api
-        )
+        self._status_bar().set_search(settings, model=self.session.model, api=self.backend.api)
         self.checkpointer.save(self.session)
 
     def action_grow_pane(self) -> None:
