@@ -18,6 +18,7 @@ from typing import Any
 from grok_tui.chat.export import session_to_markdown
 from grok_tui.chat.models import Session, new_id, now
 from grok_tui.store import SessionNotFound, SessionRepository, SessionSummary, SortKey
+from grok_tui.store.branch_hits import leaf_count
 from grok_tui.store.transfer import parse_import
 
 
@@ -42,6 +43,7 @@ def _summary(doc: dict[str, Any], folder: str) -> SessionSummary:
         snippet="",
         damaged=None,
         path=Path(f"/memory/{folder}/{doc['id']}.json"),
+        branch_count=leaf_count(messages, doc.get("off_path") or []),
     )
 
 

@@ -74,6 +74,16 @@ def column_widths(total: int) -> dict[str, int]:
     return {"title": title, "model": model, "when": when, "count": count, "line": line}
 
 
+#: What a search hit's row and detail say when the match is only on a branch
+#: other than the chosen one (opening it shows that branch).
+ON_ANOTHER_BRANCH = "on another branch"
+
+
+def branch_label(s: SessionSummary) -> str:
+    """ "3 branches" for a session with alternatives, else ""."""
+    return f"{s.branch_count} branches" if s.branch_count > 1 else ""
+
+
 def line_label(mode: Mode, words: list[str]) -> str:
     """The last column's header: the match snippet while filtering sessions."""
     return "Match" if words and mode == "sessions" else "First line"
@@ -120,10 +130,14 @@ def row_cells(
         title = highlight(label, words, base="bold" if current else "")
         snippet = one_line(s.snippet, 300) if words else ""
         if snippet:
-            snippet = focus_snippet(snippet, words, line_width)
+            lead = ON_ANOTHER_BRANCH + ": " if s.hit_message_id else ""
+            snippet = focus_snippet(snippet, words, line_width - len(lead))
             line = highlight(snippet, words, base="italic")
         else:
+            lead = f"{branch_label(s)} · " if branch_label(s) else ""
             line = highlight(one_line(s.first_line, 300), words, base="dim")
+        if lead:
+            line = Text.assemble((lead, "bold"), line, no_wrap=True, overflow="ellipsis")
     return (
         title,
         Text(one_line(s.model, 100), style="dim", no_wrap=True, overflow="ellipsis"),
@@ -147,18 +161,24 @@ def detail_content(s: SessionSummary | None, mode: Mode, query: str) -> Content:
             ("It cannot be opened and is left as it is.", "$text-muted"),
         )
     created = format_when(s.created_at)
+    branches = f" · {branch_label(s)}" if branch_label(s) else ""
     meta = (
         f"{one_line(s.model, 80)} · {s.message_count} message"
-        f"{'s' if s.message_count != 1 else ''} · created {created} · "
+        f"{'s' if s.message_count != 1 else ''}{branches} · created {created} · "
         f"last activity {format_when(s.updated_at)} · id {s.id}"
     )
     words = query_words(query)
-    line = one_line(s.snippet, 400) if words and s.snippet else one_line(s.first_line, 400)
+    hit = bool(words and s.snippet)
+    line = one_line(s.snippet, 400) if hit else one_line(s.first_line, 400)
+    where: tuple[str, str] | str = ""
+    if hit and s.hit_message_id:
+        where = ("Found " + ON_ANOTHER_BRANCH + " (Enter opens it there): ", "bold")
     return Content.assemble(
         (one_line(s.title, 200) or "Untitled", "bold"),
         "\n",
         (meta, "$text-muted"),
         "\n",
+        where,
         line,
     )
 

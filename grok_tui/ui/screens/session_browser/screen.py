@@ -468,7 +468,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         except _ERRORS as exc:
             self.show_message(f"Cannot open “{one_line(s.title, 80)}”: {exc}", error=True)
             return
-        self.dismiss(OpenSession(s.id, self.renamed_current))
+        self.dismiss(OpenSession(s.id, self.renamed_current, s.hit_message_id))
 
     def action_rename(self) -> None:
         s = self._needs_row()
