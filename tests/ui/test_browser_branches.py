@@ -163,3 +163,15 @@ async def test_import_reads_tree_and_linear_exports(
     s = store.load(imported.id)
     assert [m.text for m in s.messages] == ["tell me about okapis", "okapis are shy"]
     assert len(s.off_path) == 3  # the zebra question and both its replies
+
+
+async def test_enter_right_after_typing_opens_what_the_filter_finds(store: SessionStore) -> None:
+    put(store, make_session("plain question", "plain answer"), T0 + 100)  # on top unfiltered
+    session, striped = branched(store, T0)
+    browser = SessionBrowserScreen(store, refresh=False)
+    app = Host(browser)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settled(pilot, browser)
+        await pilot.press(*"striped", "enter")  # one burst: the debounce has not run
+        await wait_for(pilot, lambda: bool(app.results), what="the browser to close")
+    assert app.results == [OpenSession(session.id, None, striped)]
