@@ -130,7 +130,9 @@ def row_cells(
         title = highlight(label, words, base="bold" if current else "")
         snippet = one_line(s.snippet, 300) if words else ""
         if snippet:
-            lead = ON_ANOTHER_BRANCH + ": " if s.hit_message_id else ""
+            lead = ""
+            if s.hit_message_id:  # shorter in a narrow column, so the match shows
+                lead = "other branch: " if line_width < 40 else ON_ANOTHER_BRANCH + ": "
             snippet = focus_snippet(snippet, words, line_width - len(lead))
             line = highlight(snippet, words, base="italic")
         else:
