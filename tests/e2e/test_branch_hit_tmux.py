@@ -9,26 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from grok_tui.chat import conversation as conv
-from grok_tui.chat import tree
-from grok_tui.chat.models import MessageStatus
 from grok_tui.store import SessionStore
 from tests.e2e.tmux_harness import app_env, grok_command, skip_reason, tmux_server
-from tests.store.helpers import make_session
+from tests.store.helpers import three_branches
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 
 
 def test_f4_query_enter_opens_the_hit_on_its_branch(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    s = make_session("tell me about zebras", "zebras are striped", title="Animals")
-    striped = s.messages[1].id
-    conv.prepare_regenerate(s)
-    reply = conv.start_reply(s, s.model)
-    reply.text, reply.status = "quokkas smile", MessageStatus.COMPLETE
-    tree.fork_at(s, s.messages[0].id, "tell me about okapis")
-    answer = conv.start_reply(s, s.model)
-    answer.text, answer.status = "okapis are shy", MessageStatus.COMPLETE
+    s, striped = three_branches()
     with SessionStore(data) as store:
         store.save(s)
     with tmux_server("grok-branch-hit") as tmux:

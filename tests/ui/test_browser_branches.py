@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from grok_tui.chat import conversation as conv
-from grok_tui.chat import tree
-from grok_tui.chat.models import MessageStatus, Session
+from grok_tui.chat.models import Session
 from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.screens.session_browser import OpenSession, SessionBrowserScreen
-from tests.store.helpers import make_session
+from tests.store.helpers import make_session, three_branches
 from tests.ui.conftest import wait_for
 from tests.ui.test_session_browser import (
     T0,
@@ -35,19 +33,20 @@ FIXTURES = Path(__file__).parents[1] / "store" / "fixtures"
 
 
 def branched(store: SessionStore, updated_at: float) -> tuple[Session, str]:
-    """q → "zebras are striped" (kept off the path) and "quokkas smile"
-    (chosen), then an edit of q (chosen): 3 branches. Returns the session
-    and the id of the striped reply."""
-    s = make_session("tell me about zebras", "zebras are striped", title="Animals")
-    striped = s.messages[1].id
-    conv.prepare_regenerate(s)
-    reply = conv.start_reply(s, s.model)
-    reply.text, reply.status = "quokkas smile", MessageStatus.COMPLETE
-    tree.fork_at(s, s.messages[0].id, "tell me about okapis")
-    answer = conv.start_reply(s, s.model)
-    answer.text, answer.status = "okapis are shy", MessageStatus.COMPLETE
+    """`three_branches` saved with that last-activity time."""
+    s, striped = three_branches()
     put(store, s, updated_at)
     return s, striped
+
+
+async def open_browser(pilot: Any, app: GrokApp) -> SessionBrowserScreen:
+    """F4 from the chat; the browser once its list is loaded."""
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: isinstance(app.screen, SessionBrowserScreen))
+    browser = app.screen
+    assert isinstance(browser, SessionBrowserScreen)
+    await settled(pilot, browser)
+    return browser
 
 
 @pytest.fixture
@@ -95,11 +94,7 @@ async def test_opening_a_hit_shows_its_branch_highlighted(backend: Any, tmp_path
     app = GrokApp(backend=backend, store=store, session=store.load(current.id))
     async with app.run_test(size=(140, 40)) as pilot:
         chat = app.chat
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionBrowserScreen))
-        browser = app.screen
-        assert isinstance(browser, SessionBrowserScreen)
-        await settled(pilot, browser)
+        browser = await open_browser(pilot, app)
         await type_filter(pilot, browser, "striped")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is chat and chat.session.id == session.id)
@@ -116,11 +111,7 @@ async def test_opening_a_hit_shows_its_branch_highlighted(backend: Any, tmp_path
         assert [m.id for m in store.load(session.id).messages][-1] == striped
         assert store.list_sessions(query="striped")[0].hit_message_id is None
         # The same session again, a hit on the branch it left: switched in place.
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionBrowserScreen))
-        browser = app.screen
-        assert isinstance(browser, SessionBrowserScreen)
-        await settled(pilot, browser)
+        browser = await open_browser(pilot, app)
         await type_filter(pilot, browser, "shy")
         assert browser.rows[0].hit_message_id is not None
         await pilot.press("enter")
@@ -155,7 +146,10 @@ async def test_import_reads_tree_and_linear_exports(
         for name, count in (("tree.json", 1), ("v1.json", 2), ("v0.json", 3)):
             await pilot.press("f7")
             await answer_dialog(pilot, app, name)
-            await wait_for(pilot, lambda n=count: len(browser.rows) == n and not browser.loading)
+            await wait_for(  # awaited here: the loop's `count` is the one meant
+                pilot,
+                lambda: len(browser.rows) == count and not browser.loading,  # noqa: B023
+            )
             assert "Imported" in browser.message
         text = table_text(browser)
         assert text.count("branches") == 1 and "3 branches" in text
