@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grok_tui.chat.conversation import session_totals
+from grok_tui.chat import tree
+from grok_tui.chat.conversation import path_totals, session_totals
 from grok_tui.chat.models import Message, MessageStatus, Session, Usage
 from grok_tui.chat.pricing import tool_fees
 from grok_tui.sanitize import one_line, strip_control
@@ -50,7 +51,31 @@ def _usage_line(u: Usage) -> str:
     return line
 
 
-def _message_md(m: Message) -> list[str]:
+def alternative_notes(session: Session) -> dict[str, str]:
+    """Path message id -> the note the export writes where alternatives exist:
+    other versions of a reply, or other branches of an edited message."""
+    forks: dict[str, int] = {}
+    for message in tree.all_messages(session):
+        key = tree.parent_key(message)
+        forks[key] = forks.get(key, 0) + 1
+    notes: dict[str, str] = {}
+    for message in session.messages:
+        if forks.get(tree.parent_key(message), 0) < 2:
+            continue
+        n, m = tree.position(session, message.id)
+        if message.role == "assistant":
+            notes[message.id] = (
+                f"Reply {n} of {m} shown; the other versions are in the JSON export."
+            )
+        else:
+            notes[message.id] = (
+                f"This message was edited: branch {n} of {m} shown; "
+                "the other branches are in the JSON export."
+            )
+    return notes
+
+
+def _message_md(m: Message, note: str | None = None) -> list[str]:
     out: list[str] = []
     head = _ROLE_NAMES.get(m.role, m.role)
     extra: list[str] = []
@@ -65,6 +90,9 @@ def _message_md(m: Message) -> list[str]:
         extra.append("incomplete")
     out.append(f"## {head} ({', '.join(extra)})")
     out.append("")
+    if note:
+        out.append(f"_{note}_")
+        out.append("")
     for att in m.attachments:
         ref = att.url if att.source == "url" else att.path
         name = one_line(att.name or "image", 120)
@@ -132,7 +160,9 @@ def _message_md(m: Message) -> list[str]:
 
 
 def session_to_markdown(session: Session) -> str:
-    """The whole session as Markdown: header, messages, sources, usage."""
+    """The session as Markdown: header, the chosen path's messages (with a
+    note where other versions or branches exist), sources, usage; totals of
+    everything paid for and, when there are alternatives, of this path."""
     title = one_line(session.title, 200) or "Untitled session"
     lines = [f"# {title}", ""]
     lines.append(f"- Model: {one_line(session.model, 80)}")
@@ -140,14 +170,25 @@ def session_to_markdown(session: Session) -> str:
     lines.append(f"- Updated: {_when(session.updated_at)}")
     lines.append(f"- Session id: `{session.id}`")
     totals = session_totals(session)
+    branched = tree.has_alternatives(session)
+    if branched:
+        lines.append(
+            f"- Branches: {tree.branch_count(session)} (this document shows the chosen one; "
+            "the JSON export holds them all)"
+        )
     if totals.total_tokens or totals.cost_usd is not None:
-        lines.append(f"- Usage: {_usage_line(totals)}")
+        if branched:
+            lines.append(f"- Paid for (all versions): {_usage_line(totals)}")
+            lines.append(f"- This path: {_usage_line(path_totals(session))}")
+        else:
+            lines.append(f"- Usage: {_usage_line(totals)}")
     lines.append("")
     if session.system_prompt.strip():
         lines.append("**System prompt:**")
         lines.append("")
         lines.append(_quote(strip_control(session.system_prompt)))
         lines.append("")
+    notes = alternative_notes(session)
     for m in session.messages:
-        lines.extend(_message_md(m))
+        lines.extend(_message_md(m, notes.get(m.id)))
     return "\n".join(lines).rstrip() + "\n"

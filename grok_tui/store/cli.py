@@ -35,6 +35,8 @@ def _summary_json(s: SessionSummary) -> dict[str, object]:
         "cost_usd": s.cost_usd,
         "cost_estimated": s.cost_estimated,
         "tokens": s.tokens,
+        "branch_count": s.branch_count,
+        "hit_message_id": s.hit_message_id,
     }
 
 
@@ -55,10 +57,12 @@ def _list(store: SessionStore, args: argparse.Namespace) -> int:
             line = f"{_when(s.updated_at)}  {s.id}  DAMAGED: {one_line(s.damaged, 120)}"
         else:
             title = one_line(s.title or s.first_line or "(untitled)", 70)
-            line = f"{_when(s.updated_at)}  {s.id}  {s.message_count:>4} msgs  {title}"
+            branches = f"  ({s.branch_count} branches)" if s.branch_count > 1 else ""
+            line = f"{_when(s.updated_at)}  {s.id}  {s.message_count:>4} msgs  {title}{branches}"
         print(line)
         if s.snippet:
-            print(f"    {one_line(s.snippet, 110)}")
+            where = "on another branch: " if s.hit_message_id else ""
+            print(f"    {where}{one_line(s.snippet, 110)}")
     return EXIT_OK
 
 

@@ -3,9 +3,9 @@
 The JSON files are the source of truth; this index is a cache that `sync`
 brings up to date from the files' modification times and sizes. It can be
 deleted at any time (it is rebuilt), and a different index version is simply
-rebuilt (version 2 added each session's cost and token totals: an index of
-version 1 is rebuilt from the files on first open). WAL mode and a busy
-timeout let several grok-tui processes share it.
+rebuilt (version 2 added each session's cost and token totals, version 4
+the `branches` table: an older index is rebuilt from the files on first
+open). WAL mode and a busy timeout let several grok-tui processes share it.
 `SessionIndex(MEMORY)` is the same index in memory (the store's fallback when
 the file cannot be created or written, e.g. on a full disk).
 """
@@ -13,6 +13,7 @@ the file cannot be created or written, e.g. on a full disk).
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import re
 import sqlite3
 import threading
@@ -22,9 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grok_tui.store.branch_hits import decode_spans, encode_spans, locate_hit
 from grok_tui.store.repository import ListingTotals
 
-INDEX_VERSION = "2"
+#: Ids per `IN (...)` query (under SQLite's limit on bound variables).
+_IN_BATCH = 500
+#: 2: each session's cost and token totals; 4: the `branches` table (branch
+#: counts and where off-path messages are in the searched text).
+INDEX_VERSION = "4"
 BUSY_TIMEOUT_MS = 10_000
 #: The path of an index kept in memory only.
 MEMORY = Path(":memory:")
@@ -53,7 +59,14 @@ CREATE INDEX IF NOT EXISTS sessions_by_title ON sessions(title COLLATE NOCASE);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS branches(
+    id TEXT PRIMARY KEY,
+    branch_count INTEGER NOT NULL,
+    spans TEXT NOT NULL DEFAULT '[]'
+);
 """
+#: Tables `_prepare` drops before it builds the current layout.
+_TABLES = ("fts", "sessions", "meta", "branches")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +90,12 @@ class IndexRow:
     #: Tokens of every reply in the file.
     tokens: int = 0
     body: str = ""  # full text for search (not read back)
+    #: Leaves of the session's tree (`tree.branch_count`); 0 or 1: no alternatives.
+    branch_count: int = 0
+    #: Where each off-path message's text is in `body`: (message id, start, stop).
+    off_path_spans: tuple[tuple[str, int, int], ...] = ()
+    #: A search hit found only on another branch: that off-path message's id.
+    hit_message_id: str | None = None
 
 
 _COLUMNS = (
@@ -182,7 +201,7 @@ class SessionIndex:
         with self._write(conn):
             if self._version(conn) != INDEX_VERSION:
                 # Another layout (or a half-made file): it is only a cache, rebuild it.
-                for table in ("fts", "sessions", "meta"):
+                for table in _TABLES:
                     conn.execute(f"DROP TABLE IF EXISTS {table}")
                 # (executescript would commit our transaction: statements one by one.)
                 for stmt in _SCHEMA.split(";"):
@@ -288,7 +307,7 @@ class SessionIndex:
         sql = f"SELECT {_COLUMNS} FROM sessions {where}ORDER BY {_order(sort)} LIMIT ? OFFSET ?"
         with self._lock:
             rows = self._conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
-        return [_index_row(r) for r in rows]
+        return self.with_branches([_index_row(r) for r in rows])
 
     def totals(self, query: str | None = None) -> ListingTotals:
         """How many sessions `list` (or `search(query)`) holds in all pages,
@@ -330,10 +349,40 @@ class SessionIndex:
         bodies = self.bodies([r[0] for r in rows])
         words = [w for w in query.replace('"', " ").split() if w]
         out: builtins.list[tuple[IndexRow, str]] = []
-        for r in rows:
+        for r, row in zip(rows, self.with_branches([_index_row(r[1:]) for r in rows])):
             title, body = bodies.get(r[0], ("", ""))
-            out.append((_index_row(r[1:]), make_snippet(body, words) or make_snippet(title, words)))
+            hit = locate_hit(title, body, row.off_path_spans, words)
+            if hit is not None:
+                message_id, text = hit
+                snippet = make_snippet(text, words)
+                out.append((dataclasses.replace(row, hit_message_id=message_id), snippet))
+            else:
+                out.append((row, make_snippet(body, words) or make_snippet(title, words)))
         return out
+
+    def with_branches(self, rows: builtins.list[IndexRow]) -> builtins.list[IndexRow]:
+        """`rows` with their branch counts and off-path spans (from the
+        `branches` table: a row per readable session)."""
+        ids = [r.id for r in rows]
+        found: dict[str, tuple[int, str]] = {}
+        with self._lock:
+            for start in range(0, len(ids), _IN_BATCH):
+                batch = ids[start : start + _IN_BATCH]
+                marks = ",".join("?" * len(batch))
+                for sid, count, spans in self._conn.execute(
+                    f"SELECT id, branch_count, spans FROM branches WHERE id IN ({marks})", batch
+                ):
+                    found[sid] = (count, spans)
+        if not found:
+            return rows
+        return [
+            dataclasses.replace(
+                r, branch_count=found[r.id][0], off_path_spans=decode_spans(found[r.id][1])
+            )
+            if r.id in found
+            else r
+            for r in rows
+        ]
 
     # -- writing -------------------------------------------------------------
 
@@ -397,6 +446,12 @@ class SessionIndex:
             c.execute(
                 "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (rid, row.title, row.body)
             )
+        c.execute("DELETE FROM branches WHERE id = ?", (row.id,))
+        if row.damaged is None:
+            c.execute(
+                "INSERT INTO branches(id, branch_count, spans) VALUES (?, ?, ?)",
+                (row.id, row.branch_count, encode_spans(row.off_path_spans)),
+            )
 
     def remove_many(self, ids: Iterable[str]) -> None:
         with self._write() as c:
@@ -405,6 +460,7 @@ class SessionIndex:
                 if old is not None:
                     c.execute("DELETE FROM fts WHERE rowid = ?", (old[0],))
                     c.execute("DELETE FROM sessions WHERE rid = ?", (old[0],))
+                c.execute("DELETE FROM branches WHERE id = ?", (session_id,))
 
     def remove(self, session_id: str) -> None:
         self.remove_many((session_id,))

@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 from grok_tui.chat.conversation import session_totals
 from grok_tui.chat.models import Session, clamp_timestamp
-from grok_tui.sanitize import fix_surrogates, one_line
+from grok_tui.sanitize import one_line
+from grok_tui.store.branch_hits import leaf_count, searched_text
 from grok_tui.store.files import TMP_SUFFIX, parse_document, unlink_quietly
 from grok_tui.store.index import MEMORY, IndexRow, SessionIndex
 from grok_tui.store.layout import StoreLayout, is_valid_id
@@ -101,15 +102,15 @@ def row_from_document(
     the same document validated (for its cost and token totals)."""
     cost, estimated, tokens = cost_columns(session)
     messages = doc.get("messages") or []  # the chosen path
+    off_path = doc.get("off_path") or []
     first_line = ""
-    texts: list[str] = []
     for m in messages:
         text = m.get("text") or ""
-        texts.append(text)
-        if not first_line and m.get("role") == "user" and text.strip():
+        if m.get("role") == "user" and text.strip():
             first_line = one_line(text, 200)
+            break
     # Other versions and branches are searched too (after the path's text).
-    texts.extend(m.get("text") or "" for m in doc.get("off_path") or [])
+    body, spans = searched_text(messages, off_path)
     return IndexRow(
         id=session_id,
         mtime_ns=stamp[0],
@@ -124,7 +125,9 @@ def row_from_document(
         cost_usd=cost,
         cost_estimated=estimated,
         tokens=tokens,
-        body=fix_surrogates("\n".join(texts)),
+        body=body,
+        branch_count=leaf_count(messages, off_path),
+        off_path_spans=spans,
     )
 
 
@@ -161,6 +164,8 @@ def summary_of(row: IndexRow, path: Path, snippet: str = "") -> SessionSummary:
         cost_usd=row.cost_usd,
         cost_estimated=row.cost_estimated,
         tokens=row.tokens,
+        branch_count=row.branch_count,
+        hit_message_id=row.hit_message_id,
     )
 
 

@@ -45,6 +45,13 @@ class SessionSummary:
     cost_estimated: bool = False
     tokens: int = 0
 
+    #: How many branches the conversation has (`tree.branch_count`: its
+    #: leaves, reply versions included); 0 or 1 when it has no alternatives.
+    branch_count: int = 0
+    #: A search hit that is only on another branch: the off-path message that
+    #: holds it (opening the hit shows that branch); None on the chosen path.
+    hit_message_id: str | None = None
+
 
 @dataclass(frozen=True, slots=True)
 class ListingTotals:

@@ -116,6 +116,37 @@ async def test_continue_restores_messages_tool_log_and_settings(
         assert store.count() == 1
 
 
+async def test_continue_opens_the_last_chosen_path(
+    monkeypatch: pytest.MonkeyPatch, _isolated_dirs: Path
+) -> None:
+    """A tree whose chosen path is neither the newest branch nor the newest
+    version: --continue shows that path, and the rest is still there."""
+    from grok_tui.chat import conversation as conv
+    from grok_tui.chat import tree
+    from tests.store.helpers import make_session
+
+    s = make_session("first question", "first answer, version 1")
+    version_1 = s.messages[1]
+    conv.prepare_regenerate(s)
+    again = conv.start_reply(s, s.model)
+    again.text, again.status = "first answer, version 2", MessageStatus.COMPLETE
+    tree.fork_at(s, s.messages[0].id, "the edited question")  # the newest branch
+    tree.switch_to(s, version_1.id)  # back to the original branch, its first version
+    with SessionStore(_isolated_dirs) as store:
+        store.save(s)
+    app = built_app(monkeypatch, ["--demo", "--continue"])
+    async with app.run_test(size=(140, 40)) as pilot:
+        chat = app.chat
+        await pilot.pause()
+        assert chat.session.id == s.id
+        assert [m.text for m in chat.session.messages] == [
+            "first question",
+            "first answer, version 1",
+        ]
+        assert [m.id for m in chat.conversation.messages] == [m.id for m in s.messages]
+        assert tree.branch_count(chat.session) == 3 and len(chat.session.off_path) == 2
+
+
 async def test_continue_with_no_saved_session_starts_a_new_chat(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

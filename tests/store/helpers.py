@@ -65,3 +65,21 @@ def tiny_png() -> bytes:
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00\xff\x00\x00")
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def three_branches() -> tuple[Session, str]:
+    """ "tell me about zebras" → "zebras are striped" (kept off the path) and
+    "quokkas smile", then an edit "tell me about okapis" → "okapis are shy"
+    (the chosen path): 3 branches. Returns the session and the striped reply's id."""
+    from grok_tui.chat import tree
+    from grok_tui.chat.conversation import prepare_regenerate
+
+    s = make_session("tell me about zebras", "zebras are striped", title="Animals")
+    striped = s.messages[1].id
+    prepare_regenerate(s)
+    reply = start_reply(s, s.model)
+    reply.text, reply.status = "quokkas smile", MessageStatus.COMPLETE
+    tree.fork_at(s, s.messages[0].id, "tell me about okapis")
+    answer = start_reply(s, s.model)
+    answer.text, answer.status = "okapis are shy", MessageStatus.COMPLETE
+    return s, striped

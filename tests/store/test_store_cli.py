@@ -76,3 +76,23 @@ def test_export_errors(root: Path, filled: dict[str, str]) -> None:
     assert r.returncode == 2 and "no session with id" in r.stderr and r.stdout == ""
     d = _run(root, "export", "broken")
     assert d.returncode == 1 and "not valid JSON" in d.stderr
+
+
+def test_list_shows_branch_counts_and_hits_on_other_branches(
+    root: Path, filled: dict[str, str]
+) -> None:
+    from .test_store_branch_search import regenerated
+
+    with SessionStore(root) as store:
+        s = regenerated()
+        s.title = "Animals"
+        store.save(s)
+    lines = _run(root, "list").stdout.splitlines()
+    assert any(s.id in ln and ln.endswith("Animals  (2 branches)") for ln in lines)
+    assert not any(filled["a"] in ln and "branches" in ln for ln in lines)
+    r = _run(root, "list", "--search", "striped")
+    assert r.stdout.splitlines()[1] == "    on another branch: zebras are striped"
+    [hit] = json.loads(_run(root, "list", "--search", "striped", "--json").stdout)
+    assert hit["branch_count"] == 2 and hit["hit_message_id"] == s.off_path[0].id
+    md = _run(root, "export", s.id).stdout
+    assert "quokkas smile" in md and "_Reply 2 of 2 shown;" in md and "striped" not in md

@@ -24,6 +24,7 @@ from grok_tui.store import (
     SessionSummary,
     SortKey,
 )
+from grok_tui.store.branch_hits import leaf_count
 from grok_tui.store.index_sync import cost_columns
 from grok_tui.store.transfer import parse_import
 
@@ -53,6 +54,7 @@ def _summary(doc: dict[str, Any], folder: str) -> SessionSummary:
         cost_usd=cost,
         cost_estimated=estimated,
         tokens=tokens,
+        branch_count=leaf_count(messages, doc.get("off_path") or []),
     )
 
 

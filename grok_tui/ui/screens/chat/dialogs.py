@@ -142,6 +142,7 @@ class DialogsPart(ChatScreenBase):
             CurrentDeleted,
             OpenSession,
             SessionBrowserScreen,
+            open_on_message,
         )
 
         if self.session.messages:
@@ -166,16 +167,26 @@ class DialogsPart(ChatScreenBase):
                 self.session.title_is_custom = True
             if self.checkpointer.is_forgotten(self.session.id):
                 self.checkpointer.remember(self.session.id)  # its delete failed
-            if isinstance(result, OpenSession) and result.session_id != self.session.id:
+            if isinstance(result, OpenSession) and (
+                result.session_id != self.session.id or result.message_id
+            ):
                 session_id = result.session_id
                 if self.is_streaming:
                     await self._stop_and_wait()
-                try:
-                    session = await asyncio.to_thread(store.load, session_id)
-                except Exception as exc:  # noqa: BLE001  # any failure is said, the chat stays
-                    self._notify(f"Cannot open that session: {exc}", severity="error")
-                    return
-                self.checkpointer.save(self.session)
+                session = self.session
+                if session_id != session.id:
+                    try:
+                        session = await asyncio.to_thread(store.load, session_id)
+                    except Exception as exc:  # noqa: BLE001  # any failure is said, the chat stays
+                        self._notify(f"Cannot open that session: {exc}", severity="error")
+                        return
+                    self.checkpointer.save(self.session)
+                # A search hit on another branch: show that branch, the hit highlighted.
+                hit = open_on_message(session, result.message_id)
                 await self.load_session(session)
+                if hit is not None:
+                    self.checkpointer.save(session)  # the file records the branch shown
+                    await self.conversation.ensure_view(hit)
+                    self.conversation.highlighted = hit
 
         self.app.push_screen(browser, done)

@@ -73,6 +73,7 @@ from grok_tui.ui.screens.session_browser.results import (
     BrowserResult,
     CurrentDeleted,
     OpenSession,
+    open_on_message,
 )
 from grok_tui.ui.screens.session_browser.screen import DEBOUNCE, SessionBrowserScreen
 
@@ -102,5 +103,6 @@ __all__ = [
     "format_date",
     "format_when",
     "highlight",
+    "open_on_message",
     "query_words",
 ]

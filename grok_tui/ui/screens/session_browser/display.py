@@ -90,6 +90,16 @@ def cost_text(s: SessionSummary) -> str:
     return format_cost(s.cost_usd, estimated=s.cost_estimated)
 
 
+#: What a search hit's row and detail say when the match is only on a branch
+#: other than the chosen one (opening it shows that branch).
+ON_ANOTHER_BRANCH = "on another branch"
+
+
+def branch_label(s: SessionSummary) -> str:
+    """ "3 branches" for a session with alternatives, else ""."""
+    return f"{s.branch_count} branches" if s.branch_count > 1 else ""
+
+
 def line_label(mode: Mode, words: list[str]) -> str:
     """The last column's header: the match snippet while filtering sessions."""
     return "Match" if words and mode == "sessions" else "First line"
@@ -136,10 +146,16 @@ def row_cells(
         title = highlight(label, words, base="bold" if current else "")
         snippet = one_line(s.snippet, 300) if words else ""
         if snippet:
-            snippet = focus_snippet(snippet, words, line_width)
+            lead = ""
+            if s.hit_message_id:  # shorter in a narrow column, so the match shows
+                lead = "other branch: " if line_width < 40 else ON_ANOTHER_BRANCH + ": "
+            snippet = focus_snippet(snippet, words, line_width - len(lead))
             line = highlight(snippet, words, base="italic")
         else:
+            lead = f"{branch_label(s)} · " if branch_label(s) else ""
             line = highlight(one_line(s.first_line, 300), words, base="dim")
+        if lead:
+            line = Text.assemble((lead, "bold"), line, no_wrap=True, overflow="ellipsis")
     return (
         title,
         Text(one_line(s.model, 100), style="dim", no_wrap=True, overflow="ellipsis"),
@@ -175,18 +191,24 @@ def detail_content(s: SessionSummary | None, mode: Mode, query: str) -> Content:
         if s.cost_usd is not None or s.tokens
         else "no cost reported"
     )
+    branches = f" · {branch_label(s)}" if branch_label(s) else ""
     meta = (
         f"{one_line(s.model, 80)} · {s.message_count} message"
-        f"{'s' if s.message_count != 1 else ''} · {spent} · created {created} · "
+        f"{'s' if s.message_count != 1 else ''}{branches} · {spent} · created {created} · "
         f"last activity {format_when(s.updated_at)} · id {s.id}"
     )
     words = query_words(query)
-    line = one_line(s.snippet, 400) if words and s.snippet else one_line(s.first_line, 400)
+    hit = bool(words and s.snippet)
+    line = one_line(s.snippet, 400) if hit else one_line(s.first_line, 400)
+    where: tuple[str, str] | str = ""
+    if hit and s.hit_message_id:
+        where = ("Found " + ON_ANOTHER_BRANCH + " (Enter opens it there): ", "bold")
     return Content.assemble(
         (one_line(s.title, 200) or "Untitled", "bold"),
         "\n",
         (meta, "$text-muted"),
         "\n",
+        where,
         line,
     )
 

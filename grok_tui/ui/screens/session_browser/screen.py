@@ -146,6 +146,8 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self._debounce: Timer | None = None
         self._refresh_store = refresh
         self._widths: dict[str, int] = {}
+        #: Enter came while the filter's first page was loading: open after it.
+        self._open_after_load = False
 
     @property
     def rows(self) -> list[SessionSummary]:
@@ -240,12 +242,16 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         except _ERRORS as exc:
             if generation == self.generation:
                 self.loading = False
+                self._open_after_load = False
                 self.show_message(f"Could not read the sessions: {exc}", error=True)
             return
         if generation != self.generation:
             return  # a newer query replaced this one
         self.loading = False
         self._apply(rows, replace=offset == 0, totals=totals, complete=mode == "trash")
+        if self._open_after_load:
+            self._open_after_load = False
+            self.action_open()
 
     def _apply(
         self,
@@ -463,6 +469,15 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         self.run_worker(coro, group="browser-action", exit_on_error=False)
 
     def action_open(self) -> None:
+        typed = self.query_one("#filter", Input).value
+        if self._debounce is not None or typed.strip() != self.query_text.strip():
+            # Enter right after typing (a burst, a paste): filter first.
+            if self._debounce is not None:
+                self._debounce.stop()
+            self._run_filter(typed)
+        if self.loading:
+            self._open_after_load = True  # open what the filter finds
+            return
         s = self._needs_row()
         if s is None:
             return
@@ -487,7 +502,7 @@ class SessionBrowserScreen(Screen[BrowserResult]):
         except _ERRORS as exc:
             self.show_message(f"Cannot open “{one_line(s.title, 80)}”: {exc}", error=True)
             return
-        self.dismiss(OpenSession(s.id, self.renamed_current))
+        self.dismiss(OpenSession(s.id, self.renamed_current, s.hit_message_id))
 
     def action_rename(self) -> None:
         s = self._needs_row()
