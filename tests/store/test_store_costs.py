@@ -89,7 +89,7 @@ def test_an_index_of_version_1_is_rebuilt_with_costs(root: Path) -> None:
     conn.commit()
     conn.close()
     with SessionStore(root) as store:
-        assert store.index.get_meta("version") == INDEX_VERSION == "2"
+        assert store.index.get_meta("version") == INDEX_VERSION == "4"
         (row,) = store.list_sessions()
         assert row.id == s.id
         assert row.cost_usd == pytest.approx(0.75) and row.cost_estimated

@@ -70,7 +70,7 @@ async def test_branch_count_and_a_hit_on_another_branch(store: SessionStore) -> 
         text = table_text(browser)
         assert "3 branches · tell me about okapis" in text
         assert text.count("branches") == 1  # the linear session has none
-        assert "2 messages · 3 branches · created" in detail(browser)
+        assert "2 messages · 3 branches · cost" in detail(browser)
         await type_filter(pilot, browser, "striped")
         assert [r.id for r in browser.rows] == [session.id]
         assert browser.rows[0].hit_message_id == striped
