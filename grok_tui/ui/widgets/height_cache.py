@@ -1,0 +1,67 @@
+"""Keeping a widget's painted lines when only its height changes.
+
+Textual drops a widget's whole painted-line cache (`_styles_cache`) when its
+size changes. A streaming reply and the message view around it grow on every
+growth step, so every visible line of both was rendered, styled and filtered
+again although only the new rows at the bottom changed.
+`size_updated_keeping_lines` is the body of a `_size_updated` override for a
+widget whose painted line `y` does not depend on its height (no vertical
+alignment, nothing drawn at the bottom but its bottom border/padding): when
+only the height changed, the painted lines above the bottom gutter of the old
+and new size are kept; lines whose content changed were marked dirty by the
+widget's own `refresh(region)` and are repainted as before.
+
+In a full layout (`layout=True`) the compositor repaints the resized widget's
+visible part in the frame of that layout; the whole-widget repaint that
+Textual's `_set_dirty()` queues on top would paint it all again with the
+widget's next small refresh, so the repaint regions are put back as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.geometry import Size
+from textual.widget import Widget
+
+SizeUpdated = Callable[[Size, Size, Size, bool], bool]
+
+
+def size_updated_keeping_lines(
+    widget: Widget,
+    size: Size,
+    virtual_size: Size,
+    container_size: Size,
+    layout: bool,
+    base: SizeUpdated,
+) -> bool:
+    """`base(size, virtual_size, container_size, layout)` (Textual's
+    `_size_updated`), keeping the painted lines a height-only change leaves valid."""
+    old = widget._size
+    cache = getattr(widget, "_styles_cache", None)
+    saved = getattr(cache, "_cache", None)
+    dirty = getattr(cache, "_dirty_lines", None)
+    if (
+        size.width != old.width
+        or size.height == old.height
+        or not isinstance(saved, dict)
+        or not isinstance(dirty, set)
+        or not saved
+    ):
+        return base(size, virtual_size, container_size, layout)
+    styles = widget.styles
+    bottom = styles.gutter.bottom + (1 if styles.outline.bottom[0] else 0)
+    keep = min(old.height, size.height) - bottom
+    kept = {y: strip for y, strip in saved.items() if y < keep}
+    kept_dirty = set(dirty)
+    repaint = getattr(widget, "_repaint_regions", None)
+    pending = set(repaint) if layout and isinstance(repaint, set) else None
+    result = base(size, virtual_size, container_size, layout)
+    assert cache is not None
+    if not cache._cache and kept:
+        cache._cache.update(kept)
+        cache._dirty_lines = kept_dirty
+        if pending is not None and isinstance(repaint, set):
+            repaint.clear()
+            repaint.update(pending)
+    return result
