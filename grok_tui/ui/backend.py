@@ -84,10 +84,14 @@ def real_backend(
     api: ApiKind = "responses",
     settings: Settings | None = None,
 ) -> Backend:
-    """The real API (or any compatible server at `base_url`)."""
+    """The real API (or any compatible server at `base_url`). Its event
+    streams are read with `ReadPacing` (fewer wake-ups while a reply streams)."""
     from grok_tui.api.client import XAIClient
+    from grok_tui.api.sse import ReadPacing
 
-    client = XAIClient(api_key, base_url, api=api, timeouts=_timeouts(settings))
+    client = XAIClient(
+        api_key, base_url, api=api, timeouts=_timeouts(settings), read_pacing=ReadPacing()
+    )
     tools = settings.tools if settings is not None else ToolConfig()
     return Backend(client=client, demo=False, tool_config=tools)
 
