@@ -21,8 +21,8 @@ import codecs
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -183,6 +183,11 @@ class ReadPacing:
     pause: float = 0.05
     window: float = 0.015
     fast: float = 256 * 1024
+    #: Injectable for tests.
+    clock: Clock = field(default=time.monotonic, compare=False, repr=False)
+    sleep: Callable[[float], Awaitable[None]] = field(
+        default=asyncio.sleep, compare=False, repr=False
+    )
 
 
 async def aiter_frames(
@@ -196,7 +201,7 @@ async def aiter_frames(
     before each wait, so a caller may set it to 0 to read the rest at once)."""
     feed = SSEParser().feed
     decode = codecs.getincrementaldecoder("utf-8")("replace").decode
-    clock = time.monotonic
+    clock = pacing.clock if pacing is not None else time.monotonic
     since = clock()  # the end of the last pause (or the start)
     received = 0  # bytes since then
     async for chunk in response.aiter_bytes():
@@ -208,7 +213,7 @@ async def aiter_frames(
             received += len(chunk)
             elapsed = clock() - since
             if elapsed >= pacing.window and received < pacing.fast * elapsed:
-                await asyncio.sleep(pacing.pause)
+                await pacing.sleep(pacing.pause)
                 since, received = clock(), 0
     tail = decode(b"", final=True)
     if tail:
