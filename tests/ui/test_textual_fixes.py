@@ -150,3 +150,44 @@ async def test_a_partial_update_writes_the_same_as_textuals() -> None:
             compositor._dirty_regions.update(regions)
             got = _screen_cells(fixed(compositor), console)
             assert got == expected
+
+
+class _Growing(App[None]):
+    CSS = "#log { height: 1fr; } #grow { height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
+
+        with VerticalScroll(id="log"):
+            yield Static("\n".join(f"line {n}" for n in range(20)), id="grow")
+
+
+async def test_a_widget_that_grows_is_laid_out_and_painted_once() -> None:
+    """Textual 8.2 asked for a second layout (and a whole repaint of the
+    resized widgets) after the layout that resized them; now one layout.
+    (The content is taller than the screen from the start: a scrollbar that
+    appears needs its own layout, with or without the fix.)"""
+    from textual.screen import Screen
+
+    textual_fixes.apply()
+    app = _Growing()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        layouts = 0
+        original = Screen._refresh_layout
+
+        def counting(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            nonlocal layouts
+            layouts += 1
+            original(self, *args, **kwargs)
+
+        screen._refresh_layout = counting.__get__(screen)  # type: ignore[method-assign]
+        grow = app.query_one("#grow", Static)
+        grow.update("\n".join(f"line {n}" for n in range(30)))
+        await pilot.pause()
+        await pilot.pause()
+        assert layouts == 1
+        log = app.query_one("#log")
+        assert log.virtual_size.height == 30 and grow.size.height == 30
+        assert log.show_vertical_scrollbar  # what needs a second layout still gets it
