@@ -8,8 +8,10 @@ again although only the new rows at the bottom changed.
 widget whose painted line `y` does not depend on its height (no vertical
 alignment, nothing drawn at the bottom but its bottom border/padding): when
 only the height changed, the painted lines above the bottom gutter of the old
-and new size are kept; lines whose content changed were marked dirty by the
-widget's own `refresh(region)` and are repainted as before.
+and new size are kept (the last `KEEP_SCREENS` screen heights of them: a
+widget that follows a growing reply shows its bottom, and a long reply must
+not keep every line it ever painted); lines whose content changed were marked
+dirty by the widget's own `refresh(region)` and are repainted as before.
 
 In a full layout (`layout=True`) the compositor repaints the resized widget's
 visible part in the frame of that layout; the whole-widget repaint that
@@ -25,6 +27,9 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 SizeUpdated = Callable[[Size, Size, Size, bool], bool]
+
+#: Painted lines kept above the bottom, in screen heights.
+KEEP_SCREENS = 2
 
 
 def size_updated_keeping_lines(
@@ -52,7 +57,12 @@ def size_updated_keeping_lines(
     styles = widget.styles
     bottom = styles.gutter.bottom + (1 if styles.outline.bottom[0] else 0)
     keep = min(old.height, size.height) - bottom
-    kept = {y: strip for y, strip in saved.items() if y < keep}
+    try:
+        screen_height = widget.app.size.height
+    except Exception:  # no app (not mounted)
+        screen_height = 50
+    low = keep - KEEP_SCREENS * max(1, screen_height)
+    kept = {y: strip for y, strip in saved.items() if low <= y < keep}
     kept_dirty = set(dirty)
     repaint = getattr(widget, "_repaint_regions", None)
     pending = set(repaint) if layout and isinstance(repaint, set) else None
