@@ -252,22 +252,25 @@ async def _drain(node: Any, *, keys_only: bool = True) -> bool:
     return True
 
 
-def _fix_partial_update_renders_union() -> bool:
+def _source_has(function: Any, *markers: str) -> bool:
+    """Whether `function`'s source (Textual's, as we know it) holds every marker."""
     import inspect
 
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return all(marker in source for marker in markers)
+
+
+def _fix_partial_update_renders_union() -> bool:
     from textual._compositor import ChopsUpdate, Compositor
     from textual.geometry import Region
 
     current = Compositor.__dict__.get("render_partial_update")
-    try:
-        source = inspect.getsource(current)  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return False
-    if (
-        "Region.from_union(update_regions)" not in source
-        or "self._render_chops(crop, is_rendered_line)" not in source
-        or not hasattr(Compositor, "_regions_to_spans")
-    ):
+    if not _source_has(
+        current, "Region.from_union(update_regions)", "self._render_chops(crop, is_rendered_line)"
+    ) or not hasattr(Compositor, "_regions_to_spans"):
         return False  # not the 8.2 shape any more: leave Textual's own code
 
     def renders(self: Compositor, regions: list[Region]) -> Any:
@@ -342,23 +345,18 @@ def _fix_partial_update_renders_union() -> bool:
 
 
 def _fix_layout_asks_for_layout_again() -> bool:
-    import inspect
-
     from textual.screen import Screen
     from textual.widget import Widget
 
     current = Widget.__dict__.get("_size_updated")
     if getattr(current, "_grok_no_relayout", False):
         return False
-    try:
-        screen_source = inspect.getsource(Screen._refresh_layout)
-        widget_source = inspect.getsource(current)  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return False
-    if (
-        "widget._size_updated(region.size, virtual_size, container_size)\n" not in screen_source
-        or "self.virtual_size = virtual_size" not in widget_source
-        or "self.set_reactive(Widget.virtual_size, virtual_size)" not in widget_source
+    if not _source_has(
+        Screen._refresh_layout, "widget._size_updated(region.size, virtual_size, container_size)\n"
+    ) or not _source_has(
+        current,
+        "self.virtual_size = virtual_size",
+        "self.set_reactive(Widget.virtual_size, virtual_size)",
     ):
         return False  # not the 8.2 shape any more: leave Textual's own code
     assert current is not None
