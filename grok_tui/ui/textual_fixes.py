@@ -56,32 +56,6 @@ for the whole union, although `ChopsUpdate` writes only the dirty spans.
 Passing the update regions to `_get_renders`, and rendering each widget only
 on the rows of the regions that overlap it, gives identical output and cut
 the compositor's time per frame while streaming by about half in our app."
-
-**A layout pass asks for a second layout and repaint of every resized
-widget** (`Screen._refresh_layout`, Textual 8.2). After a full reflow the
-screen calls `widget._size_updated(...)` on each placed widget with the
-default `layout=True`, which assigns the `virtual_size` reactive (declared
-with `layout=True`): every widget whose size or virtual size changed calls
-`refresh(layout=True)`, so the next frame lays the screen out again (nothing
-moves: the arrangement is the one just computed) and repaints those widgets
-whole, although the frame just painted them. A streaming reply that grows
-one step made two full-screen repaints instead of one (bench_terminal: CPU
-per frame, bytes). The fix passes `layout=False` there, as
-`reflow_visible`'s path already does: the value is stored without the
-refresh. What a size change really needs still happens: scrollbars that
-appear or vanish set their own layout reactives, a scroll offset out of range
-is clamped, the compositor marks the changed regions dirty, and the
-ancestors' cached arrangements are dropped as that refresh would have done
-(a container's cache may still hold the placements of removed children).
-
-Upstream-ready description: "`Screen._refresh_layout` (full reflow) calls
-`_size_updated(region.size, virtual_size, container_size)` with the default
-`layout=True`, so assigning `virtual_size` (a `Reactive(..., layout=True)`)
-requests another layout and a repaint of each resized widget right after the
-layout that produced that size. The second reflow finds no changes, but the
-widgets' whole regions are repainted. Passing `layout=False` (as the
-`reflow_visible` branch does) removed one full-screen repaint per height
-change of a growing widget in our app, with identical output."
 """
 
 from __future__ import annotations
@@ -344,47 +318,6 @@ def _fix_partial_update_renders_union() -> bool:
     return True
 
 
-def _fix_layout_asks_for_layout_again() -> bool:
-    from textual.screen import Screen
-    from textual.widget import Widget
-
-    current = Widget.__dict__.get("_size_updated")
-    if getattr(current, "_grok_no_relayout", False):
-        return False
-    if not _source_has(
-        Screen._refresh_layout, "widget._size_updated(region.size, virtual_size, container_size)\n"
-    ) or not _source_has(
-        current,
-        "self.virtual_size = virtual_size",
-        "self.set_reactive(Widget.virtual_size, virtual_size)",
-    ):
-        return False  # not the 8.2 shape any more: leave Textual's own code
-    assert current is not None
-
-    def _size_updated(
-        self: Widget, size: Any, virtual_size: Any, container_size: Any, layout: bool = True
-    ) -> bool:
-        # Called with layout=True only by the full reflow, which has just laid
-        # the widget out at this size: store it without asking for another.
-        changed = bool(current(self, size, virtual_size, container_size, False))
-        if changed and layout:
-            # What the skipped `refresh(layout=True)` also did: the ancestors'
-            # cached arrangements go (one may still hold removed widgets).
-            for ancestor in self.ancestors:
-                if not isinstance(ancestor, Widget):
-                    break
-                ancestor._clear_arrangement_cache()
-                if not ancestor.styles.auto_dimensions:
-                    break
-        return changed
-
-    _size_updated.__doc__ = current.__doc__
-    _size_updated.__wrapped__ = current  # type: ignore[attr-defined]
-    _size_updated._grok_no_relayout = True  # type: ignore[attr-defined]
-    Widget._size_updated = _size_updated  # type: ignore[method-assign]
-    return True
-
-
 def apply() -> list[str]:
     """Apply every fix still needed; the names of those applied (once)."""
     global _applied
@@ -400,8 +333,6 @@ def apply() -> list[str]:
         applied.append("key-order")
     if _fix_partial_update_renders_union():
         applied.append("partial-update-renders-changed-rows")
-    if _fix_layout_asks_for_layout_again():
-        applied.append("no-second-layout-after-layout")
     return applied
 
 

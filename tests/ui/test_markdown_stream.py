@@ -677,3 +677,51 @@ def test_warm_up_loads_the_lexers_a_reply_would_compile_in_its_stream() -> None:
         md_render.render_code_lines(Console(), ["x = 1"], language, 40, "monokai")
     after = md_render._lexer.cache_info()
     assert after.misses == loaded.misses and after.hits == loaded.hits + 4
+
+
+class ConversationOnlyHost(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Conversation(id="conv")
+
+
+async def test_a_growth_step_of_a_streaming_reply_is_one_layout() -> None:
+    """Textual asks for a second layout (and a whole repaint of the resized
+    widgets) after the layout that resized them; the conversation, the
+    message view and the reply store their new size without it."""
+    from textual.screen import Screen
+
+    from grok_tui.chat.models import Message, MessageStatus
+
+    app = ConversationOnlyHost()
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        conversation = app.query_one(Conversation)
+        message = Message(role="assistant", text="", status=MessageStatus.STREAMING)
+        view = await conversation.add_message(message)
+        conversation.follow()
+        await pilot.pause()
+        body = view.body
+        assert isinstance(body, StreamingMarkdown)
+        layouts = 0
+        original = Screen._refresh_layout
+
+        def counting(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            nonlocal layouts
+            layouts += 1
+            original(self, *args, **kwargs)
+
+        app.screen._refresh_layout = counting.__get__(app.screen)  # type: ignore[method-assign]
+        steps = 0
+        n = 0
+        while steps < 3:
+            height = body.size.height
+            scrolling = conversation.show_vertical_scrollbar  # appearing needs its layout
+            layouts = 0
+            view.append_text(f"Line {n} of a reply that streams in.\n\n")
+            n += 1
+            body.flush()
+            await pilot.pause()
+            await pilot.pause()
+            if body.size.height != height and scrolling:
+                steps += 1
+                assert layouts == 1, f"{layouts} layouts for one growth step"
+        assert conversation.scroll_y == conversation.max_scroll_y  # still following

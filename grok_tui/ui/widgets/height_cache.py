@@ -1,4 +1,18 @@
-"""Keeping a widget's painted lines when only its height changes.
+"""Resizing the widgets of a streaming reply cheaply (one layout, kept lines).
+
+**No second layout.** After a full reflow Textual calls `_size_updated` on
+each placed widget with `layout=True`, which assigns the `virtual_size`
+reactive (declared with `layout=True`): every widget whose size changed asks
+for another layout, so the next frame lays the screen out again (nothing
+moves) and repaints those widgets whole, although the frame just painted
+them: a reply growing one step made two full-screen repaints instead of one.
+`size_updated_once` stores the size as the `reflow_visible` path does
+(`layout=False`) and drops the ancestors' cached arrangements as that refresh
+would have. It is opt-in, for widgets whose arrangement does not depend on
+that second pass (the conversation, a message view, the reply): Textual's
+own toasts, for one, are placed right only by it.
+
+**Kept lines.**
 
 Textual drops a widget's whole painted-line cache (`_styles_cache`) when its
 size changes. A streaming reply and the message view around it grow on every
@@ -32,6 +46,29 @@ SizeUpdated = Callable[[Size, Size, Size, bool], bool]
 KEEP_SCREENS = 2
 
 
+def size_updated_once(
+    widget: Widget,
+    size: Size,
+    virtual_size: Size,
+    container_size: Size,
+    layout: bool,
+    base: SizeUpdated,
+) -> bool:
+    """`base(...)` (Textual's `_size_updated`) without the second layout a
+    full reflow (`layout=True`) would ask for (see the module)."""
+    changed = base(size, virtual_size, container_size, False)
+    if changed and layout:
+        # What the skipped `refresh(layout=True)` also did: the ancestors'
+        # cached arrangements go (one may still hold removed widgets).
+        for ancestor in widget.ancestors:
+            if not isinstance(ancestor, Widget):
+                break
+            ancestor._clear_arrangement_cache()
+            if not ancestor.styles.auto_dimensions:
+                break
+    return changed
+
+
 def size_updated_keeping_lines(
     widget: Widget,
     size: Size,
@@ -40,8 +77,12 @@ def size_updated_keeping_lines(
     layout: bool,
     base: SizeUpdated,
 ) -> bool:
-    """`base(size, virtual_size, container_size, layout)` (Textual's
-    `_size_updated`), keeping the painted lines a height-only change leaves valid."""
+    """`size_updated_once`, keeping the painted lines a height-only change
+    leaves valid."""
+
+    def once(size: Size, virtual_size: Size, container_size: Size, layout: bool) -> bool:
+        return size_updated_once(widget, size, virtual_size, container_size, layout, base)
+
     old = widget._size
     cache = getattr(widget, "_styles_cache", None)
     saved = getattr(cache, "_cache", None)
@@ -53,7 +94,7 @@ def size_updated_keeping_lines(
         or not isinstance(dirty, set)
         or not saved
     ):
-        return base(size, virtual_size, container_size, layout)
+        return once(size, virtual_size, container_size, layout)
     styles = widget.styles
     bottom = styles.gutter.bottom + (1 if styles.outline.bottom[0] else 0)
     keep = min(old.height, size.height) - bottom
@@ -66,7 +107,7 @@ def size_updated_keeping_lines(
     kept_dirty = set(dirty)
     repaint = getattr(widget, "_repaint_regions", None)
     pending = set(repaint) if layout and isinstance(repaint, set) else None
-    result = base(size, virtual_size, container_size, layout)
+    result = once(size, virtual_size, container_size, layout)
     assert cache is not None
     if not cache._cache and kept:
         cache._cache.update(kept)
