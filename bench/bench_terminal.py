@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_terminal.py [--quick] [--repeats 3] [--api chat|responses]
                                              [--sizes 2000,20000] [--turns 40] [--app-args ...]
                                              [--grok "COMMAND"]   (e.g. an older tree's grok-tui)
-    .venv/bin/python bench/bench_terminal.py --startup-only [--repeats 7] [--baseline "COMMAND"]
+                                             [--base "COMMAND"]   (a second grok-tui, same run)
+    .venv/bin/python bench/bench_terminal.py --startup-only [--repeats 7] [--base "COMMAND"]
     BENCH_DEBUG=1 also prints the longest gaps between frames and when they happened,
     and the RSS after every turn of the memory run.
 
@@ -25,8 +26,10 @@ Per client and reply size (medians of the repeats, each a fresh process):
   so a gap is the client not painting.
 - startup: spawn to the prompt first being on screen (the app's placeholder
   "Ask Grok", the raw client's "ready>"). `--startup-only` measures only
-  that (fresh processes, interleaved), and `--baseline "COMMAND"` adds a
-  second grok-tui (e.g. the main tree's) to the same run.
+  that (fresh processes, interleaved).
+With `--base`, a second grok-tui (e.g. the main tree's) runs in the same
+loop as a third client, so a change is compared with its baseline under the
+same load (the machine is shared): a column and a ratio of its own.
 Then memory: a fresh process of each against a fake at full speed, N turns of
 2,000-token replies; RSS (VmRSS) after each turn; MB per turn is the
 least-squares slope after the warm-up turns (the first quarter).
@@ -62,7 +65,7 @@ FRAME_GAP = 0.004  # reads closer than this are one frame
 TICKS = os.sysconf("SC_CLK_TCK")
 PYTHON = sys.executable
 GROK = [str(Path(sys.executable).with_name("grok-tui"))]
-BASELINE: list[str] = []  # --baseline: another grok-tui command, measured beside GROK
+BASE: list[str] = []  # --base: a second grok-tui measured in the same run
 
 
 def cpu_seconds(pid: int) -> float:
@@ -87,8 +90,8 @@ class Pane:
         self.socket = f"bench-term-{os.getpid()}-{kind}"
         self.stats_path = tmp / f"{kind}.json"
         self.stats_path.unlink(missing_ok=True)
-        if kind in ("app", "baseline"):
-            grok = GROK if kind == "app" else BASELINE
+        if kind in ("app", "base"):
+            grok = GROK if kind == "app" else BASE
             command = [*grok, "--base-url", url, "--api", api, *app_args]
             ready = "Ask Grok"
         else:
@@ -194,12 +197,13 @@ class Pane:
 
     def turn(self, prompt: str, timeout: float) -> tuple[float, float]:
         """Send `prompt`; wait until the reply is complete; (sent, done) times."""
-        before = self.status() if self.kind != "raw" else ""
+        app = self.kind != "raw"
+        before = self.status() if app else ""
         sent = self.send(prompt)
         marker = f"[done {self.turns}]"
         deadline = sent + timeout
         while time.monotonic() < deadline:
-            if self.kind != "raw":
+            if app:
                 status = self.status()
                 if "│ idle │" in status and status != before:
                     return sent, time.monotonic()
@@ -297,7 +301,7 @@ def startup_once(kind: str, url: str, api: str, app_args: list[str]) -> tuple[fl
 
 
 def startup_table(url: str, api: str, repeats: int, app_args: list[str]) -> None:
-    kinds = ["raw", "app"] + (["baseline"] if BASELINE else [])
+    kinds = ["raw", "app"] + (["base"] if BASE else [])
     runs: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
     for kind in kinds:  # untimed: writes the bytecode caches, warms the file cache
         startup_once(kind, url, api, app_args)
@@ -319,8 +323,8 @@ def startup_table(url: str, api: str, repeats: int, app_args: list[str]) -> None
             f"   {cpu:7.3f} {ratio(cpu, raw_cpu):>6}"
         )
     print(f"  app: {shlex.join(GROK)}")
-    if BASELINE:
-        print(f"  baseline: {shlex.join(BASELINE)}")
+    if BASE:
+        print(f"  baseline: {shlex.join(BASE)}")
     for kind, values in runs.items():
         print(f"  {kind} wall: " + " ".join(f"{w:.3f}" for w, _ in values))
     print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
@@ -365,7 +369,11 @@ def main() -> int:
         "--grok", default="", help="command that runs grok-tui (default: the venv's)"
     )
     parser.add_argument(
-        "--baseline", default="", help="another grok-tui command measured beside it (startup)"
+        "--base",
+        "--baseline",
+        dest="base",
+        default="",
+        help="command of a second grok-tui measured in the same run (e.g. the main tree's)",
     )
     parser.add_argument(
         "--startup-only", action="store_true", help="only startup to a usable prompt"
@@ -378,7 +386,10 @@ def main() -> int:
     app_args = shlex.split(opts.app_args)
     if opts.grok:
         GROK[:] = shlex.split(opts.grok)
-    BASELINE[:] = shlex.split(opts.baseline)
+    kinds = ["raw", "app"]
+    if opts.base:
+        BASE[:] = shlex.split(opts.base)
+        kinds.append("base")
     if opts.startup_only:
         with external_fake(key=KEY, rate=RATE) as url:
             startup_table(url, opts.api, opts.repeats, app_args)
@@ -388,55 +399,58 @@ def main() -> int:
         f"tmux {SIZE[0]}x{SIZE[1]}, {opts.api} API, {RATE:.0f} tok/s, median of {repeats}",
         flush=True,
     )
+    if BASE:
+        print(f"grok-tui: {shlex.join(GROK)}\nbase:     {shlex.join(BASE)}", flush=True)
     table = Table()
     if not opts.no_stream:
         with external_fake(key=KEY, rate=RATE) as url:
             for _ in range(repeats):
                 for tokens in sizes:
-                    for kind in ("raw", "app"):
+                    for kind in kinds:
                         run = stream_once(kind, url, opts.api, tokens, app_args)
                         table.rows.setdefault((kind, tokens), []).append(run)
                         print(
-                            f"  {kind:3} {tokens:6} tok: cpu {100 * run.cpu:5.1f}%  "
+                            f"  {kind:4} {tokens:6} tok: cpu {100 * run.cpu:5.1f}%  "
                             f"{run.cpu_per_frame_ms:5.1f} ms/frame  {run.fps:5.1f} fps  "
                             f"{run.bytes / 1e6:7.2f} MB  freeze {run.freeze:.3f} s  "
                             f"startup {run.startup:.3f} s  ({run.seconds:.1f} s)",
                             flush=True,
                         )
         print()
-        print(f"{'figure':44} {'grok-tui':>12} {'raw print':>12} {'ratio':>8}")
+        apps = [k for k in kinds if k != "raw"]
+        names = {"app": "grok-tui", "base": "base"}
+        header = "".join(f"{names[k]:>12}" for k in apps)
+        header += f"{'raw print':>12}" + "".join(f"{names[k] + '/raw':>14}" for k in apps)
+        print(f"{'figure':44}{header}")
+
+        def row(label: str, values: list[float], unit: str) -> None:
+            *figures, raw = values
+            cells = "".join(f"{v:11.3f}{unit}" for v in values)
+            ratios = "".join(f"{ratio(v, raw):>14}" for v in figures)
+            print(f"{label:44}{cells}{ratios}")
+
         for tokens in sizes:
             for label, attr, scale, unit in (
                 ("CPU, % of a core", "cpu", 100, "%"),
-                ("CPU per frame, ms", "cpu_per_frame_ms", 1, ""),
-                ("frames per second", "fps", 1, ""),
-                ("bytes to the terminal, MB", "bytes", 1e-6, ""),
-                ("longest freeze, s", "freeze", 1, ""),
+                ("CPU per frame, ms", "cpu_per_frame_ms", 1, " "),
+                ("frames per second", "fps", 1, " "),
+                ("bytes to the terminal, MB", "bytes", 1e-6, " "),
+                ("bytes per token", "bytes", 1 / tokens, " "),
+                ("longest freeze, s", "freeze", 1, " "),
             ):
-                app = table.med("app", tokens, attr) * scale
-                raw = table.med("raw", tokens, attr) * scale
-                print(
-                    f"{f'{tokens:,} tokens: {label}':44} {app:11.3f}{unit[:1] or ' '} "
-                    f"{raw:11.3f}{unit[:1] or ' '} {ratio(app, raw):>8}"
-                )
-            app_b = table.med("app", tokens, "bytes")
-            print(
-                f"{f'{tokens:,} tokens: bytes per token':44} {app_b / tokens:12.0f} "
-                f"{table.med('raw', tokens, 'bytes') / tokens:12.0f}"
+                values = [table.med(k, tokens, attr) * scale for k in (*apps, "raw")]
+                row(f"{tokens:,} tokens: {label}", values, unit)
+
+        def startup(kind: str) -> float:
+            return statistics.median(
+                r.startup for k, rs in table.rows.items() if k[0] == kind for r in rs
             )
-        app_s = statistics.median(
-            r.startup for k, rs in table.rows.items() if k[0] == "app" for r in rs
-        )
-        raw_s = statistics.median(
-            r.startup for k, rs in table.rows.items() if k[0] == "raw" for r in rs
-        )
-        print(
-            f"{'startup to a usable prompt, s':44} {app_s:12.3f} {raw_s:12.3f} {ratio(app_s, raw_s):>8}"
-        )
+
+        row("startup to a usable prompt, s", [startup(k) for k in (*apps, "raw")], " ")
     if not opts.no_memory:
         warm = max(1, turns // 4)
         with external_fake(key=KEY) as url:
-            for kind in ("raw", "app"):
+            for kind in kinds:
                 rss = memory_once(kind, url, opts.api, turns, app_args)
                 per_turn = slope(rss[warm:])
                 if os.environ.get("BENCH_DEBUG"):

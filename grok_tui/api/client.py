@@ -34,7 +34,7 @@ import json
 import random
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
@@ -58,7 +58,14 @@ from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
 from grok_tui.api.models import ModelInfo, parse_model_list
 from grok_tui.api.request import ApiKind, ChatRequest
 from grok_tui.api.secrets import redact_event, request_secrets
-from grok_tui.api.sse import Clock, FrameDecoder, aiter_frames, content_type, loads
+from grok_tui.api.sse import (
+    Clock,
+    FrameDecoder,
+    ReadPacing,
+    aiter_frames,
+    content_type,
+    loads,
+)
 from grok_tui.api.upload import UploadProgress, multipart_upload
 from grok_tui.api.wire import chat_body, responses_body, responses_notes
 
@@ -125,13 +132,17 @@ class XAIClient:
         retry: RetryPolicy = RetryPolicy(),
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock = time.monotonic,
+        read_pacing: ReadPacing | None = None,
     ) -> None:
+        """`read_pacing`: read a slow event stream in fewer, larger reads (see
+        `ReadPacing`; the app's UI sets it, a printer of tokens need not)."""
         self._api_key = api_key
         self.base_url = base_url.rstrip("/")
         self.api: ApiKind = api
         self.timeouts = timeouts
         self.retry = retry
         self._clock = clock
+        self.read_pacing = read_pacing
         self._http = httpx.AsyncClient(
             timeout=timeouts.to_httpx(),
             transport=transport,
@@ -259,7 +270,8 @@ class XAIClient:
                         if error is None:
                             return
                     else:
-                        frames = aiter_frames(resp)
+                        pacing = replace(self.read_pacing) if self.read_pacing else None
+                        frames = aiter_frames(resp, pacing)
                         async for frame in frames:
                             if frame is None:
                                 # Comment lines (`: ping`): alive, not content.
@@ -284,6 +296,8 @@ class XAIClient:
                                     if isinstance(ev, Failed):
                                         self._redact(ev.error)
                                     yield ev
+                                if pacing is not None:
+                                    pacing.pause = 0.0  # the trailer at once
                                 await _drain(frames)
                                 return
                             for ev in events:

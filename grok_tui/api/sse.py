@@ -5,7 +5,8 @@
 between network chunks) into `(event, data)` frames, and reports comment lines
 (`: ping`, `:keep-alive`), which `httpx-sse` drops silently, so the client can
 show that a silent server is alive. `aiter_frames(response)` runs it over an
-httpx response. The content type is checked before any SSE parsing (xAI may
+httpx response (with `ReadPacing`, a slow stream is read in fewer, larger
+reads). The content type is checked before any SSE parsing (xAI may
 answer a streaming request with a 200 JSON error body). `FrameDecoder` is the
 decoders' one base class that turns a frame's `data` text into a parsed
 payload: `[DONE]` markers, empty keep-alive frames and invalid JSON are
@@ -15,11 +16,13 @@ handled here, once; `keep_alive()` turns comment lines into throttled
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -158,18 +161,62 @@ class SSEParser:
         return out
 
 
-async def aiter_frames(response: httpx.Response) -> AsyncIterator[Frame | None]:
+@dataclass
+class ReadPacing:
+    """Fewer, larger reads of an event stream that is slower than its reader.
+
+    A model streams a token every few milliseconds, each in its own packet:
+    read as they come, every token is one trip through the event loop,
+    httpcore and anyio (a timeout scope, resuming and pausing the socket),
+    which was a third of the app's CPU while a reply streamed at 150 tokens/s.
+    With pacing, once `window` seconds have passed since the last pause and
+    the stream brought less than `fast` bytes per second meanwhile, the next
+    read waits `pause` seconds: what arrives in the meantime is then read at
+    once and its chunks are handled in one go. A fast stream (a server ahead
+    of its reader, bulk data) is never held back; text reaches the reader at
+    most `pause` later, less than half the time between two screen updates
+    (a longer pause made the text come in fewer bursts than the screen's
+    updates on a busy machine: 9.5 instead of 15 frames per second).
+
+    The server must produce independently of the reader (a socket does);
+    a transport that makes the next chunk only when asked (the in-process
+    fake) would be slowed by every pause."""
+
+    pause: float = 0.03
+    window: float = 0.005
+    fast: float = 256 * 1024
+    #: Injectable for tests.
+    clock: Clock = field(default=time.monotonic, compare=False, repr=False)
+    sleep: Callable[[float], Awaitable[None]] = field(
+        default=asyncio.sleep, compare=False, repr=False
+    )
+
+
+async def aiter_frames(
+    response: httpx.Response, pacing: ReadPacing | None = None
+) -> AsyncIterator[Frame | None]:
     """The frames of an event-stream response (`None`: comment lines came).
 
     Always decoded as UTF-8, as the SSE spec requires, whatever charset the
-    content type names (httpx's `aiter_text` would follow it)."""
+    content type names (httpx's `aiter_text` would follow it). With `pacing`,
+    a slow stream's reads are spaced out (see `ReadPacing`; `pause` is read
+    before each wait, so a caller may set it to 0 to read the rest at once)."""
     feed = SSEParser().feed
     decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+    clock = pacing.clock if pacing is not None else time.monotonic
+    since = clock()  # the end of the last pause (or the start)
+    received = 0  # bytes since then
     async for chunk in response.aiter_bytes():
         text = decode(chunk)
         if text:
             for item in feed(text):
                 yield item
+        if pacing is not None and pacing.pause > 0:
+            received += len(chunk)
+            elapsed = clock() - since
+            if elapsed >= pacing.window and received < pacing.fast * elapsed:
+                await pacing.sleep(pacing.pause)
+                since, received = clock(), 0
     tail = decode(b"", final=True)
     if tail:
         for item in feed(tail):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -226,10 +227,16 @@ class GrokApp(App[None]):
         # What the first reply needs and the first frame did not (imported
         # lazily for start-up time): load it now, before it is frozen.
         from grok_tui.ui.markdown.blocks import parser
+        from grok_tui.ui.themes import code_theme_of
         from grok_tui.ui.widgets.markdown_stream import _render
 
-        _render()
+        render = _render()
         parser()
+        # Lexers and code styles load in a thread: their first use in a reply
+        # was a freeze of 0.1-0.4 s (bench_terminal, longest freeze).
+        threading.Thread(
+            target=render.warm_up, args=(code_theme_of(self),), name="warm-up", daemon=True
+        ).start()
         self.set_interval(GC_TICK_SECONDS, self._gc_tick, name="gc-policy")
 
     def _warm_up_backend(self) -> None:

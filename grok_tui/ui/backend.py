@@ -160,12 +160,17 @@ def real_backend(
     settings: Settings | None = None,
 ) -> Backend:
     """The real API (or any compatible server at `base_url`); the client is
-    built on first use (see `Backend`)."""
+    built on first use (see `Backend`). Its event streams are read with
+    `ReadPacing` (fewer wake-ups while a reply streams)."""
 
     def connect() -> tuple[XAIClient, Any]:
         from grok_tui.api.client import XAIClient
+        from grok_tui.api.sse import ReadPacing
 
-        return XAIClient(api_key, base_url, api=api, timeouts=_timeouts(settings)), None
+        client = XAIClient(
+            api_key, base_url, api=api, timeouts=_timeouts(settings), read_pacing=ReadPacing()
+        )
+        return client, None
 
     tools = settings.tools if settings is not None else ToolConfig()
     return Backend(

@@ -226,22 +226,25 @@ async def _drain(node: Any, *, keys_only: bool = True) -> bool:
     return True
 
 
-def _fix_partial_update_renders_union() -> bool:
+def _source_has(function: Any, *markers: str) -> bool:
+    """Whether `function`'s source (Textual's, as we know it) holds every marker."""
     import inspect
 
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return all(marker in source for marker in markers)
+
+
+def _fix_partial_update_renders_union() -> bool:
     from textual._compositor import ChopsUpdate, Compositor
     from textual.geometry import Region
 
     current = Compositor.__dict__.get("render_partial_update")
-    try:
-        source = inspect.getsource(current)  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return False
-    if (
-        "Region.from_union(update_regions)" not in source
-        or "self._render_chops(crop, is_rendered_line)" not in source
-        or not hasattr(Compositor, "_regions_to_spans")
-    ):
+    if not _source_has(
+        current, "Region.from_union(update_regions)", "self._render_chops(crop, is_rendered_line)"
+    ) or not hasattr(Compositor, "_regions_to_spans"):
         return False  # not the 8.2 shape any more: leave Textual's own code
 
     def renders(self: Compositor, regions: list[Region]) -> Any:

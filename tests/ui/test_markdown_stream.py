@@ -611,3 +611,117 @@ async def test_a_streaming_reply_grows_in_steps_and_ends_at_its_exact_height() -
         await pilot.pause()
         assert live.size.height == live.line_count
         assert [live.render_line(y).text.rstrip() for y in range(live.line_count)] == streamed_text
+
+
+class ViewHost(App[None]):
+    def compose(self) -> ComposeResult:
+        from grok_tui.chat.models import Message, MessageStatus
+        from grok_tui.ui.widgets.message_view import MessageView
+
+        message = Message(role="assistant", text="", status=MessageStatus.STREAMING)
+        with VerticalScroll(id="log"):
+            yield MessageView(message, index=0)
+
+
+async def test_a_growing_message_view_keeps_its_painted_lines() -> None:
+    """A message view grows with its streaming reply at each growth step: its
+    painted lines above the bottom (border, background) are kept, only the
+    new rows are rendered; a fresh paint gives the same lines."""
+    from grok_tui.ui.widgets.message_view import MessageView
+
+    app = ViewHost()
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        app.query_one("#log", VerticalScroll).anchor()
+        view = app.query_one(MessageView)
+        styles_cache = view._styles_cache
+        real = styles_cache.render_line
+        rendered: list[int] = []
+
+        def counting(*args: Any, **kwargs: Any) -> Strip:
+            rendered.append(args[1])  # y
+            return real(*args, **kwargs)
+
+        styles_cache.render_line = counting  # type: ignore[method-assign]
+        body = view.body
+        assert isinstance(body, StreamingMarkdown)
+        steps = 0
+        n = 0
+        while steps < 3:
+            height = view.size.height
+            rendered.clear()
+            view.append_text(f"Line {n} of a reply that streams in.\n\n")
+            n += 1
+            body.flush()
+            await pilot.pause()
+            if view.size.height != height and height > HOST_SIZE[1]:
+                steps += 1
+                # The rows the view grew by are new on screen (it follows the
+                # end); the rest were painted before the step.
+                grown = view.size.height - height
+                assert len(set(rendered)) <= grown + 2, (len(set(rendered)), grown)
+        kept = dict(styles_cache._cache)
+        styles_cache.clear()
+        view.render_lines(view.size.region)
+        fresh = styles_cache._cache
+        assert all(fresh[y] == strip for y, strip in kept.items() if y in fresh)
+
+
+def test_warm_up_loads_the_lexers_a_reply_would_compile_in_its_stream() -> None:
+    """`warm_up` (run in a thread after start-up) loads the common lexers: the
+    first code block of a reply finds its lexer ready."""
+    md_render._lexer.cache_clear()
+    md_render.warm_up("monokai")
+    loaded = md_render._lexer.cache_info()
+    assert loaded.currsize >= len(md_render.WARM_LANGUAGES)
+    for language in ("python", "bash", "json", "rust"):
+        md_render.render_code_lines(Console(), ["x = 1"], language, 40, "monokai")
+    after = md_render._lexer.cache_info()
+    assert after.misses == loaded.misses and after.hits == loaded.hits + 4
+
+
+class ConversationOnlyHost(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Conversation(id="conv")
+
+
+async def test_a_growth_step_of_a_streaming_reply_is_one_layout() -> None:
+    """Textual asks for a second layout (and a whole repaint of the resized
+    widgets) after the layout that resized them; the conversation, the
+    message view and the reply store their new size without it."""
+    from textual.screen import Screen
+
+    from grok_tui.chat.models import Message, MessageStatus
+
+    app = ConversationOnlyHost()
+    async with app.run_test(size=HOST_SIZE) as pilot:
+        conversation = app.query_one(Conversation)
+        message = Message(role="assistant", text="", status=MessageStatus.STREAMING)
+        view = await conversation.add_message(message)
+        conversation.follow()
+        await pilot.pause()
+        body = view.body
+        assert isinstance(body, StreamingMarkdown)
+        layouts = 0
+        original = Screen._refresh_layout
+
+        def counting(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            nonlocal layouts
+            layouts += 1
+            original(self, *args, **kwargs)
+
+        app.screen._refresh_layout = counting.__get__(app.screen)  # type: ignore[method-assign]
+        steps = 0
+        n = 0
+        while steps < 3:
+            height = body.size.height
+            scrolling = conversation.show_vertical_scrollbar  # appearing needs its layout
+            layouts = 0
+            view.append_text(f"Line {n} of a reply that streams in.\n\n")
+            n += 1
+            body.flush()
+            await pilot.pause()
+            await pilot.pause()
+            if body.size.height != height and scrolling:
+                steps += 1
+                assert layouts == 1, f"{layouts} layouts for one growth step"
+        assert conversation.scroll_y == conversation.max_scroll_y  # still following

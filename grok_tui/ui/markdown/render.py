@@ -432,3 +432,39 @@ def render_piece(
     if kind == "fence":
         return render_fence(console, source, width, code_theme)
     return render_markdown(console, source, width, code_theme)
+
+
+#: Languages whose lexers `warm_up` loads before the first reply needs them.
+WARM_LANGUAGES = (
+    "python",
+    "bash",
+    "javascript",
+    "typescript",
+    "json",
+    "rust",
+    "go",
+    "c",
+    "cpp",
+    "java",
+    "yaml",
+    "toml",
+    "html",
+    "css",
+    "sql",
+    "diff",
+)
+_WARM_MARKDOWN = "# Title\n\nSome **bold** `code` and a [link](https://x.ai).\n\n- item\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+
+
+def warm_up(code_theme: str) -> None:
+    """Do once what the first reply would otherwise do in the middle of its
+    stream: load and compile the lexers of common languages (a lexer's first
+    use compiles its regular expressions: 0.1 s for Python or CSS on this kind
+    of machine, more under load, a visible freeze), the code theme's token
+    styles and Rich's Markdown elements. Meant for a worker thread after
+    start-up: it is many short steps in Python, so the UI thread keeps the GIL
+    most of the time and is never held up for long."""
+    console = Console(width=80, color_system="truecolor", force_terminal=True)
+    for language in WARM_LANGUAGES:
+        code_lines_segments(console, ["x = 1  # warm"], language, 40, code_theme)
+    render_markdown(console, _WARM_MARKDOWN, 40, code_theme)

@@ -33,6 +33,7 @@ from textual.widget import Widget
 
 from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.sanitize import strip_control
+from grok_tui.ui.widgets.height_cache import size_updated_once
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
 from grok_tui.ui.widgets.welcome import Welcome
@@ -165,6 +166,15 @@ class Conversation(VerticalScroll, can_focus=True):
         # Set between a fold and its scroll correction: the layout is briefly
         # shifted, and expanding chunks from it would undo the fold.
         self._hold_expand = False
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Its virtual size grows with a streaming reply: stored without a
+        second layout (see `height_cache.size_updated_once`)."""
+        return size_updated_once(
+            self, size, virtual_size, container_size, layout, super()._size_updated
+        )
 
     # -- loading -----------------------------------------------------------
 

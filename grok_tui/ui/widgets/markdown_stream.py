@@ -1,8 +1,9 @@
 """`StreamingMarkdown`: one widget per message, rendering Markdown as it streams.
 
 Cost model (see bench/bench_render.py):
-- `append` only buffers; a timer coalesces flushes (at most 10 per second,
-  fewer when a flush is slow).
+- `append` only buffers; a timer coalesces flushes at a steady cadence (at
+  most 15 per second, counted from the start of the previous flush so the
+  screen changes at even intervals; fewer when a flush is slow).
 - A flush feeds the buffered text to a `BlockStream`: pieces that can no longer
   change are rendered once to cached `Strip`s; only the small open tail is
   re-parsed and re-rendered. An open code fence is highlighted in chunks of
@@ -49,6 +50,7 @@ from grok_tui.ui.markdown.blocks import (
     last_fenced_code,
     needs_separator,
 )
+from grok_tui.ui.widgets.height_cache import size_updated_keeping_lines
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -68,7 +70,10 @@ def _render() -> ModuleType:
     return _render_module
 
 
-FLUSH_INTERVAL = 0.1  # seconds between coalesced renders while streaming (at least): <= 10/s
+#: Seconds between the starts of coalesced renders while streaming (at least):
+#: <= 15/s, so the longest time the screen stands still stays under 0.1 s.
+FLUSH_INTERVAL = 1 / 15
+MIN_FLUSH_DELAY = 0.005  # the shortest wait before a flush that is due already
 MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share bounded
 FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
 CONTINUE_DELAY = 0.005
@@ -128,6 +133,7 @@ class StreamingMarkdown(Widget):
         self._selection_style: Style | None = None
         self._timer: Timer | None = None
         self._interval = FLUSH_INTERVAL
+        self._last_flush = 0.0  # perf_counter() at the start of the last timed flush
         self._reset(strip_control(markdown), finished=bool(markdown))
 
     # ----------------------------------------------------------------- state
@@ -280,7 +286,11 @@ class StreamingMarkdown(Widget):
 
     def _schedule(self) -> None:
         if self._timer is None and self.is_attached:
-            self._timer = self.set_timer(self._interval, self._on_timer, name="markdown-flush")
+            # `_interval` after the start of the last flush: a steady cadence
+            # (counting from its end added the flush and the paint to each gap).
+            due = self._last_flush + self._interval - time.perf_counter()
+            delay = min(self._interval, max(MIN_FLUSH_DELAY, due))
+            self._timer = self.set_timer(delay, self._on_timer, name="markdown-flush")
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -289,10 +299,12 @@ class StreamingMarkdown(Widget):
 
     def _on_timer(self) -> None:
         self._timer = None
-        started = time.perf_counter()
+        self._last_flush = time.perf_counter()
+        started = time.thread_time()
         self._flush(final=self._finished)
-        cost = time.perf_counter() - started
-        # Keep rendering to a bounded share of the CPU when flushes are slow.
+        cost = time.thread_time() - started
+        # Keep rendering to a bounded share of the CPU when flushes are slow
+        # (CPU time: a machine busy with other work does not make them slow).
         self._interval = min(MAX_FLUSH_INTERVAL, max(FLUSH_INTERVAL, cost * 3))
         if not self._continue_if_needed() and self._pending:
             self._schedule()
@@ -521,36 +533,11 @@ class StreamingMarkdown(Widget):
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
-        """Textual drops a widget's whole painted-line cache (`_styles_cache`) when
-        its size changes; a streaming reply changes height on most flushes, so
-        every visible line was styled and filtered again. When only the height
-        changed, the painted lines that do not depend on the height (above the
-        bottom border/padding/outline of the old and new size) are kept; lines
-        whose content changed were marked dirty by `_flush`'s `refresh(region)`
-        and are repainted as before."""
-        old = self._size
-        cache = getattr(self, "_styles_cache", None)
-        saved = getattr(cache, "_cache", None)
-        dirty = getattr(cache, "_dirty_lines", None)
-        if (
-            size.width != old.width
-            or size.height == old.height
-            or not isinstance(saved, dict)
-            or not isinstance(dirty, set)
-            or not saved
-        ):
-            return super()._size_updated(size, virtual_size, container_size, layout)
-        styles = self.styles
-        bottom = styles.gutter.bottom + (1 if styles.outline.bottom[0] else 0)
-        keep = min(old.height, size.height) - bottom
-        kept = {y: strip for y, strip in saved.items() if y < keep}
-        kept_dirty = set(dirty)
-        result = super()._size_updated(size, virtual_size, container_size, layout)
-        assert cache is not None
-        if not cache._cache and kept:
-            cache._cache.update(kept)
-            cache._dirty_lines = kept_dirty
-        return result
+        """A streaming reply changes height on each growth step: the painted
+        lines above the bottom are kept (see `height_cache`)."""
+        return size_updated_keeping_lines(
+            self, size, virtual_size, container_size, layout, super()._size_updated
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

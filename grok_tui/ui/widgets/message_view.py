@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message as TMessage
 from textual.selection import Selection
 from textual.style import Style
@@ -32,6 +33,7 @@ from grok_tui.byte_size import format_size
 from grok_tui.chat.models import Attachment, Citation, Message, MessageStatus, Usage
 from grok_tui.sanitize import is_safe_link, one_line, strip_control
 from grok_tui.ui.format import format_cost, format_duration
+from grok_tui.ui.widgets.height_cache import size_updated_keeping_lines
 
 if TYPE_CHECKING:
     from grok_tui.api.errors import XAIError
@@ -202,6 +204,15 @@ class MessageView(Vertical):
         self._meta_timer_pending = False
         self._body: Widget | None = None
         self._shown_reasoning_len = -1
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """The view grows with its streaming reply: its painted lines (the
+        left border, the background) above the bottom are kept (see `height_cache`)."""
+        return size_updated_keeping_lines(
+            self, size, virtual_size, container_size, layout, super()._size_updated
+        )
 
     # -- compose -----------------------------------------------------------
 

@@ -1,0 +1,127 @@
+"""`ReadPacing`: a slow event stream is read in fewer, larger reads; a fast
+one is never held back; the trailer after the last event is read at once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+
+from grok_tui.api.client import RetryPolicy, XAIClient
+from grok_tui.api.events import Completed, TextDelta
+from grok_tui.api.request import ChatRequest, InputMessage
+from grok_tui.api.sse import ReadPacing, aiter_frames
+from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
+from tests.api.conftest import FAKE_KEY
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.pauses: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+def _event(i: int) -> bytes:
+    return f'data: {{"i": {i}}}\n\n'.encode()
+
+
+async def _frames(chunks: list[bytes], clock: _Clock, per_chunk: float, pacing: ReadPacing):
+    """The frames of `chunks` arriving `per_chunk` seconds apart, and the read
+    index after which each pause came."""
+
+    pauses_after: list[int] = []
+    served = 0
+
+    class Chunks(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            nonlocal served
+            for chunk in chunks:
+                if len(clock.pauses) > len(pauses_after):
+                    pauses_after.append(served)
+                clock.now += per_chunk
+                served += 1
+                yield chunk
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Chunks())
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        async with client.stream("GET", "http://sse.invalid/") as response:
+            frames = [f async for f in aiter_frames(response, pacing)]
+    return frames, pauses_after
+
+
+async def test_a_slow_stream_pauses_between_windows_and_loses_nothing() -> None:
+    clock = _Clock()
+    pacing = ReadPacing(pause=0.05, window=0.015, clock=clock, sleep=clock.sleep)
+    chunks = [_event(i) for i in range(30)]  # ~150 tokens/s: one small event per 7 ms
+    frames, pauses_after = await _frames(chunks, clock, 0.007, pacing)
+    assert frames == [("", f'{{"i": {i}}}') for i in range(30)]
+    assert clock.pauses and set(clock.pauses) == {0.05}
+    # Reads continue for a window after each pause: never one read per pause.
+    gaps = [b - a for a, b in zip(pauses_after, pauses_after[1:])]
+    assert gaps and min(gaps) >= 2
+    assert len(clock.pauses) <= 30 // 2
+
+
+async def test_a_fast_stream_is_never_paused() -> None:
+    clock = _Clock()
+    pacing = ReadPacing(clock=clock, sleep=clock.sleep)
+    chunks = [b"".join(_event(i * 100 + j) for j in range(100)) for i in range(20)]  # ~1.4 kB each
+    frames, _ = await _frames(chunks, clock, 0.001, pacing)  # > 1 MB/s
+    assert len(frames) == 2000
+    assert clock.pauses == []
+
+
+async def test_no_pause_without_pacing_or_with_pause_zero() -> None:
+    clock = _Clock()
+    pacing = ReadPacing(pause=0.0, clock=clock, sleep=clock.sleep)
+    frames, _ = await _frames([_event(i) for i in range(10)], clock, 0.01, pacing)
+    assert len(frames) == 10 and clock.pauses == []
+
+
+async def test_client_over_loopback_paced_reply_is_whole_and_the_trailer_is_not_paused() -> None:
+    """The fake server streams at 300 tokens/s over a real socket; the paced
+    client gets the same text, and no pause follows the terminal event."""
+    events_seen: list[str] = []
+    pauses: list[tuple[float, int]] = []
+
+    async def sleep(seconds: float) -> None:
+        import asyncio
+
+        pauses.append((seconds, len(events_seen)))
+        await asyncio.sleep(seconds)
+
+    config = FakeConfig(api_key=FAKE_KEY, tokens_per_second=300.0, chunk_chars=4)
+    with FakeServer(FakeXAI(config)) as server:
+        client = XAIClient(
+            FAKE_KEY,
+            server.url,
+            api="chat",
+            retry=RetryPolicy(max_retries=0),
+            read_pacing=ReadPacing(sleep=sleep),
+        )
+        request = ChatRequest(
+            model="grok-4", messages=(InputMessage("user", "scenario:markdown tokens:120"),)
+        )
+        text = ""
+        done: Completed | None = None
+        async with client:
+            async for event in client.stream(request):
+                events_seen.append(type(event).__name__)
+                if isinstance(event, TextDelta):
+                    text += event.text
+                elif isinstance(event, Completed):
+                    done = event
+    assert done is not None and done.text == text and len(text) > 300
+    assert pauses, "a 300 tokens/s stream was read without pauses"
+    assert all(seconds == ReadPacing().pause for seconds, _ in pauses)
+    last = events_seen.index("Completed")
+    assert all(seen <= last for _, seen in pauses), "paused after the terminal event"
