@@ -51,13 +51,17 @@ class ParsedRequest:
 
     @property
     def scenario_directive(self) -> str | None:
-        m = _SCENARIO.search(self.last_user_text)
-        return m.group(1) if m else None
+        """The last `scenario:NAME` in the last user text: a client that merges
+        an unanswered user message into the next one (grok-tui does, after a
+        failed reply) sends the older text first, and the newest word wins."""
+        names = _SCENARIO.findall(self.last_user_text)
+        return names[-1] if names else None
 
     @property
     def tokens_directive(self) -> int | None:
-        m = _TOKENS.search(self.last_user_text)
-        return int(m.group(1)) if m else None
+        """The last `tokens:N` in the last user text (see `scenario_directive`)."""
+        counts = _TOKENS.findall(self.last_user_text)
+        return int(counts[-1]) if counts else None
 
     @property
     def prompt(self) -> str:

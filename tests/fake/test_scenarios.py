@@ -545,6 +545,23 @@ def test_queue_order_then_directive_then_heuristic(fake: FakeXAI, client: httpx.
         fake.queue_scenarios(["nope"])
 
 
+def test_the_last_directive_in_a_merged_user_message_wins(client: httpx.Client) -> None:
+    """After a failed reply the TUI merges the unanswered user message into the
+    next one (older text first): the newest directive chooses, and an unknown
+    name (`scenario:auto`) chooses none, so an old fault does not repeat."""
+    merged = "turn 19: scenario:drop\n\nturn 20: scenario:auto hello"
+    frames = json_frames(_stream(client, "/responses", responses_body(merged)).content)
+    assert_responses_stream(frames, "response.completed")
+    merged = "a scenario:markdown tokens:900\n\nb scenario:markdown tokens:40"
+    frames = json_frames(_stream(client, "/responses", responses_body(merged)).content)
+    alone = json_frames(
+        _stream(client, "/responses", responses_body("scenario:markdown tokens:40")).content
+    )
+    assert _text(frames) == _text(alone)
+    merged = "turn 19: scenario:drop\n\nturn 20: scenario:error_503"
+    assert client.post("/responses", json=responses_body(merged)).status_code == 503
+
+
 def test_model_listing_leaves_a_queued_scenario_for_the_next_generation(
     fake: FakeXAI, client: httpx.Client
 ) -> None:
