@@ -6,7 +6,7 @@ closes it).
 - `bindings`: binding id -> keys in force (as `keymap.effective_keys(keymap)`
   returns). None reads the app's keymap (`App.set_keymap`, which is how the
   user's `[keys]` table is applied), so remapped keys show.
-- Rows are grouped by scope (Anywhere / Chat / Prompt) in the order of
+- Rows are grouped by scope (Anywhere / Chat / Prompt / Conversation) in the order of
   `keymap.DEFAULT_BINDINGS`: keys (several joined with " / "), the binding's
   id (the name to use under `[keys]` in config.toml) and what it does.
 - Notes below cover the multiline prompt keys, the tool log and search panes,
@@ -29,7 +29,12 @@ from textual.widgets import Static
 from grok_tui.config.keymap import DEFAULT_BINDINGS, effective_keys, keys_label
 from grok_tui.sanitize import one_line
 
-GROUP_TITLES = {"app": "Anywhere", "chat": "Chat", "prompt": "Prompt"}
+GROUP_TITLES = {
+    "app": "Anywhere",
+    "chat": "Chat",
+    "prompt": "Prompt",
+    "conversation": "Conversation (Tab gives it the focus)",
+}
 
 
 def help_rows(bindings: Mapping[str, str]) -> dict[str, list[tuple[str, str, str]]]:

@@ -18,10 +18,11 @@ copy and other per-message actions act on the highlighted message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
@@ -33,6 +34,7 @@ from textual.widget import Widget
 
 from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.sanitize import strip_control
+from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
 from grok_tui.ui.widgets.welcome import Welcome
@@ -136,7 +138,7 @@ class Conversation(VerticalScroll, can_focus=True):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "highlight(-1)", "Previous message", show=False, id="conversation.prev"),
         Binding("down", "highlight(1)", "Next message", show=False, id="conversation.next"),
         Binding("k", "highlight(-1)", show=False),
@@ -144,6 +146,9 @@ class Conversation(VerticalScroll, can_focus=True):
         Binding("home", "highlight_first", show=False),
         Binding("end", "highlight_last", show=False),
         Binding("r", "toggle_reasoning", "Reasoning", show=False, id="conversation.reasoning"),
+        # Versions and branches of the highlighted message: the keymap's
+        # "conversation" scope (actions on the chat screen).
+        *bindings_for("conversation"),
         # No Esc binding here: the chat screen's Esc stops a streaming reply
         # first, else leaves the highlight and gives the prompt focus. A
         # binding here shadowed the stop once a click focused the conversation.
@@ -165,6 +170,9 @@ class Conversation(VerticalScroll, can_focus=True):
         # Set between a fold and its scroll correction: the layout is briefly
         # shifted, and expanding chunks from it would undo the fold.
         self._hold_expand = False
+        #: `(n, m)` of a message among its siblings (versions, branches), for
+        #: the "‹ n/m ›" of its header; set by the chat screen from the session tree.
+        self.position_of: Callable[[Message], tuple[int, int] | None] | None = None
 
     # -- loading -----------------------------------------------------------
 
@@ -197,7 +205,8 @@ class Conversation(VerticalScroll, can_focus=True):
 
     def _new_view(self, index: int) -> MessageView:
         message = self._messages[index]
-        view = MessageView(message, index=index)
+        position = self.position_of(message) if self.position_of is not None else None
+        view = MessageView(message, index=index, position=position)
         self._views[message.id] = view
         return view
 
@@ -240,6 +249,33 @@ class Conversation(VerticalScroll, can_focus=True):
             await self.mount(Welcome())
         if self.highlighted is not None and self.highlighted >= count:
             self.highlighted = None
+
+    async def repaint_from(self, start: int) -> None:
+        """The session list changed from index `start` on (another version or
+        branch chosen, one deleted): replace what is shown from there and keep
+        everything above. The first `LIVE_WINDOW` messages from `start` become
+        views, the rest placeholders (expanded when scrolled to)."""
+        await self.truncate(start)
+        n = len(self._messages)
+        if start >= n:
+            return
+        welcome = list(self.query_children(Welcome))
+        if welcome:
+            await self.remove_children(welcome)
+        live_to = min(n, start + LIVE_WINDOW)
+        width = self.content_size.width or (self.app.size.width - 4)
+        widgets: list[Widget] = [self._new_view(i) for i in range(start, live_to)]
+        for chunk_start in range(live_to, n, CHUNK_SIZE):
+            stop = min(chunk_start + CHUNK_SIZE, n)
+            widgets.append(ArchiveChunk(chunk_start, self._messages[chunk_start:stop], width))
+        await self.mount_all(widgets)
+
+    def refresh_positions(self) -> None:
+        """Recompute the "‹ n/m ›" of the mounted views (after a delete)."""
+        if self.position_of is None:
+            return
+        for view in self._views.values():
+            view.set_position(self.position_of(view.message))
 
     def view_for(self, message: Message) -> MessageView | None:
         """The view of `message`; if it sits in a placeholder, the placeholder

@@ -162,7 +162,7 @@ class ChatScreenBase(Screen[None]):
         bar = self._status_bar()
         bar.set_model(self.session.model)
         bar.set_search(self.session.search, model=self.session.model, api=self.backend.client.api)
-        bar.set_totals(conv.session_totals(self.session))
+        bar.set_totals(conv.session_totals(self.session), shown=conv.path_totals(self.session))
         bar.set_demo(self.backend.demo)
 
     # -- notices --------------------------------------------------------------
@@ -259,3 +259,4 @@ class ChatScreenBase(Screen[None]):
         async def load_session(self, session: Session) -> None: ...
         async def ensure_search_form(self) -> SearchForm: ...
         async def action_toggle_search(self) -> None: ...
+        def position_of(self, message: Message) -> tuple[int, int] | None: ...
