@@ -183,7 +183,6 @@ async def test_delete_asks_and_removes_one_version(make_app: Any) -> None:
 async def test_delete_of_the_only_version_is_refused(make_app: Any) -> None:
     app = make_app(session=versioned_session())
     async with app.run_test(size=(120, 40)) as pilot:
-        chat = app.chat
         await _focus_conversation(pilot, app, 1)
         before = _texts(app)
         await pilot.press("d")

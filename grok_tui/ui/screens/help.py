@@ -33,7 +33,7 @@ GROUP_TITLES = {
     "app": "Anywhere",
     "chat": "Chat",
     "prompt": "Prompt",
-    "conversation": "Conversation (Tab gives it the focus)",
+    "conversation": "Conversation (Shift+Tab from the prompt gives it the focus)",
 }
 
 
