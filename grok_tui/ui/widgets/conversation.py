@@ -47,6 +47,10 @@ CHUNK_SIZE = 10
 #: oldest finished ones above the viewport fold back into placeholders (down
 #: to `LIVE_LIMIT - CHUNK_SIZE`), so the widget count stays bounded.
 LIVE_LIMIT = 24
+#: Messages per placeholder after a repaint from a fork (`repaint_from`): a
+#: coarse placeholder splits into `CHUNK_SIZE` ones when it is expanded, so
+#: a switch at an early fork mounts a handful of widgets, not one per ten messages.
+COARSE_CHUNK_SIZE = 100
 #: Rows of slack above/below the viewport inside which chunks are expanded.
 EXPAND_MARGIN = 4
 #: Finished replies further than this many viewport heights from the viewport
@@ -250,11 +254,14 @@ class Conversation(VerticalScroll, can_focus=True):
         if self.highlighted is not None and self.highlighted >= count:
             self.highlighted = None
 
-    async def repaint_from(self, start: int) -> None:
+    async def repaint_from(self, start: int, *, at_fork: bool = False) -> None:
         """The session list changed from index `start` on (another version or
         branch chosen, one deleted): replace what is shown from there and keep
-        everything above. The first `LIVE_WINDOW` messages from `start` become
-        views, the rest placeholders (expanded when scrolled to)."""
+        everything above. The last messages, as many as fill the viewport (by
+        the estimated height, at most `LIVE_WINDOW`), become views, the rest
+        placeholders (expanded when scrolled to); with `at_fork` (the reader
+        is looking at the fork, e.g. a highlighted message), the first ones
+        from `start` instead."""
         await self.truncate(start)
         n = len(self._messages)
         if start >= n:
@@ -262,13 +269,29 @@ class Conversation(VerticalScroll, can_focus=True):
         welcome = list(self.query_children(Welcome))
         if welcome:
             await self.remove_children(welcome)
-        live_to = min(n, start + LIVE_WINDOW)
         width = self.content_size.width or (self.app.size.width - 4)
-        widgets: list[Widget] = [self._new_view(i) for i in range(start, live_to)]
-        for chunk_start in range(live_to, n, CHUNK_SIZE):
-            stop = min(chunk_start + CHUNK_SIZE, n)
-            widgets.append(ArchiveChunk(chunk_start, self._messages[chunk_start:stop], width))
+        # Views for what fills the viewport (estimated), placeholders elsewhere:
+        # a switch at an early fork repaints hundreds of messages.
+        need = (self.scrollable_content_region.height or self.app.size.height) + EXPAND_MARGIN
+        count, rows = 0, 0
+        order = range(start, n) if at_fork else range(n - 1, start - 1, -1)
+        for i in order:
+            if count >= LIVE_WINDOW or (rows >= need and count >= 2):
+                break
+            rows += _estimate_rows(self._messages[i], width - 2)
+            count += 1
+        live = range(start, start + count) if at_fork else range(n - count, n)
+        widgets: list[Widget] = self._chunks(start, live.start, width, COARSE_CHUNK_SIZE)
+        widgets.extend(self._new_view(i) for i in live)
+        widgets.extend(self._chunks(live.stop, n, width, COARSE_CHUNK_SIZE))
         await self.mount_all(widgets)
+
+    def _chunks(self, start: int, stop: int, width: int, size: int) -> list[Widget]:
+        """Placeholders for messages `start` to `stop`, `size` messages each."""
+        return [
+            ArchiveChunk(i, self._messages[i : min(i + size, stop)], width)
+            for i in range(start, stop, size)
+        ]
 
     def refresh_positions(self) -> None:
         """Recompute the "‹ n/m ›" of the mounted views (after a delete)."""
@@ -357,6 +380,14 @@ class Conversation(VerticalScroll, can_focus=True):
         if not chunk.is_attached or chunk.has_class("-expanding"):
             return []
         chunk.add_class("-expanding")
+        if len(chunk.messages) > CHUNK_SIZE:
+            # A coarse placeholder: split into fine ones (their estimated
+            # heights add up to its own, so nothing moves); the one in view
+            # is expanded on the next pass.
+            width = chunk._width
+            parts = self._chunks(chunk.start, chunk.stop, width, CHUNK_SIZE)
+            self.call_after_refresh(self._schedule_expand)
+            return [self.mount_all(parts, before=chunk), chunk.remove()]
         region = chunk.virtual_region
         old_height = region.height
         # The chunk starts above the viewport: its growth would push the text down.
@@ -470,14 +501,16 @@ class Conversation(VerticalScroll, can_focus=True):
         return folded
 
     async def ensure_view(self, index: int) -> MessageView | None:
-        """The view of message `index`, expanding its placeholder if needed."""
-        view = self.view_at(index)
-        if view is not None:
-            return view
-        for chunk in self.query_children(ArchiveChunk):
-            if chunk.start <= index < chunk.stop:
-                await self.expand_chunk(chunk, keep_position=False)
-                break
+        """The view of message `index`, expanding its placeholder if needed
+        (a coarse one is split first, then the part holding it expanded)."""
+        for _ in range(2):
+            view = self.view_at(index)
+            if view is not None:
+                return view
+            for chunk in self.query_children(ArchiveChunk):
+                if chunk.start <= index < chunk.stop:
+                    await self.expand_chunk(chunk, keep_position=False)
+                    break
         return self.view_at(index)
 
     # -- highlight ---------------------------------------------------------

@@ -52,11 +52,22 @@ class BranchesPart(ChatScreenBase):
     """Step, edit and delete versions and branches."""
 
     def position_of(self, message: Message) -> tuple[int, int] | None:
-        """`(n, m)` of a message among its siblings (for "‹ n/m ›")."""
-        try:
-            return tree.position(self.session, message.id)
-        except (tree.TreeError, ValueError):
-            return None
+        """`(n, m)` of a message among its siblings (for "‹ n/m ›"). The
+        sibling groups are indexed once per shape of the tree (every tree
+        operation sets `updated_at` and moves messages), not per message."""
+        session = self.session
+        key = (id(session), session.updated_at, len(session.messages), len(session.off_path))
+        if getattr(self, "_sibling_key", None) != key:
+            groups: dict[str, list[Message]] = {}
+            for m in tree.all_messages(session):
+                groups.setdefault(tree.parent_key(m), []).append(m)
+            index: dict[str, tuple[int, int]] = {}
+            for group in groups.values():
+                group.sort(key=lambda m: (m.created_at, m.id))
+                for n, m in enumerate(group, 1):
+                    index[m.id] = (n, len(group))
+            self._sibling_index, self._sibling_key = index, key
+        return self._sibling_index.get(message.id)
 
     def _busy_reason(self) -> str | None:
         if self.is_streaming:
@@ -116,14 +127,22 @@ class BranchesPart(ChatScreenBase):
         await self._show_changed_path(before, highlight=index)
         return True
 
-    async def _show_changed_path(self, before: list[str], *, highlight: int | None) -> None:
+    _sibling_index: dict[str, tuple[int, int]]
+    _sibling_key: tuple[int, float, int, int]
+
+    async def _show_changed_path(
+        self, before: list[str], *, highlight: int | None, positions_changed: bool = False
+    ) -> None:
         """After a tree operation: repaint from the first change, save, and
         bring the tool log and the status bar up to date."""
         session = self.session
         conversation = self.conversation
         keep_highlight = conversation.highlighted is not None
-        await conversation.repaint_from(first_difference(before, session.messages))
-        conversation.refresh_positions()
+        await conversation.repaint_from(
+            first_difference(before, session.messages), at_fork=keep_highlight
+        )
+        if positions_changed:  # a delete: the siblings of what stays count one less
+            conversation.refresh_positions()
         if keep_highlight and highlight is not None and highlight < len(session.messages):
             conversation.highlighted = highlight
         self.checkpointer.save(session)
@@ -226,7 +245,7 @@ class BranchesPart(ChatScreenBase):
         except tree.TreeError as exc:
             self._notify(str(exc).capitalize() + ".", severity="warning")
             return False
-        await self._show_changed_path(before, highlight=index)
+        await self._show_changed_path(before, highlight=index, positions_changed=True)
         shown = ""
         if index is not None:
             sn, sm = tree.position(session, session.messages[index].id)
