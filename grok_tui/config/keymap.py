@@ -159,7 +159,7 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             show=False,
         ),
         _spec(
-            "conversation.previous_branch",
+            "branch.previous",
             "left,left_square_bracket",
             "screen.step_branch(-1)",
             "conversation",
@@ -167,7 +167,7 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             show=False,
         ),
         _spec(
-            "conversation.next_branch",
+            "branch.next",
             "right,right_square_bracket",
             "screen.step_branch(1)",
             "conversation",
@@ -175,7 +175,7 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             show=False,
         ),
         _spec(
-            "conversation.edit",
+            "branch.edit",
             "e",
             "screen.edit_highlighted",
             "conversation",
@@ -183,7 +183,7 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             show=False,
         ),
         _spec(
-            "conversation.delete",
+            "branch.delete",
             "d,delete",
             "screen.delete_highlighted",
             "conversation",
@@ -388,7 +388,8 @@ def key_label(key: str) -> str:
     if last in _KEY_NAMES:
         name = _KEY_NAMES[last]
     elif len(last) == 1:
-        name = last.upper()
+        # A plain letter is typed as is ("e"); with a modifier, shown as Alt+E.
+        name = last if not mods and last.isalpha() else last.upper()
     elif last[:1] == "f" and last[1:].isdigit():
         name = last.upper()
     else:
