@@ -4,6 +4,7 @@ the status bar's totals, and the history the next request sends."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,35 @@ async def test_next_request_sends_the_shown_path(tmp_path: Path) -> None:
             assert "second answer v1" in body
             assert "second answer v2" not in body and "second answer v3" not in body
             assert "answer to the edit" not in body
+
+
+async def test_tool_log_follows_the_version_shown(make_app: Any) -> None:
+    """Each version keeps its own tool calls: the log shows the shown one's."""
+    from grok_tui.chat.models import ToolCall
+    from grok_tui.ui.widgets.tool_log import ToolLog
+
+    session = versioned_session()
+    for message in tree.all_messages(session):
+        if message.role == "assistant" and message.text.startswith("second answer"):
+            query = message.text.replace(" ", "_")
+            message.tool_calls = [
+                ToolCall(
+                    call_id=f"call-{query}",
+                    name="web_search",
+                    tool_kind="web_search",
+                    arguments=json.dumps({"query": query}),
+                    phase="completed",
+                )
+            ]
+    app = make_app(session=session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        chat = app.chat
+        log = chat.query_one(ToolLog)
+
+        def shown() -> str:
+            return "\n".join(log.plain_lines())
+
+        await wait_for(pilot, lambda: "second_answer_v3" in shown(), what="the log")
+        await pilot.press("alt+p")
+        await wait_for(pilot, lambda: "second_answer_v2" in shown(), what="version 2's calls")
+        assert "second_answer_v3" not in shown()

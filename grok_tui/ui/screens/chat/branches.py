@@ -250,5 +250,6 @@ class BranchesPart(ChatScreenBase):
         if index is not None:
             sn, sm = tree.position(session, session.messages[index].id)
             shown = f"; showing {kind} {sn} of {sm}"
-        self._notify(f"Deleted {kind} {n} of {m} ({len(removed):,} messages){shown}.")
+        gone = f"{len(removed):,} message{'s' if len(removed) != 1 else ''}"
+        self._notify(f"Deleted {kind} {n} of {m} ({gone}){shown}.")
         return True
