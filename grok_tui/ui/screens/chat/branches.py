@@ -166,11 +166,7 @@ class BranchesPart(ChatScreenBase):
             self._notify("A reply is still streaming: Esc stops it, then edit.", severity="warning")
             return
         if self.pending_edit is not None:
-            self._notify(
-                f"Already editing message {self.pending_edit.number}: "
-                "Enter sends the edit, Esc cancels it.",
-                severity="warning",
-            )
+            self._notify(self._editing_sentence(), severity="warning")
             return
         message = self.session.messages[index]
         prompt = self.prompt
@@ -183,11 +179,7 @@ class BranchesPart(ChatScreenBase):
                 reason += " (a reply: Ctrl+R makes another version)"
             self._notify(reason[:1].upper() + reason[1:] + ".", severity="warning")
             return
-        self._show_edit(edit)
-        prompt.set_text(edit.text)
-        self.attachments = list(edit.attachments)
-        self._refresh_chips()
-        prompt.focus()
+        self.load_edit(edit)
 
     # -- delete ----------------------------------------------------------------
 
