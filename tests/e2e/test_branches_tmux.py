@@ -5,7 +5,8 @@ keys sent the way a terminal sends them, from where the focus really is.
   message and send, go back to the original branch and its second version,
   quit, `--continue`: all of it as left (the last chosen path is opened).
 - Alt+P / Alt+N from the prompt (ESC p / ESC n), several keys in one call.
-- Delete a version from the conversation: d, the confirm dialog, y.
+- [ / ] and d on a highlighted reply: step its versions, delete one (the
+  confirm dialog, y); the only version of a reply is refused.
 - SIGKILL while a regenerate streams: after `--continue`, the old version
   and the new partial one are both there, the partial one settled.
 """
@@ -134,7 +135,7 @@ def test_done_when_scenario(tmp_path: Path) -> None:
         tmux.send("M-n", "M-n", "M-p", "h", "i")
         tmux.wait(lambda s: "‹ 3/4 › version" in s and "│ hi" in s, "Alt+N Alt+N Alt+P hi")
         prompt_line = next(line for line in tmux.screen().splitlines() if "│ hi" in line)
-        assert prompt_line.replace("│", "").strip() == "hi"  # no "^n" typed
+        assert prompt_line.split("│")[1].strip() == "hi"  # no "^n" typed
         doc = _wait_file(
             data, lambda d: d["messages"][-1]["text"] == versions[3], "the third version saved"
         )
@@ -154,7 +155,9 @@ def test_delete_a_version_in_a_terminal(tmp_path: Path) -> None:
         # The only version of the first reply: refused, said why.
         tmux.send("BTab", "Home", "Down", "d")
         tmux.wait(lambda s: "only one version" in s, "the refusal")
-        tmux.send("End", "d")
+        tmux.send("End", "[")
+        tmux.wait(lambda s: "‹ 1/2 › version" in s, "[ on the last reply")
+        tmux.send("]", "d")  # next version, then delete it: in one call
         tmux.wait(lambda s: "Delete version 2 of 2 of this reply?" in s, "the confirm dialog")
         tmux.send("y")
         doc = _wait_file(data, lambda d: _settled(d, 2, 2), "the version deleted")

@@ -61,6 +61,13 @@ COVERED = {
     "pane.toggle_search": "test_pane_keys_from_the_prompt",
     "pane.grow": "test_pane_keys_from_the_prompt",
     "pane.shrink": "test_pane_keys_from_the_prompt",
+    # Versions and branches: tests/e2e/test_branches_tmux.py.
+    "chat.previous_version": "test_branches_tmux.test_done_when_scenario",
+    "chat.next_version": "test_branches_tmux.test_done_when_scenario",
+    "branch.previous": "test_branches_tmux.test_done_when_scenario",
+    "branch.next": "test_branches_tmux.test_delete_a_version_in_a_terminal",
+    "branch.edit": "test_branches_tmux.test_done_when_scenario",
+    "branch.delete": "test_branches_tmux.test_delete_a_version_in_a_terminal",
 }
 
 
