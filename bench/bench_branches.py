@@ -14,6 +14,8 @@ has as many messages.
   repainted from the same index (`Conversation.repaint_from`).
 - step the last reply's version (Alt+P's action) until painted; baseline:
   the linear session repainted from its last message.
+- the tool log's reload from the new path, which follows a switch after
+  `TOOL_LOG_DELAY` (so the conversation paints first), timed on its own.
 Goals (issue 15): open <= 1 s, a branch switch <= 100 ms.
 
     .venv/bin/python bench/bench_branches.py [--repeat 9]
@@ -47,12 +49,19 @@ from bench_tree import branched, linear  # noqa: E402
 from grok_tui.chat import tree  # noqa: E402
 from grok_tui.chat.models import Session  # noqa: E402
 from grok_tui.store.files import parse_session_bytes  # noqa: E402
+from grok_tui.ui.screens.chat.branches import TOOL_LOG_DELAY  # noqa: E402
 
 
 async def timed(step: Callable[[], Awaitable[object]], pilot: Any) -> float:
     start = time.perf_counter()
     await step()
     await pilot.pause()
+    return (time.perf_counter() - start) * 1000
+
+
+def timed_sync(step: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    step()
     return (time.perf_counter() - start) * 1000
 
 
@@ -103,6 +112,13 @@ async def run(repeat: int) -> None:
         for i in range(repeat * 2):
             delta = 1 if i % 2 == 0 else -1
             switches.append(await timed(lambda d=delta: chat.step_sibling(fork_index, d), pilot))
+        log = chat._tool_log()
+        log_reload = median(
+            [
+                timed_sync(lambda: (log.clear(), log.load_messages(session.messages)))
+                for _ in range(repeat)
+            ]
+        )
         last = len(session.messages) - 1
         steps: list[float] = []
         for i in range(repeat * 2):
@@ -147,6 +163,11 @@ async def run(repeat: int) -> None:
     print(
         f"step the last reply's version (message {last + 1}): {step:.1f} ms, "
         f"linear repaint of the last message {base_step:.1f} ms, ratio {step / base_step:.2f}"
+    )
+    print(
+        f"tool log reload of the {len(tree_session.messages)}-message path (runs "
+        f"{TOOL_LOG_DELAY * 1000:.0f} ms after a switch, not in the figures above): "
+        f"{log_reload:.1f} ms"
     )
 
 

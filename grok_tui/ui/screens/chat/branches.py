@@ -17,10 +17,15 @@ say why they do nothing instead of changing what is being written to.
 
 from __future__ import annotations
 
+from textual.timer import Timer
+
 from grok_tui.chat import tree
 from grok_tui.chat.edit import Draft, EditError, begin_edit
 from grok_tui.chat.models import Message
 from grok_tui.ui.screens.chat.base import ChatScreenBase
+
+#: Seconds after a switch before the tool log follows it (see `_show_changed_path`).
+TOOL_LOG_DELAY = 0.15
 
 
 def first_difference(before: list[str], after: list[Message]) -> int:
@@ -127,6 +132,7 @@ class BranchesPart(ChatScreenBase):
         await self._show_changed_path(before, highlight=index)
         return True
 
+    _tool_log_timer: Timer | None = None
     _sibling_index: dict[str, tuple[int, int]]
     _sibling_key: tuple[int, float, int, int]
 
@@ -147,10 +153,16 @@ class BranchesPart(ChatScreenBase):
             conversation.highlighted = highlight
         self.checkpointer.save(session)
         self.refresh_status()
-        # The log of a long path takes longer than the repaint: after it.
-        self.call_after_refresh(self._reload_tool_log)
+        # The log of a long path takes longer than the repaint (about as long
+        # on a 500-message path): a moment after it, once for several quick
+        # steps through the versions.
+        timer = getattr(self, "_tool_log_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._tool_log_timer = self.set_timer(TOOL_LOG_DELAY, self._reload_tool_log)
 
     def _reload_tool_log(self) -> None:
+        self._tool_log_timer = None
         if not self.is_streaming:
             self._tool_log().load_messages(self.session.messages)
 
