@@ -27,7 +27,7 @@ def test_ids_are_stable_and_consistent() -> None:
     for bid, spec in DEFAULT_BINDINGS.items():
         assert spec.id == bid
         assert bid.count(".") >= 1 and bid == bid.lower()
-        assert spec.scope in ("app", "chat", "prompt")
+        assert spec.scope in ("app", "chat", "prompt", "conversation")
         assert check_key(spec.keys.split(",")[0]) is None
         for key in spec.keys.split(","):
             assert check_key(key) is None, (bid, key)
@@ -62,6 +62,11 @@ _LEGACY_SPECIAL = {
     "pagedown": "\x1b[6~",
     "ctrl+home": "\x1b[1;5H",
     "ctrl+end": "\x1b[1;5F",
+    "left": "\x1b[D",
+    "right": "\x1b[C",
+    "delete": "\x1b[3~",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 
@@ -74,6 +79,8 @@ def _legacy_bytes(key: str) -> str | None:
         return chr(ord(name) - 96)
     if mods == "alt" and len(name) == 1 and name.isalpha():
         return "\x1b" + name
+    if not mods and len(name) == 1 and name.isalpha():
+        return name
     return None
 
 
@@ -105,7 +112,8 @@ ONLY_WHILE = {"chat.cancel_upload": {"ctrl+c"}}
 
 def test_defaults_leave_the_prompt_editing_keys_alone() -> None:
     for bid, spec in DEFAULT_BINDINGS.items():
-        if spec.scope == "prompt":
+        # The conversation's keys act only while it has the focus, not the prompt.
+        if spec.scope in ("prompt", "conversation"):
             continue
         taken = set(spec.keys.split(",")) & TEXTAREA_KEYS - ONLY_WHILE.get(bid, set())
         assert not taken, f"{bid} takes {taken} from the prompt"
@@ -256,7 +264,7 @@ async def test_default_keys_run_their_actions() -> None:
 
 async def test_remapped_key_runs_and_old_key_does_not() -> None:
     keymap, warnings = keymap_from_config(
-        {"pane.toggle_tool_log": "f9", "app.help": "ctrl+g", "chat.new": ["alt+n"]}
+        {"pane.toggle_tool_log": "f9", "app.help": "ctrl+g", "chat.new": ["alt+j"]}
     )
     assert warnings == []
     app = KeyApp()
@@ -265,7 +273,7 @@ async def test_remapped_key_runs_and_old_key_does_not() -> None:
         app.query_one(ChatArea).focus()
         await pilot.press("f2", "f1", "question_mark", "ctrl+n")
         assert app.ran == []
-        await pilot.press("f9", "ctrl+g", "alt+n")
+        await pilot.press("f9", "ctrl+g", "alt+j")
         assert app.ran == ["tool_log", "help", "new_chat"]
 
 

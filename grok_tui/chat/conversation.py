@@ -130,26 +130,38 @@ def path_totals(session: Session) -> Usage:
 
 
 def usage_totals(messages: Iterable[Message]) -> Usage:
-    """Tokens and cost summed over the assistant replies among `messages`."""
-    total = Usage()
+    """Tokens and cost summed over the assistant replies among `messages`
+    (summed in locals: setting a pydantic field per reply cost more than the
+    sum itself on a session of a thousand replies)."""
+    sums = [0] * 7
     cost: float | None = None
+    estimated = False
     tools: dict[str, int] = {}
     for m in messages:
         u = m.usage
         if m.role != "assistant" or u is None:
             continue
-        total.input_tokens += u.input_tokens
-        total.cached_input_tokens += u.cached_input_tokens
-        total.output_tokens += u.output_tokens
-        total.reasoning_tokens += u.reasoning_tokens
-        total.total_tokens += u.total_tokens
-        total.image_input_tokens += u.image_input_tokens
-        total.num_server_side_tools_used += u.num_server_side_tools_used
+        sums[0] += u.input_tokens
+        sums[1] += u.cached_input_tokens
+        sums[2] += u.output_tokens
+        sums[3] += u.reasoning_tokens
+        sums[4] += u.total_tokens
+        sums[5] += u.image_input_tokens
+        sums[6] += u.num_server_side_tools_used
         for k, v in u.server_side_tool_calls.items():
             tools[k] = tools.get(k, 0) + v
         if u.cost_usd is not None:
             cost = (cost or 0.0) + u.cost_usd
-            total.cost_estimated = total.cost_estimated or u.cost_estimated
-    total.server_side_tool_calls = tools
-    total.cost_usd = cost
-    return total
+            estimated = estimated or u.cost_estimated
+    return Usage(
+        input_tokens=sums[0],
+        cached_input_tokens=sums[1],
+        output_tokens=sums[2],
+        reasoning_tokens=sums[3],
+        total_tokens=sums[4],
+        image_input_tokens=sums[5],
+        num_server_side_tools_used=sums[6],
+        server_side_tool_calls=tools,
+        cost_usd=cost,
+        cost_estimated=estimated,
+    )

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["app", "chat", "prompt"]
+Scope = Literal["app", "chat", "prompt", "conversation"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ def _spec(
 
 
 #: The app's bindings. Scopes: "app" (GrokApp.BINDINGS), "chat" (the chat
-#: screen), "prompt" (the prompt TextArea: these must beat its own handling).
+#: screen), "prompt" (the prompt TextArea: these must beat its own handling),
+#: "conversation" (the conversation while it has focus: they act on the
+#: highlighted message).
 DEFAULT_BINDINGS: dict[str, BindingSpec] = {
     s.id: s
     for s in (
@@ -148,6 +150,57 @@ DEFAULT_BINDINGS: dict[str, BindingSpec] = {
             "Conversation: end, follow the reply",
             show=False,
         ),
+        # Versions and branches. Alt+punctuation is not readable (Textual
+        # reports ESC , as a plain comma and ESC [ starts an escape sequence),
+        # so from the prompt they are Alt+letters.
+        _spec(
+            "chat.previous_version",
+            "alt+p",
+            "step_last_reply(-1)",
+            "chat",
+            "Last reply: previous version",
+            show=False,
+        ),
+        _spec(
+            "chat.next_version",
+            "alt+n",
+            "step_last_reply(1)",
+            "chat",
+            "Last reply: next version",
+            show=False,
+        ),
+        _spec(
+            "branch.previous",
+            "left,left_square_bracket",
+            "screen.step_branch(-1)",
+            "conversation",
+            "Highlighted message: previous version or branch",
+            show=False,
+        ),
+        _spec(
+            "branch.next",
+            "right,right_square_bracket",
+            "screen.step_branch(1)",
+            "conversation",
+            "Highlighted message: next version or branch",
+            show=False,
+        ),
+        _spec(
+            "branch.edit",
+            "e",
+            "screen.edit_highlighted",
+            "conversation",
+            "Edit the highlighted message of yours (sending forks there)",
+            show=False,
+        ),
+        _spec(
+            "branch.delete",
+            "d,delete",
+            "screen.delete_highlighted",
+            "conversation",
+            "Delete the highlighted version or branch (asks first)",
+            show=False,
+        ),
         _spec("pane.toggle_tool_log", "f2", "toggle_tool_log", "chat", "Tool log"),
         _spec("pane.toggle_search", "f3", "toggle_search", "chat", "Search"),
         # Not alt+=/alt+-: Textual reads ESC = and ESC - as macOS Option characters.
@@ -183,6 +236,8 @@ _NAMED_KEYS = frozenset(
         "minus",
         "plus",
         "underscore",
+        "left_square_bracket",
+        "right_square_bracket",
     }
     | {f"f{n}" for n in range(1, 25)}
 )
@@ -324,6 +379,8 @@ _KEY_NAMES = {
     "equals_sign": "=",
     "minus": "-",
     "plus": "+",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
     "left": "←",
     "right": "→",
     "up": "↑",
@@ -342,7 +399,8 @@ def key_label(key: str) -> str:
     if last in _KEY_NAMES:
         name = _KEY_NAMES[last]
     elif len(last) == 1:
-        name = last.upper()
+        # A plain letter is typed as is ("e"); with a modifier, shown as Alt+E.
+        name = last if not mods and last.isalpha() else last.upper()
     elif last[:1] == "f" and last[1:].isdigit():
         name = last.upper()
     else:

@@ -73,7 +73,8 @@ def consumed_key_warnings(keymap: Mapping[str, str]) -> list[str]:
     warnings: list[str] = []
     for binding_id, keys in keymap.items():
         spec = DEFAULT_BINDINGS.get(binding_id)
-        if spec is None or spec.priority:
+        # The conversation's keys act only while it (no text widget) has focus.
+        if spec is None or spec.priority or spec.scope == "conversation":
             continue
         for key in normalize_keys(keys).split(","):
             takers = [who for who, taken in widgets if key in taken]

@@ -22,6 +22,14 @@ stop the event: no binding ever sees Alt+K while a text widget has focus.
 (`Pilot.press("alt+k")` posts no character, so Pilot tests never saw it.)
 The fix: a key with a modifier other than Shift is never printable.
 
+**Two Alt keys in one terminal read type "^" and a letter.** Alt+N is ESC n;
+when the next ESC arrives before the parser's escape timeout (key repeat, a
+fast second press, `tmux send-keys M-n M-n`), `XTermParser.parse` reissues
+"ESC n" without its Alt handling, as `^` (`circumflex_accent`) and `n`, so
+the prompt got "^n" and only the second Alt+N ran. The fix: in that reissue
+(the only place the parser maps a lone ESC), the ESC is held and makes the
+next character an Alt key, as the timeout path does.
+
 **Keys of one terminal read are handled out of order.** Textual runs a
 priority binding when the App receives the key, and every other binding when
 the key has bubbled back up to the App, while a text widget handles typed
@@ -61,8 +69,12 @@ the compositor's time per frame while streaming by about half in our app."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual import events
 
 _applied = False
 
@@ -115,6 +127,32 @@ def _fix_alt_key_printable() -> bool:
 
     is_printable.__doc__ = original.__doc__
     events.Key.is_printable = property(is_printable)  # type: ignore[method-assign,assignment]
+    return True
+
+
+def _fix_alt_burst() -> bool:
+    from textual._xterm_parser import XTermParser
+
+    probe = XTermParser()
+    keys = [getattr(e, "key", None) for e in [*probe.feed("\x1bn\x1bn"), *probe.feed("")]]
+    if keys == ["alt+n", "alt+n"]:
+        return False  # fixed upstream
+    original = XTermParser._sequence_to_key_events
+
+    def sequence_to_key_events(
+        self: XTermParser, sequence: str, alt: bool = False
+    ) -> Iterable[events.Key]:
+        # A lone ESC only comes here from the reissue of an unfinished
+        # sequence cut short by the next ESC: it is the Alt of what follows.
+        if sequence == "\x1b" and not alt:
+            self._grok_pending_alt = True  # type: ignore[attr-defined]
+            return
+        if getattr(self, "_grok_pending_alt", False):
+            self._grok_pending_alt = False  # type: ignore[attr-defined]
+            alt = len(sequence) == 1 or alt
+        yield from original(self, sequence, alt)
+
+    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
     return True
 
 
@@ -329,6 +367,8 @@ def apply() -> list[str]:
         applied.append("styles-cache-inner-outer")
     if _fix_alt_key_printable():
         applied.append("alt-key-not-printable")
+    if _fix_alt_burst():
+        applied.append("alt-burst")
     if _fix_key_order():
         applied.append("key-order")
     if _fix_partial_update_renders_union():

@@ -63,6 +63,13 @@ COVERED = {
     "pane.shrink": "test_pane_keys_from_the_prompt",
     # Sent while a document uploads (the key copies otherwise).
     "chat.cancel_upload": "tests/e2e/test_upload_tmux.py::test_upload_progress_and_cancel_keys",
+    # Versions and branches: tests/e2e/test_branches_tmux.py.
+    "chat.previous_version": "test_branches_tmux.test_done_when_scenario",
+    "chat.next_version": "test_branches_tmux.test_done_when_scenario",
+    "branch.previous": "test_branches_tmux.test_done_when_scenario",
+    "branch.next": "test_branches_tmux.test_delete_a_version_in_a_terminal",
+    "branch.edit": "test_branches_tmux.test_done_when_scenario",
+    "branch.delete": "test_branches_tmux.test_delete_a_version_in_a_terminal",
 }
 
 

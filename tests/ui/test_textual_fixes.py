@@ -7,6 +7,7 @@ import gc
 import weakref
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
@@ -53,6 +54,27 @@ def test_apply_is_idempotent_and_keeps_results() -> None:
     a = StylesCache().get_inner_outer(Color(10, 20, 30), Color(0, 0, 0, 0.5))
     b = StylesCache().get_inner_outer(Color(10, 20, 30), Color(0, 0, 0, 0.5))
     assert a == b and a[1].background is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "keys"),
+    [
+        ("\x1bn\x1bn", ["alt+n", "alt+n"]),  # was: ^, n, alt+n
+        ("\x1bn\x1bn\x1bp", ["alt+n", "alt+n", "alt+p"]),
+        ("ab\x1bk\x1b[D", ["a", "b", "alt+k", "left"]),
+        ("\x1bnx", ["alt+n", "x"]),
+        ("\x1b\x1b", ["escape", "escape"]),
+        ("\x1b", ["escape"]),
+    ],
+)
+def test_alt_keys_in_one_read_stay_alt_keys(data: str, keys: list[str]) -> None:
+    """What a terminal sends for Alt+N Alt+N pressed fast (or key repeat)."""
+    from textual._xterm_parser import XTermParser
+
+    textual_fixes.apply()
+    parser = XTermParser()
+    events = [*parser.feed(data), *parser.feed("")]
+    assert [getattr(e, "key", None) for e in events] == keys
 
 
 class _Tall(Static):

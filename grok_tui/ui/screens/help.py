@@ -6,7 +6,7 @@ closes it).
 - `bindings`: binding id -> keys in force (as `keymap.effective_keys(keymap)`
   returns). None reads the app's keymap (`App.set_keymap`, which is how the
   user's `[keys]` table is applied), so remapped keys show.
-- Rows are grouped by scope (Anywhere / Chat / Prompt) in the order of
+- Rows are grouped by scope (Anywhere / Chat / Prompt / Conversation) in the order of
   `keymap.DEFAULT_BINDINGS`: keys (several joined with " / "), the binding's
   id (the name to use under `[keys]` in config.toml) and what it does.
 - Notes below cover the multiline prompt keys, the tool log and search panes,
@@ -29,7 +29,12 @@ from textual.widgets import Static
 from grok_tui.config.keymap import DEFAULT_BINDINGS, effective_keys, keys_label
 from grok_tui.sanitize import one_line
 
-GROUP_TITLES = {"app": "Anywhere", "chat": "Chat", "prompt": "Prompt"}
+GROUP_TITLES = {
+    "app": "Anywhere",
+    "chat": "Chat",
+    "prompt": "Prompt",
+    "conversation": "Conversation (Shift+Tab from the prompt gives it the focus)",
+}
 
 
 def help_rows(bindings: Mapping[str, str]) -> dict[str, list[tuple[str, str, str]]]:
@@ -59,10 +64,17 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         f"nothing changes until {keys('chat.send')} sends the edit as a new branch (the "
         "original message and its reply are kept in the session); "
         f"{keys('chat.cancel')} cancels and gives back what you had typed.",
+        f"Versions: {keys('chat.regenerate')} adds one beside the old reply (‹ 2/2 ›); "
+        f"{keys('chat.previous_version')} / {keys('chat.next_version')} step the last reply's "
+        f"versions. In the conversation, {keys('branch.previous')} / "
+        f"{keys('branch.next')} step the highlighted reply's versions or the "
+        f"highlighted message's branches, {keys('branch.edit')} edits a message of yours "
+        f"(sending forks there), {keys('branch.delete')} deletes a version or branch "
+        "(asks first). What is shown is what the next request sends.",
         f"{keys('chat.page_up')} / {keys('chat.page_down')} scroll the conversation from the "
         f"prompt; {keys('chat.scroll_top')} goes to its top, {keys('chat.follow')} to its end "
         "and follows the streaming reply again.",
-        "Tab moves the focus to the conversation: Up/Down (or k/j) highlight a message, "
+        "Shift+Tab moves the focus to the conversation: Up/Down (or k/j) highlight a message, "
         "Home/End the first/last (End follows the streaming reply again), r shows or hides "
         f"its reasoning (also {keys('chat.toggle_reasoning')} from the prompt); copy keys act "
         "on the highlighted message.",

@@ -18,10 +18,11 @@ copy and other per-message actions act on the highlighted message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
@@ -33,6 +34,7 @@ from textual.widget import Widget
 
 from grok_tui.chat.models import Message, MessageStatus
 from grok_tui.sanitize import strip_control
+from grok_tui.ui.keymap import bindings_for
 from grok_tui.ui.widgets.height_cache import size_updated_once
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
@@ -46,6 +48,10 @@ CHUNK_SIZE = 10
 #: oldest finished ones above the viewport fold back into placeholders (down
 #: to `LIVE_LIMIT - CHUNK_SIZE`), so the widget count stays bounded.
 LIVE_LIMIT = 24
+#: Messages per placeholder after a repaint from a fork (`repaint_from`): a
+#: coarse placeholder splits into `CHUNK_SIZE` ones when it is expanded, so
+#: a switch at an early fork mounts a handful of widgets, not one per ten messages.
+COARSE_CHUNK_SIZE = 100
 #: Rows of slack above/below the viewport inside which chunks are expanded.
 EXPAND_MARGIN = 4
 #: Finished replies further than this many viewport heights from the viewport
@@ -137,7 +143,7 @@ class Conversation(VerticalScroll, can_focus=True):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "highlight(-1)", "Previous message", show=False, id="conversation.prev"),
         Binding("down", "highlight(1)", "Next message", show=False, id="conversation.next"),
         Binding("k", "highlight(-1)", show=False),
@@ -145,6 +151,9 @@ class Conversation(VerticalScroll, can_focus=True):
         Binding("home", "highlight_first", show=False),
         Binding("end", "highlight_last", show=False),
         Binding("r", "toggle_reasoning", "Reasoning", show=False, id="conversation.reasoning"),
+        # Versions and branches of the highlighted message: the keymap's
+        # "conversation" scope (actions on the chat screen).
+        *bindings_for("conversation"),
         # No Esc binding here: the chat screen's Esc stops a streaming reply
         # first, else leaves the highlight and gives the prompt focus. A
         # binding here shadowed the stop once a click focused the conversation.
@@ -166,6 +175,9 @@ class Conversation(VerticalScroll, can_focus=True):
         # Set between a fold and its scroll correction: the layout is briefly
         # shifted, and expanding chunks from it would undo the fold.
         self._hold_expand = False
+        #: `(n, m)` of a message among its siblings (versions, branches), for
+        #: the "‹ n/m ›" of its header; set by the chat screen from the session tree.
+        self.position_of: Callable[[Message], tuple[int, int] | None] | None = None
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -207,7 +219,8 @@ class Conversation(VerticalScroll, can_focus=True):
 
     def _new_view(self, index: int) -> MessageView:
         message = self._messages[index]
-        view = MessageView(message, index=index)
+        position = self.position_of(message) if self.position_of is not None else None
+        view = MessageView(message, index=index, position=position)
         self._views[message.id] = view
         return view
 
@@ -250,6 +263,52 @@ class Conversation(VerticalScroll, can_focus=True):
             await self.mount(Welcome())
         if self.highlighted is not None and self.highlighted >= count:
             self.highlighted = None
+
+    async def repaint_from(self, start: int, *, at_fork: bool = False) -> None:
+        """The session list changed from index `start` on (another version or
+        branch chosen, one deleted): replace what is shown from there and keep
+        everything above. The last messages, as many as fill the viewport (by
+        the estimated height, at most `LIVE_WINDOW`), become views, the rest
+        placeholders (expanded when scrolled to); with `at_fork` (the reader
+        is looking at the fork, e.g. a highlighted message), the first ones
+        from `start` instead."""
+        await self.truncate(start)
+        n = len(self._messages)
+        if start >= n:
+            return
+        welcome = list(self.query_children(Welcome))
+        if welcome:
+            await self.remove_children(welcome)
+        width = self.content_size.width or (self.app.size.width - 4)
+        # Views for what fills the viewport (estimated), placeholders elsewhere:
+        # a switch at an early fork repaints hundreds of messages.
+        need = (self.scrollable_content_region.height or self.app.size.height) + EXPAND_MARGIN
+        count, rows = 0, 0
+        order = range(start, n) if at_fork else range(n - 1, start - 1, -1)
+        for i in order:
+            if count >= LIVE_WINDOW or (rows >= need and count >= 2):
+                break
+            rows += _estimate_rows(self._messages[i], width - 2)
+            count += 1
+        live = range(start, start + count) if at_fork else range(n - count, n)
+        widgets: list[Widget] = self._chunks(start, live.start, width, COARSE_CHUNK_SIZE)
+        widgets.extend(self._new_view(i) for i in live)
+        widgets.extend(self._chunks(live.stop, n, width, COARSE_CHUNK_SIZE))
+        await self.mount_all(widgets)
+
+    def _chunks(self, start: int, stop: int, width: int, size: int) -> list[Widget]:
+        """Placeholders for messages `start` to `stop`, `size` messages each."""
+        return [
+            ArchiveChunk(i, self._messages[i : min(i + size, stop)], width)
+            for i in range(start, stop, size)
+        ]
+
+    def refresh_positions(self) -> None:
+        """Recompute the "‹ n/m ›" of the mounted views (after a delete)."""
+        if self.position_of is None:
+            return
+        for view in self._views.values():
+            view.set_position(self.position_of(view.message))
 
     def view_for(self, message: Message) -> MessageView | None:
         """The view of `message`; if it sits in a placeholder, the placeholder
@@ -331,6 +390,14 @@ class Conversation(VerticalScroll, can_focus=True):
         if not chunk.is_attached or chunk.has_class("-expanding"):
             return []
         chunk.add_class("-expanding")
+        if len(chunk.messages) > CHUNK_SIZE:
+            # A coarse placeholder: split into fine ones (their estimated
+            # heights add up to its own, so nothing moves); the one in view
+            # is expanded on the next pass.
+            width = chunk._width
+            parts = self._chunks(chunk.start, chunk.stop, width, CHUNK_SIZE)
+            self.call_after_refresh(self._schedule_expand)
+            return [self.mount_all(parts, before=chunk), chunk.remove()]
         region = chunk.virtual_region
         old_height = region.height
         # The chunk starts above the viewport: its growth would push the text down.
@@ -444,14 +511,16 @@ class Conversation(VerticalScroll, can_focus=True):
         return folded
 
     async def ensure_view(self, index: int) -> MessageView | None:
-        """The view of message `index`, expanding its placeholder if needed."""
-        view = self.view_at(index)
-        if view is not None:
-            return view
-        for chunk in self.query_children(ArchiveChunk):
-            if chunk.start <= index < chunk.stop:
-                await self.expand_chunk(chunk, keep_position=False)
-                break
+        """The view of message `index`, expanding its placeholder if needed
+        (a coarse one is split first, then the part holding it expanded)."""
+        for _ in range(2):
+            view = self.view_at(index)
+            if view is not None:
+                return view
+            for chunk in self.query_children(ArchiveChunk):
+                if chunk.start <= index < chunk.stop:
+                    await self.expand_chunk(chunk, keep_position=False)
+                    break
         return self.view_at(index)
 
     # -- highlight ---------------------------------------------------------

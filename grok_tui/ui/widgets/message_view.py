@@ -194,11 +194,16 @@ class MessageView(Vertical):
             super().__init__()
             self.view = view
 
-    def __init__(self, message: Message, *, index: int) -> None:
+    def __init__(
+        self, message: Message, *, index: int, position: tuple[int, int] | None = None
+    ) -> None:
         role_class = "-user" if message.role == "user" else "-assistant"
         super().__init__(classes=role_class)
         self.message = message
         self.index = index
+        #: `(n, m)`: this reply is version n of m, or this message of yours is
+        #: branch n of m (shown "‹ n/m ›" in the header); None when it is the only one.
+        self.position = position if position is not None and position[1] > 1 else None
         self.reasoning_expanded = False
         self.live_reasoning_seconds: float | None = None
         self._meta_timer_pending = False
@@ -281,6 +286,14 @@ class MessageView(Vertical):
         self._apply_meta()
         return True
 
+    def set_position(self, position: tuple[int, int] | None) -> None:
+        """Show "‹ n/m ›" (None or m = 1: nothing)."""
+        position = position if position is not None and position[1] > 1 else None
+        if position != self.position:
+            self.position = position
+            if self.is_mounted:
+                self.query_one(".msg-header", Static).update(self._header())
+
     def source_text(self) -> str:
         """The message as the user would copy it (Markdown source for replies)."""
         return self.message.text
@@ -299,8 +312,13 @@ class MessageView(Vertical):
 
     def _header(self) -> Content:
         msg = self.message
+        branch: list[Content | str | tuple[str, Style | str]] = []
+        if self.position is not None:
+            n, m = self.position
+            kind = "branch" if msg.role == "user" else "version"
+            branch = ["  ", (f"‹ {n}/{m} ›", "bold"), (f" {kind}", "dim")]
         if msg.role == "user":
-            return Content.assemble(("You", "bold"))
+            return Content.assemble(("You", "bold"), *branch)
         model = one_line(msg.model or "", 60)
         parts: list[Content | str | tuple[str, Style | str]] = [("Grok", "bold")]
         if model:
@@ -312,7 +330,7 @@ class MessageView(Vertical):
             parts.append(("  ■ stopped", "italic"))
         elif status == MessageStatus.FAILED:
             parts.append(("  ✖ failed", "bold"))
-        return Content.assemble(*parts)
+        return Content.assemble(*parts, *branch)
 
     def _apply_meta(self) -> None:
         if not self.is_mounted:

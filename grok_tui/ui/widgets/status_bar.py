@@ -19,9 +19,12 @@ Public API:
   `retrying`/`failed`. `seconds`: for `thinking`, seconds thought so far (the
   bar then counts up once a second by itself); for `retrying`, the delay (the
   bar counts down). A 1 s timer runs only in those two states.
-- `set_totals(usage) -> None` — the session's summed usage (a
+- `set_totals(usage, *, shown=None) -> None` — the session's summed usage (a
   `chat.models.Usage`, or anything with `total_tokens`, `input_tokens`,
-  `output_tokens`, `reasoning_tokens`, `cost_usd`), or None to hide.
+  `output_tokens`, `reasoning_tokens`, `cost_usd`), or None to hide: what was
+  paid for, every reply version and branch included. `shown`: the chosen
+  path's share, added as `shown $0.05` (or `shown 1.2k tok` without a cost)
+  when it differs from the total.
 - `set_demo(on: bool) -> None`
 - `mark_server_alive(at: float | None = None) -> None` — the server showed
   it is alive without sending content (an `api.events.KeepAlive`); `at` is a
@@ -170,16 +173,18 @@ class StatusBar(Widget):
         self._update_timer()
         self.refresh()
 
-    def set_totals(self, usage: UsageLike | None) -> None:
+    def set_totals(self, usage: UsageLike | None, *, shown: UsageLike | None = None) -> None:
         if usage is None:
             self._tokens = self._cost = None
         else:
             self._tokens = f"{format_tokens(total_tokens(usage))} tok"
-            self._cost = (
-                format_cost(usage.cost_usd, estimated=getattr(usage, "cost_estimated", False))
-                if usage.cost_usd is not None
-                else None
-            )
+            self._cost = _cost_text(usage)
+            if shown is not None and total_tokens(shown) != total_tokens(usage):
+                shown_cost = _cost_text(shown)
+                if self._cost is not None and shown_cost is not None:
+                    self._cost += f" · shown {shown_cost}"
+                else:
+                    self._tokens += f" · shown {format_tokens(total_tokens(shown))} tok"
         self.refresh()
 
     def set_demo(self, on: bool) -> None:
@@ -296,6 +301,12 @@ class StatusBar(Widget):
             if head in ("web", "X", "code", "mcp", "docs"):
                 words.append(head)
         return "+".join(words) if words else self._search
+
+
+def _cost_text(usage: UsageLike) -> str | None:
+    if usage.cost_usd is None:
+        return None
+    return format_cost(usage.cost_usd, estimated=getattr(usage, "cost_estimated", False))
 
 
 def _cut(text: str, limit: int) -> str:

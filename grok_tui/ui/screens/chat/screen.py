@@ -1,7 +1,8 @@
 """The chat screen: conversation, side pane, prompt, status bar.
 
 Its parts: `base` (state, the `TurnController`, status, notices), `turns`
-(send, regenerate, edit; the stream worker), `stream` (`ChatTurnView`), `dialogs` (pickers and editors),
+(send, regenerate, edit; the stream worker), `stream` (`ChatTurnView`),
+`branches` (reply versions and branches: step, edit, delete), `dialogs` (pickers and editors),
 `side_pane` (tool log and search form layout).
 """
 
@@ -22,6 +23,7 @@ from grok_tui.chat import conversation as conv
 from grok_tui.chat.models import Session
 from grok_tui.ui.checkpointer import Checkpointer
 from grok_tui.ui.keymap import bindings_for
+from grok_tui.ui.screens.chat.branches import BranchesPart
 from grok_tui.ui.screens.chat.dialogs import DialogsPart
 from grok_tui.ui.screens.chat.side_pane import SidePanePart
 from grok_tui.ui.screens.chat.turns import TurnsPart
@@ -33,7 +35,7 @@ from grok_tui.ui.widgets.side_pane import SidePane
 from grok_tui.ui.widgets.status_bar import StatusBar
 
 
-class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
+class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
     """The main screen."""
 
     # chat.tcss is loaded by the app (GrokApp.CSS_PATH): the app's default
@@ -81,6 +83,7 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart):
         self.refresh_backend_banner()
         # App-wide changes arrive as Signals (immediate: drawn before the next key).
         self.grok.backend_changed.subscribe(self, self._on_backend_changed, immediate=True)
+        self.conversation.position_of = self.position_of
         await self.conversation.load(self.session.messages)
         self.refresh_status()
         # The log of a long session costs a few hundred ms to build: after

@@ -171,6 +171,11 @@ class TurnsPart(ChatScreenBase):
         except EditError as exc:
             self._notify(str(exc).capitalize() + ".", severity="warning")
             return
+        self.load_edit(edit)
+
+    def load_edit(self, edit: PendingEdit) -> None:
+        """Show a pending edit: the banner, its text and attachments in the prompt."""
+        prompt = self.prompt
         self._show_edit(edit)
         prompt.set_text(edit.text)
         self.attachments = list(edit.attachments)
