@@ -97,7 +97,7 @@ def spawn(code: str, args: list[str], env: dict[str, str]) -> dict[str, float]:
 
 
 def make_session(n: int) -> dict[str, object]:
-    from grok_tui.chat.models import Message, Session, Usage
+    from grok_tui.chat.session import Message, Session, Usage
     from grok_tui.fake.textgen import markdown_answer
 
     msgs: list[Message] = []

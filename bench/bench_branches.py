@@ -47,7 +47,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from bench_tree import branched, linear  # noqa: E402
 
 from grok_tui.chat import tree  # noqa: E402
-from grok_tui.chat.models import Session  # noqa: E402
+from grok_tui.chat.session import Session  # noqa: E402
 from grok_tui.store.files import parse_session_bytes  # noqa: E402
 from grok_tui.ui.screens.chat.branches import TOOL_LOG_DELAY  # noqa: E402
 

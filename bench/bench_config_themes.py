@@ -23,7 +23,7 @@ BASELINE = "import textual.app, grok_tui.chat.search"
 THEMES = (
     "import textual.app, grok_tui.chat.search\n"
     "from grok_tui.config import load_settings, ensure_config_file\n"
-    "from grok_tui.ui.themes import load_themes\n"
+    "from grok_tui.ui.theme_files import load_themes\n"
     "ensure_config_file(); load_settings(); load_themes(None)"
 )
 
@@ -64,7 +64,7 @@ def in_process(env: dict[str, str]) -> None:
     import tomllib
 
     from grok_tui.config import CONFIG_TEMPLATE, ensure_config_file, load_settings
-    from grok_tui.ui.themes import load_themes
+    from grok_tui.ui.theme_files import load_themes
 
     ensure_config_file()
 

@@ -35,9 +35,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from grok_tui.api.chat_request import ChatRequest, InputMessage  # noqa: E402
 from grok_tui.api.client import RetryPolicy, XAIClient  # noqa: E402
 from grok_tui.api.events import Completed, KeepAlive  # noqa: E402
-from grok_tui.api.request import ChatRequest, InputMessage  # noqa: E402
 from grok_tui.api.sse import aiter_frames  # noqa: E402
 from grok_tui.api.wire import chat_body, responses_body  # noqa: E402
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI  # noqa: E402

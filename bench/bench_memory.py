@@ -64,7 +64,7 @@ async def run_turns(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     from textual import events
 
     from grok_tui.api.client import XAIClient
-    from grok_tui.chat.models import MessageStatus
+    from grok_tui.chat.session import MessageStatus
     from grok_tui.config import Settings
     from grok_tui.store import SessionStore
     from grok_tui.ui.app import GrokApp

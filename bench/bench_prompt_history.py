@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grok_tui.store.files import atomic_write  # noqa: E402
-from grok_tui.store.prompt_history import PromptHistory, encode_entry  # noqa: E402
-from grok_tui.ui.widgets.prompt_input import PromptHistory as Walker  # noqa: E402
+from grok_tui.store.prompt_history import PromptHistoryFile, encode_entry  # noqa: E402
+from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker as Walker  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 LIMIT = 1000
@@ -76,15 +76,17 @@ def main() -> None:
         load: dict[str, list[float]] = {"read+splitlines": [], "load()": [], "load()+seed()": []}
         for _ in range(RUNS):
             load["read+splitlines"].append(timed(lambda: path.read_bytes().splitlines()))
-            load["load()"].append(timed(lambda: PromptHistory(path, limit=LIMIT).load()))
+            load["load()"].append(timed(lambda: PromptHistoryFile(path, limit=LIMIT).load()))
             load["load()+seed()"].append(
-                timed(lambda: Walker().seed(PromptHistory(path, limit=LIMIT).load(), limit=LIMIT))
+                timed(
+                    lambda: Walker().seed(PromptHistoryFile(path, limit=LIMIT).load(), limit=LIMIT)
+                )
             )
         report("start-up, on the event loop:", load)
 
         # Appends to a file below the compaction threshold (never compacts here).
         apath = Path(tmp) / "append.jsonl"
-        h = PromptHistory(apath, limit=10**6, secrets=[KEY])
+        h = PromptHistoryFile(apath, limit=10**6, secrets=[KEY])
         h.load()
         line = encode_entry(texts[1])
         raw = Path(tmp) / "raw.jsonl"
@@ -107,12 +109,12 @@ def main() -> None:
         for i in range(RUNS):
             compact["atomic_write(kept)"].append(timed(lambda: atomic_write(cpath, kept)))
             path.write_bytes(b"".join(encode_entry(t) for t in texts))
-            c = PromptHistory(path, limit=LIMIT)
+            c = PromptHistoryFile(path, limit=LIMIT)
             c.load()
             compact["compacting append()"].append(timed(lambda: c.append(f"new {i}")))
             assert len(path.read_bytes().splitlines()) == LIMIT
         report("the append that compacts (once per ~limit appends, in a thread):", compact)
-        print(json.dumps({"entries_loaded": len(PromptHistory(path, limit=LIMIT).load())}))
+        print(json.dumps({"entries_loaded": len(PromptHistoryFile(path, limit=LIMIT).load())}))
 
         # Up with typed text that matches nothing scans the whole walker.
         walk: dict[str, list[float]] = {"Up, empty prompt": [], "Up, prefix miss": []}
@@ -131,7 +133,7 @@ def main() -> None:
         for _ in range(max(3, RUNS // 3)):
             bigload["read+splitlines"].append(timed(lambda: big.read_bytes().splitlines()))
             bigload["load() (in a thread)"].append(
-                timed(lambda: PromptHistory(big, limit=10_000).load())
+                timed(lambda: PromptHistoryFile(big, limit=10_000).load())
             )
         report(f"history_size 10000, file {big.stat().st_size // 1024} KiB:", bigload)
 

@@ -336,9 +336,9 @@ async def run_app_case(tokens: int, rate: float | None) -> Result:
     os.environ.pop("XAI_API_KEY", None)
 
     from grok_tui.api.client import RetryPolicy, XAIClient
+    from grok_tui.backend import Backend
     from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
     from grok_tui.ui.app import GrokApp
-    from grok_tui.ui.backend import Backend
 
     key = "xai-bench-key-0123456789abcdef"
 

@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from grok_tui.api.client import RetryPolicy, XAIClient  # noqa: E402
 from grok_tui.chat import conversation as conv  # noqa: E402
-from grok_tui.chat.models import Session  # noqa: E402
 from grok_tui.chat.pricing import ModelCatalog  # noqa: E402
-from grok_tui.chat.request import RequestOptions  # noqa: E402
+from grok_tui.chat.request_builder import RequestOptions  # noqa: E402
 from grok_tui.chat.sending import TurnSender  # noqa: E402
+from grok_tui.chat.session import Session  # noqa: E402
 from grok_tui.chat.turn import TurnRecorder  # noqa: E402
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI  # noqa: E402
 

@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from grok_tui.chat.models import SCHEMA_VERSION, Session  # noqa: E402
+from grok_tui.chat.session import SCHEMA_VERSION, Session  # noqa: E402
 from grok_tui.store import SessionStore  # noqa: E402
 
 COMMON = (

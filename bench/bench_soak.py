@@ -140,7 +140,7 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
     from textual import events
 
     from grok_tui.api.client import RetryPolicy, XAIClient
-    from grok_tui.chat.models import MessageStatus
+    from grok_tui.chat.session import MessageStatus
     from grok_tui.config import Settings
     from grok_tui.store import SessionStore
     from grok_tui.ui.app import GrokApp
@@ -236,7 +236,7 @@ async def soak(args: argparse.Namespace, tmp: Path) -> Results:
 
 
 def check_on_disk(data: Path, session: object, turns: list[Turn]) -> None:
-    from grok_tui.chat.models import MessageStatus
+    from grok_tui.chat.session import MessageStatus
     from grok_tui.store import SessionStore
 
     with SessionStore(data) as fresh:

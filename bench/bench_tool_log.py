@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from textual.app import App, ComposeResult  # noqa: E402
 
 from grok_tui.api import events as ev  # noqa: E402
-from grok_tui.chat.models import Message  # noqa: E402
+from grok_tui.chat.session import Message  # noqa: E402
 from grok_tui.chat.turn import TurnRecorder  # noqa: E402
-from grok_tui.ui.themes import theme_variable_defaults  # noqa: E402
+from grok_tui.ui.theme_files import theme_variable_defaults  # noqa: E402
 from grok_tui.ui.widgets.tool_log import ToolLog  # noqa: E402
 
 ARGS = '{"query":"xAI Grok 4.1 Fast news","num_results":5}'

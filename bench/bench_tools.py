@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grok_tui.api import events as ev  # noqa: E402
-from grok_tui.chat.models import Message  # noqa: E402
+from grok_tui.chat.session import Message  # noqa: E402
 from grok_tui.chat.turn import TurnRecorder  # noqa: E402
 from grok_tui.ui.widgets.tool_log import ToolLog  # noqa: E402
 

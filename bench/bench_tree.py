@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from grok_tui.chat import conversation as conv  # noqa: E402
 from grok_tui.chat import tree  # noqa: E402
-from grok_tui.chat.models import MessageStatus, Session, Usage  # noqa: E402
+from grok_tui.chat.session import MessageStatus, Session, Usage  # noqa: E402
 from grok_tui.store.files import parse_session_bytes  # noqa: E402
 
 TURNS = 250

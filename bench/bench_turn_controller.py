@@ -31,11 +31,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grok_tui.api import events as ev  # noqa: E402
-from grok_tui.api.request import ChatRequest  # noqa: E402
+from grok_tui.api.chat_request import ChatRequest  # noqa: E402
 from grok_tui.chat import conversation as conv  # noqa: E402
-from grok_tui.chat.models import Attachment, Message, Session  # noqa: E402
 from grok_tui.chat.phase import TurnPhase  # noqa: E402
-from grok_tui.chat.request import build_request  # noqa: E402
+from grok_tui.chat.request_builder import build_request  # noqa: E402
+from grok_tui.chat.session import Attachment, Message, Session  # noqa: E402
 from grok_tui.chat.turn import TurnRecorder  # noqa: E402
 from grok_tui.chat.turn_controller import (  # noqa: E402
     CHECKPOINT_INTERVAL,

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from grok_tui.api.chat_request import ApiKind, ChatRequest, ImagePart, InputMessage
 from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
 from grok_tui.api.endpoint import DEFAULT_BASE_URL
 from grok_tui.api.events import (
@@ -46,7 +47,6 @@ from grok_tui.api.events import (
     event_to_dict,
     unhandled_event,
 )
-from grok_tui.api.request import ApiKind, ChatRequest, ImagePart, InputMessage
 from grok_tui.ask_checks import UsageProblem, estimate_for, preflight_notes
 from grok_tui.chat.tool_arguments import summarize_arguments
 from grok_tui.exit_codes import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
@@ -137,7 +137,7 @@ def search_settings_from_flags(args: argparse.Namespace) -> Any:
 def search_tools_for(settings: Any, tool_config: Any = None) -> tuple[Any, ...]:
     """The tools of the request: search, code execution, MCP, collections.
     Raises UsageProblem for an `--mcp` label config.toml does not define."""
-    from grok_tui.chat.request import search_tools, server_tools
+    from grok_tui.chat.request_builder import search_tools, server_tools
 
     for label in settings.tools.mcp:
         if tool_config is None or tool_config.server(label) is None:
@@ -515,8 +515,8 @@ async def _upload(client: XAIClient, plan: AskPlan, printer: Printer) -> ChatReq
     None (the reason printed) when an upload failed."""
     import dataclasses
 
+    from grok_tui.api.chat_request import FilePart
     from grok_tui.api.errors import XAIError
-    from grok_tui.api.request import FilePart
     from grok_tui.chat.attachments import AttachmentError
     from grok_tui.chat.documents import read_document
 

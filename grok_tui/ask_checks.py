@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from grok_tui.api.chat_request import ApiKind
 from grok_tui.api.events import Usage
-from grok_tui.api.request import ApiKind
 
 
 class UsageProblem(Exception):

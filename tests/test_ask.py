@@ -467,7 +467,7 @@ def test_tool_lines_and_json_mode_errors(server: FakeServer, env: dict[str, str]
 
 def test_summarize_arguments() -> None:
     """`ask` and the tool log share one summary (grok_tui.chat.tool_arguments)."""
-    from grok_tui.ui.format import summarize_arguments as tool_log_summary
+    from grok_tui.chat.formatting import summarize_arguments as tool_log_summary
 
     assert tool_log_summary is summarize_arguments
     query = '{"query":"from:xai grok","limit":20}'

@@ -81,7 +81,7 @@ async def test_fake_files_api_and_input_file_validation(server: FakeServer, tmp_
             await client.upload_file("big.pdf", PDF, "application/pdf")
         assert err.value.status == 413 and "48 MB" in err.value.message
         assert "Attach a smaller file" in err.value.user_message()
-        from grok_tui.api.request import ChatRequest, FilePart, InputMessage
+        from grok_tui.api.chat_request import ChatRequest, FilePart, InputMessage
 
         for file_id, ok in ((info["id"], True), ("file_nope", False)):
             request = ChatRequest(

@@ -15,7 +15,7 @@ from grok_tui.config.keymap import (
     keymap_from_config,
     normalize_keys,
 )
-from grok_tui.ui.keymap import binding, bindings_for
+from grok_tui.ui.bindings import binding, bindings_for
 
 #: Keys the prompt (TextArea) binds itself; our defaults must not take them.
 TEXTAREA_KEYS = {
@@ -278,7 +278,7 @@ async def test_remapped_key_runs_and_old_key_does_not() -> None:
 
 
 def test_a_remap_onto_a_key_a_text_widget_takes_is_reported() -> None:
-    from grok_tui.ui.keymap import consumed_key_warnings
+    from grok_tui.ui.bindings import consumed_key_warnings
 
     warnings = consumed_key_warnings(
         {

@@ -41,6 +41,7 @@ from typing import Any
 import httpx
 
 from grok_tui import __version__
+from grok_tui.api.chat_request import ApiKind, ChatRequest
 from grok_tui.api.decode_chat import ChatDecoder
 from grok_tui.api.decode_responses import ResponsesDecoder
 from grok_tui.api.endpoint import DEFAULT_BASE_URL, mask_key, redact_key
@@ -55,8 +56,7 @@ from grok_tui.api.errors import (
     error_from_response,
 )
 from grok_tui.api.events import DebugEvent, Failed, Retrying, StreamEvent
-from grok_tui.api.models import ModelInfo, parse_model_list
-from grok_tui.api.request import ApiKind, ChatRequest
+from grok_tui.api.model_list import ModelInfo, parse_model_list
 from grok_tui.api.secrets import redact_event, request_secrets
 from grok_tui.api.sse import (
     Clock,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+from grok_tui.api.chat_request import ChatRequest, McpTool
 from grok_tui.api.endpoint import mask_key
 from grok_tui.api.errors import XAIError
 from grok_tui.api.events import (
@@ -24,7 +25,6 @@ from grok_tui.api.events import (
     ToolCallStarted,
     ToolCallUpdated,
 )
-from grok_tui.api.request import ChatRequest, McpTool
 
 #: The shortest token scrubbed (shorter values would mask ordinary words).
 MIN_SECRET = 6

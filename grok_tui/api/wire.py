@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grok_tui.api.request import (
+from grok_tui.api.chat_request import (
     ChatRequest,
     CodeInterpreterTool,
     FileSearchTool,

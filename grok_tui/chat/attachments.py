@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from grok_tui.api.request import ImagePart
+from grok_tui.api.chat_request import ImagePart
 from grok_tui.byte_size import format_size
 from grok_tui.chat.attached_files import AttachmentError, read_attached
-from grok_tui.chat.models import Attachment
+from grok_tui.chat.session import Attachment
 from grok_tui.sanitize import one_line, strip_control
 
 #: How much of a refused URL a refusal sentence repeats.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from grok_tui.chat import tree
-from grok_tui.chat.models import (
+from grok_tui.chat.session import (
     Attachment,
     Message,
     MessageError,

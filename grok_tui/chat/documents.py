@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from grok_tui.chat.attached_files import AttachmentError, read_attached
-from grok_tui.chat.models import Attachment
+from grok_tui.chat.session import Attachment
 from grok_tui.sanitize import strip_control
 
 #: The largest document uploaded (the Files API's documented limit is 48 MB).

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from grok_tui.chat import tree
 from grok_tui.chat.conversation import last_user_index, touch
-from grok_tui.chat.models import Attachment, Message, Session
+from grok_tui.chat.session import Attachment, Message, Session
 
 
 class EditError(LookupError):

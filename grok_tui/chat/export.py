@@ -10,8 +10,8 @@ import datetime as dt
 
 from grok_tui.chat import tree
 from grok_tui.chat.conversation import path_totals, session_totals
-from grok_tui.chat.models import Message, MessageStatus, Session, Usage
 from grok_tui.chat.pricing import tool_fees
+from grok_tui.chat.session import Message, MessageStatus, Session, Usage
 from grok_tui.sanitize import one_line, strip_control
 
 _ROLE_NAMES = {"user": "You", "assistant": "Grok", "system": "System"}

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from grok_tui.api.request import ApiKind
+from grok_tui.api.chat_request import ApiKind
 from grok_tui.chat.pricing import ModelCatalog
 from grok_tui.chat.search import SearchSettings, reasoning_efforts_for
 from grok_tui.sanitize import one_line

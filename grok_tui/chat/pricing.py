@@ -2,7 +2,7 @@
 
 Two sources, best first:
 
-* the server's model list (`GET /v1/language-models`, `grok_tui.api.models.ModelInfo`)
+* the server's model list (`GET /v1/language-models`, `grok_tui.api.model_list.ModelInfo`)
   when the front end has it (`ModelCatalog`);
 * the documented prices of xai-wire.md §7.2 (`DOCUMENTED`), so a reply of a
   known model gets an estimate even before the list was fetched.
@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from grok_tui.api.models import ModelInfo
-from grok_tui.chat.models import Usage
+from grok_tui.api.model_list import ModelInfo
+from grok_tui.chat.session import Usage
 
 #: USD per billable call of each server-side tool kind (ToolKind values), 2026 docs.
 TOOL_CALL_PRICES: dict[str, float] = {

@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from grok_tui.api.chat_request import ApiKind, ChatRequest
 from grok_tui.api.errors import NotFoundError
 from grok_tui.api.events import DebugEvent, Failed, StreamEvent
-from grok_tui.api.request import ApiKind, ChatRequest
-from grok_tui.chat.models import Attachment, Message, Session
 from grok_tui.chat.preflight import TurnCheck, check_turn, preflight
 from grok_tui.chat.pricing import ModelCatalog
-from grok_tui.chat.request import RequestOptions, build_request
+from grok_tui.chat.request_builder import RequestOptions, build_request
+from grok_tui.chat.session import Attachment, Message, Session
 from grok_tui.chat.tools import ToolConfig
 
 #: The note on a turn that had to resend the whole history.

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from grok_tui.chat.models import Attachment, Message, MessageStatus, Session, now
+from grok_tui.chat.session import Attachment, Message, MessageStatus, Session, now
 
 #: The `Session.chosen` key of the first messages (whose parent is None).
 ROOT = ""

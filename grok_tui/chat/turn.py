@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from grok_tui.api import events as ev
 from grok_tui.api.errors import RequestCancelled
-from grok_tui.chat.models import (
+from grok_tui.chat.session import (
     Citation,
     FileResult,
     Message,

@@ -25,14 +25,14 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from grok_tui.api import events as ev
+from grok_tui.api.chat_request import ChatRequest
 from grok_tui.api.errors import ProtocolError, XAIError
-from grok_tui.api.request import ChatRequest
 from grok_tui.chat import conversation as conv
 from grok_tui.chat import tree
 from grok_tui.chat.attachments import AttachmentError
 from grok_tui.chat.edit import PendingEdit
-from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.phase import TurnPhase
+from grok_tui.chat.session import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.chat.turn_types import (
     Refusal,

@@ -15,11 +15,11 @@ from enum import StrEnum
 from typing import Protocol
 
 from grok_tui.api import events as ev
+from grok_tui.api.chat_request import ChatRequest
 from grok_tui.api.errors import XAIError
-from grok_tui.api.request import ChatRequest
 from grok_tui.chat.edit import PendingEdit
-from grok_tui.chat.models import Attachment, Message
 from grok_tui.chat.phase import TurnPhase
+from grok_tui.chat.session import Attachment, Message
 
 
 class TurnOutcome(StrEnum):

@@ -34,7 +34,7 @@ from grok_tui.api.errors import XAIError
 from grok_tui.api.upload import UploadProgress
 from grok_tui.chat.attached_files import AttachmentError
 from grok_tui.chat.documents import read_document
-from grok_tui.chat.models import Attachment
+from grok_tui.chat.session import Attachment
 from grok_tui.sanitize import one_line
 
 #: Seconds a cancelled upload whose bytes all went out waits for the answer

@@ -2,7 +2,7 @@
 
 `DEFAULT_BINDINGS` is the table: binding id -> default keys, the action the
 binding runs, where it lives (`scope`), a description and whether the footer
-shows it. `grok_tui.ui.keymap` turns them into Textual `Binding`s for the widgets'
+shows it. `grok_tui.ui.bindings` turns them into Textual `Binding`s for the widgets'
 `BINDINGS`; the app applies the user's `[keys]` table with
 `App.set_keymap(settings.keys)`, which Textual matches by binding id.
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from grok_tui.fake import textgen
 from grok_tui.fake.catalog import cost_ticks
-from grok_tui.fake.request import ParsedRequest
+from grok_tui.fake.parsed_request import ParsedRequest
 from grok_tui.fake.responses_api import Plan, Settings, usage_counts
 from grok_tui.fake.wire import DROP, BodyItem, Pause, sse_data
 

@@ -33,7 +33,7 @@ from grok_tui.fake.files_api import (
     parse_multipart,
     upload_plan,
 )
-from grok_tui.fake.request import ApiKind, ParsedRequest, _parts_text, parse
+from grok_tui.fake.parsed_request import ApiKind, ParsedRequest, _parts_text, parse
 from grok_tui.fake.responses_api import (
     Plan,
     ResponsesWriter,

@@ -14,7 +14,7 @@ from typing import Any
 
 from grok_tui.fake import textgen
 from grok_tui.fake.catalog import ModelEntry, cost_ticks
-from grok_tui.fake.request import ParsedRequest
+from grok_tui.fake.parsed_request import ParsedRequest
 from grok_tui.fake.state import encrypted_blob
 from grok_tui.fake.wire import DROP, BodyItem, Pause, dumps, sse_data
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from grok_tui.fake import textgen
 from grok_tui.fake.catalog import SEARCH_CALL_TICKS
-from grok_tui.fake.request import ParsedRequest
+from grok_tui.fake.parsed_request import ParsedRequest
 from grok_tui.fake.responses_api import Plan, ResponsesWriter
 from grok_tui.fake.wire import BodyItem, dumps
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.store.files import atomic_write
 from grok_tui.store.layout import StoreLayout
 

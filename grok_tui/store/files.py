@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.sanitize import fix_surrogates_deep
 from grok_tui.store.errors import DamagedSessionError
 from grok_tui.store.migrations import migrate

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from grok_tui.chat.conversation import session_totals
-from grok_tui.chat.models import Session, clamp_timestamp
+from grok_tui.chat.session import Session, clamp_timestamp
 from grok_tui.sanitize import one_line
 from grok_tui.store.branch_hits import leaf_count, searched_text
 from grok_tui.store.files import TMP_SUFFIX, parse_document, unlink_quietly

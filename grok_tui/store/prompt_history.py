@@ -1,6 +1,6 @@
 """The prompts the user sent, kept on disk so ↑ recalls them after a restart.
 
-`PromptHistory(path, limit=1000)` keeps one JSON string per line (JSONL), so
+`PromptHistoryFile(path, limit=1000)` keeps one JSON string per line (JSONL), so
 multi-line and any Unicode prompt round-trips. The file is created with mode
 0600 (prompts are private). Rules:
 
@@ -93,7 +93,7 @@ def _why(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-class PromptHistory:
+class PromptHistoryFile:
     """The prompt history file. Safe to share between threads; several
     processes may append to the same file at once."""
 
@@ -109,7 +109,7 @@ class PromptHistory:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"PromptHistory({str(self.path)!r}, limit={self.limit})"
+        return f"PromptHistoryFile({str(self.path)!r}, limit={self.limit})"
 
     @property
     def enabled(self) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 
 #: Newest first, by title, or dearest first (sessions without a known cost last).
 SortKey = Literal["updated", "title", "cost"]

@@ -31,7 +31,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from grok_tui.chat.models import Session, new_id, now
+from grok_tui.chat.session import Session, new_id, now
 from grok_tui.sanitize import one_line
 from grok_tui.store import transfer
 from grok_tui.store.attachment_copies import AttachmentCopies

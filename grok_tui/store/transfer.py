@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 
 from grok_tui.chat.export import session_to_markdown
-from grok_tui.chat.models import Session, new_id
+from grok_tui.chat.session import Session, new_id
 from grok_tui.store.errors import SessionImportError
 from grok_tui.store.files import parse_session_bytes
 from grok_tui.store.layout import StoreLayout, is_valid_id

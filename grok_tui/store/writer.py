@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from grok_tui.chat.models import SCHEMA_VERSION, Session, now
+from grok_tui.chat.session import SCHEMA_VERSION, Session, now
 from grok_tui.store.attachment_copies import AttachmentCopies
 from grok_tui.store.errors import DamagedSessionError, StoreWriteError
 from grok_tui.store.files import encode_document, fsync_dir, unlink_quietly, write_temp

@@ -21,22 +21,22 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.signal import Signal
 
-from grok_tui.chat.models import Session
+from grok_tui.backend import Backend
 from grok_tui.chat.pricing import ModelCatalog
-from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
+from grok_tui.chat.session import Session
+from grok_tui.store.prompt_history import PromptHistoryFile
 from grok_tui.store.prompt_history import default_path as prompt_history_path
 from grok_tui.store.repository import SessionRepository
 from grok_tui.ui import textual_fixes
-from grok_tui.ui.backend import Backend
+from grok_tui.ui.bindings import bindings_for, consumed_key_warnings
 from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.gc_policy import TICK_SECONDS as GC_TICK_SECONDS
 from grok_tui.ui.gc_policy import GcPolicy
-from grok_tui.ui.keymap import bindings_for, consumed_key_warnings
-from grok_tui.ui.model_list import ModelList
-from grok_tui.ui.presets import PresetCommands, PresetStore
+from grok_tui.ui.model_list_loader import ModelList
 from grok_tui.ui.screens.chat import ChatScreen
+from grok_tui.ui.screens.presets import PresetCommands, PresetStore
 from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager
-from grok_tui.ui.widgets.prompt_input import PromptHistory
+from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker
 
 textual_fixes.apply()  # known Textual bugs worked around (see the module)
 
@@ -125,7 +125,7 @@ class GrokApp(App[None]):
         client: XAIClient | None = None,
         store: SessionRepository | None = None,
         session: Session | None = None,
-        history: PromptHistory | None = None,
+        history: PromptHistoryWalker | None = None,
         warnings: Iterable[str] = (),
     ) -> None:
         super().__init__()
@@ -138,7 +138,7 @@ class GrokApp(App[None]):
             if client is not None:
                 backend = Backend(client=client, demo=False, tool_config=settings.tools)
             else:
-                from grok_tui.ui.backend import backend_from_settings
+                from grok_tui.backend import backend_from_settings
 
                 backend = backend_from_settings(settings)
         self.backend = backend
@@ -148,7 +148,7 @@ class GrokApp(App[None]):
         self.store = store
         self.model = session.model if session is not None else settings.model
         self._initial_session = session
-        self.history = history if history is not None else PromptHistory()
+        self.history = history if history is not None else PromptHistoryWalker()
         #: Keys entered with use_api_key (masked out of the prompt history file).
         self._entered_keys: list[str] = []
         #: The sent prompts on disk (None: settings.history_size is 0).
@@ -227,7 +227,7 @@ class GrokApp(App[None]):
         # What the first reply needs and the first frame did not (imported
         # lazily for start-up time): load it now, before it is frozen.
         from grok_tui.ui.markdown.blocks import parser
-        from grok_tui.ui.themes import code_theme_of
+        from grok_tui.ui.theme_files import code_theme_of
         from grok_tui.ui.widgets.markdown_stream import _render
 
         render = _render()
@@ -289,8 +289,8 @@ class GrokApp(App[None]):
     def use_api_key(self, key: str, *, save: bool = False) -> None:
         """Switch to the real API with `key` (kept for this run; saved to the
         config file, mode 0600, when `save`)."""
+        from grok_tui.backend import real_backend
         from grok_tui.config import DEFAULT_BASE_URL, mask_key
-        from grok_tui.ui.backend import real_backend
 
         key = key.strip()
         if not key:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from grok_tui.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
-    from grok_tui.chat.models import Session
+    from grok_tui.chat.session import Session
     from grok_tui.store import SessionStore
     from grok_tui.ui.app import GrokApp
 
@@ -73,10 +73,10 @@ def _open_session(
 
 def build_app(args: argparse.Namespace) -> GrokApp:
     """The app for these command-line arguments (raises StartError)."""
+    from grok_tui.backend import backend_from_settings
     from grok_tui.config import load_settings
     from grok_tui.ui.app import GrokApp
-    from grok_tui.ui.backend import backend_from_settings
-    from grok_tui.ui.widgets.prompt_input import PromptHistory
+    from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker
 
     warnings: list[str] = []
     _create_config_file(warnings)
@@ -89,7 +89,7 @@ def build_app(args: argparse.Namespace) -> GrokApp:
         backend=backend_from_settings(settings),
         store=store,
         session=session,
-        history=PromptHistory(),
+        history=PromptHistoryWalker(),
         warnings=warnings,
     )
 

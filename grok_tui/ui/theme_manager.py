@@ -79,7 +79,7 @@ from textual.worker import Worker
 from grok_tui.config import save_setting
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.commands import TableCommands
-from grok_tui.ui.themes import (
+from grok_tui.ui.theme_files import (
     DEFAULT_THEME,
     GrokTheme,
     _with_grok_variables,

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
+from grok_tui.api.chat_request import ApiKind, ChatRequest, InputMessage
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.events import StreamEvent
-from grok_tui.api.request import ApiKind, ChatRequest, InputMessage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

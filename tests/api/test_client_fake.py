@@ -9,6 +9,13 @@ from typing import Any
 
 import pytest
 
+from grok_tui.api.chat_request import (
+    ApiKind,
+    ChatRequest,
+    InputMessage,
+    WebSearchTool,
+    XSearchTool,
+)
 from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
 from grok_tui.api.errors import (
     APIConnectionError,
@@ -37,13 +44,6 @@ from grok_tui.api.events import (
     ToolCallFinished,
     ToolCallStarted,
     ToolKind,
-)
-from grok_tui.api.request import (
-    ApiKind,
-    ChatRequest,
-    InputMessage,
-    WebSearchTool,
-    XSearchTool,
 )
 from grok_tui.fake import FakeServer
 from grok_tui.fake.core import PARTIAL_TEXT

@@ -24,7 +24,7 @@ from grok_tui.api.errors import (
     parse_retry_after,
 )
 from grok_tui.api.events import Completed, Failed, Retrying, TextDelta
-from grok_tui.api.models import parse_model_list
+from grok_tui.api.model_list import parse_model_list
 from tests.api.helpers import REQUEST, collect, fixture_bytes, make_client
 
 

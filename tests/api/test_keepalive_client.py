@@ -13,6 +13,7 @@ import httpx
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
+from grok_tui.api.chat_request import ApiKind, ChatRequest, InputMessage
 from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
 from grok_tui.api.errors import StreamInterruptedError
 from grok_tui.api.events import (
@@ -25,7 +26,6 @@ from grok_tui.api.events import (
     TextDelta,
     event_to_dict,
 )
-from grok_tui.api.request import ApiKind, ChatRequest, InputMessage
 from grok_tui.fake import FakeServer
 from tests.api.conftest import FAKE_KEY
 from tests.api.helpers import (

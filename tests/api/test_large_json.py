@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from grok_tui.api import client as client_module
+from grok_tui.api.chat_request import ApiKind, ChatRequest, InputMessage
 from grok_tui.api.client import MAX_JSON_BODY, RetryPolicy, Timeouts, XAIClient
 from grok_tui.api.errors import ProtocolError, ServerError
 from grok_tui.api.events import Completed, Failed, StreamEvent, TextDelta
-from grok_tui.api.request import ApiKind, ChatRequest, InputMessage
 from grok_tui.fake import FakeServer
 from tests.api.conftest import FAKE_KEY
 from tests.api.helpers import collect, make_client

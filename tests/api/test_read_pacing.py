@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+from grok_tui.api.chat_request import ChatRequest, InputMessage
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.events import Completed, TextDelta
-from grok_tui.api.request import ChatRequest, InputMessage
 from grok_tui.api.sse import ReadPacing, aiter_frames
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 from tests.api.conftest import FAKE_KEY

@@ -12,6 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from grok_tui.api.chat_request import (
+    ChatRequest,
+    CodeInterpreterTool,
+    FileSearchTool,
+    InputMessage,
+    McpTool,
+)
 from grok_tui.api.errors import NotFoundError
 from grok_tui.api.events import (
     CitationAdded,
@@ -24,13 +31,6 @@ from grok_tui.api.events import (
     ToolKind,
     ToolPhase,
     event_to_dict,
-)
-from grok_tui.api.request import (
-    ChatRequest,
-    CodeInterpreterTool,
-    FileSearchTool,
-    InputMessage,
-    McpTool,
 )
 from grok_tui.api.wire import responses_body
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI

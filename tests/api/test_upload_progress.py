@@ -15,7 +15,7 @@ import pytest
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.errors import APIConnectionError
 from grok_tui.api.upload import CHUNK_BYTES, multipart_upload
-from grok_tui.chat.models import Attachment
+from grok_tui.chat.session import Attachment
 from grok_tui.chat.uploading import UploadFailed, UploadState, upload_documents
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 from grok_tui.fake.files_api import parse_multipart

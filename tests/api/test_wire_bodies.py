@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from grok_tui.api.events import Completed, DebugEvent
-from grok_tui.api.request import (
+from grok_tui.api.chat_request import (
     ChatRequest,
     ImagePart,
     InputMessage,
     WebSearchTool,
     XSearchTool,
 )
+from grok_tui.api.events import Completed, DebugEvent
 from grok_tui.fake import FakeServer
 from tests.api.test_client_fake import client_for, gen_requests, run
 

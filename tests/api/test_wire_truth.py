@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from grok_tui.api.chat_request import ChatRequest, InputMessage
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.decode_responses import ResponsesDecoder
 from grok_tui.api.errors import InvalidRequestError, NotFoundError, RateLimitError, ServerError
@@ -20,12 +21,11 @@ from grok_tui.api.events import (
     Retrying,
     StreamEvent,
 )
-from grok_tui.api.request import ChatRequest, InputMessage
 from grok_tui.chat import conversation as conv
-from grok_tui.chat.models import Session
 from grok_tui.chat.pricing import ModelCatalog
-from grok_tui.chat.request import RequestOptions, build_request
+from grok_tui.chat.request_builder import RequestOptions, build_request
 from grok_tui.chat.sending import FALLBACK_NOTE, TurnSender
+from grok_tui.chat.session import Session
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.fake import FakeServer
 from tests.api.conftest import FAKE_KEY
@@ -313,8 +313,8 @@ async def test_chat_in_band_request_error_not_retried(server: FakeServer) -> Non
 
 
 def test_a_changed_system_prompt_starts_a_new_chain() -> None:
-    from grok_tui.chat.models import MessageStatus
     from grok_tui.chat.sending import break_chain
+    from grok_tui.chat.session import MessageStatus
 
     options = RequestOptions(store_responses=True, conversation="server")
     session = Session(model="grok-4.3", system_prompt="Be brief.")

@@ -11,7 +11,7 @@ from grok_tui.chat.attachments import (
     attachment_from_input,
     image_part_for,
 )
-from grok_tui.chat.models import Attachment
+from grok_tui.chat.session import Attachment
 
 from .images import TINY_JPEG, tiny_png
 

@@ -10,7 +10,7 @@ from grok_tui.chat.conversation import (
     title_from_text,
     touch,
 )
-from grok_tui.chat.models import Attachment, MessageStatus, Session, Usage
+from grok_tui.chat.session import Attachment, MessageStatus, Session, Usage
 
 
 def test_add_user_message_titles_untitled_session_once() -> None:
@@ -99,8 +99,8 @@ def test_touch_moves_updated_at() -> None:
 
 def test_settle_interrupted_marks_cut_off_replies_failed_and_keeps_text() -> None:
     from grok_tui.chat import conversation as conv
-    from grok_tui.chat.models import MessageStatus, Session, ToolCall
-    from grok_tui.chat.request import build_request
+    from grok_tui.chat.request_builder import build_request
+    from grok_tui.chat.session import MessageStatus, Session, ToolCall
 
     session = Session()
     conv.add_user_message(session, "hello")

@@ -7,7 +7,7 @@ import pytest
 
 from grok_tui.chat.conversation import add_user_message, start_reply
 from grok_tui.chat.edit import Draft, EditError, begin_edit_last
-from grok_tui.chat.models import Attachment, Session
+from grok_tui.chat.session import Attachment, Session
 
 
 def _chat() -> Session:

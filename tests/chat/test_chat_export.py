@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from grok_tui.chat.export import session_to_markdown
-from grok_tui.chat.models import (
+from grok_tui.chat.session import (
     Attachment,
     Citation,
     Message,

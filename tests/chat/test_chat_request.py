@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from grok_tui.api.request import ImagePart, InputMessage, WebSearchTool, XSearchTool
+from grok_tui.api.chat_request import ImagePart, InputMessage, WebSearchTool, XSearchTool
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.conversation import (
     add_user_message,
@@ -13,9 +13,9 @@ from grok_tui.chat.conversation import (
     start_reply,
 )
 from grok_tui.chat.edit import Draft, begin_edit_last
-from grok_tui.chat.models import Message, MessageError, MessageStatus, Session
-from grok_tui.chat.request import build_request, search_tools, unsupported_on_api
+from grok_tui.chat.request_builder import build_request, search_tools, unsupported_on_api
 from grok_tui.chat.search import SearchSettings, WebSearchSettings, XSearchSettings
+from grok_tui.chat.session import Message, MessageError, MessageStatus, Session
 
 from .images import tiny_png
 
@@ -222,9 +222,9 @@ def test_max_turns_not_sent_without_tools() -> None:
 
 
 def test_reasoning_effort_is_not_sent_to_models_that_refuse_it() -> None:
-    from grok_tui.chat.models import Session
-    from grok_tui.chat.request import build_request
+    from grok_tui.chat.request_builder import build_request
     from grok_tui.chat.search import SearchSettings
+    from grok_tui.chat.session import Session
 
     session = Session(
         model="grok-4-1-fast-reasoning", search=SearchSettings(reasoning_effort="high")
@@ -269,7 +269,7 @@ def test_preflight_findings_in_order() -> None:
 
 
 def test_merged_user_messages_keep_images_in_order() -> None:
-    from grok_tui.chat.models import Attachment
+    from grok_tui.chat.session import Attachment
 
     s = _session()
     add_user_message(s, "look", [Attachment(source="url", url="https://e.x/a.png", name="a.png")])

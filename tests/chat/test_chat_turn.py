@@ -13,7 +13,7 @@ from grok_tui.api.errors import (
     ServerError,
     StreamInterruptedError,
 )
-from grok_tui.chat.models import SCHEMA_VERSION, Message, MessageStatus, RetryRecord, Session
+from grok_tui.chat.session import SCHEMA_VERSION, Message, MessageStatus, RetryRecord, Session
 from grok_tui.chat.turn import RETRY_ERROR_LIMIT, TurnRecorder, retry_record, usage_from_api
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import math
 
-from grok_tui.chat.models import MAX_SECONDS, Message
-from grok_tui.ui.format import format_duration, format_whole_seconds
+from grok_tui.chat.formatting import format_duration, format_whole_seconds
+from grok_tui.chat.session import MAX_SECONDS, Message
 from grok_tui.ui.widgets.tool_log.text import retry_text
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from grok_tui.api.models import ModelInfo, parse_model_list
+from grok_tui.api.model_list import ModelInfo, parse_model_list
 from grok_tui.chat import conversation as conv
-from grok_tui.chat.models import Message, Session, Usage
 from grok_tui.chat.pricing import ModelCatalog, documented_prices, estimate_cost, fill_cost
+from grok_tui.chat.session import Message, Session, Usage
 
 
 def _usage(**kw: object) -> Usage:
@@ -110,7 +110,7 @@ def test_session_totals_mark_an_estimated_part() -> None:
 
 def test_formats_mark_estimates() -> None:
     from grok_tui.chat.export import session_to_markdown
-    from grok_tui.ui.format import format_cost
+    from grok_tui.chat.formatting import format_cost
 
     assert format_cost(0.0433, estimated=True) == "≈$0.0433"
     assert format_cost(0.0433) == "$0.0433"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from grok_tui.api.request import CodeInterpreterTool, FileSearchTool, McpTool
+from grok_tui.api.chat_request import CodeInterpreterTool, FileSearchTool, McpTool
 from grok_tui.chat.conversation import add_user_message, start_reply
 from grok_tui.chat.export import session_to_markdown
-from grok_tui.chat.models import Session, Usage
 from grok_tui.chat.pricing import tool_fees
-from grok_tui.chat.request import build_request, unsupported_on_api
+from grok_tui.chat.request_builder import build_request, unsupported_on_api
 from grok_tui.chat.search import SearchSettings
+from grok_tui.chat.session import Session, Usage
 from grok_tui.chat.tools import (
     McpServer,
     ToolConfig,
@@ -153,8 +153,8 @@ def test_tool_fees_and_the_export_line() -> None:
 
 
 def test_chat_api_names_every_tool_it_leaves_out() -> None:
+    from grok_tui.chat.formatting import sent_search_summary
     from grok_tui.chat.preflight import preflight
-    from grok_tui.ui.format import sent_search_summary
 
     tools_only = SearchSettings(tools=ToolSettings(code_execution=True, mcp=["wiki"]))
     found = preflight(model="grok-4.3", api="chat", settings=tools_only)
@@ -176,9 +176,9 @@ def test_chat_api_names_every_tool_it_leaves_out() -> None:
 
 
 def test_documents_and_reasoning_items_survive_merged_user_messages() -> None:
-    from grok_tui.api.request import FilePart
-    from grok_tui.chat.models import Attachment, MessageStatus
-    from grok_tui.chat.request import RequestOptions
+    from grok_tui.api.chat_request import FilePart
+    from grok_tui.chat.request_builder import RequestOptions
+    from grok_tui.chat.session import Attachment, MessageStatus
 
     search = SearchSettings(tools=ToolSettings(code_execution=True))
     session = Session(model="grok-4.3", search=search)
@@ -219,7 +219,7 @@ def test_fake_picks_search_or_tools(
     prompt: str, tools: list[dict[str, str]], scenario: str
 ) -> None:
     from grok_tui.fake import FakeXAI, resolve_model
-    from grok_tui.fake.request import parse
+    from grok_tui.fake.parsed_request import parse
 
     model = resolve_model("grok-4.3")
     assert model is not None

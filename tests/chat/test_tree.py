@@ -8,8 +8,8 @@ import pytest
 from grok_tui.chat import conversation as conv
 from grok_tui.chat import tree
 from grok_tui.chat.edit import Draft, EditError, begin_edit, begin_edit_last
-from grok_tui.chat.models import Message, MessageStatus, Session, Usage
-from grok_tui.chat.request import RequestOptions, build_request
+from grok_tui.chat.request_builder import RequestOptions, build_request
+from grok_tui.chat.session import Message, MessageStatus, Session, Usage
 
 
 def reply(session: Session, text: str, cost: float = 0.01, tokens: int = 10) -> Message:

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 from grok_tui.api import events as ev
+from grok_tui.api.chat_request import ChatRequest
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.errors import APIConnectionError, ServerError, XAIError
-from grok_tui.api.request import ChatRequest
 from grok_tui.chat import tree
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.edit import Draft, begin_edit_last
-from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.phase import TurnPhase
-from grok_tui.chat.request import build_request
+from grok_tui.chat.request_builder import build_request
+from grok_tui.chat.session import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.turn_controller import (
     CHECKPOINT_INTERVAL,
     Refusal,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grok_tui.chat.models import MessageStatus
+from grok_tui.chat.session import MessageStatus
 from grok_tui.cli import build_parser
 from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp

@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from grok_tui.chat.models import MessageStatus
+from grok_tui.chat.session import MessageStatus
 from grok_tui.fake import FakeConfig, FakeResponse, FakeServer, FakeXAI
 from grok_tui.fake.wire import BodyItem
 from grok_tui.store import SessionStore

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from grok_tui.chat.conversation import add_user_message
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.store import SessionStore
 from tests.e2e.tmux_harness import app_env, grok_command, skip_reason, tmux_server
 

@@ -12,10 +12,10 @@ import socket
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from grok_tui.api.chat_request import ChatRequest, InputMessage
 from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
 from grok_tui.api.errors import XAIError
 from grok_tui.api.events import Completed, Failed, StreamEvent
-from grok_tui.api.request import ChatRequest, InputMessage
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 from tests.hardening.tool_faults import tool_faults_markdown
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from grok_tui.api import events as ev
 from grok_tui.chat.conversation import add_user_message, title_from_text
-from grok_tui.chat.models import Message, MessageStatus, Session
+from grok_tui.chat.session import Message, MessageStatus, Session
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.sanitize import is_safe_link, one_line, strip_control
 

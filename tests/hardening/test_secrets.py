@@ -20,7 +20,7 @@ from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.errors import XAIError
 from grok_tui.api.events import Failed, StreamEvent
 from grok_tui.chat.conversation import add_user_message, start_reply
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.config import load_settings
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI

@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from grok_tui.api.chat_request import ChatRequest, InputMessage, McpTool
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.events import Failed, StreamEvent, ToolCallFinished
-from grok_tui.api.request import ChatRequest, InputMessage, McpTool
 from grok_tui.chat.conversation import add_user_message, start_reply
-from grok_tui.chat.models import Session
 from grok_tui.chat.search import SearchSettings
+from grok_tui.chat.session import Session
 from grok_tui.chat.tools import McpServer, ToolConfig, ToolSettings
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.fake import FakeServer
@@ -181,11 +181,11 @@ def test_echoed_token_is_masked_in_events_sessions_and_exports(tmp_path: Path) -
 async def test_tui_session_file_history_and_screen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from grok_tui.backend import Backend
     from grok_tui.config import Settings
     from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
     from grok_tui.store.prompt_history import default_path as prompt_history_path
     from grok_tui.ui.app import GrokApp
-    from grok_tui.ui.backend import Backend
     from tests.ui.conftest import wait_for
 
     monkeypatch.setenv("GROK_TUI_CONFIG_DIR", str(tmp_path / "config"))

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grok_tui.chat.export import session_to_markdown
-from grok_tui.chat.models import Citation, Session, ToolCall
+from grok_tui.chat.session import Citation, Session, ToolCall
 from grok_tui.store import DamagedSessionError, SessionStore
 from tests.hardening.corpus import HOSTILE_LITERALS, json_paths, replace_at
 from tests.store.helpers import make_session

@@ -22,7 +22,7 @@ from grok_tui.api.decode_responses import ResponsesDecoder
 from grok_tui.api.errors import XAIError
 from grok_tui.api.events import Completed, Failed, StreamEvent
 from grok_tui.api.sse import INTERNAL_ERROR_PREFIX, FrameDecoder
-from grok_tui.chat.models import Message, MessageStatus
+from grok_tui.chat.session import Message, MessageStatus
 from grok_tui.chat.turn import TurnRecorder
 from tests.api.helpers import REQUEST, ChunkStream, make_client, no_sleep
 from tests.hardening.corpus import HOSTILE_LITERALS, json_paths, replace_at, seeds

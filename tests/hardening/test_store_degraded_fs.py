@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.config import Settings
 from grok_tui.store import SessionStore, StoreWriteError
 from grok_tui.ui.app import GrokApp

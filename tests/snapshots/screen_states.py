@@ -35,7 +35,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, TextArea
 
 from grok_tui.api.client import RetryPolicy, XAIClient
-from grok_tui.chat.models import (
+from grok_tui.backend import Backend
+from grok_tui.chat.search import SearchSettings, WebSearchSettings, XSearchSettings
+from grok_tui.chat.session import (
     Citation,
     Message,
     MessageStatus,
@@ -43,11 +45,9 @@ from grok_tui.chat.models import (
     ToolCall,
     Usage,
 )
-from grok_tui.chat.search import SearchSettings, WebSearchSettings, XSearchSettings
 from grok_tui.config import Settings
 from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import Backend
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.screens.help import HelpScreen
 from grok_tui.ui.screens.session_browser import SessionBrowserScreen

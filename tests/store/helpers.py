@@ -9,7 +9,7 @@ import zlib
 from pathlib import Path
 
 from grok_tui.chat.conversation import add_user_message, start_reply
-from grok_tui.chat.models import MessageStatus, Session, Usage
+from grok_tui.chat.session import MessageStatus, Session, Usage
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grok_tui.store import prompt_history as ph
-from grok_tui.store.prompt_history import MAX_ENTRY_BYTES, PromptHistory, default_path
+from grok_tui.store.prompt_history import MAX_ENTRY_BYTES, PromptHistoryFile, default_path
 from tests.store.helpers import REPO
 
 KEY = "xai-SECRETkey0123456789abcdefWXYZ"
@@ -46,46 +46,46 @@ def test_round_trip_multiline_and_unicode(path: Path) -> None:
         "  leading and trailing spaces  \n",
         "lone surrogate \udc80 here",
     ]
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     for t in texts:
         assert h.append(t) is True
-    assert PromptHistory(path).load() == texts
+    assert PromptHistoryFile(path).load() == texts
     raw = lines_of(path)
     assert len(raw) == len(texts)  # one line per entry, whatever the text holds
     assert all(isinstance(json.loads(line), str) for line in raw)
 
 
 def test_load_of_a_missing_file_is_empty(path: Path) -> None:
-    assert PromptHistory(path).load() == []
+    assert PromptHistoryFile(path).load() == []
     assert not path.exists()
 
 
 def test_blank_prompts_are_not_stored(path: Path) -> None:
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     assert h.append("") is False
     assert h.append("  \n\t ") is False
     assert not path.exists()
 
 
 def test_consecutive_duplicates_are_stored_once(path: Path) -> None:
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     for t in ("a", "a", "b", "a", "a\nb", "a\nb"):
         h.append(t)
     assert h.load() == ["a", "b", "a", "a\nb"]
     assert len(lines_of(path)) == 4
     # Another writer (process) sees the same last line and does not repeat it.
-    assert PromptHistory(path).append("a\nb") is True
+    assert PromptHistoryFile(path).append("a\nb") is True
     assert len(lines_of(path)) == 4
 
 
 def test_repeats_written_by_two_processes_load_once(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(b'"x"\n"x"\n"y"\n')
-    assert PromptHistory(path).load() == ["x", "y"]
+    assert PromptHistoryFile(path).load() == ["x", "y"]
 
 
 def test_compaction_keeps_the_last_limit_entries(path: Path) -> None:
-    h = PromptHistory(path, limit=5)
+    h = PromptHistoryFile(path, limit=5)
     inode = None
     for i in range(10):  # up to 2 x limit: only appended
         h.append(f"p{i}")
@@ -105,16 +105,16 @@ def test_compaction_keeps_the_last_limit_entries(path: Path) -> None:
 
 
 def test_load_returns_at_most_limit(path: Path) -> None:
-    big = PromptHistory(path, limit=100)
+    big = PromptHistoryFile(path, limit=100)
     for i in range(30):
         big.append(f"p{i}")
-    assert PromptHistory(path, limit=10).load() == [f"p{i}" for i in range(20, 30)]
+    assert PromptHistoryFile(path, limit=10).load() == [f"p{i}" for i in range(20, 30)]
 
 
 def test_a_big_file_found_at_start_is_compacted_at_the_first_append(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(b"".join(json.dumps(f"p{i}").encode() + b"\n" for i in range(50)))
-    h = PromptHistory(path, limit=10)
+    h = PromptHistoryFile(path, limit=10)
     assert len(h.load()) == 10
     assert len(lines_of(path)) == 50  # loading never rewrites
     h.append("new")
@@ -125,7 +125,7 @@ def test_a_big_file_found_at_start_is_compacted_at_the_first_append(path: Path) 
 def test_an_unloaded_history_counts_the_file_before_compacting(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(b"".join(json.dumps(f"p{i}").encode() + b"\n" for i in range(50)))
-    PromptHistory(path, limit=10).append("new")  # no load() first
+    PromptHistoryFile(path, limit=10).append("new")  # no load() first
     assert [json.loads(x) for x in lines_of(path)][-2:] == ["p49", "new"]
     assert len(lines_of(path)) == 10
 
@@ -148,7 +148,7 @@ DAMAGED = (
 def test_damaged_lines_are_skipped_and_the_file_kept(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(DAMAGED)
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     assert h.load() == ["good one", "good two"]
     assert path.read_bytes() == DAMAGED  # loading never rewrites
     # An append after the torn line starts a new line: nothing is glued to it.
@@ -160,25 +160,25 @@ def test_damaged_lines_are_skipped_and_the_file_kept(path: Path) -> None:
 def test_compaction_drops_damaged_lines(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(DAMAGED)
-    h = PromptHistory(path, limit=3)
+    h = PromptHistoryFile(path, limit=3)
     h.load()
     h.append("after")  # 11 lines > 2 x 3: compacted
     assert path.read_bytes() == b'"good one"\n"good two"\n"after"\n'
 
 
 def test_two_histories_interleave_appends(path: Path) -> None:
-    a, b = PromptHistory(path), PromptHistory(path)
+    a, b = PromptHistoryFile(path), PromptHistoryFile(path)
     for i in range(5):
         a.append(f"a{i}\nsecond line")
         b.append(f"b{i}")
     expected = [t for i in range(5) for t in (f"a{i}\nsecond line", f"b{i}")]
-    assert PromptHistory(path).load() == expected
+    assert PromptHistoryFile(path).load() == expected
     assert a.load() == b.load() == expected
 
 
 def test_two_histories_appending_from_threads_lose_nothing(path: Path) -> None:
     n = 300
-    histories = [PromptHistory(path, limit=10_000) for _ in range(2)]
+    histories = [PromptHistoryFile(path, limit=10_000) for _ in range(2)]
 
     def writer(k: int) -> None:
         for i in range(n):
@@ -200,8 +200,8 @@ def test_two_histories_appending_from_threads_lose_nothing(path: Path) -> None:
 _WRITER = """
 import sys
 from pathlib import Path
-from grok_tui.store.prompt_history import PromptHistory
-h = PromptHistory(Path(sys.argv[1]), limit=int(sys.argv[3]))
+from grok_tui.store.prompt_history import PromptHistoryFile
+h = PromptHistoryFile(Path(sys.argv[1]), limit=int(sys.argv[3]))
 name = sys.argv[2]
 print("ready", flush=True)
 sys.stdin.readline()  # start together
@@ -251,7 +251,7 @@ def test_two_processes_append_at_once(path: Path, limit: int) -> None:
 
 
 def test_the_api_key_is_masked(path: Path) -> None:
-    h = PromptHistory(path, secrets=[KEY])
+    h = PromptHistoryFile(path, secrets=[KEY])
     h.append(f"my key is {KEY}, and again:{KEY}")
     h.append(f"per call {KEY}x", secrets=["xai-other-key-9876543210"])
     h.append("other xai-other-key-9876543210 end", secrets=["xai-other-key-9876543210"])
@@ -266,14 +266,14 @@ def test_the_api_key_is_masked(path: Path) -> None:
 
 def test_secrets_may_be_a_callable_read_at_each_append(path: Path) -> None:
     keys: list[str] = []
-    h = PromptHistory(path, secrets=lambda: keys)
+    h = PromptHistoryFile(path, secrets=lambda: keys)
     keys.append(KEY)  # e.g. a key entered after start-up
     h.append(f"k={KEY}")
     assert KEY.encode() not in path.read_bytes()
 
 
 def test_short_secrets_are_not_masked(path: Path) -> None:
-    h = PromptHistory(path, secrets=["abc", ""])
+    h = PromptHistoryFile(path, secrets=["abc", ""])
     h.append("abc abc")
     assert h.load() == ["abc abc"]
 
@@ -282,11 +282,11 @@ def test_a_failing_secrets_callback_does_not_break_appending(path: Path) -> None
     def boom() -> list[str]:
         raise RuntimeError("no")
 
-    assert PromptHistory(path, secrets=boom).append("still saved") is True
+    assert PromptHistoryFile(path, secrets=boom).append("still saved") is True
 
 
 def test_too_long_prompts_are_not_stored(path: Path) -> None:
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     assert h.append("a" * MAX_ENTRY_BYTES) is True
     assert h.append("b" * (MAX_ENTRY_BYTES + 1)) is False
     assert h.append("é" * (MAX_ENTRY_BYTES // 2 + 1)) is False  # bytes, not characters
@@ -296,14 +296,14 @@ def test_too_long_prompts_are_not_stored(path: Path) -> None:
 
 def test_dedupe_sees_a_long_escaped_last_line(path: Path) -> None:
     text = "\x01" * (MAX_ENTRY_BYTES // 2)  # six bytes per character once escaped
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     h.append(text)
     h.append(text)
     assert len(lines_of(path)) == 1
 
 
 def test_new_file_is_0600_and_a_loose_one_is_tightened(path: Path) -> None:
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     h.append("x")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     os.chmod(path, 0o644)
@@ -312,7 +312,7 @@ def test_new_file_is_0600_and_a_loose_one_is_tightened(path: Path) -> None:
 
 
 def test_limit_zero_disables_the_file(path: Path) -> None:
-    h = PromptHistory(path, limit=0)
+    h = PromptHistoryFile(path, limit=0)
     assert not h.enabled
     assert h.append("x") is False
     assert not path.exists() and not path.parent.exists()
@@ -324,13 +324,13 @@ def test_limit_zero_disables_the_file(path: Path) -> None:
 
 
 def test_clear_empties_the_file(path: Path) -> None:
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     assert h.clear() is True  # nothing to clear
     assert not path.exists()
     for t in ("a", "b"):
         h.append(t)
     assert h.clear() is True
-    assert PromptHistory(path).load() == []
+    assert PromptHistoryFile(path).load() == []
     assert path.read_bytes() == b""
     h.append("a")  # "a" was the last entry before clearing: stored again
     assert h.load() == ["a"]
@@ -339,7 +339,7 @@ def test_clear_empties_the_file(path: Path) -> None:
 def test_unwritable_location_returns_false_and_says_why(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
-    h = PromptHistory(blocker / "prompt_history.jsonl")
+    h = PromptHistoryFile(blocker / "prompt_history.jsonl")
     assert h.append("hello") is False
     assert h.last_error is not None and "could not be saved" in h.last_error
     assert h.load() == []
@@ -349,7 +349,7 @@ def test_unwritable_location_returns_false_and_says_why(tmp_path: Path) -> None:
 def test_full_disk_returns_false_and_keeps_the_file(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     h.append("before")
 
     def full(fd: int, data: bytes) -> int:
@@ -373,7 +373,7 @@ def test_read_only_file_returns_false(path: Path, monkeypatch: pytest.MonkeyPatc
         return real_open(p, flags, mode)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ph.os, "open", readonly)
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     assert h.append("x") is False
     assert h.last_error is not None and "read-only" in h.last_error
     assert h.clear() is True  # no file: nothing to do
@@ -386,7 +386,7 @@ def test_a_failed_compaction_keeps_the_appended_file(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(ph, "atomic_write", fail)
-    h = PromptHistory(path, limit=2)
+    h = PromptHistoryFile(path, limit=2)
     for i in range(6):
         assert h.append(f"p{i}") is True  # the entry is stored; compaction waits
     assert len(lines_of(path)) == 6
@@ -423,7 +423,7 @@ def test_damaged_lines_that_glue_into_json_are_skipped(path: Path) -> None:
     """`"a` and `b","c"` join into valid JSON in one parse; each is damaged."""
     path.parent.mkdir(parents=True)
     path.write_bytes(b'"ok"\n"a\nb","c"\n"last"\n')
-    assert PromptHistory(path).load() == ["ok", "last"]
+    assert PromptHistoryFile(path).load() == ["ok", "last"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -439,14 +439,14 @@ def test_reading_matches_line_by_line_decoding(
         entry = ph.decode_line(line)
         if entry is not None and (not expected or expected[-1] != entry):
             expected.append(entry)
-    assert PromptHistory(path).load() == expected
+    assert PromptHistoryFile(path).load() == expected
 
 
 def test_only_the_tail_of_a_huge_file_is_read(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ph, "MAX_READ_BYTES", 100)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"".join(json.dumps(f"entry {i:03}").encode() + b"\n" for i in range(40)))
-    h = PromptHistory(path, limit=30)
+    h = PromptHistoryFile(path, limit=30)
     got = h.load()
     # 100 bytes hold the last 8 lines (12 bytes each) and a cut one, which is dropped.
     assert got == [f"entry {i:03}" for i in range(32, 40)]
@@ -457,14 +457,14 @@ def test_only_the_tail_of_a_huge_file_is_read(path: Path, monkeypatch: pytest.Mo
 
 
 def test_file_size(path: Path) -> None:
-    h = PromptHistory(path)
+    h = PromptHistoryFile(path)
     assert h.file_size() == 0
     h.append("abc")
     assert h.file_size() == len(b'"abc"\n')
 
 
 def test_secrets_given_as_a_one_shot_iterator_mask_every_append(path: Path) -> None:
-    h = PromptHistory(path, secrets=iter([KEY]))
+    h = PromptHistoryFile(path, secrets=iter([KEY]))
     h.append(f"1 {KEY}")
     h.append(f"2 {KEY}")
     assert h.load() == ["1 xai-…WXYZ", "2 xai-…WXYZ"]

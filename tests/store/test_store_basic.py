@@ -8,7 +8,7 @@ import pytest
 
 from grok_tui.chat.attachments import attachment_from_input
 from grok_tui.chat.conversation import add_user_message
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.store import (
     DamagedSessionError,
     SessionImportError,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grok_tui.chat import conversation as conv
 from grok_tui.chat import tree
-from grok_tui.chat.models import MessageStatus, Session
+from grok_tui.chat.session import MessageStatus, Session
 from grok_tui.store import SessionStore
 from grok_tui.store.branch_hits import leaf_count, locate_hit, searched_text
 

@@ -74,7 +74,7 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from grok_tui.chat.models import Session, Message
+    from grok_tui.chat.session import Session, Message
     from grok_tui.store import SessionStore
     root, name, shared, rounds = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     store = SessionStore(root)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grok_tui.chat.conversation import add_user_message, session_totals, start_reply
-from grok_tui.chat.models import MessageStatus, Session, Usage
+from grok_tui.chat.session import MessageStatus, Session, Usage
 from grok_tui.store import SessionStore
 from grok_tui.store.index import INDEX_VERSION
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grok_tui.chat.models import SCHEMA_VERSION
+from grok_tui.chat.session import SCHEMA_VERSION
 from grok_tui.store import MIGRATIONS, DamagedSessionError, SessionStore, migrate
 
 from .helpers import make_session

@@ -13,7 +13,7 @@ import pytest
 from grok_tui.chat import conversation as conv
 from grok_tui.chat import tree
 from grok_tui.chat.export import session_to_markdown
-from grok_tui.chat.models import SCHEMA_VERSION, MessageStatus, Session, Usage
+from grok_tui.chat.session import SCHEMA_VERSION, MessageStatus, Session, Usage
 from grok_tui.store import SessionImportError, SessionStore
 
 from .helpers import make_session

@@ -12,7 +12,7 @@ import pytest
 
 from grok_tui.chat import conversation as conv
 from grok_tui.chat import tree
-from grok_tui.chat.models import SCHEMA_VERSION, Attachment, MessageStatus, Session
+from grok_tui.chat.session import SCHEMA_VERSION, Attachment, MessageStatus, Session
 from grok_tui.store import SessionStore, migrations
 from grok_tui.store.errors import DamagedSessionError
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from grok_tui.api.client import RetryPolicy, XAIClient
+from grok_tui.backend import Backend
 from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
-from grok_tui.ui.backend import Backend
 from tests.ui.memory_store import MemoryStore
 from tests.waiting import wait_for
 

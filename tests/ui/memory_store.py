@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from grok_tui.chat.export import session_to_markdown
-from grok_tui.chat.models import Session, new_id, now
+from grok_tui.chat.session import Session, new_id, now
 from grok_tui.store import (
     ListingTotals,
     SessionNotFound,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Static
 
+from grok_tui.backend import demo_backend
 from grok_tui.config import Settings
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import demo_backend
 from grok_tui.ui.screens.api_key import ApiKeyScreen
 from tests.ui.conftest import wait_for
 

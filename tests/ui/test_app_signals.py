@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from grok_tui.backend import Backend, demo_backend
 from grok_tui.config import Settings
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import Backend, demo_backend
 from grok_tui.ui.widgets.status_bar import StatusBar
 
 

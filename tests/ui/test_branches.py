@@ -10,7 +10,7 @@ from typing import Any
 
 from grok_tui.chat import conversation as conv
 from grok_tui.chat import tree
-from grok_tui.chat.models import Message, MessageStatus, Session, Usage
+from grok_tui.chat.session import Message, MessageStatus, Session, Usage
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.screens.confirm import ConfirmScreen
@@ -222,7 +222,7 @@ async def test_next_request_sends_the_shown_path(tmp_path: Path) -> None:
     """Over a loopback FakeServer: after switching back to version 1 of the
     reply, the request's history holds version 1, not the newest."""
     from grok_tui.api.client import XAIClient
-    from grok_tui.ui.backend import Backend
+    from grok_tui.backend import Backend
 
     fake = FakeXAI(FakeConfig(api_key=TEST_KEY))
     with FakeServer(fake) as server:
@@ -248,7 +248,7 @@ async def test_next_request_sends_the_shown_path(tmp_path: Path) -> None:
 
 async def test_tool_log_follows_the_version_shown(make_app: Any) -> None:
     """Each version keeps its own tool calls: the log shows the shown one's."""
-    from grok_tui.chat.models import ToolCall
+    from grok_tui.chat.session import ToolCall
     from grok_tui.ui.widgets.tool_log import ToolLog
 
     session = versioned_session()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.screens.session_browser import OpenSession, SessionBrowserScreen

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.store import SessionStore
 from grok_tui.ui.screens.session_browser import SessionBrowserScreen
 from tests.store.helpers import priced_session
@@ -119,7 +119,7 @@ async def test_a_reply_saved_by_the_chat_shows_its_cost_in_the_browser(
             )
             browser = app.screen
             await settled(pilot, browser)
-            from grok_tui.ui.format import format_cost
+            from grok_tui.chat.formatting import format_cost
 
             shown = format_cost(usage.cost_usd, estimated=usage.cost_estimated)
             assert f" {shown} " in row_line(browser, "hello there")

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.widgets import Input
 
-from grok_tui.chat.models import Message, Session
+from grok_tui.chat.session import Message, Session
 from grok_tui.store import SessionRepository, SessionStore
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.screens.confirm import InputScreen

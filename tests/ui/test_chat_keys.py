@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.widgets._footer import FooterKey
 
-from grok_tui.chat.models import Message, Session
+from grok_tui.chat.session import Message, Session
 from tests.ui.conftest import wait_for
 
 

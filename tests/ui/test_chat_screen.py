@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from grok_tui.chat.models import Citation, Message, MessageStatus, Session, Usage
+from grok_tui.chat.session import Citation, Message, MessageStatus, Session, Usage
 from grok_tui.fake import FakeServer, FakeXAI
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.widgets.conversation import ArchiveChunk, Conversation
@@ -253,7 +253,7 @@ async def test_untrusted_metadata_renders_literally(make_app: Any) -> None:
         usage=Usage(input_tokens=10, output_tokens=5, server_side_tool_calls={evil: 1}),
         status=MessageStatus.FAILED,
     )
-    from grok_tui.chat.models import MessageError
+    from grok_tui.chat.session import MessageError
 
     reply.error = MessageError(type="server", message=f"bad {evil} \x1b]52;c;aGk=\x07")
     session = Session(messages=[Message(role="user", text=evil), reply])
@@ -435,8 +435,8 @@ async def test_new_chat_and_command_palette(make_app: Any, fake: FakeXAI) -> Non
 
 
 async def test_demo_banner_and_switching_to_a_key(tmp_path: Path) -> None:
+    from grok_tui.backend import demo_backend
     from grok_tui.config import Settings
-    from grok_tui.ui.backend import demo_backend
 
     settings = Settings(demo=True, demo_reason="no API key")
     app = GrokApp(settings=settings, backend=demo_backend(reason="no API key"))
@@ -461,8 +461,8 @@ async def test_demo_banner_and_switching_to_a_key(tmp_path: Path) -> None:
 async def test_loopback_server_roundtrip(tmp_path: Path) -> None:
     """The network path: a real XAIClient over a loopback FakeServer."""
     from grok_tui.api.client import XAIClient
+    from grok_tui.backend import Backend
     from grok_tui.fake import FakeConfig
-    from grok_tui.ui.backend import Backend
 
     fake = FakeXAI(FakeConfig(api_key=TEST_KEY))
     with FakeServer(fake) as server:
@@ -758,7 +758,7 @@ async def test_stream_worker_yields_to_the_loop_on_buffered_data(
     import asyncio
 
     import grok_tui.chat.turn_controller as chat_module
-    from grok_tui.ui.backend import Backend
+    from grok_tui.backend import Backend
 
     client = _BurstClient(2000)
     app = make_app(backend=Backend(client=client, demo=False))  # type: ignore[arg-type]
@@ -782,7 +782,7 @@ async def test_stream_worker_yields_to_the_loop_on_buffered_data(
 
 
 def _failed(message: str, *, status: int | None = 400, type_: str = "invalid_request") -> Message:
-    from grok_tui.chat.models import MessageError
+    from grok_tui.chat.session import MessageError
 
     return _reply(
         status=MessageStatus.FAILED,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from grok_tui.chat.conversation import add_user_message, start_reply
-from grok_tui.chat.models import MessageStatus, Session
+from grok_tui.chat.session import MessageStatus, Session
 from grok_tui.store import SessionStore
-from grok_tui.ui.checkpointer import Checkpointer
+from grok_tui.store.checkpointer import Checkpointer
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ async def test_save_in_flight_when_deleted_is_dropped(
 
 def _turn_with_image(session: Session, image: Path) -> Path:
     """A turn whose user message attaches a (tiny) PNG at `image`."""
-    from grok_tui.chat.models import Attachment
+    from grok_tui.chat.session import Attachment
 
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
     add_user_message(

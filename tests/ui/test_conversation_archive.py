@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
-from grok_tui.chat.models import Message, MessageStatus
+from grok_tui.chat.session import Message, MessageStatus
 from grok_tui.ui.widgets.conversation import (
     CHUNK_SIZE,
     LIVE_LIMIT,

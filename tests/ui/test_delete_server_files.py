@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import Checkbox, Static
 
 from grok_tui.api.client import RetryPolicy, XAIClient
-from grok_tui.chat.models import Attachment, Session
+from grok_tui.chat.session import Attachment, Session
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 from grok_tui.store import SessionStore
 from grok_tui.ui.screens.session_browser import CurrentDeleted, SessionBrowserScreen

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grok_tui.chat.models import MessageStatus
+from grok_tui.chat.session import MessageStatus
 from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp
 from tests.ui.conftest import wait_for

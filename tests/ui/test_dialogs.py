@@ -15,14 +15,14 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from grok_tui.api.errors import AuthenticationError
-from grok_tui.api.models import ModelInfo
+from grok_tui.api.model_list import ModelInfo
 from grok_tui.config.keymap import key_label, keys_label
 from grok_tui.ui.screens.api_key import ApiKeyScreen, check_api_key
 from grok_tui.ui.screens.attach import AttachScreen, complete_path
 from grok_tui.ui.screens.help import HelpScreen
 from grok_tui.ui.screens.model_picker import ModelPickerScreen
 from grok_tui.ui.screens.text_editor import TextEditorScreen
-from grok_tui.ui.themes import theme_variable_defaults
+from grok_tui.ui.theme_files import theme_variable_defaults
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 INJECT = "[@click=app.quit]x[/]"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grok_tui.chat.models import Attachment, Session
+from grok_tui.chat.session import Attachment, Session
 from tests.store.helpers import make_session
 from tests.ui.conftest import wait_for
 from tests.ui.test_upload_progress_ui import line

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from grok_tui.chat.models import MessageStatus
+from grok_tui.chat.session import MessageStatus
 from grok_tui.fake import FakeXAI
 from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp

@@ -32,13 +32,13 @@ from textual.widgets import Static
 
 from grok_tui.api.client import RetryPolicy, Timeouts, XAIClient
 from grok_tui.api.errors import ERROR_KINDS, error_from_dict
-from grok_tui.chat.models import MessageStatus, Session
+from grok_tui.backend import Backend
+from grok_tui.chat.session import MessageStatus, Session
 from grok_tui.config import Settings
 from grok_tui.fake import FakeServer
 from grok_tui.sanitize import one_line
 from grok_tui.store import SessionStore
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import Backend
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.widgets.message_view import MessageView
 from tests.hardening.fault_cases import (

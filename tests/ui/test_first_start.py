@@ -4,10 +4,10 @@ demo, search turned on always gives a searched reply."""
 
 from __future__ import annotations
 
+from grok_tui.backend import demo_backend
 from grok_tui.chat.search import SearchSettings, WebSearchSettings
 from grok_tui.config import Settings
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import demo_backend
 from grok_tui.ui.widgets.tool_log import ToolLog
 from grok_tui.ui.widgets.tool_log.widget import EMPTY_TEXT
 from grok_tui.ui.widgets.welcome import Welcome

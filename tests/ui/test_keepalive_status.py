@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grok_tui.chat.models import MessageStatus
+from grok_tui.chat.session import MessageStatus
 from grok_tui.fake import FakeXAI
 from grok_tui.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import wait_for

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from grok_tui.backend import demo_backend, real_backend
 from grok_tui.config import Settings
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import demo_backend, real_backend
 from tests.ui.conftest import wait_for
 
 #: Imported only once a request is sent, the model list fetched, a config

@@ -416,7 +416,7 @@ class ConversationHost(App[None]):
 
 
 async def test_offscreen_finished_reply_releases_its_lines_and_renders_the_same_back() -> None:
-    from grok_tui.chat.models import Message, MessageStatus
+    from grok_tui.chat.session import Message, MessageStatus
 
     doc = "".join(CORPUS) * 2
     app = ConversationHost()
@@ -615,7 +615,7 @@ async def test_a_streaming_reply_grows_in_steps_and_ends_at_its_exact_height() -
 
 class ViewHost(App[None]):
     def compose(self) -> ComposeResult:
-        from grok_tui.chat.models import Message, MessageStatus
+        from grok_tui.chat.session import Message, MessageStatus
         from grok_tui.ui.widgets.message_view import MessageView
 
         message = Message(role="assistant", text="", status=MessageStatus.STREAMING)
@@ -690,7 +690,7 @@ async def test_a_growth_step_of_a_streaming_reply_is_one_layout() -> None:
     message view and the reply store their new size without it."""
     from textual.screen import Screen
 
-    from grok_tui.chat.models import Message, MessageStatus
+    from grok_tui.chat.session import Message, MessageStatus
 
     app = ConversationOnlyHost()
     async with app.run_test(size=HOST_SIZE) as pilot:

@@ -14,13 +14,13 @@ from pydantic import SecretStr
 
 from grok_tui.api.client import RetryPolicy, XAIClient
 from grok_tui.api.errors import XAIError
-from grok_tui.chat.models import MessageStatus, Session
+from grok_tui.backend import Backend
 from grok_tui.chat.pricing import documented_prices, estimate_cost
+from grok_tui.chat.session import MessageStatus, Session
 from grok_tui.config import Settings
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 from grok_tui.fake.catalog import resolve_model
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import Backend
 from grok_tui.ui.screens.model_picker import ModelPickerScreen
 from tests.ui.conftest import TEST_KEY, wait_for
 from tests.ui.memory_store import MemoryStore

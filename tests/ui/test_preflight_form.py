@@ -10,10 +10,10 @@ from typing import Any
 from textual.widgets import Select, Static, Switch
 
 from grok_tui.api.client import RetryPolicy, XAIClient
-from grok_tui.chat.models import Attachment
+from grok_tui.backend import Backend
+from grok_tui.chat.session import Attachment
 from grok_tui.fake import FakeTransport, FakeXAI
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import Backend
 from tests.ui.conftest import TEST_KEY, wait_for
 
 

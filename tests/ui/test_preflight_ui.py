@@ -13,11 +13,11 @@ import pytest
 from pydantic import SecretStr
 
 from grok_tui.api.client import RetryPolicy, XAIClient
+from grok_tui.backend import Backend
 from grok_tui.chat.search import SearchSettings
 from grok_tui.config import Settings, mask_key
 from grok_tui.fake import FakeTransport, FakeXAI
 from grok_tui.ui.app import GrokApp
-from grok_tui.ui.backend import Backend
 from tests.ui.conftest import TEST_KEY, wait_for
 
 

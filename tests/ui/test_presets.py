@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 from grok_tui import paths
 from grok_tui.chat.search import SearchSettings
 from grok_tui.config import load_settings, save_setting
-from grok_tui.ui.presets import PresetCommands, PresetError, PresetNameScreen, PresetStore
+from grok_tui.ui.screens.presets import PresetCommands, PresetError, PresetNameScreen, PresetStore
 from grok_tui.ui.widgets.search_form import SearchForm
 from tests.ui.conftest import palette_search
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual import events
 from textual.app import App, ComposeResult
 
-from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
+from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker, PromptInput
 
 
 class PromptApp(App[None]):
-    def __init__(self, history: PromptHistory | None = None) -> None:
+    def __init__(self, history: PromptHistoryWalker | None = None) -> None:
         super().__init__()
         self.sent: list[str] = []
         self._history = history
@@ -55,7 +55,7 @@ async def test_ctrl_j_and_shift_enter_insert_newlines() -> None:
 
 
 async def test_history_walk_up_and_down_from_an_empty_prompt() -> None:
-    app = PromptApp(PromptHistory(["first", "second"]))
+    app = PromptApp(PromptHistoryWalker(["first", "second"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press("up")
@@ -73,7 +73,7 @@ async def test_history_walk_up_and_down_from_an_empty_prompt() -> None:
 
 
 async def test_typed_text_walks_only_entries_starting_with_it_and_keeps_the_draft() -> None:
-    app = PromptApp(PromptHistory(["hello world", "other", "help me", "hello world", "x"]))
+    app = PromptApp(PromptHistoryWalker(["hello world", "other", "help me", "hello world", "x"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press(*"hel")
@@ -97,7 +97,7 @@ async def test_typed_text_walks_only_entries_starting_with_it_and_keeps_the_draf
 
 
 async def test_prefix_walk_skips_an_entry_equal_to_the_one_shown() -> None:
-    app = PromptApp(PromptHistory(["git log", "ls", "git log", "pwd", "git"]))
+    app = PromptApp(PromptHistoryWalker(["git log", "ls", "git log", "pwd", "git"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press(*"git")
@@ -111,7 +111,7 @@ async def test_prefix_walk_skips_an_entry_equal_to_the_one_shown() -> None:
 
 
 async def test_typed_text_without_a_match_stays() -> None:
-    app = PromptApp(PromptHistory(["first", "second"]))
+    app = PromptApp(PromptHistoryWalker(["first", "second"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press(*"zzz")
@@ -125,7 +125,7 @@ async def test_typed_text_without_a_match_stays() -> None:
 
 
 async def test_an_edited_entry_becomes_the_new_draft() -> None:
-    app = PromptApp(PromptHistory(["one", "two", "twelve"]))
+    app = PromptApp(PromptHistoryWalker(["one", "two", "twelve"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press("up", "up")
@@ -153,7 +153,7 @@ async def test_sent_prompts_join_history() -> None:
 
 
 async def test_up_inside_multiline_text_moves_the_cursor() -> None:
-    app = PromptApp(PromptHistory(["a\nb and more", "old entry"]))
+    app = PromptApp(PromptHistoryWalker(["a\nb and more", "old entry"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press("a", "ctrl+j", "b")
@@ -183,7 +183,7 @@ async def test_paste_100_kb() -> None:
 
 
 def test_history_model() -> None:
-    h = PromptHistory(limit=3)
+    h = PromptHistoryWalker(limit=3)
     for t in ("a", "b", "b", "  ", "c", "d"):
         h.add(t)
     assert h.entries == ["b", "c", "d"]  # duplicates in a row, blanks dropped; limited
@@ -196,7 +196,7 @@ def test_history_model() -> None:
 
 
 def test_history_model_prefix() -> None:
-    h = PromptHistory(["abc", "b", "ab", "abc"])
+    h = PromptHistoryWalker(["abc", "b", "ab", "abc"])
     assert h.previous("zz") is None  # no match: not walking, nothing saved
     assert not h.walking and h.draft == ""
     assert h.previous("ab") == "abc"
@@ -212,7 +212,7 @@ def test_history_model_prefix() -> None:
 
 def test_history_seed_and_on_add() -> None:
     added: list[str] = []
-    h = PromptHistory(["this run"], limit=3)
+    h = PromptHistoryWalker(["this run"], limit=3)
     h.on_add = added.append
     h.seed(["old1", "old2", "old2", "  ", "this run"], limit=5)
     assert h.entries == ["old1", "old2", "this run"]  # repeats once, blanks dropped
@@ -251,7 +251,7 @@ async def test_keys_arriving_in_one_burst_keep_their_order() -> None:
 
 
 def test_seed_during_a_walk_stays_on_the_shown_entry() -> None:
-    h = PromptHistory(["this run 1", "this run 2"])
+    h = PromptHistoryWalker(["this run 1", "this run 2"])
     assert h.previous("") == "this run 2"
     assert h.previous("") == "this run 1"
     h.seed(["old 1", "old 2"])  # loaded in a thread, landing mid-walk
@@ -262,7 +262,7 @@ def test_seed_during_a_walk_stays_on_the_shown_entry() -> None:
 
 
 async def test_down_on_an_edited_entry_keeps_the_edit() -> None:
-    app = PromptApp(PromptHistory(["one", "two"]))
+    app = PromptApp(PromptHistoryWalker(["one", "two"]))
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
         await pilot.press("up", "up")

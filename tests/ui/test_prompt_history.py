@@ -15,7 +15,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from grok_tui.config import Settings, describe_settings, load_settings
-from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
+from grok_tui.store.prompt_history import PromptHistoryFile
 from grok_tui.ui.app import GrokApp
 from grok_tui.ui.widgets.prompt_input import PromptInput
 from tests.ui.conftest import palette_search, wait_for
@@ -248,9 +248,11 @@ class _PromptHost(App[None]):
         self.history_file = history_file
 
     def compose(self) -> ComposeResult:
-        from grok_tui.ui.widgets.prompt_input import PromptHistory
+        from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker
 
-        yield PromptInput(id="prompt", history=PromptHistory(), history_file=self.history_file)
+        yield PromptInput(
+            id="prompt", history=PromptHistoryWalker(), history_file=self.history_file
+        )
 
 
 async def test_a_prompt_queued_at_exit_is_still_written(tmp_path: Path) -> None:

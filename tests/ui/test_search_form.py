@@ -711,7 +711,7 @@ async def run_palette_command(pilot: Pilot[None], app: Any, query: str) -> None:
 
 async def test_e2e_preset_applied_from_the_palette(make_app: Any, fake: Any, store: Any) -> None:
     from grok_tui.config import Settings
-    from grok_tui.ui.presets import PresetCommands
+    from grok_tui.ui.screens.presets import PresetCommands
 
     settings = Settings(presets={"news from @xai": NEWS})
     app = make_app(settings=settings)
@@ -778,7 +778,7 @@ async def test_e2e_palette_search_settings_opens_focuses_and_closes(make_app: An
 
 
 async def test_e2e_form_shows_the_settings_of_a_reopened_session(make_app: Any, store: Any) -> None:
-    from grok_tui.chat.models import Session
+    from grok_tui.chat.session import Session
 
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
@@ -817,7 +817,7 @@ async def test_e2e_new_chat_starts_from_the_configured_defaults(make_app: Any, f
 
 
 async def test_e2e_form_created_later_starts_from_the_current_session(make_app: Any) -> None:
-    from grok_tui.chat.models import Session
+    from grok_tui.chat.session import Session
 
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:

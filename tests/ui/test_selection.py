@@ -317,7 +317,7 @@ def test_offsets_keep_link_meta() -> None:
 
 
 def _session() -> Any:
-    from grok_tui.chat.models import Message, Session, Usage
+    from grok_tui.chat.session import Message, Session, Usage
 
     return Session(
         messages=[
@@ -412,7 +412,7 @@ async def _select_in_streaming_reply(pilot: Any, app: Any, fake: Any) -> None:
 
 
 async def test_app_escape_stops_a_reply_while_text_is_selected(make_app: Any, fake: Any) -> None:
-    from grok_tui.chat.models import MessageStatus
+    from grok_tui.chat.session import MessageStatus
 
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -12,7 +12,7 @@ from textual.app import App
 from textual.command import Provider
 from textual.widgets import Input, Static
 
-from grok_tui.chat.models import Citation, Session
+from grok_tui.chat.session import Citation, Session
 from grok_tui.store import SessionStore
 from grok_tui.store.index import IndexRow
 from grok_tui.ui.screens.confirm import ConfirmScreen, InputScreen, complete_path

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from rich.text import Text
 
+from grok_tui.chat.formatting import format_cost
 from grok_tui.store import ListingTotals, SessionSummary
-from grok_tui.ui.format import format_cost
 from grok_tui.ui.screens.session_browser import files, model
 from grok_tui.ui.screens.session_browser.display import (
     column_widths,

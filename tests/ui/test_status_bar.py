@@ -1,22 +1,22 @@
 """StatusBar: state text and ticking, totals, DEMO, compaction at 80 columns;
-and the pure search summary of grok_tui.ui.format."""
+and the pure search summary of grok_tui.chat.formatting."""
 
 from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
 
-from grok_tui.chat.models import Usage
-from grok_tui.chat.phase import TurnPhase
-from grok_tui.chat.search import SearchSettings, WebSearchSettings, XSearchSettings
-from grok_tui.ui.format import (
+from grok_tui.chat.formatting import (
     format_cost,
     format_duration,
     format_price_per_m,
     format_tokens,
     search_summary,
 )
-from grok_tui.ui.themes import theme_variable_defaults
+from grok_tui.chat.phase import TurnPhase
+from grok_tui.chat.search import SearchSettings, WebSearchSettings, XSearchSettings
+from grok_tui.chat.session import Usage
+from grok_tui.ui.theme_files import theme_variable_defaults
 from grok_tui.ui.widgets.status_bar import StatusBar, fit_parts
 
 INJECT = "[@click=app.quit]x[/]"

@@ -16,8 +16,8 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
 from grok_tui.config import ConfigError, save_setting
+from grok_tui.ui.theme_files import DEFAULT_THEME, load_themes, theme_variable_defaults
 from grok_tui.ui.theme_manager import ThemeCommands, ThemeManager, ThemePicker
-from grok_tui.ui.themes import DEFAULT_THEME, load_themes, theme_variable_defaults
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from tests.waiting import wait_for
 

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from textual.color import Color
 
-from grok_tui.chat.models import Message, MessageStatus, Session
+from grok_tui.chat.session import Message, MessageStatus, Session
 from grok_tui.config import Settings
 from grok_tui.config.theme_names import shipped_themes_dir
 from grok_tui.ui.screens.help import HelpScreen
-from grok_tui.ui.themes import load_themes
+from grok_tui.ui.theme_files import load_themes
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from tests.waiting import wait_for
 

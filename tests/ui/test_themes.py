@@ -15,7 +15,7 @@ from grok_tui.config.theme_names import (
     shipped_themes_dir,
     theme_names,
 )
-from grok_tui.ui.themes import (
+from grok_tui.ui.theme_files import (
     GROK_VARIABLES,
     GrokTheme,
     load_themes,

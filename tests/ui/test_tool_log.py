@@ -1,6 +1,6 @@
 """ToolLog: rows from a scripted event stream (Transcript C style), elapsed time,
 expansion, summary lines, reload from saved messages, untrusted text; and the
-argument summaries of grok_tui.ui.format."""
+argument summaries of grok_tui.chat.formatting."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from textual.app import App, ComposeResult
 
 from grok_tui.api import events as ev
 from grok_tui.api.errors import APIConnectionError, RateLimitError, ServerError
-from grok_tui.chat.models import Message, MessageStatus
+from grok_tui.chat.formatting import pretty_arguments, summarize_arguments, tool_calls_by_kind
+from grok_tui.chat.session import Message, MessageStatus
 from grok_tui.chat.turn import TurnRecorder
-from grok_tui.ui.format import pretty_arguments, summarize_arguments, tool_calls_by_kind
-from grok_tui.ui.themes import theme_variable_defaults
+from grok_tui.ui.theme_files import theme_variable_defaults
 from grok_tui.ui.widgets.tool_log import ToolLog
 
 INJECT = "[@click=app.quit]x[/]"
@@ -355,7 +355,7 @@ def test_pretty_arguments() -> None:
 
 
 def test_tool_calls_by_kind_prefers_usage_then_recorded_calls() -> None:
-    from grok_tui.chat.models import Usage
+    from grok_tui.chat.session import Usage
 
     usage = Usage(
         server_side_tool_calls={"x_search": 2, "web_search": 1, "mcp": 0},
@@ -418,7 +418,7 @@ BAD_TIMESTAMPS = [
 
 @pytest.mark.parametrize("ts", BAD_TIMESTAMPS, ids=repr)
 def test_bad_timestamps_show_a_dash(ts: object) -> None:
-    from grok_tui.ui.format import NO_TIME, format_clock, format_date, format_when, local_time
+    from grok_tui.chat.formatting import NO_TIME, format_clock, format_date, format_when, local_time
 
     assert local_time(ts) is None
     assert format_clock(ts, 1_700_000_000.0) == NO_TIME == "—"
@@ -430,7 +430,7 @@ def test_bad_timestamps_show_a_dash(ts: object) -> None:
 def test_timestamps_format_by_distance_from_now() -> None:
     import datetime as dt
 
-    from grok_tui.ui.format import format_clock, format_date, format_when
+    from grok_tui.chat.formatting import format_clock, format_date, format_when
 
     now = dt.datetime(2025, 11, 20, 15, 0, 0).astimezone()
     at = dt.datetime(2025, 11, 20, 14, 5, 9).astimezone().timestamp()

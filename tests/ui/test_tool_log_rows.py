@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from grok_tui.chat.models import Message, MessageStatus, RetryRecord, ToolCall, Usage
+from grok_tui.chat.session import Message, MessageStatus, RetryRecord, ToolCall, Usage
 from grok_tui.ui.widgets.tool_log.rows import (
     has_reasoning,
     load_key,

@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 
 from grok_tui.api import events as ev
-from grok_tui.api.decode_responses import ResponsesDecoder
-from grok_tui.api.request import (
+from grok_tui.api.chat_request import (
     ChatRequest,
     CodeInterpreterTool,
     FileSearchTool,
     InputMessage,
     McpTool,
 )
+from grok_tui.api.decode_responses import ResponsesDecoder
 from grok_tui.api.wire import responses_body
-from grok_tui.chat.models import Message
+from grok_tui.chat.session import Message
 from grok_tui.fake import FakeConfig, FakeXAI
 from grok_tui.fake.responses_api import parse_frames
 from grok_tui.ui.widgets.tool_log import ToolLog

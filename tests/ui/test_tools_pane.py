@@ -141,7 +141,7 @@ async def test_eleventh_collection_is_refused(make_app: Any, backend: Any) -> No
 
 
 async def test_server_notes_and_labels_config_lacks(make_app: Any, backend: Any) -> None:
-    from grok_tui.chat.models import Session
+    from grok_tui.chat.session import Session
 
     app = tools_app(make_app, backend)
     async with app.run_test(size=(160, 60)) as pilot:

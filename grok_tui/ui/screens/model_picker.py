@@ -2,7 +2,7 @@
 
 `ModelPickerScreen(models, current)` is a `ModalScreen[str | None]`:
 
-- `models`: a `list[ModelInfo]` (`grok_tui.api.models`), or a zero-argument
+- `models`: a `list[ModelInfo]` (`grok_tui.api.model_list`), or a zero-argument
   coroutine function returning one (e.g. `client.list_models`); while it runs
   the dialog says "Loading models…"; if it raises, the reason is shown (an
   `XAIError`'s `user_message()`) and a model name can still be typed.
@@ -30,9 +30,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from grok_tui.api.models import ModelInfo
+from grok_tui.api.model_list import ModelInfo
+from grok_tui.chat.formatting import format_price_per_m
 from grok_tui.sanitize import one_line
-from grok_tui.ui.format import format_price_per_m
 
 ModelSource = Sequence[ModelInfo] | Callable[[], Awaitable[Sequence[ModelInfo]]]
 

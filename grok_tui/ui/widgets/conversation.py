@@ -32,9 +32,9 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from grok_tui.chat.models import Message, MessageStatus
+from grok_tui.chat.session import Message, MessageStatus
 from grok_tui.sanitize import strip_control
-from grok_tui.ui.keymap import bindings_for
+from grok_tui.ui.bindings import bindings_for
 from grok_tui.ui.widgets.height_cache import size_updated_once
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView

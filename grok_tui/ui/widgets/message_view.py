@@ -30,9 +30,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from grok_tui.byte_size import format_size
-from grok_tui.chat.models import Attachment, Citation, Message, MessageStatus, Usage
+from grok_tui.chat.formatting import format_cost, format_duration
+from grok_tui.chat.session import Attachment, Citation, Message, MessageStatus, Usage
 from grok_tui.sanitize import is_safe_link, one_line, strip_control
-from grok_tui.ui.format import format_cost, format_duration
 from grok_tui.ui.widgets.height_cache import size_updated_keeping_lines
 
 if TYPE_CHECKING:
@@ -399,7 +399,7 @@ class MessageView(Vertical):
 
 
 def _code_theme(widget: Widget) -> str:
-    from grok_tui.ui.themes import code_theme_of
+    from grok_tui.ui.theme_files import code_theme_of
 
     try:
         return code_theme_of(widget.app)

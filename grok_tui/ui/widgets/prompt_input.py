@@ -1,13 +1,13 @@
 """The multiline prompt: Enter sends, Shift+Enter / Ctrl+J insert a newline.
 
 Up at the first visual line and Down at the last walk the prompt history
-(`PromptHistory`, kept per app run). With text typed, Up walks only the
+(`PromptHistoryWalker`, kept per app run). With text typed, Up walks only the
 entries that start with it (like zsh's history-beginning-search) and Down
 comes back to the typed text. An empty (whitespace-only) prompt is never sent.
 
-Given a `history_file` (`grok_tui.store.prompt_history.PromptHistory`), the
+Given a `history_file` (`grok_tui.store.prompt_history.PromptHistoryFile`), the
 prompt seeds the history from it when mounted and appends every prompt the
-chat adds to the history (`PromptHistory.add`) in a thread, so what was sent
+chat adds to the history (`PromptHistoryWalker.add`) in a thread, so what was sent
 yesterday is one Up away today.
 """
 
@@ -22,8 +22,8 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
-from grok_tui.store.prompt_history import PromptHistory as PromptHistoryFile
-from grok_tui.ui.keymap import bindings_for
+from grok_tui.store.prompt_history import PromptHistoryFile
+from grok_tui.ui.bindings import bindings_for
 
 #: A clear of the history file, queued behind the prompts being written.
 _CLEAR = object()
@@ -34,7 +34,7 @@ SYNC_LOAD_BYTES = 1024 * 1024
 
 
 @dataclass
-class PromptHistory:
+class PromptHistoryWalker:
     """Sent prompts, oldest first, with a cursor for walking them.
 
     `position == len(entries)` means "not walking": the prompt shows the draft.
@@ -169,7 +169,7 @@ class PromptInput(TextArea):
         self,
         text: str = "",
         *,
-        history: PromptHistory | None = None,
+        history: PromptHistoryWalker | None = None,
         history_file: PromptHistoryFile | None = None,
         placeholder: str = "Ask Grok…  (Enter send · Ctrl+J newline · ↑ history)",
         id: str | None = None,
@@ -185,7 +185,7 @@ class PromptInput(TextArea):
             id=id,
             classes=classes,
         )
-        self.prompt_history = history if history is not None else PromptHistory()
+        self.prompt_history = history if history is not None else PromptHistoryWalker()
         #: Where sent prompts are kept between runs (None: this run only).
         enabled = history_file is not None and history_file.enabled
         self.history_file = history_file if enabled else None

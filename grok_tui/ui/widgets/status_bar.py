@@ -12,7 +12,7 @@ Public API:
 - `StatusBar(*, clock=time.monotonic, name=None, id=None, classes=None)`
 - `set_model(model: str) -> None`
 - `set_search(settings: SearchSettings | None) -> None` — summarized with
-  `grok_tui.ui.format.search_summary` (`web: x.ai +1  X: @xai 2025-11-01..`).
+  `grok_tui.chat.formatting.search_summary` (`web: x.ai +1  X: @xai 2025-11-01..`).
 - `set_state(state: TurnPhase | str, detail: str = "", *, seconds: float | None = None)`
   — `idle`, `sending`, `thinking`, `searching`, `streaming`, `retrying`,
   `stopped`, `failed`. `detail`: the tool name for `searching`, the reason for
@@ -50,10 +50,7 @@ from textual.style import Style
 from textual.timer import Timer
 from textual.widget import Widget
 
-from grok_tui.chat.phase import TurnPhase
-from grok_tui.chat.search import SearchSettings
-from grok_tui.sanitize import one_line
-from grok_tui.ui.format import (
+from grok_tui.chat.formatting import (
     UsageLike,
     format_cost,
     format_tokens,
@@ -61,6 +58,9 @@ from grok_tui.ui.format import (
     sent_search_summary,
     total_tokens,
 )
+from grok_tui.chat.phase import TurnPhase
+from grok_tui.chat.search import SearchSettings
+from grok_tui.sanitize import one_line
 
 SEPARATOR = " │ "
 

@@ -16,28 +16,28 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from grok_tui.api.request import ChatRequest
+from grok_tui.api.chat_request import ChatRequest
 from grok_tui.chat import conversation as conv
 from grok_tui.chat.edit import PendingEdit
-from grok_tui.chat.models import Attachment, Message, Session, new_id
 from grok_tui.chat.phase import TurnPhase
-from grok_tui.chat.request import RequestOptions
+from grok_tui.chat.request_builder import RequestOptions
 from grok_tui.chat.sending import TurnSender, mask_prompt
+from grok_tui.chat.session import Attachment, Message, Session, new_id
 from grok_tui.chat.turn import TurnRecorder
 from grok_tui.chat.turn_controller import TurnController
 from grok_tui.chat.turn_types import Unsent
 from grok_tui.chat.uploading import UploadState
 from grok_tui.sanitize import strip_control
-from grok_tui.ui.checkpointer import Checkpointer, short_save_error
-from grok_tui.ui.uploads import BAR_AFTER, upload_chips
+from grok_tui.store.checkpointer import Checkpointer, short_save_error
+from grok_tui.ui.screens.chat.uploads import BAR_AFTER, upload_chips
 from grok_tui.ui.widgets.conversation import Conversation
-from grok_tui.ui.widgets.prompt_input import PromptHistory, PromptInput
+from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker, PromptInput
 from grok_tui.ui.widgets.status_bar import StatusBar
 from grok_tui.ui.widgets.tool_log import ToolLog
 
 if TYPE_CHECKING:
+    from grok_tui.backend import Backend
     from grok_tui.ui.app import GrokApp
-    from grok_tui.ui.backend import Backend
     from grok_tui.ui.widgets.search_form import SearchForm
 
 
@@ -48,7 +48,7 @@ class ChatScreenBase(Screen[None]):
         self,
         session: Session,
         *,
-        history: PromptHistory | None = None,
+        history: PromptHistoryWalker | None = None,
     ) -> None:
         super().__init__()
         from grok_tui.ui.screens.chat.stream import ChatTurnView
@@ -66,7 +66,7 @@ class ChatScreenBase(Screen[None]):
             prepare_user=lambda user: mask_prompt(user, self.grok.api_keys(), self.session),
             prepare_reply=self._prepare_reply,
         )
-        self.history = history if history is not None else PromptHistory()
+        self.history = history if history is not None else PromptHistoryWalker()
         self.attachments: list[Attachment] = []
         #: The sent message being edited in the prompt (nothing changed until Enter).
         self.pending_edit: PendingEdit | None = None

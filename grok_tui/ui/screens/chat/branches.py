@@ -21,7 +21,7 @@ from textual.timer import Timer
 
 from grok_tui.chat import tree
 from grok_tui.chat.edit import Draft, EditError, begin_edit
-from grok_tui.chat.models import Message
+from grok_tui.chat.session import Message
 from grok_tui.ui.screens.chat.base import ChatScreenBase
 
 #: Seconds after a switch before the tool log follows it (see `_show_changed_path`).

@@ -8,9 +8,9 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
-from grok_tui.chat.models import Attachment
 from grok_tui.chat.preflight import images_refusal
 from grok_tui.chat.sending import break_chain
+from grok_tui.chat.session import Attachment
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.screens.chat.base import ChatScreenBase
 

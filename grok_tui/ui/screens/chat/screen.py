@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from grok_tui.ui.backend import Backend
+    from grok_tui.backend import Backend
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,12 +20,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from grok_tui.chat import conversation as conv
-from grok_tui.chat.models import Session
-from grok_tui.ui.checkpointer import Checkpointer
-from grok_tui.ui.keymap import bindings_for
+from grok_tui.chat.session import Session
+from grok_tui.store.checkpointer import Checkpointer
+from grok_tui.ui.bindings import bindings_for
 from grok_tui.ui.screens.chat.branches import BranchesPart
 from grok_tui.ui.screens.chat.dialogs import DialogsPart
-from grok_tui.ui.screens.chat.side_pane import SidePanePart
+from grok_tui.ui.screens.chat.side_pane_actions import SidePanePart
 from grok_tui.ui.screens.chat.turns import TurnsPart
 from grok_tui.ui.widgets.chat_footer import ChatFooter
 from grok_tui.ui.widgets.conversation import Conversation

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from grok_tui.api import events as ev
 from grok_tui.api.errors import XAIError
-from grok_tui.chat.models import Attachment, Message
 from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.pricing import fill_cost
 from grok_tui.chat.sending import mask_prompt
+from grok_tui.chat.session import Attachment, Message
 from grok_tui.chat.turn_types import TurnOutcome, Unsent
 from grok_tui.sanitize import one_line
 from grok_tui.ui.widgets.message_view import MessageView

@@ -10,11 +10,11 @@ from typing import assert_never
 from textual import on
 
 from grok_tui.chat.edit import Draft, EditError, PendingEdit, begin_edit_last
-from grok_tui.chat.models import Attachment
+from grok_tui.chat.session import Attachment
 from grok_tui.chat.turn_types import Refusal, Refused, Turn
 from grok_tui.chat.uploading import pending_documents
 from grok_tui.ui.screens.chat.base import ChatScreenBase
-from grok_tui.ui.uploads import run_uploads
+from grok_tui.ui.screens.chat.uploads import run_uploads
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.prompt_input import PromptInput
 

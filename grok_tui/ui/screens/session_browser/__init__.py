@@ -43,8 +43,8 @@ Modules, one idea each:
 - `session_browser.tcss`: its styles.
 """
 
+from grok_tui.chat.formatting import format_date, format_when
 from grok_tui.store import SessionSummary
-from grok_tui.ui.format import format_date, format_when
 from grok_tui.ui.screens.session_browser.commands import SessionCommands
 from grok_tui.ui.screens.session_browser.display import (
     COLUMNS,

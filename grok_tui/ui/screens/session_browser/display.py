@@ -15,9 +15,9 @@ import re
 from rich.text import Text
 from textual.content import Content
 
+from grok_tui.chat.formatting import format_cost, format_tokens, format_when
 from grok_tui.sanitize import one_line
 from grok_tui.store import SessionSummary
-from grok_tui.ui.format import format_cost, format_tokens, format_when
 from grok_tui.ui.screens.session_browser.model import (
     Mode,
     SessionRows,

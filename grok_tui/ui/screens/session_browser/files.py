@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Protocol
 
+from grok_tui.chat.formatting import format_date
 from grok_tui.store import SessionSummary
-from grok_tui.ui.format import format_date
 
 #: Largest JSON file `import` reads.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from grok_tui.chat.formatting import format_cost, format_tokens
 from grok_tui.store import ListingTotals, SessionSummary
-from grok_tui.ui.format import format_cost, format_tokens
 
 #: Rows fetched from the index per query.
 PAGE_SIZE = 200

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grok_tui.chat import tree
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 
 
 @dataclass(frozen=True, slots=True)

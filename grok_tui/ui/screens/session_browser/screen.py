@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.sanitize import one_line
 from grok_tui.store import (
     DamagedSessionError,

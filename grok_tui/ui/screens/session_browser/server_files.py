@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from grok_tui.api.errors import XAIError
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.sanitize import one_line
 from grok_tui.store import SessionRepository, SessionSummary
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from grok_tui.chat.models import Message, MessageStatus, RetryRecord, ToolCall
+from grok_tui.chat.session import Message, MessageStatus, RetryRecord, ToolCall
 from grok_tui.sanitize import one_line, strip_control
 
 RowKind = Literal["header", "reasoning", "tool", "retry", "summary"]

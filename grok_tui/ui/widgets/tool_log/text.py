@@ -13,9 +13,7 @@ from collections.abc import Callable
 from textual.content import Content
 from textual.style import Style
 
-from grok_tui.chat.models import Message, MessageStatus, RetryRecord
-from grok_tui.sanitize import one_line, strip_control
-from grok_tui.ui.format import (
+from grok_tui.chat.formatting import (
     format_clock,
     format_cost,
     format_duration,
@@ -27,6 +25,8 @@ from grok_tui.ui.format import (
     tool_calls_by_kind,
     total_tokens,
 )
+from grok_tui.chat.session import Message, MessageStatus, RetryRecord
+from grok_tui.sanitize import one_line, strip_control
 from grok_tui.ui.widgets.tool_log import tool_details
 from grok_tui.ui.widgets.tool_log.rows import MIN_REASONING_SECONDS, RUNNING_PHASES, Row
 

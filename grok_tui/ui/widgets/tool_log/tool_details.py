@@ -23,9 +23,9 @@ from functools import lru_cache
 from textual.content import Content
 from textual.style import Style
 
-from grok_tui.chat.models import ToolCall
+from grok_tui.chat.formatting import format_duration, parse_arguments
+from grok_tui.chat.session import ToolCall
 from grok_tui.sanitize import one_line, strip_control
-from grok_tui.ui.format import format_duration, parse_arguments
 
 StyleFor = Callable[[str], Style]
 

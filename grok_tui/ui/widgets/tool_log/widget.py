@@ -82,7 +82,7 @@ from textual.style import Style
 from textual.timer import Timer
 
 from grok_tui.api import events as ev
-from grok_tui.chat.models import Message
+from grok_tui.chat.session import Message
 from grok_tui.chat.turn import retry_record
 from grok_tui.ui.widgets.tool_log import text
 from grok_tui.ui.widgets.tool_log.rows import (

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from grok_tui.chat.models import Session
+from grok_tui.chat.session import Session
 from grok_tui.sanitize import one_line, strip_control
 from grok_tui.store.repository import SessionRepository
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker
 
-from grok_tui.api.models import ModelInfo
+from grok_tui.api.model_list import ModelInfo
 from grok_tui.chat.pricing import ModelCatalog
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from typing import Any
 from textual.content import Content
 
 from grok_tui.byte_size import format_size
-from grok_tui.chat.models import Attachment
+from grok_tui.chat.session import Attachment
 from grok_tui.chat.uploading import UploadFailed, UploadState, upload_documents
 from grok_tui.ui.widgets.message_view import attachment_chip
 

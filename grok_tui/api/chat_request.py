@@ -1,6 +1,6 @@
 """What the client is asked to send: a wire-neutral request.
 
-`grok_tui/chat/request.py` builds one of these from a session; the client turns
+`grok_tui/chat/request_builder.py` builds one of these from a session; the client turns
 it into the JSON of `/v1/responses` or `/v1/chat/completions`. Filter values
 here are assumed valid: validation belongs to `grok_tui/chat/search.py`.
 """

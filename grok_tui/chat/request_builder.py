@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from grok_tui.api.request import (
+from grok_tui.api.chat_request import (
     ApiKind,
     ChatRequest,
     CodeInterpreterTool,
@@ -54,9 +54,9 @@ from grok_tui.api.request import (
     XSearchTool,
 )
 from grok_tui.chat.attachments import AttachmentError, image_part_for
-from grok_tui.chat.models import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.preflight import effort_to_send
 from grok_tui.chat.search import SearchSettings
+from grok_tui.chat.session import Attachment, Message, MessageStatus, Session
 from grok_tui.chat.tools import ToolConfig, ToolSettings
 
 ENCRYPTED_REASONING = "reasoning.encrypted_content"
