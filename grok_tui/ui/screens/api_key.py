@@ -33,6 +33,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from grok_tui import paths
 from grok_tui.config import mask_key
 from grok_tui.sanitize import strip_control
+from grok_tui.ui.stylesheets import stylesheet
 
 
 def check_api_key(raw: str) -> tuple[str | None, str | None]:
@@ -50,7 +51,7 @@ def check_api_key(raw: str) -> tuple[str | None, str | None]:
 class ApiKeyScreen(ModalScreen[tuple[str, bool] | None]):
     """Enter an API key (see the module docstring)."""
 
-    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 

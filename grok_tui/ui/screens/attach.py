@@ -33,6 +33,7 @@ from grok_tui.byte_size import format_size
 from grok_tui.chat.attachments import AttachmentError, attachment_from_input
 from grok_tui.chat.documents import TEXT_TYPES
 from grok_tui.sanitize import one_line, strip_control
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.completing_input import CompletingInput
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -114,7 +115,7 @@ def describe_input(text: str, base: Path) -> tuple[bool, str]:
 class AttachScreen(ModalScreen[str | None]):
     """Attach an image by path or URL (see the module docstring)."""
 
-    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),

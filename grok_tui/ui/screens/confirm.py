@@ -31,53 +31,14 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from grok_tui.sanitize import one_line, strip_control
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.completing_input import CompletingInput
-
-_CSS = """
-ConfirmScreen, InputScreen {
-    align: center middle;
-    background: $background 60%;
-
-    #dialog {
-        width: 90%;
-        max-width: 90;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    #dialog.-danger {
-        border: round $error;
-    }
-    #title {
-        text-style: bold;
-        color: $text-primary;
-        margin-bottom: 1;
-    }
-    #question {
-        height: auto;
-        margin-bottom: 1;
-    }
-    #error {
-        height: auto;
-        color: $text-error;
-        display: none;
-    }
-    #error.-shown {
-        display: block;
-    }
-    #hint {
-        color: $text-muted;
-        height: auto;
-    }
-}
-"""
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question (Enter or y: yes; Esc or n: no)."""
 
-    DEFAULT_CSS = _CSS
+    DEFAULT_CSS = stylesheet(__file__)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y", "answer(True)", "Yes", priority=True),
         Binding("escape,n", "answer(False)", "No", priority=True),
@@ -144,7 +105,7 @@ class PathSuggester(Suggester):
 class InputScreen(ModalScreen[str | None]):
     """Ask for one line of text (Enter: done; Esc: cancel)."""
 
-    DEFAULT_CSS = _CSS
+    DEFAULT_CSS = stylesheet(__file__)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
     ]

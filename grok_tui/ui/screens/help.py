@@ -16,7 +16,6 @@ closes it).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -28,6 +27,7 @@ from textual.widgets import Static
 
 from grok_tui.config.keymap import DEFAULT_BINDINGS, effective_keys, keys_label
 from grok_tui.sanitize import one_line
+from grok_tui.ui.stylesheets import stylesheet
 
 GROUP_TITLES = {
     "app": "Anywhere",
@@ -112,7 +112,7 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
 class HelpScreen(ModalScreen[None]):
     """Key bindings in force and usage notes (see the module docstring)."""
 
-    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close"),

@@ -18,7 +18,6 @@ is used as a model id (it may not contain spaces).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -33,6 +32,7 @@ from textual.widgets.option_list import Option
 from grok_tui.api.model_list import ModelInfo
 from grok_tui.chat.formatting import format_price_per_m
 from grok_tui.sanitize import one_line
+from grok_tui.ui.stylesheets import stylesheet
 
 ModelSource = Sequence[ModelInfo] | Callable[[], Awaitable[Sequence[ModelInfo]]]
 
@@ -65,7 +65,7 @@ def model_row(model: ModelInfo, id_width: int, current: bool) -> Content:
 class ModelPickerScreen(ModalScreen[str | None]):
     """Choose a model (see the module docstring)."""
 
-    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),

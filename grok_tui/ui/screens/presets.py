@@ -31,6 +31,7 @@ from textual.widgets import Input, Label, Static
 from grok_tui.chat.search import SearchSettings
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.commands import TableCommands
+from grok_tui.ui.stylesheets import stylesheet
 
 MAX_NAME_LENGTH = 40
 
@@ -154,30 +155,7 @@ class PresetStore:
 class PresetNameScreen(ModalScreen[str | None]):
     """Asks for a preset name; dismisses with the cleaned name, or None on Esc."""
 
-    DEFAULT_CSS = """
-    PresetNameScreen {
-        align: center middle;
-    }
-    PresetNameScreen > Vertical {
-        width: 50;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    PresetNameScreen .preset-name--title {
-        text-style: bold;
-        margin: 0 0 1 0;
-    }
-    PresetNameScreen .preset-name--message {
-        height: auto;
-        color: $text-muted;
-    }
-    PresetNameScreen .preset-name--message.-error {
-        color: $text-error;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

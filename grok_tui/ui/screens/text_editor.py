@@ -8,7 +8,6 @@ characters other than tab and newline are stripped from the initial text.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -19,12 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from grok_tui.sanitize import one_line, strip_control
+from grok_tui.ui.stylesheets import stylesheet
 
 
 class TextEditorScreen(ModalScreen[str | None]):
     """Edit a text; Ctrl+S saves, Esc cancels."""
 
-    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),

@@ -35,6 +35,7 @@ from textual.widget import Widget
 from grok_tui.chat.session import Message, MessageStatus
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.bindings import bindings_for
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.height_cache import size_updated_once
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
@@ -79,13 +80,7 @@ class ArchiveChunk(Widget):
     plain text of its messages line by line, clipped, until it is expanded.
     """
 
-    DEFAULT_CSS = """
-    ArchiveChunk {
-        height: auto;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     def __init__(self, start: int, messages: Sequence[Message], width: int) -> None:
         super().__init__()
@@ -137,11 +132,7 @@ class ArchiveChunk(Widget):
 class Conversation(VerticalScroll, can_focus=True):
     """The list of message views of one session."""
 
-    DEFAULT_CSS = """
-    Conversation {
-        height: 1fr;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "highlight(-1)", "Previous message", show=False, id="conversation.prev"),

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from grok_tui.chat.edit import PendingEdit
 from grok_tui.config.keymap import effective_keys
+from grok_tui.ui.stylesheets import stylesheet
 
 
 def edit_banner_text(edit: PendingEdit, bindings: Mapping[str, str]) -> str:
@@ -34,19 +35,7 @@ def edit_banner_text(edit: PendingEdit, bindings: Mapping[str, str]) -> str:
 class EditBanner(Static):
     """One line above the prompt; hidden when no edit is pending."""
 
-    DEFAULT_CSS = """
-    EditBanner {
-        height: auto;
-        padding: 0 1;
-        color: $text;
-        background: $accent 25%;
-        text-style: bold;
-        display: none;
-    }
-    EditBanner.-shown {
-        display: block;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from grok_tui.chat.search import SettingError
 from grok_tui.sanitize import one_line
+from grok_tui.ui.stylesheets import stylesheet
 
 Check = Callable[[list[str], str], tuple[list[str], str | None]]
 """(current items, typed text) -> (new items, note); raises SettingError when refused."""
@@ -53,36 +54,7 @@ class ItemList(OptionList):
 class ListEditor(Vertical):
     """An input plus a list of strings; posts `ListEditor.Changed` when the items change."""
 
-    DEFAULT_CSS = """
-    ListEditor {
-        height: auto;
-    }
-    ListEditor > Input {
-        width: 1fr;
-    }
-    ListEditor > ItemList {
-        height: auto;
-        max-height: 12;
-        margin: 0 0 0 1;
-        border: none;
-        padding: 0;
-        background: transparent;
-    }
-    ListEditor > ItemList.-empty {
-        display: none;
-    }
-    ListEditor > .list-editor--message {
-        height: auto;
-        margin: 0 1;
-        color: $text-muted;
-    }
-    ListEditor > .list-editor--message.-error {
-        color: $text-error;
-    }
-    ListEditor > .list-editor--message.-empty {
-        display: none;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     class Changed(Message):
         """The items changed because of the user (not on `set_items`)."""

@@ -50,6 +50,7 @@ from grok_tui.ui.markdown.blocks import (
     last_fenced_code,
     needs_separator,
 )
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.height_cache import size_updated_keeping_lines
 
 if TYPE_CHECKING:
@@ -110,12 +111,7 @@ class _FenceTail:
 class StreamingMarkdown(Widget):
     """A Markdown document that can grow by `append` in time linear in its length."""
 
-    DEFAULT_CSS = """
-    StreamingMarkdown {
-        height: auto;
-        width: 1fr;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     def __init__(
         self,

@@ -33,6 +33,7 @@ from grok_tui.byte_size import format_size
 from grok_tui.chat.formatting import format_cost, format_duration
 from grok_tui.chat.session import Attachment, Citation, Message, MessageStatus, Usage
 from grok_tui.sanitize import is_safe_link, one_line, strip_control
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.height_cache import size_updated_keeping_lines
 
 if TYPE_CHECKING:
@@ -181,13 +182,7 @@ def _make_body(text: str, *, streaming: bool, code_theme: str) -> Widget:
 class MessageView(Vertical):
     """The view of one `Message` (user or assistant)."""
 
-    DEFAULT_CSS = """
-    MessageView {
-        height: auto;
-        padding: 0 1;
-        margin: 0 0 1 0;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     class ToggleReasoning(TMessage):
         def __init__(self, view: MessageView) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import TextArea
 
 from grok_tui.store.prompt_history import PromptHistoryFile
 from grok_tui.ui.bindings import bindings_for
+from grok_tui.ui.stylesheets import stylesheet
 
 #: A clear of the history file, queued behind the prompts being written.
 _CLEAR = object()
@@ -143,13 +144,7 @@ class PromptHistoryWalker:
 class PromptInput(TextArea):
     """The prompt editor (a `TextArea` with chat keys)."""
 
-    DEFAULT_CSS = """
-    PromptInput {
-        height: auto;
-        min-height: 3;
-        max-height: 12;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("prompt")
 

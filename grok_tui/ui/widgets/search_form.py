@@ -21,7 +21,6 @@ options are disabled while that search is off, so Tab skips them.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, Literal, Self
 
 from pydantic import ValidationError
@@ -46,6 +45,7 @@ from grok_tui.chat.search import (
     validation_messages,
 )
 from grok_tui.sanitize import one_line
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.list_editor import ListEditor
 from grok_tui.ui.widgets.tools_pane import ToolsSection
 
@@ -64,7 +64,7 @@ def _error_text(exc: ValidationError, prefix: str = "") -> str:
 class SearchForm(VerticalScroll, can_focus=False):
     """Edits a `SearchSettings`; posts `SearchForm.Changed` on each new valid state."""
 
-    DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__)
 
     class Changed(Message):
         """The settings became a new valid state (by the user, or `set_settings(post=True)`)."""

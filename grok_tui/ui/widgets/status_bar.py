@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import ClassVar
 
 from textual.content import Content
@@ -61,6 +60,7 @@ from grok_tui.chat.formatting import (
 from grok_tui.chat.phase import TurnPhase
 from grok_tui.chat.search import SearchSettings
 from grok_tui.sanitize import one_line
+from grok_tui.ui.stylesheets import stylesheet
 
 SEPARATOR = " │ "
 
@@ -107,7 +107,7 @@ def fit_parts(
 class StatusBar(Widget):
     """Model, turn state, search tools, session totals (see the module docstring)."""
 
-    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "status-bar--demo",

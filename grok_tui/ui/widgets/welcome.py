@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from grok_tui.config.keymap import effective_keys
+from grok_tui.ui.stylesheets import stylesheet
 
 
 def _first_key(bindings: Mapping[str, str], binding_id: str) -> str:
@@ -62,16 +63,7 @@ def welcome_content(bindings: Mapping[str, str], *, demo: bool) -> Content:
 class Welcome(Widget):
     """Shown in the conversation while it has no messages."""
 
-    DEFAULT_CSS = """
-    Welcome {
-        height: auto;
-        width: auto;
-        margin: 1 2;
-        padding: 0 1;
-        border: round $primary 40%;
-        color: $text-muted;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     def render(self) -> RenderResult:
         keymap = getattr(self.app, "_keymap", {}) or {}

@@ -30,6 +30,7 @@ from textual.widgets import Checkbox, Static
 
 from grok_tui.sanitize import one_line
 from grok_tui.ui.screens.session_browser.server_files import FileDeletionPlan, kept_sentence
+from grok_tui.ui.stylesheets import stylesheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,40 +43,7 @@ class DeleteAnswer:
 class DeleteSessionScreen(ModalScreen[DeleteAnswer | None]):
     """Move a session with uploaded files to the trash (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    DeleteSessionScreen {
-        align: center middle;
-        background: $background 60%;
-
-        #dialog {
-            width: 90%;
-            max-width: 90;
-            height: auto;
-            border: round $error;
-            background: $surface;
-            padding: 0 1;
-        }
-        #question, #files, #kept {
-            height: auto;
-            margin-bottom: 1;
-        }
-        #kept {
-            color: $text-warning;
-        }
-        #delete-files {
-            width: 100%;
-        }
-        #consequence {
-            height: auto;
-            color: $text-muted;
-            margin-bottom: 1;
-        }
-        #hint {
-            color: $text-muted;
-            height: auto;
-        }
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y", "answer(True)", "Move to trash", priority=True),
         Binding("escape,n", "answer(False)", "Cancel", priority=True),

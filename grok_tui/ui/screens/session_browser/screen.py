@@ -79,6 +79,7 @@ from grok_tui.ui.screens.session_browser.server_files import (
     kept_sentence,
     session_file_plan,
 )
+from grok_tui.ui.stylesheets import stylesheet
 
 #: Seconds of no typing before the filter runs.
 DEBOUNCE = 0.15
@@ -89,7 +90,7 @@ _ERRORS = (StoreError, OSError, ValueError)
 class SessionBrowserScreen(Screen[BrowserResult]):
     """Browse, search and manage saved sessions (see the package docstring)."""
 
-    DEFAULT_CSS = (Path(__file__).parent / "session_browser.tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__, "session_browser.tcss")
     COMMANDS: ClassVar[set[Any]] = {SessionCommands}
     AUTO_FOCUS = "#filter"
 

@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import ClassVar
 
 from textual import events
@@ -84,6 +83,7 @@ from textual.timer import Timer
 from grok_tui.api import events as ev
 from grok_tui.chat.session import Message
 from grok_tui.chat.turn import retry_record
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.tool_log import text
 from grok_tui.ui.widgets.tool_log.rows import (
     LoadKey,
@@ -108,7 +108,7 @@ class ToolLog(ScrollView, can_focus=True):
     """The per-turn log of tool calls, reasoning and turn summaries (see the
     module docstring for the public API)."""
 
-    DEFAULT_CSS = (Path(__file__).parent / "tool_log.tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__, "tool_log.tcss")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "tool-log--header",

@@ -15,7 +15,6 @@ whose `token_env` variable is unset says so.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,6 +34,7 @@ from grok_tui.chat.tools import (
     normalize_collection_id,
 )
 from grok_tui.sanitize import one_line
+from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.list_editor import ListEditor
 
 
@@ -45,7 +45,7 @@ def _first_error(exc: ValidationError) -> str:
 class ToolsSection(Vertical):
     """Code execution, MCP servers and collections; posts `Changed` on each valid state."""
 
-    DEFAULT_CSS = (Path(__file__).parent / "tools_pane.tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = stylesheet(__file__, "tools_pane.tcss")
 
     class Changed(Message):
         def __init__(self, section: ToolsSection, tools: ToolSettings) -> None:
