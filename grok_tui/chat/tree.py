@@ -92,6 +92,22 @@ def position(session: Session, message_id: str) -> tuple[int, int]:
     return ids.index(message_id) + 1, len(group)
 
 
+def sibling_positions(session: Session) -> dict[str, tuple[int, int]]:
+    """`position` of every message at once (one pass over the tree), for a
+    view that shows "‹ n/m ›" on many messages."""
+    return {
+        m.id: (n, len(group))
+        for group in _children_index(session).values()
+        for n, m in enumerate(group, 1)
+    }
+
+
+def descendant_count(session: Session, message_id: str) -> int:
+    """How many messages lie below `message_id` (on and off the path): what
+    `delete_subtree` would remove besides the message itself."""
+    return len(_subtree(session, message_id)) - 1
+
+
 def path_index(session: Session, message_id: str) -> int | None:
     """Where the message is on the chosen path, or None when it is off it."""
     for i, message in enumerate(session.messages):

@@ -100,6 +100,10 @@ def test_fork_at_an_early_message_and_switch_back_restores_its_choices() -> None
     assert texts(s.messages) == ["q1 edited", "a1'", "q2'", "a2'"]
     # Nothing lost: 6 + 1 + 4 messages.
     assert len(tree.all_messages(s)) == 11
+    # All positions at once agree with one at a time.
+    positions = tree.sibling_positions(s)
+    assert positions == {m.id: tree.position(s, m.id) for m in tree.all_messages(s)}
+    assert positions[forked.id] == (2, 2) and positions[first_a3.id] == (1, 2)
 
 
 def test_switch_to_a_deep_off_path_message_goes_through_its_branch() -> None:
@@ -135,6 +139,7 @@ def test_delete_an_off_path_branch_with_its_descendants() -> None:
     q2 = s.messages[2]
     new_q2 = tree.fork_at(s, q2.id, "q2 bis")
     reply(s, "a2 bis")
+    assert tree.descendant_count(s, q2.id) == 1 and tree.descendant_count(s, s.messages[0].id) == 5
     removed = tree.delete_subtree(s, q2.id)
     assert texts(removed) == ["q2", "a2"]
     assert texts(s.messages) == ["q1", "a1", "q2 bis", "a2 bis"]

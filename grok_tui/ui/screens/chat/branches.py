@@ -36,19 +36,6 @@ def first_difference(before: list[str], after: list[Message]) -> int:
     return min(len(before), len(after))
 
 
-def subtree_size(message: Message, everything: list[Message]) -> int:
-    """How many messages descend from `message` (on and off the path)."""
-    kids: dict[str, list[str]] = {}
-    for m in everything:
-        if m.parent_id is not None:
-            kids.setdefault(m.parent_id, []).append(m.id)
-    count, stack = 0, list(kids.get(message.id, []))
-    while stack:
-        count += 1
-        stack.extend(kids.get(stack.pop(), []))
-    return count
-
-
 def kind_of(message: Message) -> str:
     return "version" if message.role == "assistant" else "branch"
 
@@ -63,15 +50,7 @@ class BranchesPart(ChatScreenBase):
         session = self.session
         key = (id(session), session.updated_at, len(session.messages), len(session.off_path))
         if getattr(self, "_sibling_key", None) != key:
-            groups: dict[str, list[Message]] = {}
-            for m in tree.all_messages(session):
-                groups.setdefault(tree.parent_key(m), []).append(m)
-            index: dict[str, tuple[int, int]] = {}
-            for group in groups.values():
-                group.sort(key=lambda m: (m.created_at, m.id))
-                for n, m in enumerate(group, 1):
-                    index[m.id] = (n, len(group))
-            self._sibling_index, self._sibling_key = index, key
+            self._sibling_index, self._sibling_key = tree.sibling_positions(session), key
         return self._sibling_index.get(message.id)
 
     def _busy_reason(self) -> str | None:
@@ -207,7 +186,7 @@ class BranchesPart(ChatScreenBase):
                 severity="warning",
             )
             return None
-        below = subtree_size(message, tree.all_messages(session))
+        below = tree.descendant_count(session, message.id)
         whose = "this reply" if kind == "version" else "this message"
         after = f" (and the {below:,} message{'s' if below != 1 else ''} after it)" if below else ""
         return f"Delete {kind} {n} of {m} of {whose}{after}? This cannot be undone."
