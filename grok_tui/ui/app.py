@@ -145,6 +145,9 @@ class GrokApp(App[None]):
         #: Published with the new backend when it changes (an API key entered):
         #: the chat screen subscribes (banner, status bar) instead of being called.
         self.backend_changed: Signal[Backend] = Signal(self, "backend-changed")
+        #: Published when the server's model list filled `model_catalog`: a
+        #: reply that ended before it arrived is priced then (the chat screen).
+        self.prices_changed: Signal[ModelCatalog] = Signal(self, "prices-changed")
         self.store = store
         self.model = session.model if session is not None else settings.model
         self._initial_session = session

@@ -12,8 +12,7 @@ this run when it was fetched, else the fetch in flight, else a new one.
 A new backend (an API key entered: another key may see other models) makes
 the next `models()` and a new `start()` fetch again.
 
-Kept in memory only, not on disk: the fetch is one small GET that finishes
-long before a first reply can (the user has yet to type it), the documented
+Kept in memory only, not on disk: the fetch is one small GET, the documented
 prices cover the known models when it fails, and a file would need its own
 invalidation (prices change; what the list holds depends on the key and the
 base URL) to help only in the rare run where the fetch fails.
@@ -76,6 +75,7 @@ class ModelList:
         if client is self.app.backend.client:
             self._models = list(models)
             self.catalog.update(models)  # prices and modalities for the next replies
+            self.app.prices_changed.publish(self.catalog)  # and replies that ended first
 
     async def models(self) -> list[ModelInfo]:
         """The list for the picker: the one fetched, else the fetch in flight

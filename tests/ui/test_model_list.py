@@ -112,6 +112,57 @@ async def test_without_the_list_such_a_reply_has_no_cost(server: tuple[FakeXAI, 
         assert _list_gets(fake) == []
 
 
+async def test_a_list_that_arrives_after_the_reply_prices_it_then(
+    server: tuple[FakeXAI, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loaded machine or a prompt typed at once: the reply ends before the
+    background fetch does. Its footer, the tool log's summary, the status
+    bar and the saved session get the estimate when the list arrives."""
+    import asyncio
+
+    fake, url = server
+    app = _app(url)
+    client = app.backend.client
+    real_list = client.list_models
+    release = asyncio.Event()
+    asked: list[int] = []
+
+    async def held_back() -> Any:
+        asked.append(1)
+        await release.wait()
+        return await real_list()
+
+    monkeypatch.setattr(client, "list_models", held_back)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: asked == [1], what="the background fetch to begin")
+        reply = await _reply(pilot, app, "hello there")
+        assert reply.usage is not None and reply.usage.cost_usd is None
+        chat = app.chat
+        view = list(chat.query("MessageView"))[-1]
+        assert "$" not in str(view.query_one(".msg-footer").render())
+        assert chat.unpriced == [reply]
+        release.set()
+        await wait_for(pilot, lambda: app.model_list.loaded, what="the list")
+        await pilot.pause()
+        prices = app.model_catalog.prices(UNDOCUMENTED)
+        assert prices is not None
+        assert reply.usage.cost_estimated
+        assert reply.usage.cost_usd == pytest.approx(estimate_cost(reply.usage, prices))
+        assert chat.unpriced == []
+        await wait_for(
+            pilot,
+            lambda: "≈$" in str(view.query_one(".msg-footer").render()),
+            what="the reply's footer to show the estimate",
+        )
+        assert "≈$" in chat.query_one("#status").plain  # type: ignore[attr-defined]
+        assert "≈$" in chat._tool_log().summary_text(reply)
+        await chat.checkpointer.flush()
+        saved = app.store.load(chat.session.id)  # type: ignore[union-attr]
+        saved_usage = saved.messages[-1].usage
+        assert saved_usage is not None and saved_usage.cost_estimated
+        assert saved_usage.cost_usd == pytest.approx(reply.usage.cost_usd)
+
+
 async def test_a_failed_fetch_is_silent_and_the_picker_tries_again(
     server: tuple[FakeXAI, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -76,6 +76,9 @@ class ChatScreenBase(Screen[None]):
         #: F3 asked for the search pane (shown once its form is mounted).
         self._search_visible = False
         self._tick_timer: Timer | None = None
+        #: Replies of this session that ended with no cost and no price known
+        #: (the model list not fetched yet): `reprice` fills them when it is.
+        self.unpriced: list[Message] = []
         self.checkpointer = Checkpointer(None)
         #: The search settings form, created the first time the pane opens.
         self._search_form: SearchForm | None = None

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from grok_tui.chat import conversation as conv
+from grok_tui.chat.pricing import ModelCatalog, fill_cost
 from grok_tui.chat.session import Session
 from grok_tui.store.checkpointer import Checkpointer
 from grok_tui.ui.bindings import bindings_for
@@ -83,6 +84,7 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
         self.refresh_backend_banner()
         # App-wide changes arrive as Signals (immediate: drawn before the next key).
         self.grok.backend_changed.subscribe(self, self._on_backend_changed, immediate=True)
+        self.grok.prices_changed.subscribe(self, self._on_prices_changed)
         self.conversation.position_of = self.position_of
         await self.conversation.load(self.session.messages)
         self.refresh_status()
@@ -94,6 +96,28 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
         """Another backend (an API key entered): the demo banner and the status bar."""
         self.refresh_backend_banner()
         self.refresh_status()
+
+    def _on_prices_changed(self, catalog: ModelCatalog) -> None:
+        """The model list arrived after replies of this session ended unpriced:
+        give them their estimated cost (their footer, the tool log's summary,
+        the status bar's total) and save it."""
+        priced = [
+            reply
+            for reply in self.unpriced
+            if fill_cost(reply.usage, reply.model or self.session.model, catalog)
+        ]
+        if not priced:
+            return
+        self.unpriced = [reply for reply in self.unpriced if reply not in priced]
+        tool_log = self._tool_log()
+        for reply in priced:
+            view = self.conversation.view_for(reply)
+            if view is not None:
+                view.refresh_meta()
+            tool_log.end_turn(reply)
+        self.refresh_status()
+        if not self.is_streaming:  # else the turn's own checkpoint saves it
+            self.checkpointer.save(self.session)
 
     def _load_tool_log(self) -> None:
         # A turn begun before this deferred load ran has live-only rows
@@ -150,6 +174,7 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
             await self._cancel_upload_and_wait()
         conv.settle_interrupted(session)  # replies cut off by a crash or kill
         self.session = session  # the controller goes on with it (phase idle, no unsent)
+        self.unpriced = []  # the chat left keeps its replies unpriced
         self.checkpointer.remember(session.id)
         self._end_edit(restore_draft=False)  # what the prompt holds stays there
         form = self._search_form

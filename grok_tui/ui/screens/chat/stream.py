@@ -103,7 +103,11 @@ class ChatTurnView:
         if screen._tick_timer is not None:
             screen._tick_timer.stop()
             screen._tick_timer = None
-        fill_cost(reply.usage, reply.model or screen.session.model, screen.grok.model_catalog)
+        if not fill_cost(
+            reply.usage, reply.model or screen.session.model, screen.grok.model_catalog
+        ):
+            if reply.usage is not None and reply.usage.cost_usd is None:
+                screen.unpriced.append(reply)  # priced when the model list arrives
         mask_prompt(reply, screen.grok.api_keys())  # a reply that repeats the key
         view = self._reply_view or screen.conversation.view_for(reply)
         self._reply_view = None
