@@ -181,5 +181,5 @@ class ReuploadView:
         """`TurnSender.reuploaded`: the notice once the documents are up again."""
         if self.screen.is_mounted and notes:
             self.screen.show_notice(
-                "⇡ " + "; ".join(notes) + ". The message is sent again.", error=False
+                "⇡ " + "; ".join(notes) + " (the message was sent once more).", error=False
             )
