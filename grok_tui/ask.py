@@ -1,6 +1,7 @@
 """`grok-tui ask`: one question, answered headlessly on the same client as the TUI.
 
-The answer streams to stdout. Tool calls (one line each), reasoning progress
+The answer streams to stdout. `--file` upload progress (`ask_upload.py`),
+tool calls (one line each), reasoning progress
 (and "waiting… Ns (server alive)" while a silent server sends keep-alives),
 retries, notes, sources and a final usage/cost line go to stderr. With
 `--json` every event is printed to stdout as one JSON object per line
@@ -501,42 +502,15 @@ async def stream_plan(plan: AskPlan, printer: Printer) -> int:
     ) as client:
         request = plan.request
         if plan.documents:
-            uploaded = await _upload(client, plan, printer)
+            from grok_tui.ask_upload import upload_for_ask
+
+            uploaded = await upload_for_ask(client, plan, printer)
             if uploaded is None:
                 return EXIT_API_ERROR
             request = uploaded
         async for ev in client.stream(request):
             printer.handle(ev)
     return printer.exit_code
-
-
-async def _upload(client: XAIClient, plan: AskPlan, printer: Printer) -> ChatRequest | None:
-    """Upload `--file` documents; the request with their `input_file` parts, or
-    None (the reason printed) when an upload failed."""
-    import dataclasses
-
-    from grok_tui.api.chat_request import FilePart
-    from grok_tui.api.errors import XAIError
-    from grok_tui.chat.attachments import AttachmentError
-    from grok_tui.chat.documents import read_document
-
-    parts: list[FilePart] = []
-    for att in plan.documents:
-        try:
-            data = await asyncio.to_thread(read_document, att)
-            info = await client.upload_file(att.name, data, att.mime_type or "text/plain")
-        except AttachmentError as exc:
-            printer.note(f"error: {exc.reason}")
-            return None
-        except XAIError as exc:
-            printer.note(f"error: could not upload {one_line(att.name, 80)}: {exc.user_message()}")
-            return None
-        printer.note(f"uploaded {one_line(att.name, 80)} as {one_line(str(info['id']), 80)}")
-        parts.append(FilePart(str(info["id"])))
-    first, *rest = plan.request.messages
-    last = dataclasses.replace(rest[-1] if rest else first, files=tuple(parts))
-    messages = (*(plan.request.messages[:-1]), last)
-    return dataclasses.replace(plan.request, messages=messages)
 
 
 def run_ask(

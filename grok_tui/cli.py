@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="attach a document (PDF, text, Markdown, source; repeatable), uploaded "
-        "through the Files API",
+        "through the Files API (progress on stderr when it is a terminal)",
     )
     ask.add_argument(
         "--code-execution",

@@ -143,3 +143,39 @@ def test_ask_file_refused_before_any_request(server: FakeServer, tmp_path: Path,
     code, out, err = ask(server, "--file", str(make(tmp_path, "a.md", b"text\n")), "hi")
     assert code == 1 and "could not upload a.md" in err and "48 MB" in err
     assert not [r for r in server.fake.requests if r.path == "/v1/responses"]
+
+
+class TerminalErr(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_ask_file_shows_upload_progress_on_a_terminal_stderr_only(
+    server: FakeServer, tmp_path: Path, env: None
+) -> None:
+    from grok_tui.ask import run_ask
+
+    doc = make(tmp_path, "big.pdf", b"%PDF-1.7\n" + b"x" * 400_000)
+    argv = ["ask", "--base-url", server.url, "--file", str(doc), "summarize"]
+
+    out, err = io.StringIO(), TerminalErr()
+    code = run_ask(build_parser().parse_args(argv), stdin=io.StringIO(""), stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    text = err.getvalue()
+    frames = [f for f in text.split("\r\x1b[K") if f.startswith("⇡ uploading big.pdf")]
+    assert frames[0] == "⇡ uploading big.pdf  0 bytes / 391 KiB  0%"
+    assert frames[-1] == "⇡ uploading big.pdf  391 KiB / 391 KiB  100%"
+    assert len(frames) == len(set(frames)) >= 3  # one line, redrawn as it moves
+    # the line is cleared before the next note, which starts a line of its own
+    assert "100%\r\x1b[Kuploaded big.pdf as file_" in text
+    assert "I read **big.pdf**" in out.getvalue()
+    assert "\x1b" not in out.getvalue() and "uploading" not in out.getvalue()
+
+    out, err = io.StringIO(), io.StringIO()  # a file or a pipe
+    code = run_ask(build_parser().parse_args(argv), stdin=io.StringIO(""), stdout=out, stderr=err)
+    assert code == 0
+    assert "\x1b" not in err.getvalue() and "\r" not in err.getvalue()
+    assert "⇡ uploading" not in err.getvalue() and "uploaded big.pdf as file_" in err.getvalue()
+    assert "I read **big.pdf**" in out.getvalue()

@@ -430,6 +430,19 @@ class XAIClient:
             raise ProtocolError("/files answered without a file id")
         return info
 
+    async def file_exists(self, file_id: str) -> bool:
+        """Whether the server still has an uploaded file (`GET /v1/files/{id}`:
+        200 yes, 404 no). Raises XAIError otherwise."""
+        try:
+            resp = await self._http.get(
+                f"{self.base_url}/files/{file_id}", headers=self._headers("application/json")
+            )
+        except httpx.HTTPError as exc:
+            raise self._redact(self._map_exception(exc, got_response=False)) from None
+        if resp.status_code in (200, 404):
+            return resp.status_code == 200
+        raise self._redact(error_from_response(resp.status_code, resp.content, resp.headers))
+
     async def delete_file(self, file_id: str) -> bool:
         """Delete an uploaded file (`DELETE /v1/files/{id}`); False when it was
         already gone (404). Raises XAIError otherwise."""

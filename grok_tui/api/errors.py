@@ -336,8 +336,8 @@ def _not_found(msg: str, kw: dict[str, Any]) -> NotFoundError:
     error = NotFoundError(msg, **kw)
     if _MISSING_FILE_RE.search(msg):
         error.hint = (
-            "A document sent in this conversation is no longer on the server (deleted?); "
-            "attach the file again in a new conversation."
+            "A document sent in this conversation is no longer on the server (deleted or "
+            "expired); attach it again (Ctrl+T) and send."
         )
     elif _MISSING_COLLECTION_RE.search(msg):
         error.hint = "Check the collection ids in the tools pane (F3) or --collection."

@@ -68,6 +68,8 @@ class UploadState:
     sent: int
     total: int
     started: float
+    #: The server had lost this document: it is uploaded again (`chat/reupload.py`).
+    again: bool = False
 
     @property
     def name(self) -> str:
@@ -113,17 +115,19 @@ async def upload_documents(
             state.sent, state.total = sent, total
             on_progress(state)
 
-        info = await _upload_one(client, att, data, state, progress)
+        info = await upload_one(client, att, data, state, progress)
         att.file_id = str(info["id"])
 
 
-async def _upload_one(
+async def upload_one(
     client: FileUploader,
     att: Attachment,
     data: bytes,
     state: UploadState,
     progress: UploadProgress,
 ) -> dict[str, Any]:
+    """Upload `data` as `att` (the file object); `UploadFailed` names the file;
+    a cancel undoes what reached the server (see the module docstring)."""
     upload = asyncio.ensure_future(
         client.upload_file(
             att.name or "document",

@@ -15,6 +15,9 @@ JSON and multipart only (never `grok_tui.api`).
   at that pace, so the client's progress follows what the server took.
 * `GET /v1/files/{id}` -> the same object; 404 when unknown.
 * `DELETE /v1/files/{id}` -> `{"id", "object": "file", "deleted": true}`.
+  Tests lose a file on the server (deleted, expired) with it or with
+  `FakeXAI.files.delete(id)`; a Responses request that still references it
+  then gets 404 "File <id> was not found." (`validation.py`).
 
 Message texts are guesses in the style of §6.2 (the captures have none).
 """

@@ -93,15 +93,36 @@ TOOL_FAULTS: tuple[ToolFault, ...] = (
         ),
     ),
     ToolFault(
-        "a document of the conversation no longer on the server (404 on the turn)",
-        "`✖ Not sent — HTTP 404: File file_… was not found. A document sent in this "
-        "conversation is no longer on the server (deleted?); attach the file again in a new "
-        "conversation. Your message is back in the prompt (Enter or Ctrl+R resends).`",
-        "the new prompt (back in the prompt) and the whole history",
+        "a document of the conversation no longer on the server (deleted or expired: "
+        "404 on the turn), its copy kept with the session",
+        "the bar `⇡ Uploading again report.pdf … 100%` above the prompt, then "
+        "`⇡ report.pdf was no longer on the server; it was uploaded again (the message was "
+        "sent once more).` and the same as a note on the reply; Esc stops it",
+        "everything: the new file id is saved on every message that used the old one, and "
+        "the turn is answered (sent once more, once)",
+        (
+            "tests/api/test_reupload.py::"
+            "test_a_lost_document_is_uploaded_again_and_the_turn_sent_once_more",
+            "tests/ui/test_document_faults.py::"
+            "test_a_document_lost_on_the_server_is_uploaded_again_with_progress",
+            "tests/e2e/test_reupload_tmux.py::"
+            "test_continue_after_the_file_was_deleted_uploads_it_again",
+        ),
+    ),
+    ToolFault(
+        "a document of the conversation no longer on the server, and no copy left (neither "
+        "the store's nor the user's file)",
+        "`✖ Not sent — old.pdf is no longer on the server and no copy of it is left on this "
+        "computer; attach old.pdf again to your message (Ctrl+T) and press Enter. Your "
+        "message is back in the prompt (Enter or Ctrl+R resends).`",
+        "the new prompt (back in the prompt) and the whole history; a document of the same "
+        "name attached again stands in for the lost one",
         (
             "tests/ui/test_document_faults.py::"
-            "test_a_document_no_longer_on_the_server_fails_the_turn_clearly",
-            "tests/test_documents.py::test_fake_files_api_and_input_file_validation",
+            "test_a_document_lost_on_the_server_with_no_copy_left_is_named",
+            "tests/api/test_reupload.py::"
+            "test_no_copy_left_fails_the_turn_naming_the_file_and_what_to_do",
+            "tests/api/test_reupload.py::test_a_document_attached_again_stands_in_for_the_lost_one",
         ),
     ),
     ToolFault(

@@ -47,7 +47,7 @@ async def test_gone_file_and_refused_upload_keep_the_message(
         assert fake.files.files == {} and chat.session.messages == []
 
 
-async def test_a_document_no_longer_on_the_server_fails_the_turn_clearly(
+async def test_a_document_lost_on_the_server_with_no_copy_left_is_named(
     make_app: Any, fake: Any
 ) -> None:
     session = make_session("what is in it?", "a summary")
@@ -60,11 +60,82 @@ async def test_a_document_no_longer_on_the_server_fails_the_turn_clearly(
         await chat.load_session(Session.model_validate(session.model_dump()))
         chat.prompt.set_text("and page two?")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "File file_deleted was not found" in line(chat, "#notice"))
+        await wait_for(pilot, lambda: "old.pdf is no longer on the server" in line(chat, "#notice"))
         notice = line(chat, "#notice")
-        assert "no longer on the server (deleted?)" in notice and "HTTP 404" in notice
+        assert "no copy of it is left on this computer" in notice
+        assert "attach old.pdf again to your message (Ctrl+T) and press Enter" in notice
+        assert "Your message is back in the prompt" in notice
         await wait_for(pilot, lambda: chat.prompt.text == "and page two?", what="the prompt back")
         assert [m.text for m in chat.session.messages] == ["what is in it?", "a summary"]
+        assert not [r for r in fake.requests if r.path == "/v1/files"]  # nothing to upload
+
+
+async def test_a_document_lost_on_the_server_is_uploaded_again_with_progress(
+    make_app: Any, fake: Any, store: Any, tmp_path: Path
+) -> None:
+    copy = tmp_path / "report.pdf"
+    data = b"%PDF-1.4\n" + b"x" * 300_000 + b"\n%%EOF\n"
+    copy.write_bytes(data)
+    session = make_session("what is in it?", "a summary")
+    session.messages[0].attachments = [
+        Attachment(
+            kind="document",
+            source="file",
+            path=str(copy),
+            name="report.pdf",
+            mime_type="application/pdf",
+            size_bytes=len(data),
+            file_id="file_expired",  # not on the (fake) server any more
+        )
+    ]
+    fake.config.upload_bytes_per_second = 300_000  # a second: the bar shows
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        chat = app.chat
+        await chat.load_session(Session.model_validate(session.model_dump()))
+        chat.prompt.set_text("and page two?")
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: "⇡ Uploading again report.pdf" in line(chat, "#attachments"),
+            what="the bar",
+        )
+        assert "/ 293 KiB" in line(chat, "#attachments")
+        # Esc stops the turn, and so the upload: nothing is left on the server.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not chat.is_streaming, what="the stop")
+        assert chat.session.messages[-1].status == "stopped"
+        assert fake.files.files == {} and not chat.query_one("#attachments").display
+        assert chat.session.messages[0].attachments[0].file_id == "file_expired"
+        # Ctrl+R answers again: uploaded again, then sent.
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot,
+            lambda: "⇡ Uploading again report.pdf" in line(chat, "#attachments"),
+            what="the bar again",
+        )
+        await wait_for(
+            pilot,
+            lambda: chat.session.messages[-1].status == "complete" and not chat.is_streaming,
+            what="the reply",
+        )
+        notice = line(chat, "#notice")
+        assert "report.pdf was no longer on the server; it was uploaded again" in notice
+        assert "-error" not in chat.query_one("#notice").classes
+        assert not chat.query_one("#attachments").display  # the bar is gone
+        att = chat.session.messages[0].attachments[0]
+        assert att.file_id in fake.files.files and fake.files.files[att.file_id].data == data
+        reply = chat.session.messages[-1]
+        assert reply.status == "complete" and reply.text
+        assert "report.pdf was no longer on the server; it was uploaded again" in reply.notes
+        await wait_for(
+            pilot,
+            lambda: (
+                store.exists(chat.session.id)
+                and store.load(chat.session.id).messages[0].attachments[0].file_id == att.file_id
+            ),
+            what="the new id saved",
+        )
 
 
 async def test_a_missing_collection_fails_the_turn_with_what_to_check(

@@ -97,7 +97,10 @@ def usage_notes(bindings: Mapping[str, str]) -> list[str]:
         f"Attach ({keys('chat.attach')}) takes images and documents (PDF, text, Markdown, "
         "source; 48 MiB): documents are uploaded when you send (a bar shows the bytes sent; "
         "Esc or Ctrl+C cancels, nothing is sent) and stay linked to the session. Deleting "
-        "the session (F8 in the browser) offers to delete them on the server too.",
+        "the session (F8 in the browser) offers to delete them on the server too. A "
+        "document the server no longer has (deleted, expired) is uploaded again from the "
+        "copy kept with the session when a turn needs it; with no copy left, attach it "
+        "again.",
         "Privacy: requests say store: false unless store_responses = true in config.toml; "
         "a cost marked ≈ is estimated from the model's prices (the server sent none).",
         "Demo backend: `grok-tui --demo` (or no API key) answers from a built-in fake "

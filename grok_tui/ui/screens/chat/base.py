@@ -29,7 +29,7 @@ from grok_tui.chat.turn_types import Unsent
 from grok_tui.chat.uploading import UploadState
 from grok_tui.sanitize import strip_control
 from grok_tui.store.checkpointer import Checkpointer, short_save_error
-from grok_tui.ui.screens.chat.uploads import BAR_AFTER, upload_chips
+from grok_tui.ui.screens.chat.uploads import BAR_AFTER, ReuploadView, upload_chips
 from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker, PromptInput
 from grok_tui.ui.widgets.status_bar import StatusBar
@@ -89,6 +89,9 @@ class ChatScreenBase(Screen[None]):
         #: (None: no upload runs), and the file going out (`ui/uploads.py`).
         self.upload_started: float | None = None
         self.upload_state: UploadState | None = None
+        #: When a lost document of the turn began to upload again (None: none).
+        self.reupload_started: float | None = None
+        self._reupload_view = ReuploadView(self)
 
     # -- app access ----------------------------------------------------------
 
@@ -242,6 +245,10 @@ class ChatScreenBase(Screen[None]):
             catalog=self.grok.model_catalog,
             secrets=self.grok.api_keys,
             tool_config=self.backend.tool_config,
+            files=self.backend.client,
+            reupload_progress=self._reupload_view.progress,
+            reuploaded=self._reupload_view.uploaded,
+            save=self.checkpointer.save,
         )
 
     def _tool_log(self) -> ToolLog:
@@ -265,10 +272,10 @@ class ChatScreenBase(Screen[None]):
     def _refresh_chips(self) -> None:
         """The attachment line; while documents upload, with their progress."""
         chips = self.query_one("#attachments", Static)
-        if not self.attachments:
+        started = self.upload_started or self.reupload_started
+        if not self.attachments and (self.upload_state is None or started is None):
             chips.display = False
             return
-        started = self.upload_started
         show_bar = started is not None and time.monotonic() - started >= BAR_AFTER
         width = chips.content_size.width or self.size.width - 2
         chips.update(

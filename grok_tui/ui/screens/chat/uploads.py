@@ -15,6 +15,11 @@ the prompt's text and attachments unless the message is then sent:
 
 `upload_chips(attachments, state)` is the attachment line (a `Content`, no
 markup: names come from disk).
+
+`ReuploadView(screen)` is the same progress for a document the server lost
+and the turn uploads again (`chat/reupload.py`), while the turn runs in the
+stream worker: the bar on the attachment line as for a new upload, then a
+notice once it is up (Esc stops the turn, and so the upload).
 """
 
 from __future__ import annotations
@@ -56,7 +61,8 @@ def progress_line(state: UploadState, width: int = 80) -> Content:
     fitted to `width` cells: the bar takes what the words leave (8 to 30
     cells), and the key hint goes first when even that does not fit."""
     of = f" ({state.number} of {state.count})" if state.count > 1 else ""
-    head = f"⇡ Uploading {state.name}{of}  "
+    verb = "Uploading again" if state.again else "Uploading"
+    head = f"⇡ {verb} {state.name}{of}  "
     amounts = (
         f"  {format_size(state.sent)} / {format_size(state.total)}  {int(state.fraction * 100)}%"
     )
@@ -84,6 +90,8 @@ def upload_chips(
     )
     hint = "" if uploading else "   (Alt+X clears)"
     line = Content(f"{chips}{hint}")
+    if state is not None and show_bar and not attachments:
+        return progress_line(state, width)
     if state is not None and show_bar:
         return Content("\n").join([line, progress_line(state, width)])
     return line
@@ -135,3 +143,43 @@ async def run_uploads(screen: Any, attachments: Sequence[Attachment]) -> bool:
             prompt.read_only = False
             screen._refresh_chips()
     return True
+
+
+class ReuploadView:
+    """Shows a lost document's new upload on the chat screen (see the module
+    docstring); `screen` is the chat screen, as for `run_uploads`."""
+
+    def __init__(self, screen: Any) -> None:
+        self.screen = screen
+        self.last_redraw = 0.0
+        self.timer: Any = None
+
+    def progress(self, state: UploadState | None) -> None:
+        """`TurnSender.reupload_progress`: a step of the upload, None at its end."""
+        screen = self.screen
+        if not screen.is_mounted:
+            return
+        if state is None:
+            if self.timer is not None:
+                self.timer.stop()
+                self.timer = None
+            if screen.reupload_started is not None:
+                screen.reupload_started = None
+                screen.upload_state = None
+                screen._refresh_chips()
+            return
+        screen.upload_state = state
+        if screen.reupload_started is None:
+            screen.reupload_started = time.monotonic()
+            self.timer = screen.set_timer(BAR_AFTER, screen._refresh_chips)
+        now = time.monotonic()
+        if state.sent in (0, state.total) or now - self.last_redraw >= REDRAW_EVERY:
+            self.last_redraw = now
+            screen._refresh_chips()
+
+    def uploaded(self, notes: Sequence[str]) -> None:
+        """`TurnSender.reuploaded`: the notice once the documents are up again."""
+        if self.screen.is_mounted and notes:
+            self.screen.show_notice(
+                "⇡ " + "; ".join(notes) + " (the message was sent once more).", error=False
+            )
