@@ -106,6 +106,10 @@ class PromptHistoryFile:
         self.last_error: str | None = None
         #: Entries (valid or not) believed to be in the file; None = not counted yet.
         self._count: int | None = None
+        #: (inode, size) of the file after this object last read or wrote it:
+        #: anything else means another process appended or compacted since,
+        #: and `_count` is counted again rather than trusted.
+        self._seen: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -133,6 +137,8 @@ class PromptHistoryFile:
             try:
                 with open(self.path, "rb") as fh:
                     entries, count = self._read(fh.fileno())
+                    st = os.fstat(fh.fileno())
+                    self._seen = (st.st_ino, st.st_size)
             except FileNotFoundError:
                 self._count = 0
                 return []
@@ -185,14 +191,20 @@ class PromptHistoryFile:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 with self._locked_file() as fd:
-                    size = os.fstat(fd).st_size
+                    st = os.fstat(fd)
+                    size = st.st_size
+                    if self._seen != (st.st_ino, size):
+                        self._count = None  # another process wrote since: count again
                     if size:
                         tail = self._last_line(fd, size)
                         if tail is not None and decode_line(tail) == text:
+                            if self._count is not None:
+                                self._seen = (st.st_ino, size)
                             return True
                         if _pread(fd, 1, size - 1) != b"\n":
                             line = b"\n" + line  # after a torn write: start a new line
                     _write_all(fd, line)
+                    self._seen = (st.st_ino, size + len(line))
                     if self._count is None:
                         self._count = self._read(fd)[1]
                     else:
@@ -217,6 +229,7 @@ class PromptHistoryFile:
                 with self._locked_file() as fd:
                     os.ftruncate(fd, 0)
                     self._count = 0
+                    self._seen = (os.fstat(fd).st_ino, 0)
             except OSError as exc:
                 self._failed("cleared", exc)
                 return False
@@ -280,6 +293,11 @@ class PromptHistoryFile:
             log.warning("cannot compact the prompt history %s: %s", self.path, exc)
             return
         self._count = len(keep)
+        try:
+            st = os.stat(self.path)  # the new file (this fd is the old one)
+            self._seen = (st.st_ino, st.st_size)
+        except OSError:
+            self._seen = None
 
 
 def _decode_lines(lines: list[bytes]) -> list[str | None]:

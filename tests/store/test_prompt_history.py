@@ -197,6 +197,18 @@ def test_two_histories_appending_from_threads_lose_nothing(path: Path) -> None:
         assert mine == [f"w{k}-{i} " + "x" * (i % 50) + "\nend" for i in range(n)]
 
 
+def test_appends_of_another_writer_count_towards_compaction(path: Path) -> None:
+    """Two writers (two processes; here two objects, each with its own count):
+    what the other appended counts, so the file never grows past 2 x limit + 1
+    lines. Each once trusted its own count and let the file reach 3 x limit."""
+    a, b = PromptHistoryFile(path, limit=5), PromptHistoryFile(path, limit=5)
+    for name, writer in [("a", a), ("b", b), ("a2", a), ("b2", b), ("a3", a)]:
+        for i in range(5):
+            assert writer.append(f"{name}-{i}")
+            assert len(lines_of(path)) <= 11
+    assert a.load()[-1] == "a3-4" and b.load() == a.load()
+
+
 _WRITER = """
 import sys
 from pathlib import Path
