@@ -168,6 +168,8 @@ class GrokApp(App[None]):
         )
         #: Theme selection, the previewing picker, saving the choice, code styles, reloads.
         self.theme_manager = ThemeManager(self, config_path=self.settings.config_path)
+        # The theme in place before the first CSS parse (see `preselect`).
+        self.theme_manager.preselect(self.settings.theme)
 
     def _open_prompt_history(self) -> PromptHistoryFile | None:
         size = self.settings.history_size

@@ -3,6 +3,9 @@ the choice, code highlighting that follows the theme, reloading theme files.
 
 `ThemeManager(app, *, user_dir=None, config_path=None, saver=save_setting)`
 
+- `preselect(select)`: in `__init__`, before the app runs: registers the
+  themes and makes `select` current without a theme change, so the first CSS
+  parse uses it (a change after mount re-parses and re-styles everything).
 - `install(select) -> list[str]`: registers every theme (shipped files, user
   files, Textual's built-ins with grok-tui's variables), switches to `select`
   (the `--theme` flag / config value; unknown -> `grok-dark` with a warning
@@ -36,6 +39,7 @@ Wiring into `GrokApp` (ui/app.py)::
 
     # __init__, after super().__init__():
     self.theme_manager = ThemeManager(self)
+    self.theme_manager.preselect(self.settings.theme)  # before the first CSS parse
 
     # on_mount, replacing register_themes(...) (install notifies its warnings):
     self.theme_manager.install(self.settings.theme)
@@ -110,6 +114,8 @@ class ThemeManager:
         self._saver = saver
         self._themes: dict[str, GrokTheme] = {}
         self._installed = False
+        #: (select, warnings) of `preselect`, for `install` to finish.
+        self._preselected: tuple[str | None, list[str]] | None = None
         # Saving: `_wanted` is what config.toml should say, `_written` what it says.
         self._wanted: str | None = None
         self._written: str | None = None
@@ -156,11 +162,46 @@ class ThemeManager:
 
     # -- start-up -----------------------------------------------------------------
 
-    def install(self, select: str | None, *, notify: bool = True) -> list[str]:
-        """Register every theme, switch to `select` and follow theme changes."""
+    def preselect(self, select: str | None) -> None:
+        """Before the app runs: register every theme and make `select` current
+        without a theme change, so the first CSS parse already uses its colours.
+
+        Setting `app.theme` once the screen is up (what `install` does) makes
+        Textual re-parse every stylesheet and re-style and repaint every widget:
+        a second start-up's worth of CSS work before the first frame. `install`
+        (in `on_mount`) then finds the theme in place and changes nothing; its
+        warnings are shown then.
+        """
         app = self.app
         themes, warnings = load_themes(self.user_dir)
         self._register(themes)
+        self._preselected = (select, warnings)
+        wanted = select or DEFAULT_THEME
+        if wanted not in app.available_themes:
+            wanted = DEFAULT_THEME  # install() warns
+        refresh_filter = getattr(app, "_refresh_truecolor_filter", None)
+        if wanted not in app.available_themes or refresh_filter is None:
+            return  # install() switches the usual way
+        # What App._watch_theme does, minus the re-parse it schedules.
+        app.set_reactive(App.theme, wanted)
+        theme = app.current_theme
+        classes = {name: False for name in app.classes if name.startswith("-theme-")}
+        classes[f"-theme-{theme.name}"] = True
+        classes["-dark-mode"] = theme.dark
+        classes["-light-mode"] = not theme.dark
+        app.update_classes(classes, update=False)
+        refresh_filter(app.ansi_theme)
+        app.stylesheet.set_variables(app.get_css_variables())  # nothing parsed yet
+
+    def install(self, select: str | None, *, notify: bool = True) -> list[str]:
+        """Register every theme, switch to `select` and follow theme changes."""
+        app = self.app
+        preselected, self._preselected = self._preselected, None
+        if preselected is not None and preselected[0] == select:
+            warnings = list(preselected[1])
+        else:
+            themes, warnings = load_themes(self.user_dir)
+            self._register(themes)
         wanted = select or DEFAULT_THEME
         if wanted in app.available_themes:
             app.theme = wanted
