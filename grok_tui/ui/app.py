@@ -225,6 +225,7 @@ class GrokApp(App[None]):
     def _after_first_frame(self) -> None:
         if self.enable_gc_after_first_frame:  # `run_app` turned it off for start-up
             gc.enable()
+        self.theme_manager.register_rest()  # the themes not in use (see preselect)
         self._start_gc_policy()
         self._warm_up_backend()
 
