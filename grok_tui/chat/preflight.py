@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from grok_tui.api.chat_request import ApiKind
 from grok_tui.chat.pricing import ModelCatalog
 from grok_tui.chat.search import SearchSettings, reasoning_efforts_for
 from grok_tui.sanitize import one_line
+
+if TYPE_CHECKING:  # a type only: the status bar needs this module at start-up, not requests
+    from grok_tui.api.chat_request import ApiKind
 
 FindingKind = Literal[
     "effort_refused",  # the model refuses the chosen reasoning effort (HTTP 400)

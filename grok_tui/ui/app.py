@@ -168,6 +168,8 @@ class GrokApp(App[None]):
         )
         #: Theme selection, the previewing picker, saving the choice, code styles, reloads.
         self.theme_manager = ThemeManager(self, config_path=self.settings.config_path)
+        # The theme in place before the first CSS parse (see `preselect`).
+        self.theme_manager.preselect(self.settings.theme)
 
     def _open_prompt_history(self) -> PromptHistoryFile | None:
         size = self.settings.history_size
@@ -223,6 +225,7 @@ class GrokApp(App[None]):
     def _after_first_frame(self) -> None:
         if self.enable_gc_after_first_frame:  # `run_app` turned it off for start-up
             gc.enable()
+        self.theme_manager.register_rest()  # the themes not in use (see preselect)
         self._start_gc_policy()
         self._warm_up_backend()
 

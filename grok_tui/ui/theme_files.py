@@ -75,7 +75,8 @@ _KNOWN_KEYS = {
 }
 
 _FALLBACK = {"warning": "#ffa62b", "error": "#ba3c5b", "success": "#4EBF71"}
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: What a theme file's name (its stem, the theme's name) may be.
+THEME_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def theme_from_data(
 
 def load_theme_file(path: Path, *, user: bool = False) -> GrokTheme:
     name = path.stem
-    if not _NAME_RE.match(name):
+    if not THEME_NAME_RE.match(name):
         raise ThemeError("the file name must be letters, digits, '-', '_' or '.'")
     try:
         text = path.read_text(encoding="utf-8")

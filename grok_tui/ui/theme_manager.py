@@ -3,6 +3,9 @@ the choice, code highlighting that follows the theme, reloading theme files.
 
 `ThemeManager(app, *, user_dir=None, config_path=None, saver=save_setting)`
 
+- `preselect(select)`: in `__init__`, before the app runs: registers the
+  themes and makes `select` current without a theme change, so the first CSS
+  parse uses it (a change after mount re-parses and re-styles everything).
 - `install(select) -> list[str]`: registers every theme (shipped files, user
   files, Textual's built-ins with grok-tui's variables), switches to `select`
   (the `--theme` flag / config value; unknown -> `grok-dark` with a warning
@@ -36,6 +39,7 @@ Wiring into `GrokApp` (ui/app.py)::
 
     # __init__, after super().__init__():
     self.theme_manager = ThemeManager(self)
+    self.theme_manager.preselect(self.settings.theme)  # before the first CSS parse
 
     # on_mount, replacing register_themes(...) (install notifies its warnings):
     self.theme_manager.install(self.settings.theme)
@@ -77,13 +81,16 @@ from textual.widgets import OptionList
 from textual.worker import Worker
 
 from grok_tui.config import save_setting
+from grok_tui.config.theme_names import shipped_themes_dir
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.commands import TableCommands
 from grok_tui.ui.theme_files import (
     DEFAULT_THEME,
+    THEME_NAME_RE,
     GrokTheme,
     _with_grok_variables,
     code_theme_of,
+    load_theme_file,
     load_themes,
 )
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
@@ -110,6 +117,10 @@ class ThemeManager:
         self._saver = saver
         self._themes: dict[str, GrokTheme] = {}
         self._installed = False
+        #: (select, warnings) of `preselect`, for `install` to finish.
+        self._preselected: tuple[str | None, list[str]] | None = None
+        #: `preselect` registered only the theme in use (see `register_rest`).
+        self._rest_pending = False
         # Saving: `_wanted` is what config.toml should say, `_written` what it says.
         self._wanted: str | None = None
         self._written: str | None = None
@@ -156,11 +167,87 @@ class ThemeManager:
 
     # -- start-up -----------------------------------------------------------------
 
+    def preselect(self, select: str | None) -> None:
+        """Before the app runs: register the theme `select` names and make it
+        current without a theme change, so the first CSS parse already uses
+        its colours.
+
+        Setting `app.theme` once the screen is up (what `install` does) makes
+        Textual re-parse every stylesheet and re-style and repaint every widget:
+        a second start-up's worth of CSS work before the first frame. Only the
+        theme in use is read now; the other files and Textual's built-ins are
+        registered by `register_rest` after the first frame (the picker, the
+        theme list and `choose` call it first too). An unknown name or an
+        unreadable file reads every file now, as `install` would, for its
+        fallback and warnings. `install` (in `on_mount`) then finds the theme
+        in place and changes nothing.
+        """
+        app = self.app
+        wanted = select or DEFAULT_THEME
+        one = self._load_one(wanted)
+        warnings: list[str] = []
+        if isinstance(one, GrokTheme):
+            app.register_theme(one.textual_theme)
+            self._themes = {wanted: one}
+            self._rest_pending = True
+        elif one is None and wanted in app.available_themes:  # a Textual built-in
+            app.register_theme(_with_grok_variables(app.available_themes[wanted]))
+            self._rest_pending = True
+        else:
+            themes, warnings = load_themes(self.user_dir)
+            self._register(themes)
+            if wanted not in app.available_themes:
+                wanted = DEFAULT_THEME  # install() warns
+        self._preselected = (select, warnings)
+        refresh_filter = getattr(app, "_refresh_truecolor_filter", None)
+        if wanted not in app.available_themes or refresh_filter is None:
+            return  # install() switches the usual way
+        # What App._watch_theme does, minus the re-parse it schedules.
+        app.set_reactive(App.theme, wanted)
+        theme = app.current_theme
+        classes = {name: False for name in app.classes if name.startswith("-theme-")}
+        classes[f"-theme-{theme.name}"] = True
+        classes["-dark-mode"] = theme.dark
+        classes["-light-mode"] = not theme.dark
+        app.update_classes(classes, update=False)
+        refresh_filter(app.ansi_theme)
+        app.stylesheet.set_variables(app.get_css_variables())  # nothing parsed yet
+
+    def _load_one(self, name: str) -> GrokTheme | None | Exception:
+        """The theme file `name` (the user's replaces a shipped one), None when
+        there is none, or the exception a file raised (then all are read)."""
+        if not THEME_NAME_RE.match(name):
+            return None
+        for folder, user in ((self.user_dir, True), (shipped_themes_dir(), False)):
+            path = folder / f"{name}.toml"
+            try:
+                if not path.is_file():
+                    continue
+                return load_theme_file(path, user=user)
+            except Exception as exc:  # ThemeError, OSError: load_themes reports it
+                return exc
+        return None
+
+    def register_rest(self) -> None:
+        """Register the themes `preselect` left for later (every file, Textual's
+        built-ins with grok-tui's variables) and show the warnings of files
+        that cannot be used. Does nothing the second time."""
+        if not self._rest_pending:
+            return
+        self._rest_pending = False
+        themes, warnings = load_themes(self.user_dir)
+        self._register(themes)
+        self._notify_warnings(warnings)
+
     def install(self, select: str | None, *, notify: bool = True) -> list[str]:
         """Register every theme, switch to `select` and follow theme changes."""
         app = self.app
-        themes, warnings = load_themes(self.user_dir)
-        self._register(themes)
+        preselected, self._preselected = self._preselected, None
+        if preselected is not None and preselected[0] == select:
+            warnings = list(preselected[1])
+        else:
+            themes, warnings = load_themes(self.user_dir)
+            self._register(themes)
         wanted = select or DEFAULT_THEME
         if wanted in app.available_themes:
             app.theme = wanted
@@ -251,6 +338,7 @@ class ThemeManager:
 
     def pick(self) -> None:
         """Open the theme picker (preview while moving, Enter keeps, Esc restores)."""
+        self.register_rest()
         if self.previewing:
             return
         self.app.push_screen(ThemePicker(self))
@@ -290,6 +378,7 @@ class ThemeManager:
 
     def choose(self, name: str) -> None:
         """Switch to `name` and save it (no-op for an unknown name)."""
+        self.register_rest()
         if self.previewing:
             self._end_preview(name)
             return
@@ -302,6 +391,7 @@ class ThemeManager:
     async def reload(self, *, notify: bool = True) -> list[str]:
         """Re-read the theme files, re-register them and re-apply the current theme."""
         themes, warnings = await asyncio.to_thread(load_themes, self.user_dir)
+        self._rest_pending = False  # everything is registered below
         app = self.app
         if self.previewing:
             self._end_preview(None)
@@ -357,6 +447,7 @@ class ThemeManager:
         return " · ".join(parts)
 
     def theme_list(self) -> list[str]:
+        self.register_rest()
         return sorted(self.app.available_themes)
 
 

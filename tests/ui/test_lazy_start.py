@@ -34,6 +34,31 @@ LATER = (
 )
 
 
+#: The turn machinery (request building, stream events, uploads, the stream
+#: worker) and later screens: imported with the first send or dialog, not
+#: for the first frame.
+FIRST_SEND = (
+    "grok_tui.api.events",
+    "grok_tui.api.chat_request",
+    "grok_tui.api.upload",
+    "grok_tui.chat.turn_controller",
+    "grok_tui.chat.turn",
+    "grok_tui.chat.turn_types",
+    "grok_tui.chat.sending",
+    "grok_tui.chat.request_builder",
+    "grok_tui.chat.uploading",
+    "grok_tui.chat.attachments",
+    "grok_tui.ui.screens.chat.stream",
+    "grok_tui.ui.screens.session_browser",
+    "grok_tui.ui.markdown.render",
+    "pygments.lexers",
+)
+
+
+def _among(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes)]
+
+
 def _modules_after(code: str, tmp_path: Path) -> list[str]:
     env = {
         **os.environ,
@@ -53,7 +78,7 @@ def _modules_after(code: str, tmp_path: Path) -> list[str]:
 
 
 def _later(modules: list[str]) -> list[str]:
-    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in LATER)]
+    return _among(modules, LATER)
 
 
 def test_the_entry_module_imports_no_ui_and_no_network(tmp_path: Path) -> None:
@@ -72,6 +97,50 @@ def test_building_the_app_imports_nothing_the_first_frame_does_not_need(tmp_path
             "assert app.backend.built_client is None\n"
         )
         assert _later(_modules_after(code, tmp_path)) == [], flags
+
+
+def test_importing_the_app_leaves_the_turn_machinery_for_the_first_send(tmp_path: Path) -> None:
+    modules = _modules_after("import grok_tui.ui.app", tmp_path)
+    assert _among(modules, (*LATER, *FIRST_SEND)) == []
+
+
+def test_the_first_frame_needs_no_turn_machinery_and_a_send_still_works(tmp_path: Path) -> None:
+    # The real start-up path (`build_app`, a headless run): what is imported
+    # when the first frame is up, then a message sent and answered.
+    code = """
+import asyncio, json, sys
+from grok_tui.cli import build_parser
+from grok_tui.ui.run import build_app
+from tests.waiting import wait_for
+
+app = build_app(build_parser().parse_args(["--demo"]))
+at_first_frame = []
+after_first_frame = app._after_first_frame
+
+def record_then_go_on():
+    at_first_frame.extend(sys.modules)
+    after_first_frame()
+
+app._after_first_frame = record_then_go_on
+
+async def main():
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: at_first_frame, what="the first frame")
+        chat = app.chat
+        assert chat.query_one("#prompt").placeholder
+        chat.prompt.set_text("hello")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(chat.session.messages) >= 2, what="the turn")
+        await wait_for(pilot, lambda: not chat.is_streaming, what="the reply")
+        assert chat.session.messages[-1].role == "assistant", chat.session.messages
+        assert chat.session.messages[-1].text
+    print(json.dumps(sorted(at_first_frame)))
+
+asyncio.run(main())
+raise SystemExit(0)  # the modules at the first frame are the last line
+"""
+    modules = _modules_after(code, tmp_path)
+    assert _among(modules, (*LATER, *FIRST_SEND)) == []
 
 
 async def test_a_backend_builds_its_client_on_first_use() -> None:

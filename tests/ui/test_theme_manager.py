@@ -154,6 +154,124 @@ async def test_textual_builtin_themes_get_grok_variables(user_dir: Path, config_
         assert app.md.code_theme == "default"  # light built-in: a light code style
 
 
+class PreselectHost(Host):
+    """A Host that chooses its theme before it runs, as `GrokApp` does."""
+
+    def __init__(self, select: str | None, user_dir: Path, config_path: Path) -> None:
+        super().__init__(select, user_dir, config_path)
+        self.manager.preselect(select)
+        self.css_refreshes = 0
+        refresh_css = self.refresh_css
+
+        def counting(*args: Any, **kwargs: Any) -> None:
+            self.css_refreshes += 1
+            refresh_css(*args, **kwargs)
+
+        self.refresh_css = counting  # type: ignore[method-assign]
+
+
+async def test_preselect_styles_the_first_frame_without_a_second_css_pass(
+    user_dir: Path, config_path: Path
+) -> None:
+    # Switching the theme once the screen is up re-parses every stylesheet and
+    # re-styles every widget; chosen before the app runs, nothing is redone.
+    app = PreselectHost("solarized-light", user_dir, config_path)
+    assert app.theme == "solarized-light"
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.css_refreshes == 0
+        assert app.theme == "solarized-light"
+        assert app.has_class("-light-mode", "-theme-solarized-light")
+        assert not app.has_class("-dark-mode")
+        assert near(app.probe_background, "#268bd2")
+        assert app.md.code_theme == code_theme_of_file("solarized-light")
+        assert app.install_warnings == []
+        # Later changes still go the usual way (a re-parse, saved).
+        app.theme = "dracula"
+        await wait_for(pilot, lambda: near(app.probe_background, "#bd93f9"), what="dracula")
+        assert app.css_refreshes == 1
+        await app.manager.flush()
+    assert 'theme = "dracula"' in config_path.read_text()
+
+
+async def test_preselect_of_an_unknown_theme_falls_back_and_install_warns(
+    user_dir: Path, config_path: Path
+) -> None:
+    app = PreselectHost("no-such-theme", user_dir, config_path)
+    assert app.theme == DEFAULT_THEME
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME and app.css_refreshes == 0
+        assert len(app.install_warnings) == 1
+        assert "'no-such-theme' is not available" in app.install_warnings[0]
+        await app.manager.flush()
+    assert not config_path.exists()
+
+
+async def test_preselect_reads_only_the_theme_in_use_and_the_rest_later(
+    user_dir: Path, config_path: Path
+) -> None:
+    (user_dir / "broken.toml").write_text("primary = \n", encoding="utf-8")
+    app = PreselectHost("solarized-light", user_dir, config_path)
+    assert "solarized-light" in app.available_themes
+    # Shipped files not in use are not read yet (dracula is Textual's own so far).
+    assert "grok-dark" not in app.available_themes
+    assert "high-contrast" not in app.available_themes
+    assert "tool-done" not in app.available_themes["dracula"].variables
+    assert "tool-done" not in app.available_themes["textual-dark"].variables
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.install_warnings == []
+        assert not any("broken" in n.message for n in app._notifications)
+        app.manager.register_rest()  # GrokApp: after its first frame
+        assert {"grok-dark", "high-contrast"} <= set(app.available_themes)
+        assert "tool-done" in app.available_themes["dracula"].variables
+        assert "tool-done" in app.available_themes["textual-dark"].variables
+        await wait_for(
+            pilot,
+            lambda: any("broken.toml" in n.message for n in app._notifications),
+            what="the broken file's warning",
+        )
+        assert app.theme == "solarized-light" and app.css_refreshes == 0
+        app.manager.register_rest()  # once only
+        assert sum("broken.toml" in n.message for n in app._notifications) == 1
+
+
+async def test_preselect_of_a_broken_user_file_in_use_reads_every_file_and_warns(
+    user_dir: Path, config_path: Path
+) -> None:
+    (user_dir / "dracula.toml").write_text("primary = \n", encoding="utf-8")
+    app = PreselectHost("dracula", user_dir, config_path)
+    assert {"grok-dark", "high-contrast"} <= set(app.available_themes)  # all read at once
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "dracula"  # the shipped one
+        assert near(app.probe_background, "#bd93f9")
+        assert len(app.install_warnings) == 1 and "dracula.toml" in app.install_warnings[0]
+
+
+async def test_the_app_registers_the_other_themes_after_its_first_frame() -> None:
+    from grok_tui.backend import demo_backend
+    from grok_tui.config import Settings
+    from grok_tui.ui.app import GrokApp
+
+    app = GrokApp(settings=Settings(theme="nord"), backend=demo_backend(), store=None)
+    assert "high-contrast" not in app.available_themes
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "high-contrast" in app.available_themes, what="every theme")
+        assert app.theme == "nord"
+        assert app.theme_manager.theme_list() == sorted(app.available_themes)
+
+
+async def test_the_app_chooses_its_theme_before_it_runs(tmp_path: Path) -> None:
+    from grok_tui.backend import demo_backend
+    from grok_tui.config import Settings
+    from grok_tui.ui.app import GrokApp
+
+    app = GrokApp(settings=Settings(theme="grok-light"), backend=demo_backend(), store=None)
+    assert app.theme == "grok-light" and app.has_class("-light-mode")
+
+
 # -- picker: preview, Enter, Esc -------------------------------------------------------
 
 

@@ -1,7 +1,6 @@
 """The chat screen package (`ChatScreen` in screen.py; its parts beside it)."""
 
-from grok_tui.ui.screens.chat.base import Unsent
 from grok_tui.ui.screens.chat.screen import ChatScreen
 from grok_tui.ui.widgets.side_pane import NARROW_WIDTH
 
-__all__ = ["NARROW_WIDTH", "ChatScreen", "Unsent"]
+__all__ = ["NARROW_WIDTH", "ChatScreen"]

@@ -16,17 +16,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from grok_tui.api.chat_request import ChatRequest
 from grok_tui.chat import conversation as conv
-from grok_tui.chat.edit import PendingEdit
 from grok_tui.chat.phase import TurnPhase
-from grok_tui.chat.request_builder import RequestOptions
-from grok_tui.chat.sending import TurnSender, mask_prompt
 from grok_tui.chat.session import Attachment, Message, Session, new_id
-from grok_tui.chat.turn import TurnRecorder
-from grok_tui.chat.turn_controller import TurnController
-from grok_tui.chat.turn_types import Unsent
-from grok_tui.chat.uploading import UploadState
 from grok_tui.sanitize import strip_control
 from grok_tui.store.checkpointer import Checkpointer, short_save_error
 from grok_tui.ui.screens.chat.uploads import BAR_AFTER, ReuploadView, upload_chips
@@ -36,7 +28,14 @@ from grok_tui.ui.widgets.status_bar import StatusBar
 from grok_tui.ui.widgets.tool_log import ToolLog
 
 if TYPE_CHECKING:
+    from grok_tui.api.chat_request import ChatRequest
     from grok_tui.backend import Backend
+    from grok_tui.chat.edit import PendingEdit
+    from grok_tui.chat.sending import TurnSender
+    from grok_tui.chat.turn import TurnRecorder
+    from grok_tui.chat.turn_controller import TurnController
+    from grok_tui.chat.turn_types import Unsent
+    from grok_tui.chat.uploading import UploadState
     from grok_tui.ui.app import GrokApp
     from grok_tui.ui.widgets.search_form import SearchForm
 
@@ -51,21 +50,10 @@ class ChatScreenBase(Screen[None]):
         history: PromptHistoryWalker | None = None,
     ) -> None:
         super().__init__()
-        from grok_tui.ui.screens.chat.stream import ChatTurnView
-
-        #: The turn lifecycle (send, regenerate, stream, stop, unsent prompts);
-        #: this screen is its view through `ChatTurnView`.
-        self.turns = TurnController(
-            session,
-            stream=lambda request: self.sender.stream(
-                self.backend.client.stream, self.session, request
-            ),
-            build_request=lambda s: self.sender.build(s),
-            checkpoint=lambda s: self.checkpointer.save(s),
-            view=ChatTurnView(self),
-            prepare_user=lambda user: mask_prompt(user, self.grok.api_keys(), self.session),
-            prepare_reply=self._prepare_reply,
-        )
+        #: The turn lifecycle, built on first use (`turns`); until then the
+        #: session is kept here.
+        self._turns: TurnController | None = None
+        self._first_session = session
         self.history = history if history is not None else PromptHistoryWalker()
         self.attachments: list[Attachment] = []
         #: The sent message being edited in the prompt (nothing changed until Enter).
@@ -112,17 +100,48 @@ class ChatScreenBase(Screen[None]):
         return self.query_one("#prompt", PromptInput)
 
     @property
+    def turns(self) -> TurnController:
+        """The turn lifecycle (send, regenerate, stream, stop, unsent prompts);
+        this screen is its view through `ChatTurnView`.
+
+        Built on first use, not with the screen: it and what it imports (the
+        request builder, the stream events, uploads) are not needed to show
+        the first frame (start-up time, bench_terminal --startup-only)."""
+        turns = self._turns
+        if turns is None:
+            from grok_tui.chat.sending import mask_prompt
+            from grok_tui.chat.turn_controller import TurnController
+            from grok_tui.ui.screens.chat.stream import ChatTurnView
+
+            turns = self._turns = TurnController(
+                self._first_session,
+                stream=lambda request: self.sender.stream(
+                    self.backend.client.stream, self.session, request
+                ),
+                build_request=lambda s: self.sender.build(s),
+                checkpoint=lambda s: self.checkpointer.save(s),
+                view=ChatTurnView(self),
+                prepare_user=lambda user: mask_prompt(user, self.grok.api_keys(), self.session),
+                prepare_reply=self._prepare_reply,
+            )
+        return turns
+
+    @property
     def session(self) -> Session:
-        return self.turns.session
+        turns = self._turns
+        return turns.session if turns is not None else self._first_session
 
     @session.setter
     def session(self, session: Session) -> None:
-        self.turns.switch_session(session)  # the turn was stopped first
+        if self._turns is None:
+            self._first_session = session  # no turn yet: nothing to stop or reset
+        else:
+            self._turns.switch_session(session)  # the turn was stopped first
 
     @property
     def is_streaming(self) -> bool:
         """A turn is under way (from an accepted Enter to the reply's end)."""
-        return self.turns.busy
+        return self._turns is not None and self._turns.busy
 
     @property
     def uploading(self) -> bool:
@@ -131,19 +150,19 @@ class ChatScreenBase(Screen[None]):
 
     @property
     def stream_state(self) -> TurnPhase:
-        return self.turns.phase
+        return self._turns.phase if self._turns is not None else TurnPhase.IDLE
 
     @property
     def streaming_message(self) -> Message | None:
-        return self.turns.reply
+        return self._turns.reply if self._turns is not None else None
 
     @property
     def recorder(self) -> TurnRecorder | None:
-        return self.turns.recorder
+        return self._turns.recorder if self._turns is not None else None
 
     @property
     def unsent(self) -> Unsent | None:
-        return self.turns.unsent
+        return self._turns.unsent if self._turns is not None else None
 
     def _prepare_reply(self, reply: Message, request: ChatRequest) -> None:
         reply.stored_on_server = request.store is True
@@ -238,6 +257,9 @@ class ChatScreenBase(Screen[None]):
     @property
     def sender(self) -> TurnSender:
         """Builds, checks and streams turns with the current settings."""
+        from grok_tui.chat.request_builder import RequestOptions
+        from grok_tui.chat.sending import TurnSender
+
         settings = self.grok.settings
         return TurnSender(
             api=self.backend.api,

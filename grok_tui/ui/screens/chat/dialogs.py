@@ -7,9 +7,6 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from grok_tui.chat.attachments import AttachmentError, attachment_from_input
-from grok_tui.chat.preflight import images_refusal
-from grok_tui.chat.sending import break_chain
 from grok_tui.chat.session import Attachment
 from grok_tui.sanitize import strip_control
 from grok_tui.ui.screens.chat.base import ChatScreenBase
@@ -40,11 +37,17 @@ class DialogsPart(ChatScreenBase):
         self.refresh_status()
         self.checkpointer.save(self.session)
         self._notify(f"Model: {self.session.model}")
-        refusal = images_refusal(self.session.model, len(self.attachments), self.grok.model_catalog)
+        refusal = self._images_refusal()
         if refusal:  # said where the model is chosen too; the send refuses it
             self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
 
+    def _images_refusal(self) -> str | None:
+        from grok_tui.chat.preflight import images_refusal
+
+        return images_refusal(self.session.model, len(self.attachments), self.grok.model_catalog)
+
     def action_system_prompt(self) -> None:
+        from grok_tui.chat.sending import break_chain
         from grok_tui.ui.screens.text_editor import TextEditorScreen
 
         def done(text: str | None) -> None:
@@ -76,6 +79,8 @@ class DialogsPart(ChatScreenBase):
 
     def attach(self, path_or_url: str) -> Attachment | None:
         """Attach an image; on refusal show the reason and return None."""
+        from grok_tui.chat.attachments import AttachmentError, attachment_from_input
+
         try:
             att = attachment_from_input(path_or_url)
         except AttachmentError as exc:
@@ -85,7 +90,7 @@ class DialogsPart(ChatScreenBase):
         self.attachments.append(att)
         self.clear_notice()
         self._refresh_chips()
-        refusal = images_refusal(self.session.model, len(self.attachments), self.grok.model_catalog)
+        refusal = self._images_refusal()
         if refusal:  # said where the image is chosen; the send refuses it too
             self.show_notice(f"⚠ {refusal} (Alt+X removes attachments, Ctrl+O picks a model).")
         return att

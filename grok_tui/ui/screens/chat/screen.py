@@ -46,6 +46,7 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
     AUTO_FOCUS = "#prompt"
 
     def compose(self) -> ComposeResult:
+        self.preset_breakpoint()
         yield Static("", id="banner", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="chat-column"):

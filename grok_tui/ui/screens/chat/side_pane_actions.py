@@ -34,6 +34,17 @@ class SidePanePart(ChatScreenBase):
     def narrow(self) -> bool:
         return self.has_class("-narrow")
 
+    def preset_breakpoint(self) -> None:
+        """The breakpoint class for the terminal's width, set before the widgets
+        are first styled. Textual sets it at the screen's first Resize, after
+        that styling, and the class change then re-styles every widget again
+        (a tenth of the start-up's CSS work); the Resize then changes nothing."""
+        width = self.app.size.width
+        for minimum, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= minimum:
+                self.set_class(True, name, update=False)
+                return
+
     def on_resize(self, event: Resize) -> None:
         # Runs before Screen._on_resize sets the breakpoint classes: follow
         # them once this event has been handled.

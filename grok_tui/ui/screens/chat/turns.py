@@ -5,18 +5,19 @@ of the last message (`chat/edit.py`: nothing changes until the edit is sent).
 from __future__ import annotations
 
 import time
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from textual import on
 
 from grok_tui.chat.edit import Draft, EditError, PendingEdit, begin_edit_last
 from grok_tui.chat.session import Attachment
-from grok_tui.chat.turn_types import Refusal, Refused, Turn
-from grok_tui.chat.uploading import pending_documents
 from grok_tui.ui.screens.chat.base import ChatScreenBase
 from grok_tui.ui.screens.chat.uploads import run_uploads
 from grok_tui.ui.widgets.edit_banner import EditBanner
 from grok_tui.ui.widgets.prompt_input import PromptInput
+
+if TYPE_CHECKING:  # imported with the first turn (start-up time)
+    from grok_tui.chat.turn_types import Refused, Turn
 
 
 class TurnsPart(ChatScreenBase):
@@ -52,6 +53,8 @@ class TurnsPart(ChatScreenBase):
         if check.key_in_prompt and not key_confirmed:
             self._confirm_key_in_prompt(text)
             return False
+        from grok_tui.chat.uploading import pending_documents
+
         if pending_documents(attachments):
             # Uploaded in a worker, so keys (Esc) still work; sent when done.
             self.upload_started = time.monotonic()
@@ -94,6 +97,8 @@ class TurnsPart(ChatScreenBase):
 
     def _run(self, result: Turn | Refused) -> bool:
         """Run an accepted turn in the stream worker, or say why it was refused."""
+        from grok_tui.chat.turn_types import Refusal, Refused, Turn
+
         match result:
             case Turn():
                 self.run_worker(
@@ -132,6 +137,8 @@ class TurnsPart(ChatScreenBase):
 
     async def action_regenerate(self) -> None:
         """Regenerate the last reply (also: retry a failed one, or resend an unsent prompt)."""
+        from grok_tui.chat.turn_types import Turn
+
         if self.uploading:
             self._notify("Documents are uploading: Esc cancels.", severity="warning")
             return

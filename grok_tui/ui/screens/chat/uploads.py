@@ -27,14 +27,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
 from grok_tui.byte_size import format_size
 from grok_tui.chat.session import Attachment
-from grok_tui.chat.uploading import UploadFailed, UploadState, upload_documents
 from grok_tui.ui.widgets.message_view import attachment_chip
+
+if TYPE_CHECKING:  # uploading is imported with the first upload (start-up time)
+    from grok_tui.chat.uploading import UploadState
 
 #: Seconds an upload runs before the bar shows (a quick one does not flash it).
 BAR_AFTER = 0.3
@@ -102,6 +104,8 @@ async def run_uploads(screen: Any, attachments: Sequence[Attachment]) -> bool:
 
     `screen` is the chat screen: `backend.client`, `prompt`, `upload_state`,
     `upload_started`, `_refresh_chips`, `show_notice`, `clear_notice`."""
+    from grok_tui.chat.uploading import UploadFailed, upload_documents
+
     prompt = screen.prompt
     prompt.read_only = True
     screen.upload_started = time.monotonic()

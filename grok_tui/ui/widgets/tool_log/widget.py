@@ -69,7 +69,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -80,9 +80,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
 
-from grok_tui.api import events as ev
 from grok_tui.chat.session import Message
-from grok_tui.chat.turn import retry_record
 from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.tool_log import text
 from grok_tui.ui.widgets.tool_log.rows import (
@@ -93,6 +91,9 @@ from grok_tui.ui.widgets.tool_log.rows import (
     new_turn,
     saved_turns,
 )
+
+if TYPE_CHECKING:
+    from grok_tui.api import events as ev
 
 #: Lines of the newest turns measured at once by `load_messages` (at least
 #: three viewports); older turns are measured when scrolled near.
@@ -160,6 +161,8 @@ class ToolLog(ScrollView, can_focus=True):
         self._summary_stats = (0, 0, 0)  # (width, lines, summaries) measured
         self._adjusting = False
         self._visible_check = False
+        #: EMPTY_TEXT wrapped for a width (every painted line of the empty log needs it).
+        self._empty_wrapped: tuple[int, list[Content]] | None = None
         self._loaded_key: LoadKey | None = None
         self._live_rows: set[Row] = set()
         self._timer: Timer | None = None
@@ -220,7 +223,7 @@ class ToolLog(ScrollView, can_focus=True):
     def apply(self, event: ev.StreamEvent, message: Message) -> None:
         """Update the rows of `message`'s turn from one event (O(1) per event).
         Events of other kinds (text deltas, kinds added later) are ignored."""
-        handler = self._HANDLERS.get(type(event))
+        handler = self._handlers().get(type(event))
         if handler is None:
             return
         turn = self._turn_by_id.get(message.id)
@@ -359,6 +362,8 @@ class ToolLog(ScrollView, can_focus=True):
         # (as a reload will); without a recorder, one made the same way.
         shown = turn.retry_count()
         retries = turn.message.retries
+        from grok_tui.chat.turn import retry_record
+
         record = retries[shown] if shown < len(retries) else retry_record(event, self.clock())
         self._placed(turn, turn.add_retry(record))
 
@@ -373,18 +378,29 @@ class ToolLog(ScrollView, can_focus=True):
     def _on_terminal(self, turn: Turn, event: ev.Completed | ev.Failed) -> None:
         self.end_turn(turn.message)
 
-    _HANDLERS: ClassVar[dict[type, Callable[[ToolLog, Turn, ev.StreamEvent], None]]] = {
-        ev.ToolCallStarted: _on_tool_started,  # type: ignore[dict-item]
-        ev.ToolCallUpdated: _on_tool_updated,  # type: ignore[dict-item]
-        ev.ToolCallFinished: _on_tool_finished,  # type: ignore[dict-item]
-        ev.ReasoningStarted: _on_reasoning,  # type: ignore[dict-item]
-        ev.ReasoningProgress: _on_reasoning,  # type: ignore[dict-item]
-        ev.ReasoningFinished: _on_reasoning_finished,  # type: ignore[dict-item]
-        ev.Retrying: _on_retrying,  # type: ignore[dict-item]
-        ev.UsageUpdated: _on_usage,  # type: ignore[dict-item]
-        ev.Completed: _on_terminal,  # type: ignore[dict-item]
-        ev.Failed: _on_terminal,  # type: ignore[dict-item]
-    }
+    #: Event type -> handler, built on the first event: the stream events are
+    #: not imported before a reply streams (start-up time).
+    _HANDLERS: ClassVar[dict[type, Callable[[ToolLog, Turn, ev.StreamEvent], None]] | None] = None
+
+    @classmethod
+    def _handlers(cls) -> dict[type, Callable[[ToolLog, Turn, ev.StreamEvent], None]]:
+        handlers = cls._HANDLERS
+        if handlers is None:
+            from grok_tui.api import events as ev
+
+            handlers = cls._HANDLERS = {
+                ev.ToolCallStarted: cls._on_tool_started,  # type: ignore[dict-item]
+                ev.ToolCallUpdated: cls._on_tool_updated,  # type: ignore[dict-item]
+                ev.ToolCallFinished: cls._on_tool_finished,  # type: ignore[dict-item]
+                ev.ReasoningStarted: cls._on_reasoning,  # type: ignore[dict-item]
+                ev.ReasoningProgress: cls._on_reasoning,  # type: ignore[dict-item]
+                ev.ReasoningFinished: cls._on_reasoning_finished,  # type: ignore[dict-item]
+                ev.Retrying: cls._on_retrying,  # type: ignore[dict-item]
+                ev.UsageUpdated: cls._on_usage,  # type: ignore[dict-item]
+                ev.Completed: cls._on_terminal,  # type: ignore[dict-item]
+                ev.Failed: cls._on_terminal,  # type: ignore[dict-item]
+            }
+        return handlers
 
     # -- rows ----------------------------------------------------------------------
 
@@ -716,7 +732,11 @@ class ToolLog(ScrollView, can_focus=True):
     def _empty_line(self, y: int, width: int) -> Strip:
         """Line `y` of the empty log's explanation (blank below it)."""
         base = self.get_visual_style()
-        lines = Content(EMPTY_TEXT).wrap(max(10, width))
+        wrap_width = max(10, width)
+        wrapped = self._empty_wrapped
+        if wrapped is None or wrapped[0] != wrap_width:
+            wrapped = self._empty_wrapped = (wrap_width, Content(EMPTY_TEXT).wrap(wrap_width))
+        lines = wrapped[1]
         if y >= len(lines):
             return Strip.blank(width, base.rich_style)
         dim = self.get_visual_style("tool-log--dim")
