@@ -23,7 +23,14 @@ async def _run_once(argv: list[str]) -> list[str]:
     """Build and run the app as `grok-tui ARGV` would; the notifications it showed."""
     app = build_app(build_parser().parse_args(argv))
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.screen is app.chat, what="the chat screen")
+        # The start-up is over (its warnings notified, the theme files read
+        # after the first frame) once the background model list is in: on a
+        # loaded machine the chat screen can be up before the app's on_mount.
+        await wait_for(
+            pilot,
+            lambda: app.screen is app.chat and app.model_list.loaded,
+            what="the chat screen and the end of the start-up",
+        )
         await pilot.pause()
         shown = [n.message for n in app._notifications]
     return shown
