@@ -98,6 +98,29 @@ def test_an_idle_full_collection_gives_freed_memory_back_but_a_forced_one_does_n
         policy.stop()
 
 
+def test_the_first_idle_tick_after_a_reply_gives_freed_memory_back(
+    restore_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trims: list[int] = []
+    monkeypatch.setattr(gc_policy, "_malloc_trim", lambda: trims.append)
+    streaming = False
+    policy = GcPolicy(lambda: streaming)
+    policy.start()
+    try:
+        assert not policy.tick()
+        assert trims == []  # idle from the start: nothing was freed by a reply
+        streaming = True
+        assert not policy.tick()
+        assert trims == []  # never while streaming
+        streaming = False
+        assert not policy.tick()  # no full collection due, but the reply ended
+        assert trims == [0]
+        assert not policy.tick()
+        assert trims == [0]  # once per reply
+    finally:
+        policy.stop()
+
+
 def test_release_free_memory_is_harmless_where_there_is_no_glibc(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
