@@ -21,8 +21,9 @@ of a reply as a visible freeze (bench/bench_terminal.py, "longest freeze").
   stays bounded.
 
 After a full collection at an idle tick, and at the first idle tick after a
-reply (busy ticks), the C allocator is asked to give freed memory back to the system (`malloc_trim(0)`, glibc only, looked up once
-through ctypes; elsewhere nothing is done). Python returns its own empty
+reply (busy ticks), the C allocator is asked to give freed memory back to
+the system (`malloc_trim(0)`, glibc only, looked up once through ctypes;
+elsewhere nothing is done). Python returns its own empty
 arenas, but the lists, dicts and strings above 512 bytes of a folded or
 released reply live in glibc's heap, whose free pages otherwise stay in the
 RSS, and so do the growing JSON buffers of a session saved every second (80
