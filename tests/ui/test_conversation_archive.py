@@ -191,3 +191,48 @@ async def test_archive_placeholder_text_is_selectable() -> None:
         assert text.startswith("You\nquestion 0\n") and "## Answer 1" in text
         part = chunk.get_selection(Selection(Offset(0, 1), Offset(8, 1)))
         assert part is not None and part[0] == "question"
+
+
+async def test_a_reply_more_than_a_screen_away_lets_go_of_its_lines_and_pages_back_the_same() -> (
+    None
+):
+    """`RELEASE_SCREENS` (1): a finished reply whose bottom is more than one
+    viewport above the viewport drops its rendered lines; paging back up to
+    it paints the same lines at the same height."""
+    from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
+
+    app = _ConvApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        conv = app.conv
+        await conv.load([])
+        await _add(pilot, conv, 2)
+        view = conv.view_at(1)
+        assert view is not None
+        body = view.body
+        assert isinstance(body, StreamingMarkdown)
+        width = body.size.width
+        before = [strip.text for strip in body.rendered_lines(width)]
+        height = body.size.height
+        assert body.holds_render_cache
+        viewport = conv.scrollable_content_region.height
+        # Questions below it until it is between one and two screens above.
+        while conv.max_scroll_y - view.virtual_region.bottom <= viewport * 1.2:
+            msg = Message(role="user", text="question\n" * 5)
+            conv.messages.append(msg)
+            await conv.add_message(msg)
+            await pilot.pause()
+        conv.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.pause()
+        assert conv.max_scroll_y - view.virtual_region.bottom < 2 * viewport
+        assert view.is_attached  # not folded: only its lines are let go of
+        conv.release_offscreen()
+        assert not body.holds_render_cache
+        assert body.size.height == height
+        for _ in range(4):
+            conv.scroll_page_up(animate=False)
+            await pilot.pause()
+        await pilot.pause()
+        assert body.holds_render_cache
+        assert body.size.height == height
+        assert [strip.text for strip in body.rendered_lines(width)] == before

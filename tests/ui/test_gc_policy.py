@@ -77,6 +77,57 @@ def test_a_very_long_stream_still_gets_a_full_collection(
         policy.stop()
 
 
+def test_an_idle_full_collection_gives_freed_memory_back_but_a_forced_one_does_not(
+    restore_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trims: list[int] = []
+    monkeypatch.setattr(gc_policy, "_malloc_trim", lambda: trims.append)
+    monkeypatch.setattr(gc_policy, "FORCE_AFTER_GEN1", 15)
+    streaming = True
+    policy = GcPolicy(lambda: streaming)
+    policy.start()
+    try:
+        _gen1_collections(15)
+        assert policy.tick()  # forced in a long stream: no trim on top of it
+        assert trims == []
+        streaming = False
+        _gen1_collections(gc_policy.FULL_AFTER_GEN1)
+        assert policy.tick()
+        assert trims == [0]  # malloc_trim(0) after the idle collection
+    finally:
+        policy.stop()
+
+
+def test_the_first_idle_tick_after_a_reply_gives_freed_memory_back(
+    restore_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trims: list[int] = []
+    monkeypatch.setattr(gc_policy, "_malloc_trim", lambda: trims.append)
+    streaming = False
+    policy = GcPolicy(lambda: streaming)
+    policy.start()
+    try:
+        assert not policy.tick()
+        assert trims == []  # idle from the start: nothing was freed by a reply
+        streaming = True
+        assert not policy.tick()
+        assert trims == []  # never while streaming
+        streaming = False
+        assert not policy.tick()  # no full collection due, but the reply ended
+        assert trims == [0]
+        assert not policy.tick()
+        assert trims == [0]  # once per reply
+    finally:
+        policy.stop()
+
+
+def test_release_free_memory_is_harmless_where_there_is_no_glibc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(gc_policy, "_malloc_trim", lambda: None)
+    assert gc_policy.release_free_memory() is False
+
+
 def test_cyclic_garbage_made_while_streaming_is_freed_after_the_stream(restore_gc: None) -> None:
     import weakref
 

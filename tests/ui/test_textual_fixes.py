@@ -172,3 +172,30 @@ async def test_a_partial_update_writes_the_same_as_textuals() -> None:
             compositor._dirty_regions.update(regions)
             got = _screen_cells(fixed(compositor), console)
             assert got == expected
+
+
+def test_strips_create_their_caches_on_first_use() -> None:
+    """`grok_tui.ui.textual_strip_caches`: a new Strip holds none of its seven
+    FIFOCaches (about 0.9 kB a line); one is created, at Textual's size, when
+    first used, and the strip's results are the same."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.cache import FIFOCache
+
+    from grok_tui.ui import textual_strip_caches
+
+    textual_fixes.apply()
+    strip = Strip([Segment("hello "), Segment("world", Style(bold=True))], 11)
+    held = [o for o in gc.get_referents(strip) if isinstance(o, FIFOCache)]
+    assert held == []
+    cropped = strip.crop(0, 5)
+    assert cropped.text == "hello"
+    assert strip.crop(0, 5) is cropped  # cached, as before
+    assert strip._crop_cache._maxsize == textual_strip_caches.CACHE_SIZES["_crop_cache"]
+    styled = strip.apply_style(Style(italic=True))
+    assert strip.apply_style(Style(italic=True)) is styled
+    assert [s.style for s in styled] == [Style(italic=True), Style(italic=True, bold=True)]
+    assert [o for o in gc.get_referents(strip) if isinstance(o, FIFOCache)] != []
+    with pytest.raises(AttributeError):
+        strip.no_such_attribute  # noqa: B018  # other names still fail
+    assert getattr(strip, "hidden", "default") == "default"
