@@ -53,6 +53,8 @@ LIVE_LIMIT = 24
 #: coarse placeholder splits into `CHUNK_SIZE` ones when it is expanded, so
 #: a switch at an early fork mounts a handful of widgets, not one per ten messages.
 COARSE_CHUNK_SIZE = 100
+PositionOf = Callable[[Message], tuple[int, int] | None]
+
 #: Rows of slack above/below the viewport inside which chunks are expanded.
 EXPAND_MARGIN = 4
 #: Finished replies further than this many viewport heights from the viewport
@@ -82,11 +84,18 @@ class ArchiveChunk(Widget):
 
     DEFAULT_CSS = stylesheet(__file__)
 
-    def __init__(self, start: int, messages: Sequence[Message], width: int) -> None:
+    def __init__(
+        self,
+        start: int,
+        messages: Sequence[Message],
+        width: int,
+        position_of: PositionOf | None = None,
+    ) -> None:
         super().__init__()
         self.start = start
         self.messages = list(messages)
         self._width = width
+        self._position_of = position_of
         self._rows = sum(_estimate_rows(m, width - 2) for m in self.messages)
         self._lines: list[str] | None = None
 
@@ -101,6 +110,15 @@ class ArchiveChunk(Widget):
     def stop(self) -> int:
         return self.start + len(self.messages)
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Its size, set by a full layout, asks for no second one (see
+        `height_cache.size_updated_once`)."""
+        return size_updated_once(
+            self, size, virtual_size, container_size, layout, super()._size_updated
+        )
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self._rows
 
@@ -108,11 +126,25 @@ class ArchiveChunk(Widget):
         if self._lines is None:
             lines: list[str] = []
             for m in self.messages:
-                lines.append("You" if m.role == "user" else f"Grok · {m.model or ''}")
+                header = "You" if m.role == "user" else f"Grok · {m.model or ''}"
+                lines.append(header + self._position_label(m))
                 lines.extend(strip_control(m.text).replace("\t", "    ").split("\n"))
                 lines.append("")
             self._lines = lines
         return self._lines
+
+    def _position_label(self, message: Message) -> str:
+        """The "‹ n/m ›" of the message's header, as its view shows it."""
+        position = self._position_of(message) if self._position_of is not None else None
+        if position is None or position[1] <= 1:
+            return ""
+        kind = "branch" if message.role == "user" else "version"
+        return f"  ‹ {position[0]}/{position[1]} › {kind}"
+
+    def refresh_positions(self) -> None:
+        """Paint the positions again (after a delete changed them)."""
+        self._lines = None
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         lines = self._plain_lines()
@@ -167,8 +199,9 @@ class Conversation(VerticalScroll, can_focus=True):
         # shifted, and expanding chunks from it would undo the fold.
         self._hold_expand = False
         #: `(n, m)` of a message among its siblings (versions, branches), for
-        #: the "‹ n/m ›" of its header; set by the chat screen from the session tree.
-        self.position_of: Callable[[Message], tuple[int, int] | None] | None = None
+        #: the "‹ n/m ›" of its header (and of a placeholder's plain header);
+        #: set by the chat screen from the session tree.
+        self.position_of: PositionOf | None = None
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -198,7 +231,7 @@ class Conversation(VerticalScroll, can_focus=True):
         widgets: list[Widget] = []
         for start in range(0, live_from, CHUNK_SIZE):
             stop = min(start + CHUNK_SIZE, live_from)
-            widgets.append(ArchiveChunk(start, messages[start:stop], width))
+            widgets.append(ArchiveChunk(start, messages[start:stop], width, self._position))
         for i in range(live_from, n):
             widgets.append(self._new_view(i))
         if not widgets:
@@ -208,9 +241,12 @@ class Conversation(VerticalScroll, can_focus=True):
         # is unknown and the offset would be computed from nothing).
         self.call_after_refresh(self.anchor)
 
+    def _position(self, message: Message) -> tuple[int, int] | None:
+        return self.position_of(message) if self.position_of is not None else None
+
     def _new_view(self, index: int) -> MessageView:
         message = self._messages[index]
-        position = self.position_of(message) if self.position_of is not None else None
+        position = self._position(message)
         view = MessageView(message, index=index, position=position)
         self._views[message.id] = view
         return view
@@ -235,14 +271,24 @@ class Conversation(VerticalScroll, can_focus=True):
         self.call_after_refresh(self.fold_old)
         return view
 
-    async def truncate(self, count: int) -> None:
+    async def truncate(
+        self, count: int, *, keep: Sequence[MessageView] = (), welcome: bool = True
+    ) -> None:
         """Remove the views of messages at index >= `count` (the session list
-        was already cut to that length)."""
+        was already cut to that length), except the views in `keep` (about
+        to show other messages: unregistered and unhighlighted, left mounted).
+        An empty conversation shows the welcome text (unless `welcome` is False:
+        something is mounted next)."""
+        kept = {id(v) for v in keep}
         doomed: list[Widget] = []
         for w in self.children:
             if isinstance(w, MessageView) and w.index >= count:
-                self._views.pop(w.message.id, None)
-                doomed.append(w)
+                if self._views.get(w.message.id) is w:
+                    del self._views[w.message.id]
+                if id(w) in kept:
+                    w.remove_class("-highlight")
+                else:
+                    doomed.append(w)
             elif isinstance(w, ArchiveChunk):
                 if w.start >= count:
                     doomed.append(w)
@@ -250,7 +296,7 @@ class Conversation(VerticalScroll, can_focus=True):
                     w.cut(count - w.start)
         if doomed:
             await self.remove_children(doomed)
-        if count == 0 and not self.query_children(Welcome):
+        if count == 0 and welcome and not kept and not self.query_children(Welcome):
             await self.mount(Welcome())
         if self.highlighted is not None and self.highlighted >= count:
             self.highlighted = None
@@ -258,21 +304,91 @@ class Conversation(VerticalScroll, can_focus=True):
     async def repaint_from(self, start: int, *, at_fork: bool = False) -> None:
         """The session list changed from index `start` on (another version or
         branch chosen, one deleted): replace what is shown from there and keep
-        everything above. The last messages, as many as fill the viewport (by
-        the estimated height, at most `LIVE_WINDOW`), become views, the rest
-        placeholders (expanded when scrolled to); with `at_fork` (the reader
-        is looking at the fork, e.g. a highlighted message), the first ones
-        from `start` instead."""
-        await self.truncate(start)
+        everything above untouched. The last messages, as many as fill the
+        viewport (by the estimated height, at most `LIVE_WINDOW`), become
+        views, the rest placeholders (expanded when scrolled to); with
+        `at_fork` (the reader is looking at the fork, e.g. a highlighted
+        message), the first ones from `start` instead.
+
+        The views already mounted below `start` are reused for the new
+        messages where their shape allows (`MessageView.show`): a switch
+        swaps the text of the views on screen instead of removing and
+        mounting them. All of it is one batch: a single layout and paint."""
+        with self.app.batch_update():
+            await self._repaint_from(start, at_fork=at_fork)
+        self.screen.check_idle()  # the batch held the screen's update back
+
+    async def _repaint_from(self, start: int, *, at_fork: bool) -> None:
         n = len(self._messages)
         if start >= n:
+            await self.truncate(start)
             return
-        welcome = list(self.query_children(Welcome))
-        if welcome:
-            await self.remove_children(welcome)
+        live = self._live_range(start, at_fork=at_fork)
+        reuse = self._reusable_views(start, live)
+        await self.truncate(start, keep=list(reuse.values()), welcome=False)
+        for welcome in self.query_children(Welcome):
+            await welcome.remove()
         width = self.content_size.width or (self.app.size.width - 4)
-        # Views for what fills the viewport (estimated), placeholders elsewhere:
-        # a switch at an early fork repaints hundreds of messages.
+        reused = {id(v) for v in reuse.values()}
+        widgets: list[Widget] = self._chunks(start, live.start, width, COARSE_CHUNK_SIZE)
+        for i in live:
+            view = reuse.get(i)
+            if view is None:
+                widgets.append(self._new_view(i))
+                continue
+            message = self._messages[i]
+            position = self._position(message)
+            if view.message is message and view.index == i:
+                view.set_position(position)
+            else:
+                view.show(message, index=i, position=position)
+            self._views[message.id] = view
+        widgets.extend(self._chunks(live.stop, n, width, COARSE_CHUNK_SIZE))
+        self._predict_scrollbar(width)
+        # New widgets go before the reused view that follows them (or at the
+        # end): the reused views keep their order, which is the new order.
+        pending: list[Awaitable[object]] = []
+        group: list[Widget] = []
+        for w in widgets:
+            if id(w) in reused:
+                if group:
+                    pending.append(self.mount_all(group, before=w))
+                    group = []
+            else:
+                group.append(w)
+        if group:
+            pending.append(self.mount_all(group))
+        for mounted in pending:
+            await mounted
+
+    def _predict_scrollbar(self, width: int) -> None:
+        """Show or hide the scrollbar before the layout when the estimated
+        height of the messages clearly needs it or clearly does not: Textual
+        decides it after a layout, and a change lays the screen out again
+        (a switch between a short and a long branch)."""
+        height = self.scrollable_content_region.height
+        if self.styles.overflow_y != "auto" or height <= 0:
+            return
+        rows = 0
+        for message in self._messages:
+            rows += _estimate_rows(message, width - 2)
+            if rows > 2 * height:
+                break
+        if rows > 2 * height:
+            show = True
+        elif rows < height // 2:
+            show = False
+        else:
+            return  # Textual decides after the layout
+        if show != self.show_vertical_scrollbar:
+            self.show_vertical_scrollbar = show
+            self.vertical_scrollbar.display = show
+
+    def _live_range(self, start: int, *, at_fork: bool) -> range:
+        """The messages from `start` on shown as views after a repaint: as
+        many as fill the viewport (estimated), at the fork or at the end."""
+        n = len(self._messages)
+        width = self.content_size.width or (self.app.size.width - 4)
         need = (self.scrollable_content_region.height or self.app.size.height) + EXPAND_MARGIN
         count, rows = 0, 0
         order = range(start, n) if at_fork else range(n - 1, start - 1, -1)
@@ -281,16 +397,27 @@ class Conversation(VerticalScroll, can_focus=True):
                 break
             rows += _estimate_rows(self._messages[i], width - 2)
             count += 1
-        live = range(start, start + count) if at_fork else range(n - count, n)
-        widgets: list[Widget] = self._chunks(start, live.start, width, COARSE_CHUNK_SIZE)
-        widgets.extend(self._new_view(i) for i in live)
-        widgets.extend(self._chunks(live.stop, n, width, COARSE_CHUNK_SIZE))
-        await self.mount_all(widgets)
+        return range(start, start + count) if at_fork else range(n - count, n)
+
+    def _reusable_views(self, start: int, live: range) -> dict[int, MessageView]:
+        """Mounted views at or below `start` that can show the messages of
+        `live` (index -> view), matched in order so that no view moves."""
+        old = [w for w in self.children if isinstance(w, MessageView) and w.index >= start]
+        reuse: dict[int, MessageView] = {}
+        after = 0
+        for i in live:
+            message = self._messages[i]
+            for k in range(after, len(old)):
+                if old[k].can_show(message):
+                    reuse[i] = old[k]
+                    after = k + 1
+                    break
+        return reuse
 
     def _chunks(self, start: int, stop: int, width: int, size: int) -> list[Widget]:
         """Placeholders for messages `start` to `stop`, `size` messages each."""
         return [
-            ArchiveChunk(i, self._messages[i : min(i + size, stop)], width)
+            ArchiveChunk(i, self._messages[i : min(i + size, stop)], width, self._position)
             for i in range(start, stop, size)
         ]
 
@@ -300,6 +427,8 @@ class Conversation(VerticalScroll, can_focus=True):
             return
         for view in self._views.values():
             view.set_position(self.position_of(view.message))
+        for chunk in self.query_children(ArchiveChunk):
+            chunk.refresh_positions()
 
     def view_for(self, message: Message) -> MessageView | None:
         """The view of `message`; if it sits in a placeholder, the placeholder
@@ -475,7 +604,9 @@ class Conversation(VerticalScroll, can_focus=True):
         self._hold_expand = True
         for run in runs:
             first = run[0].index
-            chunk = ArchiveChunk(first, self._messages[first : first + len(run)], width)
+            chunk = ArchiveChunk(
+                first, self._messages[first : first + len(run)], width, self._position
+            )
             await self.mount(chunk, before=run[0])
             for v in run:
                 self._views.pop(v.message.id, None)

@@ -47,11 +47,14 @@ class BranchesPart(ChatScreenBase):
         """`(n, m)` of a message among its siblings (for "‹ n/m ›"). The
         sibling groups are indexed once per shape of the tree (every tree
         operation sets `updated_at` and moves messages), not per message."""
-        session = self.session
-        key = (id(session), session.updated_at, len(session.messages), len(session.off_path))
+        key = self._tree_key()
         if getattr(self, "_sibling_key", None) != key:
-            self._sibling_index, self._sibling_key = tree.sibling_positions(session), key
+            self._sibling_index, self._sibling_key = tree.sibling_positions(self.session), key
         return self._sibling_index.get(message.id)
+
+    def _tree_key(self) -> tuple[int, float, int, int]:
+        session = self.session
+        return id(session), session.updated_at, len(session.messages), len(session.off_path)
 
     def _busy_reason(self) -> str | None:
         if self.is_streaming:
@@ -103,11 +106,14 @@ class BranchesPart(ChatScreenBase):
             self._notify(f"This {what} ({hint}).", severity="warning")
             return False
         before = [msg.id for msg in session.messages]
+        indexed = getattr(self, "_sibling_key", None) == self._tree_key()
         target = tree.step_sibling(session, message.id, delta)
         if target is None:
             end = "first" if delta < 0 else "last"
             self._notify(f"This is the {end} {kind} ({n}/{m}).", severity="warning")
             return False
+        if indexed:  # a switch moves no message among its siblings: the index holds
+            self._sibling_key = self._tree_key()
         await self._show_changed_path(before, highlight=index)
         return True
 
@@ -130,7 +136,9 @@ class BranchesPart(ChatScreenBase):
             conversation.refresh_positions()
         if keep_highlight and highlight is not None and highlight < len(session.messages):
             conversation.highlighted = highlight
-        self.checkpointer.save(session)
+        # Saved once the new path is painted: the dump, and the write in its
+        # thread (which holds the GIL too), would hold the repaint back.
+        self.call_after_refresh(self.checkpointer.save, session)
         self.refresh_status()
         # The log of a long path takes longer than the repaint (about as long
         # on a 500-message path): a moment after it, once for several quick
