@@ -64,10 +64,22 @@ def _shown_text(view: MessageView) -> str:
     return "\n".join(parts)
 
 
+def _shown(conversation: Conversation) -> list[MessageView]:
+    return [v for v in conversation.query_children(MessageView) if v.display]
+
+
+def _body_text(view: MessageView) -> str:
+    body = view.body
+    if isinstance(body, StreamingMarkdown):
+        return body.source
+    assert isinstance(body, Static)
+    return str(body.render())
+
+
 def _consistent(conversation: Conversation, session: Session) -> None:
     """Every mounted view shows the message at its index of the chosen path,
     and is the one registered for it."""
-    for view in conversation.query_children(MessageView):
+    for view in _shown(conversation):
         assert session.messages[view.index] is view.message
         assert conversation.view_at(view.index) is view
 
@@ -132,34 +144,46 @@ async def test_a_switch_at_an_early_fork_keeps_the_views_in_order(
         session = chat.session
         long_views = list(conversation.query_children(MessageView))
         assert len(long_views) > 2
-        # To the short branch: two views are reused, the rest removed.
+        # To the short branch: two views are reused, the rest hidden, empty.
         assert await chat.step_sibling(0, 1)
         await pilot.pause()
         assert [m.text for m in session.messages] == [
             "the edited first question",
             "the answer to the edit",
         ]
-        views = list(conversation.query_children(MessageView))
+        views = _shown(conversation)
         assert len(views) == 2 and all(v in long_views for v in views)
+        hidden = [v for v in conversation.query_children(MessageView) if not v.display]
+        assert len(hidden) == len(long_views) - 2
+        assert all(v.index == -1 and _body_text(v) == "" for v in hidden)
         assert not list(conversation.query_children(ArchiveChunk))
         assert "‹ 2/2 › branch" in str(_part(views[0], ".msg-header").render())
         assert "out 999" in _shown_text(views[1])
         _consistent(conversation, session)
         # And back: the long branch's end is shown again, in order, the rest
-        # in placeholders; nothing of the short branch is left.
+        # in placeholders; nothing of the short branch is left. The views
+        # are the same ones: nothing was mounted.
         assert await chat.step_sibling(0, -1)
         await pilot.pause()
         assert len(session.messages) == 80
-        views = list(conversation.query_children(MessageView))
+        views = _shown(conversation)
+        assert set(views) <= set(long_views)
         assert [v.index for v in views] == list(range(80 - len(views), 80))
         assert conversation.archived_count == 80 - len(views)
         _consistent(conversation, session)
         texts = " ".join(_shown_text(v) for v in views)
         assert "edit" not in texts and "999" not in texts
         assert conversation.scroll_y == conversation.max_scroll_y  # still at the end
-        # Saved once painted, on the branch shown.
-        await chat.checkpointer.flush()
-        assert store.load(session.id).messages[0].text == "question 0"
+        # Saved a moment after the repaint, on the branch shown (the two
+        # switches in a row saved once or twice: the last is what counts).
+        await wait_for(
+            pilot,
+            lambda: (
+                session.id in store.sessions
+                and store.load(session.id).messages[0].text == "question 0"
+            ),
+            what="the switch saved",
+        )
 
 
 async def test_a_switch_from_the_highlight_keeps_it_and_its_view(make_app: Any) -> None:
@@ -177,7 +201,7 @@ async def test_a_switch_from_the_highlight_keeps_it_and_its_view(make_app: Any) 
         assert conversation.highlighted == 0
         first = conversation.view_at(0)
         assert first is not None and first.has_class("-highlight")
-        assert [v.has_class("-highlight") for v in conversation.query_children(MessageView)] == [
+        assert [v.has_class("-highlight") for v in _shown(conversation)] == [
             True,
             False,
         ]
@@ -187,9 +211,7 @@ async def test_a_switch_from_the_highlight_keeps_it_and_its_view(make_app: Any) 
         assert conversation.highlighted == 0
         first = conversation.view_at(0)
         assert first is not None and first.has_class("-highlight")
-        highlighted = [
-            v for v in conversation.query_children(MessageView) if v.has_class("-highlight")
-        ]
+        highlighted = [v for v in _shown(conversation) if v.has_class("-highlight")]
         assert highlighted == [first]
         _consistent(conversation, chat.session)
 

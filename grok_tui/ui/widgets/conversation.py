@@ -55,6 +55,9 @@ LIVE_LIMIT = 24
 COARSE_CHUNK_SIZE = 100
 PositionOf = Callable[[Message], tuple[int, int] | None]
 
+#: Views a repaint hides for the next one instead of removing them (a switch
+#: from a long branch to a short one and back mounts nothing).
+SPARE_VIEWS = LIVE_WINDOW
 #: Rows of slack above/below the viewport inside which chunks are expanded.
 EXPAND_MARGIN = 4
 #: Finished replies further than this many viewport heights from the viewport
@@ -193,6 +196,8 @@ class Conversation(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._messages: list[Message] = []
         self._views: dict[str, MessageView] = {}
+        #: Hidden views (index -1, in no `_views`) for the next repaint to reuse.
+        self._spares: list[MessageView] = []
         self._expand_scheduled = False
         self._folding = False
         # Set between a fold and its scroll correction: the layout is briefly
@@ -223,6 +228,7 @@ class Conversation(VerticalScroll, can_focus=True):
         as views, the rest as archive placeholders."""
         await self.remove_children()
         self._views.clear()
+        self._spares.clear()
         self._messages = messages
         self.highlighted = None
         n = len(messages)
@@ -272,13 +278,19 @@ class Conversation(VerticalScroll, can_focus=True):
         return view
 
     async def truncate(
-        self, count: int, *, keep: Sequence[MessageView] = (), welcome: bool = True
+        self,
+        count: int,
+        *,
+        keep: Sequence[MessageView] = (),
+        welcome: bool = True,
+        spare: bool = False,
     ) -> None:
         """Remove the views of messages at index >= `count` (the session list
         was already cut to that length), except the views in `keep` (about
         to show other messages: unregistered and unhighlighted, left mounted).
         An empty conversation shows the welcome text (unless `welcome` is False:
-        something is mounted next)."""
+        something is mounted next). With `spare`, views that could show
+        another message are hidden for the next repaint instead (`SPARE_VIEWS`)."""
         kept = {id(v) for v in keep}
         doomed: list[Widget] = []
         for w in self.children:
@@ -287,6 +299,8 @@ class Conversation(VerticalScroll, can_focus=True):
                     del self._views[w.message.id]
                 if id(w) in kept:
                     w.remove_class("-highlight")
+                elif spare and len(self._spares) < SPARE_VIEWS and w.park():
+                    self._spares.append(w)
                 else:
                     doomed.append(w)
             elif isinstance(w, ArchiveChunk):
@@ -325,11 +339,20 @@ class Conversation(VerticalScroll, can_focus=True):
             return
         live = self._live_range(start, at_fork=at_fork)
         reuse = self._reusable_views(start, live)
-        await self.truncate(start, keep=list(reuse.values()), welcome=False)
+        attached = {id(v) for v in reuse.values()}
+        await self.truncate(
+            start, keep=[v for v in reuse.values() if v.index >= 0], welcome=False, spare=True
+        )
         for welcome in self.query_children(Welcome):
             await welcome.remove()
+        # What stays above the fork; the repainted part goes after it.
+        above: Widget | None = None
+        for w in self.children:
+            if isinstance(w, ArchiveChunk) or (
+                isinstance(w, MessageView) and 0 <= w.index < start and id(w) not in attached
+            ):
+                above = w
         width = self.content_size.width or (self.app.size.width - 4)
-        reused = {id(v) for v in reuse.values()}
         widgets: list[Widget] = self._chunks(start, live.start, width, COARSE_CHUNK_SIZE)
         for i in live:
             view = reuse.get(i)
@@ -342,24 +365,51 @@ class Conversation(VerticalScroll, can_focus=True):
                 view.set_position(position)
             else:
                 view.show(message, index=i, position=position)
+            view.display = True
             self._views[message.id] = view
+            widgets.append(view)
         widgets.extend(self._chunks(live.stop, n, width, COARSE_CHUNK_SIZE))
         self._predict_scrollbar(width)
-        # New widgets go before the reused view that follows them (or at the
-        # end): the reused views keep their order, which is the new order.
+        for mounted in self._place(widgets, attached, after=above):
+            await mounted
+
+    def _place(
+        self, widgets: list[Widget], attached: set[int], *, after: Widget | None
+    ) -> list[Awaitable[object]]:
+        """Put `widgets` in this order after `after` (None: first): the
+        `attached` ones (mounted already) moved there if they are not, the
+        others mounted; the awaitables complete the mounts."""
         pending: list[Awaitable[object]] = []
         group: list[Widget] = []
-        for w in widgets:
-            if id(w) in reused:
-                if group:
-                    pending.append(self.mount_all(group, before=w))
-                    group = []
+
+        def mount_group() -> None:
+            nonlocal after
+            if not group:
+                return
+            if after is not None:
+                pending.append(self.mount_all(group, after=after))
+            elif self.children:
+                pending.append(self.mount_all(group, before=self.children[0]))
             else:
+                pending.append(self.mount_all(group))
+            after = group[-1]
+            group.clear()
+
+        for w in widgets:
+            if id(w) not in attached:
                 group.append(w)
-        if group:
-            pending.append(self.mount_all(group))
-        for mounted in pending:
-            await mounted
+                continue
+            mount_group()
+            nodes = self.children
+            at = nodes.index(after) + 1 if after is not None else 0
+            if at >= len(nodes) or nodes[at] is not w:
+                if after is None:
+                    self.move_child(w, before=nodes[0])
+                else:
+                    self.move_child(w, after=after)
+            after = w
+        mount_group()
+        return pending
 
     def _predict_scrollbar(self, width: int) -> None:
         """Show or hide the scrollbar before the layout when the estimated
@@ -400,8 +450,9 @@ class Conversation(VerticalScroll, can_focus=True):
         return range(start, start + count) if at_fork else range(n - count, n)
 
     def _reusable_views(self, start: int, live: range) -> dict[int, MessageView]:
-        """Mounted views at or below `start` that can show the messages of
-        `live` (index -> view), matched in order so that no view moves."""
+        """Mounted views that can show the messages of `live` (index -> view):
+        those at or below `start`, matched in order (none moves), then the
+        spare ones (taken from `_spares`)."""
         old = [w for w in self.children if isinstance(w, MessageView) and w.index >= start]
         reuse: dict[int, MessageView] = {}
         after = 0
@@ -412,6 +463,11 @@ class Conversation(VerticalScroll, can_focus=True):
                     reuse[i] = old[k]
                     after = k + 1
                     break
+            else:
+                spare = next((v for v in self._spares if v.can_show(message)), None)
+                if spare is not None:
+                    self._spares.remove(spare)
+                    reuse[i] = spare
         return reuse
 
     def _chunks(self, start: int, stop: int, width: int, size: int) -> list[Widget]:
@@ -560,7 +616,7 @@ class Conversation(VerticalScroll, can_focus=True):
             self._folding = False
 
     async def _fold_old(self) -> int:
-        children = list(self.children)
+        children = [w for w in self.children if not (isinstance(w, MessageView) and w.index < 0)]
         views = [w for w in children if isinstance(w, MessageView)]
         if len(views) <= LIVE_LIMIT:
             return 0

@@ -317,6 +317,20 @@ class MessageView(Vertical):
             body.update(plain(message.text))  # type: ignore[union-attr]
         self._render_meta()
 
+    def park(self) -> bool:
+        """Hide this view for a later `show` (kept by a repaint instead of
+        removed): no index, no highlight, its text dropped. False (nothing
+        done) when it cannot be reused."""
+        if _shape(self.message) is None or not self.is_mounted:
+            return False
+        self.display = False
+        self.index = -1
+        self.remove_class("-highlight")
+        body = self._body
+        if body is not None:
+            body.update("")  # type: ignore[attr-defined]
+        return True
+
     def source_text(self) -> str:
         """The message as the user would copy it (Markdown source for replies)."""
         return self.message.text
