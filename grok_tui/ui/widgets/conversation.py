@@ -203,6 +203,8 @@ class Conversation(VerticalScroll, can_focus=True):
         # Set between a fold and its scroll correction: the layout is briefly
         # shifted, and expanding chunks from it would undo the fold.
         self._hold_expand = False
+        # Set by `repaint_from` until the repainted part is laid out.
+        self._repainting = False
         #: `(n, m)` of a message among its siblings (versions, branches), for
         #: the "‹ n/m ›" of its header (and of a placeholder's plain header);
         #: set by the chat screen from the session tree.
@@ -328,9 +330,20 @@ class Conversation(VerticalScroll, can_focus=True):
         messages where their shape allows (`MessageView.show`): a switch
         swaps the text of the views on screen instead of removing and
         mounting them. All of it is one batch: a single layout and paint."""
-        with self.app.batch_update():
-            await self._repaint_from(start, at_fork=at_fork)
+        # No chunk is expanded until the new ones are laid out: the screen
+        # runs its after-refresh callbacks while a batch waits for mounts,
+        # and a placeholder not laid out yet looks to be in view.
+        self._repainting = True
+        try:
+            with self.app.batch_update():
+                await self._repaint_from(start, at_fork=at_fork)
+        finally:
+            self.call_after_refresh(self._repainted)
         self.screen.check_idle()  # the batch held the screen's update back
+
+    def _repainted(self) -> None:
+        self._repainting = False
+        self._schedule_expand()
 
     async def _repaint_from(self, start: int, *, at_fork: bool) -> None:
         n = len(self._messages)
@@ -524,7 +537,7 @@ class Conversation(VerticalScroll, can_focus=True):
 
     async def _expand_visible(self) -> None:
         self._expand_scheduled = False
-        if self._hold_expand:
+        if self._hold_expand or self._repainting:
             return
         top = self.scroll_y - EXPAND_MARGIN
         bottom = self.scroll_y + self.scrollable_content_region.height + EXPAND_MARGIN
