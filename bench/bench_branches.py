@@ -30,6 +30,19 @@ it says more than the wall clock.
   `TOOL_LOG_DELAY` (so the conversation paints first), timed on its own.
 Goals (issue 15): open <= 1 s, a branch switch <= 100 ms.
 
+Last measured (2026-12-03, the 2-core machine shared and loaded: load
+average 16-18, so wall times are about 4x the CPU times; --repeat 7,
+medians, before = main at 91ae731 with this script):
+  switch at message 1: before 985 ms (CPU 222), after 357 ms (CPU 80);
+    linear 390 ms (CPU 92), ratio 0.91
+  step the last version: before 766 ms (CPU 162), after 135 ms (CPU 31);
+    linear 151 ms (CPU 33), ratio 0.90
+What is left of a switch (about 70-80 ms of CPU): one full reflow of the
+screen (Textual arranges every widget, ~30 ms), one paint of the
+conversation (~20 ms), the Markdown of the replies in view rendered again
+(~10-20 ms), the tree switch, sibling index and status totals (~15 ms); the
+bench's idle detection adds at least 20 ms of wall time.
+
     .venv/bin/python bench/bench_branches.py [--repeat 9]
 """
 
