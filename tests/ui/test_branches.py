@@ -52,6 +52,17 @@ def _header(view: MessageView) -> str:
     return str(view.query_one(".msg-header").render())
 
 
+def _saved_texts(store: Any, session_id: str) -> list[str]:
+    """The texts of the chosen path as saved ([] before the first save)."""
+    if session_id not in store.sessions:
+        return []
+    return [m.text for m in store.load(session_id).messages]
+
+
+def _shown_views(app: GrokApp) -> list[MessageView]:
+    return [v for v in app.chat.conversation.query(MessageView) if v.display]
+
+
 def _texts(app: GrokApp) -> list[str]:
     return [m.text for m in app.chat.session.messages]
 
@@ -98,15 +109,18 @@ async def test_keys_step_versions_and_branches(make_app: Any, store: Any) -> Non
         chat.conversation.highlighted = 0
         await pilot.press("right")
         assert _texts(app) == ["first question, edited", "answer to the edit"]
-        assert len(chat.conversation.query(MessageView)) == 2
+        assert len(_shown_views(app)) == 2  # the others hidden, for the way back
         first = chat.conversation.view_at(0)
         assert first is not None and "‹ 2/2 ›" in _header(first)
         await pilot.press("left")
         assert _texts(app)[-1] == "second answer v3"  # the choices below are remembered
-        assert len(chat.conversation.query(MessageView)) == 4
-        await chat.checkpointer.flush()
-        saved = store.load(chat.session.id)
-        assert [m.text for m in saved.messages][-1] == "second answer v3"
+        assert len(_shown_views(app)) == 4
+        # Saved a moment after the repaint.
+        await wait_for(
+            pilot,
+            lambda: _saved_texts(store, chat.session.id)[-1:] == ["second answer v3"],
+            what="the switch saved",
+        )
 
 
 async def test_prompt_keys_step_the_last_reply(make_app: Any) -> None:

@@ -54,6 +54,11 @@ LIVE_LIMIT = 16
 #: coarse placeholder splits into `CHUNK_SIZE` ones when it is expanded, so
 #: a switch at an early fork mounts a handful of widgets, not one per ten messages.
 COARSE_CHUNK_SIZE = 100
+PositionOf = Callable[[Message], tuple[int, int] | None]
+
+#: Views a repaint hides for the next one instead of removing them (a switch
+#: from a long branch to a short one and back mounts nothing).
+SPARE_VIEWS = LIVE_WINDOW
 #: Rows of slack above/below the viewport inside which chunks are expanded.
 EXPAND_MARGIN = 4
 #: Finished replies further than this many viewport heights from the viewport
@@ -84,11 +89,18 @@ class ArchiveChunk(Widget):
 
     DEFAULT_CSS = stylesheet(__file__)
 
-    def __init__(self, start: int, messages: Sequence[Message], width: int) -> None:
+    def __init__(
+        self,
+        start: int,
+        messages: Sequence[Message],
+        width: int,
+        position_of: PositionOf | None = None,
+    ) -> None:
         super().__init__()
         self.start = start
         self.messages = list(messages)
         self._width = width
+        self._position_of = position_of
         self._rows = sum(_estimate_rows(m, width - 2) for m in self.messages)
         self._lines: list[str] | None = None
 
@@ -103,6 +115,15 @@ class ArchiveChunk(Widget):
     def stop(self) -> int:
         return self.start + len(self.messages)
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Its size, set by a full layout, asks for no second one (see
+        `height_cache.size_updated_once`)."""
+        return size_updated_once(
+            self, size, virtual_size, container_size, layout, super()._size_updated
+        )
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self._rows
 
@@ -110,11 +131,25 @@ class ArchiveChunk(Widget):
         if self._lines is None:
             lines: list[str] = []
             for m in self.messages:
-                lines.append("You" if m.role == "user" else f"Grok · {m.model or ''}")
+                header = "You" if m.role == "user" else f"Grok · {m.model or ''}"
+                lines.append(header + self._position_label(m))
                 lines.extend(strip_control(m.text).replace("\t", "    ").split("\n"))
                 lines.append("")
             self._lines = lines
         return self._lines
+
+    def _position_label(self, message: Message) -> str:
+        """The "‹ n/m ›" of the message's header, as its view shows it."""
+        position = self._position_of(message) if self._position_of is not None else None
+        if position is None or position[1] <= 1:
+            return ""
+        kind = "branch" if message.role == "user" else "version"
+        return f"  ‹ {position[0]}/{position[1]} › {kind}"
+
+    def refresh_positions(self) -> None:
+        """Paint the positions again (after a delete changed them)."""
+        self._lines = None
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         lines = self._plain_lines()
@@ -163,14 +198,19 @@ class Conversation(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._messages: list[Message] = []
         self._views: dict[str, MessageView] = {}
+        #: Hidden views (index -1, in no `_views`) for the next repaint to reuse.
+        self._spares: list[MessageView] = []
         self._expand_scheduled = False
         self._folding = False
         # Set between a fold and its scroll correction: the layout is briefly
         # shifted, and expanding chunks from it would undo the fold.
         self._hold_expand = False
+        # Set by `repaint_from` until the repainted part is laid out.
+        self._repainting = False
         #: `(n, m)` of a message among its siblings (versions, branches), for
-        #: the "‹ n/m ›" of its header; set by the chat screen from the session tree.
-        self.position_of: Callable[[Message], tuple[int, int] | None] | None = None
+        #: the "‹ n/m ›" of its header (and of a placeholder's plain header);
+        #: set by the chat screen from the session tree.
+        self.position_of: PositionOf | None = None
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -192,6 +232,7 @@ class Conversation(VerticalScroll, can_focus=True):
         as views, the rest as archive placeholders."""
         await self.remove_children()
         self._views.clear()
+        self._spares.clear()
         self._messages = messages
         self.highlighted = None
         n = len(messages)
@@ -200,7 +241,7 @@ class Conversation(VerticalScroll, can_focus=True):
         widgets: list[Widget] = []
         for start in range(0, live_from, CHUNK_SIZE):
             stop = min(start + CHUNK_SIZE, live_from)
-            widgets.append(ArchiveChunk(start, messages[start:stop], width))
+            widgets.append(ArchiveChunk(start, messages[start:stop], width, self._position))
         for i in range(live_from, n):
             widgets.append(self._new_view(i))
         if not widgets:
@@ -210,9 +251,12 @@ class Conversation(VerticalScroll, can_focus=True):
         # is unknown and the offset would be computed from nothing).
         self.call_after_refresh(self.anchor)
 
+    def _position(self, message: Message) -> tuple[int, int] | None:
+        return self.position_of(message) if self.position_of is not None else None
+
     def _new_view(self, index: int) -> MessageView:
         message = self._messages[index]
-        position = self.position_of(message) if self.position_of is not None else None
+        position = self._position(message)
         view = MessageView(message, index=index, position=position)
         self._views[message.id] = view
         return view
@@ -237,14 +281,32 @@ class Conversation(VerticalScroll, can_focus=True):
         self.call_after_refresh(self.fold_old)
         return view
 
-    async def truncate(self, count: int) -> None:
+    async def truncate(
+        self,
+        count: int,
+        *,
+        keep: Sequence[MessageView] = (),
+        welcome: bool = True,
+        spare: bool = False,
+    ) -> None:
         """Remove the views of messages at index >= `count` (the session list
-        was already cut to that length)."""
+        was already cut to that length), except the views in `keep` (about
+        to show other messages: unregistered and unhighlighted, left mounted).
+        An empty conversation shows the welcome text (unless `welcome` is False:
+        something is mounted next). With `spare`, views that could show
+        another message are hidden for the next repaint instead (`SPARE_VIEWS`)."""
+        kept = {id(v) for v in keep}
         doomed: list[Widget] = []
         for w in self.children:
             if isinstance(w, MessageView) and w.index >= count:
-                self._views.pop(w.message.id, None)
-                doomed.append(w)
+                if self._views.get(w.message.id) is w:
+                    del self._views[w.message.id]
+                if id(w) in kept:
+                    w.remove_class("-highlight")
+                elif spare and len(self._spares) < SPARE_VIEWS and w.park():
+                    self._spares.append(w)
+                else:
+                    doomed.append(w)
             elif isinstance(w, ArchiveChunk):
                 if w.start >= count:
                     doomed.append(w)
@@ -252,7 +314,7 @@ class Conversation(VerticalScroll, can_focus=True):
                     w.cut(count - w.start)
         if doomed:
             await self.remove_children(doomed)
-        if count == 0 and not self.query_children(Welcome):
+        if count == 0 and welcome and not kept and not self.query_children(Welcome):
             await self.mount(Welcome())
         if self.highlighted is not None and self.highlighted >= count:
             self.highlighted = None
@@ -260,21 +322,138 @@ class Conversation(VerticalScroll, can_focus=True):
     async def repaint_from(self, start: int, *, at_fork: bool = False) -> None:
         """The session list changed from index `start` on (another version or
         branch chosen, one deleted): replace what is shown from there and keep
-        everything above. The last messages, as many as fill the viewport (by
-        the estimated height, at most `LIVE_WINDOW`), become views, the rest
-        placeholders (expanded when scrolled to); with `at_fork` (the reader
-        is looking at the fork, e.g. a highlighted message), the first ones
-        from `start` instead."""
-        await self.truncate(start)
+        everything above untouched. The last messages, as many as fill the
+        viewport (by the estimated height, at most `LIVE_WINDOW`), become
+        views, the rest placeholders (expanded when scrolled to); with
+        `at_fork` (the reader is looking at the fork, e.g. a highlighted
+        message), the first ones from `start` instead.
+
+        The views already mounted below `start` are reused for the new
+        messages where their shape allows (`MessageView.show`): a switch
+        swaps the text of the views on screen instead of removing and
+        mounting them. All of it is one batch: a single layout and paint."""
+        # No chunk is expanded until the new ones are laid out: the screen
+        # runs its after-refresh callbacks while a batch waits for mounts,
+        # and a placeholder not laid out yet looks to be in view.
+        self._repainting = True
+        try:
+            with self.app.batch_update():
+                await self._repaint_from(start, at_fork=at_fork)
+        finally:
+            self.call_after_refresh(self._repainted)
+        self.screen.check_idle()  # the batch held the screen's update back
+
+    def _repainted(self) -> None:
+        self._repainting = False
+        self._schedule_expand()
+
+    async def _repaint_from(self, start: int, *, at_fork: bool) -> None:
         n = len(self._messages)
         if start >= n:
+            await self.truncate(start)
             return
-        welcome = list(self.query_children(Welcome))
-        if welcome:
-            await self.remove_children(welcome)
+        live = self._live_range(start, at_fork=at_fork)
+        reuse = self._reusable_views(start, live)
+        attached = {id(v) for v in reuse.values()}
+        await self.truncate(
+            start, keep=[v for v in reuse.values() if v.index >= 0], welcome=False, spare=True
+        )
+        for welcome in self.query_children(Welcome):
+            await welcome.remove()
+        # What stays above the fork; the repainted part goes after it.
+        above: Widget | None = None
+        for w in self.children:
+            if isinstance(w, ArchiveChunk) or (
+                isinstance(w, MessageView) and 0 <= w.index < start and id(w) not in attached
+            ):
+                above = w
         width = self.content_size.width or (self.app.size.width - 4)
-        # Views for what fills the viewport (estimated), placeholders elsewhere:
-        # a switch at an early fork repaints hundreds of messages.
+        widgets: list[Widget] = self._chunks(start, live.start, width, COARSE_CHUNK_SIZE)
+        for i in live:
+            view = reuse.get(i)
+            if view is None:
+                widgets.append(self._new_view(i))
+                continue
+            message = self._messages[i]
+            position = self._position(message)
+            if view.message is message and view.index == i:
+                view.set_position(position)
+            else:
+                view.show(message, index=i, position=position)
+            view.display = True
+            self._views[message.id] = view
+            widgets.append(view)
+        widgets.extend(self._chunks(live.stop, n, width, COARSE_CHUNK_SIZE))
+        self._predict_scrollbar(width)
+        for mounted in self._place(widgets, attached, after=above):
+            await mounted
+
+    def _place(
+        self, widgets: list[Widget], attached: set[int], *, after: Widget | None
+    ) -> list[Awaitable[object]]:
+        """Put `widgets` in this order after `after` (None: first): the
+        `attached` ones (mounted already) moved there if they are not, the
+        others mounted; the awaitables complete the mounts."""
+        pending: list[Awaitable[object]] = []
+        group: list[Widget] = []
+
+        def mount_group() -> None:
+            nonlocal after
+            if not group:
+                return
+            if after is not None:
+                pending.append(self.mount_all(group, after=after))
+            elif self.children:
+                pending.append(self.mount_all(group, before=self.children[0]))
+            else:
+                pending.append(self.mount_all(group))
+            after = group[-1]
+            group.clear()
+
+        for w in widgets:
+            if id(w) not in attached:
+                group.append(w)
+                continue
+            mount_group()
+            nodes = self.children
+            at = nodes.index(after) + 1 if after is not None else 0
+            if at >= len(nodes) or nodes[at] is not w:
+                if after is None:
+                    self.move_child(w, before=nodes[0])
+                else:
+                    self.move_child(w, after=after)
+            after = w
+        mount_group()
+        return pending
+
+    def _predict_scrollbar(self, width: int) -> None:
+        """Show or hide the scrollbar before the layout when the estimated
+        height of the messages clearly needs it or clearly does not: Textual
+        decides it after a layout, and a change lays the screen out again
+        (a switch between a short and a long branch)."""
+        height = self.scrollable_content_region.height
+        if self.styles.overflow_y != "auto" or height <= 0:
+            return
+        rows = 0
+        for message in self._messages:
+            rows += _estimate_rows(message, width - 2)
+            if rows > 2 * height:
+                break
+        if rows > 2 * height:
+            show = True
+        elif rows < height // 2:
+            show = False
+        else:
+            return  # Textual decides after the layout
+        if show != self.show_vertical_scrollbar:
+            self.show_vertical_scrollbar = show
+            self.vertical_scrollbar.display = show
+
+    def _live_range(self, start: int, *, at_fork: bool) -> range:
+        """The messages from `start` on shown as views after a repaint: as
+        many as fill the viewport (estimated), at the fork or at the end."""
+        n = len(self._messages)
+        width = self.content_size.width or (self.app.size.width - 4)
         need = (self.scrollable_content_region.height or self.app.size.height) + EXPAND_MARGIN
         count, rows = 0, 0
         order = range(start, n) if at_fork else range(n - 1, start - 1, -1)
@@ -283,16 +462,33 @@ class Conversation(VerticalScroll, can_focus=True):
                 break
             rows += _estimate_rows(self._messages[i], width - 2)
             count += 1
-        live = range(start, start + count) if at_fork else range(n - count, n)
-        widgets: list[Widget] = self._chunks(start, live.start, width, COARSE_CHUNK_SIZE)
-        widgets.extend(self._new_view(i) for i in live)
-        widgets.extend(self._chunks(live.stop, n, width, COARSE_CHUNK_SIZE))
-        await self.mount_all(widgets)
+        return range(start, start + count) if at_fork else range(n - count, n)
+
+    def _reusable_views(self, start: int, live: range) -> dict[int, MessageView]:
+        """Mounted views that can show the messages of `live` (index -> view):
+        those at or below `start`, matched in order (none moves), then the
+        spare ones (taken from `_spares`)."""
+        old = [w for w in self.children if isinstance(w, MessageView) and w.index >= start]
+        reuse: dict[int, MessageView] = {}
+        after = 0
+        for i in live:
+            message = self._messages[i]
+            for k in range(after, len(old)):
+                if old[k].can_show(message):
+                    reuse[i] = old[k]
+                    after = k + 1
+                    break
+            else:
+                spare = next((v for v in self._spares if v.can_show(message)), None)
+                if spare is not None:
+                    self._spares.remove(spare)
+                    reuse[i] = spare
+        return reuse
 
     def _chunks(self, start: int, stop: int, width: int, size: int) -> list[Widget]:
         """Placeholders for messages `start` to `stop`, `size` messages each."""
         return [
-            ArchiveChunk(i, self._messages[i : min(i + size, stop)], width)
+            ArchiveChunk(i, self._messages[i : min(i + size, stop)], width, self._position)
             for i in range(start, stop, size)
         ]
 
@@ -302,6 +498,8 @@ class Conversation(VerticalScroll, can_focus=True):
             return
         for view in self._views.values():
             view.set_position(self.position_of(view.message))
+        for chunk in self.query_children(ArchiveChunk):
+            chunk.refresh_positions()
 
     def view_for(self, message: Message) -> MessageView | None:
         """The view of `message`; if it sits in a placeholder, the placeholder
@@ -341,7 +539,7 @@ class Conversation(VerticalScroll, can_focus=True):
 
     async def _expand_visible(self) -> None:
         self._expand_scheduled = False
-        if self._hold_expand:
+        if self._hold_expand or self._repainting:
             return
         top = self.scroll_y - EXPAND_MARGIN
         bottom = self.scroll_y + self.scrollable_content_region.height + EXPAND_MARGIN
@@ -433,7 +631,7 @@ class Conversation(VerticalScroll, can_focus=True):
             self._folding = False
 
     async def _fold_old(self) -> int:
-        children = list(self.children)
+        children = [w for w in self.children if not (isinstance(w, MessageView) and w.index < 0)]
         views = [w for w in children if isinstance(w, MessageView)]
         if len(views) <= LIVE_LIMIT:
             return 0
@@ -477,7 +675,9 @@ class Conversation(VerticalScroll, can_focus=True):
         self._hold_expand = True
         for run in runs:
             first = run[0].index
-            chunk = ArchiveChunk(first, self._messages[first : first + len(run)], width)
+            chunk = ArchiveChunk(
+                first, self._messages[first : first + len(run)], width, self._position
+            )
             await self.mount(chunk, before=run[0])
             for v in run:
                 self._views.pop(v.message.id, None)

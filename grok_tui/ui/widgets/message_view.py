@@ -34,7 +34,7 @@ from grok_tui.chat.formatting import format_cost, format_duration
 from grok_tui.chat.session import Attachment, Citation, Message, MessageStatus, Usage
 from grok_tui.sanitize import is_safe_link, one_line, strip_control
 from grok_tui.ui.stylesheets import stylesheet
-from grok_tui.ui.widgets.height_cache import size_updated_keeping_lines
+from grok_tui.ui.widgets.height_cache import size_updated_keeping_lines, size_updated_once
 
 if TYPE_CHECKING:
     from grok_tui.api.errors import XAIError
@@ -218,7 +218,7 @@ class MessageView(Vertical):
 
     def compose(self) -> ComposeResult:
         msg = self.message
-        yield Static(self._header(), classes="msg-header", markup=False)
+        yield _Leaf(self._header(), classes="msg-header", markup=False)
         if msg.role == "assistant":
             yield _ReasoningLine("", classes="msg-reasoning-line", markup=False)
             yield _Part("", classes="msg-reasoning", markup=False)
@@ -232,12 +232,12 @@ class MessageView(Vertical):
             yield _Part("", classes="msg-footer", markup=False)
         else:
             if msg.attachments:
-                yield Static(
+                yield _Leaf(
                     plain("   ".join(attachment_chip(a) for a in msg.attachments)),
                     classes="msg-attachments",
                     markup=False,
                 )
-            self._body = Static(plain(msg.text), classes="msg-body msg-user-text", markup=False)
+            self._body = _Leaf(plain(msg.text), classes="msg-body msg-user-text", markup=False)
             yield self._body
 
     def on_mount(self) -> None:
@@ -288,6 +288,48 @@ class MessageView(Vertical):
             self.position = position
             if self.is_mounted:
                 self.query_one(".msg-header", Static).update(self._header())
+
+    def can_show(self, message: Message) -> bool:
+        """Whether `show(message)` can reuse this view: the same children
+        (role, attachment chips) and nothing streaming in either."""
+        shape = _shape(message)
+        return self.is_mounted and shape is not None and shape == _shape(self.message)
+
+    def show(self, message: Message, *, index: int, position: tuple[int, int] | None) -> None:
+        """Show another finished message in this view (same `can_show` shape):
+        text, header, reasoning, sources and footer replaced, its own state
+        (reasoning expanded, highlight) reset. A branch switch swaps the
+        messages of the views on screen instead of removing and mounting them."""
+        self.message = message
+        self.index = index
+        self.position = position if position is not None and position[1] > 1 else None
+        self.reasoning_expanded = False
+        self.live_reasoning_seconds = None
+        self._shown_reasoning_len = -1
+        self.remove_class("-highlight")
+        body = self._body
+        if message.role == "assistant":
+            body.update(message.text)  # type: ignore[union-attr]
+        else:
+            if message.attachments:
+                chips = "   ".join(attachment_chip(a) for a in message.attachments)
+                self.query_one(".msg-attachments", Static).update(plain(chips))
+            body.update(plain(message.text))  # type: ignore[union-attr]
+        self._render_meta()
+
+    def park(self) -> bool:
+        """Hide this view for a later `show` (kept by a repaint instead of
+        removed): no index, no highlight, its text dropped. False (nothing
+        done) when it cannot be reused."""
+        if _shape(self.message) is None or not self.is_mounted:
+            return False
+        self.display = False
+        self.index = -1
+        self.remove_class("-highlight")
+        body = self._body
+        if body is not None:
+            body.update("")  # type: ignore[attr-defined]
+        return True
 
     def source_text(self) -> str:
         """The message as the user would copy it (Markdown source for replies)."""
@@ -393,6 +435,13 @@ class MessageView(Vertical):
         return Content(usage)
 
 
+def _shape(message: Message) -> tuple[str, bool] | None:
+    """What decides a view's children (None: a streaming reply, never reused)."""
+    if message.status == MessageStatus.STREAMING:
+        return None
+    return message.role, bool(message.attachments) and message.role == "user"
+
+
 def _code_theme(widget: Widget) -> str:
     from grok_tui.ui.theme_files import code_theme_of
 
@@ -402,7 +451,21 @@ def _code_theme(widget: Widget) -> str:
         return "monokai"
 
 
-class _Part(Static):
+class _Leaf(Static):
+    """A line or paragraph of a message view. Its size, set by a full layout,
+    asks for no second one (see `height_cache.size_updated_once`): a switch
+    of version that changes the footer's or the text's height lays the
+    screen out once."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return size_updated_once(
+            self, size, virtual_size, container_size, layout, super()._size_updated
+        )
+
+
+class _Part(_Leaf):
     """A part of a message that may be hidden: copied by a selection only while
     shown (a triple click selects the whole message, hidden parts included)."""
 

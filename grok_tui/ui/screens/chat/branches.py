@@ -21,10 +21,11 @@ from textual.timer import Timer
 
 from grok_tui.chat import tree
 from grok_tui.chat.edit import Draft, EditError, begin_edit
-from grok_tui.chat.session import Message
+from grok_tui.chat.session import Message, Session
 from grok_tui.ui.screens.chat.base import ChatScreenBase
 
-#: Seconds after a switch before the tool log follows it (see `_show_changed_path`).
+#: Seconds after a switch is painted before the session is saved and the tool
+#: log follows it (see `_after_path_painted`).
 TOOL_LOG_DELAY = 0.15
 
 
@@ -47,11 +48,14 @@ class BranchesPart(ChatScreenBase):
         """`(n, m)` of a message among its siblings (for "‹ n/m ›"). The
         sibling groups are indexed once per shape of the tree (every tree
         operation sets `updated_at` and moves messages), not per message."""
-        session = self.session
-        key = (id(session), session.updated_at, len(session.messages), len(session.off_path))
+        key = self._tree_key()
         if getattr(self, "_sibling_key", None) != key:
-            self._sibling_index, self._sibling_key = tree.sibling_positions(session), key
+            self._sibling_index, self._sibling_key = tree.sibling_positions(self.session), key
         return self._sibling_index.get(message.id)
+
+    def _tree_key(self) -> tuple[int, float, int, int]:
+        session = self.session
+        return id(session), session.updated_at, len(session.messages), len(session.off_path)
 
     def _busy_reason(self) -> str | None:
         if self.is_streaming:
@@ -103,15 +107,19 @@ class BranchesPart(ChatScreenBase):
             self._notify(f"This {what} ({hint}).", severity="warning")
             return False
         before = [msg.id for msg in session.messages]
+        indexed = getattr(self, "_sibling_key", None) == self._tree_key()
         target = tree.step_sibling(session, message.id, delta)
         if target is None:
             end = "first" if delta < 0 else "last"
             self._notify(f"This is the {end} {kind} ({n}/{m}).", severity="warning")
             return False
+        if indexed:  # a switch moves no message among its siblings: the index holds
+            self._sibling_key = self._tree_key()
         await self._show_changed_path(before, highlight=index)
         return True
 
     _tool_log_timer: Timer | None = None
+    _unsaved_session: Session | None = None
     _sibling_index: dict[str, tuple[int, int]]
     _sibling_key: tuple[int, float, int, int]
 
@@ -130,18 +138,32 @@ class BranchesPart(ChatScreenBase):
             conversation.refresh_positions()
         if keep_highlight and highlight is not None and highlight < len(session.messages):
             conversation.highlighted = highlight
-        self.checkpointer.save(session)
         self.refresh_status()
-        # The log of a long path takes longer than the repaint (about as long
-        # on a 500-message path): a moment after it, once for several quick
-        # steps through the versions.
+        self.call_after_refresh(self._after_path_painted, session)
+
+    def _after_path_painted(self, session: Session) -> None:
+        """Saving the session (the dump, and the write in its thread, which
+        holds the GIL too) and reloading the tool log (about as long as the
+        repaint on a 500-message path) wait until the new path is painted,
+        and a moment more: several quick steps through the versions save and
+        reload once. (Quitting saves the session anyway.)"""
         timer = getattr(self, "_tool_log_timer", None)
         if timer is not None:
             timer.stop()
-        self._tool_log_timer = self.set_timer(TOOL_LOG_DELAY, self._reload_tool_log)
+            pending = getattr(self, "_unsaved_session", None)
+            if pending is not None and pending is not session:
+                self.checkpointer.save(pending)
+        self._unsaved_session = session
+        self._tool_log_timer = self.set_timer(TOOL_LOG_DELAY, self._follow_changed_path)
+
+    def _follow_changed_path(self) -> None:
+        self._tool_log_timer = None
+        session, self._unsaved_session = self._unsaved_session, None
+        if session is not None:
+            self.checkpointer.save(session)
+        self._reload_tool_log()
 
     def _reload_tool_log(self) -> None:
-        self._tool_log_timer = None
         if not self.is_streaming:
             self._tool_log().load_messages(self.session.messages)
 
