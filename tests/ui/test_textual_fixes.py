@@ -232,3 +232,55 @@ async def test_a_full_update_paints_the_same_as_textuals() -> None:
         assert [{c: list(s) for c, s in row.items()} for row in got] == [
             {c: list(s) for c, s in row.items()} for row in expected
         ]
+
+
+class _Editor(App[None]):
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        yield TextArea("some text", id="editor")
+        yield Static("other", id="other")
+
+
+async def test_a_text_area_applies_its_theme_again_only_when_it_can_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Repaints (a cursor blink, a keystroke) reuse the applied theme; a new
+    app theme or a focus change (its CSS) applies it again, with the new colours."""
+    from textual._text_area_theme import TextAreaTheme
+    from textual.widgets import TextArea
+
+    textual_fixes.apply()
+    calls: list[TextArea] = []
+    original = TextAreaTheme.apply_css
+
+    def counting(theme: TextAreaTheme, text_area: TextArea) -> None:
+        calls.append(text_area)
+        original(theme, text_area)
+
+    monkeypatch.setattr(TextAreaTheme, "apply_css", counting)
+    app = _Editor()
+    async with app.run_test(size=(60, 12)) as pilot:
+        editor = app.query_one("#editor", TextArea)
+        editor.focus()
+        await pilot.pause()
+        calls.clear()
+        for _ in range(5):
+            editor.refresh()
+            await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert editor.text.startswith("x") and calls == []
+        before = editor._theme.base_style
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        assert calls, "a new app theme must apply the TextArea theme again"
+        assert editor._theme.base_style != before
+        calls.clear()
+        app.query_one("#other", Static).can_focus = True
+        app.query_one("#other", Static).focus()
+        await pilot.pause()
+        editor.refresh()
+        await pilot.pause()
+        assert calls, "a focus change (CSS) must apply the TextArea theme again"
