@@ -54,7 +54,12 @@ the containers' backgrounds, the scrollbar, dozens of lines of each. Only the
 lines inside the changed regions are written to the terminal, so that work
 is thrown away. The fix renders each widget only on the rows where a changed
 region overlaps it (one render per run of rows); the chops for the changed
-spans, and so the bytes written, are the same.
+spans, and so the bytes written, are the same. It also skips the rows of a
+widget that the widgets in front of it already paint over (in the columns
+that will be written): the screen and every container behind a streaming
+reply (chat column, body, conversation, message view) were rendered on each
+frame and after each layout only to be thrown away. Full updates (after a
+layout) go through the same code.
 
 Upstream-ready description: "`render_partial_update` crops to
 `Region.from_union(update_regions)`, so two small dirty regions far apart
@@ -63,10 +68,28 @@ make `_get_renders` call `render_lines` on every visible widget between them
 for the whole union, although `ChopsUpdate` writes only the dirty spans.
 Passing the update regions to `_get_renders`, and rendering each widget only
 on the rows of the regions that overlap it, gives identical output and cut
-the compositor's time per frame while streaming by about half in our app."
+the compositor's time per frame while streaming by about half in our app.
+Likewise `_render_chops` renders every widget behind another on rows whose
+written chops are all filled by the widgets in front already: skipping those
+rows (front to back, the chops filled so far tell) gives identical output."
+
+**A TextArea re-applies its theme on every render** (`TextArea.render_lines`
+calls `TextAreaTheme.apply_css`, which looks up the widget's style and a
+dozen component styles). The prompt renders one line per cursor blink (twice
+a second, also while a reply streams) and on each keystroke: the theme took
+half of each of those renders (bench/bench_terminal.py idle and streaming
+CPU). The fix applies it again only when it can have changed: the theme
+object, the widget's style (its own and its ancestors' backgrounds) or, via
+`notify_style_update`, its CSS (focus, classes, the app theme).
+Upstream-ready description: "`TextArea.render_lines` calls
+`self._theme.apply_css(self)` on every render; its inputs change only with
+the theme object, `rich_style` and the widget's CSS (`notify_style_update`),
+so caching on those saves about half of each render (one line per cursor
+blink)."
 
 **Every `Strip` builds seven caches it rarely uses** (~0.9 kB per rendered
 line): see `grok_tui.ui.textual_strip_caches`, applied from `apply()` too.
+
 """
 
 from __future__ import annotations
@@ -278,6 +301,29 @@ def _source_has(function: Any, *markers: str) -> bool:
     return all(marker in source for marker in markers)
 
 
+def _shows_through(
+    chops_line: dict[int, Any],
+    cuts: list[int],
+    left: int,
+    right: int,
+    spans: list[tuple[int, int]] | None,
+) -> bool:
+    """Whether a widget over columns left..right of a row still has a chop to
+    fill there (one not painted by a widget in front) that is written: it
+    overlaps one of `spans` ((x1, x2) column ranges; every chop when None)."""
+    for index in range(len(cuts) - 1):
+        cut = cuts[index]
+        if cut < left or cut >= right or chops_line.get(cut) is not None:
+            continue
+        if spans is None:
+            return True
+        end = cuts[index + 1]
+        for x1, x2 in spans:
+            if cut < x2 and end > x1:
+                return True
+    return False
+
+
 def _fix_partial_update_renders_union() -> bool:
     from textual._compositor import ChopsUpdate, Compositor
     from textual.geometry import Region
@@ -288,56 +334,58 @@ def _fix_partial_update_renders_union() -> bool:
     ) or not hasattr(Compositor, "_regions_to_spans"):
         return False  # not the 8.2 shape any more: leave Textual's own code
 
-    def renders(self: Compositor, regions: list[Region]) -> Any:
-        """(region, clip, strips) per visible widget and run of changed rows
-        over it, front to back (as `_get_renders`, restricted to `regions`)."""
+    def render_chops(
+        self: Compositor,
+        regions: list[Region],
+        is_rendered_line: Any,
+        spans: dict[int, list[tuple[int, int]]] | None = None,
+    ) -> Any:
+        """As `Compositor._render_chops`, rendering each visible widget (front
+        to back) only on the rows where one of `regions` overlaps it, that
+        `is_rendered_line` keeps, and where it shows through the widgets in
+        front of it: a row is skipped when every chop of the widget's columns
+        that will be written (overlaps `spans[y]`, the written (x1, x2)
+        column ranges of row y; all chops without `spans`) is filled already.
+        One `render_lines` per run of rows."""
+        cuts = self.cuts
+        chops: list[dict[int, Any]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
         intersection = Region.intersection
         for widget, (region, clip) in self.visible_widgets.items():
             visible = intersection(region, clip)
             if not visible:
                 continue
             x, top, width, _ = visible
+            right = x + width
             bottom = visible.bottom
-            rows = sorted(
-                (max(changed.y, top), min(changed.bottom, bottom))
-                for changed in regions
-                if changed.overlaps(visible)
-            )
-            start = end = -1
-            for row_start, row_end in (*rows, (-1, -1)):
-                if row_start >= 0 and start >= 0 and row_start <= end:
-                    end = max(end, row_end)
-                    continue
-                if start >= 0:
-                    run = Region(x, start, width, end - start)
-                    yield (
-                        region,
-                        run,
-                        widget.render_lines(
-                            Region(x - region.x, start - region.y, width, end - start)
-                        ),
-                    )
-                start, end = row_start, row_end
-
-    def render_chops(self: Compositor, regions: list[Region], is_rendered_line: Any) -> Any:
-        # As Compositor._render_chops, with the renders of `renders` above.
-        cuts = self.cuts
-        chops: list[dict[int, Any]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
-        intersection = Region.intersection
-        for region, clip, strips in renders(self, regions):
-            render_region = intersection(region, clip)
-            render_x = render_region.x
-            first_cut, last_cut = render_region.column_span
-            for y, strip in zip(render_region.line_range, strips):
+            wanted: set[int] = set()
+            for changed in regions:
+                if changed.overlaps(visible):
+                    wanted.update(range(max(changed.y, top), min(changed.bottom, bottom)))
+            rows = []
+            for y in sorted(wanted):
                 if not is_rendered_line(y):
                     continue
-                chops_line = chops[y]
-                final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-                cut_strips = strip.divide([cut - render_x for cut in final_cuts[1:]])
-                get_chops_line = chops_line.get
-                for cut, cut_strip in zip(final_cuts, cut_strips):
-                    if get_chops_line(cut) is None:
-                        chops_line[cut] = cut_strip
+                row_spans = None if spans is None else spans.get(y, [])
+                if _shows_through(chops[y], cuts[y], x, right, row_spans):
+                    rows.append(y)
+            index = 0
+            while index < len(rows):
+                start = end = rows[index]
+                while index + 1 < len(rows) and rows[index + 1] == end + 1:
+                    index += 1
+                    end += 1
+                index += 1
+                strips = widget.render_lines(
+                    Region(x - region.x, start - region.y, width, end + 1 - start)
+                )
+                for y, strip in zip(range(start, end + 1), strips):
+                    chops_line = chops[y]
+                    final_cuts = [cut for cut in cuts[y] if right >= cut >= x]
+                    cut_strips = strip.divide([cut - x for cut in final_cuts[1:]])
+                    get_chops_line = chops_line.get
+                    for cut, cut_strip in zip(final_cuts, cut_strips):
+                        if get_chops_line(cut) is None:
+                            chops_line[cut] = cut_strip
         return chops
 
     def render_partial_update(self: Compositor) -> ChopsUpdate | None:
@@ -348,14 +396,59 @@ def _fix_partial_update_renders_union() -> bool:
             return None
         regions = [r for r in (r.intersection(screen_region) for r in update_regions) if r]
         spans = list(self._regions_to_spans(update_regions))
-        is_rendered_line = {y for y, _, _ in spans}.__contains__
-        chops = render_chops(self, regions, is_rendered_line)
+        row_spans: dict[int, list[tuple[int, int]]] = {}
+        for y, x1, x2 in spans:
+            row_spans.setdefault(y, []).append((x1, x2))
+        chops = render_chops(self, regions, row_spans.__contains__, row_spans)
         chop_ends = [cut_set[1:] for cut_set in self.cuts]
         return ChopsUpdate(chops, spans, chop_ends)
 
     render_partial_update.__doc__ = current.__doc__  # type: ignore[union-attr]
     render_partial_update.__wrapped__ = current  # type: ignore[attr-defined]
     Compositor.render_partial_update = render_partial_update  # type: ignore[method-assign]
+
+    # Full updates (after every layout: a growth step of a streaming reply
+    # scrolls the whole conversation) render through `_render_chops` too.
+    chops_current = Compositor.__dict__.get("_render_chops")
+    if _source_has(chops_current, "self._get_renders(crop)", 'first segments for a cut "wins"'):
+
+        def _render_chops(self: Compositor, crop: Region, is_rendered_line: Any) -> Any:
+            return render_chops(self, [crop], is_rendered_line)
+
+        _render_chops.__doc__ = chops_current.__doc__  # type: ignore[union-attr]
+        _render_chops.__wrapped__ = chops_current  # type: ignore[attr-defined]
+        Compositor._render_chops = _render_chops  # type: ignore[method-assign]
+    return True
+
+
+def _fix_text_area_theme_per_render() -> bool:
+    from textual.widgets import TextArea
+
+    current = TextArea.__dict__.get("render_lines")
+    notify = TextArea.__dict__.get("notify_style_update")
+    if notify is None or not _source_has(
+        current, "theme.apply_css(self)", "return super().render_lines(crop)"
+    ):
+        return False  # not the 8.2 shape any more: leave Textual's own code
+
+    def render_lines(self: TextArea, crop: Any) -> Any:
+        theme = self._theme
+        if theme:
+            style = self.rich_style
+            applied = getattr(self, "_theme_css_applied", None)
+            if applied is None or applied[0] is not theme or applied[1] != style:
+                theme.apply_css(self)
+                self._theme_css_applied = (theme, style)  # type: ignore[attr-defined]
+        return super(TextArea, self).render_lines(crop)
+
+    def notify_style_update(self: TextArea) -> None:
+        self._theme_css_applied = None  # type: ignore[attr-defined]
+        notify(self)
+
+    render_lines.__doc__ = current.__doc__  # type: ignore[union-attr]
+    render_lines.__wrapped__ = current  # type: ignore[attr-defined]
+    TextArea.render_lines = render_lines  # type: ignore[method-assign]
+    TextArea.notify_style_update = notify_style_update  # type: ignore[method-assign]
     return True
 
 
@@ -376,6 +469,8 @@ def apply() -> list[str]:
         applied.append("key-order")
     if _fix_partial_update_renders_union():
         applied.append("partial-update-renders-changed-rows")
+    if _fix_text_area_theme_per_render():
+        applied.append("text-area-theme-once")
     from grok_tui.ui import textual_strip_caches  # memory: its own module (see there)
 
     if textual_strip_caches.apply():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.app import App, ComposeResult
 
+from grok_tui.fake import FakeXAI
 from grok_tui.ui.widgets.prompt_input import PromptHistoryWalker, PromptInput
+from tests.waiting import wait_for
 
 
 class PromptApp(App[None]):
@@ -271,3 +275,38 @@ async def test_down_on_an_edited_entry_keeps_the_edit() -> None:
         await pilot.press("down")  # not "two": the edit stays, the walk ends
         assert prompt.text == "one!"
         assert not prompt.prompt_history.walking
+
+
+async def test_the_cursor_stays_lit_while_a_reply_streams_and_blinks_again_after(
+    make_app: Any, fake: FakeXAI
+) -> None:
+    """No blink (a prompt repaint twice a second) while a reply streams; the
+    prompt can still be typed into; a stopped reply gives the blink back, and
+    a prompt whose blink was off stays off."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        chat = app.chat
+        prompt = chat.prompt
+        assert prompt.cursor_blink
+        fake.queue_scenarios(["stall"])
+        prompt.set_text("tell me something")
+        prompt.focus()
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: chat.streaming_message is not None and chat.streaming_message.text != "",
+            what="the first text",
+        )
+        assert not prompt.cursor_blink
+        await pilot.press(*"next")
+        await wait_for(pilot, lambda: prompt.text == "next", what="typing while streaming")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not chat.is_streaming, what="the reply to stop")
+        assert prompt.cursor_blink
+        prompt.cursor_blink = False
+        fake.queue_scenarios(["stall"])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat.is_streaming, what="the second reply")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not chat.is_streaming, what="the second reply to stop")
+        assert not prompt.cursor_blink

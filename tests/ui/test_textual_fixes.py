@@ -199,3 +199,115 @@ def test_strips_create_their_caches_on_first_use() -> None:
     with pytest.raises(AttributeError):
         strip.no_such_attribute  # noqa: B018  # other names still fail
     assert getattr(strip, "hidden", "default") == "default"
+
+
+class _CountingBox(Vertical):
+    """A container that counts the lines it is asked to render (its background)."""
+
+    rendered_lines_asked = 0
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self.rendered_lines_asked += crop.height
+        return super().render_lines(crop)
+
+
+class _Covered(App[None]):
+    CSS = "#box { height: 1fr; background: $panel; } #inner { height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        with _CountingBox(id="box"):
+            yield _Tall("\n".join(f"line {n}" for n in range(40)), id="inner")
+
+
+async def test_a_container_hidden_behind_its_child_is_not_rendered() -> None:
+    """The rows a widget in front covers entirely are not rendered for the
+    widgets behind it, in a partial update (a line of the child changed)
+    and in a full one (after a layout)."""
+    textual_fixes.apply()
+    app = _Covered()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        box = app.query_one("#box", _CountingBox)
+        inner = app.query_one("#inner", _Tall)
+        box.rendered_lines_asked = inner.rendered_lines_asked = 0
+        inner.update("changed\n" * 40)
+        await pilot.pause()
+        assert inner.rendered_lines_asked > 0
+        assert box.rendered_lines_asked == 0
+        app.screen.refresh(layout=True)
+        app.screen._compositor._dirty_regions.add(app.screen.region)
+        await pilot.pause()
+        assert box.rendered_lines_asked == 0
+
+
+async def test_a_full_update_paints_the_same_as_textuals() -> None:
+    """The full update (every row, every widget) puts the same strips in
+    every cell as Textual's own `_render_chops`."""
+    from textual._compositor import Compositor
+
+    textual_fixes.apply()
+    fixed = Compositor._render_chops
+    original = getattr(fixed, "__wrapped__", None)
+    assert original is not None, "the full-update fix is not applied"
+    app = _Screenful()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        screen = Region(0, 0, 60, 24)
+        expected = original(compositor, screen, lambda y: True)
+        got = fixed(compositor, screen, lambda y: True)
+        assert [{c: list(s) for c, s in row.items()} for row in got] == [
+            {c: list(s) for c, s in row.items()} for row in expected
+        ]
+
+
+class _Editor(App[None]):
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        yield TextArea("some text", id="editor")
+        yield Static("other", id="other")
+
+
+async def test_a_text_area_applies_its_theme_again_only_when_it_can_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Repaints (a cursor blink, a keystroke) reuse the applied theme; a new
+    app theme or a focus change (its CSS) applies it again, with the new colours."""
+    from textual._text_area_theme import TextAreaTheme
+    from textual.widgets import TextArea
+
+    textual_fixes.apply()
+    calls: list[TextArea] = []
+    original = TextAreaTheme.apply_css
+
+    def counting(theme: TextAreaTheme, text_area: TextArea) -> None:
+        calls.append(text_area)
+        original(theme, text_area)
+
+    monkeypatch.setattr(TextAreaTheme, "apply_css", counting)
+    app = _Editor()
+    async with app.run_test(size=(60, 12)) as pilot:
+        editor = app.query_one("#editor", TextArea)
+        editor.focus()
+        await pilot.pause()
+        calls.clear()
+        for _ in range(5):
+            editor.refresh()
+            await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert editor.text.startswith("x") and calls == []
+        before = editor._theme.base_style
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        assert calls, "a new app theme must apply the TextArea theme again"
+        assert editor._theme.base_style != before
+        calls.clear()
+        app.query_one("#other", Static).can_focus = True
+        app.query_one("#other", Static).focus()
+        await pilot.pause()
+        editor.refresh()
+        await pilot.pause()
+        assert calls, "a focus change (CSS) must apply the TextArea theme again"

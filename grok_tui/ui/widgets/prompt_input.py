@@ -181,6 +181,8 @@ class PromptInput(TextArea):
             classes=classes,
         )
         self.prompt_history = history if history is not None else PromptHistoryWalker()
+        #: `cursor_blink` as it was before `hold_blink(True)` (None: not held).
+        self._blink_before_hold: bool | None = None
         #: Where sent prompts are kept between runs (None: this run only).
         enabled = history_file is not None and history_file.enabled
         self.history_file = history_file if enabled else None
@@ -231,6 +233,19 @@ class PromptInput(TextArea):
     # this widget has handled keys that arrived in the same burst ("hello\r"
     # in one read from the terminal): queue the action behind them with
     # `call_later`, so the text is complete and the newline lands in order.
+
+    def hold_blink(self, hold: bool) -> None:
+        """`hold_blink(True)`: the cursor stays lit instead of blinking, while
+        a reply streams (each blink repaints the prompt: a frame of its own
+        twice a second, bench/bench_terminal.py CPU while streaming);
+        `hold_blink(False)` gives `cursor_blink` its value from before."""
+        if hold:
+            if self._blink_before_hold is None:
+                self._blink_before_hold = self.cursor_blink
+                self.cursor_blink = False
+        elif self._blink_before_hold is not None:
+            self.cursor_blink = self._blink_before_hold
+            self._blink_before_hold = None
 
     def action_send(self) -> None:
         self.call_later(self.submit)

@@ -75,6 +75,7 @@ class ChatTurnView:
         screen._tool_log().begin_turn(reply, prompt)
         if screen._tick_timer is None:
             screen._tick_timer = screen.set_interval(1.0, screen.turns.tick)
+        screen.prompt.hold_blink(True)  # a steady cursor: no prompt repaints while streaming
 
     def text_appended(self, reply: Message, text: str) -> None:
         view = self._reply_view
@@ -103,6 +104,7 @@ class ChatTurnView:
         if screen._tick_timer is not None:
             screen._tick_timer.stop()
             screen._tick_timer = None
+        screen.prompt.hold_blink(False)
         if not fill_cost(
             reply.usage, reply.model or screen.session.model, screen.grok.model_catalog
         ):
