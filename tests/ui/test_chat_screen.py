@@ -891,4 +891,4 @@ async def test_reply_cut_off_by_a_crash_reopens_as_interrupted(
         await wait_for(pilot, lambda: reply not in chat.session.messages, what="the retry")
         await _until_idle(pilot, app)
         assert chat.session.messages[-1].status == MessageStatus.COMPLETE
-        assert _input_texts(fake.requests[-1].json)[-1] == ("user", "tell me a story")
+        assert _input_texts(_gen_requests(fake)[-1].json)[-1] == ("user", "tell me a story")
