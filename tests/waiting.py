@@ -35,3 +35,21 @@ async def wait_for(
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.01)
         polls += 1
+
+
+def palette_hits(app: Any) -> list[str]:
+    """The command palette's hits as shown, first line of each, best first."""
+    from textual.command import CommandList
+
+    options = app.screen.query_one(CommandList).options
+    return [str(getattr(o.prompt, "plain", o.prompt)).splitlines()[0] for o in options]
+
+
+def palette_searching(app: Any) -> bool:
+    """True while the command palette is still gathering hits for what was
+    typed: its hits arrive in batches (every 0.25 s), so a test that looks or
+    presses Enter before the search ends races with it."""
+    from textual.command import CommandPalette
+
+    group = CommandPalette._GATHER_COMMANDS_GROUP
+    return any(w.group == group and not w.is_finished for w in app.workers)

@@ -238,7 +238,7 @@ class FakeServer:
         self._server = None
         self._thread = None
 
-    def wait_idle(self, timeout: float = 5.0) -> bool:
+    def wait_idle(self, timeout: float = 20.0) -> bool:
         """Block until no stream is being written (e.g. after a client went
         away mid-stall). False on timeout."""
         server = self._server

@@ -7,7 +7,7 @@ deletes the file the server stored (`chat/uploading.py`)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -40,6 +40,12 @@ def _reset(server: FakeServer) -> None:
 
 def client(server: FakeServer) -> XAIClient:
     return XAIClient(KEY, server.url, retry=RetryPolicy(max_retries=0))
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Return once `condition()` holds (it changes in the server's thread)."""
+    while not condition():
+        await asyncio.sleep(0.01)
 
 
 async def test_multipart_body_parses_with_odd_filenames() -> None:
@@ -80,6 +86,11 @@ async def test_cancel_part_way_leaves_nothing_on_the_server(server: FakeServer) 
     async with client(server) as c:
         task = asyncio.create_task(c.upload_file("big.pdf", BIG, progress=progress))
         await asyncio.wait_for(halfway.wait(), 30)
+        # Progress counts what the client handed to its socket, which the kernel
+        # takes before the server has accepted the connection. Cancel only once
+        # the server is reading this upload (it took the scenario): a request
+        # it reads after the cancel would take the next test's scenario.
+        await asyncio.wait_for(_until(lambda: not server.fake.queued), 30)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

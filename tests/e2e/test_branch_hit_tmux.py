@@ -41,6 +41,6 @@ def test_f4_query_enter_opens_the_hit_on_its_branch(tmp_path: Path) -> None:
         tmux.send("Escape", "Escape")
         tmux.wait(lambda t: "Sessions:" not in t, "the chat")
         tmux.send("C-q")
-        assert tmux.wait_exit(15), tmux.screen()
+        assert tmux.wait_exit(), tmux.screen()
     with SessionStore(data) as store:
         assert store.load(s.id).messages[-1].id == striped

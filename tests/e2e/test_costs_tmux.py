@@ -99,4 +99,4 @@ def test_first_reply_is_estimated_without_the_picker(tmp_path: Path, fake_proces
         screen = tmux.wait(lambda s: "≈$" in s, "an estimated cost on the first reply")
         assert "Choose a model" not in screen
         tmux.send("C-q")
-        assert tmux.wait_exit(10)
+        assert tmux.wait_exit()

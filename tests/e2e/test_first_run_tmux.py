@@ -29,7 +29,7 @@ def _run(tmux: Tmux, tmp: Path, **env: str) -> str:
     tmux.start(grok_command("--demo"), env=app_env(tmp, **env), width=160, height=48, cwd=tmp)
     screen = tmux.wait(lambda s: "DEMO" in s and "Ask Grok" in s, "the app to start")
     tmux.send("C-q")
-    assert tmux.wait_exit(10), "Ctrl+Q did not quit:\n" + tmux.screen()
+    assert tmux.wait_exit(), "Ctrl+Q did not quit:\n" + tmux.screen()
     return screen
 
 
@@ -62,5 +62,5 @@ def test_a_config_folder_that_cannot_be_created_is_one_warning(tmux: Tmux, tmp_p
     tmux.type("hello")
     tmux.wait(lambda s: "hello" in s, "typing to work")
     tmux.send("C-q")
-    assert tmux.wait_exit(10), "Ctrl+Q did not quit:\n" + tmux.screen()
+    assert tmux.wait_exit(), "Ctrl+Q did not quit:\n" + tmux.screen()
     assert blocker.read_text() == "not a folder\n"

@@ -144,7 +144,7 @@ class KeysApp:
 
     def quit(self) -> None:
         self.send("C-q")
-        assert self.tmux.wait_exit(10), "Ctrl+Q did not quit:\n" + self.tmux.screen()
+        assert self.tmux.wait_exit(), "Ctrl+Q did not quit:\n" + self.tmux.screen()
 
 
 def _status(screen: str) -> str:

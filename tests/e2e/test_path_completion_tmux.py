@@ -63,7 +63,7 @@ def test_tab_completes_import_path(tmp_path: Path) -> None:
         tmux.wait(lambda s: "Import a session" in s, "the import dialog")
         tmux.send("my_ex", "Tab", "Enter")
         tmux.wait(lambda s: "Imported from a file" in s, "the imported session in the list")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not list((data / "sessions").glob("*.json")):
             time.sleep(0.05)
         assert list((data / "sessions").glob("*.json"))

@@ -74,7 +74,7 @@ class App:
 
     def quit(self) -> None:
         self.tmux.send("C-q")
-        assert self.tmux.wait_exit(10), "Ctrl+Q did not quit:\n" + self.tmux.screen()
+        assert self.tmux.wait_exit(), "Ctrl+Q did not quit:\n" + self.tmux.screen()
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_demo_chat_search_theme_quit_continue(app: App) -> None:
 def test_f3_opens_the_search_form(app: App) -> None:
     app.start()
     app.tmux.send("F3")
-    app.tmux.wait(lambda s: "Web search" in s and "X search" in s, "the search form", timeout=4)
+    app.tmux.wait(lambda s: "Web search" in s and "X search" in s, "the search form")
 
 
 @pytest.mark.parametrize("app", SIZES, indirect=True)
@@ -158,6 +158,4 @@ def test_f4_opens_the_session_browser(app: App) -> None:
     app.start()
     app.turn("hello there", "the reply")
     app.tmux.send("F4")
-    app.tmux.wait(
-        lambda s: "sorted by" in s and "hello there" in s, "the session browser", timeout=4
-    )
+    app.tmux.wait(lambda s: "sorted by" in s and "hello there" in s, "the session browser")

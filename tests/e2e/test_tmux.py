@@ -104,10 +104,7 @@ def test_demo_prompt_reply_stop_and_quit(app_in_tmux: tuple[Tmux, Path]) -> None
 
     tmux.send("C-q")
     # The app exits (its tmux session ends) after saving the chat.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and tmux.alive():
-        time.sleep(0.1)
-    assert not tmux.alive(), "the app did not quit on Ctrl+Q"
+    assert tmux.wait_exit(), "the app did not quit on Ctrl+Q"
     files = list((data / "sessions").glob("*.json"))
     assert len(files) == 1
     saved = json.loads(files[0].read_text())

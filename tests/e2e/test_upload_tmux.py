@@ -6,6 +6,7 @@ mid-upload is said and loses nothing; Enter then uploads and sends."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,14 @@ KEY = "xai-e2e-upload-0123456789abcdef"
 SIZE = 12 * 1024 * 1024
 
 
+def _wait_taken(fake: FakeXAI, timeout: float = 20.0) -> None:
+    """Wait until the server took every queued scenario (it is reading the upload)."""
+    deadline = time.monotonic() + timeout
+    while fake.queued and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not fake.queued, f"the server never read the upload; queued: {fake.queued}"
+
+
 def test_upload_progress_and_cancel_keys(tmp_path: Path) -> None:
     doc = tmp_path / "report.pdf"
     doc.write_bytes(b"%PDF-1.7\n" + b"x" * SIZE)
@@ -37,6 +46,10 @@ def test_upload_progress_and_cancel_keys(tmp_path: Path) -> None:
             tmux.send("Enter")
             screen = tmux.wait(lambda s: "⇡ Uploading report.pdf" in s, "the bar")
             assert "/ 12.0 MiB" in screen
+            # The bar moves once the client hands bytes to its socket, which can
+            # be before the server reads the request: cancel once it took its
+            # scenario, so a request read late cannot take the next one's.
+            _wait_taken(fake)
             tmux.send(cancel_key)
             screen = tmux.wait(lambda s: "Upload cancelled: nothing was sent" in s, "the cancel")
             assert "⇡ Uploading" not in screen and "report.pdf 12.0 MiB" in screen

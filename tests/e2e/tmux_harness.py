@@ -92,7 +92,7 @@ class Tmux:
         )
         return probe.returncode == 0
 
-    def wait_exit(self, timeout: float = 10.0) -> bool:
+    def wait_exit(self, timeout: float = 30.0) -> bool:
         """Wait until the session is gone (its command ended); True if it is."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -30,7 +30,7 @@ def _shared() -> Iterator[tuple[FakeXAI, FakeServer]]:
 @pytest.fixture
 def fake(_shared: tuple[FakeXAI, FakeServer]) -> FakeXAI:
     shared, srv = _shared
-    assert srv.wait_idle(5.0)
+    assert srv.wait_idle()
     shared.reset()
     shared.config = FakeConfig()
     return shared

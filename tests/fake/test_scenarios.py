@@ -670,7 +670,7 @@ def test_stall_ends_when_the_client_disconnects(fake: FakeXAI, server: FakeServe
                     break
             assert server.active_streams == 1
     # The client closed the connection mid-stall: the server's writer ends now.
-    assert server.wait_idle(timeout=5.0)
+    assert server.wait_idle()
     assert server.active_streams == 0
 
 

@@ -16,7 +16,7 @@ from grok_tui.ui.app import GrokApp
 from grok_tui.ui.widgets.conversation import ArchiveChunk, Conversation
 from grok_tui.ui.widgets.message_view import MessageView
 from tests.ui.memory_store import MemoryStore
-from tests.waiting import wait_for
+from tests.waiting import palette_hits, palette_searching, wait_for
 
 TEST_KEY = "xai-test-key-0123456789abcdef"
 
@@ -426,8 +426,11 @@ async def test_new_chat_and_command_palette(make_app: Any, fake: FakeXAI) -> Non
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"New chat")
-        await wait_for(pilot, lambda: app.screen.query("CommandList"), what="palette hits")
-        await pilot.pause(0.2)
+        await wait_for(
+            pilot,
+            lambda: palette_hits(app)[:1] == ["New chat"] and not palette_searching(app),
+            what="'New chat' as the palette's first hit",
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: chat.session.id != old_id, what="the new chat")
         assert chat.session.messages == []
@@ -598,8 +601,8 @@ async def test_f4_session_browser_opens_a_saved_session(backend: Any, tmp_path: 
             lambda: type(app.screen).__name__ == "SessionBrowserScreen",
             what="the session browser",
         )
-        await wait_for(pilot, lambda: bool(app.screen.query("DataTable")), what="the list")
-        await pilot.pause(0.3)
+        browser: Any = app.screen
+        await wait_for(pilot, lambda: browser.rows != [] and not browser.loading, what="the list")
         await pilot.press("enter")
         await wait_for(pilot, lambda: chat.session.id == old.id, what="the session to open")
         assert [m.text for m in chat.session.messages] == ["old question", "old answer"]
@@ -853,7 +856,6 @@ async def test_deleting_the_streaming_session_stops_it_and_keeps_it_deleted(
         )
         browser: Any = app.screen
         await wait_for(pilot, lambda: browser.rows != [] and not browser.loading, what="the list")
-        await pilot.pause(0.3)
         await pilot.press("alt+d")
         await wait_for(pilot, lambda: chat.session.id != old_id, what="a new chat")
         await wait_for(pilot, lambda: not chat.is_streaming, what="the stream to stop")
@@ -889,4 +891,4 @@ async def test_reply_cut_off_by_a_crash_reopens_as_interrupted(
         await wait_for(pilot, lambda: reply not in chat.session.messages, what="the retry")
         await _until_idle(pilot, app)
         assert chat.session.messages[-1].status == MessageStatus.COMPLETE
-        assert _input_texts(fake.requests[-1].json)[-1] == ("user", "tell me a story")
+        assert _input_texts(_gen_requests(fake)[-1].json)[-1] == ("user", "tell me a story")

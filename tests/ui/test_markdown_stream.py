@@ -22,6 +22,7 @@ from grok_tui.ui.markdown.blocks import BlockStream, Piece, split_document
 from grok_tui.ui.markdown.render import LINK_META, render_piece
 from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
+from tests.waiting import wait_for
 
 FENCE = "```python\ndef f(x):\n    s = '''multi\n    line'''\n    return x + 1\n```\n"
 CORPUS = [
@@ -154,10 +155,11 @@ async def test_timer_coalesces_appends_and_finish_renders_the_tail(
         for token in ["Hel", "lo *wor", "ld*\n\n", "Sec", "ond"]:
             live.append(token)
         assert calls == []  # append only buffers
-        for _ in range(100):
-            if any("Hello" in line.text for line in live.rendered_lines()):
-                break
-            await pilot.pause(0.02)
+        await wait_for(
+            pilot,
+            lambda: any("Hello" in line.text for line in live.rendered_lines()),
+            what="the rendered text",
+        )
         texts = [line.text.rstrip() for line in live.rendered_lines()]
         assert "Hello world" in texts
         assert not live.is_finished
@@ -386,11 +388,7 @@ async def test_flush_work_is_time_budgeted_and_completes_in_steps(
         live.flush()
         assert not live.is_rendered
         assert [line.text.strip() for line in live._lines] == ["Paragraph 0."]
-        for _ in range(200):
-            if live.is_rendered:
-                break
-            await pilot.pause(0.01)
-        assert live.is_rendered
+        await wait_for(pilot, lambda: live.is_rendered, what="the background render")
         live.finish()
         reference = app.query_one("#m0", StreamingMarkdown)
         width = live.size.width

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.command import CommandList
-
-from tests.ui.conftest import wait_for
-
-
-def _prompts(app: Any) -> list[str]:
-    option_list = app.screen.query_one(CommandList)
-    return [str(getattr(o.prompt, "plain", o.prompt)) for o in option_list.options]
+from tests.waiting import palette_hits, palette_searching, wait_for
 
 
 async def test_palette_lists_one_theme_command(make_app: Any) -> None:
@@ -24,11 +17,10 @@ async def test_palette_lists_one_theme_command(make_app: Any) -> None:
         await pilot.press(*"theme")
         await wait_for(
             pilot,
-            lambda: bool(app.screen.query(CommandList)) and len(_prompts(app)) >= 2,
-            what="palette hits",
+            lambda: any("choose" in p for p in palette_hits(app)) and not palette_searching(app),
+            what="the palette's search for 'theme' to end",
         )
-        await pilot.pause(0.3)
-        prompts = [p.splitlines()[0] for p in _prompts(app)]
+        prompts = palette_hits(app)
         choose = [p for p in prompts if "choose" in p]
         assert len(choose) == 1, prompts
         assert not [p for p in prompts if p.strip() == "Theme"], prompts

@@ -185,7 +185,7 @@ class CountingStore:
         self.calls.append({"query": query, "sort": sort, "limit": limit, "offset": offset})
         gate = self.hold.get(query or "")
         if gate is not None:
-            gate.wait(5)
+            gate.wait(30)
         return self.inner.list_sessions(query, sort, limit, offset)  # type: ignore[arg-type]
 
     def __getattr__(self, name: str) -> Any:

@@ -360,7 +360,7 @@ async def test_theme_changed_elsewhere_is_saved_latest_wins(
     def slow_saver(key: str, value: str, *, path: Path | None = None) -> None:
         assert threading.current_thread() is not threading.main_thread()
         entered.set()
-        gate.wait(5)
+        gate.wait(30)
         calls.append((key, value))
         save_setting(key, value, path=path)
 

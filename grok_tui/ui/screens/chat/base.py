@@ -58,7 +58,7 @@ class ChatScreenBase(Screen[None]):
         self.attachments: list[Attachment] = []
         #: The sent message being edited in the prompt (nothing changed until Enter).
         self.pending_edit: PendingEdit | None = None
-        self._turn_begun = False  # a turn started since mount (see _load_tool_log)
+        self._tool_log_loaded = False  # its first load ran (see ensure_tool_log)
         #: Notes for the next reply (what its request left out), from the check.
         self._turn_notes: list[str] = []
         #: F3 asked for the search pane (shown once its form is mounted).
@@ -275,6 +275,17 @@ class ChatScreenBase(Screen[None]):
 
     def _tool_log(self) -> ToolLog:
         return self.query_one("#tool-log", ToolLog)
+
+    def ensure_tool_log(self, *, leave_out: Message | None = None) -> None:
+        """The tool log's first load, once. It is deferred past the first frame,
+        but a turn can begin before it runs (keys typed while the app starts):
+        the turn calls this first, with its reply left out, so the log holds
+        the earlier turns and the late deferred call cannot wipe the live
+        turn's rows (retries)."""
+        if self._tool_log_loaded:
+            return
+        self._tool_log_loaded = True
+        self._tool_log().load_messages(m for m in self.session.messages if m is not leave_out)
 
     async def _stop_and_wait(self) -> None:
         await self._cancel_and_wait("stream")

@@ -121,10 +121,7 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
             self.checkpointer.save(self.session)
 
     def _load_tool_log(self) -> None:
-        # A turn begun before this deferred load ran has live-only rows
-        # (retries) that a rebuild from the messages would wipe.
-        if not self.is_streaming and not self._turn_begun:
-            self._tool_log().load_messages(self.session.messages)
+        self.ensure_tool_log()
 
     # -- actions ---------------------------------------------------------------
 
@@ -183,6 +180,7 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
             form.set_settings(session.search)
             form.set_model(session.model)
         self.clear_notice()
+        self._tool_log_loaded = True
         self._tool_log().load_messages(session.messages)
         await self.conversation.load(session.messages)
         self.refresh_status()

@@ -68,7 +68,7 @@ class ChatTurnView:
 
     def turn_started(self, reply: Message, prompt: str) -> None:
         screen = self.screen
-        screen._turn_begun = True
+        screen.ensure_tool_log(leave_out=reply)
         conversation = screen.conversation
         self._reply_view = conversation.view_for(reply)
         conversation.follow()
