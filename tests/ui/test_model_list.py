@@ -163,6 +163,56 @@ async def test_a_list_that_arrives_after_the_reply_prices_it_then(
         assert saved_usage.cost_usd == pytest.approx(reply.usage.cost_usd)
 
 
+async def test_a_version_switched_away_from_is_priced_on_disk_only(
+    server: tuple[FakeXAI, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two versions of a reply end unpriced; the user steps back to the first
+    before the list arrives: both are priced, the second (off the path) only
+    in the session, with no turn of its own added to the tool log."""
+    import asyncio
+
+    fake, url = server
+    app = _app(url)
+    client = app.backend.client
+    real_list = client.list_models
+    release = asyncio.Event()
+
+    async def held_back() -> Any:
+        await release.wait()
+        return await real_list()
+
+    monkeypatch.setattr(client, "list_models", held_back)
+    async with app.run_test(size=(140, 40)) as pilot:
+        first = await _reply(pilot, app, "hello there")
+        chat = app.chat
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot,
+            lambda: chat.session.messages[-1] is not first and not chat.is_streaming,
+            what="the second version",
+        )
+        second = chat.session.messages[-1]
+        assert await chat.step_sibling(len(chat.session.messages) - 1, -1)
+        assert chat.session.messages[-1] is first
+        tool_log = chat._tool_log()
+        await wait_for(
+            pilot,
+            lambda: [t.message.id for t in tool_log._turns] == [first.id],
+            what="the tool log reloaded from the path",
+        )
+        assert chat.unpriced == [first, second]
+        release.set()
+        await wait_for(pilot, lambda: chat.unpriced == [], what="the replies priced")
+        await pilot.pause()
+        assert [t.message.id for t in tool_log._turns] == [first.id]
+        assert "≈$" in tool_log.summary_text(first)
+        await chat.checkpointer.flush()
+        saved = app.store.load(chat.session.id)  # type: ignore[union-attr]
+        versions = [m for m in [*saved.messages, *saved.off_path] if m.role == "assistant"]
+        assert {m.id for m in versions} == {first.id, second.id}
+        assert all(m.usage is not None and m.usage.cost_estimated for m in versions)
+
+
 async def test_a_failed_fetch_is_silent_and_the_picker_tries_again(
     server: tuple[FakeXAI, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -514,6 +514,11 @@ class Conversation(VerticalScroll, can_focus=True):
                 return self._views.get(message.id)
         return None
 
+    def shown_view(self, message: Message) -> MessageView | None:
+        """The mounted view of `message`, or None (in a placeholder, or not on
+        the path); unlike `view_for`, never expands a placeholder."""
+        return self._views.get(message.id)
+
     def view_at(self, index: int) -> MessageView | None:
         if 0 <= index < len(self._messages):
             return self._views.get(self._messages[index].id)

@@ -110,9 +110,15 @@ class ChatScreen(TurnsPart, DialogsPart, SidePanePart, BranchesPart):
         if not priced:
             return
         self.unpriced = [reply for reply in self.unpriced if reply not in priced]
+        # Only what is shown is redrawn: a version switched away from is
+        # priced on disk but has no view and no tool-log turn, and a reply
+        # folded into a placeholder is not expanded for it.
+        on_path = {message.id for message in self.session.messages}
         tool_log = self._tool_log()
         for reply in priced:
-            view = self.conversation.view_for(reply)
+            if reply.id not in on_path:
+                continue
+            view = self.conversation.shown_view(reply)
             if view is not None:
                 view.refresh_meta()
             tool_log.end_turn(reply)
