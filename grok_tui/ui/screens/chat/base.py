@@ -53,7 +53,7 @@ class ChatScreenBase(Screen[None]):
         #: The turn lifecycle, built on first use (`turns`); until then the
         #: session is kept here.
         self._turns: TurnController | None = None
-        self._first_session = session
+        self._first_session: Session | None = session
         self.history = history if history is not None else PromptHistoryWalker()
         self.attachments: list[Attachment] = []
         #: The sent message being edited in the prompt (nothing changed until Enter).
@@ -114,7 +114,7 @@ class ChatScreenBase(Screen[None]):
             from grok_tui.ui.screens.chat.stream import ChatTurnView
 
             turns = self._turns = TurnController(
-                self._first_session,
+                self.session,
                 stream=lambda request: self.sender.stream(
                     self.backend.client.stream, self.session, request
                 ),
@@ -124,12 +124,16 @@ class ChatScreenBase(Screen[None]):
                 prepare_user=lambda user: mask_prompt(user, self.grok.api_keys(), self.session),
                 prepare_reply=self._prepare_reply,
             )
+            self._first_session = None  # the controller holds the session now
         return turns
 
     @property
     def session(self) -> Session:
         turns = self._turns
-        return turns.session if turns is not None else self._first_session
+        if turns is not None:
+            return turns.session
+        assert self._first_session is not None  # set until the controller takes it
+        return self._first_session
 
     @session.setter
     def session(self, session: Session) -> None:
