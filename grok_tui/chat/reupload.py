@@ -136,14 +136,19 @@ def session_attachments(session: Session) -> Iterable[Attachment]:
 
 def _local_copy(att: Attachment) -> tuple[bytes, str] | None:
     """The bytes of the document and the path they came from: the store's
-    copy, else the user's file; None when neither can be read."""
+    copy, else the user's file; None when neither can be read. The user's
+    file is taken only while it has the size that was sent: one edited since
+    would go out silently as the old document for the whole history."""
     for path in dict.fromkeys(p for p in (att.path, att.original_path) if p):
         if not Path(path).is_file():
             continue
         try:
-            return read_document(att.model_copy(update={"path": path})), path
+            data = read_document(att.model_copy(update={"path": path}))
         except AttachmentError:
             continue
+        if path != att.path and att.size_bytes is not None and len(data) != att.size_bytes:
+            continue  # the user's file changed since it was attached
+        return data, path
     return None
 
 

@@ -156,6 +156,25 @@ async def test_the_users_file_is_used_when_the_store_copy_is_gone(
     assert doc.path == str(original)  # the store copies it again on the next save
 
 
+async def test_the_users_file_edited_since_is_not_sent_as_the_old_document(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    session = await uploaded_session(server, tmp_path / "copy.pdf")
+    doc = session.messages[0].attachments[0]
+    original = tmp_path / "report.pdf"
+    original.write_bytes(PDF + b"% a page added since\n")
+    doc.original_path = str(original)
+    (tmp_path / "copy.pdf").unlink()
+    assert doc.file_id is not None and server.fake.files.delete(doc.file_id)
+
+    events, _states, _saved, _notices = await turn(server, session, "again?")
+
+    failed = events[-1]
+    assert isinstance(failed, Failed) and isinstance(failed.error, DocumentGoneError)
+    assert "report.pdf" in failed.error.user_message()
+    assert not server.fake.files.files  # nothing uploaded in its place
+
+
 async def test_no_copy_left_fails_the_turn_naming_the_file_and_what_to_do(
     server: FakeServer, tmp_path: Path
 ) -> None:
