@@ -13,7 +13,8 @@ from textual.widgets import Static
 from grok_tui.chat import conversation as conv
 from grok_tui.chat import tree
 from grok_tui.chat.session import Citation, Message, MessageStatus, Session, Usage
-from grok_tui.ui.widgets.conversation import ArchiveChunk, Conversation
+from grok_tui.ui.widgets.archive_chunk import ArchiveChunk
+from grok_tui.ui.widgets.conversation import Conversation
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
 from tests.waiting import wait_for

@@ -8,12 +8,8 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from grok_tui.chat.session import Message, MessageStatus
-from grok_tui.ui.widgets.conversation import (
-    CHUNK_SIZE,
-    LIVE_LIMIT,
-    ArchiveChunk,
-    Conversation,
-)
+from grok_tui.ui.widgets.archive_chunk import ArchiveChunk
+from grok_tui.ui.widgets.conversation import CHUNK_SIZE, LIVE_LIMIT, Conversation
 from grok_tui.ui.widgets.message_view import MessageView
 
 

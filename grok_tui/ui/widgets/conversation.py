@@ -18,24 +18,21 @@ copy and other per-message actions act on the highlighted message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message as TMessage
 from textual.reactive import reactive
-from textual.selection import Selection
-from textual.strip import Strip
 from textual.widget import Widget
 
 from grok_tui.chat.session import Message, MessageStatus
-from grok_tui.sanitize import strip_control
 from grok_tui.ui.bindings import bindings_for
 from grok_tui.ui.stylesheets import stylesheet
+from grok_tui.ui.widgets.archive_chunk import ArchiveChunk, PositionOf, estimate_rows
 from grok_tui.ui.widgets.height_cache import size_updated_once
 from grok_tui.ui.widgets.markdown_stream import StreamingMarkdown
 from grok_tui.ui.widgets.message_view import MessageView
@@ -54,7 +51,6 @@ LIVE_LIMIT = 16
 #: coarse placeholder splits into `CHUNK_SIZE` ones when it is expanded, so
 #: a switch at an early fork mounts a handful of widgets, not one per ten messages.
 COARSE_CHUNK_SIZE = 100
-PositionOf = Callable[[Message], tuple[int, int] | None]
 
 #: Views a repaint hides for the next one instead of removing them (a switch
 #: from a long branch to a short one and back mounts nothing).
@@ -65,105 +61,6 @@ EXPAND_MARGIN = 4
 #: drop their rendered lines (re-rendered when they come back into view; a
 #: page up or down stays within it).
 RELEASE_SCREENS = 1
-
-
-def _estimate_rows(message: Message, width: int) -> int:
-    """Rough rendered height of a message at `width` cells (header, text, margin)."""
-    width = max(20, width)
-    rows = 2  # header + bottom margin
-    for line in message.text.split("\n"):
-        rows += max(1, -(-len(line) // width))
-    if message.role == "assistant" and message.usage is not None:
-        rows += 1
-    if message.citations:
-        rows += 1 + len({c.number for c in message.citations})
-    return rows
-
-
-class ArchiveChunk(Widget):
-    """A placeholder for `CHUNK_SIZE` older messages, shown as plain text.
-
-    Its height is estimated (no text layout at mount time); it paints the
-    plain text of its messages line by line, clipped, until it is expanded.
-    """
-
-    DEFAULT_CSS = stylesheet(__file__)
-
-    def __init__(
-        self,
-        start: int,
-        messages: Sequence[Message],
-        width: int,
-        position_of: PositionOf | None = None,
-    ) -> None:
-        super().__init__()
-        self.start = start
-        self.messages = list(messages)
-        self._width = width
-        self._position_of = position_of
-        self._rows = sum(_estimate_rows(m, width - 2) for m in self.messages)
-        self._lines: list[str] | None = None
-
-    def cut(self, count: int) -> None:
-        """Keep only the first `count` messages of the chunk."""
-        self.messages = self.messages[:count]
-        self._rows = sum(_estimate_rows(m, self._width - 2) for m in self.messages)
-        self._lines = None
-        self.refresh(layout=True)
-
-    @property
-    def stop(self) -> int:
-        return self.start + len(self.messages)
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        """Its size, set by a full layout, asks for no second one (see
-        `height_cache.size_updated_once`)."""
-        return size_updated_once(
-            self, size, virtual_size, container_size, layout, super()._size_updated
-        )
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._rows
-
-    def _plain_lines(self) -> list[str]:
-        if self._lines is None:
-            lines: list[str] = []
-            for m in self.messages:
-                header = "You" if m.role == "user" else f"Grok · {m.model or ''}"
-                lines.append(header + self._position_label(m))
-                lines.extend(strip_control(m.text).replace("\t", "    ").split("\n"))
-                lines.append("")
-            self._lines = lines
-        return self._lines
-
-    def _position_label(self, message: Message) -> str:
-        """The "‹ n/m ›" of the message's header, as its view shows it."""
-        position = self._position_of(message) if self._position_of is not None else None
-        if position is None or position[1] <= 1:
-            return ""
-        kind = "branch" if message.role == "user" else "version"
-        return f"  ‹ {position[0]}/{position[1]} › {kind}"
-
-    def refresh_positions(self) -> None:
-        """Paint the positions again (after a delete changed them)."""
-        self._lines = None
-        self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        lines = self._plain_lines()
-        width = self.content_size.width
-        if y >= len(lines) or width <= 0:
-            return Strip.blank(width, self.rich_style)
-        text = Content(lines[y]).truncate(width)
-        segments = list(text.render_segments(self.visual_style))
-        strip = Strip(segments, text.cell_length).adjust_cell_length(width, self.rich_style)
-        return strip.apply_offsets(0, y)  # mouse selection finds its text
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected part of the plain text (what is painted)."""
-        return selection.extract("\n".join(self._plain_lines())), "\n"
 
 
 class Conversation(VerticalScroll, can_focus=True):
@@ -436,7 +333,7 @@ class Conversation(VerticalScroll, can_focus=True):
             return
         rows = 0
         for message in self._messages:
-            rows += _estimate_rows(message, width - 2)
+            rows += estimate_rows(message, width - 2)
             if rows > 2 * height:
                 break
         if rows > 2 * height:
@@ -460,7 +357,7 @@ class Conversation(VerticalScroll, can_focus=True):
         for i in order:
             if count >= LIVE_WINDOW or (rows >= need and count >= 2):
                 break
-            rows += _estimate_rows(self._messages[i], width - 2)
+            rows += estimate_rows(self._messages[i], width - 2)
             count += 1
         return range(start, start + count) if at_fork else range(n - count, n)
 
