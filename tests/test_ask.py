@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from grok_tui.ask import run_ask, summarize_arguments
+from grok_tui.ask import run_ask
+from grok_tui.chat.tool_arguments import summarize_arguments
 from grok_tui.cli import build_parser
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 
@@ -497,7 +498,7 @@ class _Clock:
 
 def test_keep_alive_shows_waiting_progress_not_thinking() -> None:
     from grok_tui.api.events import KeepAlive, ReasoningProgress, TextDelta
-    from grok_tui.ask import Printer
+    from grok_tui.ask_printer import Printer
 
     clock = _Clock()
     out, err = io.StringIO(), _TtyErr()
