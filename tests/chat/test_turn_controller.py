@@ -33,9 +33,14 @@ from grok_tui.chat.turn_controller import (
 )
 from grok_tui.fake import FakeConfig, FakeTransport, FakeXAI
 
+#: A script item: the stream waits for data (one event-loop round), as a
+#: network read that finds nothing buffered does.
+SUSPEND = "suspend"
+
 # A script item: an event to yield, a function to call between events, or an
-# asyncio.Event to wait for (a stream that has gone quiet), or an exception.
-Step = ev.StreamEvent | Callable[[], None] | asyncio.Event | Exception
+# asyncio.Event to wait for (a stream that has gone quiet), an exception, or
+# SUSPEND.
+Step = ev.StreamEvent | Callable[[], None] | asyncio.Event | Exception | str
 
 
 class Clock:
@@ -125,6 +130,8 @@ class Harness:
         for step in self.script:
             if isinstance(step, asyncio.Event):
                 await step.wait()
+            elif step == SUSPEND:
+                await asyncio.sleep(0)
             elif isinstance(step, Exception):
                 raise step
             elif callable(step):
@@ -347,6 +354,51 @@ async def test_checkpoints_at_most_once_an_interval_with_the_injected_clock() ->
     times = [t for t, _, _ in h.saves]
     assert times == [100.0, 101.0, 102.0, 102.5]  # start, two while streaming, end
     assert h.saves[1][2] == "0123"  # the text so far at that moment
+
+
+class _CountingAsyncio:
+    """`asyncio` for the controller's module, counting its `sleep` calls
+    (the forced yields to the event loop)."""
+
+    def __init__(self) -> None:
+        self.sleeps = 0
+
+    async def sleep(self, delay: float) -> None:
+        self.sleeps += 1
+        await asyncio.sleep(delay)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+
+@pytest.mark.parametrize("waits", [True, False])
+async def test_forced_yields_only_when_the_stream_never_waits(
+    waits: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each event takes 3 ms of the (injected) clock, so every third event
+    passes `YIELD_EVERY`. A stream that waits for data between events (a
+    paced network read) gives the loop its turn by itself: no forced yields.
+    A stream that never waits (buffered data) is interrupted every 8 ms."""
+    import grok_tui.chat.turn_controller as controller_module
+
+    counting = _CountingAsyncio()
+    monkeypatch.setattr(controller_module, "asyncio", counting)
+    h = Harness()
+
+    def busy() -> None:
+        h.clock.now += 0.003
+
+    h.script = []
+    for i in range(30):
+        h.script += [SUSPEND] if waits else []
+        h.script += [busy, ev.TextDelta(f"{i} ")]
+    h.script.append(completed())
+    await h.controller.run_turn(await h.turn())
+    assert h.session.messages[-1].text == "".join(f"{i} " for i in range(30))
+    if waits:
+        assert counting.sleeps == 0
+    else:
+        assert counting.sleeps == controller_module.YIELD_ROUNDS * 10
 
 
 async def test_regenerate_adds_a_version_beside_the_last_reply() -> None:
