@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from grok_tui.api.decode_chat import ChatDecoder
-from grok_tui.api.decode_responses import ResponsesDecoder, classify_tool
+from grok_tui.api.decode_responses import ResponsesDecoder
+from grok_tui.api.responses_tool_calls import classify_tool
 from grok_tui.api.errors import (
     BillingError,
     RateLimitError,
