@@ -5,15 +5,8 @@ behind the same bug here.
 """
 
 from grok_tui.fake.catalog import MODELS, ModelEntry, resolve_model
-from grok_tui.fake.core import (
-    DEMO_API_KEY,
-    HTTP_ERROR_SCENARIOS,
-    SCENARIOS,
-    STREAM_SCENARIOS,
-    FakeConfig,
-    FakeXAI,
-    demo_fake,
-)
+from grok_tui.fake.core import DEMO_API_KEY, FakeConfig, FakeXAI, demo_fake
+from grok_tui.fake.scenarios import HTTP_ERROR_SCENARIOS, SCENARIOS, STREAM_SCENARIOS
 from grok_tui.fake.server import FakeServer
 from grok_tui.fake.transport import FakeTransport
 from grok_tui.fake.wire import DROP, Drop, FakeResponse, Pause, RecordedRequest

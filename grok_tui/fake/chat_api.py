@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from grok_tui.fake import textgen
+from grok_tui.fake.answer_plan import Plan, Settings, usage_counts
 from grok_tui.fake.catalog import cost_ticks
 from grok_tui.fake.parsed_request import ParsedRequest
-from grok_tui.fake.responses_api import Plan, Settings, usage_counts
 from grok_tui.fake.wire import DROP, BodyItem, Pause, sse_data
 
 

@@ -30,6 +30,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from grok_tui.fake.http_errors import CODE_INVALID, CODE_NOT_FOUND_ROUTE, HTTPError
+from grok_tui.fake.wire import FakeResponse, json_response
+
 MAX_UPLOAD_BYTES = 48 * 1024 * 1024
 MSG_TOO_LARGE = "File size exceeds the maximum allowed size of 48 MB."
 #: The pace of the `upload_slow` scenario (bytes of the body per second).
@@ -163,3 +166,38 @@ def input_file_ids(body: dict[str, Any]) -> list[str]:
                 fid = part.get("file_id")
                 ids.append(fid if isinstance(fid, str) else "")
     return ids
+
+
+def upload_answer(
+    files: FileStore, content_type: str, body: bytes, *, now: int, too_large: bool = False
+) -> FakeResponse:
+    """`POST /v1/files` (auth already checked): the stored file's object, or
+    the HTTPError for a body that is no upload or too large (`too_large`: the
+    `upload_too_large` scenario refuses any)."""
+    if too_large:
+        raise HTTPError(413, CODE_INVALID, MSG_TOO_LARGE)
+    try:
+        parts = parse_multipart(content_type, body)
+    except ValueError:
+        raise HTTPError(
+            415, CODE_INVALID, "Expected a multipart/form-data body with a file part."
+        ) from None
+    if "file" not in parts:
+        raise HTTPError(400, CODE_INVALID, "Invalid request content: no file part.")
+    filename, ctype, data = parts["file"]
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise HTTPError(413, CODE_INVALID, MSG_TOO_LARGE)
+    purpose = parts.get("purpose", (None, "", b"assistants"))[2].decode("utf-8", "replace")
+    stored = files.add(filename or "upload", data, purpose or "assistants", now, ctype)
+    return json_response(stored.json())
+
+
+def file_answer(files: FileStore, method: str, file_id: str) -> FakeResponse:
+    """`GET` / `DELETE /v1/files/{id}` (auth already checked); 404 when unknown."""
+    stored_file = files.get(file_id)
+    if stored_file is None:
+        raise HTTPError(404, CODE_NOT_FOUND_ROUTE, f"File {file_id} was not found.")
+    if method == "DELETE":
+        files.delete(stored_file.id)
+        return json_response({"id": stored_file.id, "object": "file", "deleted": True})
+    return json_response(stored_file.json())

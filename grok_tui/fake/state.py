@@ -13,6 +13,10 @@
   truncated, made for another model), is refused with a 400, as a real server
   must refuse reasoning it cannot decrypt.
 
+`continue_stored(responses, req, model_id)` applies both to a request before
+it is answered (the prior conversation joins its input; refusals raise
+`HTTPError`); `store_response` keeps a finished turn.
+
 Independent of `grok_tui.api` like the rest of the fake.
 """
 
@@ -23,6 +27,9 @@ import hashlib
 import json
 import threading
 from typing import Any
+
+from grok_tui.fake.http_errors import CODE_INVALID, CODE_NOT_FOUND_MODEL, HTTPError
+from grok_tui.fake.parsed_request import ParsedRequest, _parts_text
 
 ENCRYPTED_PREFIX = "gAAAAB"  # looks like the opaque blobs of Responses-style APIs
 _SECRET = b"grok-tui-fake-reasoning-key"
@@ -122,3 +129,48 @@ class ResponseStore:
     def ids(self) -> list[str]:
         with self._lock:
             return list(self._items)
+
+
+def continue_stored(responses: ResponseStore, req: ParsedRequest, model_id: str) -> None:
+    """`previous_response_id` (§3.1, §5.5) and replayed encrypted reasoning."""
+    body = req.body
+    previous = body.get("previous_response_id")
+    if previous is not None:
+        if body.get("instructions"):
+            raise HTTPError(
+                400,
+                CODE_INVALID,
+                "Invalid request content: instructions cannot be used "
+                "alongside previous_response_id.",
+            )
+        prior = responses.get(previous) if isinstance(previous, str) else None
+        if prior is None:
+            raise HTTPError(404, CODE_NOT_FOUND_MODEL, MSG_UNKNOWN_RESPONSE)
+        req.prior_items = prior
+        prior_chars = sum(len(_parts_text(i.get("content"))[0]) for i in prior)
+        req.history_chars += prior_chars
+        req.input_chars += prior_chars
+        req.message_count += len(prior)
+    problem = replayed_reasoning_problem(body.get("input"), model_id)
+    if problem is not None:
+        raise HTTPError(400, CODE_INVALID, problem)
+
+
+def store_response(
+    responses: ResponseStore,
+    req: ParsedRequest,
+    rid: str,
+    output: list[Any],
+    final: dict[str, Any] | None = None,
+) -> None:
+    """Keep the conversation for `previous_response_id` unless `store: false`;
+    `final` (a search or tools turn's response, filled as it streams) adds its output later."""
+    if req.body.get("store", True) is False:
+        return
+    raw = req.body.get("input")
+    items = (
+        [{"role": "user", "content": raw}]
+        if isinstance(raw, str)
+        else [i for i in (raw if isinstance(raw, list) else []) if isinstance(i, dict)]
+    )
+    responses.put(rid, [*req.prior_items, *items, *output], final)

@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grok_tui.fake import textgen
+from grok_tui.fake.answer_plan import Plan
 from grok_tui.fake.catalog import SEARCH_CALL_TICKS
 from grok_tui.fake.parsed_request import ParsedRequest
-from grok_tui.fake.responses_api import Plan, ResponsesWriter
+from grok_tui.fake.responses_api import ResponsesWriter
 from grok_tui.fake.wire import BodyItem, dumps
 
 #: Scenarios of this module (the tools they need must be in the request).

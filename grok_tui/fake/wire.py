@@ -104,6 +104,11 @@ def json_body(obj: Any) -> bytes:
     return dumps(obj).encode("utf-8")
 
 
+def json_response(obj: Any, status: int = 200) -> FakeResponse:
+    """`obj` as a JSON answer."""
+    return FakeResponse(status, {"content-type": "application/json"}, json_body(obj))
+
+
 def sse_data(obj: Any | str, event: str | None = None) -> bytes:
     """One SSE frame: optional `event:` line, one `data:` line, blank line."""
     data = obj if isinstance(obj, str) else dumps(obj)

@@ -46,7 +46,7 @@ from grok_tui.api.events import (
     ToolKind,
 )
 from grok_tui.fake import FakeServer
-from grok_tui.fake.core import PARTIAL_TEXT
+from grok_tui.fake.stream_scenarios import PARTIAL_TEXT
 from tests.api.conftest import FAKE_KEY
 
 MODEL = "grok-4.3"

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from grok_tui.api.decode_chat import ChatDecoder
-from grok_tui.api.decode_responses import ResponsesDecoder, classify_tool
+from grok_tui.api.decode_responses import ResponsesDecoder
 from grok_tui.api.errors import (
     BillingError,
     RateLimitError,
@@ -27,6 +27,7 @@ from grok_tui.api.events import (
     ToolKind,
     ToolPhase,
 )
+from grok_tui.api.responses_tool_calls import classify_tool
 from tests.api.helpers import fixture_bytes
 
 

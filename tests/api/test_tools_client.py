@@ -241,7 +241,7 @@ def test_json_events_of_new_tools_are_json() -> None:
 
 @pytest.mark.parametrize("shape", ["outputs", "output"])
 def test_code_outputs_in_either_field(shape: str) -> None:
-    from grok_tui.api.decode_responses import item_output
+    from grok_tui.api.responses_tool_calls import item_output
 
     item: dict[str, Any] = {"type": "code_interpreter_call", "code": "print(1)"}
     if shape == "outputs":

@@ -218,10 +218,11 @@ def test_documents_and_reasoning_items_survive_merged_user_messages() -> None:
 def test_fake_picks_search_or_tools(
     prompt: str, tools: list[dict[str, str]], scenario: str
 ) -> None:
-    from grok_tui.fake import FakeXAI, resolve_model
+    from grok_tui.fake import resolve_model
     from grok_tui.fake.parsed_request import parse
+    from grok_tui.fake.scenarios import heuristic_scenario
 
     model = resolve_model("grok-4.3")
     assert model is not None
     body = {"model": "grok-4.3", "input": prompt, "tools": tools}
-    assert FakeXAI._heuristic(parse("responses", body, model), model) == scenario
+    assert heuristic_scenario(parse("responses", body, model), model) == scenario

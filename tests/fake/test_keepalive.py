@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from grok_tui.fake import SCENARIOS, STREAM_SCENARIOS, FakeServer, FakeXAI, Pause
-from grok_tui.fake.core import KEEPALIVE_SCENARIO_COMMENTS
+from grok_tui.fake.stream_scenarios import KEEPALIVE_SCENARIO_COMMENTS
 from grok_tui.fake.wire import KEEPALIVE_COMMENT, BodyItem, with_keepalives
 from tests.fake.conftest import (
     AUTH,

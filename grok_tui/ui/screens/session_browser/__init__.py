@@ -1,7 +1,7 @@
 """The session browser: saved sessions, newest first, with search and actions.
 
 `SessionBrowserScreen(store: SessionRepository, current_session_id=None, *,
-refresh=True, before_delete_current=None)` is a `Screen` that dismisses with a
+refresh=True, before_delete_current=None, file_server=None)` is a `Screen` that dismisses with a
 `BrowserResult` (`results`, frozen dataclasses):
 
 - `OpenSession(session_id, renamed_current)`: the user chose a session that
@@ -39,7 +39,15 @@ Modules, one idea each:
 - `dialogs`: the rename / empty-trash / export / import dialogs;
 - `results`: what the screen dismisses with;
 - `commands`: `SessionCommands`, its actions in the command palette;
-- `screen`: `SessionBrowserScreen` (widgets, bindings, workers, actions);
+- `server_files`: the documents a session uploaded, which other sessions
+  use them, deleting them on the server (no Textual);
+- `deletion`: the delete flow (ask about those files, move the session to
+  the trash, delete the files), its `DeletionOutcome` (no Textual);
+- `delete_dialog`: `DeleteSessionScreen`, the question about the files;
+- `session_list`: `SessionListScreen`, the list as a screen (widgets,
+  paging workers, filter, cursor, detail, rows changed in place);
+- `screen`: `SessionBrowserScreen(SessionListScreen)`: bindings and the
+  actions on a session;
 - `session_browser.tcss`: its styles.
 """
 
@@ -75,7 +83,8 @@ from grok_tui.ui.screens.session_browser.results import (
     OpenSession,
     open_on_message,
 )
-from grok_tui.ui.screens.session_browser.screen import DEBOUNCE, SessionBrowserScreen
+from grok_tui.ui.screens.session_browser.screen import SessionBrowserScreen
+from grok_tui.ui.screens.session_browser.session_list import DEBOUNCE
 
 __all__ = [
     "COLUMNS",

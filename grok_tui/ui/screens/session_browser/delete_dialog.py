@@ -17,7 +17,6 @@ Names and titles are plain text (`Content`), never markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -29,15 +28,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Static
 
 from grok_tui.sanitize import one_line
+from grok_tui.ui.screens.session_browser.deletion import DeleteAnswer
 from grok_tui.ui.screens.session_browser.server_files import FileDeletionPlan, kept_sentence
 from grok_tui.ui.stylesheets import stylesheet
 
-
-@dataclass(frozen=True, slots=True)
-class DeleteAnswer:
-    """Move the session to the trash; `delete_files`: its files on the server too."""
-
-    delete_files: bool
+__all__ = ["DeleteAnswer", "DeleteSessionScreen"]
 
 
 class DeleteSessionScreen(ModalScreen[DeleteAnswer | None]):

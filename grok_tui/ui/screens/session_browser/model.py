@@ -9,6 +9,8 @@
   order can change between two pages), whether more pages exist, the totals
   when known; `near_end(position)` says when to fetch the next page.
 - `heading_text` / `empty_text`: what the heading and the empty detail say.
+- `STORE_ERRORS`: what a store call may raise that the browser reports in
+  its message line (rather than crashing).
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from grok_tui.chat.formatting import format_cost, format_tokens
-from grok_tui.store import ListingTotals, SessionSummary
+from grok_tui.store import ListingTotals, SessionSummary, StoreError
 
 #: Rows fetched from the index per query.
 PAGE_SIZE = 200
 #: The next page loads when the cursor (or the bottom of the view) is this
 #: close to the last loaded row.
 LOAD_AHEAD = 40
+
+#: What a store call may raise that the browser reports as a message.
+STORE_ERRORS: tuple[type[Exception], ...] = (StoreError, OSError, ValueError)
 
 Mode = Literal["sessions", "trash"]
 SortKey = Literal["updated", "title", "cost"]
