@@ -313,8 +313,11 @@ class SessionIndex:
         """How many sessions `list` (or `search(query)`) holds in all pages,
         and the sums of their costs and tokens."""
         match = fts_query(query or "")
+        # total(), not sum(): capped huge counts (hand-edited files) would
+        # overflow sum()'s integer; a float total is exact below 2**53.
         select = (
-            "SELECT count(*), sum(s.cost_usd), max(s.cost_estimated), sum(s.tokens) FROM sessions s"
+            "SELECT count(*), sum(s.cost_usd), max(s.cost_estimated), total(s.tokens) "
+            "FROM sessions s"
         )
         with self._lock:
             if match is None:

@@ -124,11 +124,16 @@ def row_from_document(
         damaged=None,
         cost_usd=cost,
         cost_estimated=estimated,
-        tokens=tokens,
+        # A hand-edited file may claim any count; SQLite's INTEGER stops at 2**63-1.
+        tokens=max(0, min(tokens, SQLITE_MAX_INTEGER)),
         body=body,
         branch_count=leaf_count(messages, off_path),
         off_path_spans=spans,
     )
+
+
+#: The largest value SQLite's INTEGER holds (a larger Python int overflows).
+SQLITE_MAX_INTEGER = 2**63 - 1
 
 
 def damaged_row(session_id: str, stamp: Stamp, reason: str) -> IndexRow:

@@ -147,3 +147,20 @@ def test_trash_rows_carry_their_cost(store: SessionStore) -> None:
     store.delete(s.id)
     (row,) = store.list_trash()
     assert row.cost_usd == pytest.approx(0.5) and row.cost_estimated
+
+
+def test_a_file_claiming_more_tokens_than_sqlite_holds_is_still_listed(
+    store: SessionStore,
+) -> None:
+    """A hand-edited file may say any count: the row caps it at SQLite's
+    largest INTEGER instead of failing the index (an OverflowError before)."""
+    s = Session(title="huge")
+    _reply(s, "a", Usage(total_tokens=10**40))
+    store.save(s)
+    (row,) = store.list_sessions()
+    assert row.title == "huge" and row.tokens == 2**63 - 1
+    assert store.load(s.id).messages[-1].usage.total_tokens == 10**40  # the file keeps it
+    other = Session(title="huge too")
+    _reply(other, "b", Usage(total_tokens=10**40))
+    store.save(other)
+    assert store.totals().count == 2  # the sum of two capped counts does not overflow
