@@ -475,6 +475,10 @@ def apply() -> list[str]:
 
     if textual_strip_caches.apply():
         applied.append("strip-caches-on-first-use")
+    from grok_tui.ui import textual_paused_timers  # CPU: its own module (see there)
+
+    if textual_paused_timers.apply():
+        applied.append("paused-timers-sleep-until-resumed")
     return applied
 
 

@@ -311,3 +311,49 @@ async def test_a_text_area_applies_its_theme_again_only_when_it_can_change(
         editor.refresh()
         await pilot.pause()
         assert calls, "a focus change (CSS) must apply the TextArea theme again"
+
+
+async def test_a_paused_timer_sleeps_only_once_resumed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`grok_tui.ui.textual_paused_timers`: a timer paused by its own tick (as
+    the screen's update timer is after every frame) does not sleep until its
+    next tick only to block again (a wasted wake-up per frame); resumed once
+    its time has passed, it ticks at once, as before."""
+    import asyncio
+
+    from textual import _time
+    from textual import timer as timer_module
+
+    textual_fixes.apply()
+    real_sleep = _time.sleep
+    sleeps: list[asyncio.Task[Any] | None] = []
+
+    async def counting_sleep(seconds: float) -> None:
+        sleeps.append(asyncio.current_task())
+        await real_sleep(seconds)
+
+    monkeypatch.setattr(_time, "sleep", counting_sleep)  # the fixed loop's
+    monkeypatch.setattr(timer_module, "sleep", counting_sleep)  # Textual's own
+    app = App[None]()
+    async with app.run_test(size=(20, 5)):
+        ticked = asyncio.Event()
+        ticks: list[int] = []
+        sleeps_at_tick: list[int] = []
+
+        def tick() -> None:
+            ticks.append(1)
+            sleeps_at_tick.append(sleeps.count(timer._task))
+            timer.pause()
+            ticked.set()
+
+        timer = app.set_interval(0.001, tick, name="probe")
+        await asyncio.wait_for(ticked.wait(), 30)
+        for _ in range(10):  # the timer's task runs on to its next wait
+            await asyncio.sleep(0)
+        slept = sleeps.count(timer._task) - sleeps_at_tick[0]
+        assert slept == 0, "a paused timer slept until its next tick"
+        assert ticks == [1]
+        ticked.clear()
+        timer.resume()
+        await asyncio.wait_for(ticked.wait(), 30)
+        assert ticks == [1, 1]
+        timer.stop()
