@@ -33,6 +33,7 @@ from grok_tui.api.events import (
     KeepAlive,
     StreamEvent,
 )
+from grok_tui.frame_grid import FRAME_INTERVAL, next_instant
 from grok_tui.sanitize import fix_surrogates_deep
 
 Clock = Callable[[], float]
@@ -171,25 +172,36 @@ class ReadPacing:
     which was a third of the app's CPU while a reply streamed at 150 tokens/s.
     With pacing, once `window` seconds have passed since the last pause and
     the stream brought less than `fast` bytes per second meanwhile, the next
-    read waits `pause` seconds: what arrives in the meantime is then read at
-    once and its chunks are handled in one go. A fast stream (a server ahead
-    of its reader, bulk data) is never held back; text reaches the reader at
-    most `pause` later, less than half the time between two screen updates
-    (a longer pause made the text come in fewer bursts than the screen's
-    updates on a busy machine: 9.5 instead of 15 frames per second).
+    read waits: what arrives in the meantime is then read at once and its
+    chunks are handled in one go. A fast stream (a server ahead of its
+    reader, bulk data) is never held back.
+
+    `aligned` (the default): the wait ends at the next instant of the frame
+    grid (`grok_tui.frame_grid`, multiples of `pause` on `clock`), where the
+    UI's renders come due too, so a read and a render share one wake-up of
+    the event loop (each wake-up costs CPU whatever it does). Text then
+    reaches the screen at most two frames after it arrived, and every frame
+    has the text of one read. Not aligned: the wait is `pause` seconds.
 
     The server must produce independently of the reader (a socket does);
     a transport that makes the next chunk only when asked (the in-process
     fake) would be slowed by every pause."""
 
-    pause: float = 0.03
+    pause: float = FRAME_INTERVAL
     window: float = 0.005
+    aligned: bool = True
     fast: float = 256 * 1024
     #: Injectable for tests.
     clock: Clock = field(default=time.monotonic, compare=False, repr=False)
     sleep: Callable[[float], Awaitable[None]] = field(
         default=asyncio.sleep, compare=False, repr=False
     )
+
+    def wait(self, now: float) -> float:
+        """Seconds to wait from `now` (on `clock`) before the next read."""
+        if not self.aligned:
+            return self.pause
+        return max(0.0, next_instant(now, self.pause) - now)
 
 
 async def aiter_frames(
@@ -213,9 +225,10 @@ async def aiter_frames(
                 yield item
         if pacing is not None and pacing.pause > 0:
             received += len(chunk)
-            elapsed = clock() - since
+            now = clock()
+            elapsed = now - since
             if elapsed >= pacing.window and received < pacing.fast * elapsed:
-                await pacing.sleep(pacing.pause)
+                await pacing.sleep(pacing.wait(now))
                 since, received = clock(), 0
     tail = decode(b"", final=True)
     if tail:

@@ -60,7 +60,7 @@ async def _frames(chunks: list[bytes], clock: _Clock, per_chunk: float, pacing: 
 
 async def test_a_slow_stream_pauses_between_windows_and_loses_nothing() -> None:
     clock = _Clock()
-    pacing = ReadPacing(pause=0.05, window=0.015, clock=clock, sleep=clock.sleep)
+    pacing = ReadPacing(pause=0.05, window=0.015, aligned=False, clock=clock, sleep=clock.sleep)
     chunks = [_event(i) for i in range(30)]  # ~150 tokens/s: one small event per 7 ms
     frames, pauses_after = await _frames(chunks, clock, 0.007, pacing)
     assert frames == [("", f'{{"i": {i}}}') for i in range(30)]
@@ -69,6 +69,35 @@ async def test_a_slow_stream_pauses_between_windows_and_loses_nothing() -> None:
     gaps = [b - a for a, b in zip(pauses_after, pauses_after[1:])]
     assert gaps and min(gaps) >= 2
     assert len(clock.pauses) <= 30 // 2
+
+
+async def test_aligned_pauses_end_on_the_frame_grid() -> None:
+    """Aligned (the default): each wait ends at the next multiple of `pause`
+    on the clock, the instants where the UI's renders come due too
+    (`grok_tui.frame_grid`), so a read and a render share a wake-up."""
+    from grok_tui.frame_grid import FRAME_INTERVAL
+
+    clock = _Clock()
+    clock.now = 1000.0123  # not on the grid
+    pacing = ReadPacing(clock=clock, sleep=clock.sleep)
+    assert pacing.pause == FRAME_INTERVAL and pacing.aligned
+    ends: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        await clock.sleep(seconds)
+        ends.append(clock.now)
+
+    pacing.sleep = sleep
+    chunks = [_event(i) for i in range(60)]
+    frames, _ = await _frames(chunks, clock, 0.007, pacing)
+    assert len(frames) == 60
+    assert len(ends) >= 4
+    for end in ends:
+        frame = end / FRAME_INTERVAL
+        assert abs(frame - round(frame)) < 1e-6, end
+    assert all(0 < seconds <= FRAME_INTERVAL for seconds in clock.pauses)
+    # One wait per frame at most: the reads follow the grid, not the tokens.
+    assert len(set(round(end / FRAME_INTERVAL) for end in ends)) == len(ends)
 
 
 async def test_a_fast_stream_is_never_paused() -> None:
@@ -122,6 +151,6 @@ async def test_client_over_loopback_paced_reply_is_whole_and_the_trailer_is_not_
                     done = event
     assert done is not None and done.text == text and len(text) > 300
     assert pauses, "a 300 tokens/s stream was read without pauses"
-    assert all(seconds == ReadPacing().pause for seconds, _ in pauses)
+    assert all(0 <= seconds <= ReadPacing().pause for seconds, _ in pauses)
     last = events_seen.index("Completed")
     assert all(seen <= last for _, seen in pauses), "paused after the terminal event"

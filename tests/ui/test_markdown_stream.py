@@ -171,6 +171,41 @@ async def test_timer_coalesces_appends_and_finish_renders_the_tail(
         assert live.size.height == 3
 
 
+async def test_flushes_come_due_on_the_frame_grid() -> None:
+    """Streamed text is rendered at instants of the frame grid
+    (`grok_tui.frame_grid`), where the paced network reads come due too (one
+    wake-up for both), at most one flush per frame: text appended just after
+    a flush waits for the next instant, one frame after that flush."""
+    import asyncio
+    import time
+
+    from grok_tui.frame_grid import FRAME_INTERVAL
+
+    flushed = asyncio.Event()
+    starts: list[float] = []
+    app = Host(streaming=True)
+    async with app.run_test(size=HOST_SIZE):
+        live = app.query_one("#live", StreamingMarkdown)
+        real = live._on_timer
+
+        def on_timer() -> None:
+            starts.append(time.monotonic())
+            real()
+            flushed.set()
+
+        live._on_timer = on_timer  # type: ignore[method-assign]
+        for round_ in range(3):
+            flushed.clear()
+            live.append(f"word {round_} ")
+            assert live._timer is not None
+            due = live._timer.when()
+            assert abs(due / FRAME_INTERVAL - round(due / FRAME_INTERVAL)) < 1e-6, due
+            if starts:  # the frame after the last flush's, not sooner
+                assert round((due - starts[-1]) / FRAME_INTERVAL) >= 1
+            await asyncio.wait_for(flushed.wait(), 30)
+        assert "word 0 word 1 word 2" in live.rendered_lines()[0].text
+
+
 async def test_markup_in_the_source_is_shown_literally_and_inert() -> None:
     doc = (
         CORPUS[-1]

@@ -2,8 +2,10 @@
 
 Cost model (see bench/bench_render.py):
 - `append` only buffers; a timer coalesces flushes at a steady cadence (at
-  most 15 per second, counted from the start of the previous flush so the
-  screen changes at even intervals; fewer when a flush is slow).
+  most 15 per second, on the instants of the frame grid, `grok_tui.frame_grid`,
+  where the paced network reads come due too, so a read, a flush and the
+  screen update share one wake-up of the event loop; fewer when a flush is
+  slow).
 - A flush feeds the buffered text to a `BlockStream`: pieces that can no longer
   change are rendered once to cached `Strip`s; only the small open tail is
   re-parsed and re-rendered. An open code fence is highlighted in chunks of
@@ -31,6 +33,7 @@ as markup.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING
 
@@ -39,9 +42,9 @@ from textual import events
 from textual.geometry import Region, Size
 from textual.selection import Selection
 from textual.strip import Strip
-from textual.timer import Timer
 from textual.widget import Widget
 
+from grok_tui.frame_grid import FRAME_INTERVAL, next_instant
 from grok_tui.sanitize import is_safe_link, strip_control
 from grok_tui.ui.markdown.blocks import (
     BlockStream,
@@ -73,8 +76,7 @@ def _render() -> ModuleType:
 
 #: Seconds between the starts of coalesced renders while streaming (at least):
 #: <= 15/s, so the longest time the screen stands still stays under 0.1 s.
-FLUSH_INTERVAL = 1 / 15
-MIN_FLUSH_DELAY = 0.005  # the shortest wait before a flush that is due already
+FLUSH_INTERVAL = FRAME_INTERVAL
 MAX_FLUSH_INTERVAL = 1.0  # slow tails (a huge table) back off to keep CPU share bounded
 FLUSH_BUDGET = 0.02  # seconds of rendering per flush step; the rest continues shortly after
 CONTINUE_DELAY = 0.005
@@ -127,9 +129,9 @@ class StreamingMarkdown(Widget):
         self._pending: list[str] = []
         self._selection: Selection | None = None
         self._selection_style: Style | None = None
-        self._timer: Timer | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self._interval = FLUSH_INTERVAL
-        self._last_flush = 0.0  # perf_counter() at the start of the last timed flush
+        self._last_flush = 0.0  # time.monotonic() at the start of the last timed flush
         self._reset(strip_control(markdown), finished=bool(markdown))
 
     # ----------------------------------------------------------------- state
@@ -282,20 +284,30 @@ class StreamingMarkdown(Widget):
 
     def _schedule(self) -> None:
         if self._timer is None and self.is_attached:
-            # `_interval` after the start of the last flush: a steady cadence
-            # (counting from its end added the flush and the paint to each gap).
-            due = self._last_flush + self._interval - time.perf_counter()
-            delay = min(self._interval, max(MIN_FLUSH_DELAY, due))
-            self._timer = self.set_timer(delay, self._on_timer, name="markdown-flush")
+            # The next instant of the frame grid at least `_interval` after
+            # the start of the last flush (less half a frame: a flush that
+            # ran a little late keeps the cadence). The event loop's clock is
+            # time.monotonic(), the grid's.
+            earliest = self._last_flush + self._interval - FRAME_INTERVAL / 2
+            self._call_at(next_instant(max(time.monotonic(), earliest)))
+
+    def _call_at(self, when: float) -> None:
+        self._timer = asyncio.get_running_loop().call_at(when, self._fire)
+
+    def _fire(self) -> None:
+        try:
+            self._on_timer()
+        except Exception as error:  # noqa: BLE001  # as a Textual timer's callback would
+            self.app._handle_exception(error)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
             self._timer = None
 
     def _on_timer(self) -> None:
         self._timer = None
-        self._last_flush = time.perf_counter()
+        self._last_flush = time.monotonic()
         started = time.thread_time()
         self._flush(final=self._finished)
         cost = time.thread_time() - started
@@ -310,7 +322,7 @@ class StreamingMarkdown(Widget):
         if self.is_rendered or not self.is_attached or not self._width:
             return False
         if self._timer is None:
-            self._timer = self.set_timer(CONTINUE_DELAY, self._on_timer, name="markdown-render")
+            self._call_at(time.monotonic() + CONTINUE_DELAY)
         return True
 
     def on_mount(self) -> None:
