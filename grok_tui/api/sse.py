@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import inspect
 import json
 import re
 import time
@@ -204,6 +205,64 @@ class ReadPacing:
         return max(0.0, next_instant(now, self.pause) - now)
 
 
+class _PacedReads:
+    """`ReadPacing` at the socket: installed as the `read` of the response's
+    network stream (httpcore's, HTTP/1.1) while its body is read.
+
+    httpcore reads the socket only when h11 has no complete chunk left, so a
+    wait here lets every chunk that arrived meanwhile through in one go, and
+    the reader wakes up once per frame: at the grid instant, together with
+    the UI's render. Waiting between chunks instead (`aiter_frames` without
+    a network stream) wakes it a second time per frame, for the first token
+    after each burst."""
+
+    def __init__(self, stream: Any, pacing: ReadPacing) -> None:
+        self._stream = stream
+        self._read = stream.read
+        self._pacing = pacing
+        self._since = pacing.clock()
+        self._received = 0
+        #: The last window of the stream was slow (less than `fast`/s).
+        self._slow = False
+
+    async def __call__(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        pacing = self._pacing
+        if pacing.pause > 0:
+            now = pacing.clock()
+            elapsed = now - self._since
+            if elapsed >= pacing.window:
+                self._slow = self._received < pacing.fast * elapsed
+            if self._slow:
+                await pacing.sleep(pacing.wait(now))
+                self._since, self._received = pacing.clock(), 0
+        data: bytes = await self._read(max_bytes, timeout=timeout)
+        self._received += len(data)
+        if len(data) >= max_bytes:
+            self._slow = False  # more was waiting: a stream ahead of its reader
+        return data
+
+    def install(self) -> None:
+        self._stream.read = self
+
+    def remove(self) -> None:
+        if self._stream.__dict__.get("read") is self:
+            del self._stream.read  # the class's own read again
+
+
+def _network_stream(response: httpx.Response) -> Any | None:
+    """httpcore's network stream of an HTTP/1.1 response, when it has one
+    whose `read` can be paced (not a mock or an in-process transport)."""
+    stream = response.extensions.get("network_stream")
+    read = getattr(stream, "read", None)
+    if read is None or not hasattr(stream, "__dict__"):
+        return None
+    try:
+        params = inspect.signature(read).parameters
+    except (TypeError, ValueError):
+        return None
+    return stream if {"max_bytes", "timeout"} <= params.keys() else None
+
+
 async def aiter_frames(
     response: httpx.Response, pacing: ReadPacing | None = None
 ) -> AsyncIterator[Frame | None]:
@@ -212,24 +271,36 @@ async def aiter_frames(
     Always decoded as UTF-8, as the SSE spec requires, whatever charset the
     content type names (httpx's `aiter_text` would follow it). With `pacing`,
     a slow stream's reads are spaced out (see `ReadPacing`; `pause` is read
-    before each wait, so a caller may set it to 0 to read the rest at once)."""
+    before each wait, so a caller may set it to 0 to read the rest at once):
+    at the socket when the response has httpcore's network stream, else
+    between the chunks."""
     feed = SSEParser().feed
     decode = codecs.getincrementaldecoder("utf-8")("replace").decode
     clock = pacing.clock if pacing is not None else time.monotonic
     since = clock()  # the end of the last pause (or the start)
     received = 0  # bytes since then
-    async for chunk in response.aiter_bytes():
-        text = decode(chunk)
-        if text:
-            for item in feed(text):
-                yield item
-        if pacing is not None and pacing.pause > 0:
-            received += len(chunk)
-            now = clock()
-            elapsed = now - since
-            if elapsed >= pacing.window and received < pacing.fast * elapsed:
-                await pacing.sleep(pacing.wait(now))
-                since, received = clock(), 0
+    at_socket: _PacedReads | None = None
+    if pacing is not None:
+        stream = _network_stream(response)
+        if stream is not None:
+            at_socket = _PacedReads(stream, pacing)
+            at_socket.install()
+    try:
+        async for chunk in response.aiter_bytes():
+            text = decode(chunk)
+            if text:
+                for item in feed(text):
+                    yield item
+            if pacing is not None and at_socket is None and pacing.pause > 0:
+                received += len(chunk)
+                now = clock()
+                elapsed = now - since
+                if elapsed >= pacing.window and received < pacing.fast * elapsed:
+                    await pacing.sleep(pacing.wait(now))
+                    since, received = clock(), 0
+    finally:
+        if at_socket is not None:
+            at_socket.remove()
     tail = decode(b"", final=True)
     if tail:
         for item in feed(tail):

@@ -154,3 +154,54 @@ async def test_client_over_loopback_paced_reply_is_whole_and_the_trailer_is_not_
     assert all(0 <= seconds <= ReadPacing().pause for seconds, _ in pauses)
     last = events_seen.index("Completed")
     assert all(seen <= last for _, seen in pauses), "paused after the terminal event"
+
+
+async def test_over_a_socket_the_reads_wait_at_the_socket_once_per_frame() -> None:
+    """With httpcore's network stream (a real socket), the wait is in the
+    socket read: the chunks that arrived meanwhile come through in one go and
+    the reader wakes up once per frame (no second wake-up for the first token
+    after each burst). The stream's own `read` is back after the reply."""
+    import asyncio
+    import time
+
+    from grok_tui.api import sse
+
+    pauses: list[float] = []
+    streams: list[object] = []
+    real_install = sse._PacedReads.install
+
+    def install(self: sse._PacedReads) -> None:
+        streams.append(self._stream)
+        real_install(self)
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        await asyncio.sleep(seconds)
+
+    config = FakeConfig(api_key=FAKE_KEY, tokens_per_second=300.0, chunk_chars=4)
+    sse._PacedReads.install = install  # type: ignore[method-assign]
+    try:
+        with FakeServer(FakeXAI(config)) as server:
+            client = XAIClient(
+                FAKE_KEY,
+                server.url,
+                api="chat",
+                retry=RetryPolicy(max_retries=0),
+                read_pacing=ReadPacing(sleep=sleep),
+            )
+            request = ChatRequest(
+                model="grok-4", messages=(InputMessage("user", "scenario:markdown tokens:150"),)
+            )
+            deltas = 0
+            async with client:
+                started = time.monotonic()
+                async for event in client.stream(request):
+                    deltas += isinstance(event, TextDelta)
+                took = time.monotonic() - started
+    finally:
+        sse._PacedReads.install = real_install  # type: ignore[method-assign]
+    assert len(streams) == 1, "the socket's reads were not paced"
+    assert "read" not in vars(streams[0])  # the class's read again
+    frames = took / ReadPacing().pause
+    assert pauses and len(pauses) <= frames + 2, (len(pauses), frames)
+    assert deltas >= 2 * len(pauses)  # several chunks per read
