@@ -2,7 +2,9 @@
 on the (loopback fake) server and the user's own copy removed; `grok-tui
 --continue` reopens the chat, and the next question, typed and sent with
 Enter as a user does, uploads the document again from the copy the store
-keeps (a bar on the attachment line), says so, and is answered."""
+keeps (a bar on the attachment line). Esc during that upload stops the turn
+and leaves nothing on the server; Ctrl+R then uploads it again, says so, and
+is answered."""
 
 from __future__ import annotations
 
@@ -59,6 +61,15 @@ def test_continue_after_the_file_was_deleted_uploads_it_again(tmp_path: Path) ->
         tmux.send("Enter")
         screen = tmux.wait(lambda s: "⇡ Uploading again report.pdf" in s, "the bar")
         assert "/ 3.0 MiB" in screen
+        tmux.send("Escape")  # from the prompt, where the focus is
+        screen = tmux.wait(
+            lambda s: "⇡ Uploading" not in s and "Stopped — the partial reply is kept" in s,
+            "the stop",
+        )
+        assert server.wait_idle()
+        assert fake.files.files == {}  # the cancelled upload left nothing
+        tmux.send("C-r")
+        tmux.wait(lambda s: "⇡ Uploading again report.pdf" in s, "the bar again")
         screen = tmux.wait(
             lambda s: (
                 "report.pdf was no longer on the server; it was uploaded again" in s
