@@ -70,6 +70,19 @@ def _mallinfo() -> dict[str, int]:
     return {name: int(getattr(info, name)) for name, _ in MallInfo2._fields_}
 
 
+def _sqlite_memory() -> int:
+    """Bytes SQLite holds (page caches, FTS buffers): `sqlite3_memory_used()`."""
+    import _sqlite3
+    import ctypes
+
+    try:
+        used = ctypes.CDLL(_sqlite3.__file__).sqlite3_memory_used
+    except (OSError, AttributeError):
+        return -1
+    used.restype = ctypes.c_int64
+    return int(used())
+
+
 def _pymalloc_summary(text: str) -> dict[str, int]:
     """The totals of `sys._debugmallocstats()`."""
     keys = {
@@ -121,7 +134,11 @@ def _app_main() -> int:
                 os.dup2(saved, 2)
                 os.close(saved)
         stats = (out / f"pymalloc-{count[0]}.txt").read_text(errors="replace")
-        summary = {"pymalloc": _pymalloc_summary(stats), "glibc": _mallinfo()}
+        summary = {
+            "pymalloc": _pymalloc_summary(stats),
+            "glibc": _mallinfo(),
+            "sqlite": _sqlite_memory(),
+        }
         (out / f"malloc-{count[0]}.json").write_text(json.dumps(summary))
         snap = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
         objects = gc.get_objects()
@@ -223,7 +240,7 @@ def main() -> int:
             f"{py.get('available', 0) / 1e6:.1f} MB free in pools;"
             f" glibc heap {libc.get('arena', 0) / 1e6:.1f} MB (in use "
             f"{libc.get('uordblks', 0) / 1e6:.1f}, free {libc.get('fordblks', 0) / 1e6:.1f}),"
-            f" mmapped {libc.get('hblkhd', 0) / 1e6:.1f} MB"
+            f" mmapped {libc.get('hblkhd', 0) / 1e6:.1f} MB; SQLite {info['sqlite'] / 1e6:.2f} MB"
         )
     for k in range(1, len(types)):
         grown = collections.Counter(types[k])

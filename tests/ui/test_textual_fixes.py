@@ -315,21 +315,21 @@ async def test_a_text_area_applies_its_theme_again_only_when_it_can_change(
         assert calls, "a focus change (CSS) must apply the TextArea theme again"
 
 
-class _Tall(Widget):
+class _Lines300(Widget):
     """A 300-line widget whose lines say `word` (changed by the test)."""
 
-    DEFAULT_CSS = "_Tall { height: 300; }"
+    DEFAULT_CSS = "_Lines300 { height: 300; }"
     word = "old"
 
     def render_line(self, y: int) -> Strip:
         return Strip([Segment(f"{self.word} {y}")]).adjust_cell_length(self.size.width)
 
 
-class _TallApp(App[None]):
+class _OffScreenApp(App[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="scroll"):
-            yield _Tall(id="top")
-            yield _Tall(id="bottom")
+            yield _Lines300(id="top")
+            yield _Lines300(id="bottom")
 
 
 async def test_refreshed_off_screen_widget_keeps_no_line_set() -> None:
@@ -338,10 +338,10 @@ async def test_refreshed_off_screen_widget_keeps_no_line_set() -> None:
     painted; the lines it had cached are dropped instead, so scrolled back
     into view it paints the new content (the same renders as before)."""
     textual_fixes.apply()
-    app = _TallApp()
+    app = _OffScreenApp()
     async with app.run_test(size=(40, 10)) as pilot:
-        top = app.query_one("#top", _Tall)
-        bottom = app.query_one("#bottom", _Tall)
+        top = app.query_one("#top", _Lines300)
+        bottom = app.query_one("#bottom", _Lines300)
         scroll = app.query_one("#scroll", VerticalScroll)
         await pilot.pause()
         assert top._styles_cache._cache  # painted: its visible lines are cached
