@@ -30,8 +30,8 @@ from grok_tui.store.repository import SessionRepository
 from grok_tui.ui import textual_fixes
 from grok_tui.ui.bindings import bindings_for, consumed_key_warnings
 from grok_tui.ui.commands import TableCommands
+from grok_tui.ui.gc_policy import AFTER_REPLY_SECONDS, GcPolicy, tune_allocator
 from grok_tui.ui.gc_policy import TICK_SECONDS as GC_TICK_SECONDS
-from grok_tui.ui.gc_policy import GcPolicy
 from grok_tui.ui.model_list_loader import ModelList
 from grok_tui.ui.screens.chat import ChatScreen
 from grok_tui.ui.screens.presets import PresetCommands, PresetStore
@@ -238,6 +238,7 @@ class GrokApp(App[None]):
 
         render = _render()
         parser()
+        tune_allocator()  # before the threads below and the writer's (see gc_policy)
         # Lexers and code styles load in a thread: their first use in a reply
         # was a freeze of 0.1-0.4 s (bench_terminal, longest freeze).
         threading.Thread(
@@ -267,6 +268,15 @@ class GrokApp(App[None]):
             policy.tick()
         elif not self._is_streaming():
             policy.start()
+
+    def reply_ended(self) -> None:
+        """A reply ended (the chat screen): give the memory it freed back soon
+        (see `gc_policy`), not at the next one-second tick, or never when it
+        streamed between two ticks."""
+        policy = getattr(self, "gc_policy", None)
+        if policy is not None and policy.active:
+            policy.reply_ended()
+            self.set_timer(AFTER_REPLY_SECONDS, self._gc_tick, name="gc-after-reply")
 
     def _is_streaming(self) -> bool:
         try:

@@ -90,6 +90,10 @@ blink)."
 **Every `Strip` builds seven caches it rarely uses** (~0.9 kB per rendered
 line): see `grok_tui.ui.textual_strip_caches`, applied from `apply()` too.
 
+**A widget refreshed off screen keeps a set of all its line numbers**
+(`StylesCache._dirty_lines`, until it paints them): see
+`grok_tui.ui.textual_dirty_lines`, applied from `apply()` too.
+
 """
 
 from __future__ import annotations
@@ -479,6 +483,10 @@ def apply() -> list[str]:
 
     if textual_paused_timers.apply():
         applied.append("paused-timers-sleep-until-resumed")
+    from grok_tui.ui import textual_dirty_lines  # memory: its own module (see there)
+
+    if textual_dirty_lines.apply():
+        applied.append("dirty-lines-drop-cache")
     return applied
 
 

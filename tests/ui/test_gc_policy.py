@@ -121,6 +121,47 @@ def test_the_first_idle_tick_after_a_reply_gives_freed_memory_back(
         policy.stop()
 
 
+def test_a_reply_too_quick_for_the_ticks_is_still_followed_by_a_trim(
+    restore_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reply that streamed between two ticks was never seen busy: before
+    `reply_ended`, no trim followed it at all."""
+    trims: list[int] = []
+    monkeypatch.setattr(gc_policy, "_malloc_trim", lambda: trims.append)
+    policy = GcPolicy(lambda: False)
+    policy.start()
+    try:
+        assert not policy.tick()
+        policy.reply_ended()  # the whole reply came and went between ticks
+        assert not policy.tick()
+        assert trims == [0]
+        assert not policy.tick()
+        assert trims == [0]  # once per reply
+    finally:
+        policy.stop()
+
+
+def test_tune_allocator_sets_glibc_options_or_does_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[int, int]] = []
+
+    class FakeLibc:
+        class mallopt:  # noqa: N801 - stands for the C function
+            argtypes: object = None
+            restype: object = None
+
+            def __new__(cls, param: int, value: int) -> int:  # type: ignore[misc]
+                calls.append((param, value))
+                return 1
+
+    monkeypatch.setattr(gc_policy, "_libc", lambda: FakeLibc)
+    assert gc_policy.tune_allocator() is True
+    assert calls == [(-3, 128 * 1024), (-8, gc_policy.ARENA_MAX)]
+    monkeypatch.setattr(gc_policy, "_libc", lambda: None)
+    assert gc_policy.tune_allocator() is False
+
+
 def test_release_free_memory_is_harmless_where_there_is_no_glibc(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -166,3 +207,34 @@ async def test_the_app_runs_the_policy_while_it_runs_and_gives_it_back(
         assert gc.get_threshold()[2] > 10**6 and gc.get_freeze_count() > 0
         assert app.gc_policy._busy() is False
     assert gc.get_threshold() == normal and gc.get_freeze_count() == 0
+
+
+async def test_the_app_gives_memory_back_right_after_each_reply(
+    make_app: Callable[..., Any], restore_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reply is followed by a trim on the tick the chat screen asks for
+    as it ends, not one a second later (or none): the regular tick is made
+    too rare to do it here."""
+    from grok_tui.ui import app as app_module
+    from tests.ui.conftest import wait_for
+
+    trims: list[int] = []
+    monkeypatch.setattr(gc_policy, "_malloc_trim", lambda: trims.append)
+    monkeypatch.setattr(app_module, "GC_TICK_SECONDS", 3600.0)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        chat = app.chat
+        app.gc_policy.start()  # the regular tick, which would start it, is an hour away
+        for n in (1, 2):
+            chat.prompt.set_text(f"reply {n} scenario:markdown tokens:50")
+            chat.prompt.focus()
+            await pilot.press("enter")
+            await wait_for(
+                pilot,
+                lambda n=n: (
+                    sum(m.role == "assistant" for m in chat.session.messages) == n
+                    and not chat.is_streaming
+                ),
+                what=f"reply {n} to end",
+            )
+            await wait_for(pilot, lambda n=n: len(trims) == n, what=f"the trim after reply {n}")

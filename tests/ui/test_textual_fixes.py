@@ -8,10 +8,12 @@ import weakref
 from typing import Any
 
 import pytest
+from rich.segment import Segment
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from grok_tui.ui import textual_fixes
@@ -357,3 +359,51 @@ async def test_a_paused_timer_sleeps_only_once_resumed(monkeypatch: pytest.Monke
         await asyncio.wait_for(ticked.wait(), 30)
         assert ticks == [1, 1]
         timer.stop()
+
+
+class _Lines300(Widget):
+    """A 300-line widget whose lines say `word` (changed by the test)."""
+
+    DEFAULT_CSS = "_Lines300 { height: 300; }"
+    word = "old"
+
+    def render_line(self, y: int) -> Strip:
+        return Strip([Segment(f"{self.word} {y}")]).adjust_cell_length(self.size.width)
+
+
+class _OffScreenApp(App[None]):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="scroll"):
+            yield _Lines300(id="top")
+            yield _Lines300(id="bottom")
+
+
+async def test_refreshed_off_screen_widget_keeps_no_line_set() -> None:
+    """`grok_tui.ui.textual_dirty_lines`: refreshing a widget that is not on
+    screen no longer records each of its lines in a set kept until it is
+    painted; the lines it had cached are dropped instead, so scrolled back
+    into view it paints the new content (the same renders as before)."""
+    textual_fixes.apply()
+    app = _OffScreenApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        top = app.query_one("#top", _Lines300)
+        bottom = app.query_one("#bottom", _Lines300)
+        scroll = app.query_one("#scroll", VerticalScroll)
+        await pilot.pause()
+        assert top._styles_cache._cache  # painted: its visible lines are cached
+        scroll.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        top.word = "new"
+        top.refresh()  # off screen: nothing painted now
+        bottom.refresh()
+        await pilot.pause()
+        assert top._styles_cache._dirty_lines == set()
+        assert bottom._styles_cache._dirty_lines == set()
+        assert not top._styles_cache._cache  # its old lines are gone
+        scroll.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        assert top.render_lines(Region(0, 0, top.size.width, 2))[0].text.startswith("new 0")
+        screen_text = "".join(
+            s.text for s in app.screen._compositor.render_update(full=True).strips[0]
+        )
+        assert screen_text.startswith("new 0")

@@ -117,6 +117,7 @@ class ChatTurnView:
             view.live_reasoning_seconds = None
             view.finish()
         screen._tool_log().end_turn(reply)
+        screen.grok.reply_ended()  # memory it freed goes back (gc_policy)
 
     def unsent_restored(self, unsent: Unsent, error: XAIError) -> None:
         # The tool log keeps this attempt (its retries and the failure) on
