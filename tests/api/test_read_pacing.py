@@ -3,13 +3,13 @@ one is never held back; the trailer after the last event is read at once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 
 from grok_tui.api.chat_request import ChatRequest, InputMessage
 from grok_tui.api.client import RetryPolicy, XAIClient
-from grok_tui.api.events import Completed, TextDelta
+from grok_tui.api.events import Completed, StreamEvent, TextDelta
 from grok_tui.api.sse import ReadPacing, aiter_frames
 from grok_tui.fake import FakeConfig, FakeServer, FakeXAI
 from tests.api.conftest import FAKE_KEY
@@ -116,6 +116,29 @@ async def test_no_pause_without_pacing_or_with_pause_zero() -> None:
     assert len(frames) == 10 and clock.pauses == []
 
 
+async def _paced_stream_over_loopback(
+    tokens: int, sleep: Callable[[float], Awaitable[None]]
+) -> AsyncIterator[StreamEvent]:
+    """The events of a `tokens`-long reply from the fake server at 300
+    tokens/s over a real socket, read by a client paced with `sleep`."""
+    config = FakeConfig(api_key=FAKE_KEY, tokens_per_second=300.0, chunk_chars=4)
+    with FakeServer(FakeXAI(config)) as server:
+        client = XAIClient(
+            FAKE_KEY,
+            server.url,
+            api="chat",
+            retry=RetryPolicy(max_retries=0),
+            read_pacing=ReadPacing(sleep=sleep),
+        )
+        request = ChatRequest(
+            model="grok-4",
+            messages=(InputMessage("user", f"scenario:markdown tokens:{tokens}"),),
+        )
+        async with client:
+            async for event in client.stream(request):
+                yield event
+
+
 async def test_client_over_loopback_paced_reply_is_whole_and_the_trailer_is_not_paused() -> None:
     """The fake server streams at 300 tokens/s over a real socket; the paced
     client gets the same text, and no pause follows the terminal event."""
@@ -128,27 +151,14 @@ async def test_client_over_loopback_paced_reply_is_whole_and_the_trailer_is_not_
         pauses.append((seconds, len(events_seen)))
         await asyncio.sleep(seconds)
 
-    config = FakeConfig(api_key=FAKE_KEY, tokens_per_second=300.0, chunk_chars=4)
-    with FakeServer(FakeXAI(config)) as server:
-        client = XAIClient(
-            FAKE_KEY,
-            server.url,
-            api="chat",
-            retry=RetryPolicy(max_retries=0),
-            read_pacing=ReadPacing(sleep=sleep),
-        )
-        request = ChatRequest(
-            model="grok-4", messages=(InputMessage("user", "scenario:markdown tokens:120"),)
-        )
-        text = ""
-        done: Completed | None = None
-        async with client:
-            async for event in client.stream(request):
-                events_seen.append(type(event).__name__)
-                if isinstance(event, TextDelta):
-                    text += event.text
-                elif isinstance(event, Completed):
-                    done = event
+    text = ""
+    done: Completed | None = None
+    async for event in _paced_stream_over_loopback(120, sleep):
+        events_seen.append(type(event).__name__)
+        if isinstance(event, TextDelta):
+            text += event.text
+        elif isinstance(event, Completed):
+            done = event
     assert done is not None and done.text == text and len(text) > 300
     assert pauses, "a 300 tokens/s stream was read without pauses"
     assert all(0 <= seconds <= ReadPacing().pause for seconds, _ in pauses)
@@ -178,26 +188,13 @@ async def test_over_a_socket_the_reads_wait_at_the_socket_once_per_frame() -> No
         pauses.append(seconds)
         await asyncio.sleep(seconds)
 
-    config = FakeConfig(api_key=FAKE_KEY, tokens_per_second=300.0, chunk_chars=4)
     sse._PacedReads.install = install  # type: ignore[method-assign]
     try:
-        with FakeServer(FakeXAI(config)) as server:
-            client = XAIClient(
-                FAKE_KEY,
-                server.url,
-                api="chat",
-                retry=RetryPolicy(max_retries=0),
-                read_pacing=ReadPacing(sleep=sleep),
-            )
-            request = ChatRequest(
-                model="grok-4", messages=(InputMessage("user", "scenario:markdown tokens:150"),)
-            )
-            deltas = 0
-            async with client:
-                started = time.monotonic()
-                async for event in client.stream(request):
-                    deltas += isinstance(event, TextDelta)
-                took = time.monotonic() - started
+        deltas = 0
+        started = time.monotonic()
+        async for event in _paced_stream_over_loopback(150, sleep):
+            deltas += isinstance(event, TextDelta)
+        took = time.monotonic() - started
     finally:
         sse._PacedReads.install = real_install  # type: ignore[method-assign]
     assert len(streams) == 1, "the socket's reads were not paced"
