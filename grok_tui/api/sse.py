@@ -220,14 +220,17 @@ class _PacedReads:
         self._stream = stream
         self._read = stream.read
         self._pacing = pacing
-        self._since = pacing.clock()
+        #: When the rate is measured from (the first body bytes, then the
+        #: end of the last wait): the time to the first token (the model
+        #: thinking) says nothing of how fast the text comes.
+        self._since: float | None = None
         self._received = 0
         #: The last window of the stream was slow (less than `fast`/s).
         self._slow = False
 
     async def __call__(self, max_bytes: int, timeout: float | None = None) -> bytes:
         pacing = self._pacing
-        if pacing.pause > 0:
+        if pacing.pause > 0 and self._since is not None:
             now = pacing.clock()
             elapsed = now - self._since
             if elapsed >= pacing.window:
@@ -236,7 +239,10 @@ class _PacedReads:
                 await pacing.sleep(pacing.wait(now))
                 self._since, self._received = pacing.clock(), 0
         data: bytes = await self._read(max_bytes, timeout=timeout)
-        self._received += len(data)
+        if self._since is None:
+            self._since = pacing.clock()
+        else:
+            self._received += len(data)
         if len(data) >= max_bytes:
             self._slow = False  # more was waiting: a stream ahead of its reader
         return data

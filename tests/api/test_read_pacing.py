@@ -202,3 +202,25 @@ async def test_over_a_socket_the_reads_wait_at_the_socket_once_per_frame() -> No
     frames = took / ReadPacing().pause
     assert pauses and len(pauses) <= frames + 2, (len(pauses), frames)
     assert deltas >= 2 * len(pauses)  # several chunks per read
+
+
+async def test_the_wait_for_the_first_token_does_not_make_a_fast_stream_paced() -> None:
+    """The rate is measured from the first body bytes: a model that thinks
+    for two seconds and then streams fast is not held back for a frame."""
+    from grok_tui.api.sse import _PacedReads
+
+    clock = _Clock()
+
+    class Network:
+        reads = 0
+
+        async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            self.reads += 1
+            clock.now += 2.0 if self.reads == 1 else 0.0001  # thinking, then a flood
+            return b"x" * 4096
+
+    pacing = ReadPacing(clock=clock, sleep=clock.sleep)
+    paced = _PacedReads(Network(), pacing)
+    for _ in range(200):
+        await paced(65536)
+    assert clock.pauses == []
