@@ -1,9 +1,10 @@
 """The tool-call / reasoning log widget: one line per server-side tool call, per turn.
 
 The package splits it by idea: `rows` (what rows a turn has, plain data built
-from a saved `Message` or grown from live events; no Textual), `text` (a row
-as display `Content`) and this module (the widget: the line map, lazy
-loading, expansion, the cursor, scrolling, the elapsed-time timer).
+from a saved `Message` or grown from live events; no Textual), `lazy_turns`
+(the line map and which old turns are still lazy; no Textual), `text` (a row
+as display `Content`) and this module (the widget: painting, expansion, the
+cursor, keys, scrolling, the elapsed-time timer).
 
 `ToolLog` is a line-API widget (a `ScrollView` that renders only the visible
 lines), so a session of hundreds of turns loads without mounting a widget per
@@ -83,6 +84,7 @@ from textual.timer import Timer
 from grok_tui.chat.session import Message
 from grok_tui.ui.stylesheets import stylesheet
 from grok_tui.ui.widgets.tool_log import text
+from grok_tui.ui.widgets.tool_log.lazy_turns import LazyTurns
 from grok_tui.ui.widgets.tool_log.rows import (
     LoadKey,
     Row,
@@ -95,9 +97,6 @@ from grok_tui.ui.widgets.tool_log.rows import (
 if TYPE_CHECKING:
     from grok_tui.api import events as ev
 
-#: Lines of the newest turns measured at once by `load_messages` (at least
-#: three viewports); older turns are measured when scrolled near.
-_TAIL_MIN_LINES = 100
 #: Shown while the log is empty (dim, wrapped to the pane's width).
 EMPTY_TEXT = (
     "Searches, tool calls and thinking of each reply show here, one row each, "
@@ -146,19 +145,8 @@ class ToolLog(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.clock = clock
-        self._turns: list[Turn] = []
-        self._turn_by_id: dict[str, Turn] = {}
-        self._rows: list[Row] = []
-        # Line -> row. Lazy loading: the turns `_turns[:_lazy_turns]` (rows
-        # `_rows[:_lazy_rows]`) are not measured yet; the first `_pad` lines
-        # (None) stand in for them, an estimate. Measuring the last lazy turn
-        # fills the bottom of the pad, so the rows below do not move, until
-        # the pad runs out or the last lazy turn is measured.
-        self._line_map: list[Row | None] = []
-        self._lazy_turns = 0
-        self._lazy_rows = 0
-        self._pad = 0
-        self._summary_stats = (0, 0, 0)  # (width, lines, summaries) measured
+        #: The turns, rows and line map, the oldest turns lazy (the model).
+        self._lines = LazyTurns(self._height, self._width)
         self._adjusting = False
         self._visible_check = False
         #: EMPTY_TEXT wrapped for a width (every painted line of the empty log needs it).
@@ -171,13 +159,27 @@ class ToolLog(ScrollView, can_focus=True):
 
     # -- public read-only ----------------------------------------------------
 
+    # The model's lists under their old names (tests and debugging read them).
+
+    @property
+    def _turns(self) -> list[Turn]:
+        return self._lines.turns
+
+    @property
+    def _rows(self) -> list[Row]:
+        return self._lines.rows
+
+    @property
+    def _line_map(self) -> list[Row | None]:
+        return self._lines.line_map
+
     @property
     def row_count(self) -> int:
-        return len(self._rows)
+        return len(self._lines.rows)
 
     @property
     def line_count(self) -> int:
-        return len(self._line_map)
+        return len(self._lines.line_map)
 
     @property
     def cursor(self) -> int | None:
@@ -186,7 +188,7 @@ class ToolLog(ScrollView, can_focus=True):
     @property
     def pending_turns(self) -> int:
         """How many of the oldest turns are not measured yet (lazy loading)."""
-        return self._lazy_turns
+        return self._lines.lazy_turns
 
     @property
     def is_ticking(self) -> bool:
@@ -198,8 +200,8 @@ class ToolLog(ScrollView, can_focus=True):
         without placing them)."""
         width = self._width()
         out: list[str] = []
-        for row in self._rows:
-            height = self._height(row) if row.index < self._lazy_rows else row.height
+        for row in self._lines.rows:
+            height = self._height(row) if self._lines.is_lazy(row) else row.height
             for sub in range(height):
                 out.append(self._row_line(row, sub, width).plain.rstrip())
         return out
@@ -208,7 +210,7 @@ class ToolLog(ScrollView, can_focus=True):
 
     def begin_turn(self, message: Message, prompt_text: str) -> None:
         """Start a turn for the assistant reply `message`, headed by `prompt_text`."""
-        existing = self._turn_by_id.get(message.id)
+        existing = self._lines.turn_by_id.get(message.id)
         self._loaded_key = None
         if existing is not None:
             existing.set_message(message)
@@ -226,20 +228,20 @@ class ToolLog(ScrollView, can_focus=True):
         handler = self._handlers().get(type(event))
         if handler is None:
             return
-        turn = self._turn_by_id.get(message.id)
+        turn = self._lines.turn_by_id.get(message.id)
         if turn is None:
             self.begin_turn(message, "")
-            turn = self._turn_by_id[message.id]
+            turn = self._lines.turn_by_id[message.id]
         else:
             turn.set_message(message)
         handler(self, turn, event)
 
     def end_turn(self, message: Message) -> None:
         """Finish `message`'s turn: add or refresh its summary line."""
-        turn = self._turn_by_id.get(message.id)
+        turn = self._lines.turn_by_id.get(message.id)
         if turn is None:
             self.begin_turn(message, "")
-            turn = self._turn_by_id[message.id]
+            turn = self._lines.turn_by_id[message.id]
         turn.set_message(message)
         turn.live = False
         for row in turn.rows:
@@ -274,20 +276,10 @@ class ToolLog(ScrollView, can_focus=True):
         if key == self._loaded_key:
             return
         self._reset()
-        for turn in saved_turns(messages):
-            turn.index = len(self._turns)
-            self._turns.append(turn)
-            self._turn_by_id[turn.message.id] = turn
         # Measure the newest turns (their heights are cached per width), the
         # rest stays lazy behind an estimated pad.
-        need = max(_TAIL_MIN_LINES, 3 * self.scrollable_content_region.height)
-        lazy, lines = len(self._turns), 0
-        while lazy > 0 and lines < need:
-            lazy -= 1
-            lines += sum(self._height(row) for row in self._turns[lazy].rows)
-        self._lazy_turns = lazy
-        self._pad = self._estimate(self._turns[:lazy])
-        self._rebuild()
+        self._lines.load(saved_turns(messages), self.scrollable_content_region.height)
+        self._after_rebuild()
         self._follow = True
         self._loaded_key = key
         self.scroll_end(animate=False, immediate=False)
@@ -301,10 +293,10 @@ class ToolLog(ScrollView, can_focus=True):
         """Expand or collapse row `index` (default: the cursor row)."""
         if index is None:
             index = self._cursor
-        if index is None or not 0 <= index < len(self._rows):
+        if index is None or not 0 <= index < len(self._lines.rows):
             return
         self._materialize_to(index)
-        row = self._rows[index]
+        row = self._lines.rows[index]
         if not row.turn.expandable(row):
             return
         row.expanded = not row.expanded
@@ -422,19 +414,15 @@ class ToolLog(ScrollView, can_focus=True):
 
     def _append_turn(self, turn: Turn) -> None:
         self._loaded_key = None
-        turn.index = len(self._turns)
-        self._turns.append(turn)
-        self._turn_by_id[turn.message.id] = turn
-        for row in turn.rows:
-            self._append_row(row)
+        self._lines.append_turn(turn)
         self._after_growth()
 
     def _placed(self, turn: Turn, row: Row) -> None:
         """Give lines to `row`, just added to `turn`: appended when it ends the
         log (the live case), else the turn's rows are placed again."""
         self._loaded_key = None
-        if turn.rows[-1] is row and self._turns and self._turns[-1] is turn:
-            self._append_row(row)
+        if self._lines.ends_log(turn, row):
+            self._lines.append_row(row)
             self._after_growth()
         else:
             self._reflow_turn(turn)
@@ -444,155 +432,70 @@ class ToolLog(ScrollView, can_focus=True):
         turn's own rows when it is the last one and measured (a live turn),
         else everything. The cursor stays on its row."""
         self._loaded_key = None
-        cursor_row = self._rows[self._cursor] if self._cursor is not None else None
-        head = turn.rows[0]  # the header: never moves within its turn
-        placed = (
-            self._turns
-            and self._turns[-1] is turn
-            and turn.index >= self._lazy_turns
-            and self._rows[head.index : head.index + 1] == [head]
-        )
-        if placed:
-            del self._rows[head.index :]
-            del self._line_map[head.line :]
-            for row in turn.rows:
-                self._append_row(row)
+        rows = self._lines.rows
+        cursor_row = rows[self._cursor] if self._cursor is not None else None
+        if self._lines.replace_last_turn(turn):
             self._after_growth()
         else:
             self._rebuild()
         if cursor_row is not None:
-            if self._rows[cursor_row.index : cursor_row.index + 1] == [cursor_row]:
+            rows = self._lines.rows
+            if rows[cursor_row.index : cursor_row.index + 1] == [cursor_row]:
                 self._cursor = cursor_row.index
             else:
-                self._cursor = min(self._cursor or 0, len(self._rows) - 1) if self._rows else None
-
-    def _append_row(self, row: Row) -> None:
-        row.index = len(self._rows)
-        self._rows.append(row)
-        self._place(row)
-
-    def _place(self, row: Row) -> None:
-        """Measure `row` and add its lines at the end of the line map."""
-        row.line = len(self._line_map)
-        row.height = self._height(row)
-        self._line_map.extend([row] * row.height)
+                self._cursor = min(self._cursor or 0, len(rows) - 1) if rows else None
 
     def _after_growth(self) -> None:
         follow = self._follow and self._cursor is None
-        self.virtual_size = Size(0, len(self._line_map))
+        self.virtual_size = Size(0, len(self._lines.line_map))
         if follow:
             self.scroll_end(animate=False, immediate=False)
         self.refresh()
 
     def _rebuild(self, *, reestimate: bool = False) -> None:
-        """Recompute row indices and the line map (O(rows); user actions only).
-        Lazy turns keep the pad (re-estimated when `reestimate`, e.g. when the
-        width changed), so the measured rows keep their lines."""
-        rows: list[Row] = []
-        lazy_rows = 0
-        for turn in self._turns:
-            for row in turn.rows:
-                row.index = len(rows)
-                rows.append(row)
-            if turn.index < self._lazy_turns:
-                lazy_rows = len(rows)
-        self._lazy_rows = lazy_rows
-        if not self._lazy_turns:
-            self._pad = 0
-        elif reestimate or self._pad < 1:
-            self._pad = self._estimate(self._turns[: self._lazy_turns])
-        self._rows = rows
-        self._line_map = [None] * self._pad
-        for row in rows[lazy_rows:]:
-            self._place(row)
-        if self._cursor is not None and self._cursor >= len(self._rows):
-            self._cursor = len(self._rows) - 1 if self._rows else None
-        self.virtual_size = Size(0, len(self._line_map))
+        """Recompute row indices and the line map (O(rows); user actions only;
+        see `LazyTurns.rebuild`)."""
+        self._lines.rebuild(reestimate=reestimate)
+        self._after_rebuild()
+
+    def _after_rebuild(self) -> None:
+        rows = self._lines.rows
+        if self._cursor is not None and self._cursor >= len(rows):
+            self._cursor = len(rows) - 1 if rows else None
+        self.virtual_size = Size(0, len(self._lines.line_map))
         self.refresh()
 
     def _reset(self) -> None:
-        self._turns = []
-        self._turn_by_id = {}
-        self._rows = []
-        self._line_map = []
-        self._lazy_turns = self._lazy_rows = self._pad = 0
+        self._lines.reset()
         self._loaded_key = None
         self._live_rows.clear()
         self._cursor = None
         self._update_timer()
 
     def _refresh_row(self, row: Row) -> None:
-        if self._lazy_rows <= row.index < len(self._rows) and self._rows[row.index] is row:
+        if self._lines.shows(row):
             self.refresh_lines(row.line, row.height)
 
     def _refresh_height(self, row: Row) -> None:
-        if row.index < self._lazy_rows:
+        if self._lines.is_lazy(row):
             return  # measured when its turn is
         height = self._height(row)
         if height == row.height:
             return
-        if self._rows and self._rows[-1] is row:  # the common case: the live turn's end
-            del self._line_map[row.line :]
-            row.height = height
-            self._line_map.extend([row] * height)
+        if self._lines.regrow_last(row, height):  # the common case: the live turn's end
             self._after_growth()
         else:
             self._rebuild()
 
-    # -- lazy turns ------------------------------------------------------------
-
-    def _estimate(self, turns: list[Turn]) -> int:
-        """Estimated lines of `turns` (at least 1 when there are any): one per
-        row, summaries as high as the average one measured at this width."""
-        if not turns:
-            return 0
-        width, lines, count = self._summary_stats
-        per_summary = lines / count if count and width == self._width() else 2.0
-        rows = summaries = 0
-        for turn in turns:
-            rows += len(turn.rows)
-            summaries += turn.summary is not None
-        return max(1, rows - summaries + round(summaries * per_summary))
-
-    def _materialize_last(self) -> int:
-        """Measure the newest lazy turn and give it lines; returns how many
-        lines were inserted above the measured rows (0 when the turn fits in
-        the pad, which then shrinks; else the pad is re-estimated for the
-        turns still lazy and everything below moves)."""
-        turn = self._turns[self._lazy_turns - 1]
-        heights = [self._height(row) for row in turn.rows]
-        total = sum(heights)
-        self._lazy_turns -= 1
-        self._lazy_rows -= len(turn.rows)
-        old_pad = self._pad
-        if self._lazy_turns and total < old_pad:
-            line = self._pad = old_pad - total
-            for row, height in zip(turn.rows, heights):
-                row.line, row.height = line, height
-                self._line_map[line : line + height] = [row] * height
-                line += height
-            return 0
-        pad = self._estimate(self._turns[: self._lazy_turns])
-        head: list[Row | None] = [None] * pad
-        for row, height in zip(turn.rows, heights):
-            row.line, row.height = len(head), height
-            head.extend([row] * height)
-        delta = len(head) - old_pad
-        for row in self._rows[self._lazy_rows + len(turn.rows) :]:
-            row.line += delta
-        self._line_map[:old_pad] = head
-        self._pad = pad
-        self.virtual_size = Size(0, len(self._line_map))
-        return delta
+    # -- lazy turns (the model decides; the widget keeps the view on its rows) --
 
     def _materialize_to(self, index: int) -> None:
         """Measure the lazy turns down to row `index`, keeping the view on the
         rows it shows."""
-        if index >= self._lazy_rows:
+        if index >= self._lines.lazy_rows:
             return
-        delta = 0
-        while self._lazy_turns and index < self._lazy_rows:
-            delta += self._materialize_last()
+        delta = self._lines.materialize_to(index)
+        self.virtual_size = Size(0, len(self._lines.line_map))
         if delta:
             self._shift_scroll(self.scroll_y + delta)
         self.refresh()
@@ -601,15 +504,14 @@ class ToolLog(ScrollView, can_focus=True):
         """Measure lazy turns until the view at line `top` (and a screen above
         it) shows measured rows; returns the lines inserted above."""
         margin = max(1, self.scrollable_content_region.height)
-        delta = 0
-        while self._lazy_turns and self._pad > top + delta - margin:
-            delta += self._materialize_last()
+        delta = self._lines.cover(top, margin)
+        self.virtual_size = Size(0, len(self._lines.line_map))
         return delta
 
     def _shift_scroll(self, y: float) -> None:
         """Scroll to `y` at once (lines were inserted above the view), also
         when an animated scroll runs (it ends where it was headed, moved)."""
-        self.virtual_size = Size(0, len(self._line_map))
+        self.virtual_size = Size(0, len(self._lines.line_map))
         if not self.is_attached:
             return
         self._adjusting = True
@@ -625,15 +527,15 @@ class ToolLog(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self._lazy_turns and not self._adjusting:
-            lazy = self._lazy_turns
+        if self._lines.lazy_turns and not self._adjusting:
+            lazy = self._lines.lazy_turns
             delta = self._cover_rows(new_value)
             if delta:
                 margin = max(1, self.scrollable_content_region.height)
                 jumped_to_top = new_value <= 0 and old_value - new_value > margin
                 self._shift_scroll(0 if jumped_to_top else new_value + delta)
                 return
-            if lazy != self._lazy_turns:
+            if lazy != self._lines.lazy_turns:
                 self.refresh()
         super().watch_scroll_y(old_value, new_value)
 
@@ -641,7 +543,7 @@ class ToolLog(ScrollView, can_focus=True):
         """Measure what the view shows (after a resize or a load into a view
         taller than the newest turns)."""
         self._visible_check = False
-        if self._lazy_turns:
+        if self._lines.lazy_turns:
             delta = self._cover_rows(self.scroll_y)
             if delta:
                 self._shift_scroll(self.scroll_y + delta)
@@ -681,10 +583,7 @@ class ToolLog(ScrollView, can_focus=True):
         out = text.summary_lines(row.turn.message, width, self._style)
         row.details = out
         row.details_width = width
-        stats_width, total, count = self._summary_stats
-        if stats_width != width:
-            total = count = 0
-        self._summary_stats = (width, total + len(out), count + 1)
+        self._lines.note_summary(width, len(out))
         return out
 
     def _details(self, row: Row, width: int) -> list[Content]:
@@ -713,11 +612,11 @@ class ToolLog(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self._width()
         line_no = self.scroll_offset.y + y
-        if not self._line_map:
+        if not self._lines.line_map:
             return self._empty_line(y, width)
-        row = self._line_map[line_no] if 0 <= line_no < len(self._line_map) else None
+        row = self._lines.row_at(line_no)
         if row is None:
-            if 0 <= line_no < self._pad and not self._visible_check:
+            if 0 <= line_no < self._lines.pad and not self._visible_check:
                 self._visible_check = True  # a lazy turn shows: measure it next
                 self.call_after_refresh(self._cover_view)
             return Strip.blank(width, self.get_visual_style().rich_style)
@@ -747,32 +646,32 @@ class ToolLog(ScrollView, can_focus=True):
     # -- keys and mouse --------------------------------------------------------------
 
     def _move_cursor(self, index: int) -> None:
-        if not self._rows:
+        if not self._lines.rows:
             return
-        index = max(0, min(len(self._rows) - 1, index))
+        index = max(0, min(len(self._lines.rows) - 1, index))
         self._materialize_to(index)
         old = self._cursor
         self._cursor = index
-        self._follow = index == len(self._rows) - 1
-        if old is not None and old < len(self._rows):
-            self._refresh_row(self._rows[old])
-        row = self._rows[index]
+        self._follow = index == len(self._lines.rows) - 1
+        if old is not None and old < len(self._lines.rows):
+            self._refresh_row(self._lines.rows[old])
+        row = self._lines.rows[index]
         self._refresh_row(row)
         self.scroll_to_region(
             Region(0, row.line, 1, row.height), animate=False, force=True, immediate=True
         )
 
     def action_cursor_up(self) -> None:
-        self._move_cursor(len(self._rows) - 1 if self._cursor is None else self._cursor - 1)
+        self._move_cursor(len(self._lines.rows) - 1 if self._cursor is None else self._cursor - 1)
 
     def action_cursor_down(self) -> None:
-        self._move_cursor(len(self._rows) - 1 if self._cursor is None else self._cursor + 1)
+        self._move_cursor(len(self._lines.rows) - 1 if self._cursor is None else self._cursor + 1)
 
     def action_cursor_first(self) -> None:
         self._move_cursor(0)
 
     def action_cursor_last(self) -> None:
-        self._move_cursor(len(self._rows) - 1)
+        self._move_cursor(len(self._lines.rows) - 1)
 
     def action_toggle_row(self) -> None:
         if self._cursor is None:
@@ -786,7 +685,7 @@ class ToolLog(ScrollView, can_focus=True):
         if offset is None:
             return
         line_no = self.scroll_offset.y + offset.y
-        row = self._line_map[line_no] if 0 <= line_no < len(self._line_map) else None
+        row = self._lines.row_at(line_no)
         if row is not None:
             self._move_cursor(row.index)
             self.toggle_row(row.index)
@@ -798,7 +697,7 @@ class ToolLog(ScrollView, can_focus=True):
         offset = 0
         top = int(self.scroll_y)
         if not self._follow or self._cursor is not None:
-            anchor = self._line_map[top] if 0 <= top < len(self._line_map) else None
+            anchor = self._lines.row_at(top)
             offset = top - anchor.line if anchor is not None else 0
         self._rebuild(reestimate=True)
         if anchor is not None:
