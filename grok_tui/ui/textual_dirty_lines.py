@@ -30,24 +30,18 @@ those lines from `_cache` instead: identical renders, no per-line set."
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
+
+from grok_tui.ui.textual_source import source_of
 
 _applied = False
 
 
-def _source(function: Any) -> str:
-    try:
-        return inspect.getsource(function)
-    except (OSError, TypeError):
-        return ""
-
-
 def _known(styles_cache: type) -> bool:
-    set_dirty = _source(getattr(styles_cache, "set_dirty", None))
-    is_dirty = _source(getattr(styles_cache, "is_dirty", None))
-    clear = _source(getattr(styles_cache, "clear", None))
-    render = _source(getattr(styles_cache, "render", None))
+    set_dirty = source_of(getattr(styles_cache, "set_dirty", None))
+    is_dirty = source_of(getattr(styles_cache, "is_dirty", None))
+    clear = source_of(getattr(styles_cache, "clear", None))
+    render = source_of(getattr(styles_cache, "render", None))
     return (
         "self._dirty_lines.update(region.line_range)" in set_dirty
         and "self.clear()" in set_dirty

@@ -103,6 +103,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from grok_tui.ui.textual_source import source_has
+
 if TYPE_CHECKING:
     from textual import events
 
@@ -294,17 +296,6 @@ async def _drain(node: Any, *, keys_only: bool = True) -> bool:
     return True
 
 
-def _source_has(function: Any, *markers: str) -> bool:
-    """Whether `function`'s source (Textual's, as we know it) holds every marker."""
-    import inspect
-
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    return all(marker in source for marker in markers)
-
-
 def _shows_through(
     chops_line: dict[int, Any],
     cuts: list[int],
@@ -333,7 +324,7 @@ def _fix_partial_update_renders_union() -> bool:
     from textual.geometry import Region
 
     current = Compositor.__dict__.get("render_partial_update")
-    if not _source_has(
+    if not source_has(
         current, "Region.from_union(update_regions)", "self._render_chops(crop, is_rendered_line)"
     ) or not hasattr(Compositor, "_regions_to_spans"):
         return False  # not the 8.2 shape any more: leave Textual's own code
@@ -414,7 +405,7 @@ def _fix_partial_update_renders_union() -> bool:
     # Full updates (after every layout: a growth step of a streaming reply
     # scrolls the whole conversation) render through `_render_chops` too.
     chops_current = Compositor.__dict__.get("_render_chops")
-    if _source_has(chops_current, "self._get_renders(crop)", 'first segments for a cut "wins"'):
+    if source_has(chops_current, "self._get_renders(crop)", 'first segments for a cut "wins"'):
 
         def _render_chops(self: Compositor, crop: Region, is_rendered_line: Any) -> Any:
             return render_chops(self, [crop], is_rendered_line)
@@ -430,7 +421,7 @@ def _fix_text_area_theme_per_render() -> bool:
 
     current = TextArea.__dict__.get("render_lines")
     notify = TextArea.__dict__.get("notify_style_update")
-    if notify is None or not _source_has(
+    if notify is None or not source_has(
         current, "theme.apply_css(self)", "return super().render_lines(crop)"
     ):
         return False  # not the 8.2 shape any more: leave Textual's own code

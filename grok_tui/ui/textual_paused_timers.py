@@ -32,26 +32,21 @@ wake-ups."
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
+
+from grok_tui.ui.textual_source import source_has
 
 _applied = False
 
 
 def _known_run(timer_class: type) -> bool:
-    try:
-        source = inspect.getsource(timer_class._run)  # type: ignore[attr-defined]
-    except (OSError, TypeError, AttributeError):
-        return False
-    return all(
-        marker in source
-        for marker in (
-            "next_timer = start + ((count + 1) * _interval)",
-            "await sleep(wait_time)",
-            "await self._active.wait()",
-            "await self._tick(next_timer=next_timer, count=count)",
-            "if self._reset:",
-        )
+    return source_has(
+        getattr(timer_class, "_run", None),
+        "next_timer = start + ((count + 1) * _interval)",
+        "await sleep(wait_time)",
+        "await self._active.wait()",
+        "await self._tick(next_timer=next_timer, count=count)",
+        "if self._reset:",
     )
 
 

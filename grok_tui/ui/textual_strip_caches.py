@@ -33,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from grok_tui.ui.textual_source import source_of
+
 #: Strip's caches and the sizes Textual 8.x gives them.
 CACHE_SIZES: dict[str, int] = {
     "_divide_cache": 4,
@@ -50,11 +52,8 @@ _applied = False
 
 
 def _known_init(strip_class: type) -> bool:
-    import inspect
-
-    try:
-        source = inspect.getsource(strip_class.__init__)  # type: ignore[misc]
-    except (OSError, TypeError):
+    source = source_of(strip_class.__init__)  # type: ignore[misc]
+    if not source:
         return False
     builds = all(f"self.{name}" in source for name in CACHE_SIZES)
     sizes = all(f"FIFOCache({size})" in source for size in set(CACHE_SIZES.values()))
