@@ -47,8 +47,8 @@ gives back only whole free pages); and at most `ARENA_MAX` malloc arenas, so
 the writer and worker threads share freed memory instead of each keeping an
 arena of its own (2 cores: no contention to speak of). In
 `bench/bench_terminal.py`'s memory run (40 turns in tmux) these two, with the
-trim after each reply, took the growth after warm-up from about 0.2 to
-under 0.1 MB per turn (see the README's figures).
+trim after each reply, took the growth after warm-up from about 0.22 to
+0.13 MB per turn (medians of 3, same runs; see the README's figures).
 
 Frozen objects are still freed by reference counting; only cycles among
 them would wait, and start-up objects live as long as the app. `stop()`
